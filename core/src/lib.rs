@@ -1,0 +1,72 @@
+//! # pluma-core
+//!
+//! The document model of Pluma: one negotiated draft (the Joint Communiqué or the Concept
+//! Note) is one [`automerge`] document holding bilingual paragraphs, each country's proposals
+//! as tracked changes, and comment threads. Pure and synchronous: no I/O, no async runtime,
+//! no clock (callers pass times), so every rule here is testable alone and could run in the
+//! browser.
+//!
+//! ## Layout
+//! - [`ids`]: validated identifiers (`Country`, `ParagraphId`, `SuggestionId`, ...) and `Lang`.
+//! - [`schema`]: key names and value shapes of the document (DESIGN §3).
+//! - [`draft`]: [`Draft`], creation, bytes, merge, heads and forks.
+//! - [`view`]: [`DraftView`], every read, of the current state or of past heads.
+//! - [`paragraphs`]: insert, move, delete, fields, direct edits, formatting, concordance.
+//! - [`suggestions`]: tracked changes: suggest, list, accept, reject, withdraw.
+//! - [`threads`]: comment threads anchored by cursors.
+//! - [`attribution`]: which delegation inserted each character.
+//! - [`render`]: a paragraph with its proposals as Markdown (CriticMarkup) or HTML.
+//! - [`markdown`]: inline markdown in, safe HTML out.
+//!
+//! ## Decisions
+//! - **Positions** are Unicode code points (automerge's default text encoding here). The
+//!   browser counts UTF-16 units; positions never cross between the two, only cursors do.
+//! - **Edits are not committed one by one.** They gather in an open transaction until
+//!   [`Draft::commit`] or anything that needs heads or bytes, as with automerge's
+//!   `AutoCommit`, so a burst of keystrokes costs one change.
+//! - **Proposal marks never spread.** Marks are set with expand `none`, and characters
+//!   inserted inside someone else's marked range have that proposal mark removed at once:
+//!   a character carries `ins:XX` only if XX inserted it.
+//! - **A person's consecutive typing is one proposal.** An insertion right after the same
+//!   person's pending insertion reuses its mark value (its id); so does a deletion next to
+//!   their own pending deletion.
+//! - **Threads never vanish.** A thread whose characters (or paragraph) are gone is listed
+//!   as detached with its quote.
+//! - **Paragraph order** is a list of ids; after concurrent moves an id may appear twice and
+//!   its first place wins; ids of deleted paragraphs are skipped. Moving a paragraph removes
+//!   its duplicates.
+//! - **Concordance** is stored as SHA-256 digests of both texts when the secretariat confirms
+//!   them; any later change to either text shows as out of concordance, whoever made it.
+//! - **Identity comes from outside.** Core does not know who owns an actor id; attribution
+//!   takes the server's binding as a function.
+//!
+//! Errors are [`DraftError`]: unknown ids, out-of-range positions and malformed documents are
+//! each reported precisely, never by a panic.
+
+#![forbid(unsafe_code)]
+
+pub mod attribution;
+pub mod draft;
+pub mod error;
+pub mod ids;
+pub mod markdown;
+pub mod paragraphs;
+pub mod render;
+pub mod schema;
+pub mod suggestions;
+pub mod threads;
+pub mod view;
+mod zero_draft;
+
+pub use automerge;
+pub use draft::Draft;
+pub use error::DraftError;
+pub use ids::{Country, IdError, Lang, MessageId, ParagraphId, SuggestionId, ThreadId, UserId};
+pub use paragraphs::{Concordance, Format};
+pub use schema::{Bilingual, DraftKind, NewParagraph, Paragraph, ParagraphKind, Stamp, Status, SuggestionKind};
+pub use suggestions::{Selection, Suggestion};
+pub use threads::{Anchor, Message, Thread};
+pub use view::DraftView;
+
+/// Results of this crate.
+pub type Result<T, E = DraftError> = std::result::Result<T, E>;

@@ -1,0 +1,330 @@
+//! Paragraphs: insert, move, delete, their fields, direct text edits and formatting.
+
+use automerge::marks::{ExpandMark, Mark};
+use automerge::transaction::Transactable;
+use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use sha2::{Digest, Sha256};
+
+use crate::draft::Draft;
+use crate::error::DraftError;
+use crate::ids::{Country, Lang, ParagraphId};
+use crate::markdown::parse_inline;
+use crate::schema::{keys, Bilingual, NewParagraph, ParagraphKind, Status, TrackMarkName};
+use crate::Result;
+
+/// Inline formatting a chair or pen-holder may apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Bold (`strong` mark).
+    Strong,
+    /// Italic (`em` mark).
+    Em,
+}
+
+impl Format {
+    fn mark_name(self) -> &'static str {
+        match self {
+            Format::Strong => keys::STRONG,
+            Format::Em => keys::EM,
+        }
+    }
+}
+
+/// Whether a paragraph's two texts are confirmed to say the same thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Concordance {
+    /// Both texts are as they were when the secretariat confirmed them.
+    Confirmed,
+    /// Confirmed once, but a text has changed since.
+    OutOfConcordance,
+    /// Never confirmed.
+    Unconfirmed,
+}
+
+/// The digest stored in `concordance`: SHA-256 of the text, in hex.
+pub fn text_digest(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+impl Draft {
+    /// Inserts a paragraph at `index` in reading order (`index == len` appends) and returns
+    /// its new id. Its text is inline markdown; it starts `open`.
+    pub fn insert_paragraph(&mut self, index: usize, new: NewParagraph) -> Result<ParagraphId> {
+        let id = ParagraphId::random();
+        let raw_index = self.raw_order_index(index, None)?;
+        let paragraphs = self.view().root_object(keys::PARAGRAPHS, ObjType::Map)?;
+        let order = self.view().root_object(keys::ORDER, ObjType::List)?;
+        let doc = &mut self.doc;
+        let p = doc.put_object(&paragraphs, id.as_str(), ObjType::Map)?;
+        doc.put(&p, keys::P_KIND, new.kind.as_str())?;
+        doc.put(&p, keys::P_STATUS, Status::Open.as_str())?;
+        let editors = doc.put_object(&p, keys::P_EDITORS, ObjType::List)?;
+        for (i, c) in new.editors.iter().enumerate() {
+            doc.insert(&editors, i, c.as_str())?;
+        }
+        match new.section {
+            Some(s) => doc.put(&p, keys::P_SECTION, ScalarValue::Int(s))?,
+            None => doc.put(&p, keys::P_SECTION, ScalarValue::Null)?,
+        }
+        doc.put(&p, keys::P_CONCORDANCE, ScalarValue::Null)?;
+        let texts = doc.put_object(&p, keys::P_TEXT, ObjType::Map)?;
+        for lang in Lang::ALL {
+            let text = doc.put_object(&texts, lang.as_str(), ObjType::Text)?;
+            write_inline_markdown(doc, &text, new.text.get(lang))?;
+        }
+        doc.insert(&order, raw_index, id.as_str())?;
+        Ok(id)
+    }
+
+    /// Moves a paragraph to `index` in reading order, counted without the paragraph itself.
+    /// Also removes duplicate entries left by concurrent moves.
+    pub fn move_paragraph(&mut self, id: &ParagraphId, index: usize) -> Result<()> {
+        self.view().paragraph_obj(id)?;
+        self.remove_from_order(id)?;
+        let raw_index = self.raw_order_index(index, Some(id))?;
+        let order = self.view().root_object(keys::ORDER, ObjType::List)?;
+        self.doc.insert(&order, raw_index, id.as_str())?;
+        Ok(())
+    }
+
+    /// Deletes a paragraph. Comment threads on it stay, detached, with their quotes.
+    pub fn delete_paragraph(&mut self, id: &ParagraphId) -> Result<()> {
+        self.view().paragraph_obj(id)?;
+        self.remove_from_order(id)?;
+        let paragraphs = self.view().root_object(keys::PARAGRAPHS, ObjType::Map)?;
+        self.doc.delete(&paragraphs, id.as_str())?;
+        self.forget_paragraph(id);
+        Ok(())
+    }
+
+    fn remove_from_order(&mut self, id: &ParagraphId) -> Result<()> {
+        let order = self.view().root_object(keys::ORDER, ObjType::List)?;
+        let raw = self.view().string_list(&order, keys::ORDER)?;
+        for (i, entry) in raw.iter().enumerate().rev() {
+            if entry == id.as_str() {
+                self.doc.delete(&order, i)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The position in the raw `order` list before which a paragraph lands when it is put
+    /// at reading position `index`. `ignore` is a paragraph not to count.
+    fn raw_order_index(&self, index: usize, ignore: Option<&ParagraphId>) -> Result<usize> {
+        let view = self.view();
+        let visible = view.paragraph_ids()?;
+        let visible: Vec<_> = visible.iter().filter(|p| Some(*p) != ignore).collect();
+        if index > visible.len() {
+            return Err(DraftError::IndexOutOfRange {
+                index,
+                len: visible.len(),
+            });
+        }
+        let order = view.root_object(keys::ORDER, ObjType::List)?;
+        let raw = view.string_list(&order, keys::ORDER)?;
+        if index == visible.len() {
+            return Ok(raw.len());
+        }
+        let target = visible[index].as_str();
+        Ok(raw.iter().position(|e| e == target).unwrap_or(raw.len()))
+    }
+
+    fn paragraph_obj_mut(&self, id: &ParagraphId) -> Result<ObjId> {
+        self.view().paragraph_obj(id)
+    }
+
+    /// Sets a paragraph's status.
+    pub fn set_status(&mut self, id: &ParagraphId, status: Status) -> Result<()> {
+        let p = self.paragraph_obj_mut(id)?;
+        self.doc.put(&p, keys::P_STATUS, status.as_str())?;
+        Ok(())
+    }
+
+    /// Sets a paragraph's kind.
+    pub fn set_kind(&mut self, id: &ParagraphId, kind: ParagraphKind) -> Result<()> {
+        let p = self.paragraph_obj_mut(id)?;
+        self.doc.put(&p, keys::P_KIND, kind.as_str())?;
+        Ok(())
+    }
+
+    /// Sets the agenda session a paragraph belongs to.
+    pub fn set_section(&mut self, id: &ParagraphId, section: Option<i64>) -> Result<()> {
+        let p = self.paragraph_obj_mut(id)?;
+        let value = section.map_or(ScalarValue::Null, ScalarValue::Int);
+        self.doc.put(&p, keys::P_SECTION, value)?;
+        Ok(())
+    }
+
+    /// Replaces the list of countries that may direct-edit a paragraph.
+    pub fn set_editors(&mut self, id: &ParagraphId, editors: &[Country]) -> Result<()> {
+        let p = self.paragraph_obj_mut(id)?;
+        let list = match self.doc.get(&p, keys::P_EDITORS)? {
+            Some((Value::Object(ObjType::List), list)) => list,
+            _ => self.doc.put_object(&p, keys::P_EDITORS, ObjType::List)?,
+        };
+        for i in (0..self.doc.length(&list)).rev() {
+            self.doc.delete(&list, i)?;
+        }
+        for (i, c) in editors.iter().enumerate() {
+            self.doc.insert(&list, i, c.as_str())?;
+        }
+        Ok(())
+    }
+
+    /// Records that both texts of a paragraph, as they stand now, say the same thing.
+    pub fn confirm_concordance(&mut self, id: &ParagraphId) -> Result<()> {
+        let p = self.paragraph_obj_mut(id)?;
+        let en = text_digest(&self.text(id, Lang::En)?);
+        let es = text_digest(&self.text(id, Lang::Es)?);
+        let c = self.doc.put_object(&p, keys::P_CONCORDANCE, ObjType::Map)?;
+        self.doc.put(&c, "en", en)?;
+        self.doc.put(&c, "es", es)?;
+        Ok(())
+    }
+
+    /// Clears a paragraph's concordance record.
+    pub fn clear_concordance(&mut self, id: &ParagraphId) -> Result<()> {
+        let p = self.paragraph_obj_mut(id)?;
+        self.doc.put(&p, keys::P_CONCORDANCE, ScalarValue::Null)?;
+        Ok(())
+    }
+
+    /// Whether a paragraph's texts are still as confirmed.
+    pub fn concordance(&self, id: &ParagraphId) -> Result<Concordance> {
+        let p = self.paragraph(id)?;
+        Ok(match p.concordance {
+            None => Concordance::Unconfirmed,
+            Some(c) if c.en == text_digest(&p.text.en) && c.es == text_digest(&p.text.es) => {
+                Concordance::Confirmed
+            }
+            Some(_) => Concordance::OutOfConcordance,
+        })
+    }
+
+    /// A direct edit: deletes `delete` characters at `pos` and inserts `insert` there, with
+    /// no tracked-change marks (chairs, the secretariat, a paragraph's own editors).
+    ///
+    /// Inserted characters take the formatting around them but never another country's
+    /// proposal marks.
+    pub fn splice(
+        &mut self,
+        id: &ParagraphId,
+        lang: Lang,
+        pos: usize,
+        delete: usize,
+        insert: &str,
+    ) -> Result<()> {
+        let obj = self.text_obj(id, lang)?;
+        let len = self.doc.length(&obj);
+        Draft::check_range(id, lang, pos, pos.saturating_add(delete), len)?;
+        self.doc.splice_text(&obj, pos, delete as isize, insert)?;
+        if !insert.is_empty() {
+            let end = pos + insert.chars().count();
+            self.strip_inherited_track_marks(&obj, pos, end, None)?;
+        }
+        Ok(())
+    }
+
+    /// Removes proposal marks that characters just inserted at `start..end` picked up from
+    /// the range around them, except the mark named `keep`.
+    ///
+    /// Automerge gives a character inserted inside a marked range that mark; a proposal
+    /// mark means "this country proposed this", so new characters must not inherit it.
+    pub(crate) fn strip_inherited_track_marks(
+        &mut self,
+        obj: &ObjId,
+        start: usize,
+        end: usize,
+        keep: Option<&str>,
+    ) -> Result<()> {
+        if start >= end {
+            return Ok(());
+        }
+        let marks = self.doc.get_marks(obj, start, None)?;
+        let inherited: Vec<String> = marks
+            .iter()
+            .filter(|(name, value)| {
+                !value.is_null() && Some(*name) != keep && TrackMarkName::parse(name).is_some()
+            })
+            .map(|(name, _)| name.to_owned())
+            .collect();
+        for name in inherited {
+            self.doc.unmark(obj, &name, start, end, ExpandMark::None)?;
+        }
+        Ok(())
+    }
+
+    /// Turns bold or italic on or off over `start..end`.
+    pub fn set_format(
+        &mut self,
+        id: &ParagraphId,
+        lang: Lang,
+        start: usize,
+        end: usize,
+        format: Format,
+        on: bool,
+    ) -> Result<()> {
+        let obj = self.text_obj(id, lang)?;
+        let len = self.doc.length(&obj);
+        Draft::check_range(id, lang, start, end, len)?;
+        if start == end {
+            return Err(DraftError::EmptyRange {
+                paragraph: id.clone(),
+                lang,
+                at: start,
+            });
+        }
+        if on {
+            let mark = Mark::new(format.mark_name().to_owned(), true, start, end);
+            self.doc.mark(&obj, mark, ExpandMark::After)?;
+        } else {
+            self.doc.unmark(&obj, format.mark_name(), start, end, ExpandMark::After)?;
+        }
+        Ok(())
+    }
+
+    /// A direct edit of the title.
+    pub fn splice_title(&mut self, lang: Lang, pos: usize, delete: usize, insert: &str) -> Result<()> {
+        let title = self.view().root_object(keys::TITLE, ObjType::Map)?;
+        let obj = self.view().object(&title, lang.as_str(), ObjType::Text, "title")?;
+        let len = self.doc.length(&obj);
+        if pos.saturating_add(delete) > len {
+            return Err(DraftError::malformed(
+                format!("title/{lang}"),
+                format!("range {pos}..{} is outside the title ({len} characters)", pos + delete),
+            ));
+        }
+        self.doc.splice_text(&obj, pos, delete as isize, insert)?;
+        Ok(())
+    }
+
+    /// Both texts of a paragraph.
+    pub fn texts(&self, id: &ParagraphId) -> Result<Bilingual<String>> {
+        Ok(Bilingual {
+            en: self.text(id, Lang::En)?,
+            es: self.text(id, Lang::Es)?,
+        })
+    }
+}
+
+/// Writes inline markdown into an empty text object as text plus `strong`/`em` marks.
+pub(crate) fn write_inline_markdown(
+    doc: &mut automerge::AutoCommit,
+    text: &ObjId,
+    markdown: &str,
+) -> Result<()> {
+    let runs = parse_inline(markdown);
+    let mut pos = 0;
+    for run in runs {
+        let len = run.text.chars().count();
+        doc.splice_text(text, pos, 0, &run.text)?;
+        for (on, name) in [(run.strong, keys::STRONG), (run.em, keys::EM)] {
+            if on {
+                doc.mark(text, Mark::new(name.to_owned(), true, pos, pos + len), ExpandMark::After)?;
+            }
+        }
+        pos += len;
+    }
+    Ok(())
+}

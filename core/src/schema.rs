@@ -1,0 +1,352 @@
+//! The shape of a draft document (DESIGN §3): key names, enumerations and the value of a
+//! tracked-change mark. Everything that reads or writes the automerge document by hand
+//! (the browser client, the permission rules) agrees with the names here.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{Country, IdError, Lang, ParagraphId, SuggestionId, UserId};
+
+/// The schema version written at the root under [`keys::SCHEMA`].
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Key names in the document.
+pub mod keys {
+    /// Root: schema version (integer).
+    pub const SCHEMA: &str = "schema";
+    /// Root: `"communique"` or `"concept_note"`.
+    pub const KIND: &str = "kind";
+    /// Root: `{ en: Text, es: Text }`.
+    pub const TITLE: &str = "title";
+    /// Root: list of paragraph ids in reading order.
+    pub const ORDER: &str = "order";
+    /// Root: map of paragraph id to paragraph.
+    pub const PARAGRAPHS: &str = "paragraphs";
+    /// Root: map of thread id to comment thread.
+    pub const THREADS: &str = "threads";
+
+    /// Paragraph: kind.
+    pub const P_KIND: &str = "kind";
+    /// Paragraph: status.
+    pub const P_STATUS: &str = "status";
+    /// Paragraph: list of countries that may direct-edit it.
+    pub const P_EDITORS: &str = "editors";
+    /// Paragraph: agenda session number or null.
+    pub const P_SECTION: &str = "section";
+    /// Paragraph: `{ en: Text, es: Text }`.
+    pub const P_TEXT: &str = "text";
+    /// Paragraph: `{ en: digest, es: digest }` or null.
+    pub const P_CONCORDANCE: &str = "concordance";
+
+    /// Thread: the paragraph it sits on.
+    pub const T_PARAGRAPH: &str = "paragraph";
+    /// Thread: the language of the text it sits on.
+    pub const T_LANG: &str = "lang";
+    /// Thread: cursor of the first character of its range.
+    pub const T_START: &str = "start";
+    /// Thread: cursor of the last character of its range (inclusive).
+    pub const T_END: &str = "end";
+    /// Thread: the text of its range when it was created.
+    pub const T_QUOTE: &str = "quote";
+    /// Thread: whether it is resolved.
+    pub const T_RESOLVED: &str = "resolved";
+    /// Thread: list of messages.
+    pub const T_MESSAGES: &str = "messages";
+
+    /// Message: id.
+    pub const M_ID: &str = "id";
+    /// Message: author's user id.
+    pub const M_USER: &str = "user";
+    /// Message: author's country.
+    pub const M_COUNTRY: &str = "country";
+    /// Message: unix milliseconds.
+    pub const M_AT: &str = "at";
+    /// Message: markdown body.
+    pub const M_BODY: &str = "body";
+
+    /// Formatting mark: bold.
+    pub const STRONG: &str = "strong";
+    /// Formatting mark: italic.
+    pub const EM: &str = "em";
+}
+
+macro_rules! str_enum {
+    ($(#[$doc:meta])* $name:ident, $kind:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The string stored in the document.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, IdError> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(IdError { kind: $kind, value: s.chars().take(80).collect(), reason: "unknown value" }),
+                }
+            }
+        }
+    };
+}
+
+str_enum!(
+    /// What a draft is.
+    DraftKind, "draft kind" {
+        /// The Joint Communiqué: preambular then operative paragraphs.
+        Communique => "communique",
+        /// The Concept Note: one section per agenda session.
+        ConceptNote => "concept_note",
+    }
+);
+
+str_enum!(
+    /// What a paragraph is.
+    ParagraphKind, "paragraph kind" {
+        /// A preambular paragraph ("Recognizing that ..."), not numbered.
+        Preamble => "preamble",
+        /// An operative paragraph, numbered.
+        Operative => "operative",
+        /// A heading (Concept Note sections).
+        Heading => "heading",
+        /// A triggering question (Concept Note).
+        Question => "question",
+    }
+);
+
+str_enum!(
+    /// Where a paragraph stands in the negotiation.
+    Status, "paragraph status" {
+        /// Under negotiation.
+        Open => "open",
+        /// Carried in square brackets: no agreement yet.
+        Bracketed => "bracketed",
+        /// Agreed subject to confirmation by capitals.
+        AgreedAdRef => "agreed_ad_ref",
+        /// Agreed: frozen, only a chair may edit or reopen it.
+        Agreed => "agreed",
+    }
+);
+
+/// Whether a tracked change proposes adding or removing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuggestionKind {
+    /// Proposed insertion: the characters carry `ins:XX`.
+    Insert,
+    /// Proposed deletion: the characters carry `del:XX` and stay in the text.
+    Delete,
+}
+
+impl SuggestionKind {
+    /// The mark-name prefix (`"ins"` or `"del"`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            SuggestionKind::Insert => "ins",
+            SuggestionKind::Delete => "del",
+        }
+    }
+}
+
+/// The name of a tracked-change mark: `ins:MX`, `del:AR`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TrackMarkName {
+    /// Insertion or deletion.
+    pub kind: SuggestionKind,
+    /// The proposing country.
+    pub country: Country,
+}
+
+impl TrackMarkName {
+    /// Parses a mark name; `None` for formatting marks and anything else.
+    pub fn parse(name: &str) -> Option<TrackMarkName> {
+        let (prefix, code) = name.split_once(':')?;
+        let kind = match prefix {
+            "ins" => SuggestionKind::Insert,
+            "del" => SuggestionKind::Delete,
+            _ => return None,
+        };
+        Some(TrackMarkName {
+            kind,
+            country: code.parse().ok()?,
+        })
+    }
+
+    /// The name as stored in the document.
+    pub fn to_name(&self) -> String {
+        format!("{}:{}", self.kind.prefix(), self.country)
+    }
+}
+
+impl fmt::Display for TrackMarkName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind.prefix(), self.country)
+    }
+}
+
+/// The value of a tracked-change mark, stored as a JSON string:
+/// `{"id": suggestion id, "user": user id, "at": unix ms}`, and for deletions
+/// `"seen": {actor: counter}`.
+///
+/// `seen` is what makes a deletion exact under concurrency. A mark covers a range between
+/// two anchors, so a character that another delegation inserted inside that range at the
+/// same time would otherwise count as proposed for deletion by a country that never saw it.
+/// `seen` records, for each actor whose characters were in the range, the highest operation
+/// counter among them; a character inside the range is covered only if its actor is listed
+/// and its counter is not above that. (An actor's counters only grow, so anything it
+/// inserted that the proposer had not seen has a higher counter.) Without `seen`, every
+/// character in the range is covered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TrackMarkValue {
+    /// The suggestion this character belongs to.
+    pub id: SuggestionId,
+    /// The person who proposed it.
+    pub user: UserId,
+    /// When, in unix milliseconds.
+    pub at: i64,
+    /// For deletions: the highest op counter per actor (hex) among the characters marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<std::collections::BTreeMap<String, u64>>,
+}
+
+impl TrackMarkValue {
+    /// Whether a character inserted by op `counter@actor` is covered by this mark.
+    pub fn covers(&self, counter: u64, actor_hex: &str) -> bool {
+        match &self.seen {
+            None => true,
+            Some(seen) => seen.get(actor_hex).is_some_and(|max| counter <= *max),
+        }
+    }
+}
+
+impl TrackMarkValue {
+    /// The JSON string stored as the mark's value.
+    pub fn to_json(&self) -> String {
+        // A struct of two validated tokens and an integer always serialises.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Parses a mark value; `None` if it is not a JSON object of the right shape.
+    pub fn parse(json: &str) -> Option<TrackMarkValue> {
+        serde_json::from_str(json).ok()
+    }
+}
+
+/// Who does something, and when: the person, their delegation, unix milliseconds.
+///
+/// Core is pure: the caller (server or test) supplies the clock.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Stamp {
+    /// The person.
+    pub user: UserId,
+    /// Their delegation, the author of record.
+    pub country: Country,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+/// A pair of values, one per working language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Bilingual<T> {
+    /// English.
+    pub en: T,
+    /// Spanish.
+    pub es: T,
+}
+
+impl<T> Bilingual<T> {
+    /// The value for one language.
+    pub fn get(&self, lang: Lang) -> &T {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Es => &self.es,
+        }
+    }
+
+    /// The value for one language, mutably.
+    pub fn get_mut(&mut self, lang: Lang) -> &mut T {
+        match lang {
+            Lang::En => &mut self.en,
+            Lang::Es => &mut self.es,
+        }
+    }
+}
+
+/// A paragraph as read from the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// Stable id.
+    pub id: ParagraphId,
+    /// Preamble, operative, heading or question.
+    pub kind: ParagraphKind,
+    /// Negotiation status.
+    pub status: Status,
+    /// Countries that may direct-edit it besides chairs and the secretariat.
+    pub editors: Vec<Country>,
+    /// Agenda session it belongs to, if any.
+    pub section: Option<i64>,
+    /// Its text in both languages, as it stands (pending insertions included,
+    /// pending deletions not yet removed).
+    pub text: Bilingual<String>,
+    /// Digests of both texts when the secretariat last confirmed they match.
+    pub concordance: Option<Bilingual<String>>,
+}
+
+/// What a new paragraph starts with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewParagraph {
+    /// Preamble, operative, heading or question.
+    pub kind: ParagraphKind,
+    /// Agenda session, if any.
+    pub section: Option<i64>,
+    /// Countries that may direct-edit it.
+    pub editors: Vec<Country>,
+    /// Initial text per language, as inline markdown (`*em*`, `**strong**`).
+    pub text: Bilingual<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn track_mark_names_parse() {
+        let n = TrackMarkName::parse("ins:MX").unwrap();
+        assert_eq!(n.kind, SuggestionKind::Insert);
+        assert_eq!(n.country.as_str(), "MX");
+        assert_eq!(n.to_name(), "ins:MX");
+        assert!(TrackMarkName::parse("strong").is_none());
+        assert!(TrackMarkName::parse("ins:mx").is_none());
+        assert!(TrackMarkName::parse("upd:MX").is_none());
+    }
+
+    #[test]
+    fn enums_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(s.as_str().parse::<Status>().unwrap(), *s);
+        }
+        assert!("closed".parse::<Status>().is_err());
+        assert_eq!(
+            serde_json::to_string(&Status::AgreedAdRef).unwrap(),
+            "\"agreed_ad_ref\""
+        );
+    }
+}

@@ -315,10 +315,12 @@ pub(crate) fn write_inline_markdown(
     markdown: &str,
 ) -> Result<()> {
     let runs = parse_inline(markdown);
+    // All text first, then marks: a mark that expands would otherwise swallow the next run.
+    let plain: String = runs.iter().map(|r| r.text.as_str()).collect();
+    doc.splice_text(text, 0, 0, &plain)?;
     let mut pos = 0;
     for run in runs {
         let len = run.text.chars().count();
-        doc.splice_text(text, pos, 0, &run.text)?;
         for (on, name) in [(run.strong, keys::STRONG), (run.em, keys::EM)] {
             if on {
                 doc.mark(text, Mark::new(name.to_owned(), true, pos, pos + len), ExpandMark::After)?;

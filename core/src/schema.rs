@@ -203,10 +203,18 @@ impl fmt::Display for TrackMarkName {
 }
 
 /// The value of a tracked-change mark, stored as a JSON string:
-/// `{"id": suggestion id, "user": user id, "at": unix ms}`, and for deletions
-/// `"seen": {actor: counter}`.
+/// `{"id": suggestion id, "user": user id, "at": unix ms}`, plus for insertions
+/// `"actor": hex` and for deletions `"seen": {actor: counter}`.
 ///
-/// `seen` is what makes a deletion exact under concurrency. A mark covers a range between
+/// A mark covers a range between two anchors, and automerge places characters that other
+/// replicas insert concurrently at the same spot or inside the range between those anchors.
+/// `actor` and `seen` keep proposals exact under concurrency:
+///
+/// `actor` is the replica that inserted the proposed characters; an insertion covers only
+/// characters inserted by that actor (a person's own later typing in the same place comes
+/// from the same actor; anyone else's is theirs).
+///
+/// `seen` is what makes a deletion exact. A mark covers a range between
 /// two anchors, so a character that another delegation inserted inside that range at the
 /// same time would otherwise count as proposed for deletion by a country that never saw it.
 /// `seen` records, for each actor whose characters were in the range, the highest operation
@@ -222,6 +230,9 @@ pub struct TrackMarkValue {
     pub user: UserId,
     /// When, in unix milliseconds.
     pub at: i64,
+    /// For insertions: the actor (hex) that inserted the characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
     /// For deletions: the highest op counter per actor (hex) among the characters marked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen: Option<std::collections::BTreeMap<String, u64>>,
@@ -230,10 +241,18 @@ pub struct TrackMarkValue {
 impl TrackMarkValue {
     /// Whether a character inserted by op `counter@actor` is covered by this mark.
     pub fn covers(&self, counter: u64, actor_hex: &str) -> bool {
+        if let Some(actor) = &self.actor {
+            return actor == actor_hex;
+        }
         match &self.seen {
             None => true,
             Some(seen) => seen.get(actor_hex).is_some_and(|max| counter <= *max),
         }
+    }
+
+    /// Whether this value limits which characters in its range it covers.
+    pub fn is_selective(&self) -> bool {
+        self.actor.is_some() || self.seen.is_some()
     }
 }
 

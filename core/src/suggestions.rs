@@ -181,7 +181,11 @@ impl Draft {
             None => None,
         }
         .unwrap_or_else(|| new_value(by));
-        let value = TrackMarkValue { seen: None, ..value };
+        let value = TrackMarkValue {
+            actor: Some(self.doc.get_actor().to_hex_string()),
+            seen: None,
+            ..value
+        };
         if text.is_empty() {
             return Ok(value.id);
         }
@@ -254,6 +258,7 @@ impl Draft {
                 _ => None,
             };
             let mut value = after.or(before).unwrap_or_else(|| new_value(by));
+            value.actor = None;
             let seen = value.seen.get_or_insert_with(Default::default);
             for &(s, e, own) in &runs {
                 if own {
@@ -402,6 +407,7 @@ fn new_value(by: &Stamp) -> TrackMarkValue {
         id: SuggestionId::random(),
         user: by.user.clone(),
         at: by.at,
+        actor: None,
         seen: None,
     }
 }

@@ -126,7 +126,7 @@ impl<'a> DraftView<'a> {
     }
 
     /// The proposal marks of a text as effective runs: marks whose value does not parse are
-    /// ignored, and a deletion covers only the characters its `seen` clock covers.
+    /// ignored, and a selective value (`actor`, `seen`) covers only the characters it names.
     pub(crate) fn tracked_runs(&self, obj: &ObjId) -> Result<Vec<TrackedRun>> {
         let mut runs = Vec::new();
         let mut ids: Option<Vec<CharId>> = None;
@@ -137,7 +137,7 @@ impl<'a> DraftView<'a> {
             if m.start >= m.end {
                 continue;
             }
-            if value.seen.is_none() {
+            if !value.is_selective() {
                 runs.push(TrackedRun { name, value, start: m.start, end: m.end });
                 continue;
             }

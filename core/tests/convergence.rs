@@ -1,0 +1,331 @@
+//! Property tests: replicas applying random mixes of edits converge, and proposal marks are
+//! only ever those of the country that proposed.
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use std::collections::{HashMap, HashSet};
+
+use fixtures::para;
+use pluma_core::automerge::ActorId;
+use pluma_core::{Country, Draft, Lang, ParagraphKind, Selection, Stamp, SuggestionKind};
+use proptest::prelude::*;
+
+const COUNTRIES: [&str; 5] = ["MX", "AR", "US", "PE", "BR"];
+
+#[derive(Debug, Clone)]
+enum Op {
+    SuggestInsert { p: u8, es: bool, pos: u16, text: String },
+    SuggestDelete { p: u8, es: bool, pos: u16, len: u8 },
+    Splice { p: u8, es: bool, pos: u16, del: u8, text: String },
+    Accept { which: u8 },
+    Reject { which: u8 },
+    AcceptCountry { c: u8 },
+    RejectParagraph { p: u8 },
+    Withdraw { which: u8 },
+    Move { p: u8, to: u8 },
+    Comment { p: u8, es: bool, pos: u16, len: u8 },
+    Reply { t: u8 },
+    Resolve { t: u8, open: bool },
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Do { replica: u8, op: Op },
+    Sync { from: u8, to: u8 },
+}
+
+fn text() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[a-zñé ]{1,4}").unwrap()
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (any::<u8>(), any::<bool>(), any::<u16>(), text())
+            .prop_map(|(p, es, pos, text)| Op::SuggestInsert { p, es, pos, text }),
+        3 => (any::<u8>(), any::<bool>(), any::<u16>(), 1u8..6)
+            .prop_map(|(p, es, pos, len)| Op::SuggestDelete { p, es, pos, len }),
+        2 => (any::<u8>(), any::<bool>(), any::<u16>(), 0u8..4, text())
+            .prop_map(|(p, es, pos, del, text)| Op::Splice { p, es, pos, del, text }),
+        1 => any::<u8>().prop_map(|which| Op::Accept { which }),
+        1 => any::<u8>().prop_map(|which| Op::Reject { which }),
+        1 => any::<u8>().prop_map(|c| Op::AcceptCountry { c }),
+        1 => any::<u8>().prop_map(|p| Op::RejectParagraph { p }),
+        1 => any::<u8>().prop_map(|which| Op::Withdraw { which }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(p, to)| Op::Move { p, to }),
+        1 => (any::<u8>(), any::<bool>(), any::<u16>(), 1u8..6)
+            .prop_map(|(p, es, pos, len)| Op::Comment { p, es, pos, len }),
+        1 => any::<u8>().prop_map(|t| Op::Reply { t }),
+        1 => (any::<u8>(), any::<bool>()).prop_map(|(t, open)| Op::Resolve { t, open }),
+    ]
+}
+
+fn steps(replicas: u8) -> impl Strategy<Value = Vec<Step>> {
+    let step = prop_oneof![
+        3 => (0..replicas, op()).prop_map(|(replica, op)| Step::Do { replica, op }),
+        1 => (0..replicas, 0..replicas).prop_map(|(from, to)| Step::Sync { from, to }),
+    ];
+    proptest::collection::vec(step, 1..60)
+}
+
+struct World {
+    replicas: Vec<Draft>,
+    /// Actor id of each replica → its country.
+    countries: HashMap<ActorId, Country>,
+    /// Every character id a deletion proposal was made on, by suggestion id.
+    deletion_targets: HashMap<String, HashSet<String>>,
+}
+
+fn stamp_of(i: usize) -> Stamp {
+    Stamp {
+        user: format!("u{i}").parse().unwrap(),
+        country: COUNTRIES[i].parse().unwrap(),
+        at: 1_000 + i as i64,
+    }
+}
+
+fn lang(es: bool) -> Lang {
+    if es { Lang::Es } else { Lang::En }
+}
+
+/// Cursor strings of the characters of a text within ranges.
+fn char_ids(d: &Draft, p: &pluma_core::ParagraphId, l: Lang, ranges: &[(usize, usize)]) -> HashSet<String> {
+    use pluma_core::automerge::ReadDoc;
+    let doc = d.automerge();
+    let text = text_obj(d, p, l);
+    ranges
+        .iter()
+        .flat_map(|&(a, b)| a..b)
+        .map(|i| doc.get_cursor(&text, i, None).unwrap().to_string())
+        .collect()
+}
+
+fn text_obj(d: &Draft, p: &pluma_core::ParagraphId, l: Lang) -> pluma_core::automerge::ObjId {
+    use pluma_core::automerge::{ReadDoc, ROOT};
+    let doc = d.automerge();
+    let (_, ps) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
+    let (_, pm) = doc.get(&ps, p.as_str()).unwrap().unwrap();
+    let (_, t) = doc.get(&pm, "text").unwrap().unwrap();
+    let (_, o) = doc.get(&t, l.as_str()).unwrap().unwrap();
+    o
+}
+
+impl World {
+    fn new(n: usize) -> World {
+        let mut base = Draft::new(
+            pluma_core::DraftKind::Communique,
+            pluma_core::Bilingual { en: "T", es: "T" },
+        )
+        .unwrap();
+        for (i, t) in ["Recognizing that migration matters,", "Agree to cooperate.", "Decide to meet again."]
+            .iter()
+            .enumerate()
+        {
+            base.insert_paragraph(i, para(ParagraphKind::Operative, t)).unwrap();
+        }
+        base.commit();
+        let replicas: Vec<Draft> = (0..n).map(|_| base.fork()).collect();
+        let countries = replicas
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.actor().clone(), COUNTRIES[i].parse().unwrap()))
+            .collect();
+        World { replicas, countries, deletion_targets: HashMap::new() }
+    }
+
+    fn apply(&mut self, i: usize, op: &Op) {
+        let by = stamp_of(i);
+        let d = &mut self.replicas[i];
+        let ids = d.paragraph_ids().unwrap();
+        if ids.is_empty() {
+            return;
+        }
+        let pick_p = |p: u8| ids[p as usize % ids.len()].clone();
+        let len_of = |d: &Draft, p: &pluma_core::ParagraphId, l: Lang| d.text(p, l).unwrap().chars().count();
+        // Errors (empty ranges and the like) are fine; panics are not.
+        match op {
+            Op::SuggestInsert { p, es, pos, text } => {
+                let p = pick_p(*p);
+                let pos = *pos as usize % (len_of(d, &p, lang(*es)) + 1);
+                d.suggest_insert(&p, lang(*es), pos, text, &by).unwrap();
+            }
+            Op::SuggestDelete { p, es, pos, len } => {
+                let p = pick_p(*p);
+                let n = len_of(d, &p, lang(*es));
+                if n == 0 {
+                    return;
+                }
+                let start = *pos as usize % n;
+                let end = (start + *len as usize).min(n);
+                if let Some(id) = d.suggest_delete(&p, lang(*es), start, end, &by).unwrap() {
+                    let s = d.suggestions().unwrap().into_iter().find(|s| s.id == id).unwrap();
+                    let ids = char_ids(d, &p, lang(*es), &s.ranges);
+                    self.deletion_targets.entry(id.to_string()).or_default().extend(ids);
+                }
+            }
+            Op::Splice { p, es, pos, del, text } => {
+                let p = pick_p(*p);
+                let n = len_of(d, &p, lang(*es));
+                let pos = *pos as usize % (n + 1);
+                let del = (*del as usize).min(n - pos);
+                d.splice(&p, lang(*es), pos, del, text).unwrap();
+            }
+            Op::Accept { which } | Op::Reject { which } | Op::Withdraw { which } => {
+                let all = d.suggestions().unwrap();
+                if all.is_empty() {
+                    return;
+                }
+                let s = all[*which as usize % all.len()].clone();
+                let sel = Selection::Ids(vec![s.id.clone()]);
+                match op {
+                    Op::Accept { .. } => drop(d.accept(&sel).unwrap()),
+                    Op::Reject { .. } => drop(d.reject(&sel).unwrap()),
+                    _ => {
+                        let r = d.withdraw(&by.country, &sel);
+                        assert_eq!(r.is_ok(), s.country == by.country);
+                    }
+                }
+            }
+            Op::AcceptCountry { c } => {
+                d.accept(&Selection::Country(COUNTRIES[*c as usize % COUNTRIES.len()].parse().unwrap())).unwrap();
+            }
+            Op::RejectParagraph { p } => {
+                d.reject(&Selection::Paragraph(pick_p(*p))).unwrap();
+            }
+            Op::Move { p, to } => {
+                let p = pick_p(*p);
+                d.move_paragraph(&p, *to as usize % ids.len()).unwrap();
+            }
+            Op::Comment { p, es, pos, len } => {
+                let p = pick_p(*p);
+                let n = len_of(d, &p, lang(*es));
+                if n == 0 {
+                    return;
+                }
+                let start = *pos as usize % n;
+                let end = (start + *len as usize).min(n);
+                d.create_thread(&p, lang(*es), start, end, "A *comment*", &by).unwrap();
+            }
+            Op::Reply { t } | Op::Resolve { t, .. } => {
+                let threads = d.threads().unwrap();
+                if threads.is_empty() {
+                    return;
+                }
+                let id = threads[*t as usize % threads.len()].id.clone();
+                match op {
+                    Op::Reply { .. } => drop(d.reply(&id, "reply", &by).unwrap()),
+                    Op::Resolve { open: true, .. } => d.reopen_thread(&id).unwrap(),
+                    _ => d.resolve_thread(&id).unwrap(),
+                }
+            }
+        }
+        d.commit();
+    }
+
+    fn sync(&mut self, from: usize, to: usize) {
+        if from == to {
+            return;
+        }
+        let mut source = self.replicas[from].fork();
+        self.replicas[to].merge(&mut source).unwrap();
+    }
+
+    fn sync_all(&mut self) {
+        let n = self.replicas.len();
+        for i in 1..n {
+            self.sync(i, 0);
+        }
+        for i in 1..n {
+            self.sync(0, i);
+        }
+    }
+
+    /// Every proposal mark is the proposing country's own.
+    fn check_marks(&self) {
+        for d in &self.replicas {
+            let who = |a: &ActorId| self.countries.get(a).cloned();
+            for s in d.suggestions().unwrap() {
+                match s.kind {
+                    SuggestionKind::Insert => {
+                        let at = d.view().attribution(&s.paragraph, s.lang, &who).unwrap();
+                        for &(a, b) in &s.ranges {
+                            for run in at.runs.iter().filter(|r| r.start < b && r.end > a) {
+                                assert_eq!(run.country.as_ref(), Some(&s.country), "insertion {s:?} credits {run:?}");
+                            }
+                        }
+                    }
+                    SuggestionKind::Delete => {
+                        let targets = self.deletion_targets.get(s.id.as_str()).expect("known deletion");
+                        for c in char_ids(d, &s.paragraph, s.lang, &s.ranges) {
+                            assert!(targets.contains(&c), "deletion {s:?} covers {c}, which {} never marked", s.country);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn snapshot(d: &Draft) -> (Vec<pluma_core::Paragraph>, Vec<pluma_core::Suggestion>, Vec<pluma_core::Thread>) {
+    (d.paragraphs().unwrap(), d.suggestions().unwrap(), d.threads().unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// 3–5 replicas exchanging changes in random order converge on the same paragraphs,
+    /// proposals and threads; no character carries a mark its country did not set; and
+    /// accept-all / reject-all give the texts the proposals describe.
+    #[test]
+    fn replicas_converge(n in 3usize..=5, steps in steps(5)) {
+        run(n, &steps)?;
+    }
+}
+
+fn run(n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
+        let mut w = World::new(n);
+        for step in steps {
+            match step {
+                Step::Do { replica, op } => w.apply(*replica as usize % n, op),
+                Step::Sync { from, to } => w.sync(*from as usize % n, *to as usize % n),
+            }
+            w.check_marks();
+        }
+        w.sync_all();
+        let first = snapshot(&w.replicas[0]);
+        for d in &w.replicas[1..] {
+            prop_assert_eq!(&snapshot(d), &first);
+        }
+        w.check_marks();
+
+        // Accept-all and reject-all produce what the proposals say.
+        let d = &mut w.replicas[0];
+        for id in d.paragraph_ids().unwrap() {
+            for l in Lang::ALL {
+                let segs = d.view().segments(&id, l).unwrap();
+                let kept_if_accepted: String = segs.iter().filter(|s| s.del.is_empty()).map(|s| s.text.as_str()).collect();
+                let kept_if_rejected: String = segs.iter().filter(|s| s.ins.is_empty()).map(|s| s.text.as_str()).collect();
+                let mut acc = d.fork();
+                acc.accept(&Selection::All).unwrap();
+                prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted.clone());
+                prop_assert!(acc.suggestions().unwrap().is_empty());
+                prop_assert!(acc.reject(&Selection::All).unwrap().is_empty());
+                prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted);
+                let mut rej = d.fork();
+                rej.reject(&Selection::All).unwrap();
+                prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected.clone());
+                prop_assert!(rej.accept(&Selection::All).unwrap().is_empty());
+                prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected);
+            }
+        }
+        Ok(())
+}
+
+/// Two delegations insert concurrently at the same place in the same text.
+#[test]
+fn regression_concurrent_inserts_at_one_place() {
+    let steps = vec![
+        Step::Do { replica: 2, op: Op::SuggestInsert { p: 128, es: true, pos: 64735, text: "ñ".into() } },
+        Step::Do { replica: 0, op: Op::SuggestInsert { p: 11, es: true, pos: 14267, text: " ".into() } },
+    ];
+    run(3, &steps).unwrap();
+}

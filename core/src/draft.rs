@@ -8,6 +8,7 @@ use automerge::{ActorId, AutoCommit, Change, ChangeHash, ObjId, ObjType, ScalarV
 use crate::error::DraftError;
 use crate::ids::{Lang, ParagraphId};
 use crate::schema::{keys, Bilingual, DraftKind, Paragraph, SCHEMA_VERSION};
+use crate::text_state::{MarkShadow, PendingInsert, TextState};
 use crate::view::DraftView;
 use crate::Result;
 
@@ -15,13 +16,18 @@ use crate::Result;
 ///
 /// Wraps an [`AutoCommit`] document with the schema of DESIGN §3. Edits accumulate in an
 /// open transaction until [`Draft::commit`] (or anything that needs heads or bytes, which
-/// commits first). Nothing here blocks or does I/O.
+/// commits first). Reads take `&mut self` because the current run of suggested typing is
+/// marked lazily (see [`crate::text_state`]) and is completed before anything reads the
+/// document. Nothing here blocks or does I/O.
 #[derive(Debug)]
 pub struct Draft {
     pub(crate) doc: AutoCommit,
-    /// Object ids of paragraph texts, looked up once per paragraph and language.
-    /// Cleared whenever changes from elsewhere arrive, since a merge may replace objects.
-    texts: HashMap<(ParagraphId, Lang), ObjId>,
+    /// Object ids (and mark shadows) of paragraph texts, English then Spanish, looked up
+    /// once. Cleared whenever changes from elsewhere arrive, since a merge may replace
+    /// objects and marks.
+    texts: HashMap<ParagraphId, [Option<TextState>; 2]>,
+    /// The current run of suggested typing, not yet marked.
+    pub(crate) pending: Option<PendingInsert>,
 }
 
 impl Draft {
@@ -46,6 +52,7 @@ impl Draft {
         Draft {
             doc,
             texts: HashMap::new(),
+            pending: None,
         }
     }
 
@@ -65,7 +72,7 @@ impl Draft {
     }
 
     fn check_root(&self) -> Result<()> {
-        let v = self.view();
+        let v = self.peek();
         match v.scalar(&ObjId::Root, keys::SCHEMA)?.as_deref() {
             Some(s) if crate::view::scalar_int(s) == Some(SCHEMA_VERSION) => {}
             Some(s) => return Err(DraftError::malformed(keys::SCHEMA, format!("unsupported schema {s}"))),
@@ -89,42 +96,78 @@ impl Draft {
         self.doc.get_actor()
     }
 
-    /// A view of the current state.
-    pub fn view(&self) -> DraftView<'_> {
+    /// A view of the current state (completes the current run of suggested typing first).
+    pub fn view(&mut self) -> DraftView<'_> {
+        self.settle();
         DraftView::new(&self.doc, None)
     }
 
     /// A view of the draft as it was at `heads` (a saved version).
-    pub fn view_at<'a>(&'a self, heads: &'a [ChangeHash]) -> DraftView<'a> {
+    pub fn view_at<'a>(&'a mut self, heads: &'a [ChangeHash]) -> DraftView<'a> {
+        self.settle();
         DraftView::new(&self.doc, Some(heads))
     }
 
+    /// A view without completing pending typing: for code that has just done so.
+    pub(crate) fn peek(&self) -> DraftView<'_> {
+        DraftView::new(&self.doc, None)
+    }
+
     /// The underlying automerge document, read-only.
-    pub fn automerge(&self) -> &AutoCommit {
+    pub fn automerge(&mut self) -> &AutoCommit {
+        self.settle();
         &self.doc
     }
 
-    /// The underlying automerge document, for the sync protocol. Clears cached object ids,
+    /// The underlying automerge document, for the sync protocol. Clears cached state,
     /// since whatever is done through it may bring changes from elsewhere.
     pub fn automerge_mut(&mut self) -> &mut AutoCommit {
+        self.settle();
         self.texts.clear();
         &mut self.doc
     }
 
     /// Unwraps the automerge document.
-    pub fn into_automerge(self) -> AutoCommit {
+    pub fn into_automerge(mut self) -> AutoCommit {
+        self.settle();
         self.doc
+    }
+
+    /// Marks the current run of suggested typing, if any. Every operation other than
+    /// continuing that run calls this first.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        let Some(p) = self.pending.take() else { return Ok(()) };
+        let obj = self.text_obj(&p.paragraph, p.lang)?;
+        self.doc.mark(
+            &obj,
+            automerge::marks::Mark::new(p.name.clone(), p.json.clone(), p.start, p.end),
+            automerge::marks::ExpandMark::None,
+        )?;
+        if let Some(shadow) = self.shadow_if_built(&p.paragraph, p.lang) {
+            shadow.set(&p.name, Some(&p.json), p.start, p.end);
+        }
+        Ok(())
+    }
+
+    /// [`Draft::flush`] where no error can be reported. The pending run's range is kept
+    /// exactly in step with this replica's edits and no merge happens while it is open,
+    /// so marking it cannot fail; should it ever, the characters stay as typed, unmarked.
+    fn settle(&mut self) {
+        let flushed = self.flush();
+        debug_assert!(flushed.is_ok(), "marking the pending run failed: {flushed:?}");
     }
 
     // ---- history and bytes ----
 
     /// Commits pending edits as one change; `None` if there were none.
     pub fn commit(&mut self) -> Option<ChangeHash> {
+        self.settle();
         self.doc.commit()
     }
 
     /// Commits pending edits as one change with a message and a timestamp (unix ms).
     pub fn commit_with(&mut self, message: &str, at_ms: i64) -> Option<ChangeHash> {
+        self.settle();
         self.doc.commit_with(
             automerge::transaction::CommitOptions::default()
                 .with_message(message.to_owned())
@@ -134,28 +177,33 @@ impl Draft {
 
     /// Current heads (commits pending edits first).
     pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.settle();
         self.doc.get_heads()
     }
 
     /// The whole document, compressed.
     pub fn save(&mut self) -> Vec<u8> {
+        self.settle();
         self.doc.save()
     }
 
     /// The changes since the last `save` or `save_incremental`, to append to a log.
     pub fn save_incremental(&mut self) -> Vec<u8> {
+        self.settle();
         self.doc.save_incremental()
     }
 
     /// Applies changes saved by another replica (`save_incremental`, or whole documents).
     /// Returns the number of operations applied.
     pub fn load_incremental(&mut self, bytes: &[u8]) -> Result<usize> {
+        self.flush()?;
         self.texts.clear();
         Ok(self.doc.load_incremental(bytes)?)
     }
 
     /// Applies individual changes.
     pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<()> {
+        self.flush()?;
         self.texts.clear();
         self.doc.apply_changes(changes)?;
         Ok(())
@@ -163,54 +211,59 @@ impl Draft {
 
     /// The changes made since `heads` (all changes for empty heads).
     pub fn changes_since(&mut self, heads: &[ChangeHash]) -> Vec<Change> {
+        self.settle();
         self.doc.get_changes(heads)
     }
 
     /// Merges another replica's changes into this one.
     pub fn merge(&mut self, other: &mut Draft) -> Result<Vec<ChangeHash>> {
+        self.flush()?;
+        other.flush()?;
         self.texts.clear();
         Ok(self.doc.merge(&mut other.doc)?)
     }
 
     /// An independent copy with a new random actor id.
     pub fn fork(&mut self) -> Draft {
+        self.settle();
         Draft::wrap(self.doc.fork())
     }
 
     /// An independent copy of the draft as it was at `heads`, with a new random actor id.
     pub fn fork_at(&mut self, heads: &[ChangeHash]) -> Result<Draft> {
+        self.settle();
         Ok(Draft::wrap(self.doc.fork_at(heads)?))
     }
 
     // ---- reading shortcuts (see DraftView for the rest) ----
 
     /// The kind of draft.
-    pub fn kind(&self) -> Result<DraftKind> {
+    pub fn kind(&mut self) -> Result<DraftKind> {
         self.view().kind()
     }
 
     /// The title in one language.
-    pub fn title(&self, lang: Lang) -> Result<String> {
+    pub fn title(&mut self, lang: Lang) -> Result<String> {
         self.view().title(lang)
     }
 
     /// Paragraph ids in reading order.
-    pub fn paragraph_ids(&self) -> Result<Vec<ParagraphId>> {
+    pub fn paragraph_ids(&mut self) -> Result<Vec<ParagraphId>> {
         self.view().paragraph_ids()
     }
 
     /// One paragraph.
-    pub fn paragraph(&self, id: &ParagraphId) -> Result<Paragraph> {
+    pub fn paragraph(&mut self, id: &ParagraphId) -> Result<Paragraph> {
         self.view().paragraph(id)
     }
 
     /// Every paragraph in reading order.
-    pub fn paragraphs(&self) -> Result<Vec<Paragraph>> {
+    pub fn paragraphs(&mut self) -> Result<Vec<Paragraph>> {
         self.view().paragraphs()
     }
 
     /// The text of one paragraph in one language.
-    pub fn text(&self, id: &ParagraphId, lang: Lang) -> Result<String> {
+    pub fn text(&mut self, id: &ParagraphId, lang: Lang) -> Result<String> {
         self.view().text(id, lang)
     }
 
@@ -218,17 +271,49 @@ impl Draft {
 
     /// The text object of a paragraph's language, cached for repeated edits.
     pub(crate) fn text_obj(&mut self, id: &ParagraphId, lang: Lang) -> Result<ObjId> {
-        if let Some(obj) = self.texts.get(&(id.clone(), lang)) {
-            return Ok(obj.clone());
-        }
-        let obj = self.view().text_obj(id, lang)?;
-        self.texts.insert((id.clone(), lang), obj.clone());
-        Ok(obj)
+        Ok(self.text_state(id, lang)?.obj.clone())
     }
 
-    /// Forgets cached object ids of one paragraph (after it is deleted or replaced).
+    fn text_state(&mut self, id: &ParagraphId, lang: Lang) -> Result<&mut TextState> {
+        let slot = lang as usize;
+        let cached = self.texts.get(id).is_some_and(|s| s[slot].is_some());
+        if !cached {
+            let obj = self.peek().text_obj(id, lang)?;
+            self.texts.entry(id.clone()).or_default()[slot] = Some(TextState { obj, shadow: None });
+        }
+        self.texts
+            .get_mut(id)
+            .and_then(|s| s[slot].as_mut())
+            .ok_or_else(|| DraftError::UnknownParagraph(id.clone()))
+    }
+
+    /// The mark shadow of a text, read from the document if not yet built.
+    pub(crate) fn shadow(&mut self, id: &ParagraphId, lang: Lang) -> Result<&mut MarkShadow> {
+        let obj = self.text_obj(id, lang)?;
+        let built = self.shadow_if_built(id, lang).is_some();
+        if !built {
+            let shadow = MarkShadow::build(&self.peek(), &obj)?;
+            self.text_state(id, lang)?.shadow = Some(shadow);
+        }
+        let state = self.text_state(id, lang)?;
+        Ok(state.shadow.get_or_insert_with(MarkShadow::default))
+    }
+
+    /// The mark shadow of a text if it has been built.
+    pub(crate) fn shadow_if_built(&mut self, id: &ParagraphId, lang: Lang) -> Option<&mut MarkShadow> {
+        self.texts.get_mut(id)?[lang as usize].as_mut()?.shadow.as_mut()
+    }
+
+    /// Forgets the mark shadow of a text (after edits it does not follow).
+    pub(crate) fn forget_shadow(&mut self, id: &ParagraphId, lang: Lang) {
+        if let Some(state) = self.texts.get_mut(id).and_then(|s| s[lang as usize].as_mut()) {
+            state.shadow = None;
+        }
+    }
+
+    /// Forgets cached state of one paragraph (after it is deleted or replaced).
     pub(crate) fn forget_paragraph(&mut self, id: &ParagraphId) {
-        self.texts.retain(|(p, _), _| p != id);
+        self.texts.remove(id);
     }
 
     /// Checks that `start..end` lies within a text of length `len`.

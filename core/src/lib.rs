@@ -54,6 +54,7 @@ pub mod paragraphs;
 pub mod render;
 pub mod schema;
 pub mod suggestions;
+pub(crate) mod text_state;
 pub mod threads;
 pub mod view;
 mod zero_draft;

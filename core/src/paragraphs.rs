@@ -9,7 +9,7 @@ use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId};
 use crate::markdown::parse_inline;
-use crate::schema::{keys, Bilingual, NewParagraph, ParagraphKind, Status, TrackMarkName};
+use crate::schema::{keys, Bilingual, NewParagraph, ParagraphKind, Status};
 use crate::Result;
 
 /// Inline formatting a chair or pen-holder may apply.
@@ -51,10 +51,11 @@ impl Draft {
     /// Inserts a paragraph at `index` in reading order (`index == len` appends) and returns
     /// its new id. Its text is inline markdown; it starts `open`.
     pub fn insert_paragraph(&mut self, index: usize, new: NewParagraph) -> Result<ParagraphId> {
+        self.flush()?;
         let id = ParagraphId::random();
         let raw_index = self.raw_order_index(index, None)?;
-        let paragraphs = self.view().root_object(keys::PARAGRAPHS, ObjType::Map)?;
-        let order = self.view().root_object(keys::ORDER, ObjType::List)?;
+        let paragraphs = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
+        let order = self.peek().root_object(keys::ORDER, ObjType::List)?;
         let doc = &mut self.doc;
         let p = doc.put_object(&paragraphs, id.as_str(), ObjType::Map)?;
         doc.put(&p, keys::P_KIND, new.kind.as_str())?;
@@ -80,27 +81,29 @@ impl Draft {
     /// Moves a paragraph to `index` in reading order, counted without the paragraph itself.
     /// Also removes duplicate entries left by concurrent moves.
     pub fn move_paragraph(&mut self, id: &ParagraphId, index: usize) -> Result<()> {
-        self.view().paragraph_obj(id)?;
+        self.flush()?;
+        self.peek().paragraph_obj(id)?;
         self.remove_from_order(id)?;
         let raw_index = self.raw_order_index(index, Some(id))?;
-        let order = self.view().root_object(keys::ORDER, ObjType::List)?;
+        let order = self.peek().root_object(keys::ORDER, ObjType::List)?;
         self.doc.insert(&order, raw_index, id.as_str())?;
         Ok(())
     }
 
     /// Deletes a paragraph. Comment threads on it stay, detached, with their quotes.
     pub fn delete_paragraph(&mut self, id: &ParagraphId) -> Result<()> {
-        self.view().paragraph_obj(id)?;
+        self.flush()?;
+        self.peek().paragraph_obj(id)?;
         self.remove_from_order(id)?;
-        let paragraphs = self.view().root_object(keys::PARAGRAPHS, ObjType::Map)?;
+        let paragraphs = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
         self.doc.delete(&paragraphs, id.as_str())?;
         self.forget_paragraph(id);
         Ok(())
     }
 
     fn remove_from_order(&mut self, id: &ParagraphId) -> Result<()> {
-        let order = self.view().root_object(keys::ORDER, ObjType::List)?;
-        let raw = self.view().string_list(&order, keys::ORDER)?;
+        let order = self.peek().root_object(keys::ORDER, ObjType::List)?;
+        let raw = self.peek().string_list(&order, keys::ORDER)?;
         for (i, entry) in raw.iter().enumerate().rev() {
             if entry == id.as_str() {
                 self.doc.delete(&order, i)?;
@@ -112,7 +115,7 @@ impl Draft {
     /// The position in the raw `order` list before which a paragraph lands when it is put
     /// at reading position `index`. `ignore` is a paragraph not to count.
     fn raw_order_index(&self, index: usize, ignore: Option<&ParagraphId>) -> Result<usize> {
-        let view = self.view();
+        let view = self.peek();
         let visible = view.paragraph_ids()?;
         let visible: Vec<_> = visible.iter().filter(|p| Some(*p) != ignore).collect();
         if index > visible.len() {
@@ -131,11 +134,12 @@ impl Draft {
     }
 
     fn paragraph_obj_mut(&self, id: &ParagraphId) -> Result<ObjId> {
-        self.view().paragraph_obj(id)
+        self.peek().paragraph_obj(id)
     }
 
     /// Sets a paragraph's status.
     pub fn set_status(&mut self, id: &ParagraphId, status: Status) -> Result<()> {
+        self.flush()?;
         let p = self.paragraph_obj_mut(id)?;
         self.doc.put(&p, keys::P_STATUS, status.as_str())?;
         Ok(())
@@ -143,6 +147,7 @@ impl Draft {
 
     /// Sets a paragraph's kind.
     pub fn set_kind(&mut self, id: &ParagraphId, kind: ParagraphKind) -> Result<()> {
+        self.flush()?;
         let p = self.paragraph_obj_mut(id)?;
         self.doc.put(&p, keys::P_KIND, kind.as_str())?;
         Ok(())
@@ -150,6 +155,7 @@ impl Draft {
 
     /// Sets the agenda session a paragraph belongs to.
     pub fn set_section(&mut self, id: &ParagraphId, section: Option<i64>) -> Result<()> {
+        self.flush()?;
         let p = self.paragraph_obj_mut(id)?;
         let value = section.map_or(ScalarValue::Null, ScalarValue::Int);
         self.doc.put(&p, keys::P_SECTION, value)?;
@@ -158,6 +164,7 @@ impl Draft {
 
     /// Replaces the list of countries that may direct-edit a paragraph.
     pub fn set_editors(&mut self, id: &ParagraphId, editors: &[Country]) -> Result<()> {
+        self.flush()?;
         let p = self.paragraph_obj_mut(id)?;
         let list = match self.doc.get(&p, keys::P_EDITORS)? {
             Some((Value::Object(ObjType::List), list)) => list,
@@ -174,6 +181,7 @@ impl Draft {
 
     /// Records that both texts of a paragraph, as they stand now, say the same thing.
     pub fn confirm_concordance(&mut self, id: &ParagraphId) -> Result<()> {
+        self.flush()?;
         let p = self.paragraph_obj_mut(id)?;
         let en = text_digest(&self.text(id, Lang::En)?);
         let es = text_digest(&self.text(id, Lang::Es)?);
@@ -185,13 +193,14 @@ impl Draft {
 
     /// Clears a paragraph's concordance record.
     pub fn clear_concordance(&mut self, id: &ParagraphId) -> Result<()> {
+        self.flush()?;
         let p = self.paragraph_obj_mut(id)?;
         self.doc.put(&p, keys::P_CONCORDANCE, ScalarValue::Null)?;
         Ok(())
     }
 
     /// Whether a paragraph's texts are still as confirmed.
-    pub fn concordance(&self, id: &ParagraphId) -> Result<Concordance> {
+    pub fn concordance(&mut self, id: &ParagraphId) -> Result<Concordance> {
         let p = self.paragraph(id)?;
         Ok(match p.concordance {
             None => Concordance::Unconfirmed,
@@ -205,8 +214,10 @@ impl Draft {
     /// A direct edit: deletes `delete` characters at `pos` and inserts `insert` there, with
     /// no tracked-change marks (chairs, the secretariat, a paragraph's own editors).
     ///
-    /// Inserted characters take the formatting around them but never another country's
-    /// proposal marks.
+    /// Inserted characters take the formatting around them. Automerge also gives them the
+    /// proposal marks whose range they fall inside, but a proposal covers only characters
+    /// its value names (see [`crate::schema::TrackMarkValue`]), so they are not counted as
+    /// anyone's proposal.
     pub fn splice(
         &mut self,
         id: &ParagraphId,
@@ -215,42 +226,14 @@ impl Draft {
         delete: usize,
         insert: &str,
     ) -> Result<()> {
+        self.flush()?;
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, pos, pos.saturating_add(delete), len)?;
         self.doc.splice_text(&obj, pos, delete as isize, insert)?;
-        if !insert.is_empty() {
-            let end = pos + insert.chars().count();
-            self.strip_inherited_track_marks(&obj, pos, end, None)?;
-        }
-        Ok(())
-    }
-
-    /// Removes proposal marks that characters just inserted at `start..end` picked up from
-    /// the range around them, except the mark named `keep`.
-    ///
-    /// Automerge gives a character inserted inside a marked range that mark; a proposal
-    /// mark means "this country proposed this", so new characters must not inherit it.
-    pub(crate) fn strip_inherited_track_marks(
-        &mut self,
-        obj: &ObjId,
-        start: usize,
-        end: usize,
-        keep: Option<&str>,
-    ) -> Result<()> {
-        if start >= end {
-            return Ok(());
-        }
-        let marks = self.doc.get_marks(obj, start, None)?;
-        let inherited: Vec<String> = marks
-            .iter()
-            .filter(|(name, value)| {
-                !value.is_null() && Some(*name) != keep && TrackMarkName::parse(name).is_some()
-            })
-            .map(|(name, _)| name.to_owned())
-            .collect();
-        for name in inherited {
-            self.doc.unmark(obj, &name, start, end, ExpandMark::None)?;
+        if let Some(shadow) = self.shadow_if_built(id, lang) {
+            shadow.delete(pos, delete);
+            shadow.insert(pos, insert.chars().count());
         }
         Ok(())
     }
@@ -265,6 +248,7 @@ impl Draft {
         format: Format,
         on: bool,
     ) -> Result<()> {
+        self.flush()?;
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, start, end, len)?;
@@ -286,8 +270,9 @@ impl Draft {
 
     /// A direct edit of the title.
     pub fn splice_title(&mut self, lang: Lang, pos: usize, delete: usize, insert: &str) -> Result<()> {
-        let title = self.view().root_object(keys::TITLE, ObjType::Map)?;
-        let obj = self.view().object(&title, lang.as_str(), ObjType::Text, "title")?;
+        self.flush()?;
+        let title = self.peek().root_object(keys::TITLE, ObjType::Map)?;
+        let obj = self.peek().object(&title, lang.as_str(), ObjType::Text, "title")?;
         let len = self.doc.length(&obj);
         if pos.saturating_add(delete) > len {
             return Err(DraftError::malformed(
@@ -300,7 +285,7 @@ impl Draft {
     }
 
     /// Both texts of a paragraph.
-    pub fn texts(&self, id: &ParagraphId) -> Result<Bilingual<String>> {
+    pub fn texts(&mut self, id: &ParagraphId) -> Result<Bilingual<String>> {
         Ok(Bilingual {
             en: self.text(id, Lang::En)?,
             es: self.text(id, Lang::Es)?,

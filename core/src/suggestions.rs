@@ -12,13 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::marks::{ExpandMark, Mark};
 use automerge::transaction::Transactable;
-use automerge::{ObjId, ReadDoc, ScalarValue};
+use automerge::ReadDoc;
 use serde::Serialize;
 
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId, SuggestionId, UserId};
 use crate::schema::{Stamp, SuggestionKind, TrackMarkName, TrackMarkValue};
+use crate::text_state::PendingInsert;
 use crate::view::{CharId, DraftView, TrackedRun};
 use crate::Result;
 
@@ -154,12 +155,14 @@ impl<'a> DraftView<'a> {
 
 impl Draft {
     /// Every pending proposal.
-    pub fn suggestions(&self) -> Result<Vec<Suggestion>> {
+    pub fn suggestions(&mut self) -> Result<Vec<Suggestion>> {
         self.view().suggestions()
     }
 
     /// Proposes inserting `text` at `pos`, for `by.country`. Returns the proposal's id (an
     /// existing one when this continues the same person's insertion just before `pos`).
+    ///
+    /// Consecutive typing is marked once, when the run ends (see [`crate::text_state`]).
     pub fn suggest_insert(
         &mut self,
         id: &ParagraphId,
@@ -168,36 +171,56 @@ impl Draft {
         text: &str,
         by: &Stamp,
     ) -> Result<SuggestionId> {
-        let obj = self.text_obj(id, lang)?;
-        let len = self.doc.length(&obj);
-        Draft::check_range(id, lang, pos, pos, len)?;
         let name = TrackMarkName {
             kind: SuggestionKind::Insert,
             country: by.country.clone(),
         }
         .to_name();
-        let value = match pos.checked_sub(1) {
-            Some(before) => self.own_mark_at(&obj, before, &name, &by.user)?,
-            None => None,
+        let n = text.chars().count();
+        if let Some(p) = &self.pending {
+            if p.continues(id, lang, &name, &by.user, pos) {
+                let obj = self.text_obj(id, lang)?;
+                self.doc.splice_text(&obj, pos, 0, text)?;
+                if let Some(shadow) = self.shadow_if_built(id, lang) {
+                    shadow.insert(pos, n);
+                }
+                let p = self.pending.as_mut().ok_or(DraftError::UnknownParagraph(id.clone()))?;
+                p.end += n;
+                return Ok(p.value.id.clone());
+            }
         }
-        .unwrap_or_else(|| new_value(by));
-        let value = TrackMarkValue {
-            actor: Some(self.doc.get_actor().to_hex_string()),
-            seen: None,
-            ..value
+        self.flush()?;
+        let obj = self.text_obj(id, lang)?;
+        let len = self.doc.length(&obj);
+        Draft::check_range(id, lang, pos, pos, len)?;
+        let actor = self.doc.get_actor().to_hex_string();
+        let previous = match pos.checked_sub(1) {
+            Some(before) => self.own_value_at(id, lang, before, &name, &by.user)?,
+            None => None,
         };
-        if text.is_empty() {
+        let value = TrackMarkValue {
+            actor: Some(actor),
+            seen: None,
+            ..previous.unwrap_or_else(|| new_value(by))
+        };
+        if n == 0 {
             return Ok(value.id);
         }
-        let end = pos + text.chars().count();
         self.doc.splice_text(&obj, pos, 0, text)?;
-        self.strip_inherited_track_marks(&obj, pos, end, Some(&name))?;
-        self.doc.mark(
-            &obj,
-            Mark::new(name, value.to_json(), pos, end),
-            ExpandMark::None,
-        )?;
-        Ok(value.id)
+        if let Some(shadow) = self.shadow_if_built(id, lang) {
+            shadow.insert(pos, n);
+        }
+        let suggestion = value.id.clone();
+        self.pending = Some(PendingInsert {
+            paragraph: id.clone(),
+            lang,
+            start: pos,
+            end: pos + n,
+            name,
+            json: value.to_json(),
+            value,
+        });
+        Ok(suggestion)
     }
 
     /// Proposes deleting `start..end`, for `by.country`. Characters of the country's own
@@ -211,6 +234,24 @@ impl Draft {
         end: usize,
         by: &Stamp,
     ) -> Result<Option<SuggestionId>> {
+        // Backspace inside the run being typed: those characters are simply removed.
+        if let Some(p) = &self.pending {
+            if &p.paragraph == id && p.lang == lang && p.value.user == by.user && p.start <= start && start < end && end <= p.end {
+                let obj = self.text_obj(id, lang)?;
+                self.doc.splice_text(&obj, start, (end - start) as isize, "")?;
+                if let Some(shadow) = self.shadow_if_built(id, lang) {
+                    shadow.delete(start, end - start);
+                }
+                if let Some(p) = self.pending.as_mut() {
+                    p.end -= end - start;
+                    if p.start == p.end {
+                        self.pending = None;
+                    }
+                }
+                return Ok(None);
+            }
+        }
+        self.flush()?;
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, start, end, len)?;
@@ -232,80 +273,77 @@ impl Draft {
         }
         .to_name();
 
-        // Split the range into runs that are / are not the country's own pending insertion.
+        // Split the range into runs that are / are not the country's own pending insertion,
+        // noting the inserting op of every character that will be marked.
         let mut runs: Vec<(usize, usize, bool)> = Vec::new();
+        let mut marked: Vec<CharId> = Vec::new();
         for i in start..end {
-            let own = self
-                .doc
-                .get_marks(&obj, i, None)?
-                .iter()
-                .any(|(n, v)| n == ins_name && !v.is_null());
+            let char_id = CharId::parse(&self.peek().cursor_at(&obj, i)?)
+                .ok_or_else(|| DraftError::malformed("text", "unreadable cursor"))?;
+            let own = match self.shadow(id, lang)?.value_at(&ins_name, i) {
+                Some(v) => TrackMarkValue::parse(v).is_some_and(|v| v.covers(char_id.counter, &char_id.actor)),
+                None => false,
+            };
+            if !own {
+                marked.push(char_id);
+            }
             match runs.last_mut() {
                 Some((_, e, o)) if *o == own => *e = i + 1,
                 _ => runs.push((i, i + 1, own)),
             }
         }
-        let marks_any = runs.iter().any(|r| !r.2);
         // Continue an adjacent deletion by the same person (holding backspace or delete).
-        let value = if marks_any {
+        let value = if marked.is_empty() {
+            None
+        } else {
             let after = if end < len {
-                self.own_mark_at(&obj, end, &del_name, &by.user)?
+                self.own_value_at(id, lang, end, &del_name, &by.user)?
             } else {
                 None
             };
             let before = match (after.is_none(), start.checked_sub(1)) {
-                (true, Some(b)) => self.own_mark_at(&obj, b, &del_name, &by.user)?,
+                (true, Some(b)) => self.own_value_at(id, lang, b, &del_name, &by.user)?,
                 _ => None,
             };
             let mut value = after.or(before).unwrap_or_else(|| new_value(by));
             value.actor = None;
             let seen = value.seen.get_or_insert_with(Default::default);
-            for &(s, e, own) in &runs {
-                if own {
-                    continue;
-                }
-                for i in s..e {
-                    let cursor = self.view().cursor_at(&obj, i)?;
-                    if let Some(CharId { counter, actor }) = CharId::parse(&cursor) {
-                        let max = seen.entry(actor).or_insert(counter);
-                        *max = (*max).max(counter);
-                    }
-                }
+            for CharId { counter, actor } in marked {
+                let max = seen.entry(actor).or_insert(counter);
+                *max = (*max).max(counter);
             }
             Some(value)
-        } else {
-            None
         };
+        let json = value.as_ref().map(TrackMarkValue::to_json);
         for &(s, e, own) in runs.iter().rev() {
             if own {
                 self.doc.splice_text(&obj, s, (e - s) as isize, "")?;
-            } else if let Some(v) = &value {
+                self.shadow(id, lang)?.delete(s, e - s);
+            } else if let Some(json) = &json {
                 self.doc.mark(
                     &obj,
-                    Mark::new(del_name.clone(), v.to_json(), s, e),
+                    Mark::new(del_name.clone(), json.clone(), s, e),
                     ExpandMark::None,
                 )?;
+                self.shadow(id, lang)?.set(&del_name, Some(json), s, e);
             }
         }
         Ok(value.map(|v| v.id))
     }
 
-    /// The value of mark `name` at `index` if it was set by `user`.
-    fn own_mark_at(
-        &self,
-        obj: &ObjId,
+    /// The value of mark `name` on character `index` if it was set by `user`.
+    fn own_value_at(
+        &mut self,
+        id: &ParagraphId,
+        lang: Lang,
         index: usize,
         name: &str,
         user: &UserId,
     ) -> Result<Option<TrackMarkValue>> {
-        let marks = self.doc.get_marks(obj, index, None)?;
-        Ok(marks
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, v)| match v {
-                ScalarValue::Str(s) => TrackMarkValue::parse(s),
-                _ => None,
-            })
+        Ok(self
+            .shadow(id, lang)?
+            .value_at(name, index)
+            .and_then(TrackMarkValue::parse)
             .filter(|v| &v.user == user))
     }
 
@@ -332,7 +370,8 @@ impl Draft {
         Ok(chosen)
     }
 
-    fn select(&self, selection: &Selection, only: Option<&Country>) -> Result<Vec<Suggestion>> {
+    fn select(&mut self, selection: &Selection, only: Option<&Country>) -> Result<Vec<Suggestion>> {
+        self.flush()?;
         let all = self.suggestions()?;
         let chosen: Vec<Suggestion> = match selection {
             Selection::Ids(ids) => {
@@ -352,7 +391,7 @@ impl Draft {
             }
             Selection::Country(c) => all.into_iter().filter(|s| &s.country == c).collect(),
             Selection::Paragraph(p) => {
-                self.view().paragraph_obj(p)?;
+                self.peek().paragraph_obj(p)?;
                 all.into_iter().filter(|s| &s.paragraph == p).collect()
             }
             Selection::All => all,
@@ -383,6 +422,7 @@ impl Draft {
         }
         for ((paragraph, lang), (unmarks, mut deletes)) in per_text {
             let obj = self.text_obj(&paragraph, lang)?;
+            self.forget_shadow(&paragraph, lang);
             for (name, a, b) in unmarks {
                 self.doc.unmark(&obj, &name, a, b, ExpandMark::None)?;
             }

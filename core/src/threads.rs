@@ -186,7 +186,7 @@ impl<'a> DraftView<'a> {
 
 impl Draft {
     /// Every comment thread.
-    pub fn threads(&self) -> Result<Vec<Thread>> {
+    pub fn threads(&mut self) -> Result<Vec<Thread>> {
         self.view().threads()
     }
 
@@ -201,6 +201,7 @@ impl Draft {
         by: &Stamp,
     ) -> Result<ThreadId> {
         check_body(body)?;
+        self.flush()?;
         let obj = self.text_obj(paragraph, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(paragraph, lang, start, end, len)?;
@@ -214,7 +215,7 @@ impl Draft {
         let start_cursor = self.doc.get_cursor(&obj, start, None)?;
         let end_cursor = self.doc.get_cursor(&obj, end - 1, None)?;
         let quote: String = self.doc.text(&obj)?.chars().skip(start).take(end - start).collect();
-        let threads = self.view().root_object(keys::THREADS, ObjType::Map)?;
+        let threads = self.peek().root_object(keys::THREADS, ObjType::Map)?;
         let id = ThreadId::random();
         let doc = &mut self.doc;
         let t = doc.put_object(&threads, id.as_str(), ObjType::Map)?;
@@ -232,7 +233,8 @@ impl Draft {
     /// Adds a message to a thread.
     pub fn reply(&mut self, thread: &ThreadId, body: &str, by: &Stamp) -> Result<MessageId> {
         check_body(body)?;
-        let t = self.view().thread_obj(thread)?;
+        self.flush()?;
+        let t = self.peek().thread_obj(thread)?;
         let list = self
             .view()
             .object(&t, keys::T_MESSAGES, ObjType::List, &format!("threads/{thread}/messages"))?;
@@ -250,13 +252,14 @@ impl Draft {
     /// Replaces the body of a message (the permission rules let only its author do this).
     pub fn edit_message(&mut self, thread: &ThreadId, message: &MessageId, body: &str) -> Result<()> {
         check_body(body)?;
-        let t = self.view().thread_obj(thread)?;
+        self.flush()?;
+        let t = self.peek().thread_obj(thread)?;
         let list = self
             .view()
             .object(&t, keys::T_MESSAGES, ObjType::List, &format!("threads/{thread}/messages"))?;
         for i in 0..self.doc.length(&list) {
             if let Some((Value::Object(ObjType::Map), m)) = self.doc.get(&list, i)? {
-                let id = self.view().string(&m, keys::M_ID, "message")?;
+                let id = self.peek().string(&m, keys::M_ID, "message")?;
                 if id == message.as_str() {
                     self.doc.put(&m, keys::M_BODY, body)?;
                     return Ok(());
@@ -280,7 +283,8 @@ impl Draft {
     }
 
     fn set_resolved(&mut self, thread: &ThreadId, resolved: bool) -> Result<()> {
-        let t = self.view().thread_obj(thread)?;
+        self.flush()?;
+        let t = self.peek().thread_obj(thread)?;
         self.doc.put(&t, keys::T_RESOLVED, resolved)?;
         Ok(())
     }

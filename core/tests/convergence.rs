@@ -88,10 +88,10 @@ fn lang(es: bool) -> Lang {
 }
 
 /// Cursor strings of the characters of a text within ranges.
-fn char_ids(d: &Draft, p: &pluma_core::ParagraphId, l: Lang, ranges: &[(usize, usize)]) -> HashSet<String> {
+fn char_ids(d: &mut Draft, p: &pluma_core::ParagraphId, l: Lang, ranges: &[(usize, usize)]) -> HashSet<String> {
     use pluma_core::automerge::ReadDoc;
-    let doc = d.automerge();
     let text = text_obj(d, p, l);
+    let doc = d.automerge();
     ranges
         .iter()
         .flat_map(|&(a, b)| a..b)
@@ -99,7 +99,7 @@ fn char_ids(d: &Draft, p: &pluma_core::ParagraphId, l: Lang, ranges: &[(usize, u
         .collect()
 }
 
-fn text_obj(d: &Draft, p: &pluma_core::ParagraphId, l: Lang) -> pluma_core::automerge::ObjId {
+fn text_obj(d: &mut Draft, p: &pluma_core::ParagraphId, l: Lang) -> pluma_core::automerge::ObjId {
     use pluma_core::automerge::{ReadDoc, ROOT};
     let doc = d.automerge();
     let (_, ps) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
@@ -140,7 +140,7 @@ impl World {
             return;
         }
         let pick_p = |p: u8| ids[p as usize % ids.len()].clone();
-        let len_of = |d: &Draft, p: &pluma_core::ParagraphId, l: Lang| d.text(p, l).unwrap().chars().count();
+        let len_of = |d: &mut Draft, p: &pluma_core::ParagraphId, l: Lang| d.text(p, l).unwrap().chars().count();
         // Errors (empty ranges and the like) are fine; panics are not.
         match op {
             Op::SuggestInsert { p, es, pos, text } => {
@@ -240,8 +240,8 @@ impl World {
     }
 
     /// Every proposal mark is the proposing country's own.
-    fn check_marks(&self) {
-        for d in &self.replicas {
+    fn check_marks(&mut self) {
+        for d in &mut self.replicas {
             let who = |a: &ActorId| self.countries.get(a).cloned();
             for s in d.suggestions().unwrap() {
                 match s.kind {
@@ -265,7 +265,7 @@ impl World {
     }
 }
 
-fn snapshot(d: &Draft) -> (Vec<pluma_core::Paragraph>, Vec<pluma_core::Suggestion>, Vec<pluma_core::Thread>) {
+fn snapshot(d: &mut Draft) -> (Vec<pluma_core::Paragraph>, Vec<pluma_core::Suggestion>, Vec<pluma_core::Thread>) {
     (d.paragraphs().unwrap(), d.suggestions().unwrap(), d.threads().unwrap())
 }
 
@@ -291,8 +291,8 @@ fn run(n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
             w.check_marks();
         }
         w.sync_all();
-        let first = snapshot(&w.replicas[0]);
-        for d in &w.replicas[1..] {
+        let first = snapshot(&mut w.replicas[0]);
+        for d in &mut w.replicas[1..] {
             prop_assert_eq!(&snapshot(d), &first);
         }
         w.check_marks();

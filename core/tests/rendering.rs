@@ -33,6 +33,6 @@ fn html_rendering() {
 /// Text that looks like markdown is escaped so it renders as written.
 #[test]
 fn markdown_syntax_in_text_is_escaped() {
-    let (d, p) = one_paragraph("Paragraph 3 [bis] uses * and _", "x");
+    let (mut d, p) = one_paragraph("Paragraph 3 [bis] uses * and _", "x");
     assert_eq!(d.view().render_markdown(&p, Lang::En).unwrap(), "Paragraph 3 \\[bis\\] uses \\* and \\_");
 }

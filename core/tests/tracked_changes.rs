@@ -86,22 +86,28 @@ fn consecutive_deletions_are_one_proposal() {
     assert_eq!(list[0].text, "def");
 }
 
-/// Text typed inside another country's proposal never carries that country's mark.
+/// Text typed inside another country's proposal is not counted as theirs: each delegation
+/// edits from its own replica (actor), and a proposal covers only its actor's characters.
 #[test]
 fn typing_inside_anothers_proposal_is_not_theirs() {
-    let (mut d, p) = one_paragraph("ab", "ab");
-    d.suggest_insert(&p, Lang::En, 1, "XYZ", &stamp("MX")).unwrap();
-    d.suggest_insert(&p, Lang::En, 2, "q", &stamp("AR")).unwrap();
-    d.splice(&p, Lang::En, 4, 0, "!").unwrap();
-    let segs = d.view().segments(&p, Lang::En).unwrap();
+    let (mut mx, p) = one_paragraph("ab", "ab");
+    mx.suggest_insert(&p, Lang::En, 1, "XYZ", &stamp("MX")).unwrap();
+    let mut ar = mx.fork();
+    ar.suggest_insert(&p, Lang::En, 2, "q", &stamp("AR")).unwrap();
+    let mut chair = ar.fork();
+    chair.splice(&p, Lang::En, 4, 0, "!").unwrap();
+    let segs = chair.view().segments(&p, Lang::En).unwrap();
     let q = segs.iter().find(|s| s.text == "q").unwrap();
     assert_eq!(q.ins.iter().map(|m| m.country.as_str()).collect::<Vec<_>>(), vec!["AR"]);
     let bang = segs.iter().find(|s| s.text.contains('!')).unwrap();
     assert!(bang.ins.is_empty(), "{segs:?}");
-    // MX's proposal now has two ranges around AR's letter and the direct edit.
-    let mx = d.suggestions().unwrap().into_iter().find(|s| s.country.as_str() == "MX").unwrap();
-    assert_eq!(mx.text, "XYZ");
-    assert_eq!(mx.ranges.len(), 3);
+    // MX's proposal now has three ranges around AR's letter and the direct edit.
+    let mx_s = chair.suggestions().unwrap().into_iter().find(|s| s.country.as_str() == "MX").unwrap();
+    assert_eq!(mx_s.text, "XYZ");
+    assert_eq!(mx_s.ranges.len(), 3);
+    // And MX, receiving these, agrees.
+    mx.merge(&mut chair).unwrap();
+    assert_eq!(mx.suggestions().unwrap(), chair.suggestions().unwrap());
 }
 
 /// Accepting an insertion keeps its text unmarked; rejecting removes it.

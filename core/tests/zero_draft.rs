@@ -9,7 +9,7 @@ const ZERO: &str = include_str!("data/zero-draft.json");
 /// The title, kinds, texts and optional fields of a zero draft land in the document.
 #[test]
 fn zero_draft_fields_are_imported() {
-    let d = Draft::from_zero_draft_json(ZERO).unwrap();
+    let mut d = Draft::from_zero_draft_json(ZERO).unwrap();
     assert_eq!(d.kind().unwrap(), DraftKind::Communique);
     assert_eq!(d.title(Lang::Es).unwrap(), "Comunicado Conjunto de una reunión de prueba");
     let ps = d.paragraphs().unwrap();
@@ -25,8 +25,8 @@ fn zero_draft_fields_are_imported() {
 /// Inline markdown becomes plain text with `em` and `strong` marks.
 #[test]
 fn inline_markdown_becomes_marks() {
-    let d = Draft::from_zero_draft_json(ZERO).unwrap();
-    let id = &d.paragraph_ids().unwrap()[0];
+    let mut d = Draft::from_zero_draft_json(ZERO).unwrap();
+    let id = &d.paragraph_ids().unwrap()[0].clone();
     assert_eq!(
         d.text(id, Lang::En).unwrap(),
         "Convinced that cooperation between regional processes serves all migrants,"

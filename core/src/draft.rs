@@ -28,6 +28,9 @@ pub struct Draft {
     texts: HashMap<ParagraphId, [Option<TextState>; 2]>,
     /// The current run of suggested typing, not yet marked.
     pub(crate) pending: Option<PendingInsert>,
+    /// Whether the document changed in memory (edits of this replica, or changes from
+    /// elsewhere) since it was last loaded from bytes. See [`Draft::clean`].
+    dirty: bool,
 }
 
 impl Draft {
@@ -53,14 +56,19 @@ impl Draft {
             doc,
             texts: HashMap::new(),
             pending: None,
+            dirty: false,
         }
     }
 
     /// Wraps an existing automerge document, checking that it is a draft (schema version,
     /// kind, and the root objects).
+    ///
+    /// The document's in-memory history is unknown, so the first read reloads it from its
+    /// own bytes (see [`Draft::clean`]).
     pub fn from_automerge(doc: AutoCommit) -> Result<Draft> {
-        let draft = Draft::wrap(doc);
+        let mut draft = Draft::wrap(doc);
         draft.check_root()?;
+        draft.dirty = true;
         Ok(draft)
     }
 
@@ -68,7 +76,9 @@ impl Draft {
     ///
     /// Fails, never returns an empty draft, if the bytes are not a draft.
     pub fn load(bytes: &[u8]) -> Result<Draft> {
-        Draft::from_automerge(AutoCommit::load(bytes)?)
+        let draft = Draft::wrap(AutoCommit::load(bytes)?);
+        draft.check_root()?;
+        Ok(draft)
     }
 
     fn check_root(&self) -> Result<()> {
@@ -96,15 +106,16 @@ impl Draft {
         self.doc.get_actor()
     }
 
-    /// A view of the current state (completes the current run of suggested typing first).
+    /// A view of the current state (completes the current run of suggested typing, and
+    /// reads from a clean copy of the document; see [`Draft::clean`]).
     pub fn view(&mut self) -> DraftView<'_> {
-        self.settle();
+        self.settle_clean();
         DraftView::new(&self.doc, None)
     }
 
     /// A view of the draft as it was at `heads` (a saved version).
     pub fn view_at<'a>(&'a mut self, heads: &'a [ChangeHash]) -> DraftView<'a> {
-        self.settle();
+        self.settle_clean();
         DraftView::new(&self.doc, Some(heads))
     }
 
@@ -113,9 +124,9 @@ impl Draft {
         DraftView::new(&self.doc, None)
     }
 
-    /// The underlying automerge document, read-only.
+    /// The underlying automerge document, read-only (clean, as for [`Draft::view`]).
     pub fn automerge(&mut self) -> &AutoCommit {
-        self.settle();
+        self.settle_clean();
         &self.doc
     }
 
@@ -124,6 +135,7 @@ impl Draft {
     pub fn automerge_mut(&mut self) -> &mut AutoCommit {
         self.settle();
         self.texts.clear();
+        self.dirty = true;
         &mut self.doc
     }
 
@@ -131,6 +143,44 @@ impl Draft {
     pub fn into_automerge(mut self) -> AutoCommit {
         self.settle();
         self.doc
+    }
+
+    /// Makes sure the document in memory reads as its own bytes do.
+    ///
+    /// automerge 0.12 can report wrong marks (the name and value of another mark, even of
+    /// another text) for a document that was edited in memory — by local transactions and
+    /// changes applied from other replicas in turn — while the same history loaded from
+    /// bytes reads correctly. A wrong mark would credit a proposal to the wrong country, so
+    /// before anything reads marks, a document changed in memory since its last load is
+    /// reloaded from its own bytes (keeping its actor): one save and one load. Edits do not
+    /// read marks from the document (proposals use the mark shadow, built from a clean
+    /// read), so a burst of typing pays nothing. A document that is loaded, read and edited
+    /// once (the server's per-request drafts) never pays it either.
+    pub(crate) fn clean(&mut self) -> Result<()> {
+        self.flush()?;
+        if self.dirty {
+            let actor = self.doc.get_actor().clone();
+            let bytes = self.doc.save();
+            self.doc = AutoCommit::load(&bytes)?.with_actor(actor);
+            self.texts.clear();
+            self.dirty = false;
+        }
+        Ok(())
+    }
+
+    /// [`Draft::clean`] where no error can be reported (views). Reloading a document's own
+    /// bytes does not fail; should it ever, the view reads the document in memory.
+    fn settle_clean(&mut self) {
+        let cleaned = self.clean();
+        debug_assert!(cleaned.is_ok(), "reloading the draft failed: {cleaned:?}");
+    }
+
+    /// Makes the document ready for an edit of this replica's own: completes pending
+    /// typing and notes that the document is changing in memory.
+    pub(crate) fn prepare_local(&mut self) -> Result<()> {
+        self.flush()?;
+        self.dirty = true;
+        Ok(())
     }
 
     /// Marks the current run of suggested typing, if any. Every operation other than
@@ -197,15 +247,20 @@ impl Draft {
     /// Returns the number of operations applied.
     pub fn load_incremental(&mut self, bytes: &[u8]) -> Result<usize> {
         self.flush()?;
+        self.clean()?;
         self.texts.clear();
-        Ok(self.doc.load_incremental(bytes)?)
+        let n = self.doc.load_incremental(bytes)?;
+        self.dirty = true;
+        Ok(n)
     }
 
     /// Applies individual changes.
     pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<()> {
         self.flush()?;
+        self.clean()?;
         self.texts.clear();
         self.doc.apply_changes(changes)?;
+        self.dirty = true;
         Ok(())
     }
 
@@ -218,9 +273,12 @@ impl Draft {
     /// Merges another replica's changes into this one.
     pub fn merge(&mut self, other: &mut Draft) -> Result<Vec<ChangeHash>> {
         self.flush()?;
+        self.clean()?;
         other.flush()?;
         self.texts.clear();
-        Ok(self.doc.merge(&mut other.doc)?)
+        let heads = self.doc.merge(&mut other.doc)?;
+        self.dirty = true;
+        Ok(heads)
     }
 
     /// An independent copy with a new random actor id.
@@ -289,9 +347,12 @@ impl Draft {
 
     /// The mark shadow of a text, read from the document if not yet built.
     pub(crate) fn shadow(&mut self, id: &ParagraphId, lang: Lang) -> Result<&mut MarkShadow> {
-        let obj = self.text_obj(id, lang)?;
         let built = self.shadow_if_built(id, lang).is_some();
         if !built {
+            // Read marks from a clean document; this may reload it, so object ids are
+            // looked up afterwards.
+            self.clean()?;
+            let obj = self.text_obj(id, lang)?;
             let shadow = MarkShadow::build(&self.peek(), &obj)?;
             self.text_state(id, lang)?.shadow = Some(shadow);
         }

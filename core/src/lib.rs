@@ -24,9 +24,12 @@
 //! - **Edits are not committed one by one.** They gather in an open transaction until
 //!   [`Draft::commit`] or anything that needs heads or bytes, as with automerge's
 //!   `AutoCommit`, so a burst of keystrokes costs one change.
-//! - **Proposal marks never spread.** Marks are set with expand `none`, and characters
-//!   inserted inside someone else's marked range have that proposal mark removed at once:
-//!   a character carries `ins:XX` only if XX inserted it.
+//! - **Proposals cover only what their proposer touched.** Marks are set with expand
+//!   `none`; automerge still gives characters inserted inside (or concurrently at the edge
+//!   of) a marked range that mark, so a proposal's value names what it covers: an insertion
+//!   its actor, a deletion a clock of the characters it marked (see
+//!   [`schema::TrackMarkValue`]). A character counts as proposed by XX only if XX's value
+//!   covers it.
 //! - **A person's consecutive typing is one proposal.** An insertion right after the same
 //!   person's pending insertion reuses its mark value (its id); so does a deletion next to
 //!   their own pending deletion.
@@ -37,6 +40,16 @@
 //!   its duplicates.
 //! - **Concordance** is stored as SHA-256 digests of both texts when the secretariat confirms
 //!   them; any later change to either text shows as out of concordance, whoever made it.
+//! - **Reads come from a clean document.** automerge 0.12 can report wrong marks (the
+//!   name and value of another mark, even of another text) for a document that was edited
+//!   in memory by local transactions and changes from other replicas in turn, while the
+//!   same history loaded from bytes reads correctly (found by the convergence property
+//!   test; `tests/hub_marks.rs` checks the workaround). A draft changed in memory since its
+//!   last load is therefore reloaded from its own bytes before anything reads it
+//!   ([`Draft::view`]); typing never reads marks from the document, so it never pays this.
+//! - **Typing is marked once per run.** Marking costs automerge time in proportion to the
+//!   text, so a person's consecutive suggested characters are marked when the run ends
+//!   (before any other operation or read), in the same change as the characters.
 //! - **Identity comes from outside.** Core does not know who owns an actor id; attribution
 //!   takes the server's binding as a function.
 //!

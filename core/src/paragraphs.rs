@@ -51,7 +51,7 @@ impl Draft {
     /// Inserts a paragraph at `index` in reading order (`index == len` appends) and returns
     /// its new id. Its text is inline markdown; it starts `open`.
     pub fn insert_paragraph(&mut self, index: usize, new: NewParagraph) -> Result<ParagraphId> {
-        self.flush()?;
+        self.prepare_local()?;
         let id = ParagraphId::random();
         let raw_index = self.raw_order_index(index, None)?;
         let paragraphs = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
@@ -81,7 +81,7 @@ impl Draft {
     /// Moves a paragraph to `index` in reading order, counted without the paragraph itself.
     /// Also removes duplicate entries left by concurrent moves.
     pub fn move_paragraph(&mut self, id: &ParagraphId, index: usize) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         self.peek().paragraph_obj(id)?;
         self.remove_from_order(id)?;
         let raw_index = self.raw_order_index(index, Some(id))?;
@@ -92,7 +92,7 @@ impl Draft {
 
     /// Deletes a paragraph. Comment threads on it stay, detached, with their quotes.
     pub fn delete_paragraph(&mut self, id: &ParagraphId) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         self.peek().paragraph_obj(id)?;
         self.remove_from_order(id)?;
         let paragraphs = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
@@ -139,7 +139,7 @@ impl Draft {
 
     /// Sets a paragraph's status.
     pub fn set_status(&mut self, id: &ParagraphId, status: Status) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let p = self.paragraph_obj_mut(id)?;
         self.doc.put(&p, keys::P_STATUS, status.as_str())?;
         Ok(())
@@ -147,7 +147,7 @@ impl Draft {
 
     /// Sets a paragraph's kind.
     pub fn set_kind(&mut self, id: &ParagraphId, kind: ParagraphKind) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let p = self.paragraph_obj_mut(id)?;
         self.doc.put(&p, keys::P_KIND, kind.as_str())?;
         Ok(())
@@ -155,7 +155,7 @@ impl Draft {
 
     /// Sets the agenda session a paragraph belongs to.
     pub fn set_section(&mut self, id: &ParagraphId, section: Option<i64>) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let p = self.paragraph_obj_mut(id)?;
         let value = section.map_or(ScalarValue::Null, ScalarValue::Int);
         self.doc.put(&p, keys::P_SECTION, value)?;
@@ -164,7 +164,7 @@ impl Draft {
 
     /// Replaces the list of countries that may direct-edit a paragraph.
     pub fn set_editors(&mut self, id: &ParagraphId, editors: &[Country]) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let p = self.paragraph_obj_mut(id)?;
         let list = match self.doc.get(&p, keys::P_EDITORS)? {
             Some((Value::Object(ObjType::List), list)) => list,
@@ -181,7 +181,7 @@ impl Draft {
 
     /// Records that both texts of a paragraph, as they stand now, say the same thing.
     pub fn confirm_concordance(&mut self, id: &ParagraphId) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let p = self.paragraph_obj_mut(id)?;
         let en = text_digest(&self.text(id, Lang::En)?);
         let es = text_digest(&self.text(id, Lang::Es)?);
@@ -193,7 +193,7 @@ impl Draft {
 
     /// Clears a paragraph's concordance record.
     pub fn clear_concordance(&mut self, id: &ParagraphId) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let p = self.paragraph_obj_mut(id)?;
         self.doc.put(&p, keys::P_CONCORDANCE, ScalarValue::Null)?;
         Ok(())
@@ -226,7 +226,7 @@ impl Draft {
         delete: usize,
         insert: &str,
     ) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, pos, pos.saturating_add(delete), len)?;
@@ -248,7 +248,7 @@ impl Draft {
         format: Format,
         on: bool,
     ) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, start, end, len)?;
@@ -270,7 +270,7 @@ impl Draft {
 
     /// A direct edit of the title.
     pub fn splice_title(&mut self, lang: Lang, pos: usize, delete: usize, insert: &str) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let title = self.peek().root_object(keys::TITLE, ObjType::Map)?;
         let obj = self.peek().object(&title, lang.as_str(), ObjType::Text, "title")?;
         let len = self.doc.length(&obj);

@@ -189,7 +189,8 @@ impl Draft {
                 return Ok(p.value.id.clone());
             }
         }
-        self.flush()?;
+        self.shadow(id, lang)?;
+        self.prepare_local()?;
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, pos, pos, len)?;
@@ -251,7 +252,8 @@ impl Draft {
                 return Ok(None);
             }
         }
-        self.flush()?;
+        self.shadow(id, lang)?;
+        self.prepare_local()?;
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, start, end, len)?;
@@ -371,7 +373,7 @@ impl Draft {
     }
 
     fn select(&mut self, selection: &Selection, only: Option<&Country>) -> Result<Vec<Suggestion>> {
-        self.flush()?;
+        self.clean()?;
         let all = self.suggestions()?;
         let chosen: Vec<Suggestion> = match selection {
             Selection::Ids(ids) => {
@@ -403,6 +405,7 @@ impl Draft {
     }
 
     fn resolve(&mut self, chosen: &[Suggestion], how: Resolution) -> Result<()> {
+        self.prepare_local()?;
         // Per text: marks to remove, then character ranges to delete from the end backwards.
         let mut per_text: BTreeMap<(ParagraphId, Lang), (Vec<(String, usize, usize)>, Vec<(usize, usize)>)> =
             BTreeMap::new();

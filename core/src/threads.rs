@@ -201,7 +201,7 @@ impl Draft {
         by: &Stamp,
     ) -> Result<ThreadId> {
         check_body(body)?;
-        self.flush()?;
+        self.prepare_local()?;
         let obj = self.text_obj(paragraph, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(paragraph, lang, start, end, len)?;
@@ -233,7 +233,7 @@ impl Draft {
     /// Adds a message to a thread.
     pub fn reply(&mut self, thread: &ThreadId, body: &str, by: &Stamp) -> Result<MessageId> {
         check_body(body)?;
-        self.flush()?;
+        self.prepare_local()?;
         let t = self.peek().thread_obj(thread)?;
         let list = self
             .view()
@@ -252,7 +252,7 @@ impl Draft {
     /// Replaces the body of a message (the permission rules let only its author do this).
     pub fn edit_message(&mut self, thread: &ThreadId, message: &MessageId, body: &str) -> Result<()> {
         check_body(body)?;
-        self.flush()?;
+        self.prepare_local()?;
         let t = self.peek().thread_obj(thread)?;
         let list = self
             .view()
@@ -283,7 +283,7 @@ impl Draft {
     }
 
     fn set_resolved(&mut self, thread: &ThreadId, resolved: bool) -> Result<()> {
-        self.flush()?;
+        self.prepare_local()?;
         let t = self.peek().thread_obj(thread)?;
         self.doc.put(&t, keys::T_RESOLVED, resolved)?;
         Ok(())

@@ -1,5 +1,9 @@
 //! # pluma-server
 //!
-//! The server of Pluma. Its sync server, storage and HTTP API arrive with their issue.
+//! The server of Pluma (binary `pluma`).
 
 #![forbid(unsafe_code)]
+
+pub mod ids;
+pub mod model;
+pub mod store;

@@ -140,6 +140,8 @@ pub struct StoredDocument {
 /// must not lose a committed write on a killed process.
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Closes every connection; later calls fail. For shutdown and tests.
+    async fn close(&self);
     /// A cheap query that fails if the database is unreachable.
     async fn health(&self) -> Result<()>;
     /// This installation's automerge-repo storage id (a UUID), created on first use.

@@ -2,5 +2,9 @@
 //!
 //! End-to-end tests that start real servers and connect real clients; helpers live here,
 //! tests under `tests/`.
+//!
+//! - [`db`]: a fresh database per test, on SQLite and PostgreSQL.
 
 #![forbid(unsafe_code)]
+
+pub mod db;

@@ -31,11 +31,6 @@ impl PgStore {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
-
-    /// Closes every connection (tests drop their database afterwards).
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 /// Binds actors and appends changes of one request inside the caller's savepoint.
@@ -83,6 +78,10 @@ async fn append_one(
 
 #[async_trait]
 impl Store for PgStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn health(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())

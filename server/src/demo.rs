@@ -145,7 +145,7 @@ pub fn login_table(logins: &[DemoLogin]) -> String {
     let mut out = format!("{:<14} {:<12} {:<8} {}\n", "login", "role", "country", "name");
     for l in logins {
         let country = l.country.as_ref().map_or("-", |c| c.as_str());
-        out.push_str(&format!("{:<14} {:<12} {:<8} {}\n", l.login, l.role, country, l.display_name));
+        out.push_str(&format!("{:<14} {:<12} {:<8} {}\n", l.login, l.role.as_str(), country, l.display_name));
     }
     out.push_str(&format!("Every demo login has the password {DEMO_PASSWORD:?}.\n"));
     out

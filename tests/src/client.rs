@@ -62,17 +62,22 @@ pub struct SyncClient {
     pub events: Vec<Event>,
 }
 
-/// Connects to `url` (with its ticket) and completes the join/peer handshake.
-pub async fn connect(url: &str, peer_id: &str) -> Result<SyncClient> {
+/// Opens the socket without any handshake (to test what the server does with bad input).
+pub async fn connect_raw(url: &str, peer_id: &str) -> Result<SyncClient> {
     let (socket, _) = tokio_tungstenite::connect_async(url).await.context("WebSocket connect")?;
-    let mut client = SyncClient {
+    Ok(SyncClient {
         socket,
         peer_id: peer_id.to_owned(),
         server_peer_id: String::new(),
         storage_id: None,
         docs: HashMap::new(),
         events: Vec::new(),
-    };
+    })
+}
+
+/// Connects to `url` (with its ticket) and completes the join/peer handshake.
+pub async fn connect(url: &str, peer_id: &str) -> Result<SyncClient> {
+    let mut client = connect_raw(url, peer_id).await?;
     client
         .send(&Message::Join {
             sender_id: peer_id.to_owned(),

@@ -68,6 +68,23 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("open the {} test database: {e}", self.backend))
     }
 
+    /// Runs SQL statements directly on the database (to corrupt data or break writes in
+    /// tests), separated by `;;`.
+    pub async fn execute(&self, sql: &'static str) {
+        use sqlx::Connection;
+        for statement in sql.split(";;").map(str::trim).filter(|s| !s.is_empty()) {
+            let statement = sqlx::AssertSqlSafe(statement.to_owned());
+            let done = if self.backend == "postgres" {
+                let mut conn = sqlx::PgConnection::connect(&self.url).await.expect("connect");
+                sqlx::query(statement).execute(&mut conn).await.map(|_| ())
+            } else {
+                let mut conn = sqlx::SqliteConnection::connect(&self.url).await.expect("connect");
+                sqlx::query(statement).execute(&mut conn).await.map(|_| ())
+            };
+            done.unwrap_or_else(|e| panic!("{}: {e}", self.backend));
+        }
+    }
+
     /// The directory of a SQLite database (for crash tests that spawn a server on it).
     pub fn dir(&self) -> Option<&std::path::Path> {
         self.dir.as_ref().map(|d| d.path())

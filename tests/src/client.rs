@@ -116,22 +116,47 @@ impl SyncClient {
 
     /// The next automerge-repo message, `None` when the socket closed.
     pub async fn next_message(&mut self) -> Result<Option<Message>> {
+        self.read_until(tokio::time::Instant::now() + WAIT)
+            .await?
+            .ok_or_else(|| anyhow!("no message from the server within {WAIT:?}"))
+    }
+
+    /// The next message before `deadline`: `Ok(None)` at the deadline, `Ok(Some(None))`
+    /// when the socket closed.
+    async fn read_until(&mut self, deadline: tokio::time::Instant) -> Result<Option<Option<Message>>> {
         loop {
-            let frame = tokio::time::timeout(WAIT, self.socket.next())
-                .await
-                .map_err(|_| anyhow!("no message from the server within {WAIT:?}"))?;
+            let Ok(frame) = tokio::time::timeout_at(deadline, self.socket.next()).await else {
+                return Ok(None);
+            };
             match frame {
-                None | Some(Ok(WsMessage::Close(_))) | Some(Err(_)) => return Ok(None),
-                Some(Ok(WsMessage::Binary(b))) => return Ok(Some(protocol::decode(&b)?)),
+                None | Some(Ok(WsMessage::Close(_))) | Some(Err(_)) => return Ok(Some(None)),
+                Some(Ok(WsMessage::Binary(b))) => return Ok(Some(Some(protocol::decode(&b)?))),
                 Some(Ok(_)) => continue,
             }
         }
     }
 
+    /// Handles whatever arrives for `d` (or until the socket closes).
+    pub async fn pump_for(&mut self, d: Duration) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + d;
+        while !self.events.contains(&Event::Closed) {
+            match self.read_until(deadline).await? {
+                None => break,
+                Some(m) => self.handle(m).await?,
+            }
+        }
+        Ok(())
+    }
+
     /// Reads one message and handles it: sync messages update the document and are
     /// answered; anything else becomes an [`Event`].
     pub async fn pump(&mut self) -> Result<()> {
-        let Some(m) = self.next_message().await? else {
+        let m = self.next_message().await?;
+        self.handle(m).await
+    }
+
+    async fn handle(&mut self, m: Option<Message>) -> Result<()> {
+        let Some(m) = m else {
             self.events.push(Event::Closed);
             return Ok(());
         };
@@ -154,6 +179,11 @@ impl SyncClient {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Whether the server closed the socket.
+    pub fn is_closed(&self) -> bool {
+        self.events.contains(&Event::Closed)
     }
 
     /// Pumps until `done` holds or the socket closes (error).

@@ -3,6 +3,9 @@
 //! a client saw the server advertise before a kill is present after the restart, and in
 //! the end every client converges with every change it made.
 
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashSet;
 use std::io::Write;
 use std::process::Stdio;

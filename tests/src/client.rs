@@ -267,10 +267,10 @@ impl SyncClient {
     /// Waits for the next error message (or the socket closing); returns its text.
     pub async fn expect_error(&mut self) -> Result<String> {
         loop {
-            if let Some(i) = self.events.iter().position(|e| matches!(e, Event::Error(_))) {
-                if let Event::Error(text) = self.events.remove(i) {
-                    return Ok(text);
-                }
+            if let Some(i) = self.events.iter().position(|e| matches!(e, Event::Error(_)))
+                && let Event::Error(text) = self.events.remove(i)
+            {
+                return Ok(text);
             }
             if self.events.contains(&Event::Closed) {
                 bail!("closed without an error message");

@@ -1,6 +1,9 @@
 //! Durability: edits survive restarts, compaction keeps every change, and a document that
 //! cannot be loaded or stored is an error, never an empty document or a silent loss.
 
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use pluma_server::config::Config;

@@ -1,5 +1,8 @@
 //! The JSON API over real HTTP: sessions, tickets, drafts, health, metrics, errors.
 
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use pluma_server::model::Role;
 use pluma_tests::api::small_zero_draft;
 use pluma_tests::db::TestDb;

@@ -2,6 +2,9 @@
 //! delegations edit one draft concurrently with `ins:XX` proposals and converge through the
 //! server; after a restart a third client finds every edit.
 
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;

@@ -1,5 +1,8 @@
 //! Store behaviour for people, sessions and sync tickets, on every backend.
 
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use pluma_server::model::{NewUser, Role};
 use pluma_server::store::StoreError;
 use pluma_tests::db::TestDb;

@@ -1,6 +1,9 @@
 //! Store behaviour for meetings, drafts, the change log, actor bindings and compaction, on
 //! every backend.
 
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use pluma_core::DraftKind;

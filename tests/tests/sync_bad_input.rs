@@ -1,6 +1,9 @@
 //! Bad input on the sync socket: each is answered with a clear error, the connection is
 //! closed where appropriate, nothing is stored, and the server keeps serving others.
 
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use automerge::transaction::Transactable;
 use pluma_server::config::{Config, SyncLimits};
 use pluma_server::ids::DocumentId;
@@ -302,12 +305,12 @@ async fn limits_are_enforced_with_clear_errors() {
 async fn unknown_messages_are_ignored() {
     let s = setup().await;
     let mut c = s.client(&s.mx, "peer-1").await;
-    let mut future = ciborium::Value::Map(vec![
+    let future = ciborium::Value::Map(vec![
         (ciborium::Value::Text("type".into()), ciborium::Value::Text("future-thing".into())),
         (ciborium::Value::Text("senderId".into()), ciborium::Value::Text("peer-1".into())),
     ]);
     let mut bytes = Vec::new();
-    ciborium::into_writer(&mut future, &mut bytes).unwrap();
+    ciborium::into_writer(&future, &mut bytes).unwrap();
     c.send_raw(bytes).await.unwrap();
     c.send(&Message::RemoteSubscriptionChange {
         sender_id: "peer-1".into(),

@@ -1,6 +1,9 @@
 //! The sync server with Rust automerge-repo clients: handshake, documents, convergence,
 //! durability order, ephemeral relay.
 
+// Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use pluma_server::model::Role;
 use pluma_server::sync::protocol::Message;
 use pluma_tests::api::small_zero_draft;

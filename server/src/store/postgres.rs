@@ -140,6 +140,8 @@ impl Store for PgStore {
     }
 
     async fn create_session(&self, token_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()> {
+        // Expired sessions are useless; dropping them here keeps the table small.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user.as_str())
@@ -173,6 +175,7 @@ impl Store for PgStore {
     }
 
     async fn create_ticket(&self, ticket_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()> {
+        sqlx::query("DELETE FROM sync_tickets WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
         sqlx::query("INSERT INTO sync_tickets (ticket_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(ticket_hash)
             .bind(user.as_str())

@@ -186,7 +186,8 @@ impl Connection {
             return self.join(message);
         };
         if message.sender_id().is_some_and(|s| s != peer_id) {
-            return Step::Fatal(format!("senderId {:?} is not the peer that joined ({peer_id:?})", message.sender_id().unwrap_or_default()));
+            let claimed: String = message.sender_id().unwrap_or_default().chars().take(64).collect();
+            return Step::Fatal(format!("senderId {claimed:?} is not the peer that joined ({peer_id:?})"));
         }
         match message {
             Message::Request { document_id, data, .. } | Message::Sync { document_id, data, .. } => {

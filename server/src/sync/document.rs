@@ -21,19 +21,20 @@ use std::time::Instant;
 use automerge::sync::{State, SyncDoc};
 use automerge::{ActorId, Change};
 use pluma_core::Draft;
-use serde_bytes::ByteBuf;
 use tokio::sync::mpsc;
 
 use super::changes::{parse_changes, unknown_to};
 use super::hub::Hub;
-use super::protocol::Message;
 use super::{ConnId, DocCommand, Outbound, PeerLink};
 use crate::ids::DocumentId;
 use crate::store::{AppendRequest, LoggedChange};
 use crate::time::now_ms;
 use crate::validate::{self, ActorOwners};
 
+mod fanout;
 mod load;
+
+use fanout::send_unavailable;
 
 /// Most commands handled in one batch; bounds how long one peer's burst delays the rest.
 const MAX_BATCH: usize = 512;
@@ -136,17 +137,6 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
         }
     }
     shared.metrics.documents_loaded_delta(-1);
-}
-
-fn send_unavailable(server: &str, doc_id: &DocumentId, peer: &PeerLink) {
-    let msg = Message::DocUnavailable {
-        sender_id: server.to_owned(),
-        target_id: peer.peer_id.clone(),
-        document_id: doc_id.to_string(),
-    };
-    if peer.out.try_send(Outbound::Message(msg)).is_err() {
-        peer.kill.cancel();
-    }
 }
 
 impl DocumentTask {
@@ -379,71 +369,6 @@ impl DocumentTask {
         if let Some(peer) = self.peers.remove(&conn) {
             let id = peer.link.peer_id;
             self.ephemeral_seen.retain(|(sender, _), _| *sender != id);
-        }
-    }
-
-    /// Relays an ephemeral message to the document's other peers, once per count.
-    fn relay(&mut self, conn: ConnId, message: Message) {
-        let Message::Ephemeral { sender_id, document_id, count, session_id, data, .. } = message else {
-            return;
-        };
-        if !self.peers.contains_key(&conn) {
-            return;
-        }
-        let key = (sender_id.clone(), session_id.clone());
-        if self.ephemeral_seen.get(&key).is_some_and(|last| count <= *last) {
-            return;
-        }
-        self.ephemeral_seen.insert(key, count);
-        let mut dead = Vec::new();
-        for (other, peer) in &self.peers {
-            if *other == conn {
-                continue;
-            }
-            let msg = Message::Ephemeral {
-                sender_id: sender_id.clone(),
-                target_id: peer.link.peer_id.clone(),
-                document_id: document_id.clone(),
-                count,
-                session_id: session_id.clone(),
-                data: data.clone(),
-            };
-            if peer.link.out.try_send(Outbound::Message(msg)).is_err() {
-                dead.push(*other);
-            }
-        }
-        self.drop_lagging(dead);
-    }
-
-    /// Sends every peer what it lacks.
-    fn forward(&mut self) {
-        let server = self.hub.shared().peer_id.clone();
-        let mut dead = Vec::new();
-        for (conn, peer) in &mut self.peers {
-            let Some(message) = self.draft.automerge_mut().sync().generate_sync_message(&mut peer.state) else {
-                continue;
-            };
-            let msg = Message::Sync {
-                sender_id: server.clone(),
-                target_id: peer.link.peer_id.clone(),
-                document_id: self.doc_id.to_string(),
-                data: ByteBuf::from(message.encode()),
-            };
-            if peer.link.out.try_send(Outbound::Message(msg)).is_err() {
-                dead.push(*conn);
-            }
-        }
-        self.drop_lagging(dead);
-    }
-
-    /// Peers whose queue is full do not keep up: disconnect them rather than stall the
-    /// document or drop a sync message (which would desynchronise their state).
-    fn drop_lagging(&mut self, conns: Vec<ConnId>) {
-        for conn in conns {
-            if let Some(peer) = self.peers.remove(&conn) {
-                tracing::warn!(document = %self.doc_id, peer = %peer.link.peer_id, "disconnecting a peer that does not keep up");
-                peer.link.kill.cancel();
-            }
         }
     }
 

@@ -73,6 +73,11 @@ impl Metrics {
         self.changes_persisted.load(Ordering::Relaxed)
     }
 
+    /// Group commits so far.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+
     /// Documents loaded now.
     pub fn documents_loaded(&self) -> i64 {
         self.documents_loaded.load(Ordering::Relaxed)

@@ -50,9 +50,33 @@ impl Persister {
     /// Appends `requests` durably; returns once the transaction holding them has committed
     /// (or failed). One outcome per request, in order.
     pub async fn append(&self, requests: Vec<AppendRequest>) -> Result<Vec<AppendOutcome>, CommitFailed> {
+        self.submit(requests).await?.outcome().await
+    }
+
+    /// Queues `requests` for the writer (waiting while the queue is full) without waiting
+    /// for the commit.
+    pub async fn submit(&self, requests: Vec<AppendRequest>) -> Result<Submitted, CommitFailed> {
         let (reply, answer) = oneshot::channel();
         self.tx.send(Job { requests, reply }).await.map_err(|_| CommitFailed)?;
-        answer.await.map_err(|_| CommitFailed)?
+        Ok(Submitted { answer })
+    }
+
+    /// Jobs queued and not yet taken by the writer.
+    pub fn waiting(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+}
+
+/// Requests handed to the writer.
+#[derive(Debug)]
+pub struct Submitted {
+    answer: oneshot::Receiver<Result<Vec<AppendOutcome>, CommitFailed>>,
+}
+
+impl Submitted {
+    /// Waits for the transaction holding the requests.
+    pub async fn outcome(self) -> Result<Vec<AppendOutcome>, CommitFailed> {
+        self.answer.await.map_err(|_| CommitFailed)?
     }
 }
 

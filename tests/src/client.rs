@@ -236,13 +236,22 @@ impl SyncClient {
     /// Waits until the server has advertised heads equal to ours and nothing is in flight.
     pub async fn wait_synced(&mut self, doc_id: &str) -> Result<()> {
         let id = doc_id.to_owned();
-        self.pump_until(|c| {
+        let result = self.pump_until(|c| {
             let d = &c.docs[&id];
             let ours: HashSet<_> = d.doc.clone().get_heads().into_iter().collect();
             let theirs: Option<HashSet<_>> = d.state.their_heads.as_ref().map(|h| h.iter().copied().collect());
             theirs.as_ref() == Some(&ours) && ours.iter().all(|h| d.advertised.contains(h))
         })
-        .await
+        .await;
+        result.with_context(|| {
+            let d = &self.docs[&id];
+            format!(
+                "waiting for the server to advertise our heads {:?}; it last advertised {:?}; in flight: {}",
+                d.doc.clone().get_heads(),
+                d.state.their_heads,
+                d.state.in_flight
+            )
+        })
     }
 
     /// Sends a sync message for the document if automerge has one.

@@ -156,8 +156,8 @@ where
         }
     };
 
-    for doc in c.docs.drain() {
-        c.hub.send_if_loaded(&doc, DocCommand::Detach { conn: c.conn });
+    for doc in std::mem::take(&mut c.docs) {
+        c.hub.detach(&doc, c.conn).await;
     }
     match fatal {
         Some(text) => {

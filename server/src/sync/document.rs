@@ -189,6 +189,7 @@ impl DocumentTask {
                         continue;
                     }
                     let had_changes = !message.changes.is_empty();
+                    tracing::trace!(document = %self.doc_id, peer = %peer.peer_id, heads = ?message.heads, changes = message.changes.len(), "receive");
                     let conn = peer.conn;
                     let entry = self.peers.entry(conn).or_insert_with(|| Peer {
                         link: peer.clone(),
@@ -197,8 +198,16 @@ impl DocumentTask {
                     entry.link = peer;
                     let applied = self.draft.automerge_mut().sync().receive_sync_message(&mut entry.state, message);
                     match applied {
-                        Ok(()) if had_changes => latencies.push(received),
-                        Ok(()) => {}
+                        // Answer each message at once, as automerge's protocol expects: the
+                        // answer carries our heads, which is how a client learns its changes
+                        // are stored. (A later message of the same batch whose heads equal
+                        // ours would otherwise leave it unanswered.)
+                        Ok(()) => {
+                            if had_changes {
+                                latencies.push(received);
+                            }
+                            self.sync_peer(conn);
+                        }
                         Err(error) => {
                             let link = entry.link.clone();
                             tracing::error!(document = %self.doc_id, %error, "a checked sync message failed to apply");
@@ -211,7 +220,7 @@ impl DocumentTask {
             }
         }
 
-        // 5: forward to every peer.
+        // 5: forward to every peer what it still lacks.
         self.forward();
         let metrics = &self.hub.shared().metrics;
         for received in latencies {

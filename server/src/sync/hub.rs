@@ -109,14 +109,22 @@ impl Hub {
         }
     }
 
-    /// Sends `cmd` only if the document is loaded; a command for an unloaded document
-    /// (a goodbye, a cursor) is dropped rather than loading it.
+    /// Sends `cmd` only if the document is loaded, never waiting: a cursor for an
+    /// unloaded document, or one that finds the queue full, is dropped.
     pub fn send_if_loaded(&self, doc: &DocumentId, cmd: DocCommand) {
         let tx = self.lock().get(doc).map(|e| e.tx.clone());
         if let Some(tx) = tx {
-            // A full queue drops a goodbye or a cursor; the task notices a dead peer when
-            // sending to it.
             let _ = tx.try_send(cmd);
+        }
+    }
+
+    /// Tells a loaded document that a connection is gone, waiting for room in its queue:
+    /// a lost goodbye would keep the peer, and the document, alive. Nothing to do if the
+    /// document is not loaded.
+    pub async fn detach(&self, doc: &DocumentId, conn: ConnId) {
+        let tx = self.lock().get(doc).map(|e| e.tx.clone());
+        if let Some(tx) = tx {
+            let _ = tx.send(DocCommand::Detach { conn }).await;
         }
     }
 

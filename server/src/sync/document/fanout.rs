@@ -3,6 +3,7 @@
 
 use automerge::sync::SyncDoc;
 use serde_bytes::ByteBuf;
+use tokio::sync::mpsc::error::TrySendError;
 
 use super::DocumentTask;
 use crate::ids::DocumentId;
@@ -48,8 +49,8 @@ impl DocumentTask {
                 session_id: session_id.clone(),
                 data: data.clone(),
             };
-            if peer.link.out.try_send(Outbound::Message(msg)).is_err() {
-                dead.push(*other);
+            if let Err(e) = peer.link.out.try_send(Outbound::Message(msg)) {
+                dead.push((*other, matches!(e, TrySendError::Full(_))));
             }
         }
         self.drop_lagging(dead);
@@ -57,31 +58,39 @@ impl DocumentTask {
 
     /// Sends every peer what it lacks.
     pub(super) fn forward(&mut self) {
-        let server = self.hub.shared().peer_id.clone();
-        let mut dead = Vec::new();
-        for (conn, peer) in &mut self.peers {
-            let Some(message) = self.draft.automerge_mut().sync().generate_sync_message(&mut peer.state) else {
-                continue;
-            };
-            let msg = Message::Sync {
-                sender_id: server.clone(),
-                target_id: peer.link.peer_id.clone(),
-                document_id: self.doc_id.to_string(),
-                data: ByteBuf::from(message.encode()),
-            };
-            if peer.link.out.try_send(Outbound::Message(msg)).is_err() {
-                dead.push(*conn);
-            }
+        let conns: Vec<ConnId> = self.peers.keys().copied().collect();
+        for conn in conns {
+            self.sync_peer(conn);
         }
-        self.drop_lagging(dead);
     }
 
-    /// Peers whose queue is full do not keep up: disconnect them rather than stall the
-    /// document or drop a sync message (which would desynchronise their state).
-    pub(super) fn drop_lagging(&mut self, conns: Vec<ConnId>) {
-        for conn in conns {
+    /// Sends one peer a sync message if automerge has one for it.
+    pub(super) fn sync_peer(&mut self, conn: ConnId) {
+        let Some(peer) = self.peers.get_mut(&conn) else { return };
+        let Some(message) = self.draft.automerge_mut().sync().generate_sync_message(&mut peer.state) else {
+            return;
+        };
+        tracing::trace!(document = %self.doc_id, peer = %peer.link.peer_id, heads = ?message.heads, changes = message.changes.len(), "send");
+        let msg = Message::Sync {
+            sender_id: self.hub.shared().peer_id.clone(),
+            target_id: peer.link.peer_id.clone(),
+            document_id: self.doc_id.to_string(),
+            data: ByteBuf::from(message.encode()),
+        };
+        if let Err(e) = peer.link.out.try_send(Outbound::Message(msg)) {
+            self.drop_lagging(vec![(conn, matches!(e, TrySendError::Full(_)))]);
+        }
+    }
+
+    /// Forgets peers that could not be sent to: gone (queue closed), or not keeping up
+    /// (queue full, `true`), which are disconnected rather than allowed to stall the
+    /// document or miss a sync message (which would desynchronise their state).
+    pub(super) fn drop_lagging(&mut self, conns: Vec<(ConnId, bool)>) {
+        for (conn, lagging) in conns {
             if let Some(peer) = self.peers.remove(&conn) {
-                tracing::warn!(document = %self.doc_id, peer = %peer.link.peer_id, "disconnecting a peer that does not keep up");
+                if lagging {
+                    tracing::warn!(document = %self.doc_id, peer = %peer.link.peer_id, "disconnecting a peer that does not keep up");
+                }
                 peer.link.kill.cancel();
             }
         }

@@ -27,10 +27,10 @@ use super::changes::{parse_changes, unknown_to};
 use super::hub::Hub;
 use super::{ConnId, DocCommand, Outbound, PeerLink};
 use crate::ids::DocumentId;
-use crate::store::{AppendRequest, LoggedChange};
 use crate::time::now_ms;
 use crate::validate::{self, ActorOwners};
 
+mod commit;
 mod fanout;
 mod load;
 
@@ -189,6 +189,16 @@ impl DocumentTask {
                         continue;
                     }
                     let had_changes = !message.changes.is_empty();
+                    // The invariant, checked where it matters: apply only messages whose
+                    // changes are all in the document already, which holds nothing but
+                    // committed changes. (A message may have looked "nothing new" in step 1
+                    // because another peer's identical changes were accepted, and those may
+                    // have failed to commit.)
+                    if had_changes && !self.all_committed(&message) {
+                        let conn = peer.conn;
+                        self.refuse(conn, &peer, "the server could not store your changes; they were not applied. Reconnect and try again");
+                        continue;
+                    }
                     tracing::trace!(document = %self.doc_id, peer = %peer.peer_id, heads = ?message.heads, changes = message.changes.len(), "receive");
                     let conn = peer.conn;
                     let entry = self.peers.entry(conn).or_insert_with(|| Peer {
@@ -271,6 +281,11 @@ impl DocumentTask {
         }))
     }
 
+    /// Whether every change the message carries is in the document (applied or queued).
+    fn all_committed(&self, message: &automerge::sync::Message) -> bool {
+        parse_changes(message).is_ok_and(|all| unknown_to(self.draft.automerge(), all).is_empty())
+    }
+
     /// Makes sure `owners` holds the binding of every bound actor of `changes`.
     async fn learn_owners(&mut self, changes: &[Change]) -> Result<(), String> {
         let unknown: Vec<String> = changes
@@ -294,61 +309,6 @@ impl DocumentTask {
             }
         }
         Ok(())
-    }
-
-    /// Persists the accepted messages; returns the changes of those committed. Refused or
-    /// failed ones go to `rejected`, and their provisional bindings are forgotten.
-    async fn persist(&mut self, accepted: Vec<Accepted>, rejected: &mut HashMap<ConnId, (PeerLink, String)>) -> Vec<Vec<Change>> {
-        let requests: Vec<AppendRequest> = accepted
-            .iter()
-            .map(|a| AppendRequest {
-                doc_id: self.doc_id.clone(),
-                bind: a.bind.iter().map(|actor| (actor.to_hex_string(), a.link.principal.as_owner())).collect(),
-                changes: a
-                    .changes
-                    .iter()
-                    .map(|c| LoggedChange {
-                        hash: c.hash().0,
-                        actor: c.actor_id().to_hex_string(),
-                        bytes: c.raw_bytes().to_vec(),
-                    })
-                    .collect(),
-            })
-            .collect();
-        let outcomes = self.hub.shared().persister.append(requests).await;
-        let mut committed = Vec::new();
-        match outcomes {
-            Ok(outcomes) => {
-                for (a, outcome) in accepted.into_iter().zip(outcomes) {
-                    match outcome {
-                        Ok(seqs) => {
-                            self.logged.extend(seqs);
-                            committed.push(a.changes);
-                        }
-                        Err(refusal) => {
-                            self.forget_bindings(&a.bind);
-                            let reason = format!("rule {} broken: {refusal}", validate::ACTOR_BINDING);
-                            rejected.insert(a.conn, (a.link, reason));
-                        }
-                    }
-                }
-            }
-            Err(error) => {
-                tracing::error!(document = %self.doc_id, %error, "changes refused: the commit failed");
-                for a in accepted {
-                    self.forget_bindings(&a.bind);
-                    let reason = "the server could not store your changes; they were not applied. Reconnect and try again".to_owned();
-                    rejected.insert(a.conn, (a.link, reason));
-                }
-            }
-        }
-        committed
-    }
-
-    fn forget_bindings(&mut self, actors: &[ActorId]) {
-        for actor in actors {
-            self.owners.remove(actor);
-        }
     }
 
     /// A copy of the document plus `changes`; `None` (keep the document as is) if even that

@@ -1,5 +1,70 @@
 //! # pluma-server
 //!
-//! The server of Pluma. Its sync server, storage and HTTP API arrive with their issue.
+//! The server of Pluma (binary `pluma`): accounts and sessions, the JSON API, and an
+//! automerge-repo sync server that validates and durably stores every change before any
+//! other delegation sees it.
+//!
+//! ## Layout
+//! - [`config`]: settings (flags and `PLUMA_` variables) and the protocol limits.
+//! - [`store`]: the [`store::Store`] trait, `store/sqlite.rs`, `store/postgres.rs`.
+//! - [`model`], [`ids`]: users, roles, meetings, drafts; draft and document ids.
+//! - [`auth`]: argon2 passwords, tokens stored as hashes, the `CurrentUser` extractor.
+//! - [`routes`]: HTTP handlers, one module per resource; [`error`]: `ApiError`.
+//! - [`sync`]: the WebSocket protocol, connections, the hub of document tasks, group commit.
+//! - [`validate`]: the rules incoming changes must pass (actor binding for now).
+//! - [`metrics`]: Prometheus text; [`demo`]: the 2021 RCM–SACM demo meeting.
+//!
+//! ## Decisions
+//! - **Validate, persist, then apply.** A change reaches the shared document, other peers
+//!   and the heads the server advertises only after its transaction committed.
+//! - **One task per document**, talking to connections through channels; no lock spans
+//!   documents. Commits are grouped across documents by one writer task.
+//! - **A failed load is an error, never an empty document.**
+//! - **Tickets, not tokens, in URLs**: `/sync?ticket=` takes a single-use 60-second ticket.
+//!
+//! Tests start the real server with [`build_state`] and [`serve`] on `127.0.0.1:0`.
 
 #![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod ids;
+pub mod metrics;
+pub mod model;
+pub mod routes;
+pub mod state;
+pub mod store;
+pub mod sync;
+pub mod time;
+pub mod validate;
+
+pub use config::Config;
+pub use state::{build_state, AppState};
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// Serves HTTP and sync on `listener` until `shutdown` is cancelled, then closes every sync
+/// connection and stops every document task before returning. Every change acknowledged
+/// to a client was committed before; nothing is left to flush.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: CancellationToken) -> std::io::Result<()> {
+    let hub = state.hub.clone();
+    let closer = {
+        let hub = hub.clone();
+        let shutdown = shutdown.clone();
+        // Upgraded sockets outlive axum's graceful shutdown: close them when it starts.
+        tokio::spawn(async move {
+            shutdown.cancelled().await;
+            hub.shutdown().await;
+        })
+    };
+    let app = routes::router(state);
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .await;
+    shutdown.cancel();
+    let _ = closer.await;
+    result
+}

@@ -2,5 +2,16 @@
 //!
 //! End-to-end tests that start real servers and connect real clients; helpers live here,
 //! tests under `tests/`.
+//!
+//! - [`db`]: a fresh database per test, on SQLite and PostgreSQL.
+//! - [`server`]: the real server in-process on `127.0.0.1:0`.
+//! - [`api`]: an HTTP client for the JSON API.
+//! - [`client`]: a Rust automerge-repo sync client.
 
 #![forbid(unsafe_code)]
+
+pub mod api;
+pub mod client;
+pub mod db;
+pub mod edits;
+pub mod server;

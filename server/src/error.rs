@@ -1,0 +1,106 @@
+//! [`ApiError`]: every error an HTTP handler returns, as JSON `{"error": "..."}` with the
+//! right status. Client mistakes say precisely what is wrong; server faults say nothing
+//! more than "internal error" and log the detail.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::store::StoreError;
+
+/// An error answered to an HTTP client.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: not authenticated, or bad credentials.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// 403: authenticated but not allowed.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// 404: no such resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: conflicts with what exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// 413: the body is too large.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// 415: wrong content type.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422: well-formed but invalid content.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// 503: a dependency (the database) is down.
+    #[error("service unavailable")]
+    Unavailable,
+    /// 500: a fault of ours; the detail is logged, not sent.
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    /// The HTTP status of this error.
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Logs `detail` with what we were doing and gives the generic 500.
+    pub fn internal(context: &str, detail: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%detail, "{context}");
+        ApiError::Internal
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
+            StoreError::Other(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
+                tracing::error!(error = %e, "database unavailable");
+                ApiError::Unavailable
+            }
+            e => ApiError::internal("database error", e),
+        }
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(r: axum::extract::rejection::JsonRejection) -> Self {
+        use axum::extract::rejection::JsonRejection as J;
+        match r {
+            J::MissingJsonContentType(_) => {
+                ApiError::UnsupportedMediaType("send the body as JSON with Content-Type: application/json".into())
+            }
+            J::JsonSyntaxError(e) => ApiError::BadRequest(format!("the body is not valid JSON: {}", e.body_text())),
+            J::JsonDataError(e) => ApiError::Unprocessable(e.body_text()),
+            J::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge("the body is too large".into())
+            }
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(serde_json::json!({ "error": self.to_string() }));
+        (self.status_code(), body).into_response()
+    }
+}

@@ -1,0 +1,207 @@
+//! The records the server keeps: people, meetings, delegations, drafts, actor bindings.
+
+use std::fmt;
+use std::str::FromStr;
+
+use pluma_core::{Country, DraftKind, UserId};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{BadId, DocumentId, DraftId, MeetingId};
+
+/// What a person may do (DESIGN §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// An official of one member state: proposes, comments.
+    Delegate,
+    /// An official of a Pro-Tempore Presidency: edits, decides, approves.
+    Chair,
+    /// The technical secretariat: edits, decides, no approval.
+    Secretariat,
+    /// IOM, UNHCR and other observers: read and comment.
+    Observer,
+    /// Runs the installation: users and meetings, no drafting.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [Role::Delegate, Role::Chair, Role::Secretariat, Role::Observer, Role::Admin];
+
+    /// The name stored in the database and shown in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Delegate => "delegate",
+            Role::Chair => "chair",
+            Role::Secretariat => "secretariat",
+            Role::Observer => "observer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether this role may create drafts.
+    pub fn may_create_drafts(self) -> bool {
+        matches!(self, Role::Chair | Role::Secretariat | Role::Admin)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = BadId;
+    fn from_str(s: &str) -> Result<Self, BadId> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| BadId {
+                kind: "role",
+                value: s.chars().take(80).collect(),
+            })
+    }
+}
+
+/// A person who can log in. The password hash never leaves the store except for login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Stable id (`u` + 16 hex digits).
+    pub id: UserId,
+    /// Login name, unique.
+    pub login: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// What they may do.
+    pub role: Role,
+    /// Their delegation (`MX`, `IOM`, `SEC` for the secretariat); none for an admin.
+    pub country: Option<Country>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// A person to create.
+#[derive(Clone)]
+pub struct NewUser {
+    /// Login name.
+    pub login: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Delegation.
+    pub country: Option<Country>,
+    /// Argon2id PHC string (never the password itself).
+    pub password_hash: String,
+}
+
+impl fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewUser")
+            .field("login", &self.login)
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .field("country", &self.country)
+            .field("password_hash", &"<hidden>")
+            .finish()
+    }
+}
+
+/// Which group a delegation belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Conference {
+    /// Regional Conference on Migration.
+    Rcm,
+    /// South American Conference on Migration.
+    Sacm,
+    /// An observer organisation.
+    Observer,
+}
+
+impl Conference {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conference::Rcm => "rcm",
+            Conference::Sacm => "sacm",
+            Conference::Observer => "observer",
+        }
+    }
+}
+
+impl FromStr for Conference {
+    type Err = BadId;
+    fn from_str(s: &str) -> Result<Self, BadId> {
+        match s {
+            "rcm" => Ok(Conference::Rcm),
+            "sacm" => Ok(Conference::Sacm),
+            "observer" => Ok(Conference::Observer),
+            _ => Err(BadId {
+                kind: "conference",
+                value: s.chars().take(80).collect(),
+            }),
+        }
+    }
+}
+
+/// A delegation taking part in a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegation {
+    /// Country or organisation code.
+    pub code: Country,
+    /// Name in English.
+    pub name_en: String,
+    /// Name in Spanish.
+    pub name_es: String,
+    /// RCM, SACM or observer.
+    pub conference: Conference,
+    /// IANA time zone of its capital.
+    pub time_zone: String,
+    /// Whether it holds its conference's Pro-Tempore Presidency.
+    pub is_ppt: bool,
+}
+
+/// A meeting whose texts are negotiated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Meeting {
+    /// Id.
+    pub id: MeetingId,
+    /// Name in English.
+    pub name_en: String,
+    /// Name in Spanish.
+    pub name_es: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// A negotiated text as the database knows it; its content lives in the change log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftRecord {
+    /// Id.
+    pub id: DraftId,
+    /// The automerge-repo document holding its text.
+    pub doc_id: DocumentId,
+    /// The meeting it belongs to, if any.
+    pub meeting_id: Option<MeetingId>,
+    /// Communiqué or concept note.
+    pub kind: DraftKind,
+    /// English title at creation.
+    pub title_en: String,
+    /// Spanish title at creation.
+    pub title_es: String,
+    /// Who created it.
+    pub created_by: Option<UserId>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// Whose an automerge actor id is: bound on its first change, never rebound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorOwner {
+    /// The person.
+    pub user: UserId,
+    /// Their delegation when the actor was bound.
+    pub country: Option<Country>,
+}

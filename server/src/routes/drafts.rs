@@ -1,0 +1,130 @@
+//! `GET /api/drafts`, `POST /api/drafts`, `GET /api/drafts/{id}`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use pluma_core::{Bilingual, Draft, DraftKind, Lang, UserId};
+use serde::{Deserialize, Serialize};
+
+use super::ApiJson;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::ids::{DocumentId, DraftId, MeetingId};
+use crate::model::DraftRecord;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::time::now_ms;
+
+/// A draft as the API shows it: its record plus the automerge-repo URL to open it with.
+#[derive(Debug, Serialize)]
+pub struct DraftOut {
+    /// The record.
+    #[serde(flatten)]
+    pub record: DraftRecord,
+    /// `automerge:<doc_id>`, for `repo.find`.
+    pub url: String,
+}
+
+impl From<DraftRecord> for DraftOut {
+    fn from(record: DraftRecord) -> Self {
+        let url = record.doc_id.url();
+        DraftOut { record, url }
+    }
+}
+
+/// What `POST /api/drafts` takes: a zero draft, or a kind and title for an empty draft.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDraft {
+    /// The meeting it belongs to.
+    #[serde(default)]
+    pub meeting_id: Option<String>,
+    /// Communiqué or concept note (required without `zero_draft`).
+    #[serde(default)]
+    pub kind: Option<DraftKind>,
+    /// Title in both languages (required without `zero_draft`).
+    #[serde(default)]
+    pub title: Option<Bilingual<String>>,
+    /// A zero draft (`{kind, title, paragraphs}`) to start from.
+    #[serde(default)]
+    pub zero_draft: Option<serde_json::Value>,
+}
+
+/// Every draft.
+pub async fn list(State(state): State<AppState>, _who: CurrentUser) -> Result<Json<Vec<DraftOut>>, ApiError> {
+    let drafts = state.store.drafts().await?;
+    Ok(Json(drafts.into_iter().map(DraftOut::from).collect()))
+}
+
+/// One draft.
+pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Path<String>) -> Result<Json<DraftOut>, ApiError> {
+    let id: DraftId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: draft ids look like d0123456789abcdef")))?;
+    match state.store.draft(&id).await {
+        Ok(record) => Ok(Json(record.into())),
+        Err(crate::store::StoreError::NotFound(_)) => Err(ApiError::NotFound(format!("no draft {id}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates a draft on the server and stores its first snapshot (chairs, secretariat, admin).
+pub async fn create(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiJson(body): ApiJson<NewDraft>,
+) -> Result<(StatusCode, Json<DraftOut>), ApiError> {
+    if !who.user.role.may_create_drafts() {
+        return Err(ApiError::Forbidden("only chairs, the secretariat and admins may create drafts"));
+    }
+    let meeting_id = match &body.meeting_id {
+        Some(m) => Some(check_meeting(state.store.as_ref(), m).await?),
+        None => None,
+    };
+    let mut draft = build(body)?;
+    let record = create_draft(state.store.as_ref(), &mut draft, meeting_id, Some(who.user.id.clone())).await?;
+    tracing::info!(draft = %record.id, user = %who.user.login, "created a draft");
+    Ok((StatusCode::CREATED, Json(record.into())))
+}
+
+async fn check_meeting(store: &dyn Store, id: &str) -> Result<MeetingId, ApiError> {
+    let id: MeetingId = id.parse().map_err(|e| ApiError::Unprocessable(format!("{e}")))?;
+    if store.meetings().await?.iter().any(|m| m.id == id) {
+        Ok(id)
+    } else {
+        Err(ApiError::Unprocessable(format!("no meeting {id}")))
+    }
+}
+
+fn build(body: NewDraft) -> Result<Draft, ApiError> {
+    let invalid = |e: pluma_core::DraftError| ApiError::Unprocessable(e.to_string());
+    match (body.zero_draft, body.kind, body.title) {
+        (Some(zero), None, None) => Draft::from_zero_draft_json(&zero.to_string()).map_err(invalid),
+        (None, Some(kind), Some(title)) => {
+            Draft::new(kind, Bilingual { en: title.en.as_str(), es: title.es.as_str() }).map_err(invalid)
+        }
+        (Some(_), _, _) => Err(ApiError::Unprocessable("give either zero_draft or kind and title, not both".into())),
+        (None, _, _) => Err(ApiError::Unprocessable("give zero_draft, or both kind and title".into())),
+    }
+}
+
+/// Stores a new draft (record and first snapshot, one transaction). Shared with the demo.
+pub async fn create_draft(
+    store: &dyn Store,
+    draft: &mut Draft,
+    meeting_id: Option<MeetingId>,
+    created_by: Option<UserId>,
+) -> Result<DraftRecord, ApiError> {
+    let unreadable = |e: pluma_core::DraftError| ApiError::internal("reading a new draft", e);
+    let record = DraftRecord {
+        id: DraftId::random(),
+        doc_id: DocumentId::random(),
+        meeting_id,
+        kind: draft.kind().map_err(unreadable)?,
+        title_en: draft.title(Lang::En).map_err(unreadable)?,
+        title_es: draft.title(Lang::Es).map_err(unreadable)?,
+        created_by,
+        created_at: now_ms(),
+    };
+    let snapshot = draft.save();
+    store.create_draft(&record, &snapshot).await?;
+    Ok(record)
+}

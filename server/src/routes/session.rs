@@ -1,0 +1,90 @@
+//! `POST /api/session` (log in), `DELETE /api/session` (log out), `GET /api/me`.
+
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::ApiJson;
+use crate::auth::{self, CurrentUser, SESSION_COOKIE};
+use crate::error::ApiError;
+use crate::model::User;
+use crate::state::AppState;
+use crate::time::now_ms;
+
+/// Longest password accepted; argon2 would hash anything, but megabytes cost time.
+const MAX_PASSWORD_BYTES: usize = 1024;
+/// The one answer to any wrong login or password: it must not say which was wrong.
+const BAD_CREDENTIALS: &str = "wrong login or password";
+
+/// A login attempt.
+#[derive(Deserialize)]
+pub struct Login {
+    /// Login name.
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login").field("login", &self.login).field("password", &"<hidden>").finish()
+    }
+}
+
+/// A new session.
+#[derive(Debug, Serialize)]
+pub struct SessionCreated {
+    /// Bearer token (also set as the `pluma_session` cookie).
+    pub token: String,
+    /// When it expires, unix milliseconds.
+    pub expires_at: i64,
+    /// Who logged in.
+    pub user: User,
+}
+
+/// Logs in: checks the password, creates a session, sets the HttpOnly cookie.
+pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>) -> Result<Response, ApiError> {
+    if body.password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::BadRequest(format!("the password is longer than {MAX_PASSWORD_BYTES} bytes")));
+    }
+    let found = state.store.user_by_login(&body.login).await?;
+    let password = body.password;
+    let user = tokio::task::spawn_blocking(move || match found {
+        Some((user, hash)) => auth::verify_password(&password, &hash).then_some(user),
+        None => {
+            auth::verify_against_dummy(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal("password check", e))?
+    .ok_or(ApiError::Unauthorized(BAD_CREDENTIALS))?;
+
+    let (token, hash) = auth::new_token();
+    let now = now_ms();
+    let ttl = state.config.session_ttl();
+    let expires_at = now.saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
+    state.store.create_session(&hash, &user.id, now, expires_at).await?;
+    tracing::info!(user = %user.login, "logged in");
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        ttl.as_secs()
+    );
+    let body = SessionCreated { token, expires_at, user };
+    Ok(([(SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+/// Logs out: ends the session and clears the cookie.
+pub async fn delete(State(state): State<AppState>, who: CurrentUser) -> Result<Response, ApiError> {
+    state.store.delete_session(&who.token_hash).await?;
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+}
+
+/// Who is logged in.
+pub async fn me(who: CurrentUser) -> Json<User> {
+    Json(who.user)
+}

@@ -1,0 +1,83 @@
+//! `GET /sync?ticket=…`: consumes the ticket, then upgrades to the automerge-repo WebSocket
+//! bound to the ticket's user. Authenticating during the upgrade lets the connection
+//! answer `join` at once, which the client needs.
+
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+
+use crate::auth::hash_token;
+use crate::error::ApiError;
+use crate::model::User;
+use crate::state::AppState;
+use crate::sync::connection::{self, Frame, FrameError};
+use crate::sync::hub::Hub;
+use crate::time::now_ms;
+
+/// The query string.
+#[derive(Debug, Deserialize)]
+pub struct SyncQuery {
+    /// A ticket from `POST /api/sync-tickets`.
+    pub ticket: Option<String>,
+}
+
+/// Checks the upgrade and the ticket, then hands the socket to a connection task.
+pub async fn upgrade(
+    State(state): State<AppState>,
+    query: Result<Query<SyncQuery>, axum::extract::rejection::QueryRejection>,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let ws = ws.map_err(|e| ApiError::BadRequest(format!("/sync only accepts WebSocket upgrades: {}", e.body_text())))?;
+    let ticket = query
+        .ok()
+        .and_then(|Query(q)| q.ticket)
+        .ok_or(ApiError::Unauthorized("a sync ticket is required: /sync?ticket=… with a ticket from POST /api/sync-tickets"))?;
+    let user = state
+        .store
+        .consume_ticket(&hash_token(&ticket), now_ms())
+        .await?
+        .ok_or(ApiError::Unauthorized("the sync ticket is invalid, expired or already used"))?;
+    let limits = &state.config.limits;
+    let hub = state.hub.clone();
+    let tracker = hub.shared().tracker.clone();
+    Ok(ws
+        .max_message_size(limits.max_frame_bytes)
+        .max_frame_size(limits.max_frame_bytes)
+        .on_upgrade(move |socket| tracker.track_future(run(socket, user, hub)))
+        .into_response())
+}
+
+async fn run(socket: WebSocket, user: User, hub: Hub) {
+    let (sink, stream) = socket.split();
+    let sink = sink.with(|frame: Frame| async move {
+        Ok::<_, axum::Error>(match frame {
+            Frame::Binary(b) => WsMessage::Binary(b.into()),
+            Frame::Text(t) => WsMessage::Text(t.into()),
+            Frame::Ping(p) => WsMessage::Ping(p.into()),
+            Frame::Pong(p) => WsMessage::Pong(p.into()),
+            Frame::Close => WsMessage::Close(Some(CloseFrame {
+                code: axum::extract::ws::close_code::POLICY,
+                reason: "closed by the server; see the error message".into(),
+            })),
+        })
+    });
+    let stream = stream.map(|item| match item {
+        Ok(WsMessage::Binary(b)) => Ok(Frame::Binary(b.to_vec())),
+        Ok(WsMessage::Text(t)) => Ok(Frame::Text(t.to_string())),
+        Ok(WsMessage::Ping(p)) => Ok(Frame::Ping(p.to_vec())),
+        Ok(WsMessage::Pong(p)) => Ok(Frame::Pong(p.to_vec())),
+        Ok(WsMessage::Close(_)) => Ok(Frame::Close),
+        Err(e) => Err(classify(e)),
+    });
+    connection::run(Box::pin(sink), Box::pin(stream), user, hub).await;
+}
+
+fn classify(e: axum::Error) -> FrameError {
+    let too_large = std::error::Error::source(&e)
+        .and_then(|s| s.downcast_ref::<tungstenite::Error>())
+        .is_some_and(|t| matches!(t, tungstenite::Error::Capacity(_)));
+    if too_large { FrameError::TooLarge } else { FrameError::Other(e.to_string()) }
+}

@@ -1,0 +1,63 @@
+//! [`AppState`]: what every handler can reach, and how it is built from a [`Config`].
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::store::{self, Store, StoreError};
+use crate::sync::hub::{Hub, Shared};
+use crate::sync::persist::Persister;
+
+/// The server's shared state; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Loaded documents and their tasks.
+    pub hub: Hub,
+    /// Live figures.
+    pub metrics: Arc<Metrics>,
+    /// Settings.
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for Arc<dyn Store> {
+    fn from_ref(state: &AppState) -> Self {
+        state.store.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Metrics> {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics.clone()
+    }
+}
+
+/// Opens the database (running migrations) and starts the group-commit writer and the hub.
+pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
+    let store = store::connect(&config.database_url).await?;
+    let storage_id = store.storage_id().await?;
+    let metrics = Arc::new(Metrics::default());
+    let persister = Persister::spawn(store.clone(), metrics.clone());
+    let hub = Hub::new(Shared {
+        store: store.clone(),
+        persister,
+        metrics: metrics.clone(),
+        limits: config.limits.clone(),
+        compaction_threshold: config.compaction_threshold,
+        peer_id: format!("pluma-server-{:016x}", rand::random::<u64>()),
+        storage_id,
+        shutdown: CancellationToken::new(),
+        tracker: TaskTracker::new(),
+    });
+    Ok(AppState {
+        store,
+        hub,
+        metrics,
+        config: Arc::new(config),
+    })
+}

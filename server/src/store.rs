@@ -1,0 +1,214 @@
+//! Persistence behind one [`Store`] trait, with [`SqliteStore`] and [`PgStore`]; [`connect`]
+//! picks one by the URL's scheme and runs the migrations of `migrations/<backend>/`.
+//!
+//! Every write that matters for durability is one transaction: a draft with its first
+//! snapshot, a group commit of changes from many documents, a compaction.
+
+mod postgres;
+mod rows;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use pluma_core::UserId;
+
+use crate::ids::{DocumentId, DraftId, MeetingId};
+use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Results of the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What a store operation can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A unique key is taken (login, id).
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    /// A stored value does not parse (a role, a country): the database was edited by hand or
+    /// by a newer version.
+    #[error("corrupt {what} in the database: {detail}")]
+    Corrupt {
+        /// Which column.
+        what: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The URL names no backend we have.
+    #[error("unsupported database URL scheme {0:?}: use sqlite:PATH or postgres://...")]
+    UnsupportedUrl(String),
+    /// Migrations failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Anything else from the database.
+    #[error(transparent)]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound("row"),
+            e => StoreError::Other(e),
+        }
+    }
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: &'static str, detail: impl ToString) -> Self {
+        StoreError::Corrupt {
+            what,
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`].
+    pub(crate) fn unique(e: sqlx::Error, what: &'static str) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(what),
+            _ => StoreError::from(e),
+        }
+    }
+}
+
+/// A meeting to create with its delegations.
+#[derive(Debug, Clone)]
+pub struct NewMeeting {
+    /// Id.
+    pub id: MeetingId,
+    /// Name in English.
+    pub name_en: String,
+    /// Name in Spanish.
+    pub name_es: String,
+    /// Its delegations.
+    pub delegations: Vec<Delegation>,
+}
+
+/// One change to append to a document's log.
+#[derive(Debug, Clone)]
+pub struct LoggedChange {
+    /// The automerge change hash.
+    pub hash: [u8; 32],
+    /// Its actor id in hex.
+    pub actor: String,
+    /// The change chunk, as `automerge::Change::raw_bytes` gives it.
+    pub bytes: Vec<u8>,
+}
+
+/// The changes of one document from one batch, with the actor bindings they need.
+#[derive(Debug, Clone)]
+pub struct AppendRequest {
+    /// The document.
+    pub doc_id: DocumentId,
+    /// Actor ids (hex) first seen in these changes, to bind to their author.
+    pub bind: Vec<(String, ActorOwner)>,
+    /// The changes.
+    pub changes: Vec<LoggedChange>,
+}
+
+/// Why one request of a group commit was refused while the others went through.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppendRefusal {
+    /// The actor was bound to another person in the meantime (another document, another node).
+    #[error("actor {actor} belongs to another user")]
+    ActorTaken {
+        /// The actor id in hex.
+        actor: String,
+    },
+}
+
+/// The outcome of one request of a group commit: the log sequence numbers of the changes
+/// that were new (a change already in the log is not appended twice), or a refusal.
+pub type AppendOutcome = std::result::Result<Vec<i64>, AppendRefusal>;
+
+/// A document as stored: its newest snapshot and the changes logged after it.
+#[derive(Debug, Clone, Default)]
+pub struct StoredDocument {
+    /// The newest snapshot (`automerge` save), if any.
+    pub snapshot: Option<Vec<u8>>,
+    /// The logged changes not covered by that snapshot: sequence number and bytes.
+    pub changes: Vec<(i64, Vec<u8>)>,
+}
+
+/// Everything Pluma keeps. Implementations must make each method one transaction and
+/// must not lose a committed write on a killed process.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Closes every connection; later calls fail. For shutdown and tests.
+    async fn close(&self);
+    /// A cheap query that fails if the database is unreachable.
+    async fn health(&self) -> Result<()>;
+    /// This installation's automerge-repo storage id (a UUID), created on first use.
+    async fn storage_id(&self) -> Result<String>;
+
+    /// Creates a user with a fresh id; `Conflict` if the login is taken.
+    async fn create_user(&self, user: &NewUser, now: i64) -> Result<User>;
+    /// A user and their password hash, by login.
+    async fn user_by_login(&self, login: &str) -> Result<Option<(User, String)>>;
+    /// A user by id; `NotFound` if there is none.
+    async fn user(&self, id: &UserId) -> Result<User>;
+    /// How many users exist.
+    async fn count_users(&self) -> Result<i64>;
+
+    /// Stores a session (token hash only).
+    async fn create_session(&self, token_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()>;
+    /// The user of an unexpired session.
+    async fn session_user(&self, token_hash: &[u8], now: i64) -> Result<Option<User>>;
+    /// Ends a session; whether it existed.
+    async fn delete_session(&self, token_hash: &[u8]) -> Result<bool>;
+
+    /// Stores a sync ticket (hash only).
+    async fn create_ticket(&self, ticket_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()>;
+    /// Consumes a ticket atomically: its user if it was unused and unexpired, else `None`.
+    /// A second call with the same ticket always gives `None`.
+    async fn consume_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<User>>;
+
+    /// Creates a meeting and its delegations.
+    async fn create_meeting(&self, meeting: &NewMeeting, now: i64) -> Result<Meeting>;
+    /// Every meeting, oldest first.
+    async fn meetings(&self) -> Result<Vec<Meeting>>;
+    /// The delegations of a meeting, by code.
+    async fn delegations(&self, meeting: &MeetingId) -> Result<Vec<Delegation>>;
+
+    /// Creates a draft and its first snapshot in one transaction.
+    async fn create_draft(&self, draft: &DraftRecord, snapshot: &[u8]) -> Result<()>;
+    /// A draft by id; `NotFound` if there is none.
+    async fn draft(&self, id: &DraftId) -> Result<DraftRecord>;
+    /// A draft by its document id; `NotFound` if there is none.
+    async fn draft_by_document(&self, doc: &DocumentId) -> Result<DraftRecord>;
+    /// Every draft, oldest first.
+    async fn drafts(&self) -> Result<Vec<DraftRecord>>;
+
+    /// The owners of those of `actors` (hex) that are bound.
+    async fn actor_owners(&self, actors: &[String]) -> Result<Vec<(String, ActorOwner)>>;
+    /// A group commit: appends the changes of every request and binds their actors, all in
+    /// one transaction. A request whose actor is bound to someone else is refused alone.
+    async fn append_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>>;
+    /// The newest snapshot of a document and the changes logged after it.
+    async fn load_document(&self, doc: &DocumentId) -> Result<StoredDocument>;
+    /// In one transaction: stores `snapshot`, deletes the logged changes `covered` (sequence
+    /// numbers) and older snapshots.
+    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], now: i64) -> Result<()>;
+    /// How many changes are logged for a document (not yet compacted).
+    async fn logged_change_count(&self, doc: &DocumentId) -> Result<i64>;
+}
+
+/// Opens the database at `url` (`sqlite:PATH`, `sqlite://PATH` or `postgres://...`), creating
+/// a SQLite file and its directory if missing, and runs the migrations.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::open(url).await?))
+    } else {
+        // Only the scheme: the rest of a URL may hold a password.
+        let scheme = url.split(':').next().unwrap_or_default();
+        Err(StoreError::UnsupportedUrl(scheme.chars().take(40).collect()))
+    }
+}

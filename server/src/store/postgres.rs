@@ -1,0 +1,400 @@
+//! [`PgStore`]: PostgreSQL, for installations that outgrow one file.
+
+use async_trait::async_trait;
+use pluma_core::UserId;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Acquire, PgConnection, PgPool};
+
+use super::rows::{draft_columns, user_columns, ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow};
+use super::{AppendOutcome, AppendRefusal, AppendRequest, NewMeeting, Result, Store, StoreError, StoredDocument};
+use crate::ids::{DocumentId, DraftId, MeetingId};
+use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
+
+/// Connections in the pool.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// A PostgreSQL database, with its default durable settings (`fsync`, `synchronous_commit`).
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to a `postgres://` URL and runs the migrations.
+    pub async fn open(url: &str) -> Result<PgStore> {
+        let pool = PgPoolOptions::new().max_connections(MAX_CONNECTIONS).connect(url).await?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+
+    /// The connection pool, for tests that inspect tables directly.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// Binds actors and appends changes of one request inside the caller's savepoint.
+async fn append_one(
+    conn: &mut PgConnection,
+    req: &AppendRequest,
+    now: i64,
+) -> Result<AppendOutcome> {
+    for (actor, owner) in &req.bind {
+        sqlx::query(
+            "INSERT INTO actors (actor_id, user_id, country, bound_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (actor_id) DO NOTHING",
+        )
+        .bind(actor)
+        .bind(owner.user.as_str())
+        .bind(owner.country.as_ref().map(|c| c.as_str()))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        let (user,): (String,) = sqlx::query_as("SELECT user_id FROM actors WHERE actor_id = $1")
+            .bind(actor)
+            .fetch_one(&mut *conn)
+            .await?;
+        if user != owner.user.as_str() {
+            return Ok(Err(AppendRefusal::ActorTaken { actor: actor.clone() }));
+        }
+    }
+    let mut seqs = Vec::with_capacity(req.changes.len());
+    for change in &req.changes {
+        let seq: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO changes (doc_id, hash, actor_id, bytes, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (doc_id, hash) DO NOTHING RETURNING seq",
+        )
+        .bind(req.doc_id.as_str())
+        .bind(&change.hash[..])
+        .bind(&change.actor)
+        .bind(&change.bytes)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        seqs.extend(seq.map(|(s,)| s));
+    }
+    Ok(Ok(seqs))
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn health(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn storage_id(&self) -> Result<String> {
+        sqlx::query("INSERT INTO server_meta (key, value) VALUES ('storage_id', $1) ON CONFLICT (key) DO NOTHING")
+            .bind(uuid::Uuid::new_v4().to_string())
+            .execute(&self.pool)
+            .await?;
+        let (id,): (String,) = sqlx::query_as("SELECT value FROM server_meta WHERE key = 'storage_id'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(id)
+    }
+
+    async fn create_user(&self, user: &NewUser, now: i64) -> Result<User> {
+        let id = UserId::random();
+        sqlx::query(
+            "INSERT INTO users (id, login, display_name, role, country, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id.as_str())
+        .bind(&user.login)
+        .bind(&user.display_name)
+        .bind(user.role.as_str())
+        .bind(user.country.as_ref().map(|c| c.as_str()))
+        .bind(&user.password_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| StoreError::unique(e, "login"))?;
+        self.user(&id).await
+    }
+
+    async fn user_by_login(&self, login: &str) -> Result<Option<(User, String)>> {
+        let row: Option<UserWithHashRow> =
+            sqlx::query_as(concat!("SELECT ", user_columns!(), ", password_hash FROM users WHERE login = $1"))
+                .bind(login)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(UserWithHashRow::into_pair).transpose()
+    }
+
+    async fn user(&self, id: &UserId) -> Result<User> {
+        let row: Option<UserRow> = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.ok_or(StoreError::NotFound("user"))?.into_user()
+    }
+
+    async fn count_users(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        Ok(n)
+    }
+
+    async fn create_session(&self, token_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()> {
+        // Expired sessions are useless; dropping them here keeps the table small.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user.as_str())
+            .bind(now)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| StoreError::unique(e, "session"))?;
+        Ok(())
+    }
+
+    async fn session_user(&self, token_hash: &[u8], now: i64) -> Result<Option<User>> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT u.id, u.login, u.display_name, u.role, u.country, u.created_at
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(UserRow::into_user).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &[u8]) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn create_ticket(&self, ticket_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()> {
+        sqlx::query("DELETE FROM sync_tickets WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("INSERT INTO sync_tickets (ticket_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(ticket_hash)
+            .bind(user.as_str())
+            .bind(now)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| StoreError::unique(e, "ticket"))?;
+        Ok(())
+    }
+
+    async fn consume_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<User>> {
+        let used: Option<(String,)> = sqlx::query_as(
+            "UPDATE sync_tickets SET used_at = $2
+             WHERE ticket_hash = $1 AND used_at IS NULL AND expires_at > $2
+             RETURNING user_id",
+        )
+        .bind(ticket_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        match used {
+            Some((user,)) => {
+                let id: UserId = user.parse().map_err(|e| StoreError::corrupt("user id", e))?;
+                Ok(Some(self.user(&id).await?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn create_meeting(&self, meeting: &NewMeeting, now: i64) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO meetings (id, name_en, name_es, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(meeting.id.as_str())
+            .bind(&meeting.name_en)
+            .bind(&meeting.name_es)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "meeting"))?;
+        for d in &meeting.delegations {
+            insert_delegation(&mut tx, &meeting.id, d).await?;
+        }
+        tx.commit().await?;
+        Ok(Meeting {
+            id: meeting.id.clone(),
+            name_en: meeting.name_en.clone(),
+            name_es: meeting.name_es.clone(),
+            created_at: now,
+        })
+    }
+
+    async fn meetings(&self) -> Result<Vec<Meeting>> {
+        let rows: Vec<MeetingRow> =
+            sqlx::query_as("SELECT id, name_en, name_es, created_at FROM meetings ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(MeetingRow::into_meeting).collect()
+    }
+
+    async fn delegations(&self, meeting: &MeetingId) -> Result<Vec<Delegation>> {
+        let rows: Vec<DelegationRow> = sqlx::query_as(
+            "SELECT code, name_en, name_es, conference, time_zone, is_ppt FROM delegations
+             WHERE meeting_id = $1 ORDER BY code",
+        )
+        .bind(meeting.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(DelegationRow::into_delegation).collect()
+    }
+
+    async fn create_draft(&self, draft: &DraftRecord, snapshot: &[u8]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO drafts (id, doc_id, meeting_id, kind, title_en, title_es, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(draft.id.as_str())
+        .bind(draft.doc_id.as_str())
+        .bind(draft.meeting_id.as_ref().map(|m| m.as_str()))
+        .bind(draft.kind.as_str())
+        .bind(&draft.title_en)
+        .bind(&draft.title_es)
+        .bind(draft.created_by.as_ref().map(|u| u.as_str()))
+        .bind(draft.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::unique(e, "draft"))?;
+        sqlx::query("INSERT INTO snapshots (doc_id, bytes, created_at) VALUES ($1, $2, $3)")
+            .bind(draft.doc_id.as_str())
+            .bind(snapshot)
+            .bind(draft.created_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn draft(&self, id: &DraftId) -> Result<DraftRecord> {
+        let row: Option<DraftRow> = sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts WHERE id = $1"))
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.ok_or(StoreError::NotFound("draft"))?.into_record()
+    }
+
+    async fn draft_by_document(&self, doc: &DocumentId) -> Result<DraftRecord> {
+        let row: Option<DraftRow> =
+            sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts WHERE doc_id = $1"))
+                .bind(doc.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.ok_or(StoreError::NotFound("document"))?.into_record()
+    }
+
+    async fn drafts(&self) -> Result<Vec<DraftRecord>> {
+        let rows: Vec<DraftRow> =
+            sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts ORDER BY created_at, id"))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(DraftRow::into_record).collect()
+    }
+
+    async fn actor_owners(&self, actors: &[String]) -> Result<Vec<(String, ActorOwner)>> {
+        let rows: Vec<ActorRow> =
+            sqlx::query_as("SELECT actor_id, user_id, country FROM actors WHERE actor_id = ANY($1)")
+                .bind(actors)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(ActorRow::into_pair).collect()
+    }
+
+    async fn append_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(requests.len());
+        for req in requests {
+            let mut savepoint = tx.begin().await?;
+            let outcome = append_one(&mut savepoint, req, now).await?;
+            if outcome.is_ok() {
+                savepoint.commit().await?;
+            } else {
+                savepoint.rollback().await?;
+            }
+            outcomes.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn load_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
+        // One read transaction; changes before the snapshot, so that a compaction committed
+        // in between can only add overlap, never hide a change.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let changes: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq")
+                .bind(doc.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
+        let snapshot: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT bytes FROM snapshots WHERE doc_id = $1 ORDER BY id DESC LIMIT 1")
+                .bind(doc.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(StoredDocument {
+            snapshot: snapshot.map(|(b,)| b),
+            changes,
+        })
+    }
+
+    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO snapshots (doc_id, bytes, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(doc.as_str())
+                .bind(snapshot)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM changes WHERE doc_id = $1 AND seq = ANY($2)")
+            .bind(doc.as_str())
+            .bind(covered)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM snapshots WHERE doc_id = $1 AND id < $2")
+            .bind(doc.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn logged_change_count(&self, doc: &DocumentId) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM changes WHERE doc_id = $1")
+            .bind(doc.as_str())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}
+
+async fn insert_delegation(conn: &mut PgConnection, meeting: &MeetingId, d: &Delegation) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO delegations (meeting_id, code, name_en, name_es, conference, time_zone, is_ppt)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(meeting.as_str())
+    .bind(d.code.as_str())
+    .bind(&d.name_en)
+    .bind(&d.name_es)
+    .bind(d.conference.as_str())
+    .bind(&d.time_zone)
+    .bind(d.is_ppt)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::unique(e, "delegation"))?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Sync: the automerge-repo protocol over WebSocket, with every change validated and
+//! committed before anyone sees it.
+//!
+//! - [`protocol`]: the CBOR messages and their codec.
+//! - [`connection`]: one task per socket: handshake, limits, routing to documents.
+//! - [`hub`]: the registry of loaded documents; starts and unloads document tasks.
+//! - [`document`]: one task per loaded document, owning it; the incoming-change path
+//!   decode → validate → persist → apply → forward lives there.
+//! - [`changes`]: taking apart the changes a sync message carries.
+//! - [`persist`]: the group-commit writer shared by all documents.
+//!
+//! Connections and documents talk only through channels: no lock is shared across
+//! documents, and a slow peer is disconnected rather than allowed to stall a document.
+
+pub mod changes;
+pub mod connection;
+pub mod document;
+pub mod hub;
+pub mod persist;
+pub mod protocol;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::validate::Principal;
+
+/// A connection's number, unique in this process.
+pub type ConnId = u64;
+
+/// What a document task sends a connection.
+#[derive(Debug)]
+pub enum Outbound {
+    /// A message to send.
+    Message(protocol::Message),
+    /// Send this error message, then close the connection.
+    Fatal(String),
+    /// Connection-internal: send a WebSocket ping.
+    Ping,
+}
+
+/// A connection as a document sees it.
+#[derive(Debug, Clone)]
+pub struct PeerLink {
+    /// The connection.
+    pub conn: ConnId,
+    /// The client's automerge-repo peer id (the `targetId` of messages to it).
+    pub peer_id: String,
+    /// Who is connected.
+    pub principal: Arc<Principal>,
+    /// The connection's outbound queue. Documents only `try_send`: a full queue means the
+    /// peer does not keep up, and it is disconnected through `kill`.
+    pub out: mpsc::Sender<Outbound>,
+    /// Cancelling it closes the connection.
+    pub kill: CancellationToken,
+}
+
+/// What a connection sends a document task.
+#[derive(Debug)]
+pub enum DocCommand {
+    /// A `request` or `sync` message, already decoded.
+    Sync {
+        /// From whom.
+        peer: PeerLink,
+        /// The automerge sync message.
+        message: automerge::sync::Message,
+        /// When the connection received it, for the latency histogram.
+        received: Instant,
+    },
+    /// An ephemeral message to relay to the other peers.
+    Ephemeral {
+        /// From which connection.
+        conn: ConnId,
+        /// The message as received.
+        message: protocol::Message,
+    },
+    /// The connection is gone.
+    Detach {
+        /// Which.
+        conn: ConnId,
+    },
+}

@@ -1,0 +1,327 @@
+//! One task per WebSocket: the automerge-repo handshake, the limits, and routing of
+//! messages to document tasks. Generic over a [`Sink`] and [`Stream`] of [`Frame`]s, so
+//! tests can drive it with channels; `routes::sync` adapts axum's socket.
+//!
+//! Every protocol violation is answered with an automerge-repo `error` message that says
+//! what was wrong, and the connection is closed; other connections are unaffected.
+
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::hub::Hub;
+use super::protocol::{self, Message, PeerMetadata, PROTOCOL_VERSION};
+use super::{DocCommand, Outbound, PeerLink};
+use crate::ids::DocumentId;
+use crate::model::User;
+use crate::validate::Principal;
+
+/// Messages that may wait for a slow socket before the peer counts as lagging and is
+/// disconnected. Generous: a document sends each peer one message per batch.
+pub const OUTBOUND_QUEUE: usize = 1024;
+/// How long closing waits for the final `error` message to be written.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
+
+/// A WebSocket frame, independent of the WebSocket library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// A binary message: one CBOR automerge-repo message.
+    Binary(Vec<u8>),
+    /// A text message (never valid here).
+    Text(String),
+    /// A ping.
+    Ping(Vec<u8>),
+    /// A pong.
+    Pong(Vec<u8>),
+    /// The peer closes.
+    Close,
+}
+
+/// A frame that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    /// Larger than the configured maximum.
+    #[error("message too large")]
+    TooLarge,
+    /// The socket failed.
+    #[error("{0}")]
+    Other(String),
+}
+
+enum Step {
+    Continue,
+    Fatal(String),
+    Close,
+}
+
+struct Connection {
+    hub: Hub,
+    user: User,
+    principal: Arc<Principal>,
+    conn: super::ConnId,
+    out: mpsc::Sender<Outbound>,
+    kill: CancellationToken,
+    peer_id: Arc<OnceLock<String>>,
+    docs: HashSet<DocumentId>,
+    last_message: Instant,
+}
+
+/// Runs one connection for `user` until it closes. Never panics on client input.
+pub async fn run<Si, St>(sink: Si, mut stream: St, user: User, hub: Hub)
+where
+    Si: Sink<Frame> + Unpin + Send + 'static,
+    Si::Error: std::fmt::Display,
+    St: Stream<Item = Result<Frame, FrameError>> + Unpin,
+{
+    let shared = hub.shared().clone();
+    let limits = shared.limits.clone();
+    let (out, out_rx) = mpsc::channel(OUTBOUND_QUEUE);
+    let peer_id = Arc::new(OnceLock::new());
+    let mut writer = tokio::spawn(write_loop(sink, out_rx, shared.peer_id.clone(), peer_id.clone()));
+    shared.metrics.connection_delta(1);
+    let started = Instant::now();
+    let mut c = Connection {
+        conn: hub.next_conn_id(),
+        principal: Arc::new(Principal::from(&user)),
+        hub,
+        user,
+        out,
+        kill: CancellationToken::new(),
+        peer_id,
+        docs: HashSet::new(),
+        last_message: started,
+    };
+    let mut last_frame = Instant::now();
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + limits.ping_interval, limits.ping_interval);
+    tracing::debug!(conn = c.conn, user = %c.user.login, "sync connection opened");
+
+    let fatal = loop {
+        let deadline = match c.peer_id.get() {
+            None => started + limits.join_timeout,
+            Some(_) => c.last_message + limits.idle_timeout,
+        };
+        tokio::select! {
+            _ = shared.shutdown.cancelled() => break Some("the server is shutting down".to_owned()),
+            _ = c.kill.cancelled() => {
+                // The outbound queue is full or the peer was dropped: nothing more can be sent.
+                writer.abort();
+                break None;
+            }
+            _ = &mut writer => break None,
+            frame = stream.next() => {
+                last_frame = Instant::now();
+                match frame {
+                    None | Some(Ok(Frame::Close)) => break None,
+                    Some(Err(FrameError::TooLarge)) => {
+                        break Some(format!("message too large: the limit is {} bytes", limits.max_frame_bytes));
+                    }
+                    Some(Err(FrameError::Other(e))) => {
+                        tracing::debug!(conn = c.conn, error = %e, "socket error");
+                        break None;
+                    }
+                    Some(Ok(Frame::Ping(_) | Frame::Pong(_))) => {}
+                    Some(Ok(Frame::Text(_))) => {
+                        break Some("text frames are not accepted: send automerge-repo messages as binary CBOR".to_owned());
+                    }
+                    Some(Ok(Frame::Binary(bytes))) => {
+                        if bytes.len() > limits.max_frame_bytes {
+                            break Some(format!("message too large: the limit is {} bytes", limits.max_frame_bytes));
+                        }
+                        match c.handle(&bytes).await {
+                            Step::Continue => {}
+                            Step::Fatal(text) => break Some(text),
+                            Step::Close => break None,
+                        }
+                    }
+                }
+            }
+            _ = ping.tick() => {
+                if last_frame.elapsed() > limits.pong_timeout {
+                    tracing::debug!(conn = c.conn, "no pong: dropping the socket");
+                    writer.abort();
+                    break None;
+                }
+                let _ = c.out.try_send(Outbound::Ping);
+            }
+            _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
+                break Some(match c.peer_id.get() {
+                    None => format!("no join message within {} s", limits.join_timeout.as_secs()),
+                    Some(_) => format!("idle for {} s without a message; closing", limits.idle_timeout.as_secs()),
+                });
+            }
+        }
+    };
+
+    for doc in std::mem::take(&mut c.docs) {
+        c.hub.detach(&doc, c.conn).await;
+    }
+    match fatal {
+        Some(text) => {
+            tracing::debug!(conn = c.conn, reason = %text, "closing sync connection with an error");
+            if c.out.try_send(Outbound::Fatal(text)).is_err() {
+                writer.abort();
+            }
+        }
+        // The peer is gone or went silent: nothing is worth writing.
+        None => writer.abort(),
+    }
+    if !writer.is_finished() && tokio::time::timeout(CLOSE_GRACE, &mut writer).await.is_err() {
+        writer.abort();
+    }
+    shared.metrics.connection_delta(-1);
+}
+
+impl Connection {
+    async fn handle(&mut self, bytes: &[u8]) -> Step {
+        let message = match protocol::decode(bytes) {
+            Ok(m) => m,
+            Err(e) => return Step::Fatal(e.to_string()),
+        };
+        self.last_message = Instant::now();
+        let Some(peer_id) = self.peer_id.get().cloned() else {
+            return self.join(message);
+        };
+        if message.sender_id().is_some_and(|s| s != peer_id) {
+            let claimed: String = message.sender_id().unwrap_or_default().chars().take(64).collect();
+            return Step::Fatal(format!("senderId {claimed:?} is not the peer that joined ({peer_id:?})"));
+        }
+        match message {
+            Message::Request { document_id, data, .. } | Message::Sync { document_id, data, .. } => {
+                self.sync(peer_id, &document_id, &data).await
+            }
+            Message::Ephemeral { ref document_id, .. } => {
+                if let Ok(doc) = document_id.parse::<DocumentId>()
+                    && self.docs.contains(&doc)
+                {
+                    self.hub.send_if_loaded(&doc, DocCommand::Ephemeral { conn: self.conn, message });
+                }
+                Step::Continue
+            }
+            Message::Join { .. } => Step::Fatal("unexpected second join message".into()),
+            Message::Peer { .. } => Step::Fatal("unexpected peer message: clients send join".into()),
+            Message::Leave { .. } => Step::Close,
+            Message::Error { message, .. } => {
+                tracing::debug!(conn = self.conn, %message, "client reported an error");
+                Step::Continue
+            }
+            // The client says it lacks a document: nothing to do. Heads gossip is not offered.
+            Message::DocUnavailable { .. }
+            | Message::RemoteSubscriptionChange { .. }
+            | Message::RemoteHeadsChanged { .. }
+            | Message::Unknown => Step::Continue,
+        }
+    }
+
+    /// The first message must be `join`; answer with `peer` at once (the client gives up on
+    /// documents it cannot find within a second of connecting).
+    fn join(&mut self, message: Message) -> Step {
+        let Message::Join { sender_id, supported_protocol_versions, .. } = message else {
+            return Step::Fatal(format!("expected a join message first, got {}", message.type_name()));
+        };
+        if let Some(versions) = &supported_protocol_versions
+            && !versions.iter().any(|v| v == PROTOCOL_VERSION)
+        {
+            return Step::Fatal("unsupported protocol version".into());
+        }
+        if sender_id.is_empty() || sender_id.len() > 256 {
+            return Step::Fatal("the peer id must be 1 to 256 characters".into());
+        }
+        let shared = self.hub.shared();
+        let peer = Message::Peer {
+            sender_id: shared.peer_id.clone(),
+            target_id: sender_id.clone(),
+            peer_metadata: Some(PeerMetadata {
+                storage_id: Some(shared.storage_id.clone()),
+                is_ephemeral: Some(false),
+            }),
+            selected_protocol_version: PROTOCOL_VERSION.into(),
+        };
+        let _ = self.peer_id.set(sender_id);
+        self.send(Outbound::Message(peer))
+    }
+
+    async fn sync(&mut self, peer_id: String, document_id: &str, data: &[u8]) -> Step {
+        let Ok(doc) = document_id.parse::<DocumentId>() else {
+            return self.send(Outbound::Message(Message::DocUnavailable {
+                sender_id: self.hub.shared().peer_id.clone(),
+                target_id: peer_id,
+                document_id: document_id.chars().take(64).collect(),
+            }));
+        };
+        let message = match automerge::sync::Message::decode(data) {
+            Ok(m) => m,
+            Err(e) => return Step::Fatal(format!("the sync message for document {doc} does not decode: {e}")),
+        };
+        let limit = self.hub.shared().limits.max_documents_per_connection;
+        if !self.docs.contains(&doc) && self.docs.len() >= limit {
+            return Step::Fatal(format!("too many documents on one connection: the limit is {limit}"));
+        }
+        self.docs.insert(doc.clone());
+        let cmd = DocCommand::Sync {
+            peer: PeerLink {
+                conn: self.conn,
+                peer_id,
+                principal: self.principal.clone(),
+                out: self.out.clone(),
+                kill: self.kill.clone(),
+            },
+            message,
+            received: Instant::now(),
+        };
+        match self.hub.send(&doc, cmd).await {
+            Ok(()) => Step::Continue,
+            Err(e) => Step::Fatal(e.to_string()),
+        }
+    }
+
+    fn send(&self, item: Outbound) -> Step {
+        match self.out.try_send(item) {
+            Ok(()) => Step::Continue,
+            Err(_) => {
+                self.kill.cancel();
+                Step::Continue
+            }
+        }
+    }
+}
+
+/// Writes queued messages to the socket until the queue closes or a fatal error is sent.
+async fn write_loop<Si>(mut sink: Si, mut rx: mpsc::Receiver<Outbound>, server: String, peer: Arc<OnceLock<String>>)
+where
+    Si: Sink<Frame> + Unpin,
+    Si::Error: std::fmt::Display,
+{
+    while let Some(item) = rx.recv().await {
+        let frame = match item {
+            Outbound::Ping => Frame::Ping(Vec::new()),
+            Outbound::Message(m) => match protocol::encode(&m) {
+                Ok(bytes) => Frame::Binary(bytes),
+                Err(error) => {
+                    tracing::error!(%error, "encoding an outgoing message failed");
+                    continue;
+                }
+            },
+            Outbound::Fatal(text) => {
+                let error = Message::Error {
+                    sender_id: server.clone(),
+                    target_id: peer.get().cloned(),
+                    message: text,
+                };
+                if let Ok(bytes) = protocol::encode(&error) {
+                    let _ = sink.send(Frame::Binary(bytes)).await;
+                }
+                let _ = sink.send(Frame::Close).await;
+                break;
+            }
+        };
+        if let Err(error) = sink.send(frame).await {
+            tracing::debug!(%error, "socket write failed");
+            return;
+        }
+    }
+    let _ = sink.close().await;
+}

@@ -1,0 +1,372 @@
+//! One task per loaded document: it owns the [`Draft`], one automerge sync state per peer,
+//! and the path every incoming change takes:
+//!
+//! 1. **decode** the sync message's changes strictly ([`super::changes`]) and keep those
+//!    the document does not have;
+//! 2. **validate** them ([`crate::validate::check_changes`]) against the document as it
+//!    stands before them, and check on a copy that they apply;
+//! 3. **persist** them through the group-commit writer and wait for the commit;
+//! 4. only then **apply**: the copy becomes the shared document and each message goes
+//!    through `receive_sync_message` with its peer's state;
+//! 5. **forward**: generate a sync message for every peer.
+//!
+//! Everything queued for the document when the task wakes is handled as one batch, so one
+//! transaction covers a burst from many peers. A message that is refused (broken rule,
+//! unreadable changes, failed commit) leaves nothing stored or applied; its peer gets an
+//! `error` naming the reason and is disconnected, the others carry on.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use automerge::sync::{State, SyncDoc};
+use automerge::{ActorId, Change};
+use pluma_core::Draft;
+use tokio::sync::mpsc;
+
+use super::changes::{parse_changes, unknown_to};
+use super::hub::Hub;
+use super::{ConnId, DocCommand, Outbound, PeerLink};
+use crate::ids::DocumentId;
+use crate::time::now_ms;
+use crate::validate::{self, ActorOwners};
+
+mod commit;
+mod fanout;
+mod load;
+
+use fanout::send_unavailable;
+
+/// Most commands handled in one batch; bounds how long one peer's burst delays the rest.
+const MAX_BATCH: usize = 512;
+
+struct Peer {
+    link: PeerLink,
+    state: State,
+}
+
+/// A sync message whose new changes passed validation and wait for the commit.
+struct Accepted {
+    conn: ConnId,
+    changes: Vec<Change>,
+    bind: Vec<ActorId>,
+    link: PeerLink,
+}
+
+struct DocumentTask {
+    hub: Hub,
+    doc_id: DocumentId,
+    draft: Draft,
+    peers: HashMap<ConnId, Peer>,
+    /// Connections refused earlier: later messages from them are dropped until they detach.
+    banned: HashSet<ConnId>,
+    /// Known actor bindings; bindings never change, so the cache never goes stale.
+    owners: ActorOwners,
+    /// Log sequence numbers of changes not yet covered by a snapshot.
+    logged: Vec<i64>,
+    /// Compact when `logged` reaches this length.
+    compact_at: usize,
+    /// Last ephemeral count relayed per (sender peer, session).
+    ephemeral_seen: HashMap<(String, String), u64>,
+}
+
+/// Runs the task of one document until it is idle, the hub shuts down, or it cannot load.
+pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: mpsc::Receiver<DocCommand>) {
+    let shared = hub.shared().clone();
+    let (draft, logged) = match load::load(&shared.store, &doc_id).await {
+        Ok(loaded) => loaded,
+        Err(reason) => {
+            if reason.is_fault() {
+                tracing::error!(document = %doc_id, error = %reason, "document unavailable: it could not be loaded");
+                shared.metrics.unavailable();
+            } else {
+                tracing::debug!(document = %doc_id, "requested document does not exist");
+            }
+            hub.forget(&doc_id, generation);
+            rx.close();
+            while let Some(cmd) = rx.recv().await {
+                if let DocCommand::Sync { peer, .. } = cmd {
+                    send_unavailable(&shared.peer_id, &doc_id, &peer);
+                }
+            }
+            return;
+        }
+    };
+    shared.metrics.documents_loaded_delta(1);
+    let mut task = DocumentTask {
+        hub: hub.clone(),
+        doc_id,
+        draft,
+        peers: HashMap::new(),
+        banned: HashSet::new(),
+        owners: ActorOwners::new(),
+        compact_at: shared.compaction_threshold.max(1),
+        logged,
+        ephemeral_seen: HashMap::new(),
+    };
+    task.maybe_compact().await;
+    let mut idle_since = Instant::now();
+    loop {
+        let idle_deadline = tokio::time::Instant::from_std(idle_since + shared.limits.document_idle);
+        tokio::select! {
+            _ = shared.shutdown.cancelled() => break,
+            cmd = rx.recv() => {
+                let Some(first) = cmd else { break };
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(cmd) => batch.push(cmd),
+                        Err(_) => break,
+                    }
+                }
+                task.process(batch).await;
+                idle_since = Instant::now();
+            }
+            _ = tokio::time::sleep_until(idle_deadline), if task.peers.is_empty() => {
+                if hub.unload_if_idle(&task.doc_id, generation, &mut rx) {
+                    // Commands that slipped in before the queue closed go to a new task.
+                    while let Ok(cmd) = rx.try_recv() {
+                        if matches!(cmd, DocCommand::Sync { .. }) {
+                            let _ = hub.send(&task.doc_id, cmd).await;
+                        }
+                    }
+                    tracing::debug!(document = %task.doc_id, "unloaded idle document");
+                    break;
+                }
+                idle_since = Instant::now();
+            }
+        }
+    }
+    shared.metrics.documents_loaded_delta(-1);
+}
+
+impl DocumentTask {
+    async fn process(&mut self, batch: Vec<DocCommand>) {
+        let mut rejected: HashMap<ConnId, (PeerLink, String)> = HashMap::new();
+        let mut accepted: Vec<Accepted> = Vec::new();
+        let mut next: Option<Draft> = None;
+
+        // 1–2: decode and validate every message that carries changes, against the
+        // document plus the changes accepted before it in this batch.
+        for cmd in &batch {
+            let DocCommand::Sync { peer, message, .. } = cmd else { continue };
+            if message.changes.is_empty() || self.banned.contains(&peer.conn) || rejected.contains_key(&peer.conn) {
+                continue;
+            }
+            match self.check(peer, message, &mut next, &accepted).await {
+                Ok(Some(a)) => accepted.push(a),
+                Ok(None) => {}
+                Err(reason) => {
+                    rejected.insert(peer.conn, (peer.clone(), reason));
+                }
+            }
+        }
+
+        // 3: persist, and wait for the commit.
+        if !accepted.is_empty() {
+            let tried = accepted.len();
+            let committed = self.persist(accepted, &mut rejected).await;
+            if committed.is_empty() {
+                next = None;
+            } else if committed.len() < tried {
+                next = self.rebuild(&committed);
+            }
+            // 4: the checked copy, holding exactly the committed changes, becomes the document.
+            if let Some(n) = next.take() {
+                self.draft = n;
+            }
+        }
+
+        for (conn, (link, reason)) in rejected {
+            self.refuse(conn, &link, &reason);
+        }
+
+        // 4 (sync states) and ephemeral relays and goodbyes, in arrival order.
+        let mut latencies = Vec::new();
+        for cmd in batch {
+            match cmd {
+                DocCommand::Sync { peer, message, received } => {
+                    if self.banned.contains(&peer.conn) {
+                        continue;
+                    }
+                    let had_changes = !message.changes.is_empty();
+                    // The invariant, checked where it matters: apply only messages whose
+                    // changes are all in the document already, which holds nothing but
+                    // committed changes. (A message may have looked "nothing new" in step 1
+                    // because another peer's identical changes were accepted, and those may
+                    // have failed to commit.)
+                    if had_changes && !self.all_committed(&message) {
+                        let conn = peer.conn;
+                        self.refuse(conn, &peer, "the server could not store your changes; they were not applied. Reconnect and try again");
+                        continue;
+                    }
+                    tracing::trace!(document = %self.doc_id, peer = %peer.peer_id, heads = ?message.heads, changes = message.changes.len(), "receive");
+                    let conn = peer.conn;
+                    let entry = self.peers.entry(conn).or_insert_with(|| Peer {
+                        link: peer.clone(),
+                        state: State::new(),
+                    });
+                    entry.link = peer;
+                    let applied = self.draft.automerge_mut().sync().receive_sync_message(&mut entry.state, message);
+                    match applied {
+                        // Answer each message at once, as automerge's protocol expects: the
+                        // answer carries our heads, which is how a client learns its changes
+                        // are stored. (A later message of the same batch whose heads equal
+                        // ours would otherwise leave it unanswered.)
+                        Ok(()) => {
+                            if had_changes {
+                                latencies.push(received);
+                            }
+                            self.sync_peer(conn);
+                        }
+                        Err(error) => {
+                            let link = entry.link.clone();
+                            tracing::error!(document = %self.doc_id, %error, "a checked sync message failed to apply");
+                            self.refuse(conn, &link, "the sync message could not be applied");
+                        }
+                    }
+                }
+                DocCommand::Ephemeral { conn, message } => self.relay(conn, message),
+                DocCommand::Detach { conn } => self.detach(conn),
+            }
+        }
+
+        // 5: forward to every peer what it still lacks.
+        self.forward();
+        let metrics = &self.hub.shared().metrics;
+        for received in latencies {
+            metrics.observe_sync_latency(received.elapsed());
+        }
+        self.maybe_compact().await;
+    }
+
+    /// Decodes, filters and validates one message's changes; applies them to the copy.
+    /// `Ok(None)` when the message brings nothing new.
+    async fn check(
+        &mut self,
+        peer: &PeerLink,
+        message: &automerge::sync::Message,
+        next: &mut Option<Draft>,
+        accepted: &[Accepted],
+    ) -> Result<Option<Accepted>, String> {
+        let all = parse_changes(message)
+            .map_err(|e| format!("the sync message for document {} carries changes that do not decode: {e}", self.doc_id))?;
+        let new = unknown_to(next.as_ref().unwrap_or(&self.draft).automerge(), all);
+        if new.is_empty() {
+            return Ok(None);
+        }
+        self.learn_owners(&new).await?;
+        let before = next.as_ref().unwrap_or(&self.draft);
+        let bind = validate::check_changes(before, &new, &peer.principal, &self.owners).map_err(|v| {
+            tracing::info!(document = %self.doc_id, user = %peer.principal.user, violation = %v, "refused a sync message");
+            v.to_string()
+        })?;
+        let copy = match next {
+            Some(copy) => copy,
+            None => next.insert(copy_of(&self.draft)?),
+        };
+        if let Err(e) = copy.apply_changes(new.clone()) {
+            // The copy may be half-changed: rebuild it from what was accepted so far.
+            *next = self.rebuild(accepted.iter().map(|a| a.changes.as_slice()).collect::<Vec<_>>().as_slice());
+            return Err(format!("the changes do not apply to document {}: {e}", self.doc_id));
+        }
+        // Later messages of this batch see these bindings; undone if the commit fails.
+        for actor in &bind {
+            self.owners.insert(actor.clone(), peer.principal.as_owner());
+        }
+        Ok(Some(Accepted {
+            conn: peer.conn,
+            changes: new,
+            bind,
+            link: peer.clone(),
+        }))
+    }
+
+    /// Whether every change the message carries is in the document (applied or queued).
+    fn all_committed(&self, message: &automerge::sync::Message) -> bool {
+        parse_changes(message).is_ok_and(|all| unknown_to(self.draft.automerge(), all).is_empty())
+    }
+
+    /// Makes sure `owners` holds the binding of every bound actor of `changes`.
+    async fn learn_owners(&mut self, changes: &[Change]) -> Result<(), String> {
+        let unknown: Vec<String> = changes
+            .iter()
+            .map(Change::actor_id)
+            .filter(|a| !self.owners.contains_key(*a))
+            .map(ActorId::to_hex_string)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let found = self.hub.shared().store.actor_owners(&unknown).await.map_err(|error| {
+            tracing::error!(document = %self.doc_id, %error, "could not read actor bindings");
+            "the server could not check your changes; reconnect and try again".to_owned()
+        })?;
+        for (hex, owner) in found {
+            if let Ok(actor) = ActorId::try_from(hex.as_str()) {
+                self.owners.insert(actor, owner);
+            }
+        }
+        Ok(())
+    }
+
+    /// A copy of the document plus `changes`; `None` (keep the document as is) if even that
+    /// fails, which would mean changes that applied once no longer do.
+    fn rebuild(&self, changes: &[impl AsRef<[Change]>]) -> Option<Draft> {
+        let mut copy = copy_of(&self.draft).ok()?;
+        for c in changes {
+            if let Err(error) = copy.apply_changes(c.as_ref().to_vec()) {
+                tracing::error!(document = %self.doc_id, %error, "rebuilding a checked copy failed");
+                return None;
+            }
+        }
+        Some(copy)
+    }
+
+    fn refuse(&mut self, conn: ConnId, link: &PeerLink, reason: &str) {
+        self.hub.shared().metrics.rejected();
+        self.peers.remove(&conn);
+        self.banned.insert(conn);
+        if link.out.try_send(Outbound::Fatal(reason.to_owned())).is_err() {
+            link.kill.cancel();
+        }
+    }
+
+    fn detach(&mut self, conn: ConnId) {
+        self.banned.remove(&conn);
+        if let Some(peer) = self.peers.remove(&conn) {
+            let id = peer.link.peer_id;
+            self.ephemeral_seen.retain(|(sender, _), _| *sender != id);
+        }
+    }
+
+    /// After enough logged changes: one transaction stores a snapshot and drops the changes
+    /// it covers. A failure is logged and retried later; the log stays valid meanwhile.
+    async fn maybe_compact(&mut self) {
+        if self.logged.len() < self.compact_at {
+            return;
+        }
+        let shared = self.hub.shared().clone();
+        let snapshot = self.draft.save();
+        match shared.store.compact(&self.doc_id, &snapshot, &self.logged, now_ms()).await {
+            Ok(()) => {
+                tracing::debug!(document = %self.doc_id, changes = self.logged.len(), bytes = snapshot.len(), "compacted");
+                self.logged.clear();
+                self.compact_at = shared.compaction_threshold.max(1);
+            }
+            Err(error) => {
+                tracing::error!(document = %self.doc_id, %error, "compaction failed; will retry");
+                self.compact_at = self.logged.len() + shared.compaction_threshold.max(1);
+            }
+        }
+    }
+}
+
+/// An exact copy of the document, to try changes on.
+fn copy_of(draft: &Draft) -> Result<Draft, String> {
+    Draft::from_automerge(draft.automerge().clone()).map_err(|e| {
+        tracing::error!(error = %e, "copying a loaded draft failed");
+        "internal error while checking your changes".to_owned()
+    })
+}

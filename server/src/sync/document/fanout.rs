@@ -1,0 +1,98 @@
+//! Sending out: sync messages to every peer, ephemeral relays, `doc-unavailable`, and
+//! disconnecting peers that do not keep up.
+
+use automerge::sync::SyncDoc;
+use serde_bytes::ByteBuf;
+use tokio::sync::mpsc::error::TrySendError;
+
+use super::DocumentTask;
+use crate::ids::DocumentId;
+use crate::sync::protocol::Message;
+use crate::sync::{ConnId, Outbound, PeerLink};
+
+/// Tells a peer the document is unavailable.
+pub(super) fn send_unavailable(server: &str, doc_id: &DocumentId, peer: &PeerLink) {
+    let msg = Message::DocUnavailable {
+        sender_id: server.to_owned(),
+        target_id: peer.peer_id.clone(),
+        document_id: doc_id.to_string(),
+    };
+    if peer.out.try_send(Outbound::Message(msg)).is_err() {
+        peer.kill.cancel();
+    }
+}
+
+impl DocumentTask {
+    /// Relays an ephemeral message to the document's other peers, once per count.
+    pub(super) fn relay(&mut self, conn: ConnId, message: Message) {
+        let Message::Ephemeral { sender_id, document_id, count, session_id, data, .. } = message else {
+            return;
+        };
+        if !self.peers.contains_key(&conn) {
+            return;
+        }
+        let key = (sender_id.clone(), session_id.clone());
+        if self.ephemeral_seen.get(&key).is_some_and(|last| count <= *last) {
+            return;
+        }
+        self.ephemeral_seen.insert(key, count);
+        let mut dead = Vec::new();
+        for (other, peer) in &self.peers {
+            if *other == conn {
+                continue;
+            }
+            let msg = Message::Ephemeral {
+                sender_id: sender_id.clone(),
+                target_id: peer.link.peer_id.clone(),
+                document_id: document_id.clone(),
+                count,
+                session_id: session_id.clone(),
+                data: data.clone(),
+            };
+            if let Err(e) = peer.link.out.try_send(Outbound::Message(msg)) {
+                dead.push((*other, matches!(e, TrySendError::Full(_))));
+            }
+        }
+        self.drop_lagging(dead);
+    }
+
+    /// Sends every peer what it lacks.
+    pub(super) fn forward(&mut self) {
+        let conns: Vec<ConnId> = self.peers.keys().copied().collect();
+        for conn in conns {
+            self.sync_peer(conn);
+        }
+    }
+
+    /// Sends one peer a sync message if automerge has one for it.
+    pub(super) fn sync_peer(&mut self, conn: ConnId) {
+        let Some(peer) = self.peers.get_mut(&conn) else { return };
+        let Some(message) = self.draft.automerge_mut().sync().generate_sync_message(&mut peer.state) else {
+            return;
+        };
+        tracing::trace!(document = %self.doc_id, peer = %peer.link.peer_id, heads = ?message.heads, changes = message.changes.len(), "send");
+        let msg = Message::Sync {
+            sender_id: self.hub.shared().peer_id.clone(),
+            target_id: peer.link.peer_id.clone(),
+            document_id: self.doc_id.to_string(),
+            data: ByteBuf::from(message.encode()),
+        };
+        if let Err(e) = peer.link.out.try_send(Outbound::Message(msg)) {
+            self.drop_lagging(vec![(conn, matches!(e, TrySendError::Full(_)))]);
+        }
+    }
+
+    /// Forgets peers that could not be sent to: gone (queue closed), or not keeping up
+    /// (queue full, `true`), which are disconnected rather than allowed to stall the
+    /// document or miss a sync message (which would desynchronise their state).
+    pub(super) fn drop_lagging(&mut self, conns: Vec<(ConnId, bool)>) {
+        for (conn, lagging) in conns {
+            if let Some(peer) = self.peers.remove(&conn) {
+                if lagging {
+                    tracing::warn!(document = %self.doc_id, peer = %peer.link.peer_id, "disconnecting a peer that does not keep up");
+                }
+                peer.link.kill.cancel();
+            }
+        }
+    }
+}

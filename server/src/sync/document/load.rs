@@ -1,0 +1,65 @@
+//! Loading a document: the newest snapshot plus every change logged after it. Anything that
+//! does not load is an error that makes the document unavailable; no path here returns an
+//! empty document in place of stored history.
+
+use std::sync::Arc;
+
+use automerge::{AutoCommit, Change};
+use pluma_core::Draft;
+
+use crate::ids::DocumentId;
+use crate::store::{Store, StoreError};
+
+/// Why a document is unavailable.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum LoadError {
+    /// No draft has this document id (a client's mistake, not a fault).
+    #[error("no such document")]
+    NotFound,
+    /// The database could not be read.
+    #[error("database error: {0}")]
+    Store(StoreError),
+    /// What is stored does not load.
+    #[error("stored data does not load: {0}")]
+    Corrupt(String),
+}
+
+impl LoadError {
+    /// Whether this is our fault (logged as an error) rather than an unknown id.
+    pub(crate) fn is_fault(&self) -> bool {
+        !matches!(self, LoadError::NotFound)
+    }
+}
+
+/// Loads the document and returns it with the log sequence numbers of its logged changes.
+pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<(Draft, Vec<i64>), LoadError> {
+    match store.draft_by_document(doc_id).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound(_)) => return Err(LoadError::NotFound),
+        Err(e) => return Err(LoadError::Store(e)),
+    }
+    let stored = store.load_document(doc_id).await.map_err(LoadError::Store)?;
+    let snapshot = stored
+        .snapshot
+        .ok_or_else(|| LoadError::Corrupt("the draft has no snapshot".into()))?;
+    let seqs: Vec<i64> = stored.changes.iter().map(|(seq, _)| *seq).collect();
+    // Decoding and applying is CPU work proportional to the document: off the async threads.
+    let draft = tokio::task::spawn_blocking(move || build(&snapshot, stored.changes))
+        .await
+        .map_err(|e| LoadError::Corrupt(format!("loading panicked: {e}")))??;
+    Ok((draft, seqs))
+}
+
+fn build(snapshot: &[u8], changes: Vec<(i64, Vec<u8>)>) -> Result<Draft, LoadError> {
+    let mut doc = AutoCommit::load(snapshot).map_err(|e| LoadError::Corrupt(format!("snapshot: {e}")))?;
+    let mut parsed = Vec::with_capacity(changes.len());
+    for (seq, bytes) in changes {
+        let change = Change::try_from(bytes.as_slice()).map_err(|e| LoadError::Corrupt(format!("change {seq}: {e}")))?;
+        if bytes.get(4..8) != Some(&change.hash().0[..4]) {
+            return Err(LoadError::Corrupt(format!("change {seq}: bad checksum")));
+        }
+        parsed.push(change);
+    }
+    doc.apply_changes(parsed).map_err(|e| LoadError::Corrupt(format!("changes: {e}")))?;
+    Draft::from_automerge(doc).map_err(|e| LoadError::Corrupt(format!("not a draft: {e}")))
+}

@@ -1,0 +1,152 @@
+//! Test databases: every store test runs on SQLite (a temporary file) and, when
+//! `PLUMA_TEST_POSTGRES_URL` is set, on a fresh PostgreSQL database dropped afterwards.
+
+use std::sync::Arc;
+
+use pluma_server::store::{self, Store};
+
+/// The environment variable naming a PostgreSQL server for tests (any database on it; each
+/// test creates its own).
+pub const POSTGRES_ENV: &str = "PLUMA_TEST_POSTGRES_URL";
+
+/// One test database. Dropping it deletes it (the temporary directory, or the PostgreSQL
+/// database), also when the test panics.
+#[derive(Debug)]
+pub struct TestDb {
+    /// `"sqlite"` or `"postgres"`, for messages.
+    pub backend: &'static str,
+    /// The URL the server should open.
+    pub url: String,
+    dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// A fresh SQLite database in a temporary directory.
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite:{}", dir.path().join("pluma.db").display());
+        TestDb {
+            backend: "sqlite",
+            url,
+            dir: Some(dir),
+            postgres: None,
+        }
+    }
+
+    /// A fresh PostgreSQL database, or `None` when `PLUMA_TEST_POSTGRES_URL` is unset.
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(admin) = std::env::var(POSTGRES_ENV) else {
+            eprintln!("note: {POSTGRES_ENV} is not set; running this test on SQLite only");
+            return None;
+        };
+        let name = format!("pluma_test_{:016x}", rand::random::<u64>());
+        let mut conn = sqlx_connect(&admin).await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create the test database");
+        Some(TestDb {
+            backend: "postgres",
+            url: with_database(&admin, &name),
+            dir: None,
+            postgres: Some((admin, name)),
+        })
+    }
+
+    /// SQLite, then PostgreSQL if configured.
+    pub async fn each() -> Vec<TestDb> {
+        let mut dbs = vec![TestDb::sqlite()];
+        dbs.extend(TestDb::postgres().await);
+        dbs
+    }
+
+    /// Opens the store (running migrations).
+    pub async fn open(&self) -> Arc<dyn Store> {
+        store::connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("open the {} test database: {e}", self.backend))
+    }
+
+    /// Runs SQL statements directly on the database (to corrupt data or break writes in
+    /// tests), separated by `;;`.
+    pub async fn execute(&self, sql: &'static str) {
+        use sqlx::Connection;
+        for statement in sql.split(";;").map(str::trim).filter(|s| !s.is_empty()) {
+            let statement = sqlx::AssertSqlSafe(statement.to_owned());
+            let done = if self.backend == "postgres" {
+                let mut conn = sqlx::PgConnection::connect(&self.url).await.expect("connect");
+                sqlx::query(statement).execute(&mut conn).await.map(|_| ())
+            } else {
+                let mut conn = sqlx::SqliteConnection::connect(&self.url).await.expect("connect");
+                sqlx::query(statement).execute(&mut conn).await.map(|_| ())
+            };
+            done.unwrap_or_else(|e| panic!("{}: {e}", self.backend));
+        }
+    }
+
+    /// The directory of a SQLite database (for crash tests that spawn a server on it).
+    pub fn dir(&self) -> Option<&std::path::Path> {
+        self.dir.as_ref().map(|d| d.path())
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs outside any runtime guarantee (maybe inside one, maybe panicking):
+        // a thread with its own runtime can always block.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            rt.block_on(async {
+                let mut conn = sqlx_connect(&admin).await;
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .execute(&mut conn)
+                    .await
+                    .map(|_| ())
+                    .map_err(std::io::Error::other)
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: could not drop a PostgreSQL test database: {dropped:?}");
+        }
+    }
+}
+
+async fn sqlx_connect(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {POSTGRES_ENV}: {e}"))
+}
+
+/// The same server URL with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (main, query) = match url.split_once('?') {
+        Some((m, q)) => (m, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let authority_start = main.find("://").map_or(0, |i| i + 3);
+    let base = match main[authority_start..].find('/') {
+        Some(i) => &main[..authority_start + i],
+        None => main,
+    };
+    format!("{base}/{name}{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    /// The database name in a PostgreSQL URL is replaced, keeping credentials and options.
+    #[test]
+    fn database_names_are_swapped() {
+        assert_eq!(
+            super::with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(super::with_database("postgres://u:p@h/db?sslmode=disable", "y"), "postgres://u:p@h/y?sslmode=disable");
+        assert_eq!(super::with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
+    }
+}

@@ -81,8 +81,17 @@ impl Draft {
         Ok(draft)
     }
 
+    /// Checks that an automerge document has the shape of a draft (schema version, kind and
+    /// root objects) without wrapping it.
+    pub fn check_automerge(doc: &AutoCommit) -> Result<()> {
+        Draft::check_view(&DraftView::new(doc, None))
+    }
+
     fn check_root(&self) -> Result<()> {
-        let v = self.peek();
+        Draft::check_view(&self.peek())
+    }
+
+    fn check_view(v: &DraftView<'_>) -> Result<()> {
         match v.scalar(&ObjId::Root, keys::SCHEMA)?.as_deref() {
             Some(s) if crate::view::scalar_int(s) == Some(SCHEMA_VERSION) => {}
             Some(s) => return Err(DraftError::malformed(keys::SCHEMA, format!("unsupported schema {s}"))),
@@ -98,6 +107,7 @@ impl Draft {
 
     /// Sets the automerge actor id used for this replica's changes from now on.
     pub fn set_actor(&mut self, actor: ActorId) {
+        self.settle();
         self.doc.set_actor(actor);
     }
 

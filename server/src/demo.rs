@@ -156,7 +156,7 @@ mod tests {
     /// The compiled-in demo communiqué is a valid zero draft of 12 to 16 paragraphs.
     #[test]
     fn demo_communique_loads() {
-        let draft = pluma_core::Draft::from_zero_draft_json(super::COMMUNIQUE).unwrap();
+        let mut draft = pluma_core::Draft::from_zero_draft_json(super::COMMUNIQUE).unwrap();
         let n = draft.paragraph_ids().unwrap().len();
         assert!((12..=16).contains(&n), "{n} paragraphs");
     }

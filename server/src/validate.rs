@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 
 use automerge::{ActorId, Change};
-use pluma_core::{Country, Draft, UserId};
+use automerge::AutoCommit;
+use pluma_core::{Country, UserId};
 
 use crate::model::{ActorOwner, Role, User};
 
@@ -65,7 +66,7 @@ pub type ActorOwners = HashMap<ActorId, ActorOwner>;
 ///
 /// Pure: no I/O, does not block.
 pub fn check_changes(
-    before: &Draft,
+    before: &AutoCommit,
     changes: &[Change],
     who: &Principal,
     owners: &ActorOwners,
@@ -105,11 +106,10 @@ pub fn check_changes(
 mod tests {
     use super::*;
     use automerge::transaction::Transactable;
-    use automerge::AutoCommit;
-    use pluma_core::{Bilingual, DraftKind};
+    use pluma_core::{Bilingual, Draft, DraftKind};
 
-    fn draft() -> Draft {
-        Draft::new(DraftKind::Communique, Bilingual { en: "T", es: "T" }).unwrap()
+    fn draft() -> AutoCommit {
+        Draft::new(DraftKind::Communique, Bilingual { en: "T", es: "T" }).unwrap().into_automerge()
     }
 
     fn who(country: &str) -> Principal {

@@ -1,4 +1,6 @@
-//! One task per loaded document: it owns the [`Draft`], one automerge sync state per peer,
+//! One task per loaded document: it owns the document (an automerge [`AutoCommit`] that only
+//! ever receives changes — it is never edited in place, see `pluma_core::Draft::clean` on why
+//! that matters), one automerge sync state per peer,
 //! and the path every incoming change takes:
 //!
 //! 1. **decode** the sync message's changes strictly ([`super::changes`]) and keep those
@@ -19,8 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use automerge::sync::{State, SyncDoc};
-use automerge::{ActorId, Change};
-use pluma_core::Draft;
+use automerge::{ActorId, AutoCommit, Change};
 use tokio::sync::mpsc;
 
 use super::changes::{parse_changes, unknown_to};
@@ -55,7 +56,7 @@ struct Accepted {
 struct DocumentTask {
     hub: Hub,
     doc_id: DocumentId,
-    draft: Draft,
+    doc: AutoCommit,
     peers: HashMap<ConnId, Peer>,
     /// Connections refused earlier: later messages from them are dropped until they detach.
     banned: HashSet<ConnId>,
@@ -72,7 +73,7 @@ struct DocumentTask {
 /// Runs the task of one document until it is idle, the hub shuts down, or it cannot load.
 pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: mpsc::Receiver<DocCommand>) {
     let shared = hub.shared().clone();
-    let (draft, logged) = match load::load(&shared.store, &doc_id).await {
+    let (doc, logged) = match load::load(&shared.store, &doc_id).await {
         Ok(loaded) => loaded,
         Err(reason) => {
             if reason.is_fault() {
@@ -95,7 +96,7 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
     let mut task = DocumentTask {
         hub: hub.clone(),
         doc_id,
-        draft,
+        doc,
         peers: HashMap::new(),
         banned: HashSet::new(),
         owners: ActorOwners::new(),
@@ -143,7 +144,7 @@ impl DocumentTask {
     async fn process(&mut self, batch: Vec<DocCommand>) {
         let mut rejected: HashMap<ConnId, (PeerLink, String)> = HashMap::new();
         let mut accepted: Vec<Accepted> = Vec::new();
-        let mut next: Option<Draft> = None;
+        let mut next: Option<AutoCommit> = None;
 
         // 1–2: decode and validate every message that carries changes, against the
         // document plus the changes accepted before it in this batch.
@@ -172,7 +173,7 @@ impl DocumentTask {
             }
             // 4: the checked copy, holding exactly the committed changes, becomes the document.
             if let Some(n) = next.take() {
-                self.draft = n;
+                self.doc = n;
             }
         }
 
@@ -206,7 +207,7 @@ impl DocumentTask {
                         state: State::new(),
                     });
                     entry.link = peer;
-                    let applied = self.draft.automerge_mut().sync().receive_sync_message(&mut entry.state, message);
+                    let applied = self.doc.sync().receive_sync_message(&mut entry.state, message);
                     match applied {
                         // Answer each message at once, as automerge's protocol expects: the
                         // answer carries our heads, which is how a client learns its changes
@@ -245,24 +246,24 @@ impl DocumentTask {
         &mut self,
         peer: &PeerLink,
         message: &automerge::sync::Message,
-        next: &mut Option<Draft>,
+        next: &mut Option<AutoCommit>,
         accepted: &[Accepted],
     ) -> Result<Option<Accepted>, String> {
         let all = parse_changes(message)
             .map_err(|e| format!("the sync message for document {} carries changes that do not decode: {e}", self.doc_id))?;
-        let new = unknown_to(next.as_ref().unwrap_or(&self.draft).automerge(), all);
+        let new = unknown_to(next.as_ref().unwrap_or(&self.doc), all);
         if new.is_empty() {
             return Ok(None);
         }
         self.learn_owners(&new).await?;
-        let before = next.as_ref().unwrap_or(&self.draft);
+        let before = next.as_ref().unwrap_or(&self.doc);
         let bind = validate::check_changes(before, &new, &peer.principal, &self.owners).map_err(|v| {
             tracing::info!(document = %self.doc_id, user = %peer.principal.user, violation = %v, "refused a sync message");
             v.to_string()
         })?;
         let copy = match next {
             Some(copy) => copy,
-            None => next.insert(copy_of(&self.draft)?),
+            None => next.insert(self.doc.clone()),
         };
         if let Err(e) = copy.apply_changes(new.clone()) {
             // The copy may be half-changed: rebuild it from what was accepted so far.
@@ -283,7 +284,7 @@ impl DocumentTask {
 
     /// Whether every change the message carries is in the document (applied or queued).
     fn all_committed(&self, message: &automerge::sync::Message) -> bool {
-        parse_changes(message).is_ok_and(|all| unknown_to(self.draft.automerge(), all).is_empty())
+        parse_changes(message).is_ok_and(|all| unknown_to(&self.doc, all).is_empty())
     }
 
     /// Makes sure `owners` holds the binding of every bound actor of `changes`.
@@ -313,8 +314,8 @@ impl DocumentTask {
 
     /// A copy of the document plus `changes`; `None` (keep the document as is) if even that
     /// fails, which would mean changes that applied once no longer do.
-    fn rebuild(&self, changes: &[impl AsRef<[Change]>]) -> Option<Draft> {
-        let mut copy = copy_of(&self.draft).ok()?;
+    fn rebuild(&self, changes: &[impl AsRef<[Change]>]) -> Option<AutoCommit> {
+        let mut copy = self.doc.clone();
         for c in changes {
             if let Err(error) = copy.apply_changes(c.as_ref().to_vec()) {
                 tracing::error!(document = %self.doc_id, %error, "rebuilding a checked copy failed");
@@ -348,7 +349,7 @@ impl DocumentTask {
             return;
         }
         let shared = self.hub.shared().clone();
-        let snapshot = self.draft.save();
+        let snapshot = self.doc.save();
         match shared.store.compact(&self.doc_id, &snapshot, &self.logged, now_ms()).await {
             Ok(()) => {
                 tracing::debug!(document = %self.doc_id, changes = self.logged.len(), bytes = snapshot.len(), "compacted");
@@ -361,12 +362,4 @@ impl DocumentTask {
             }
         }
     }
-}
-
-/// An exact copy of the document, to try changes on.
-fn copy_of(draft: &Draft) -> Result<Draft, String> {
-    Draft::from_automerge(draft.automerge().clone()).map_err(|e| {
-        tracing::error!(error = %e, "copying a loaded draft failed");
-        "internal error while checking your changes".to_owned()
-    })
 }

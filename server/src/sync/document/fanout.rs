@@ -67,7 +67,7 @@ impl DocumentTask {
     /// Sends one peer a sync message if automerge has one for it.
     pub(super) fn sync_peer(&mut self, conn: ConnId) {
         let Some(peer) = self.peers.get_mut(&conn) else { return };
-        let Some(message) = self.draft.automerge_mut().sync().generate_sync_message(&mut peer.state) else {
+        let Some(message) = self.doc.sync().generate_sync_message(&mut peer.state) else {
             return;
         };
         tracing::trace!(document = %self.doc_id, peer = %peer.link.peer_id, heads = ?message.heads, changes = message.changes.len(), "send");

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use automerge::{AutoCommit, Change};
-use pluma_core::Draft;
 
 use crate::ids::DocumentId;
 use crate::store::{Store, StoreError};
@@ -32,7 +31,7 @@ impl LoadError {
 }
 
 /// Loads the document and returns it with the log sequence numbers of its logged changes.
-pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<(Draft, Vec<i64>), LoadError> {
+pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<(AutoCommit, Vec<i64>), LoadError> {
     match store.draft_by_document(doc_id).await {
         Ok(_) => {}
         Err(StoreError::NotFound(_)) => return Err(LoadError::NotFound),
@@ -50,7 +49,7 @@ pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<
     Ok((draft, seqs))
 }
 
-fn build(snapshot: &[u8], changes: Vec<(i64, Vec<u8>)>) -> Result<Draft, LoadError> {
+fn build(snapshot: &[u8], changes: Vec<(i64, Vec<u8>)>) -> Result<AutoCommit, LoadError> {
     let mut doc = AutoCommit::load(snapshot).map_err(|e| LoadError::Corrupt(format!("snapshot: {e}")))?;
     let mut parsed = Vec::with_capacity(changes.len());
     for (seq, bytes) in changes {
@@ -61,5 +60,6 @@ fn build(snapshot: &[u8], changes: Vec<(i64, Vec<u8>)>) -> Result<Draft, LoadErr
         parsed.push(change);
     }
     doc.apply_changes(parsed).map_err(|e| LoadError::Corrupt(format!("changes: {e}")))?;
-    Draft::from_automerge(doc).map_err(|e| LoadError::Corrupt(format!("not a draft: {e}")))
+    pluma_core::Draft::check_automerge(&doc).map_err(|e| LoadError::Corrupt(format!("not a draft: {e}")))?;
+    Ok(doc)
 }

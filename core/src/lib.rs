@@ -65,6 +65,7 @@ pub mod ids;
 pub mod markdown;
 pub mod paragraphs;
 pub mod render;
+pub mod rules;
 pub mod schema;
 pub mod suggestions;
 pub(crate) mod text_state;

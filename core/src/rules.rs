@@ -1,0 +1,440 @@
+//! Who may change what: the permission rules of DESIGN §1 and §3 as a pure function over a
+//! proposed change.
+//!
+//! [`check`] is given the document with the candidate changes applied (a scratch copy),
+//! the heads it had before them, the changes, and the acting person. It finds what the changes
+//! touch from their operations (each operation's object, resolved to its path in the
+//! draft), compares the touched parts before and after, and returns the first
+//! [`Violation`] or `Ok`. Text is compared character by character (by the operation that
+//! inserted each character), with the proposals that *effectively* cover each character, so
+//! a proposal is judged by what it means, not by how automerge happens to store marks.
+//!
+//! Both documents must only ever have received changes (never edited in place): see
+//! [`crate::Draft::clean`] for why. The server's documents are of that kind.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use automerge::{AutoCommit, Change, ChangeHash, ObjId, ObjType, Prop, ReadDoc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{Country, Lang, ParagraphId, ThreadId, UserId};
+use crate::schema::{keys, Status, SuggestionKind, TrackMarkName, TrackMarkValue};
+use crate::view::{CharId, DraftView};
+
+mod text;
+mod threads;
+
+/// A person's role in the meeting (DESIGN §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// An official of one member state.
+    Delegate,
+    /// An official of a Pro-Tempore Presidency.
+    Chair,
+    /// The technical secretariat / pen-holder.
+    Secretariat,
+    /// IOM, UNHCR and other observers.
+    Observer,
+    /// Runs the installation.
+    Admin,
+}
+
+/// The person a change is checked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    /// The person.
+    pub user: UserId,
+    /// Their role.
+    pub role: Role,
+    /// Their delegation (none for an admin).
+    pub country: Option<Country>,
+}
+
+impl Who {
+    fn decides(&self) -> bool {
+        matches!(self.role, Role::Chair | Role::Secretariat)
+    }
+}
+
+/// The rule a change broke. Its name (`as_str`) is what the peer is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// Something outside the draft's schema: unknown keys, wrong types, replaced objects.
+    Schema,
+    /// Admins have no rights in documents.
+    NoDocumentRights,
+    /// Observers may only comment.
+    ObserverCommentsOnly,
+    /// A proposal mark in the name of another country, or on text the proposer did not insert.
+    ProposalCountry,
+    /// A proposal attributed to another person.
+    ProposalAuthor,
+    /// A direct (unmarked) edit by someone who may only propose.
+    DirectEdit,
+    /// Accepting or rejecting a proposal, which only chairs and the secretariat may do.
+    AcceptReject,
+    /// An agreed paragraph changed by someone other than a chair.
+    AgreedFrozen,
+    /// A paragraph's kind, status, section or editors changed by a non-chair.
+    ParagraphFields,
+    /// Paragraphs added, removed or reordered by a non-chair.
+    ParagraphOrder,
+    /// Concordance set by someone other than a chair or the secretariat.
+    Concordance,
+    /// The title changed by someone other than a chair or the secretariat.
+    Title,
+    /// A comment in someone else's name.
+    CommentAuthor,
+    /// A comment edited by someone other than its author.
+    CommentEdit,
+    /// A thread resolved or reopened by someone without the right.
+    ThreadResolve,
+    /// A thread or message removed, or its anchor rewritten.
+    ThreadImmutable,
+}
+
+impl Rule {
+    /// The rule's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Schema => "schema",
+            Rule::NoDocumentRights => "no-document-rights",
+            Rule::ObserverCommentsOnly => "observer-comments-only",
+            Rule::ProposalCountry => "proposal-country",
+            Rule::ProposalAuthor => "proposal-author",
+            Rule::DirectEdit => "direct-edit",
+            Rule::AcceptReject => "accept-reject",
+            Rule::AgreedFrozen => "agreed-frozen",
+            Rule::ParagraphFields => "paragraph-fields",
+            Rule::ParagraphOrder => "paragraph-order",
+            Rule::Concordance => "concordance",
+            Rule::Title => "title",
+            Rule::CommentAuthor => "comment-author",
+            Rule::CommentEdit => "comment-edit",
+            Rule::ThreadResolve => "thread-resolve",
+            Rule::ThreadImmutable => "thread-immutable",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A broken rule, with where and whose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct Violation {
+    /// Which rule.
+    pub rule: Rule,
+    /// The paragraph concerned, if any.
+    pub paragraph: Option<ParagraphId>,
+    /// The country concerned (whose proposal, or whose name was used), if any.
+    pub country: Option<Country>,
+    /// What happened, in words.
+    pub detail: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rule {}: {}", self.rule, self.detail)?;
+        if let Some(p) = &self.paragraph {
+            write!(f, " (paragraph {p})")?;
+        }
+        if let Some(c) = &self.country {
+            write!(f, " (country {c})")?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn violation(rule: Rule, paragraph: Option<&ParagraphId>, country: Option<&Country>, detail: impl Into<String>) -> Violation {
+    Violation {
+        rule,
+        paragraph: paragraph.cloned(),
+        country: country.cloned(),
+        detail: detail.into(),
+    }
+}
+
+/// What one operation touched.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Touch {
+    Title,
+    Order,
+    Paragraph(String),
+    ParagraphField(String, String),
+    Text(String, String),
+    Thread(String),
+}
+
+/// Checks that `changes`, which turned `before` into `after`, are allowed for `who`.
+///
+/// Pure and synchronous; costs time in proportion to what the changes touch (whole
+/// paragraphs and threads), not to the document.
+pub fn check(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change], who: &Who) -> Result<(), Violation> {
+    if who.role == Role::Admin && changes.iter().any(|c| !c.is_empty()) {
+        return Err(violation(Rule::NoDocumentRights, None, None, "an administrator may not change a draft"));
+    }
+    let mut touched = BTreeSet::new();
+    for change in changes {
+        let actor = change.actor_id().to_hex_string();
+        for op in change.decode().operations {
+            if let automerge::legacy::OpType::MarkBegin(data) = &op.action {
+                check_mark_op(&data.name, &data.value, &actor, who)?;
+            }
+            let obj = op.obj.to_string();
+            let key = match &op.key {
+                automerge::legacy::Key::Map(k) => Some(k.to_string()),
+                automerge::legacy::Key::Seq(_) => None,
+            };
+            touched.insert(classify(after, &obj, key)?);
+        }
+    }
+    if touched.is_empty() {
+        return Ok(());
+    }
+    if who.role == Role::Observer && touched.iter().any(|t| !matches!(t, Touch::Thread(_))) {
+        return Err(violation(Rule::ObserverCommentsOnly, None, who.country.as_ref(), "observers may comment but not draft"));
+    }
+    let (b, a) = (DraftView::new(after, Some(before_heads)), DraftView::new(after, None));
+    for t in &touched {
+        match t {
+            Touch::Title => {
+                if !who.decides() {
+                    return Err(violation(Rule::Title, None, None, "only a chair or the secretariat may change the title"));
+                }
+            }
+            Touch::Order => check_order(&b, &a, who)?,
+            Touch::Paragraph(id) | Touch::ParagraphField(id, _) | Touch::Text(id, _) => {
+                let id: ParagraphId = id.parse().map_err(|e| schema(format!("{e}")))?;
+                check_paragraph(&b, &a, &id, t, who)?;
+            }
+            Touch::Thread(id) => {
+                let id: ThreadId = id.parse().map_err(|e| schema(format!("{e}")))?;
+                threads::check_thread(&b, &a, &id, who)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies `changes` to a copy of `before` and checks them: the copy is returned on success.
+/// For callers without a scratch copy of their own.
+pub fn check_on_copy(before: &AutoCommit, changes: &[Change], who: &Who) -> Result<AutoCommit, Violation> {
+    let mut after = before.clone();
+    let heads = after.get_heads();
+    after
+        .apply_changes(changes.iter().cloned())
+        .map_err(|e| schema(format!("the changes do not apply: {e}")))?;
+    check(&after, &heads, changes, who)?;
+    Ok(after)
+}
+
+/// A proposal mark set by these changes: named for the acting person's country, in their
+/// name, and for an insertion naming the actor of the change itself. (Removals, which set
+/// a null value, are judged by their effect on the text.)
+fn check_mark_op(name: &str, value: &automerge::ScalarValue, actor: &str, who: &Who) -> Result<(), Violation> {
+    let Some(mark) = TrackMarkName::parse(name) else { return Ok(()) };
+    let automerge::ScalarValue::Str(json) = value else { return Ok(()) };
+    let Some(value) = TrackMarkValue::parse(json) else {
+        return Err(schema(format!("mark {name} has a value that is not a proposal")));
+    };
+    if Some(&mark.country) != who.country.as_ref() {
+        return Err(violation(
+            Rule::ProposalCountry,
+            None,
+            Some(&mark.country),
+            format!("a proposal mark in the name of {}, by someone of {}", mark.country, who.country.as_ref().map_or("no delegation", |c| c.as_str())),
+        ));
+    }
+    if value.user != who.user {
+        return Err(violation(Rule::ProposalAuthor, None, Some(&mark.country), format!("a proposal attributed to another person ({})", value.user)));
+    }
+    if mark.kind == SuggestionKind::Insert && value.actor.as_deref() != Some(actor) {
+        return Err(violation(Rule::ProposalCountry, None, Some(&mark.country), "an insertion mark that does not name the actor of its change"));
+    }
+    Ok(())
+}
+
+pub(crate) fn schema(detail: impl Into<String>) -> Violation {
+    violation(Rule::Schema, None, None, detail)
+}
+
+/// Resolves an operation's object to what it touches in the draft.
+fn classify(after: &AutoCommit, obj: &str, key: Option<String>) -> Result<Touch, Violation> {
+    let path = path_of(after, obj).ok_or_else(|| schema(format!("operation on unknown object {obj}")))?;
+    let mut props: Vec<String> = Vec::with_capacity(path.len() + 1);
+    for p in path {
+        match p {
+            Prop::Map(k) => props.push(k),
+            Prop::Seq(i) => props.push(i.to_string()),
+        }
+    }
+    if let Some(k) = key {
+        props.push(k);
+    }
+    let p: Vec<&str> = props.iter().map(String::as_str).collect();
+    Ok(match p.as_slice() {
+        [keys::TITLE, "en" | "es", ..] => Touch::Title,
+        [keys::ORDER, ..] => Touch::Order,
+        [keys::PARAGRAPHS, id] => Touch::Paragraph((*id).to_owned()),
+        [keys::PARAGRAPHS, id, keys::P_TEXT, lang] if Lang::ALL.iter().any(|l| l.as_str() == *lang) => {
+            // An op on the `text` map itself (putting a text object) or inside the text.
+            Touch::Text((*id).to_owned(), (*lang).to_owned())
+        }
+        [keys::PARAGRAPHS, id, keys::P_TEXT, lang, ..] if Lang::ALL.iter().any(|l| l.as_str() == *lang) => {
+            Touch::Text((*id).to_owned(), (*lang).to_owned())
+        }
+        [keys::PARAGRAPHS, id, field, ..]
+            if [keys::P_KIND, keys::P_STATUS, keys::P_EDITORS, keys::P_SECTION, keys::P_CONCORDANCE, keys::P_TEXT].contains(field) =>
+        {
+            Touch::ParagraphField((*id).to_owned(), (*field).to_owned())
+        }
+        [keys::THREADS, id, ..] => Touch::Thread((*id).to_owned()),
+        _ => return Err(schema(format!("a change outside the draft's schema at /{}", props.join("/")))),
+    })
+}
+
+fn path_of(doc: &AutoCommit, obj: &str) -> Option<Vec<Prop>> {
+    if obj == "_root" {
+        return Some(Vec::new());
+    }
+    let (id, _) = doc.import(obj).ok()?;
+    let parents = doc.parents(&id).ok()?;
+    Some(parents.path().into_iter().map(|(_, p)| p).collect())
+}
+
+fn check_order(b: &DraftView<'_>, a: &DraftView<'_>, who: &Who) -> Result<(), Violation> {
+    let before = b.paragraph_ids().map_err(|e| schema(e.to_string()))?;
+    let after = a.paragraph_ids().map_err(|e| schema(e.to_string()))?;
+    if before != after && who.role != Role::Chair {
+        return Err(violation(Rule::ParagraphOrder, None, None, "only a chair may add, remove or reorder paragraphs"));
+    }
+    Ok(())
+}
+
+fn check_paragraph(b: &DraftView<'_>, a: &DraftView<'_>, id: &ParagraphId, touch: &Touch, who: &Who) -> Result<(), Violation> {
+    let before = match b.paragraph(id) {
+        Ok(p) => Some(p),
+        Err(crate::DraftError::UnknownParagraph(_)) => None,
+        Err(e) => return Err(violation(Rule::Schema, Some(id), None, e.to_string())),
+    };
+    let after = match a.paragraph(id) {
+        Ok(p) => Some(p),
+        Err(crate::DraftError::UnknownParagraph(_)) => None,
+        Err(e) => return Err(violation(Rule::Schema, Some(id), None, e.to_string())),
+    };
+    let chair = who.role == Role::Chair;
+    let (before, after) = match (before, after) {
+        (None, None) => return Err(violation(Rule::Schema, Some(id), None, "a change to a paragraph that does not exist")),
+        (None, Some(_)) | (Some(_), None) => {
+            if !chair {
+                return Err(violation(Rule::ParagraphOrder, Some(id), None, "only a chair may add or remove paragraphs"));
+            }
+            return Ok(());
+        }
+        (Some(b), Some(a)) => (b, a),
+    };
+    if before.status == Status::Agreed && !chair {
+        return Err(violation(Rule::AgreedFrozen, Some(id), None, "the paragraph is agreed; only a chair may change it"));
+    }
+    check_paragraph_keys(a, id)?;
+    match touch {
+        Touch::ParagraphField(_, field) if field == keys::P_CONCORDANCE => {
+            if before.concordance != after.concordance && !who.decides() {
+                return Err(violation(Rule::Concordance, Some(id), None, "only the secretariat or a chair may confirm concordance"));
+            }
+        }
+        Touch::ParagraphField(_, field) if field == keys::P_TEXT => {
+            return Err(violation(Rule::Schema, Some(id), None, "a paragraph's texts may be edited, not replaced"));
+        }
+        Touch::ParagraphField(..) | Touch::Paragraph(_) => {
+            let changed = before.kind != after.kind
+                || before.status != after.status
+                || before.section != after.section
+                || before.editors != after.editors;
+            if changed && !chair {
+                return Err(violation(Rule::ParagraphFields, Some(id), None, "only a chair may change a paragraph's kind, status, section or editors"));
+            }
+        }
+        Touch::Text(_, lang) => {
+            let lang: Lang = lang.parse().map_err(|e: crate::IdError| schema(e.to_string()))?;
+            let may_edit = who.decides() || who.country.as_ref().is_some_and(|c| before.editors.contains(c));
+            text::check_text(b, a, id, lang, who, may_edit)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The keys of a paragraph and of its `text` map are the schema's, nothing else.
+fn check_paragraph_keys(a: &DraftView<'_>, id: &ParagraphId) -> Result<(), Violation> {
+    let p = a.paragraph_obj(id).map_err(|e| violation(Rule::Schema, Some(id), None, e.to_string()))?;
+    let allowed = [keys::P_KIND, keys::P_STATUS, keys::P_EDITORS, keys::P_SECTION, keys::P_TEXT, keys::P_CONCORDANCE];
+    if let Some(k) = a.keys(&p).into_iter().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(violation(Rule::Schema, Some(id), None, format!("unknown paragraph field {k:?}")));
+    }
+    let texts = a
+        .object(&p, keys::P_TEXT, ObjType::Map, "text")
+        .map_err(|e| violation(Rule::Schema, Some(id), None, e.to_string()))?;
+    if let Some(k) = a.keys(&texts).into_iter().find(|k| k != "en" && k != "es") {
+        return Err(violation(Rule::Schema, Some(id), None, format!("unknown language {k:?}")));
+    }
+    Ok(())
+}
+
+/// The proposals that effectively cover each character of a text, and its formatting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CharState {
+    pub(crate) proposals: BTreeSet<(SuggestionKind, Country, String, UserId)>,
+    pub(crate) values: Vec<(TrackMarkName, TrackMarkValue)>,
+    pub(crate) strong: bool,
+    pub(crate) em: bool,
+}
+
+/// Every character of a text by the op that inserted it, with its state.
+pub(crate) fn char_states(v: &DraftView<'_>, obj: &ObjId) -> Result<HashMap<CharId, CharState>, Violation> {
+    let ids = v.char_ids(obj).map_err(|e| schema(e.to_string()))?;
+    let mut states: Vec<CharState> = vec![
+        CharState {
+            proposals: BTreeSet::new(),
+            values: Vec::new(),
+            strong: false,
+            em: false,
+        };
+        ids.len()
+    ];
+    for m in v.marks(obj).map_err(|e| schema(e.to_string()))? {
+        let end = m.end.min(ids.len());
+        match m.name.as_str() {
+            keys::STRONG | keys::EM => {
+                let on = matches!(m.value, automerge::ScalarValue::Boolean(true));
+                for s in &mut states[m.start.min(end)..end] {
+                    if m.name == keys::STRONG {
+                        s.strong = on;
+                    } else {
+                        s.em = on;
+                    }
+                }
+            }
+            name if TrackMarkName::parse(name).is_some() => match &m.value {
+                automerge::ScalarValue::Str(value) if TrackMarkValue::parse(value).is_some() => {}
+                automerge::ScalarValue::Null => {}
+                _ => return Err(schema(format!("mark {name} has a value that is not a proposal"))),
+            },
+            other => return Err(schema(format!("unknown mark {other:?}"))),
+        }
+    }
+    for run in v.tracked_runs(obj).map_err(|e| schema(e.to_string()))? {
+        for s in &mut states[run.start.min(ids.len())..run.end.min(ids.len())] {
+            s.proposals.insert((run.name.kind, run.name.country.clone(), run.value.id.to_string(), run.value.user.clone()));
+            s.values.push((run.name.clone(), run.value.clone()));
+        }
+    }
+    Ok(ids.into_iter().zip(states).collect())
+}

@@ -1,0 +1,124 @@
+//! The text of one paragraph in one language, character by character.
+
+use std::collections::BTreeSet;
+
+use crate::ids::{Lang, ParagraphId};
+use crate::rules::{char_states, violation, Role, Rule, Who};
+use crate::schema::SuggestionKind;
+use crate::view::DraftView;
+
+/// Checks what happened to one text. `may_edit`: whether `who` may edit it directly
+/// (a chair, the secretariat, or a country among the paragraph's editors).
+pub(super) fn check_text(
+    b: &DraftView<'_>,
+    a: &DraftView<'_>,
+    id: &ParagraphId,
+    lang: Lang,
+    who: &Who,
+    may_edit: bool,
+) -> Result<(), crate::rules::Violation> {
+    let at = |e: crate::DraftError| violation(Rule::Schema, Some(id), None, e.to_string());
+    let before = char_states(b, &b.text_obj(id, lang).map_err(at)?)?;
+    let after = char_states(a, &a.text_obj(id, lang).map_err(at)?)?;
+    let decides = matches!(who.role, Role::Chair | Role::Secretariat);
+    let own = who.country.as_ref();
+    let direct = |what: &str| {
+        violation(
+            Rule::DirectEdit,
+            Some(id),
+            own,
+            format!("{what} in the {lang} text is a direct edit; propose it as a suggestion instead"),
+        )
+    };
+
+    // Characters inserted by these changes.
+    for (char_id, state) in after.iter().filter(|(c, _)| !before.contains_key(*c)) {
+        check_new_marks(id, who, &state.proposals, &BTreeSet::new(), true)?;
+        let proposed = state
+            .proposals
+            .iter()
+            .any(|(kind, country, _, _)| *kind == SuggestionKind::Insert && Some(country) == own);
+        if !proposed && !may_edit {
+            return Err(direct(&format!("inserting text (character {}@{})", char_id.counter, char_id.actor)));
+        }
+    }
+
+    // Characters deleted by these changes.
+    for state in before.iter().filter(|(c, _)| !after.contains_key(*c)).map(|(_, s)| s) {
+        let ins: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Insert).collect();
+        let del: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Delete).collect();
+        if !ins.is_empty() {
+            // Removing a proposed insertion: a withdrawal by its country, or a rejection.
+            if let Some(other) = ins.iter().find(|p| Some(&p.1) != own) {
+                if !decides {
+                    return Err(violation(Rule::AcceptReject, Some(id), Some(&other.1), "only a chair or the secretariat may reject another country's proposal"));
+                }
+            }
+        } else if let Some(d) = del.first() {
+            // Removing text proposed for deletion: accepting that deletion.
+            if !decides {
+                return Err(violation(Rule::AcceptReject, Some(id), Some(&d.1), "only a chair or the secretariat may accept a proposed deletion"));
+            }
+        } else if !may_edit {
+            return Err(direct("deleting text that is not your own pending insertion"));
+        }
+    }
+
+    // Characters kept: proposals added or removed, formatting changed.
+    for (char_id, now) in &after {
+        let Some(was) = before.get(char_id) else { continue };
+        if now == was {
+            continue;
+        }
+        check_new_marks(id, who, &now.proposals, &was.proposals, false)?;
+        for gone in was.proposals.difference(&now.proposals) {
+            let (kind, country, _, _) = gone;
+            let withdrawal = *kind == SuggestionKind::Delete && Some(country) == own;
+            if !withdrawal && !decides {
+                let what = match kind {
+                    SuggestionKind::Insert => "accept a proposed insertion",
+                    SuggestionKind::Delete => "reject another country's proposed deletion",
+                };
+                return Err(violation(Rule::AcceptReject, Some(id), Some(country), format!("only a chair or the secretariat may {what}")));
+            }
+        }
+        if (now.strong, now.em) != (was.strong, was.em) && !may_edit {
+            return Err(direct("changing formatting"));
+        }
+    }
+    Ok(())
+}
+
+/// Proposals that appear on a character must be the acting person's own, of their country,
+/// and an insertion only on a character they just inserted.
+fn check_new_marks(
+    id: &ParagraphId,
+    who: &Who,
+    now: &BTreeSet<(SuggestionKind, crate::Country, String, crate::UserId)>,
+    was: &BTreeSet<(SuggestionKind, crate::Country, String, crate::UserId)>,
+    inserted: bool,
+) -> Result<(), crate::rules::Violation> {
+    for (kind, country, _, user) in now.difference(was) {
+        if Some(country) != who.country.as_ref() {
+            return Err(violation(
+                Rule::ProposalCountry,
+                Some(id),
+                Some(country),
+                format!("a proposal in the name of {country}, by someone of {}", who.country.as_ref().map_or("no delegation", |c| c.as_str())),
+            ));
+        }
+        if user != &who.user {
+            return Err(violation(Rule::ProposalAuthor, Some(id), Some(country), format!("a proposal attributed to another person ({user})")));
+        }
+        match (kind, inserted) {
+            (SuggestionKind::Insert, false) => {
+                return Err(violation(Rule::ProposalCountry, Some(id), Some(country), "an insertion mark on text that was already there"));
+            }
+            (SuggestionKind::Delete, true) => {
+                return Err(violation(Rule::ProposalCountry, Some(id), Some(country), "a deletion mark on text inserted in the same change"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

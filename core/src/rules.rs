@@ -152,6 +152,53 @@ impl fmt::Display for Violation {
     }
 }
 
+/// What a checked change did, for the audit log and the activity feed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A proposal was made.
+    ProposalMade { paragraph: ParagraphId, lang: Lang, country: Country, kind: SuggestionKind },
+    /// A country withdrew its own proposal.
+    ProposalWithdrawn { paragraph: ParagraphId, lang: Lang, country: Country, kind: SuggestionKind },
+    /// A proposal was accepted.
+    ProposalAccepted { paragraph: ParagraphId, lang: Lang, country: Country, kind: SuggestionKind },
+    /// A proposal was rejected.
+    ProposalRejected { paragraph: ParagraphId, lang: Lang, country: Country, kind: SuggestionKind },
+    /// The text was edited directly.
+    DirectEdit { paragraph: ParagraphId, lang: Lang },
+    /// A paragraph's status changed.
+    StatusChanged { paragraph: ParagraphId, from: Status, to: Status },
+    /// A paragraph's kind, section or editors changed.
+    ParagraphChanged { paragraph: ParagraphId },
+    /// A paragraph was added.
+    ParagraphAdded { paragraph: ParagraphId },
+    /// A paragraph was removed.
+    ParagraphRemoved { paragraph: ParagraphId },
+    /// Paragraphs were reordered.
+    OrderChanged,
+    /// Concordance was confirmed or cleared.
+    ConcordanceChanged { paragraph: ParagraphId },
+    /// The title changed.
+    TitleChanged,
+    /// A comment thread was opened.
+    ThreadOpened { thread: ThreadId, paragraph: ParagraphId },
+    /// A reply was added.
+    CommentAdded { thread: ThreadId },
+    /// A comment was edited by its author.
+    CommentEdited { thread: ThreadId },
+    /// A thread was resolved.
+    ThreadResolved { thread: ThreadId },
+    /// A thread was reopened.
+    ThreadReopened { thread: ThreadId },
+}
+
+/// What a change did, when it is allowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Each distinct event once, in a stable order.
+    pub events: BTreeSet<Event>,
+}
+
 pub(crate) fn violation(rule: Rule, paragraph: Option<&ParagraphId>, country: Option<&Country>, detail: impl Into<String>) -> Violation {
     Violation {
         rule,
@@ -176,7 +223,7 @@ enum Touch {
 ///
 /// Pure and synchronous; costs time in proportion to what the changes touch (whole
 /// paragraphs and threads), not to the document.
-pub fn check(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change], who: &Who) -> Result<(), Violation> {
+pub fn check(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change], who: &Who) -> Result<Summary, Violation> {
     if who.role == Role::Admin && changes.iter().any(|c| !c.is_empty()) {
         return Err(violation(Rule::NoDocumentRights, None, None, "an administrator may not change a draft"));
     }
@@ -195,8 +242,9 @@ pub fn check(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change]
             touched.insert(classify(after, &obj, key)?);
         }
     }
+    let mut summary = Summary::default();
     if touched.is_empty() {
-        return Ok(());
+        return Ok(summary);
     }
     if who.role == Role::Observer && touched.iter().any(|t| !matches!(t, Touch::Thread(_))) {
         return Err(violation(Rule::ObserverCommentsOnly, None, who.country.as_ref(), "observers may comment but not draft"));
@@ -208,31 +256,32 @@ pub fn check(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change]
                 if !who.decides() {
                     return Err(violation(Rule::Title, None, None, "only a chair or the secretariat may change the title"));
                 }
+                summary.events.insert(Event::TitleChanged);
             }
-            Touch::Order => check_order(&b, &a, who)?,
+            Touch::Order => check_order(&b, &a, who, &mut summary)?,
             Touch::Paragraph(id) | Touch::ParagraphField(id, _) | Touch::Text(id, _) => {
                 let id: ParagraphId = id.parse().map_err(|e| schema(format!("{e}")))?;
-                check_paragraph(&b, &a, &id, t, who)?;
+                check_paragraph(&b, &a, &id, t, who, &mut summary)?;
             }
             Touch::Thread(id) => {
                 let id: ThreadId = id.parse().map_err(|e| schema(format!("{e}")))?;
-                threads::check_thread(&b, &a, &id, who)?;
+                threads::check_thread(&b, &a, &id, who, &mut summary)?;
             }
         }
     }
-    Ok(())
+    Ok(summary)
 }
 
 /// Applies `changes` to a copy of `before` and checks them: the copy is returned on success.
 /// For callers without a scratch copy of their own.
-pub fn check_on_copy(before: &AutoCommit, changes: &[Change], who: &Who) -> Result<AutoCommit, Violation> {
+pub fn check_on_copy(before: &AutoCommit, changes: &[Change], who: &Who) -> Result<(AutoCommit, Summary), Violation> {
     let mut after = before.clone();
     let heads = after.get_heads();
     after
         .apply_changes(changes.iter().cloned())
         .map_err(|e| schema(format!("the changes do not apply: {e}")))?;
-    check(&after, &heads, changes, who)?;
-    Ok(after)
+    let summary = check(&after, &heads, changes, who)?;
+    Ok((after, summary))
 }
 
 /// A proposal mark set by these changes: named for the acting person's country, in their
@@ -309,16 +358,26 @@ fn path_of(doc: &AutoCommit, obj: &str) -> Option<Vec<Prop>> {
     Some(parents.path().into_iter().map(|(_, p)| p).collect())
 }
 
-fn check_order(b: &DraftView<'_>, a: &DraftView<'_>, who: &Who) -> Result<(), Violation> {
+fn check_order(b: &DraftView<'_>, a: &DraftView<'_>, who: &Who, summary: &mut Summary) -> Result<(), Violation> {
     let before = b.paragraph_ids().map_err(|e| schema(e.to_string()))?;
     let after = a.paragraph_ids().map_err(|e| schema(e.to_string()))?;
-    if before != after && who.role != Role::Chair {
-        return Err(violation(Rule::ParagraphOrder, None, None, "only a chair may add, remove or reorder paragraphs"));
+    if before != after {
+        if who.role != Role::Chair {
+            return Err(violation(Rule::ParagraphOrder, None, None, "only a chair may add, remove or reorder paragraphs"));
+        }
+        summary.events.insert(Event::OrderChanged);
     }
     Ok(())
 }
 
-fn check_paragraph(b: &DraftView<'_>, a: &DraftView<'_>, id: &ParagraphId, touch: &Touch, who: &Who) -> Result<(), Violation> {
+fn check_paragraph(
+    b: &DraftView<'_>,
+    a: &DraftView<'_>,
+    id: &ParagraphId,
+    touch: &Touch,
+    who: &Who,
+    summary: &mut Summary,
+) -> Result<(), Violation> {
     let before = match b.paragraph(id) {
         Ok(p) => Some(p),
         Err(crate::DraftError::UnknownParagraph(_)) => None,
@@ -336,6 +395,10 @@ fn check_paragraph(b: &DraftView<'_>, a: &DraftView<'_>, id: &ParagraphId, touch
             if !chair {
                 return Err(violation(Rule::ParagraphOrder, Some(id), None, "only a chair may add or remove paragraphs"));
             }
+            summary.events.insert(match b.paragraph_obj(id) {
+                Ok(_) => Event::ParagraphRemoved { paragraph: id.clone() },
+                Err(_) => Event::ParagraphAdded { paragraph: id.clone() },
+            });
             return Ok(());
         }
         (Some(b), Some(a)) => (b, a),
@@ -346,8 +409,11 @@ fn check_paragraph(b: &DraftView<'_>, a: &DraftView<'_>, id: &ParagraphId, touch
     check_paragraph_keys(a, id)?;
     match touch {
         Touch::ParagraphField(_, field) if field == keys::P_CONCORDANCE => {
-            if before.concordance != after.concordance && !who.decides() {
-                return Err(violation(Rule::Concordance, Some(id), None, "only the secretariat or a chair may confirm concordance"));
+            if before.concordance != after.concordance {
+                if !who.decides() {
+                    return Err(violation(Rule::Concordance, Some(id), None, "only the secretariat or a chair may confirm concordance"));
+                }
+                summary.events.insert(Event::ConcordanceChanged { paragraph: id.clone() });
             }
         }
         Touch::ParagraphField(_, field) if field == keys::P_TEXT => {
@@ -361,11 +427,17 @@ fn check_paragraph(b: &DraftView<'_>, a: &DraftView<'_>, id: &ParagraphId, touch
             if changed && !chair {
                 return Err(violation(Rule::ParagraphFields, Some(id), None, "only a chair may change a paragraph's kind, status, section or editors"));
             }
+            if before.status != after.status {
+                summary.events.insert(Event::StatusChanged { paragraph: id.clone(), from: before.status, to: after.status });
+            }
+            if (&before.kind, before.section, &before.editors) != (&after.kind, after.section, &after.editors) {
+                summary.events.insert(Event::ParagraphChanged { paragraph: id.clone() });
+            }
         }
         Touch::Text(_, lang) => {
             let lang: Lang = lang.parse().map_err(|e: crate::IdError| schema(e.to_string()))?;
             let may_edit = who.decides() || who.country.as_ref().is_some_and(|c| before.editors.contains(c));
-            text::check_text(b, a, id, lang, who, may_edit)?;
+            text::check_text(b, a, id, lang, who, may_edit, summary)?;
         }
         _ => {}
     }

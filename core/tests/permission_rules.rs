@@ -6,7 +6,7 @@ mod fixtures;
 use pluma_core::automerge::marks::{ExpandMark, Mark};
 use pluma_core::automerge::transaction::Transactable;
 use pluma_core::automerge::{ActorId, AutoCommit, ReadDoc, ROOT};
-use pluma_core::rules::{check_on_copy, Role, Rule, Who};
+use pluma_core::rules::{check_on_copy, Event, Role, Rule, Who};
 use pluma_core::schema::TrackMarkValue;
 use pluma_core::{Bilingual, Draft, DraftKind, Format, Lang, NewParagraph, ParagraphId, ParagraphKind, Selection, Stamp, Status, ThreadId};
 
@@ -271,3 +271,32 @@ fn forged_changes_are_refused() {
     assert_eq!(r, Err(Rule::Schema));
 }
 
+
+/// An allowed change comes with a summary of what it did, for the audit log.
+#[test]
+fn allowed_changes_are_summarised() {
+    let b = base();
+    let mut d = Draft::load(&b.bytes).unwrap();
+    d.set_actor(ActorId::random());
+    let heads = d.heads();
+    let mx = suggestion(&mut d, "MX");
+    let ar = suggestion(&mut d, "AR");
+    d.accept(&Selection::Ids(vec![mx])).unwrap();
+    d.reject(&Selection::Ids(vec![ar])).unwrap();
+    d.set_status(&b.p1, Status::AgreedAdRef).unwrap();
+    d.reply(&b.thread, "Accepted.", &stamp("ar-chair")).unwrap();
+    d.commit();
+    let before = AutoCommit::load(&b.bytes).unwrap();
+    let (_, summary) = check_on_copy(&before, &d.changes_since(&heads), &who("ar-chair")).unwrap();
+    let p1 = b.p1.clone();
+    let expected = [
+        Event::ProposalAccepted { paragraph: p1.clone(), lang: Lang::En, country: "MX".parse().unwrap(), kind: pluma_core::SuggestionKind::Insert },
+        Event::ProposalRejected { paragraph: p1.clone(), lang: Lang::En, country: "AR".parse().unwrap(), kind: pluma_core::SuggestionKind::Delete },
+        Event::StatusChanged { paragraph: p1, from: Status::Open, to: Status::AgreedAdRef },
+        Event::CommentAdded { thread: b.thread.clone() },
+    ];
+    for e in &expected {
+        assert!(summary.events.contains(e), "missing {e:?} in {:?}", summary.events);
+    }
+    assert_eq!(summary.events.len(), expected.len(), "{:?}", summary.events);
+}

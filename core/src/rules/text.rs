@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::ids::{Lang, ParagraphId};
-use crate::rules::{char_states, violation, Role, Rule, Who};
+use crate::rules::{char_states, violation, Event, Role, Rule, Summary, Who};
 use crate::schema::SuggestionKind;
 use crate::view::DraftView;
 
@@ -16,7 +16,16 @@ pub(super) fn check_text(
     lang: Lang,
     who: &Who,
     may_edit: bool,
+    summary: &mut Summary,
 ) -> Result<(), crate::rules::Violation> {
+    let mut note = |e: fn(ParagraphId, Lang, crate::Country, SuggestionKind) -> Event, country: &crate::Country, kind: SuggestionKind| {
+        summary.events.insert(e(id.clone(), lang, country.clone(), kind));
+    };
+    let made = |p, l, c, k| Event::ProposalMade { paragraph: p, lang: l, country: c, kind: k };
+    let withdrawn = |p, l, c, k| Event::ProposalWithdrawn { paragraph: p, lang: l, country: c, kind: k };
+    let accepted = |p, l, c, k| Event::ProposalAccepted { paragraph: p, lang: l, country: c, kind: k };
+    let rejected = |p, l, c, k| Event::ProposalRejected { paragraph: p, lang: l, country: c, kind: k };
+    let mut direct_edit = false;
     let at = |e: crate::DraftError| violation(Rule::Schema, Some(id), None, e.to_string());
     let before = char_states(b, &b.text_obj(id, lang).map_err(at)?)?;
     let after = char_states(a, &a.text_obj(id, lang).map_err(at)?)?;
@@ -41,6 +50,10 @@ pub(super) fn check_text(
         if !proposed && !may_edit {
             return Err(direct(&format!("inserting text (character {}@{})", char_id.counter, char_id.actor)));
         }
+        direct_edit |= !proposed;
+        for (kind, country, _, _) in &state.proposals {
+            note(made, country, *kind);
+        }
     }
 
     // Characters deleted by these changes.
@@ -54,13 +67,21 @@ pub(super) fn check_text(
                     return Err(violation(Rule::AcceptReject, Some(id), Some(&other.1), "only a chair or the secretariat may reject another country's proposal"));
                 }
             }
+            for p in &ins {
+                note(if Some(&p.1) == own && !decides { withdrawn } else { rejected }, &p.1, SuggestionKind::Insert);
+            }
         } else if let Some(d) = del.first() {
             // Removing text proposed for deletion: accepting that deletion.
             if !decides {
                 return Err(violation(Rule::AcceptReject, Some(id), Some(&d.1), "only a chair or the secretariat may accept a proposed deletion"));
             }
+            for p in &del {
+                note(accepted, &p.1, SuggestionKind::Delete);
+            }
         } else if !may_edit {
             return Err(direct("deleting text that is not your own pending insertion"));
+        } else {
+            direct_edit = true;
         }
     }
 
@@ -71,6 +92,9 @@ pub(super) fn check_text(
             continue;
         }
         check_new_marks(id, who, &now.proposals, &was.proposals, false)?;
+        for (kind, country, _, _) in now.proposals.difference(&was.proposals) {
+            note(made, country, *kind);
+        }
         for gone in was.proposals.difference(&now.proposals) {
             let (kind, country, _, _) = gone;
             let withdrawal = *kind == SuggestionKind::Delete && Some(country) == own;
@@ -81,10 +105,22 @@ pub(super) fn check_text(
                 };
                 return Err(violation(Rule::AcceptReject, Some(id), Some(country), format!("only a chair or the secretariat may {what}")));
             }
+            let event = match (kind, withdrawal && !decides) {
+                (_, true) => withdrawn,
+                (SuggestionKind::Insert, false) => accepted,
+                (SuggestionKind::Delete, false) => rejected,
+            };
+            note(event, country, *kind);
         }
-        if (now.strong, now.em) != (was.strong, was.em) && !may_edit {
-            return Err(direct("changing formatting"));
+        if (now.strong, now.em) != (was.strong, was.em) {
+            if !may_edit {
+                return Err(direct("changing formatting"));
+            }
+            direct_edit = true;
         }
+    }
+    if direct_edit {
+        summary.events.insert(Event::DirectEdit { paragraph: id.clone(), lang });
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use automerge::{ObjType, Value};
 
 use crate::ids::ThreadId;
-use crate::rules::{violation, Role, Rule, Violation, Who};
+use crate::rules::{violation, Event, Role, Rule, Summary, Violation, Who};
 use crate::schema::keys;
 use crate::threads::{Message, Thread};
 use crate::view::DraftView;
@@ -20,7 +20,7 @@ const THREAD_KEYS: [&str; 7] = [
 ];
 const MESSAGE_KEYS: [&str; 5] = [keys::M_ID, keys::M_USER, keys::M_COUNTRY, keys::M_AT, keys::M_BODY];
 
-pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, who: &Who) -> Result<(), Violation> {
+pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, who: &Who, summary: &mut Summary) -> Result<(), Violation> {
     let immutable = |detail: &str| violation(Rule::ThreadImmutable, None, None, format!("{detail} (thread {id})"));
     let before = match b.thread(id) {
         Ok(t) => Some(t),
@@ -50,6 +50,7 @@ pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, 
         if after.resolved {
             return Err(violation(Rule::ThreadResolve, Some(&after.paragraph), None, "a thread must start open"));
         }
+        summary.events.insert(Event::ThreadOpened { thread: id.clone(), paragraph: after.paragraph.clone() });
         return Ok(());
     };
     if !same_anchor(&before, &after) || raw_anchor(b, id) != raw_anchor(a, id) {
@@ -62,12 +63,18 @@ pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, 
         if (&old.id, &old.user, &old.country, old.at) != (&new.id, &new.user, &new.country, new.at) {
             return Err(immutable("a comment's author, time or place was changed"));
         }
-        if old.body != new.body && !authored(old) {
-            return Err(violation(Rule::CommentEdit, Some(&after.paragraph), Some(&old.country), "only its author may edit a comment"));
+        if old.body != new.body {
+            if !authored(old) {
+                return Err(violation(Rule::CommentEdit, Some(&after.paragraph), Some(&old.country), "only its author may edit a comment"));
+            }
+            summary.events.insert(Event::CommentEdited { thread: id.clone() });
         }
     }
     if let Some(m) = after.messages[before.messages.len()..].iter().find(|m| !authored(m)) {
         return Err(violation(Rule::CommentAuthor, Some(&after.paragraph), Some(&m.country), format!("a reply in the name of {} ({})", m.user, m.country)));
+    }
+    if after.messages.len() > before.messages.len() {
+        summary.events.insert(Event::CommentAdded { thread: id.clone() });
     }
     if before.resolved != after.resolved {
         let opener = before.messages.first().map(|m| &m.country);
@@ -75,6 +82,11 @@ pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, 
         if !may {
             return Err(violation(Rule::ThreadResolve, Some(&after.paragraph), None, "only a chair, the secretariat or the delegation that opened a thread may resolve or reopen it"));
         }
+        summary.events.insert(if after.resolved {
+            Event::ThreadResolved { thread: id.clone() }
+        } else {
+            Event::ThreadReopened { thread: id.clone() }
+        });
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! Every write that matters for durability is one transaction: a draft with its first
 //! snapshot, a group commit of changes from many documents, a compaction.
 
+pub mod audit;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -16,6 +17,7 @@ use pluma_core::UserId;
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 
+pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -110,6 +112,8 @@ pub struct AppendRequest {
     pub bind: Vec<(String, ActorOwner)>,
     /// The changes.
     pub changes: Vec<LoggedChange>,
+    /// Audit entries written with the changes (in the same transaction), if they are stored.
+    pub audit: Vec<AuditEntry>,
 }
 
 /// Why one request of a group commit was refused while the others went through.
@@ -197,6 +201,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], now: i64) -> Result<()>;
     /// How many changes are logged for a document (not yet compacted).
     async fn logged_change_count(&self, doc: &DocumentId) -> Result<i64>;
+
+    /// Appends entries to the audit log, in one transaction.
+    async fn append_audit(&self, entries: &[AuditEntry], now: i64) -> Result<()>;
+    /// A page of a draft's audit log, newest first: entries with ids below `before` (all
+    /// for `None`), at most `limit`.
+    async fn audit_page(&self, draft: &DraftId, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>>;
 }
 
 /// Opens the database at `url` (`sqlite:PATH`, `sqlite://PATH` or `postgres://...`), creating

@@ -81,4 +81,33 @@ pub enum DocCommand {
         /// Which.
         conn: ConnId,
     },
+    /// Changes the server made on a person's behalf (an API action such as accepting
+    /// proposals). They take the same path as a peer's: checked against the rules as that
+    /// person, committed, applied, forwarded.
+    Submit {
+        /// On whose behalf.
+        who: Arc<Principal>,
+        /// The changes, by an actor not yet bound (it is bound to `who`).
+        changes: Vec<automerge::Change>,
+        /// How the audit log names what was done.
+        action: crate::store::AuditAction,
+        /// The answer, once the changes are stored and applied (or refused).
+        reply: tokio::sync::oneshot::Sender<Result<pluma_core::rules::Summary, SubmitError>>,
+    },
+    /// The document's current bytes, for an API action to work on.
+    Snapshot {
+        /// The answer.
+        reply: tokio::sync::oneshot::Sender<Vec<u8>>,
+    },
+}
+
+/// Why submitted changes were not applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubmitError {
+    /// They break a rule (the text names it).
+    #[error("{0}")]
+    Refused(String),
+    /// They could not be stored; nothing was applied.
+    #[error("the server could not store the changes")]
+    NotStored,
 }

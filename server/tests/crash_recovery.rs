@@ -70,18 +70,18 @@ fn add_user(database_url: &str, login: &str, role: &str, country: &str) {
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("created user {login}")));
 }
 
-async fn connect(api: &Api, login: &str, peer: &str) -> SyncClient {
+async fn connect(api: &Api, login: &str, peer: &str) -> (SyncClient, edits::Proposer) {
     let session = api.login(login, PASSWORD).await.expect("login");
     let ticket = api.ticket(&session.token).await.expect("ticket");
-    client::connect(&api.sync_url(&ticket), peer).await.expect("connect")
+    (client::connect(&api.sync_url(&ticket), peer).await.expect("connect"), edits::Proposer::of(&session))
 }
 
 /// One writer's connection: appends to its paragraph until the server goes away. Returns
 /// its replica and every head the server advertised.
-async fn write_until_killed(mut c: SyncClient, doc_id: String, writer: usize, round: usize) -> (AutoCommit, HashSet<ChangeHash>) {
+async fn write_until_killed(mut c: SyncClient, who: edits::Proposer, doc_id: String, writer: usize, round: usize) -> (AutoCommit, HashSet<ChangeHash>) {
     let mut n = 0;
     while !c.is_closed() {
-        let edit = c.change(&doc_id, |d| edits::append(d, writer % 2, "en", &format!(" w{writer}r{round}n{n}"))).await;
+        let edit = c.change(&doc_id, |d| edits::append(d, &who, writer % 2, "en", &format!(" w{writer}r{round}n{n}"))).await;
         if edit.is_err() {
             break;
         }
@@ -144,12 +144,12 @@ async fn sigkill_never_loses_an_advertised_change() {
         for round in 0..KILLS {
             let mut tasks = Vec::new();
             for (i, login) in logins.iter().enumerate() {
-                let mut c = connect(&server.api, login, &format!("peer-{login}-{round}")).await;
+                let (mut c, who) = connect(&server.api, login, &format!("peer-{login}-{round}")).await;
                 match replicas[i].take() {
                     Some(doc) => c.resume(&doc_id, doc).await.unwrap(),
                     None => c.open(&doc_id).await.unwrap(),
                 }
-                tasks.push(tokio::spawn(write_until_killed(c, doc_id.clone(), i, round)));
+                tasks.push(tokio::spawn(write_until_killed(c, who, doc_id.clone(), i, round)));
             }
             let delay = 300 + rand::random::<u64>() % 900;
             tokio::time::sleep(Duration::from_millis(delay)).await;
@@ -161,7 +161,7 @@ async fn sigkill_never_loses_an_advertised_change() {
             }
 
             server = start(&db.url).await;
-            let mut check = connect(&server.api, "chair", &format!("peer-check-{round}")).await;
+            let (mut check, _) = connect(&server.api, "chair", &format!("peer-check-{round}")).await;
             check.open(&doc_id).await.unwrap();
             let server_doc = &mut check.docs.get_mut(&doc_id).unwrap().doc;
             let missing: Vec<_> = advertised.iter().filter(|h| ReadDoc::get_change_by_hash(&*server_doc, h).is_none()).collect();
@@ -174,12 +174,12 @@ async fn sigkill_never_loses_an_advertised_change() {
         // Finally every writer reconnects with its replica: all converge, nothing lost.
         let mut clients = Vec::new();
         for (i, login) in logins.iter().enumerate() {
-            let mut c = connect(&server.api, login, &format!("peer-{login}-final")).await;
+            let (mut c, _) = connect(&server.api, login, &format!("peer-{login}-final")).await;
             c.resume(&doc_id, replicas[i].take().unwrap()).await.unwrap();
             clients.push(c);
         }
         converge(&mut clients, &doc_id).await;
-        let mut fresh = connect(&server.api, "chair", "peer-final-check").await;
+        let (mut fresh, _) = connect(&server.api, "chair", "peer-final-check").await;
         fresh.open(&doc_id).await.unwrap();
         let mut server_doc = fresh.docs.remove(&doc_id).unwrap().doc;
         assert_eq!(sorted(server_doc.get_heads()), sorted(clients[0].docs[&doc_id].doc.clone().get_heads()), "{}", db.backend);

@@ -17,11 +17,39 @@ pub fn paragraph_text(doc: &AutoCommit, index: usize, lang: &str) -> Result<ObjI
     Ok(obj)
 }
 
-/// Appends `s` to paragraph `index` in `lang`.
-pub fn append(doc: &mut AutoCommit, index: usize, lang: &str, s: &str) -> Result<()> {
+/// Who proposes a suggested edit: a user id and their country.
+#[derive(Debug, Clone)]
+pub struct Proposer {
+    /// The user id.
+    pub user: String,
+    /// Their country code.
+    pub country: String,
+}
+
+impl Proposer {
+    /// The proposer of a signed-in session.
+    pub fn of(session: &crate::api::Session) -> Proposer {
+        Proposer {
+            user: session.user["id"].as_str().unwrap_or_default().to_owned(),
+            country: session.user["country"].as_str().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// Proposes appending `s` to paragraph `index` in `lang`, as the browser does: the new
+/// characters carry `ins:XX` with the proposer, the time and this replica's actor.
+pub fn append(doc: &mut AutoCommit, who: &Proposer, index: usize, lang: &str, s: &str) -> Result<()> {
     let obj = paragraph_text(doc, index, lang)?;
     let len = doc.length(&obj);
     doc.splice_text(&obj, len, 0, s)?;
+    let value = serde_json::json!({
+        "id": format!("s{:016x}", rand::random::<u64>()),
+        "user": who.user,
+        "at": 1_631_196_000_000_i64,
+        "actor": doc.get_actor().to_hex_string(),
+    });
+    let mark = automerge::marks::Mark::new(format!("ins:{}", who.country), value.to_string(), len, len + s.chars().count());
+    doc.mark(&obj, mark, automerge::marks::ExpandMark::None)?;
     Ok(())
 }
 

@@ -40,7 +40,7 @@ async fn compaction_and_restart_keep_every_edit() {
         let mut c = client::connect(&server.sync_url(&chair).await, "peer-1").await.unwrap();
         c.open(&doc_id).await.unwrap();
         for i in 0..12 {
-            c.change(&doc_id, |d| edits::append(d, 0, "en", &format!(" e{i}"))).await.unwrap();
+            c.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&chair), 0, "en", &format!(" e{i}"))).await.unwrap();
             c.wait_synced(&doc_id).await.unwrap();
         }
         let logged = server.state.store.logged_change_count(&doc_id.parse().unwrap()).await.unwrap();
@@ -123,7 +123,7 @@ async fn failed_commits_refuse_the_changes() {
         } else {
             db.execute("CREATE TRIGGER refuse BEFORE INSERT ON changes BEGIN SELECT RAISE(ABORT, 'disk on fire'); END").await;
         }
-        writer.change(&doc_id, |d| edits::append(d, 1, "en", " LOST?")).await.unwrap();
+        writer.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&mx), 1, "en", " LOST?")).await.unwrap();
         let text = writer.expect_error().await.unwrap();
         assert!(text.contains("could not store your changes"), "{}: {text}", db.backend);
         writer.expect_closed().await.unwrap();
@@ -133,7 +133,7 @@ async fn failed_commits_refuse_the_changes() {
         let mut late = client::connect(&server.sync_url(&chair).await, "peer-late").await.unwrap();
         late.open(&doc_id).await.unwrap();
         assert!(!edits::text(&late.docs[&doc_id].doc, 1, "en").unwrap().contains("LOST?"), "not applied");
-        watcher.change(&doc_id, |d| edits::append(d, 1, "en", " kept")).await.unwrap();
+        watcher.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&chair), 1, "en", " kept")).await.unwrap();
         watcher.wait_synced(&doc_id).await.unwrap();
         let t = edits::text(&watcher.docs[&doc_id].doc, 1, "en").unwrap();
         assert!(t.ends_with(" kept") && !t.contains("LOST?"), "never forwarded: {t}");

@@ -54,6 +54,7 @@ async fn appends_waiting_for_a_commit_share_the_next_one() {
         doc_id: docs[i].clone(),
         bind: vec![(format!("a{i}"), ActorOwner { user: user.id.clone(), country: user.country.clone() })],
         changes: vec![LoggedChange { hash: [i as u8; 32], actor: format!("a{i}"), bytes: vec![i as u8] }],
+        audit: vec![],
     };
     let metrics = Arc::new(Metrics::default());
     let persister = Persister::spawn(store.clone(), metrics.clone());

@@ -105,11 +105,13 @@ async fn group_commit_appends_binds_and_refuses_alone() {
                 doc_id: d1.doc_id.clone(),
                 bind: vec![("aa".into(), owner(&mx))],
                 changes: vec![change(1, "aa"), change(2, "aa")],
+                audit: vec![],
             },
             AppendRequest {
                 doc_id: d2.doc_id.clone(),
                 bind: vec![("bb".into(), owner(&ar))],
                 changes: vec![change(3, "bb")],
+                audit: vec![],
             },
         ];
         let out = store.append_changes(&first, 10).await.unwrap();
@@ -129,12 +131,14 @@ async fn group_commit_appends_binds_and_refuses_alone() {
                 doc_id: d1.doc_id.clone(),
                 bind: vec![("cc".into(), owner(&ar)), ("aa".into(), owner(&ar))],
                 changes: vec![change(4, "aa")],
+                audit: vec![],
             },
             // MX resends change 2 (already logged) and adds change 5.
             AppendRequest {
                 doc_id: d1.doc_id.clone(),
                 bind: vec![],
                 changes: vec![change(2, "aa"), change(5, "aa")],
+                audit: vec![],
             },
         ];
         let out = store.append_changes(&second, 20).await.unwrap();
@@ -163,6 +167,7 @@ async fn compaction_replaces_covered_changes() {
             doc_id: d.doc_id.clone(),
             bind: vec![("aa".into(), owner(&mx))],
             changes,
+            audit: vec![],
         };
         let covered = store.append_changes(&[req(vec![change(1, "aa"), change(2, "aa")])], 1).await.unwrap();
         let covered = covered[0].clone().unwrap();
@@ -188,6 +193,7 @@ async fn changes_need_an_existing_document() {
             doc_id: DocumentId::random(),
             bind: vec![("aa".into(), owner(&mx))],
             changes: vec![change(1, "aa")],
+            audit: vec![],
         };
         assert!(store.append_changes(&[req], 1).await.is_err(), "{}", db.backend);
         assert!(store.actor_owners(&["aa".into()]).await.unwrap().is_empty(), "whole batch rolled back");

@@ -61,7 +61,7 @@ impl Setup {
         let mut c = self.client(&self.mx, "peer-still-serving").await;
         c.open(&self.doc_id).await.unwrap();
         let before = self.logged().await;
-        c.change(&self.doc_id, |d| edits::append(d, 0, "es", " (sigue)")).await.unwrap();
+        c.change(&self.doc_id, |d| edits::append(d, &edits::Proposer::of(&self.mx), 0, "es", " (sigue)")).await.unwrap();
         c.wait_synced(&self.doc_id).await.unwrap();
         assert_eq!(self.logged().await, before + 1);
     }
@@ -135,7 +135,7 @@ async fn corrupt_changes_are_refused_whole() {
     let mut c = s.client(&s.mx, "peer-bad").await;
     c.open(&s.doc_id).await.unwrap();
     let doc = &mut c.docs.get_mut(&s.doc_id).unwrap().doc;
-    edits::append(doc, 0, "en", " good").unwrap();
+    edits::append(doc, &edits::Proposer::of(&s.mx), 0, "en", " good").unwrap();
     doc.commit();
     let heads = doc.get_heads();
     let mut good = doc.get_changes(&[])[..].last().unwrap().raw_bytes().to_vec();
@@ -213,7 +213,7 @@ async fn actor_owned_by_another_user_is_refused() {
     a.open(&s.doc_id).await.unwrap();
     let actor = automerge::ActorId::random();
     a.docs.get_mut(&s.doc_id).unwrap().doc.set_actor(actor.clone());
-    a.change(&s.doc_id, |d| edits::append(d, 1, "en", " MX")).await.unwrap();
+    a.change(&s.doc_id, |d| edits::append(d, &edits::Proposer::of(&s.mx), 1, "en", " MX")).await.unwrap();
     a.wait_synced(&s.doc_id).await.unwrap();
     assert_eq!(s.logged().await, 1);
 
@@ -232,7 +232,7 @@ async fn actor_owned_by_another_user_is_refused() {
     b.expect_closed().await.unwrap();
     assert_eq!(s.logged().await, 1, "nothing stored");
 
-    a.change(&s.doc_id, |d| edits::append(d, 1, "en", " again")).await.unwrap();
+    a.change(&s.doc_id, |d| edits::append(d, &edits::Proposer::of(&s.mx), 1, "en", " again")).await.unwrap();
     a.wait_synced(&s.doc_id).await.unwrap();
     let t = edits::text(&a.docs[&s.doc_id].doc, 1, "en").unwrap();
     assert!(!t.contains("pretends"), "never forwarded: {t}");

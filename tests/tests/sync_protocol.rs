@@ -53,8 +53,8 @@ async fn two_clients_converge() {
         a.open(&doc_id).await.unwrap();
         b.open(&doc_id).await.unwrap();
 
-        a.change(&doc_id, |d| edits::append(d, 1, "en", " [MX]")).await.unwrap();
-        b.change(&doc_id, |d| edits::append(d, 1, "en", " [AR]")).await.unwrap();
+        a.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&mx), 1, "en", " [MX]")).await.unwrap();
+        b.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&ar), 1, "en", " [AR]")).await.unwrap();
         a.wait_synced(&doc_id).await.unwrap();
         b.wait_synced(&doc_id).await.unwrap();
         // b has both changes now; a converges to the same heads.

@@ -6,7 +6,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{Acquire, PgConnection, PgPool};
 
 use super::rows::{draft_columns, user_columns, ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow};
-use super::{AppendOutcome, AppendRefusal, AppendRequest, NewMeeting, Result, Store, StoreError, StoredDocument};
+use super::{AppendOutcome, AppendRefusal, AppendRequest, AuditEntry, AuditRecord, NewMeeting, Result, Store, StoreError, StoredDocument};
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 
@@ -72,6 +72,9 @@ async fn append_one(
         .fetch_optional(&mut *conn)
         .await?;
         seqs.extend(seq.map(|(s,)| s));
+    }
+    for entry in &req.audit {
+        super::audit::insert_entry!(&mut *conn, entry, now)?;
     }
     Ok(Ok(seqs))
 }
@@ -378,6 +381,25 @@ impl Store for PgStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
+    }
+
+    async fn append_audit(&self, entries: &[AuditEntry], now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for entry in entries {
+            super::audit::insert_entry!(&mut *tx, entry, now)?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_page(&self, draft: &DraftId, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+        let rows: Vec<super::audit::Row> = sqlx::query_as(super::audit::PAGE)
+            .bind(draft.as_str())
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(super::audit::record).collect()
     }
 }
 

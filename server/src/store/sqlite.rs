@@ -9,7 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Acquire, SqliteConnection, SqlitePool};
 
 use super::rows::{draft_columns, user_columns, ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow};
-use super::{AppendOutcome, AppendRefusal, AppendRequest, NewMeeting, Result, Store, StoreError, StoredDocument};
+use super::{AppendOutcome, AppendRefusal, AppendRequest, AuditEntry, AuditRecord, NewMeeting, Result, Store, StoreError, StoredDocument};
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 
@@ -95,6 +95,9 @@ async fn append_one(
         .fetch_optional(&mut *conn)
         .await?;
         seqs.extend(seq.map(|(s,)| s));
+    }
+    for entry in &req.audit {
+        super::audit::insert_entry!(&mut *conn, entry, now)?;
     }
     Ok(Ok(seqs))
 }
@@ -401,6 +404,25 @@ impl Store for SqliteStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
+    }
+
+    async fn append_audit(&self, entries: &[AuditEntry], now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for entry in entries {
+            super::audit::insert_entry!(&mut *tx, entry, now)?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_page(&self, draft: &DraftId, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+        let rows: Vec<super::audit::Row> = sqlx::query_as(super::audit::PAGE)
+            .bind(draft.as_str())
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(super::audit::record).collect()
     }
 }
 

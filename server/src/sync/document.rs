@@ -20,16 +20,20 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
+use std::sync::Arc;
+
 use automerge::sync::{State, SyncDoc};
 use automerge::{ActorId, AutoCommit, Change};
-use tokio::sync::mpsc;
+use pluma_core::rules::Summary;
+use tokio::sync::{mpsc, oneshot};
 
 use super::changes::{parse_changes, unknown_to};
 use super::hub::Hub;
-use super::{ConnId, DocCommand, Outbound, PeerLink};
-use crate::ids::DocumentId;
+use super::{ConnId, DocCommand, Outbound, PeerLink, SubmitError};
+use crate::ids::{DocumentId, DraftId};
+use crate::store::{AuditAction, AuditEntry};
 use crate::time::now_ms;
-use crate::validate::{self, ActorOwners};
+use crate::validate::{self, ActorOwners, Principal};
 
 mod commit;
 mod fanout;
@@ -45,17 +49,31 @@ struct Peer {
     state: State,
 }
 
-/// A sync message whose new changes passed validation and wait for the commit.
+/// Where accepted changes came from, and whom to answer.
+enum Origin {
+    /// A peer's sync message.
+    Peer(PeerLink),
+    /// An API action (see [`DocCommand::Submit`]).
+    Local(oneshot::Sender<Result<Summary, SubmitError>>),
+}
+
+/// Changes that passed validation and wait for the commit.
 struct Accepted {
-    conn: ConnId,
+    origin: Origin,
+    who: Arc<Principal>,
     changes: Vec<Change>,
     bind: Vec<ActorId>,
-    link: PeerLink,
+    summary: Summary,
+    action: AuditAction,
 }
+
+/// A local submission refused before the commit, to answer after the batch.
+type LocalRefusal = (oneshot::Sender<Result<Summary, SubmitError>>, SubmitError);
 
 struct DocumentTask {
     hub: Hub,
     doc_id: DocumentId,
+    draft_id: DraftId,
     doc: AutoCommit,
     peers: HashMap<ConnId, Peer>,
     /// Connections refused earlier: later messages from them are dropped until they detach.
@@ -73,7 +91,7 @@ struct DocumentTask {
 /// Runs the task of one document until it is idle, the hub shuts down, or it cannot load.
 pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: mpsc::Receiver<DocCommand>) {
     let shared = hub.shared().clone();
-    let (doc, logged) = match load::load(&shared.store, &doc_id).await {
+    let (draft_id, doc, logged) = match load::load(&shared.store, &doc_id).await {
         Ok(loaded) => loaded,
         Err(reason) => {
             if reason.is_fault() {
@@ -96,6 +114,7 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
     let mut task = DocumentTask {
         hub: hub.clone(),
         doc_id,
+        draft_id,
         doc,
         peers: HashMap::new(),
         banned: HashSet::new(),
@@ -143,8 +162,15 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
 impl DocumentTask {
     async fn process(&mut self, batch: Vec<DocCommand>) {
         let mut rejected: HashMap<ConnId, (PeerLink, String)> = HashMap::new();
+        let mut refused_locally: Vec<LocalRefusal> = Vec::new();
         let mut accepted: Vec<Accepted> = Vec::new();
         let mut next: Option<AutoCommit> = None;
+        let mut violations: Vec<AuditEntry> = Vec::new();
+
+        // API submissions are checked after the peers' messages of the batch; everything
+        // else keeps its order.
+        let (submits, batch): (Vec<DocCommand>, Vec<DocCommand>) =
+            batch.into_iter().partition(|c| matches!(c, DocCommand::Submit { .. }));
 
         // 1–2: decode and validate every message that carries changes, against the
         // document plus the changes accepted before it in this batch.
@@ -153,19 +179,46 @@ impl DocumentTask {
             if message.changes.is_empty() || self.banned.contains(&peer.conn) || rejected.contains_key(&peer.conn) {
                 continue;
             }
-            match self.check(peer, message, &mut next, &accepted).await {
-                Ok(Some(a)) => accepted.push(a),
-                Ok(None) => {}
+            let new = match parse_changes(message) {
+                Ok(all) => unknown_to(next.as_ref().unwrap_or(&self.doc), all),
+                Err(e) => {
+                    let reason = format!("the sync message for document {} carries changes that do not decode: {e}", self.doc_id);
+                    rejected.insert(peer.conn, (peer.clone(), reason));
+                    continue;
+                }
+            };
+            if new.is_empty() {
+                continue;
+            }
+            match self.check(&peer.principal, new, &mut next, &accepted, &mut violations).await {
+                Ok((changes, bind, summary)) => accepted.push(Accepted {
+                    origin: Origin::Peer(peer.clone()),
+                    who: peer.principal.clone(),
+                    changes,
+                    bind,
+                    summary,
+                    action: AuditAction::ChangesAccepted,
+                }),
                 Err(reason) => {
                     rejected.insert(peer.conn, (peer.clone(), reason));
                 }
             }
         }
+        for cmd in submits {
+            let DocCommand::Submit { who, changes, action, reply } = cmd else { continue };
+            let new = unknown_to(next.as_ref().unwrap_or(&self.doc), changes);
+            match self.check(&who, new, &mut next, &accepted, &mut violations).await {
+                Ok((changes, bind, summary)) => accepted.push(Accepted { origin: Origin::Local(reply), who, changes, bind, summary, action }),
+                Err(reason) => refused_locally.push((reply, SubmitError::Refused(reason))),
+            }
+        }
 
         // 3: persist, and wait for the commit.
+        let mut answers: Vec<(oneshot::Sender<Result<Summary, SubmitError>>, Summary)> = Vec::new();
         if !accepted.is_empty() {
             let tried = accepted.len();
-            let committed = self.persist(accepted, &mut rejected).await;
+            let (committed, local_ok) = self.persist(accepted, &mut rejected, &mut refused_locally).await;
+            answers = local_ok;
             if committed.is_empty() {
                 next = None;
             } else if committed.len() < tried {
@@ -176,12 +229,24 @@ impl DocumentTask {
                 self.doc = n;
             }
         }
+        for (reply, summary) in answers {
+            let _ = reply.send(Ok(summary));
+        }
+        for (reply, error) in refused_locally {
+            let _ = reply.send(Err(error));
+        }
+        if !violations.is_empty() {
+            let shared = self.hub.shared().clone();
+            if let Err(error) = shared.store.append_audit(&violations, now_ms()).await {
+                tracing::error!(document = %self.doc_id, %error, "could not write refused changes to the audit log");
+            }
+        }
 
         for (conn, (link, reason)) in rejected {
             self.refuse(conn, &link, &reason);
         }
 
-        // 4 (sync states) and ephemeral relays and goodbyes, in arrival order.
+        // 4 (sync states), snapshots, ephemeral relays and goodbyes, in arrival order.
         let mut latencies = Vec::new();
         for cmd in batch {
             match cmd {
@@ -228,6 +293,10 @@ impl DocumentTask {
                 }
                 DocCommand::Ephemeral { conn, message } => self.relay(conn, message),
                 DocCommand::Detach { conn } => self.detach(conn),
+                DocCommand::Snapshot { reply } => {
+                    let _ = reply.send(self.doc.save());
+                }
+                DocCommand::Submit { .. } => {}
             }
         }
 
@@ -240,46 +309,64 @@ impl DocumentTask {
         self.maybe_compact().await;
     }
 
-    /// Decodes, filters and validates one message's changes; applies them to the copy.
-    /// `Ok(None)` when the message brings nothing new.
+    /// Validates new changes from `who`: actor bindings, then the permission rules on the
+    /// copy with the changes applied. On success the copy holds them and the actors to bind
+    /// and a summary are returned; on failure the copy is rebuilt without them.
     async fn check(
         &mut self,
-        peer: &PeerLink,
-        message: &automerge::sync::Message,
+        who: &Arc<Principal>,
+        new: Vec<Change>,
         next: &mut Option<AutoCommit>,
         accepted: &[Accepted],
-    ) -> Result<Option<Accepted>, String> {
-        let all = parse_changes(message)
-            .map_err(|e| format!("the sync message for document {} carries changes that do not decode: {e}", self.doc_id))?;
-        let new = unknown_to(next.as_ref().unwrap_or(&self.doc), all);
-        if new.is_empty() {
-            return Ok(None);
-        }
+        violations: &mut Vec<AuditEntry>,
+    ) -> Result<(Vec<Change>, Vec<ActorId>, Summary), String> {
         self.learn_owners(&new).await?;
         let before = next.as_ref().unwrap_or(&self.doc);
-        let bind = validate::check_changes(before, &new, &peer.principal, &self.owners).map_err(|v| {
-            tracing::info!(document = %self.doc_id, user = %peer.principal.user, violation = %v, "refused a sync message");
+        let bind = validate::check_changes(before, &new, who, &self.owners).map_err(|v| {
+            self.note_violation(who, violations, v.rule, &v.detail);
             v.to_string()
         })?;
         let copy = match next {
             Some(copy) => copy,
             None => next.insert(self.doc.clone()),
         };
-        if let Err(e) = copy.apply_changes(new.clone()) {
-            // The copy may be half-changed: rebuild it from what was accepted so far.
-            *next = self.rebuild(accepted.iter().map(|a| a.changes.as_slice()).collect::<Vec<_>>().as_slice());
-            return Err(format!("the changes do not apply to document {}: {e}", self.doc_id));
+        let heads = copy.get_heads();
+        let outcome = match copy.apply_changes(new.clone()) {
+            Err(e) => Err(format!("the changes do not apply to document {}: {e}", self.doc_id)),
+            Ok(()) if !copy.get_missing_deps(&[]).is_empty() => {
+                Err(format!("the changes depend on changes document {} does not have", self.doc_id))
+            }
+            Ok(()) => pluma_core::rules::check(copy, &heads, &new, &who.who()).map_err(|v| {
+                tracing::info!(document = %self.doc_id, user = %who.user, violation = %v, "refused changes");
+                self.note_violation(who, violations, v.rule.as_str(), &v.to_string());
+                v.to_string()
+            }),
+        };
+        match outcome {
+            Ok(summary) => {
+                // Later messages of this batch see these bindings; undone if the commit fails.
+                for actor in &bind {
+                    self.owners.insert(actor.clone(), who.as_owner());
+                }
+                Ok((new, bind, summary))
+            }
+            Err(reason) => {
+                // The copy holds refused changes: rebuild it from what was accepted so far.
+                *next = self.rebuild(accepted.iter().map(|a| a.changes.as_slice()).collect::<Vec<_>>().as_slice());
+                Err(reason)
+            }
         }
-        // Later messages of this batch see these bindings; undone if the commit fails.
-        for actor in &bind {
-            self.owners.insert(actor.clone(), peer.principal.as_owner());
-        }
-        Ok(Some(Accepted {
-            conn: peer.conn,
-            changes: new,
-            bind,
-            link: peer.clone(),
-        }))
+    }
+
+    /// Records a refused change for the audit log.
+    fn note_violation(&self, who: &Principal, violations: &mut Vec<AuditEntry>, rule: &str, detail: &str) {
+        violations.push(AuditEntry {
+            user: Some(who.user.clone()),
+            country: who.country.clone(),
+            draft: Some(self.draft_id.clone()),
+            action: AuditAction::ViolationRefused,
+            detail: serde_json::json!({ "rule": rule, "detail": detail }),
+        });
     }
 
     /// Whether every change the message carries is in the document (applied or queued).

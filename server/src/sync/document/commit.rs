@@ -1,37 +1,34 @@
 //! Step 3 of the incoming-change path: the accepted changes go to the group-commit writer,
-//! and the task waits for the transaction.
+//! with their audit entries, and the task waits for the transaction.
 
 use std::collections::HashMap;
 
 use automerge::{ActorId, Change};
+use pluma_core::rules::Summary;
+use tokio::sync::oneshot;
 
-use super::{Accepted, DocumentTask};
-use crate::store::{AppendRequest, LoggedChange};
-use crate::sync::{ConnId, PeerLink};
+use super::{Accepted, DocumentTask, LocalRefusal, Origin};
+use crate::store::{AppendRequest, AuditEntry, LoggedChange};
+use crate::sync::{ConnId, PeerLink, SubmitError};
 use crate::validate;
 
+/// Local submissions that were stored, with the answer each will get once applied.
+pub(super) type Stored = Vec<(oneshot::Sender<Result<Summary, SubmitError>>, Summary)>;
+
 impl DocumentTask {
-    /// Persists the accepted messages; returns the changes of those committed. Refused or
-    /// failed ones go to `rejected`, and their provisional bindings are forgotten.
-    pub(super) async fn persist(&mut self, accepted: Vec<Accepted>, rejected: &mut HashMap<ConnId, (PeerLink, String)>) -> Vec<Vec<Change>> {
-        let requests: Vec<AppendRequest> = accepted
-            .iter()
-            .map(|a| AppendRequest {
-                doc_id: self.doc_id.clone(),
-                bind: a.bind.iter().map(|actor| (actor.to_hex_string(), a.link.principal.as_owner())).collect(),
-                changes: a
-                    .changes
-                    .iter()
-                    .map(|c| LoggedChange {
-                        hash: c.hash().0,
-                        actor: c.actor_id().to_hex_string(),
-                        bytes: c.raw_bytes().to_vec(),
-                    })
-                    .collect(),
-            })
-            .collect();
+    /// Persists the accepted changes; returns the changes of those committed, and the local
+    /// submissions among them. Refused or failed ones go to `rejected` (peers) or
+    /// `refused_locally`, and their provisional bindings are forgotten.
+    pub(super) async fn persist(
+        &mut self,
+        accepted: Vec<Accepted>,
+        rejected: &mut HashMap<ConnId, (PeerLink, String)>,
+        refused_locally: &mut Vec<LocalRefusal>,
+    ) -> (Vec<Vec<Change>>, Stored) {
+        let requests: Vec<AppendRequest> = accepted.iter().map(|a| self.request(a)).collect();
         let outcomes = self.hub.shared().persister.append(requests).await;
         let mut committed = Vec::new();
+        let mut stored = Vec::new();
         match outcomes {
             Ok(outcomes) => {
                 for (a, outcome) in accepted.into_iter().zip(outcomes) {
@@ -39,11 +36,14 @@ impl DocumentTask {
                         Ok(seqs) => {
                             self.logged.extend(seqs);
                             committed.push(a.changes);
+                            if let Origin::Local(reply) = a.origin {
+                                stored.push((reply, a.summary));
+                            }
                         }
                         Err(refusal) => {
                             self.forget_bindings(&a.bind);
                             let reason = format!("rule {} broken: {refusal}", validate::ACTOR_BINDING);
-                            rejected.insert(a.conn, (a.link, reason));
+                            refuse(a.origin, reason, rejected, refused_locally);
                         }
                     }
                 }
@@ -52,17 +52,57 @@ impl DocumentTask {
                 tracing::error!(document = %self.doc_id, %error, "changes refused: the commit failed");
                 for a in accepted {
                     self.forget_bindings(&a.bind);
-                    let reason = "the server could not store your changes; they were not applied. Reconnect and try again".to_owned();
-                    rejected.insert(a.conn, (a.link, reason));
+                    match a.origin {
+                        Origin::Peer(link) => {
+                            let reason = "the server could not store your changes; they were not applied. Reconnect and try again".to_owned();
+                            rejected.insert(link.conn, (link, reason));
+                        }
+                        Origin::Local(reply) => refused_locally.push((reply, SubmitError::NotStored)),
+                    }
                 }
             }
         }
-        committed
+        (committed, stored)
+    }
+
+    /// The append request of accepted changes: bindings, change bytes, and the audit entry
+    /// that records them (hashes and a summary), all stored in one transaction.
+    fn request(&self, a: &Accepted) -> AppendRequest {
+        let hashes: Vec<String> = a.changes.iter().map(|c| c.hash().to_string()).collect();
+        AppendRequest {
+            doc_id: self.doc_id.clone(),
+            bind: a.bind.iter().map(|actor| (actor.to_hex_string(), a.who.as_owner())).collect(),
+            changes: a
+                .changes
+                .iter()
+                .map(|c| LoggedChange {
+                    hash: c.hash().0,
+                    actor: c.actor_id().to_hex_string(),
+                    bytes: c.raw_bytes().to_vec(),
+                })
+                .collect(),
+            audit: vec![AuditEntry {
+                user: Some(a.who.user.clone()),
+                country: a.who.country.clone(),
+                draft: Some(self.draft_id.clone()),
+                action: a.action,
+                detail: serde_json::json!({ "hashes": hashes, "events": a.summary.events }),
+            }],
+        }
     }
 
     pub(super) fn forget_bindings(&mut self, actors: &[ActorId]) {
         for actor in actors {
             self.owners.remove(actor);
         }
+    }
+}
+
+fn refuse(origin: Origin, reason: String, rejected: &mut HashMap<ConnId, (PeerLink, String)>, refused_locally: &mut Vec<LocalRefusal>) {
+    match origin {
+        Origin::Peer(link) => {
+            rejected.insert(link.conn, (link, reason));
+        }
+        Origin::Local(reply) => refused_locally.push((reply, SubmitError::Refused(reason))),
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use automerge::{AutoCommit, Change};
 
-use crate::ids::DocumentId;
+use crate::ids::{DocumentId, DraftId};
 use crate::store::{Store, StoreError};
 
 /// Why a document is unavailable.
@@ -31,22 +31,22 @@ impl LoadError {
 }
 
 /// Loads the document and returns it with the log sequence numbers of its logged changes.
-pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<(AutoCommit, Vec<i64>), LoadError> {
-    match store.draft_by_document(doc_id).await {
-        Ok(_) => {}
+pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<(DraftId, AutoCommit, Vec<i64>), LoadError> {
+    let draft = match store.draft_by_document(doc_id).await {
+        Ok(d) => d.id,
         Err(StoreError::NotFound(_)) => return Err(LoadError::NotFound),
         Err(e) => return Err(LoadError::Store(e)),
-    }
+    };
     let stored = store.load_document(doc_id).await.map_err(LoadError::Store)?;
     let snapshot = stored
         .snapshot
         .ok_or_else(|| LoadError::Corrupt("the draft has no snapshot".into()))?;
     let seqs: Vec<i64> = stored.changes.iter().map(|(seq, _)| *seq).collect();
     // Decoding and applying is CPU work proportional to the document: off the async threads.
-    let draft = tokio::task::spawn_blocking(move || build(&snapshot, stored.changes))
+    let doc = tokio::task::spawn_blocking(move || build(&snapshot, stored.changes))
         .await
         .map_err(|e| LoadError::Corrupt(format!("loading panicked: {e}")))??;
-    Ok((draft, seqs))
+    Ok((draft, doc, seqs))
 }
 
 fn build(snapshot: &[u8], changes: Vec<(i64, Vec<u8>)>) -> Result<AutoCommit, LoadError> {

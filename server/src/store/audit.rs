@@ -1,0 +1,109 @@
+//! The audit log's rows and the SQL both backends share (the statements are the same on
+//! SQLite and PostgreSQL).
+
+use pluma_core::{Country, UserId};
+use serde::Serialize;
+
+use crate::ids::DraftId;
+use crate::store::{Result, StoreError};
+
+/// What is audited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// A person signed in.
+    SignIn,
+    /// A sign-in was refused (wrong password or unknown login).
+    SignInRefused,
+    /// A draft was created.
+    DraftCreated,
+    /// Changes were accepted and stored (their hashes and a summary in the detail).
+    ChangesAccepted,
+    /// Proposals were accepted through the API.
+    ProposalsAccepted,
+    /// Proposals were rejected through the API.
+    ProposalsRejected,
+    /// Changes were refused for breaking a rule.
+    ViolationRefused,
+}
+
+impl AuditAction {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInRefused => "sign_in_refused",
+            AuditAction::DraftCreated => "draft_created",
+            AuditAction::ChangesAccepted => "changes_accepted",
+            AuditAction::ProposalsAccepted => "proposals_accepted",
+            AuditAction::ProposalsRejected => "proposals_rejected",
+            AuditAction::ViolationRefused => "violation_refused",
+        }
+    }
+}
+
+/// One entry to append.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// The person, if known.
+    pub user: Option<UserId>,
+    /// Their delegation, if any.
+    pub country: Option<Country>,
+    /// The draft concerned, if any.
+    pub draft: Option<DraftId>,
+    /// What happened.
+    pub action: AuditAction,
+    /// Details, as JSON (never a password or a token).
+    pub detail: serde_json::Value,
+}
+
+/// One stored entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    /// Its position in the log (increasing).
+    pub id: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// The person.
+    pub user: Option<String>,
+    /// Their delegation.
+    pub country: Option<String>,
+    /// The draft.
+    pub draft: Option<String>,
+    /// What happened.
+    pub action: String,
+    /// Details.
+    pub detail: serde_json::Value,
+}
+
+pub(crate) const INSERT: &str =
+    "INSERT INTO audit_log (at, user_id, country, draft_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)";
+
+pub(crate) const PAGE: &str = "SELECT id, at, user_id, country, draft_id, action, detail FROM audit_log
+     WHERE draft_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
+
+/// A row as read by [`PAGE`].
+pub(crate) type Row = (i64, i64, Option<String>, Option<String>, Option<String>, String, String);
+
+pub(crate) fn record(row: Row) -> Result<AuditRecord> {
+    let (id, at, user, country, draft, action, detail) = row;
+    let detail = serde_json::from_str(&detail).map_err(|e| StoreError::corrupt("audit detail", e))?;
+    Ok(AuditRecord { id, at, user, country, draft, action, detail })
+}
+
+/// Binds an entry to [`INSERT`] and runs it on `conn`.
+macro_rules! insert_entry {
+    ($conn:expr, $entry:expr, $now:expr) => {{
+        let e: &$crate::store::AuditEntry = $entry;
+        sqlx::query($crate::store::audit::INSERT)
+            .bind($now)
+            .bind(e.user.as_ref().map(|u| u.as_str()))
+            .bind(e.country.as_ref().map(|c| c.as_str()))
+            .bind(e.draft.as_ref().map(|d| d.as_str()))
+            .bind(e.action.as_str())
+            .bind(e.detail.to_string())
+            .execute($conn)
+            .await
+    }};
+}
+pub(crate) use insert_entry;

@@ -30,6 +30,41 @@ pub struct Config {
     /// Limits of the sync protocol.
     #[command(flatten)]
     pub limits: SyncLimits,
+    /// Per-person rate limits.
+    #[command(flatten)]
+    pub rate_limits: RateLimitSettings,
+}
+
+/// Failed sign-ins allowed per login per minute (and in a burst).
+pub const FAILED_SIGN_INS_PER_MINUTE: u32 = 10;
+/// Incoming sync bytes per user per second, sustained. Typing is a few hundred bytes a
+/// second; a delegation coming back online sends its offline work in one burst.
+pub const SYNC_BYTES_PER_SECOND: u64 = 2 * 1024 * 1024;
+/// Incoming sync bytes per user in a burst (two full frames).
+pub const SYNC_BURST_BYTES: u64 = 2 * MAX_FRAME_BYTES as u64;
+
+/// Per-person rate limits; the defaults are the constants above.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RateLimitSettings {
+    /// Failed sign-ins per login per minute before further attempts get 429.
+    #[arg(long, env = "PLUMA_FAILED_SIGN_INS_PER_MINUTE", default_value_t = FAILED_SIGN_INS_PER_MINUTE)]
+    pub failed_sign_ins_per_minute: u32,
+    /// Incoming sync bytes per user per second; faster senders are slowed down, never cut.
+    #[arg(long, env = "PLUMA_SYNC_BYTES_PER_SECOND", default_value_t = SYNC_BYTES_PER_SECOND)]
+    pub sync_bytes_per_second: u64,
+    /// Incoming sync bytes per user in a burst.
+    #[arg(long, env = "PLUMA_SYNC_BURST_BYTES", default_value_t = SYNC_BURST_BYTES)]
+    pub sync_burst_bytes: u64,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        RateLimitSettings {
+            failed_sign_ins_per_minute: FAILED_SIGN_INS_PER_MINUTE,
+            sync_bytes_per_second: SYNC_BYTES_PER_SECOND,
+            sync_burst_bytes: SYNC_BURST_BYTES,
+        }
+    }
 }
 
 impl Config {
@@ -42,6 +77,7 @@ impl Config {
             session_hours: 12,
             compaction_threshold: 1000,
             limits: SyncLimits::default(),
+            rate_limits: RateLimitSettings::default(),
         }
     }
 
@@ -60,6 +96,7 @@ impl std::fmt::Debug for Config {
             .field("session_hours", &self.session_hours)
             .field("compaction_threshold", &self.compaction_threshold)
             .field("limits", &self.limits)
+            .field("rate_limits", &self.rate_limits)
             .finish()
     }
 }

@@ -20,6 +20,9 @@ pub enum ApiError {
     /// 403: authenticated but not allowed.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// 403: the permission rules refuse the action (the text names the rule).
+    #[error("{0}")]
+    Refused(String),
     /// 404: no such resource.
     #[error("{0}")]
     NotFound(String),
@@ -35,6 +38,9 @@ pub enum ApiError {
     /// 422: well-formed but invalid content.
     #[error("{0}")]
     Unprocessable(String),
+    /// 429: too many attempts; try again after the given seconds.
+    #[error("too many attempts; try again in {0} s")]
+    TooManyRequests(u64),
     /// 503: a dependency (the database) is down.
     #[error("service unavailable")]
     Unavailable,
@@ -49,12 +55,13 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Refused(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -98,9 +105,19 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
     }
 }
 
+/// The body of every error response.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in words (never internal detail).
+    pub error: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Json(serde_json::json!({ "error": self.to_string() }));
+        let body = Json(ErrorBody { error: self.to_string() });
+        if let ApiError::TooManyRequests(secs) = self {
+            return (self.status_code(), [(axum::http::header::RETRY_AFTER, secs.to_string())], body).into_response();
+        }
         (self.status_code(), body).into_response()
     }
 }

@@ -11,7 +11,9 @@
 //! - [`auth`]: argon2 passwords, tokens stored as hashes, the `CurrentUser` extractor.
 //! - [`routes`]: HTTP handlers, one module per resource; [`error`]: `ApiError`.
 //! - [`sync`]: the WebSocket protocol, connections, the hub of document tasks, group commit.
-//! - [`validate`]: the rules incoming changes must pass (actor binding for now).
+//! - [`validate`]: actor binding and the bridge to `pluma_core::rules`, which every incoming
+//!   change must pass.
+//! - [`rate_limit`]: failed sign-ins per login, incoming sync bytes per user.
 //! - [`metrics`]: Prometheus text; [`demo`]: the 2021 RCM–SACM demo meeting.
 //!
 //! ## Decisions
@@ -33,6 +35,7 @@ pub mod error;
 pub mod ids;
 pub mod metrics;
 pub mod model;
+pub mod rate_limit;
 pub mod routes;
 pub mod state;
 pub mod store;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{BadId, DocumentId, DraftId, MeetingId};
 
 /// What a person may do (DESIGN §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// An official of one member state: proposes, comments.
@@ -65,9 +65,10 @@ impl FromStr for Role {
 }
 
 /// A person who can log in. The password hash never leaves the store except for login.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct User {
     /// Stable id (`u` + 16 hex digits).
+    #[schema(value_type = String)]
     pub id: UserId,
     /// Login name, unique.
     pub login: String,
@@ -76,6 +77,7 @@ pub struct User {
     /// What they may do.
     pub role: Role,
     /// Their delegation (`MX`, `IOM`, `SEC` for the secretariat); none for an admin.
+    #[schema(value_type = Option<String>)]
     pub country: Option<Country>,
     /// Unix milliseconds.
     pub created_at: i64,
@@ -109,7 +111,7 @@ impl fmt::Debug for NewUser {
 }
 
 /// Which group a delegation belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Conference {
     /// Regional Conference on Migration.
@@ -147,9 +149,10 @@ impl FromStr for Conference {
 }
 
 /// A delegation taking part in a meeting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Delegation {
     /// Country or organisation code.
+    #[schema(value_type = String)]
     pub code: Country,
     /// Name in English.
     pub name_en: String,
@@ -164,9 +167,10 @@ pub struct Delegation {
 }
 
 /// A meeting whose texts are negotiated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Meeting {
     /// Id.
+    #[schema(value_type = String)]
     pub id: MeetingId,
     /// Name in English.
     pub name_en: String,
@@ -177,21 +181,26 @@ pub struct Meeting {
 }
 
 /// A negotiated text as the database knows it; its content lives in the change log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DraftRecord {
     /// Id.
+    #[schema(value_type = String)]
     pub id: DraftId,
     /// The automerge-repo document holding its text.
+    #[schema(value_type = String)]
     pub doc_id: DocumentId,
     /// The meeting it belongs to, if any.
+    #[schema(value_type = Option<String>)]
     pub meeting_id: Option<MeetingId>,
     /// Communiqué or concept note.
+    #[schema(value_type = String)]
     pub kind: DraftKind,
     /// English title at creation.
     pub title_en: String,
     /// Spanish title at creation.
     pub title_es: String,
     /// Who created it.
+    #[schema(value_type = Option<String>)]
     pub created_by: Option<UserId>,
     /// Unix milliseconds.
     pub created_at: i64,

@@ -1,10 +1,13 @@
 //! The HTTP surface: JSON API under `/api`, health and metrics, the sync WebSocket, and the
 //! web UI's static files.
 
+pub mod activity;
 pub mod drafts;
 pub mod health;
 pub mod meetings;
+pub mod openapi;
 pub mod session;
+pub mod suggestions;
 pub mod sync;
 pub mod sync_tickets;
 pub mod web;
@@ -25,7 +28,13 @@ pub fn router(state: AppState) -> Router {
         .route("/sync-tickets", post(sync_tickets::create))
         .route("/drafts", get(drafts::list).post(drafts::create))
         .route("/drafts/{id}", get(drafts::get))
+        .route("/drafts/{id}/suggestions", get(suggestions::list))
+        .route("/drafts/{id}/activity", get(activity::page))
+        .route("/drafts/{id}/suggestions/accept", post(suggestions::accept))
+        .route("/drafts/{id}/suggestions/reject", post(suggestions::reject))
+        .route("/drafts/{id}/suggestions/withdraw", post(suggestions::withdraw))
         .route("/meetings", get(meetings::list))
+        .route("/openapi.json", get(openapi::spec))
         .fallback(any(not_found));
     Router::new()
         .nest("/api", api)

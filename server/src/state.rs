@@ -8,6 +8,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimits;
 use crate::store::{self, Store, StoreError};
 use crate::sync::hub::{Hub, Shared};
 use crate::sync::persist::Persister;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Settings.
     pub config: Arc<Config>,
+    /// Per-person rate limits.
+    pub rate_limits: Arc<RateLimits>,
 }
 
 impl FromRef<AppState> for Arc<dyn Store> {
@@ -58,6 +61,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         store,
         hub,
         metrics,
+        rate_limits: Arc::new(RateLimits::new(&config.rate_limits)),
         config: Arc::new(config),
     })
 }

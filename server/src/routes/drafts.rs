@@ -12,11 +12,11 @@ use crate::error::ApiError;
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::DraftRecord;
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{AuditAction, AuditEntry, Store};
 use crate::time::now_ms;
 
 /// A draft as the API shows it: its record plus the automerge-repo URL to open it with.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DraftOut {
     /// The record.
     #[serde(flatten)]
@@ -33,7 +33,7 @@ impl From<DraftRecord> for DraftOut {
 }
 
 /// What `POST /api/drafts` takes: a zero draft, or a kind and title for an empty draft.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDraft {
     /// The meeting it belongs to.
@@ -41,22 +41,29 @@ pub struct NewDraft {
     pub meeting_id: Option<String>,
     /// Communiqué or concept note (required without `zero_draft`).
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub kind: Option<DraftKind>,
     /// Title in both languages (required without `zero_draft`).
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub title: Option<Bilingual<String>>,
     /// A zero draft (`{kind, title, paragraphs}`) to start from.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub zero_draft: Option<serde_json::Value>,
 }
 
 /// Every draft.
+#[utoipa::path(get, path = "/api/drafts", tag = "drafts",
+    responses((status = 200, body = Vec<DraftOut>), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn list(State(state): State<AppState>, _who: CurrentUser) -> Result<Json<Vec<DraftOut>>, ApiError> {
     let drafts = state.store.drafts().await?;
     Ok(Json(drafts.into_iter().map(DraftOut::from).collect()))
 }
 
 /// One draft.
+#[utoipa::path(get, path = "/api/drafts/{id}", tag = "drafts", params(("id" = String, Path, description = "draft id")),
+    responses((status = 200, body = DraftOut), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Path<String>) -> Result<Json<DraftOut>, ApiError> {
     let id: DraftId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: draft ids look like d0123456789abcdef")))?;
     match state.store.draft(&id).await {
@@ -67,6 +74,8 @@ pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Pat
 }
 
 /// Creates a draft on the server and stores its first snapshot (chairs, secretariat, admin).
+#[utoipa::path(post, path = "/api/drafts", tag = "drafts", request_body = NewDraft,
+    responses((status = 201, body = DraftOut), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
@@ -81,6 +90,14 @@ pub async fn create(
     };
     let mut draft = build(body)?;
     let record = create_draft(state.store.as_ref(), &mut draft, meeting_id, Some(who.user.id.clone())).await?;
+    let entry = AuditEntry {
+        user: Some(who.user.id.clone()),
+        country: who.user.country.clone(),
+        draft: Some(record.id.clone()),
+        action: AuditAction::DraftCreated,
+        detail: serde_json::json!({ "kind": record.kind, "title_en": record.title_en, "title_es": record.title_es }),
+    };
+    state.store.append_audit(&[entry], now_ms()).await?;
     tracing::info!(draft = %record.id, user = %who.user.login, "created a draft");
     Ok((StatusCode::CREATED, Json(record.into())))
 }

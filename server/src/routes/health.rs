@@ -9,6 +9,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// 200 `{"status":"ok"}` when the database answers, 503 otherwise.
+#[utoipa::path(get, path = "/healthz", security(()), tag = "operations",
+    responses((status = 200, body = Object, description = "the server and its database answer"), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     state.store.health().await.map_err(|error| {
         tracing::error!(%error, "health check: database unavailable");
@@ -18,6 +20,8 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::V
 }
 
 /// Prometheus text exposition.
+#[utoipa::path(get, path = "/metrics", security(()), tag = "operations",
+    responses((status = 200, content_type = "text/plain", body = String, description = "Prometheus text format")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
 }

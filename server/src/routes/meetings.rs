@@ -10,7 +10,7 @@ use crate::model::{Delegation, Meeting};
 use crate::state::AppState;
 
 /// A meeting and who takes part.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MeetingOut {
     /// The meeting.
     #[serde(flatten)]
@@ -20,6 +20,8 @@ pub struct MeetingOut {
 }
 
 /// Every meeting.
+#[utoipa::path(get, path = "/api/meetings", tag = "meetings",
+    responses((status = 200, body = Vec<MeetingOut>), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn list(State(state): State<AppState>, _who: CurrentUser) -> Result<Json<Vec<MeetingOut>>, ApiError> {
     let mut out = Vec::new();
     for meeting in state.store.meetings().await? {

@@ -12,6 +12,8 @@ use crate::auth::{self, CurrentUser, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::model::User;
 use crate::state::AppState;
+use crate::store::{AuditAction, AuditEntry};
+use std::time::Instant;
 use crate::time::now_ms;
 
 /// Longest password accepted; argon2 would hash anything, but megabytes cost time.
@@ -20,7 +22,7 @@ const MAX_PASSWORD_BYTES: usize = 1024;
 const BAD_CREDENTIALS: &str = "wrong login or password";
 
 /// A login attempt.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Login {
     /// Login name.
     pub login: String,
@@ -35,7 +37,7 @@ impl std::fmt::Debug for Login {
 }
 
 /// A new session.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionCreated {
     /// Bearer token (also set as the `pluma_session` cookie).
     pub token: String,
@@ -46,9 +48,18 @@ pub struct SessionCreated {
 }
 
 /// Logs in: checks the password, creates a session, sets the HttpOnly cookie.
+#[utoipa::path(post, path = "/api/session", security(()), tag = "session", request_body = Login,
+    responses((status = 200, body = SessionCreated, description = "signed in; also sets the pluma_session cookie"), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>) -> Result<Response, ApiError> {
     if body.password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::BadRequest(format!("the password is longer than {MAX_PASSWORD_BYTES} bytes")));
+    }
+    // Failed attempts per login are limited; a success costs nothing.
+    let limit_key = body.login.to_lowercase();
+    let wait = state.rate_limits.sign_in.wait_time(&limit_key, 1.0, Instant::now());
+    if !wait.is_zero() {
+        tracing::warn!(login = %body.login, "sign-in refused: too many failed attempts");
+        return Err(ApiError::TooManyRequests(wait.as_secs_f64().ceil() as u64));
     }
     let found = state.store.user_by_login(&body.login).await?;
     let password = body.password;
@@ -60,14 +71,33 @@ pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>
         }
     })
     .await
-    .map_err(|e| ApiError::internal("password check", e))?
-    .ok_or(ApiError::Unauthorized(BAD_CREDENTIALS))?;
+    .map_err(|e| ApiError::internal("password check", e))?;
+    let Some(user) = user else {
+        state.rate_limits.sign_in.spend(&limit_key, 1.0, Instant::now());
+        let entry = AuditEntry {
+            user: None,
+            country: None,
+            draft: None,
+            action: AuditAction::SignInRefused,
+            detail: serde_json::json!({ "login": body.login }),
+        };
+        state.store.append_audit(&[entry], now_ms()).await?;
+        return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
+    };
 
     let (token, hash) = auth::new_token();
     let now = now_ms();
     let ttl = state.config.session_ttl();
     let expires_at = now.saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
     state.store.create_session(&hash, &user.id, now, expires_at).await?;
+    let entry = AuditEntry {
+        user: Some(user.id.clone()),
+        country: user.country.clone(),
+        draft: None,
+        action: AuditAction::SignIn,
+        detail: serde_json::json!({ "login": user.login }),
+    };
+    state.store.append_audit(&[entry], now).await?;
     tracing::info!(user = %user.login, "logged in");
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
@@ -78,6 +108,8 @@ pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>
 }
 
 /// Logs out: ends the session and clears the cookie.
+#[utoipa::path(delete, path = "/api/session", tag = "session",
+    responses((status = 204, description = "signed out"), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn delete(State(state): State<AppState>, who: CurrentUser) -> Result<Response, ApiError> {
     state.store.delete_session(&who.token_hash).await?;
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
@@ -85,6 +117,8 @@ pub async fn delete(State(state): State<AppState>, who: CurrentUser) -> Result<R
 }
 
 /// Who is logged in.
+#[utoipa::path(get, path = "/api/me", tag = "session",
+    responses((status = 200, body = crate::model::User), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn me(who: CurrentUser) -> Json<User> {
     Json(who.user)
 }

@@ -9,7 +9,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 
+use std::sync::Arc;
+
 use crate::auth::hash_token;
+use crate::rate_limit::RateLimits;
 use crate::error::ApiError;
 use crate::model::User;
 use crate::state::AppState;
@@ -18,13 +21,16 @@ use crate::sync::hub::Hub;
 use crate::time::now_ms;
 
 /// The query string.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SyncQuery {
     /// A ticket from `POST /api/sync-tickets`.
     pub ticket: Option<String>,
 }
 
 /// Checks the upgrade and the ticket, then hands the socket to a connection task.
+#[utoipa::path(get, path = "/sync", security(()), tag = "sync", params(SyncQuery),
+    responses((status = 101, description = "switches to the automerge-repo WebSocket protocol (CBOR messages)"), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn upgrade(
     State(state): State<AppState>,
     query: Result<Query<SyncQuery>, axum::extract::rejection::QueryRejection>,
@@ -46,11 +52,11 @@ pub async fn upgrade(
     Ok(ws
         .max_message_size(limits.max_frame_bytes)
         .max_frame_size(limits.max_frame_bytes)
-        .on_upgrade(move |socket| tracker.track_future(run(socket, user, hub)))
+        .on_upgrade(move |socket| tracker.track_future(run(socket, user, hub, state.rate_limits.clone())))
         .into_response())
 }
 
-async fn run(socket: WebSocket, user: User, hub: Hub) {
+async fn run(socket: WebSocket, user: User, hub: Hub, limits: Arc<RateLimits>) {
     let (sink, stream) = socket.split();
     let sink = sink.with(|frame: Frame| async move {
         Ok::<_, axum::Error>(match frame {
@@ -71,6 +77,29 @@ async fn run(socket: WebSocket, user: User, hub: Hub) {
         Ok(WsMessage::Pong(p)) => Ok(Frame::Pong(p.to_vec())),
         Ok(WsMessage::Close(_)) => Ok(Frame::Close),
         Err(e) => Err(classify(e)),
+    });
+    // Per-user rate limit on incoming bytes: a frame over the user's rate is handed on only
+    // after the wait it costs, which slows the sender's socket (TCP backpressure) and loses
+    // nothing.
+    let key = user.id.as_str().to_owned();
+    let stream = stream.then(move |item| {
+        let limits = limits.clone();
+        let key = key.clone();
+        async move {
+            let bytes = match &item {
+                Ok(Frame::Binary(b)) => b.len(),
+                Ok(Frame::Text(t)) => t.len(),
+                _ => 0,
+            };
+            if bytes > 0 {
+                let wait = limits.sync_bytes.spend(&key, bytes as f64, std::time::Instant::now());
+                if !wait.is_zero() {
+                    tracing::debug!(user = %key, wait_ms = wait.as_millis() as u64, "sync traffic over the rate limit: slowed");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            item
+        }
     });
     connection::run(Box::pin(sink), Box::pin(stream), user, hub).await;
 }

@@ -18,7 +18,7 @@ use crate::time::now_ms;
 pub const TICKET_TTL: Duration = Duration::from_secs(60);
 
 /// A new ticket.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Ticket {
     /// Pass as `GET /sync?ticket=…`; works once.
     pub ticket: String,
@@ -27,6 +27,8 @@ pub struct Ticket {
 }
 
 /// Issues a ticket bound to the caller.
+#[utoipa::path(post, path = "/api/sync-tickets", tag = "sync",
+    responses((status = 201, body = Ticket), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn create(State(state): State<AppState>, who: CurrentUser) -> Result<(StatusCode, Json<Ticket>), ApiError> {
     let (ticket, hash) = auth::new_token();
     let now = now_ms();

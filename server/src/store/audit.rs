@@ -23,6 +23,8 @@ pub enum AuditAction {
     ProposalsAccepted,
     /// Proposals were rejected through the API.
     ProposalsRejected,
+    /// Proposals were withdrawn by their country through the API.
+    ProposalsWithdrawn,
     /// Changes were refused for breaking a rule.
     ViolationRefused,
 }
@@ -37,6 +39,7 @@ impl AuditAction {
             AuditAction::ChangesAccepted => "changes_accepted",
             AuditAction::ProposalsAccepted => "proposals_accepted",
             AuditAction::ProposalsRejected => "proposals_rejected",
+            AuditAction::ProposalsWithdrawn => "proposals_withdrawn",
             AuditAction::ViolationRefused => "violation_refused",
         }
     }

@@ -13,36 +13,50 @@ pub mod sync_tickets;
 pub mod web;
 
 use axum::extract::{FromRequest, Request};
-use axum::routing::{any, get, post};
+use axum::routing::any;
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The whole router.
+/// The whole router. Every documented endpoint is registered through [`routes!`], which
+/// adds it to the router and to the OpenAPI document at once: an endpoint cannot exist
+/// without its description.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/session", post(session::create).delete(session::delete))
-        .route("/me", get(session::me))
-        .route("/sync-tickets", post(sync_tickets::create))
-        .route("/drafts", get(drafts::list).post(drafts::create))
-        .route("/drafts/{id}", get(drafts::get))
-        .route("/drafts/{id}/suggestions", get(suggestions::list))
-        .route("/drafts/{id}/activity", get(activity::page))
-        .route("/drafts/{id}/suggestions/accept", post(suggestions::accept))
-        .route("/drafts/{id}/suggestions/reject", post(suggestions::reject))
-        .route("/drafts/{id}/suggestions/withdraw", post(suggestions::withdraw))
-        .route("/meetings", get(meetings::list))
-        .route("/openapi.json", get(openapi::spec))
-        .fallback(any(not_found));
-    Router::new()
-        .nest("/api", api)
-        .route("/healthz", get(health::healthz))
-        .route("/metrics", get(health::metrics))
-        .route("/sync", get(sync::upgrade))
+    let (documented, _) = documented().split_for_parts();
+    documented
+        .route("/api", any(not_found))
+        .route("/api/{*rest}", any(not_found))
         .fallback_service(web::service(&state.config))
         .with_state(state)
+}
+
+/// The OpenAPI document of every registered endpoint.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    documented().into_openapi()
+}
+
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(session::create, session::delete))
+        .routes(routes!(session::me))
+        .routes(routes!(sync_tickets::create))
+        .routes(routes!(drafts::list, drafts::create))
+        .routes(routes!(drafts::get))
+        .routes(routes!(suggestions::list))
+        .routes(routes!(suggestions::accept))
+        .routes(routes!(suggestions::reject))
+        .routes(routes!(suggestions::withdraw))
+        .routes(routes!(activity::page))
+        .routes(routes!(meetings::list))
+        .routes(routes!(openapi::spec))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::metrics))
+        .routes(routes!(sync::upgrade))
 }
 
 async fn not_found() -> ApiError {

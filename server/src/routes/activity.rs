@@ -20,8 +20,10 @@ pub const MAX_PAGE: i64 = 500;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Only entries older than this entry id (the previous page's `next_before`).
+    #[param(minimum = 1)]
     pub before: Option<i64>,
     /// How many entries (1 to 500; 50 when absent).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -37,7 +39,7 @@ pub struct ActivityPage {
 
 /// A page of the draft's activity (any signed-in person).
 #[utoipa::path(get, path = "/api/drafts/{id}/activity", tag = "drafts",
-    params(("id" = String, Path, description = "draft id"), PageQuery),
+    params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$"), PageQuery),
     responses((status = 200, body = ActivityPage), (status = 400, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody)))]

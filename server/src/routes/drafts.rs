@@ -62,7 +62,7 @@ pub async fn list(State(state): State<AppState>, _who: CurrentUser) -> Result<Js
 }
 
 /// One draft.
-#[utoipa::path(get, path = "/api/drafts/{id}", tag = "drafts", params(("id" = String, Path, description = "draft id")),
+#[utoipa::path(get, path = "/api/drafts/{id}", tag = "drafts", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
     responses((status = 200, body = DraftOut), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Path<String>) -> Result<Json<DraftOut>, ApiError> {
     let id: DraftId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: draft ids look like d0123456789abcdef")))?;

@@ -101,7 +101,7 @@ pub struct Pending {
 
 /// Lists the draft's pending proposals (any signed-in person).
 #[utoipa::path(get, path = "/api/drafts/{id}/suggestions", tag = "proposals",
-    params(("id" = String, Path, description = "draft id")),
+    params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
     responses((status = 200, body = Pending), (status = 400, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody)))]
@@ -114,9 +114,9 @@ pub async fn list(State(state): State<AppState>, _who: CurrentUser, Path(id): Pa
 
 /// Accepts proposals (chairs and the secretariat).
 #[utoipa::path(post, path = "/api/drafts/{id}/suggestions/accept", tag = "proposals",
-    params(("id" = String, Path, description = "draft id")),
+    params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
     request_body = SelectionIn,
-    responses((status = 200, body = Acted), (status = 400, body = crate::error::ErrorBody),
+    responses((status = 200, body = Acted), (status = 400, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody)))]
@@ -131,9 +131,9 @@ pub async fn accept(
 
 /// Rejects proposals (chairs and the secretariat).
 #[utoipa::path(post, path = "/api/drafts/{id}/suggestions/reject", tag = "proposals",
-    params(("id" = String, Path, description = "draft id")),
+    params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
     request_body = SelectionIn,
-    responses((status = 200, body = Acted), (status = 400, body = crate::error::ErrorBody),
+    responses((status = 200, body = Acted), (status = 400, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody)))]
@@ -148,9 +148,9 @@ pub async fn reject(
 
 /// Withdraws the requesting delegation's own proposals.
 #[utoipa::path(post, path = "/api/drafts/{id}/suggestions/withdraw", tag = "proposals",
-    params(("id" = String, Path, description = "draft id")),
+    params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
     request_body = SelectionIn,
-    responses((status = 200, body = Acted), (status = 400, body = crate::error::ErrorBody),
+    responses((status = 200, body = Acted), (status = 400, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody)))]
@@ -184,6 +184,7 @@ async fn act(state: &AppState, who: &CurrentUser, id: &str, body: SelectionIn, a
     let before = draft.heads();
     let unknown = |e: pluma_core::DraftError| match e {
         pluma_core::DraftError::UnknownSuggestion(id) => ApiError::NotFound(format!("no pending proposal {id} in this draft")),
+        pluma_core::DraftError::UnknownParagraph(id) => ApiError::NotFound(format!("no paragraph {id} in this draft")),
         pluma_core::DraftError::NotProposer { .. } => ApiError::Refused(e.to_string()),
         e => ApiError::internal("acting on proposals", e),
     };

@@ -1,0 +1,189 @@
+//! The permission rules through the real sync path: every persona makes every kind of change
+//! from a real protocol client against a running server. Allowed changes are stored and
+//! advertised; refused ones get an `error` naming the rule, the connection closes, and
+//! nothing is stored. Forged changes are refused while the other delegations go on.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../core/tests/support/permission_cases.rs"]
+mod permission_cases;
+
+use std::collections::HashMap;
+
+use automerge::marks::{ExpandMark, Mark};
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, ReadDoc, ROOT};
+use permission_cases::{base, cases, Base, Cast, PERSONAS};
+use pluma_core::rules::Role as RuleRole;
+use pluma_core::schema::TrackMarkValue;
+use pluma_core::{Draft, ParagraphId};
+use pluma_server::model::Role;
+use pluma_server::routes::drafts::create_draft;
+use pluma_tests::api::Session;
+use pluma_tests::client::{self, SyncClient};
+use pluma_tests::db::TestDb;
+use pluma_tests::server::TestServer;
+
+fn server_role(r: RuleRole) -> Role {
+    match r {
+        RuleRole::Delegate => Role::Delegate,
+        RuleRole::Chair => Role::Chair,
+        RuleRole::Secretariat => Role::Secretariat,
+        RuleRole::Observer => Role::Observer,
+        RuleRole::Admin => Role::Admin,
+    }
+}
+
+/// A server with one signed-in session per persona, and the cast with their real ids.
+async fn cast_on(server: &TestServer) -> (Cast, HashMap<&'static str, Session>) {
+    let mut sessions = HashMap::new();
+    for (login, role, country) in PERSONAS {
+        sessions.insert(login, server.user_session(login, server_role(role), country).await);
+    }
+    let cast = Cast::with_ids(|login| sessions[login].user["id"].as_str().unwrap().parse().unwrap());
+    (cast, sessions)
+}
+
+/// Stores the base draft as a new draft on the server; returns its document id.
+async fn new_draft(server: &TestServer, b: &Base) -> String {
+    let mut draft = Draft::load(&b.bytes).unwrap();
+    let record = create_draft(server.state.store.as_ref(), &mut draft, None, None).await.unwrap();
+    record.doc_id.to_string()
+}
+
+async fn logged(server: &TestServer, doc_id: &str) -> i64 {
+    server.state.store.logged_change_count(&doc_id.parse().unwrap()).await.unwrap()
+}
+
+#[tokio::test]
+async fn role_by_action_matrix_through_the_sync_server() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db.url).await;
+    let (cast, sessions) = cast_on(&server).await;
+    let b = base(&cast);
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for case in cases() {
+        for (login, _, _) in PERSONAS {
+            runs += 1;
+            let doc_id = new_draft(&server, &b).await;
+            let mut c = client::connect(&server.sync_url(&sessions[login]).await, &format!("peer-{login}")).await.unwrap();
+            c.open(&doc_id).await.unwrap();
+            let mut d = Draft::load(&c.docs[&doc_id].doc.clone().save()).unwrap();
+            d.set_actor(ActorId::random());
+            let heads = d.heads();
+            (case.action)(&mut d, &b, &cast.stamp(login));
+            let changes = d.changes_since(&heads);
+            c.change(&doc_id, |doc| Ok(doc.apply_changes(changes)?)).await.unwrap();
+            let outcome = match case.expected(login) {
+                Ok(()) => match c.wait_synced(&doc_id).await {
+                    Ok(()) if logged(&server, &doc_id).await >= 1 => Ok(()),
+                    Ok(()) => Err("advertised but not in the change log".to_owned()),
+                    Err(e) => Err(format!("allowed change not stored: {e:#} {:?}", c.events)),
+                },
+                Err(rule) => match c.expect_error().await {
+                    Ok(text) if !text.contains(rule.as_str()) => Err(format!("refused, but not by {}: {text}", rule.as_str())),
+                    Ok(_) => {
+                        c.expect_closed().await.unwrap();
+                        match logged(&server, &doc_id).await {
+                            0 => Ok(()),
+                            n => Err(format!("refused yet {n} changes stored")),
+                        }
+                    }
+                    Err(e) => Err(format!("expected a refusal by {}: {e:#}", rule.as_str())),
+                },
+            };
+            if let Err(why) = outcome {
+                failures.push(format!("{} by {login}: {why}", case.name));
+            }
+        }
+    }
+    assert_eq!(runs, cases().len() * PERSONAS.len());
+    assert!(failures.is_empty(), "{} of {runs} mismatches:\n{}", failures.len(), failures.join("\n"));
+    server.stop().await;
+}
+
+fn text_obj(doc: &AutoCommit, p: &ParagraphId, lang: &str) -> automerge::ObjId {
+    let (_, ps) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
+    let (_, pm) = doc.get(&ps, p.as_str()).unwrap().unwrap();
+    let (_, t) = doc.get(&pm, "text").unwrap().unwrap();
+    doc.get(&t, lang).unwrap().unwrap().1
+}
+
+type Forgery = fn(&mut AutoCommit, &Base, &Cast);
+
+/// Forged changes no browser of ours makes, each refused by its rule.
+fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
+    vec![
+        ("mx", "inserts text marked as Brazil's proposal", |doc, b, cast| {
+            let t = text_obj(doc, &b.p1, "en");
+            doc.splice_text(&t, 0, 0, "X").unwrap();
+            let v = TrackMarkValue { id: "sforged1".parse().unwrap(), user: cast.who("mx").user, at: 1, actor: Some(doc.get_actor().to_hex_string()), seen: None };
+            doc.mark(&t, Mark::new("ins:BR".into(), v.to_json(), 0, 1), ExpandMark::None).unwrap();
+        }, "proposal-country"),
+        ("mx", "accepts its own proposal by removing the mark", |doc, b, _| {
+            let t = text_obj(doc, &b.p1, "en");
+            let len = doc.length(&t);
+            doc.unmark(&t, "ins:MX", 0, len, ExpandMark::None).unwrap();
+        }, "accept-reject"),
+        ("mx", "edits an agreed paragraph", |doc, b, _| {
+            let t = text_obj(doc, &b.p3, "en");
+            doc.splice_text(&t, 0, 6, "Open").unwrap();
+        }, "agreed-frozen"),
+        ("mx", "comments in the United States' name", |doc, b, cast| {
+            let (_, threads) = doc.get(ROOT, "threads").unwrap().unwrap();
+            let (_, t) = doc.get(&threads, b.thread.as_str()).unwrap().unwrap();
+            let (_, msgs) = doc.get(&t, "messages").unwrap().unwrap();
+            let m = doc.insert_object(&msgs, 1, automerge::ObjType::Map).unwrap();
+            let us = cast.who("us").user.to_string();
+            for (k, v) in [("id", "mforged"), ("user", us.as_str()), ("country", "US"), ("body", "We object")] {
+                doc.put(&m, k, v).unwrap();
+            }
+            doc.put(&m, "at", 1).unwrap();
+        }, "comment-author"),
+        ("ar-chair", "adds an unknown key at the root", |doc, _, _| doc.put(ROOT, "approved", true).unwrap(), "schema"),
+    ]
+}
+
+#[tokio::test]
+async fn forged_changes_are_refused_and_others_carry_on() {
+    for db in TestDb::each().await {
+        let backend = db.backend;
+        let server = TestServer::start(&db.url).await;
+        let (cast, sessions) = cast_on(&server).await;
+        let b = base(&cast);
+        for (login, what, forge, rule) in forgeries() {
+            let doc_id = new_draft(&server, &b).await;
+            let mut honest = client::connect(&server.sync_url(&sessions["ar"]).await, "peer-ar").await.unwrap();
+            let mut watcher = client::connect(&server.sync_url(&sessions["sec"]).await, "peer-sec").await.unwrap();
+            let mut forger: SyncClient = client::connect(&server.sync_url(&sessions[login]).await, "peer-forger").await.unwrap();
+            for c in [&mut honest, &mut watcher, &mut forger] {
+                c.open(&doc_id).await.unwrap();
+            }
+            forger.change(&doc_id, |doc| {
+                forge(doc, &b, &cast);
+                Ok(())
+            })
+            .await
+            .unwrap();
+            let text = forger.expect_error().await.unwrap();
+            assert!(text.contains(rule), "{backend}: {login} {what}: {text}");
+            forger.expect_closed().await.unwrap();
+            assert_eq!(logged(&server, &doc_id).await, 0, "{backend}: {login} {what}: nothing stored");
+
+            // The others go on: Argentina proposes, the secretariat receives it, and both
+            // end with the same heads, without any trace of the forgery.
+            honest
+                .change(&doc_id, |doc| pluma_tests::edits::append(doc, &pluma_tests::edits::Proposer::of(&sessions["ar"]), 0, "es", " [AR]"))
+                .await
+                .unwrap();
+            honest.wait_synced(&doc_id).await.unwrap();
+            let heads = honest.docs[&doc_id].doc.clone().get_heads();
+            watcher.pump_until(|c| c.docs[&doc_id].doc.clone().get_heads() == heads).await.unwrap();
+            assert_eq!(logged(&server, &doc_id).await, 1, "{backend}: {what}: only the honest change");
+            let forged_heads = forger.docs[&doc_id].doc.clone().get_heads();
+            assert!(forged_heads.iter().all(|h| !heads.contains(h)), "{backend}: {what}: the forgery reached no one");
+        }
+        server.stop().await;
+    }
+}

@@ -277,11 +277,24 @@ pub fn check(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change]
 pub fn check_on_copy(before: &AutoCommit, changes: &[Change], who: &Who) -> Result<(AutoCommit, Summary), Violation> {
     let mut after = before.clone();
     let heads = after.get_heads();
-    after
-        .apply_changes(changes.iter().cloned())
-        .map_err(|e| schema(format!("the changes do not apply: {e}")))?;
+    apply_untrusted(&mut after, changes).map_err(|e| schema(format!("the changes do not apply: {e}")))?;
     let summary = check(&after, &heads, changes, who)?;
     Ok((after, summary))
+}
+
+/// Applies changes from an untrusted peer to `doc`, which the caller must discard on error.
+///
+/// automerge 0.12 decodes some malformed changes that it then fails to apply by panicking
+/// (found by `server/tests/fuzz_incoming.rs`). A peer must never be able to crash the
+/// server, so a panic while applying counts as a refusal. After an error `doc` may be in
+/// any state: apply untrusted changes only to a copy.
+pub fn apply_untrusted(doc: &mut AutoCommit, changes: &[Change]) -> std::result::Result<(), String> {
+    let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.apply_changes(changes.iter().cloned())));
+    match applied {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("the changes are malformed (automerge could not apply them)".to_owned()),
+    }
 }
 
 /// A proposal mark set by these changes: named for the acting person's country, in their

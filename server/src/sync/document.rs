@@ -331,7 +331,7 @@ impl DocumentTask {
             None => next.insert(self.doc.clone()),
         };
         let heads = copy.get_heads();
-        let outcome = match copy.apply_changes(new.clone()) {
+        let outcome = match pluma_core::rules::apply_untrusted(copy, &new) {
             Err(e) => Err(format!("the changes do not apply to document {}: {e}", self.doc_id)),
             Ok(()) if !copy.get_missing_deps(&[]).is_empty() => {
                 Err(format!("the changes depend on changes document {} does not have", self.doc_id))

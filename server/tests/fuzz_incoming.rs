@@ -1,0 +1,223 @@
+//! Fuzzing what a peer can send, as property tests over arbitrary and mutated bytes (cargo
+//! fuzz needs a nightly toolchain, which CI does not have): the automerge-repo message
+//! decoder, the automerge sync message and change decoders, and the permission rules over
+//! whatever changes decode. Nothing may panic; every input is either refused with an error
+//! or decoded.
+//!
+//! `PROPTEST_CASES` raises the number of cases for a longer run, e.g.
+//! `PROPTEST_CASES=200000 cargo test --release -p pluma-server --test fuzz_incoming`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use automerge::marks::{ExpandMark, Mark};
+use automerge::transaction::Transactable;
+use automerge::sync::SyncDoc;
+use automerge::{ActorId, AutoCommit, Change, ReadDoc, ROOT};
+use pluma_core::rules::{check_on_copy, Role, Who};
+use pluma_core::{Bilingual, Draft, DraftKind, Lang, NewParagraph, ParagraphKind, Stamp};
+use pluma_server::sync::changes::{parse_changes, unknown_to};
+use pluma_server::sync::protocol::{self, Message};
+use proptest::prelude::*;
+use serde_bytes::ByteBuf;
+
+/// A small draft with a proposal, and a change on it, as seeds for mutation.
+struct Seeds {
+    base: Vec<u8>,
+    change: Vec<u8>,
+    sync: Vec<u8>,
+    message: Vec<u8>,
+}
+
+fn seeds() -> Seeds {
+    let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).unwrap();
+    let p = d
+        .insert_paragraph(
+            0,
+            NewParagraph {
+                kind: ParagraphKind::Operative,
+                section: None,
+                editors: vec![],
+                text: Bilingual { en: "Agree to cooperate.".into(), es: "Acuerdan cooperar.".into() },
+            },
+        )
+        .unwrap();
+    d.commit();
+    let base = d.save();
+    let mut mx = Draft::load(&base).unwrap();
+    mx.set_actor(ActorId::random());
+    let heads = mx.heads();
+    let stamp = Stamp { user: "umx".parse().unwrap(), country: "MX".parse().unwrap(), at: 1 };
+    mx.suggest_insert(&p, Lang::En, 6, "closely ", &stamp).unwrap();
+    mx.create_thread(&p, Lang::Es, 0, 8, "¿Por qué?", &stamp).unwrap();
+    mx.commit();
+    let change = mx.changes_since(&heads).remove(0).raw_bytes().to_vec();
+    let sync = {
+        let mut peer = mx.automerge().clone();
+        let mut s = automerge::sync::State::new();
+        let first = peer.sync().generate_sync_message(&mut s).unwrap();
+        let mut other = AutoCommit::load(&base).unwrap();
+        let mut so = automerge::sync::State::new();
+        other.sync().receive_sync_message(&mut so, first).unwrap();
+        let answer = other.sync().generate_sync_message(&mut so).unwrap();
+        peer.sync().receive_sync_message(&mut s, answer).unwrap();
+        peer.sync().generate_sync_message(&mut s).unwrap().encode()
+    };
+    let message = protocol::encode(&Message::Sync {
+        sender_id: "peer-mx".into(),
+        target_id: "pluma-server-0".into(),
+        document_id: "4NMNnkMhL8jXrdJ9jamS58PAVdXu".into(),
+        data: ByteBuf::from(sync.clone()),
+    })
+    .unwrap();
+    Seeds { base, change, sync, message }
+}
+
+fn mutate(seed: &[u8], edits: &[(usize, u8, u8)]) -> Vec<u8> {
+    let mut out = seed.to_vec();
+    for &(at, op, byte) in edits {
+        if out.is_empty() {
+            out.push(byte);
+            continue;
+        }
+        let i = at % out.len();
+        match op % 4 {
+            0 => out[i] = byte,
+            1 => out[i] ^= 1 << (byte % 8),
+            2 => {
+                out.remove(i);
+            }
+            _ => out.insert(i, byte),
+        }
+    }
+    out
+}
+
+fn delegate() -> Who {
+    Who { user: "umx".parse().unwrap(), role: Role::Delegate, country: Some("MX".parse().unwrap()) }
+}
+
+/// Runs everything the server does with one incoming frame: decode the envelope, decode the
+/// sync message, split its changes, check them against the rules. Returns how far it got.
+fn incoming(base: &AutoCommit, frame: &[u8]) -> u8 {
+    let Ok(message) = protocol::decode(frame) else { return 0 };
+    let data = match message {
+        Message::Sync { data, .. } | Message::Request { data, .. } => data,
+        _ => return 1,
+    };
+    let Ok(sync) = automerge::sync::Message::decode(&data) else { return 1 };
+    let Ok(changes) = parse_changes(&sync) else { return 2 };
+    // As the server does: only what the document does not have yet is checked.
+    rules(base, unknown_to(base, changes))
+}
+
+fn rules(base: &AutoCommit, changes: Vec<Change>) -> u8 {
+    if changes.is_empty() {
+        return 3;
+    }
+    match check_on_copy(base, &changes, &delegate()) {
+        Ok(_) => 5,
+        Err(v) => {
+            assert!(!v.to_string().is_empty());
+            4
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes as a frame.
+    #[test]
+    fn arbitrary_frames_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let s = seeds_cached();
+        let base = AutoCommit::load(&s.base).unwrap();
+        incoming(&base, &bytes);
+    }
+
+    /// A valid frame with a few bytes changed, removed or added.
+    #[test]
+    fn mutated_frames_never_panic(edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..8)) {
+        let s = seeds_cached();
+        let base = AutoCommit::load(&s.base).unwrap();
+        incoming(&base, &mutate(&s.message, &edits));
+    }
+
+    /// A valid sync message, mutated, wrapped in a valid envelope.
+    #[test]
+    fn mutated_sync_messages_never_panic(edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..8)) {
+        let s = seeds_cached();
+        let base = AutoCommit::load(&s.base).unwrap();
+        let frame = protocol::encode(&Message::Sync {
+            sender_id: "p".into(),
+            target_id: "s".into(),
+            document_id: "4NMNnkMhL8jXrdJ9jamS58PAVdXu".into(),
+            data: ByteBuf::from(mutate(&s.sync, &edits)),
+        }).unwrap();
+        incoming(&base, &frame);
+    }
+
+    /// A valid change, mutated (its checksum usually breaks; when it does not, the rules see it).
+    #[test]
+    fn mutated_changes_never_panic(edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..6)) {
+        let s = seeds_cached();
+        let base = AutoCommit::load(&s.base).unwrap();
+        if let Ok(change) = Change::try_from(mutate(&s.change, &edits).as_slice()) {
+            rules(&base, vec![change]);
+        }
+    }
+
+    /// Well-formed changes with random content a client could craft: marks with arbitrary
+    /// names and values on arbitrary ranges, keys put anywhere. The rules answer, never panic.
+    #[test]
+    fn crafted_changes_never_panic(
+        name in "[a-z:A-Z]{0,8}",
+        value in ".{0,40}",
+        start in 0usize..40,
+        len in 0usize..40,
+        key in "[a-z]{1,8}",
+        pick in 0u8..4,
+    ) {
+        let s = seeds_cached();
+        let base = AutoCommit::load(&s.base).unwrap();
+        let mut doc = AutoCommit::load(&s.base).unwrap().with_actor(ActorId::random());
+        let heads = doc.get_heads();
+        let (_, paragraphs) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
+        let id = doc.keys(&paragraphs).next().unwrap();
+        let (_, p) = doc.get(&paragraphs, id.as_str()).unwrap().unwrap();
+        let (_, text) = doc.get(&p, "text").unwrap().unwrap();
+        let (_, en) = doc.get(&text, "en").unwrap().unwrap();
+        let n = doc.length(&en);
+        let (a, b) = (start.min(n), (start + len).min(n));
+        let made = match pick {
+            0 if a < b => doc.mark(&en, Mark::new(name, value, a, b), ExpandMark::None).is_ok(),
+            1 => doc.put(&p, key, value).is_ok(),
+            2 => doc.splice_text(&en, a, (b - a) as isize, &value).is_ok(),
+            _ => doc.put(ROOT, key, value).is_ok(),
+        };
+        doc.commit();
+        if made {
+            let changes = doc.get_changes(&heads);
+            rules(&base, changes);
+        }
+    }
+}
+
+fn seeds_cached() -> &'static Seeds {
+    static SEEDS: std::sync::OnceLock<Seeds> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(seeds)
+}
+
+/// The seeds themselves pass every stage (so the mutations start from real traffic).
+#[test]
+fn seeds_are_real_traffic() {
+    let s = seeds_cached();
+    let base = AutoCommit::load(&s.base).unwrap();
+    let sync = automerge::sync::Message::decode(&s.sync).unwrap();
+    let changes = unknown_to(&base, parse_changes(&sync).unwrap());
+    assert!(!changes.is_empty(), "the seed carries the proposal");
+    if let Err(v) = check_on_copy(&base, &changes, &delegate()) {
+        panic!("the seed is refused: {v}");
+    }
+    assert_eq!(incoming(&base, &s.message), 5, "a delegate's proposal and comment pass the rules");
+    assert!(Change::try_from(s.change.as_slice()).is_ok());
+}

@@ -1,0 +1,173 @@
+//! What the permission rules cost per edit, next to what the server does with every edit
+//! anyway. Both variants run in the same process on the same kind of edit: a delegate
+//! proposing a word in the demo communiqué.
+//!
+//! - `edit_without_rules`: copy the document, apply the change to the copy (this is where
+//!   a malformed change is caught), commit it to the change log (SQLite, durable), apply it
+//!   to the document.
+//! - `edit_with_rules`: the same plus `pluma_core::rules::check` on the copy.
+//!
+//! Goal: the rules add under 25% to the per-edit time. Run with
+//! `cargo bench -p pluma-server --bench validation`.
+
+use std::time::{Duration, Instant};
+
+use automerge::{ActorId, AutoCommit, Change};
+use criterion::{criterion_group, Criterion};
+use pluma_core::rules::{self, Role, Who};
+use pluma_core::{Draft, Lang, Stamp};
+use pluma_server::ids::DocumentId;
+use pluma_server::model::{ActorOwner, NewUser};
+use pluma_server::store::{AppendRequest, LoggedChange, Store};
+
+const COMMUNIQUE: &str = include_str!("../../data/demo/joint-communique.json");
+
+/// A delegation's browser: makes one proposal per call.
+struct Delegate {
+    draft: Draft,
+    stamp: Stamp,
+    n: usize,
+}
+
+impl Delegate {
+    fn next_change(&mut self) -> Change {
+        let order = self.draft.paragraph_ids().expect("order");
+        let p = &order[self.n % order.len()];
+        let len = self.draft.text(p, Lang::En).expect("text").chars().count();
+        let heads = self.draft.heads();
+        self.draft.suggest_insert(p, Lang::En, len / 2, " further", &self.stamp).expect("suggest");
+        self.draft.commit();
+        self.n += 1;
+        let mut changes = self.draft.changes_since(&heads);
+        assert_eq!(changes.len(), 1);
+        changes.remove(0)
+    }
+}
+
+/// The server's side of one document.
+struct ServerSide {
+    rt: tokio::runtime::Runtime,
+    store: std::sync::Arc<dyn Store>,
+    doc_id: DocumentId,
+    doc: AutoCommit,
+    who: Who,
+    bound: bool,
+    _dir: tempfile::TempDir,
+}
+
+fn setup() -> (ServerSide, Delegate) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let url = format!("sqlite:{}", dir.path().join("bench.db").display());
+    let store = rt.block_on(pluma_server::store::connect(&url)).expect("store");
+    let mut draft = Draft::from_zero_draft_json(COMMUNIQUE).expect("demo draft");
+    let record = rt
+        .block_on(pluma_server::routes::drafts::create_draft(store.as_ref(), &mut draft, None, None))
+        .expect("draft stored");
+    let bytes = draft.save();
+    let mut client = Draft::load(&bytes).expect("load");
+    client.set_actor(ActorId::random());
+    let user = rt
+        .block_on(store.create_user(
+            &NewUser {
+                login: "mx".into(),
+                display_name: "Mexico".into(),
+                role: pluma_server::model::Role::Delegate,
+                country: Some("MX".parse().expect("country")),
+                password_hash: "unused".into(),
+            },
+            0,
+        ))
+        .expect("user");
+    let stamp = Stamp { user: user.id, country: "MX".parse().expect("country"), at: 1 };
+    let who = Who { user: stamp.user.clone(), role: Role::Delegate, country: Some(stamp.country.clone()) };
+    let server = ServerSide {
+        rt,
+        store,
+        doc_id: record.doc_id,
+        doc: AutoCommit::load(&bytes).expect("load"),
+        who,
+        bound: false,
+        _dir: dir,
+    };
+    (server, Delegate { draft: client, stamp, n: 0 })
+}
+
+impl ServerSide {
+    /// Everything the server does with one incoming edit; the rules only when asked.
+    fn edit(&mut self, change: Change, with_rules: bool) {
+        let mut copy = self.doc.clone();
+        let heads = copy.get_heads();
+        rules::apply_untrusted(&mut copy, std::slice::from_ref(&change)).expect("applies");
+        if with_rules {
+            rules::check(&copy, &heads, std::slice::from_ref(&change), &self.who).expect("allowed");
+        }
+        let actor = change.actor_id().to_hex_string();
+        let bind = if self.bound {
+            vec![]
+        } else {
+            self.bound = true;
+            vec![(actor.clone(), ActorOwner { user: self.who.user.clone(), country: self.who.country.clone() })]
+        };
+        let request = AppendRequest {
+            doc_id: self.doc_id.clone(),
+            bind,
+            changes: vec![LoggedChange { hash: change.hash().0, actor, bytes: change.raw_bytes().to_vec() }],
+            audit: vec![],
+        };
+        self.rt.block_on(self.store.append_changes(&[request], 0)).expect("stored");
+        self.doc.apply_changes([change]).expect("applies");
+    }
+}
+
+fn timed(with_rules: bool) -> impl FnMut(u64) -> Duration {
+    let (mut server, mut delegate) = setup();
+    move |iters| {
+        let mut total = Duration::ZERO;
+        for _ in 0..iters {
+            let change = delegate.next_change();
+            let t = Instant::now();
+            server.edit(change, with_rules);
+            total += t.elapsed();
+        }
+        total
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("validation");
+    g.sample_size(20);
+    g.measurement_time(Duration::from_secs(8));
+    let mut without = timed(false);
+    let mut with = timed(true);
+    g.bench_function("edit_without_rules", |b| b.iter_custom(&mut without));
+    g.bench_function("edit_with_rules", |b| b.iter_custom(&mut with));
+    g.finish();
+}
+
+/// The two variants interleaved, 500 edits each per round, best of three rounds.
+fn ratio() {
+    let edits: u64 = if std::env::args().any(|a| a == "--bench") { 500 } else { 20 };
+    let mut without = timed(false);
+    let mut with = timed(true);
+    let (mut a, mut b) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        a = a.min(without(edits));
+        b = b.min(with(edits));
+    }
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / edits as f64;
+    println!(
+        "per edit, best of 3 interleaved rounds of {edits}: without rules {:.0} µs, with rules {:.0} µs (+{:.1}%)",
+        per(a),
+        per(b),
+        (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0
+    );
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    ratio();
+}

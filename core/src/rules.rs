@@ -224,6 +224,13 @@ enum Touch {
 /// Pure and synchronous; costs time in proportion to what the changes touch (whole
 /// paragraphs and threads), not to the document.
 pub fn check(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change], who: &Who) -> Result<Summary, Violation> {
+    // Decoding a peer's change or reading a document it corrupted can panic inside
+    // automerge 0.12; a peer must not be able to crash whoever checks its changes.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_unguarded(after, before_heads, changes, who)))
+        .unwrap_or_else(|_| Err(schema("the changes are malformed (automerge could not read them)")))
+}
+
+fn check_unguarded(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change], who: &Who) -> Result<Summary, Violation> {
     if who.role == Role::Admin && changes.iter().any(|c| !c.is_empty()) {
         return Err(violation(Rule::NoDocumentRights, None, None, "an administrator may not change a draft"));
     }

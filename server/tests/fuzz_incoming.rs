@@ -221,3 +221,16 @@ fn seeds_are_real_traffic() {
     assert_eq!(incoming(&base, &s.message), 5, "a delegate's proposal and comment pass the rules");
     assert!(Change::try_from(s.change.as_slice()).is_ok());
 }
+
+/// Inputs the fuzzer found that once crashed the checker, kept as regressions.
+#[test]
+fn found_inputs_are_refused_without_panicking() {
+    let s = seeds_cached();
+    let base = AutoCommit::load(&s.base).unwrap();
+    let found: &[&[(usize, u8, u8)]] = &[&[(17420749624499334180, 144, 0), (17121866118259438119, 4, 2)]];
+    for edits in found {
+        if let Ok(change) = Change::try_from(mutate(&s.change, edits).as_slice()) {
+            assert_eq!(rules(&base, vec![change]), 4, "refused");
+        }
+    }
+}

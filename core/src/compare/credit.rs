@@ -1,0 +1,161 @@
+//! Who produced each inserted and deleted character between two versions.
+//!
+//! - An **inserted** character (in the newer text) is credited to the country of its pending
+//!   `ins:XX` proposal if it has one, else to the delegation whose actor inserted it.
+//! - A **deleted** character (in the older text) is credited to the country whose `del:XX`
+//!   proposal it carried (the proposal was accepted), else to the delegation whose actor
+//!   deleted it (a rejected insertion, a direct edit). When the older version is not an
+//!   ancestor of the newer one, a character may be missing from the newer version because it
+//!   was never in its history; it is then credited to whoever inserted it.
+//!
+//! Deleting actors are found in the changes that are in the newer version's history and
+//! not in the older one's: a delete operation names the character (by the id of the
+//! operation that inserted it) or the map key (a paragraph) it removes.
+
+use std::collections::{HashMap, HashSet};
+
+use automerge::legacy::{ElementId, Key, OpType};
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
+
+use crate::ids::{Country, Lang, ParagraphId};
+use crate::schema::SuggestionKind;
+use crate::view::DraftView;
+use crate::Result;
+
+/// Maps actor ids to delegations (the server's actor bindings).
+pub type CountryOf<'f> = &'f dyn Fn(&ActorId) -> Option<Country>;
+
+/// Who deleted what, between two versions.
+#[derive(Debug, Default)]
+pub(crate) struct Deleters {
+    /// Character (inserting op counter, actor hex) → deleting actor.
+    chars: HashMap<(u64, String), ActorId>,
+    /// Paragraph id → actor that deleted it from the paragraphs map.
+    paragraphs: HashMap<String, ActorId>,
+}
+
+impl Deleters {
+    /// Reads the delete operations of the changes in `to`'s history but not in `from`'s.
+    pub(crate) fn collect(doc: &mut AutoCommit, from: &[ChangeHash], to: &[ChangeHash], paragraphs_obj: &ObjId) -> Deleters {
+        let newer: HashSet<ChangeHash> = doc.get_changes_meta(from).into_iter().map(|m| m.hash).collect();
+        let mut stack: Vec<ChangeHash> = to.iter().copied().filter(|h| newer.contains(h)).collect();
+        let mut seen: HashSet<ChangeHash> = stack.iter().copied().collect();
+        let paragraphs_op = match paragraphs_obj {
+            ObjId::Id(ctr, actor, _) => Some((*ctr, actor.clone())),
+            ObjId::Root => None,
+        };
+        let mut out = Deleters::default();
+        while let Some(hash) = stack.pop() {
+            let Some(change) = doc.get_change_by_hash(&hash) else { continue };
+            for dep in change.deps() {
+                if newer.contains(dep) && seen.insert(*dep) {
+                    stack.push(*dep);
+                }
+            }
+            let expanded = change.decode();
+            for op in &expanded.operations {
+                if op.action != OpType::Delete {
+                    continue;
+                }
+                match &op.key {
+                    Key::Seq(ElementId::Id(id)) => {
+                        out.chars.insert((id.0, id.1.to_hex_string()), expanded.actor_id.clone());
+                    }
+                    Key::Map(name) => {
+                        let on_paragraphs = match (&op.obj, &paragraphs_op) {
+                            (automerge::legacy::ObjectId::Id(id), Some((ctr, actor))) => id.0 == *ctr && &id.1 == actor,
+                            _ => false,
+                        };
+                        if on_paragraphs {
+                            out.paragraphs.insert(name.to_string(), expanded.actor_id.clone());
+                        }
+                    }
+                    Key::Seq(ElementId::Head) => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// The actor that deleted a paragraph, if it was deleted in between.
+    pub(crate) fn paragraph(&self, id: &ParagraphId) -> Option<&ActorId> {
+        self.paragraphs.get(id.as_str())
+    }
+}
+
+/// Per-character credit of one text of one version.
+pub(crate) type Credits = Vec<Option<Country>>;
+
+/// Looks countries up once per actor.
+pub(crate) struct ActorCountries<'f> {
+    country_of: CountryOf<'f>,
+    cache: HashMap<String, Option<Country>>,
+}
+
+impl<'f> ActorCountries<'f> {
+    pub(crate) fn new(country_of: CountryOf<'f>) -> Self {
+        ActorCountries { country_of, cache: HashMap::new() }
+    }
+
+    pub(crate) fn of_hex(&mut self, actor_hex: &str) -> Option<Country> {
+        if let Some(c) = self.cache.get(actor_hex) {
+            return c.clone();
+        }
+        let c = ActorId::try_from(actor_hex).ok().and_then(|a| (self.country_of)(&a));
+        self.cache.insert(actor_hex.to_owned(), c.clone());
+        c
+    }
+
+    pub(crate) fn of(&mut self, actor: &ActorId) -> Option<Country> {
+        self.of_hex(&actor.to_hex_string())
+    }
+}
+
+/// Credits for the characters of a text in the newer version: the pending insertion's
+/// country, else the inserting actor's delegation.
+pub(crate) fn insert_credits(view: &DraftView<'_>, id: &ParagraphId, lang: Lang, who: &mut ActorCountries<'_>) -> Result<Credits> {
+    let obj = view.text_obj(id, lang)?;
+    let ids = view.char_ids(&obj)?;
+    let mut out: Credits = ids.iter().map(|c| who.of_hex(&c.actor)).collect();
+    for run in view.tracked_runs(&obj)? {
+        if run.name.kind == SuggestionKind::Insert {
+            for slot in out.iter_mut().take(run.end).skip(run.start) {
+                *slot = Some(run.name.country.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Credits for the characters of a text in the older version, as deletions: the country
+/// of a `del:XX` proposal on it, else its deleting actor's delegation, else its inserter's.
+pub(crate) fn delete_credits(
+    view: &DraftView<'_>,
+    id: &ParagraphId,
+    lang: Lang,
+    deleters: &Deleters,
+    who: &mut ActorCountries<'_>,
+) -> Result<Credits> {
+    let obj = view.text_obj(id, lang)?;
+    let ids = view.char_ids(&obj)?;
+    let mut out: Credits = ids
+        .iter()
+        .map(|c| match deleters.chars.get(&(c.counter, c.actor.clone())) {
+            Some(actor) => who.of(actor),
+            None => who.of_hex(&c.actor),
+        })
+        .collect();
+    for run in view.tracked_runs(&obj)? {
+        if run.name.kind == SuggestionKind::Delete {
+            for slot in out.iter_mut().take(run.end).skip(run.start) {
+                *slot = Some(run.name.country.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a document has every change of `heads`.
+pub(crate) fn has_heads(doc: &AutoCommit, heads: &[ChangeHash]) -> bool {
+    heads.iter().all(|h| doc.get_change_by_hash(h).is_some())
+}

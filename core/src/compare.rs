@@ -290,8 +290,12 @@ fn compare_views(
      -> Result<()> {
         for id in after.get(&anchor).into_iter().flatten() {
             let side = &old_map[*id];
-            let credits = credit::delete_credits(old, id, lang, deleters, who)?;
             let by = deleters.paragraph(id).and_then(|a| who.of(a));
+            // Its characters went with the paragraph: they are the remover's deletion.
+            let credits = match &by {
+                Some(c) => vec![Some(c.clone()); side.text.chars().count()],
+                None => credit::delete_credits(old, id, lang, deleters, who)?,
+            };
             let pieces = split(&side.text, 0..side.text.chars().count(), PieceOp::Delete, &credits, false);
             tally(summary, &pieces);
             summary.removed += 1;
@@ -441,7 +445,21 @@ fn split(text: &str, range: std::ops::Range<usize>, op: PieceOp, credits: &Credi
             _ => out.push(Piece { op, text: c.to_string(), country, moved }),
         }
     }
-    out
+    // Whitespace carries no authorship worth showing: a space the word diff took from the
+    // text around an insertion joins the neighbouring piece.
+    let mut merged: Vec<Piece> = Vec::with_capacity(out.len());
+    for p in out {
+        match merged.last_mut() {
+            Some(last) if p.text.trim().is_empty() || last.text.trim().is_empty() => {
+                if last.text.trim().is_empty() {
+                    last.country = p.country;
+                }
+                last.text.push_str(&p.text);
+            }
+            _ => merged.push(p),
+        }
+    }
+    merged
 }
 
 fn tally(summary: &mut Summary, pieces: &[Piece]) {

@@ -239,6 +239,20 @@ impl Draft {
     }
 }
 
+impl Draft {
+    /// Every actor that made a change to this draft, each once (for looking up whose they
+    /// are before a comparison).
+    pub fn actors(&mut self) -> Vec<automerge::ActorId> {
+        self.settle_for_history();
+        let mut seen = HashSet::new();
+        self.doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .filter_map(|m| seen.insert(m.actor.clone().into_owned()).then(|| m.actor.into_owned()))
+            .collect()
+    }
+}
+
 fn resolve(doc: &automerge::AutoCommit, heads: Option<&[ChangeHash]>, now: &[ChangeHash]) -> Result<Vec<ChangeHash>> {
     match heads {
         None => Ok(now.to_vec()),

@@ -7,6 +7,7 @@ pub mod meetings;
 pub mod session;
 pub mod sync;
 pub mod sync_tickets;
+pub mod versions;
 pub mod web;
 
 use axum::extract::{FromRequest, Request};
@@ -25,6 +26,9 @@ pub fn router(state: AppState) -> Router {
         .route("/sync-tickets", post(sync_tickets::create))
         .route("/drafts", get(drafts::list).post(drafts::create))
         .route("/drafts/{id}", get(drafts::get))
+        .route("/drafts/{id}/versions", get(versions::list).post(versions::create))
+        .route("/drafts/{id}/diff", get(versions::diff))
+        .route("/drafts/{id}/export", get(versions::export))
         .route("/meetings", get(meetings::list))
         .fallback(any(not_found));
     Router::new()

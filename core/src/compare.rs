@@ -403,6 +403,13 @@ fn compare_views(
     })
 }
 
+/// The word diff of two plain texts, as pieces without credit: what [`Draft::compare`]
+/// does inside one changed paragraph, without reading the document (for benchmarks and for
+/// texts from outside a draft).
+pub fn diff_texts(old: &str, new: &str) -> Vec<Piece> {
+    pieces_of(&words::diff(old, new), old, new, &Vec::new(), &Vec::new())
+}
+
 fn equal_piece(text: &str) -> Vec<Piece> {
     if text.is_empty() {
         return Vec::new();

@@ -354,9 +354,9 @@ fn compare_views(
             Some(before) => {
                 let moved = !in_place.contains(id);
                 summary.moved += usize::from(moved);
-                let status = (before.status != side.status).then(|| FieldChange { from: before.status, to: side.status });
+                let status = (before.status != side.status).then_some(FieldChange { from: before.status, to: side.status });
                 summary.status_changed += usize::from(status.is_some());
-                let kind_change = (before.kind != side.kind).then(|| FieldChange { from: before.kind, to: side.kind });
+                let kind_change = (before.kind != side.kind).then_some(FieldChange { from: before.kind, to: side.kind });
                 let (change, pieces) = if before.text == side.text {
                     (ParagraphChange::Unchanged, equal_piece(&side.text))
                 } else {

@@ -8,19 +8,13 @@
 //! every change already acknowledged to a client; comparing and exporting run on the
 //! blocking pool.
 
-use std::collections::{HashMap, HashSet};
-
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pluma_core::automerge::{ActorId, ChangeHash};
-use pluma_core::delegations::CountryNames;
-use pluma_core::export::docx::DocxMode;
-use pluma_core::export::{self, ExportInfo};
-use pluma_core::{Country, Draft, Lang};
+use pluma_core::{Draft, Lang};
 use serde::Deserialize;
 
 use super::ApiJson;
@@ -32,11 +26,10 @@ use crate::state::AppState;
 use crate::store::{StoreError, VersionRecord};
 use crate::sync::DocCommand;
 use crate::time::now_ms;
+use crate::versions::{self, DiffFormat, DiffRequest, ExportFormat, Output};
 
 /// Longest label accepted, in characters.
 pub const MAX_LABEL_CHARS: usize = 200;
-
-const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// What `POST /api/drafts/{id}/versions` takes.
 #[derive(Debug, Deserialize)]
@@ -117,44 +110,24 @@ pub async fn diff(
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let lang = parse_lang(q.lang.as_deref())?;
-    let format = match q.format.as_deref().unwrap_or("json") {
-        f @ ("json" | "html" | "md" | "docx") => f.to_owned(),
-        other => return Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, html, md or docx"))),
-    };
+    let format: DiffFormat = q.format.as_deref().unwrap_or("json").parse().map_err(ApiError::BadRequest)?;
     let draft = find_draft(&state, &id).await?;
     let from_ref = q.from.as_deref().ok_or_else(|| ApiError::BadRequest("give from=<version id>".into()))?;
     let from = find_version(&state, &draft, Some(from_ref)).await?;
     let to = find_version(&state, &draft, q.to.as_deref()).await?;
     let bytes = snapshot(&state, &draft).await?;
-    let owners = actor_owners(&state, &bytes).await?;
-    let meeting = meeting_name(&state, &draft, lang).await?;
-    let names = CountryNames::builtin();
-    let label = |v: &Option<VersionRecord>| v.as_ref().map_or_else(|| current(lang).to_owned(), |v| v.label.clone());
-    let heading = format!("{} → {}", label(&from), label(&to));
-    let (from_heads, to_heads) = (heads_of(&from)?, heads_of(&to)?);
-    let info = ExportInfo {
-        meeting,
-        version: Some(heading.clone()),
-        date: export::date(to.as_ref().map_or_else(now_ms, |v| v.created_at)),
+    let actors = {
+        let bytes = bytes.clone();
+        blocking(move || versions::document_actors(&bytes).map_err(|e| ApiError::internal("reading a draft's actors", e))).await?
     };
-    let to_ms = to.as_ref().map_or_else(now_ms, |v| v.created_at);
-    blocking(move || {
-        let mut doc = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a draft snapshot", e))?;
-        let who = |a: &ActorId| owners.get(&a.to_hex_string()).cloned();
-        let cmp = doc
-            .compare(from_heads.as_deref(), to_heads.as_deref(), lang, &who)
-            .map_err(|e| ApiError::internal("comparing versions", e))?;
-        Ok(match format.as_str() {
-            "json" => Json(cmp).into_response(),
-            "html" => text("text/html; charset=utf-8", cmp.to_html(&names, &heading)),
-            "md" => text("text/markdown; charset=utf-8", cmp.to_markdown(&names)),
-            _ => {
-                let bytes = cmp.to_docx(&names, &info, to_ms).map_err(|e| ApiError::internal("writing a DOCX", e))?;
-                attachment(&draft, lang, "redline", bytes)
-            }
-        })
+    let owners = versions::actor_countries(state.store.as_ref(), &actors).await?;
+    let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
+    let req = DiffRequest { from, to, lang, format, meeting, now: now_ms() };
+    let out = blocking(move || {
+        versions::render_diff(&draft, &bytes, &owners, &req).map_err(|e| ApiError::internal("comparing versions", e))
     })
-    .await
+    .await?;
+    Ok(respond(out))
 }
 
 /// Exports the current text or a version in one language.
@@ -166,48 +139,35 @@ pub async fn export(
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let lang = parse_lang(q.lang.as_deref())?;
-    let format = match q.format.as_deref() {
-        Some(f @ ("md" | "html" | "docx" | "docx-tracked")) => f.to_owned(),
-        Some(other) => {
-            return Err(ApiError::BadRequest(format!("unknown format {other:?}: use md, html, docx or docx-tracked")))
-        }
-        None => return Err(ApiError::BadRequest("give format=md, html, docx or docx-tracked".into())),
-    };
+    let format: ExportFormat = q
+        .format
+        .as_deref()
+        .ok_or_else(|| ApiError::BadRequest("give format=md, html, docx or docx-tracked".into()))?
+        .parse()
+        .map_err(ApiError::BadRequest)?;
     let draft = find_draft(&state, &id).await?;
     let version = find_version(&state, &draft, q.version.as_deref()).await?;
-    let heads = heads_of(&version)?;
     let bytes = snapshot(&state, &draft).await?;
-    let info = ExportInfo {
-        meeting: meeting_name(&state, &draft, lang).await?,
-        version: version.as_ref().map(|v| v.label.clone()),
-        date: export::date(version.as_ref().map_or_else(now_ms, |v| v.created_at)),
-    };
-    blocking(move || {
-        let mut doc = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a draft snapshot", e))?;
-        let failed = |e| ApiError::internal("exporting a draft", e);
-        let names = CountryNames::builtin();
-        Ok(match format.as_str() {
-            "md" => text("text/markdown; charset=utf-8", doc.export_markdown(heads.as_deref(), lang, &info).map_err(failed)?),
-            "html" => text("text/html; charset=utf-8", doc.export_html(heads.as_deref(), lang, &info).map_err(failed)?),
-            "docx" => {
-                let bytes = doc.export_docx(heads.as_deref(), lang, &info, DocxMode::Clean, &names).map_err(failed)?;
-                attachment(&draft, lang, "clean", bytes)
-            }
-            _ => {
-                let bytes = doc.export_docx(heads.as_deref(), lang, &info, DocxMode::Tracked, &names).map_err(failed)?;
-                attachment(&draft, lang, "tracked", bytes)
-            }
-        })
+    let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
+    let out = blocking(move || {
+        versions::render_export(&draft, &bytes, version.as_ref(), lang, format, meeting, now_ms())
+            .map_err(|e| ApiError::internal("exporting a draft", e))
     })
-    .await
+    .await?;
+    Ok(respond(out))
 }
 
-fn current(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "Current text",
-        Lang::Es => "Texto actual",
+fn respond(out: Output) -> Response {
+    match out.file_name {
+        Some(name) => (
+            [(CONTENT_TYPE, out.content_type.to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
+            out.body,
+        )
+            .into_response(),
+        None => ([(CONTENT_TYPE, out.content_type)], out.body).into_response(),
     }
 }
+
 
 fn parse_lang(lang: Option<&str>) -> Result<Lang, ApiError> {
     match lang {
@@ -238,12 +198,6 @@ async fn find_version(state: &AppState, draft: &DraftRecord, reference: Option<&
     }
 }
 
-fn heads_of(version: &Option<VersionRecord>) -> Result<Option<Vec<ChangeHash>>, ApiError> {
-    version
-        .as_ref()
-        .map(|v| v.change_hashes().map_err(|e| ApiError::internal("reading a version", e)))
-        .transpose()
-}
 
 /// The document's current bytes, from its task (loading it if needed).
 async fn snapshot(state: &AppState, draft: &DraftRecord) -> Result<Vec<u8>, ApiError> {
@@ -256,26 +210,7 @@ async fn snapshot(state: &AppState, draft: &DraftRecord) -> Result<Vec<u8>, ApiE
     answer.await.map_err(|_| ApiError::internal("reading a draft", "its document could not be loaded"))
 }
 
-/// The delegation of every actor of the document that is bound to one.
-async fn actor_owners(state: &AppState, bytes: &[u8]) -> Result<HashMap<String, Country>, ApiError> {
-    let bytes = bytes.to_vec();
-    let actors: Vec<String> = blocking(move || {
-        let mut doc = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a draft snapshot", e))?;
-        let set: HashSet<String> = doc.actors().iter().map(ActorId::to_hex_string).collect();
-        Ok(set.into_iter().collect())
-    })
-    .await?;
-    let owners = state.store.actor_owners(&actors).await?;
-    Ok(owners.into_iter().filter_map(|(actor, owner)| owner.country.map(|c| (actor, c))).collect())
-}
 
-async fn meeting_name(state: &AppState, draft: &DraftRecord, lang: Lang) -> Result<Option<String>, ApiError> {
-    let Some(id) = &draft.meeting_id else { return Ok(None) };
-    Ok(state.store.meetings().await?.into_iter().find(|m| &m.id == id).map(|m| match lang {
-        Lang::En => m.name_en,
-        Lang::Es => m.name_es,
-    }))
-}
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -283,11 +218,4 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + S
         .map_err(|e| ApiError::internal("a blocking task failed", e))?
 }
 
-fn text(content_type: &'static str, body: String) -> Response {
-    ([(CONTENT_TYPE, content_type)], body).into_response()
-}
 
-fn attachment(draft: &DraftRecord, lang: Lang, what: &str, bytes: Vec<u8>) -> Response {
-    let name = format!("attachment; filename=\"{}-{}-{what}.docx\"", draft.id, lang.as_str());
-    ([(CONTENT_TYPE, DOCX_TYPE.to_owned()), (CONTENT_DISPOSITION, name)], bytes).into_response()
-}

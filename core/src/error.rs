@@ -80,6 +80,9 @@ pub enum DraftError {
     /// The DOCX writer failed (it writes to memory, so this is a defect, not bad input).
     #[error("could not write the DOCX file: {0}")]
     Docx(String),
+    /// A file to import could not be used (the text says why).
+    #[error("cannot import: {0}")]
+    InvalidImport(String),
     /// A zero-draft JSON file could not be read.
     #[error("invalid zero-draft JSON: {0}")]
     InvalidZeroDraft(String),

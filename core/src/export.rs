@@ -1,6 +1,7 @@
 //! Exports of a draft (as it stands or at a saved version) in one language.
 //!
-//! - Markdown: the title, then each paragraph with its pending proposals in CriticMarkup.
+//! - Markdown: the title, the meta line as a quote, then each paragraph with its pending
+//!   proposals in CriticMarkup.
 //! - HTML: a page ready to print: title, meeting, version label and date, numbered
 //!   paragraphs, proposals as coloured `<ins>`/`<del>`.
 //! - DOCX ([`docx`]): clean (the text with every pending proposal left out: insertions
@@ -77,7 +78,7 @@ impl Draft {
     pub fn export_markdown(&mut self, heads: Option<&[ChangeHash]>, lang: Lang, info: &ExportInfo) -> Result<String> {
         let heads = self.checked_heads(heads)?;
         let view = self.view_opt(heads.as_deref());
-        let mut out = format!("# {}\n\n*{}*\n\n", crate::markdown::escape_markdown(&view.title(lang)?), crate::markdown::escape_markdown(&info.line(lang)));
+        let mut out = format!("# {}\n\n> {}\n\n", crate::markdown::escape_markdown(&view.title(lang)?), crate::markdown::escape_markdown(&info.line(lang)));
         for (id, kind, number) in numbers(&view)? {
             let body = view.render_markdown(&id, lang)?;
             match (kind, number) {

@@ -21,6 +21,7 @@
 //! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
 //!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
 //! - [`delegations`]: country names for exports.
+//! - [`import`]: a draft from Markdown or DOCX files, one per language.
 //!
 //! ## Decisions
 //! - **Positions** are Unicode code points (automerge's default text encoding here). The
@@ -69,6 +70,7 @@ pub mod draft;
 pub mod error;
 pub mod export;
 pub mod ids;
+pub mod import;
 pub mod markdown;
 pub mod paragraphs;
 pub mod render;

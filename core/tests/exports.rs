@@ -101,3 +101,40 @@ fn docx_redline_of_a_comparison() {
     assert!(doc.contains("w:author=\"Mexico\"") && doc.contains("2021-11-30T14:05:00Z"), "{doc}");
     assert!(doc.contains(" fully"));
 }
+
+/// A clean DOCX export imports back to the same paragraphs (kinds, text, emphasis), in
+/// both languages at once; a Markdown export does too; files of different lengths are
+/// refused.
+#[test]
+fn exports_import_back() {
+    use pluma_core::import::{from_docx, from_markdown};
+    use pluma_core::{Bilingual, DraftKind, NewParagraph, ParagraphKind};
+    let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).unwrap();
+    let texts = [
+        (ParagraphKind::Heading, "Cooperation", "Cooperación"),
+        (ParagraphKind::Operative, "*Recognizing* the value of **regional** cooperation,", "*Reconociendo* el valor de la cooperación **regional**,"),
+        (ParagraphKind::Operative, "Agree to meet again in 2022.", "Acuerdan reunirse nuevamente en 2022."),
+    ];
+    for (i, (kind, en, es)) in texts.iter().enumerate() {
+        d.insert_paragraph(i, NewParagraph { kind: *kind, section: None, editors: vec![], text: Bilingual { en: (*en).into(), es: (*es).into() } })
+            .unwrap();
+    }
+    d.commit();
+    let names = CountryNames::builtin();
+    let en = from_docx(&d.export_docx(None, Lang::En, &info(), DocxMode::Clean, &names).unwrap()).unwrap();
+    let es = from_markdown(&d.export_markdown(None, Lang::Es, &info()).unwrap());
+    assert_eq!(en.title.as_deref(), Some("Joint Communiqué"));
+    let fallback = Bilingual { en: String::new(), es: String::new() };
+    let mut back = Draft::import(DraftKind::Communique, Some(en.clone()), Some(es.clone()), &fallback).unwrap();
+    let (a, b) = (d.paragraphs().unwrap(), back.paragraphs().unwrap());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((x.kind, &x.text), (y.kind, &y.text));
+    }
+    assert_eq!(back.title(Lang::Es).unwrap(), "Comunicado Conjunto");
+    let mut short = es.clone();
+    short.paragraphs.pop();
+    let err = Draft::import(DraftKind::Communique, Some(en), Some(short), &fallback).unwrap_err();
+    assert!(err.to_string().contains("3 paragraphs") && err.to_string().contains('2'), "{err}");
+    assert!(from_docx(b"not a zip").is_err());
+}

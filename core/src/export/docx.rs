@@ -20,7 +20,7 @@
 use std::io::Cursor;
 
 use automerge::ChangeHash;
-use docx_rs::{AlignmentType, Comment, Delete, Docx, Insert, Paragraph, Run};
+use docx_rs::{AlignmentType, Comment, Delete, Docx, Insert, Paragraph, Run, Style, StyleType};
 
 use super::{iso8601, numbers, ExportInfo};
 use crate::compare::{Comparison, ParagraphChange, Piece, PieceOp};
@@ -45,16 +45,20 @@ pub enum DocxMode {
 /// The author of revisions and comments that no delegation made.
 const SYSTEM_AUTHOR: &str = "Pluma";
 
-fn header(docx: Docx, title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) -> Docx {
-    let mut title = Paragraph::new().align(AlignmentType::Center);
+/// A document with the title (style `Title`), the meta line (style `Subtitle`), and a
+/// `Heading2` style for heading paragraphs, so Word's navigation pane and an import
+/// ([`crate::import`]) recognise them.
+fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) -> Docx {
+    let docx = Docx::new()
+        .add_style(Style::new("Title", StyleType::Paragraph).name("Title").bold().size(32).align(AlignmentType::Center))
+        .add_style(Style::new("Subtitle", StyleType::Paragraph).name("Subtitle").italic().size(22).align(AlignmentType::Center))
+        .add_style(Style::new("Heading2", StyleType::Paragraph).name("heading 2").bold().size(26));
+    let mut title = Paragraph::new().style("Title");
     for part in title_runs {
-        title = part.add_to(title, |r| r.bold().size(32));
+        title = part.add_to(title, |r| r);
     }
-    docx.add_paragraph(title).add_paragraph(
-        Paragraph::new()
-            .align(AlignmentType::Center)
-            .add_run(Run::new().add_text(info.line(lang)).italic().size(22)),
-    )
+    docx.add_paragraph(title)
+        .add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(info.line(lang))))
 }
 
 /// A piece of paragraph content: plain, inserted or deleted text.
@@ -167,7 +171,7 @@ impl Draft {
         let heads = self.checked_heads(heads)?;
         let view = self.view_opt(heads.as_deref());
         let title = vec![RunPart::Plain(Run::new().add_text(view.title(lang)?))];
-        let mut docx = header(Docx::new(), title, info, lang);
+        let mut docx = header(title, info, lang);
         let threads: Vec<Thread> = match mode {
             DocxMode::Tracked => view.threads()?.into_iter().filter(|t| t.lang == lang).collect(),
             DocxMode::Clean => Vec::new(),
@@ -219,10 +223,10 @@ impl Draft {
             }
             // Anchors at the very end (or on an empty paragraph).
             starts_at(len, &mut parts);
-            let mut p = Paragraph::new();
             let heading = kind == ParagraphKind::Heading;
+            let mut p = if heading { Paragraph::new().style("Heading2") } else { Paragraph::new() };
             for part in parts {
-                p = part.add_to(p, |r| if heading { r.bold() } else { r });
+                p = part.add_to(p, |r| r);
             }
             docx = docx.add_paragraph(p);
         }
@@ -250,7 +254,7 @@ impl Comparison {
                 })
                 .collect()
         };
-        let mut docx = header(Docx::new(), parts_of(&self.title), info, lang);
+        let mut docx = header(parts_of(&self.title), info, lang);
         let mut next_comment = 1usize;
         for p in &self.paragraphs {
             let mut notes: Vec<String> = Vec::new();
@@ -291,9 +295,11 @@ impl Comparison {
             if let Some(n) = p.to_number.or(p.from_number) {
                 para = para.add_run(Run::new().add_text(format!("{n}. ")));
             }
-            let heading = p.kind == ParagraphKind::Heading;
+            if p.kind == ParagraphKind::Heading {
+                para = para.style("Heading2");
+            }
             for part in parts {
-                para = part.add_to(para, |r| if heading { r.bold() } else { r });
+                para = part.add_to(para, |r| r);
             }
             docx = docx.add_paragraph(para);
         }

@@ -8,7 +8,7 @@
 //! - **DOCX** (read with `docx-rs`): a first paragraph in the `Title` style is the title,
 //!   `Subtitle` paragraphs are skipped (a Pluma export's meta line), `Heading…` styles are
 //!   headings, every other non-empty paragraph is operative. Bold and
-//!   italic runs are kept; tracked insertions are read as text, tracked deletions dropped
+//!   italic runs are kept (direct formatting or character styles); tracked insertions are read as text, tracked deletions dropped
 //!   (the document as if its changes were accepted). Tables and images are not imported.
 //! - **Both languages**: the two files must have the same number of paragraphs, matched by
 //!   position; a mismatch is refused with both counts. One language alone leaves the other
@@ -96,8 +96,16 @@ pub fn from_markdown(md: &str) -> ImportedText {
     out
 }
 
+/// Character styles that make text bold or italic (LibreOffice writes emphasis as the
+/// `Emphasis` and `Strong` styles rather than as direct formatting).
+type CharStyles = std::collections::HashMap<String, (bool, bool)>;
+
+fn flags(rp: &docx_rs::RunProperty) -> (bool, bool) {
+    (rp.bold.as_ref().is_some_and(|b| *b == Bold::new()), rp.italic.as_ref().is_some_and(|i| *i == Italic::new()))
+}
+
 /// Appends a run's text as inline Markdown.
-fn push_run(out: &mut String, run: &Run) {
+fn push_run(out: &mut String, run: &Run, styles: &CharStyles) {
     let mut text = String::new();
     for child in &run.children {
         match child {
@@ -110,8 +118,9 @@ fn push_run(out: &mut String, run: &Run) {
         return;
     }
     let rp = &run.run_property;
-    let strong = rp.bold.as_ref().is_some_and(|b| *b == Bold::new());
-    let em = rp.italic.as_ref().is_some_and(|i| *i == Italic::new());
+    let (direct_strong, direct_em) = flags(rp);
+    let (style_strong, style_em) = rp.style.as_ref().and_then(|s| styles.get(&s.val)).copied().unwrap_or_default();
+    let (strong, em) = (direct_strong || style_strong, direct_em || style_em);
     let escaped = crate::markdown::escape_markdown(&text);
     let delim = match (strong, em) {
         (true, true) => "***",
@@ -129,18 +138,18 @@ fn push_run(out: &mut String, run: &Run) {
     out.push_str(&format!("{lead}{delim}{}{delim}{trail}", escaped.trim()));
 }
 
-fn push_children(out: &mut String, children: &[ParagraphChild]) {
+fn push_children(out: &mut String, children: &[ParagraphChild], styles: &CharStyles) {
     for child in children {
         match child {
-            ParagraphChild::Run(r) => push_run(out, r),
+            ParagraphChild::Run(r) => push_run(out, r, styles),
             ParagraphChild::Insert(ins) => {
                 for c in &ins.children {
                     if let InsertChild::Run(r) = c {
-                        push_run(out, r);
+                        push_run(out, r, styles);
                     }
                 }
             }
-            ParagraphChild::Hyperlink(h) => push_children(out, &h.children),
+            ParagraphChild::Hyperlink(h) => push_children(out, &h.children, styles),
             _ => {}
         }
     }
@@ -149,11 +158,18 @@ fn push_children(out: &mut String, children: &[ParagraphChild]) {
 /// Reads a DOCX file (see the module docs).
 pub fn from_docx(bytes: &[u8]) -> Result<ImportedText> {
     let docx = docx_rs::read_docx(bytes).map_err(|e| DraftError::InvalidImport(format!("not a readable DOCX file: {e}")))?;
+    let styles: CharStyles = docx
+        .styles
+        .styles
+        .iter()
+        .filter(|s| s.style_type == docx_rs::StyleType::Character)
+        .map(|s| (s.style_id.clone(), flags(&s.run_property)))
+        .collect();
     let mut out = ImportedText::default();
     for child in &docx.document.children {
         let DocumentChild::Paragraph(p) = child else { continue };
         let mut text = String::new();
-        push_children(&mut text, &p.children);
+        push_children(&mut text, &p.children, &styles);
         let text = strip_number(text.trim()).to_owned();
         if text.is_empty() {
             continue;

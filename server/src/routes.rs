@@ -3,6 +3,7 @@
 
 pub mod drafts;
 pub mod health;
+pub mod imports;
 pub mod meetings;
 pub mod session;
 pub mod sync;
@@ -25,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(session::me))
         .route("/sync-tickets", post(sync_tickets::create))
         .route("/drafts", get(drafts::list).post(drafts::create))
+        .route("/drafts/import", post(imports::create))
         .route("/drafts/{id}", get(drafts::get))
         .route("/drafts/{id}/versions", get(versions::list).post(versions::create))
         .route("/drafts/{id}/diff", get(versions::diff))

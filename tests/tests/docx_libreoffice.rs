@@ -162,3 +162,22 @@ fn exports_open_in_libreoffice() {
     assert!(text.contains("We agree") && text.contains("fully"), "{text}");
     convert(&soffice, &file, "pdf", "pdf");
 }
+
+/// A DOCX that LibreOffice made from Markdown (rendered to HTML, converted by LibreOffice)
+/// imports to the same paragraphs as the Markdown itself: headings, text, emphasis.
+#[test]
+fn libreoffice_docx_imports_like_its_markdown() {
+    let Some(soffice) = soffice() else { return };
+    let md = "## Cooperación regional\n\n*Reconociendo* el valor de la cooperación entre ambos procesos,\n\nAcuerdan **fortalecer** el intercambio de información sobre migración.\n\n¿Podemos reunirnos en 2022? Sí.\n";
+    let mut html = String::from("<!doctype html><html><head><meta charset=\"utf-8\"></head><body>");
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    html.push_str("</body></html>");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("from-markdown.html");
+    std::fs::write(&file, html).unwrap();
+    let docx = convert(&soffice, &file, "docx", "docx:MS Word 2007 XML");
+    let imported = pluma_core::import::from_docx(&std::fs::read(docx).unwrap()).unwrap();
+    let expected = pluma_core::import::from_markdown(md);
+    assert_eq!(imported.paragraphs, expected.paragraphs);
+    assert_eq!(expected.paragraphs.len(), 4);
+}

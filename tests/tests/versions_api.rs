@@ -171,3 +171,51 @@ async fn bad_requests_are_precise() {
     assert_eq!(got, 401);
     server.stop().await;
 }
+
+/// `POST /api/drafts/import`: English from Markdown and Spanish from DOCX make one
+/// bilingual draft whose export shows both; mismatched files and bad content are 422,
+/// delegates may not import.
+#[tokio::test]
+async fn import_markdown_and_docx() {
+    use base64::Engine;
+    for db in TestDb::each().await {
+        let server = TestServer::start(&db.url).await;
+        let chair = server.user_session("chair", Role::Chair, Some("MX")).await;
+        let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
+        let md = "# Joint Communiqué\n\n## Cooperation\n\n1. *Recognizing* the value of cooperation,\n\n2. Agree to meet again.\n";
+        // A Spanish DOCX: an export of a draft made from the Spanish Markdown.
+        let es_md = "# Comunicado Conjunto\n\n## Cooperación\n\n*Reconociendo* el valor de la cooperación,\n\nAcuerdan reunirse nuevamente.\n";
+        let es = pluma_core::import::from_markdown(es_md);
+        let mut es_draft = pluma_core::Draft::import(pluma_core::DraftKind::Communique, None, Some(es), &Default::default()).unwrap();
+        let info = pluma_core::export::ExportInfo::default();
+        let docx = es_draft
+            .export_docx(None, pluma_core::Lang::Es, &info, pluma_core::export::docx::DocxMode::Clean, &pluma_core::delegations::CountryNames::builtin())
+            .unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&docx);
+        let body = json!({"kind": "communique", "en": {"format": "md", "content": md}, "es": {"format": "docx", "content": b64}});
+        let (status, draft) = server.api.call(Method::POST, "/api/drafts/import", Some(&chair.token), Some(body.clone())).await.unwrap();
+        assert_eq!(status, 201, "{draft}");
+        assert_eq!(draft["title_es"], "Comunicado Conjunto");
+        let id = draft["id"].as_str().unwrap();
+        let (_, _, out) = get(&server, &format!("/api/drafts/{id}/export?lang=es&format=md"), &chair.token).await;
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("## Cooperación") && out.contains("1\\. *Reconociendo* el valor") && out.contains("2\\. Acuerdan"), "{}: {out}", db.backend);
+        let (_, _, out) = get(&server, &format!("/api/drafts/{id}/export?lang=en&format=md"), &chair.token).await;
+        assert!(String::from_utf8(out).unwrap().contains("2\\. Agree to meet again."));
+
+        let (status, _) = server.api.call(Method::POST, "/api/drafts/import", Some(&mx.token), Some(body)).await.unwrap();
+        assert_eq!(status, 403);
+        for bad in [
+            json!({"kind": "communique", "en": {"format": "md", "content": md}, "es": {"format": "md", "content": "Uno.\n"}}),
+            json!({"kind": "communique", "es": {"format": "docx", "content": "%%%"}}),
+            json!({"kind": "communique", "es": {"format": "docx", "content": "bm90IGEgZG9jeA=="}}),
+            json!({"kind": "communique", "en": {"format": "odt", "content": ""}}),
+            json!({"kind": "communique"}),
+        ] {
+            let (status, err) = server.api.call(Method::POST, "/api/drafts/import", Some(&chair.token), Some(bad.clone())).await.unwrap();
+            assert_eq!(status, 422, "{bad}: {err}");
+            assert!(err["error"].as_str().is_some_and(|e| !e.is_empty()));
+        }
+        server.stop().await;
+    }
+}

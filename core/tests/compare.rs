@@ -211,10 +211,12 @@ fn both_languages_changed_by_different_countries() {
 }
 
 /// A proposed cut, once accepted by a chair of another delegation, is credited to the
-/// country that proposed it; the status change and the settled proposal are listed.
+/// country that proposed it, whether the older version had the proposal or predates it;
+/// the status change and the settled proposal are listed.
 #[test]
 fn an_accepted_cut_is_credited_to_its_proposer_and_status_changes_are_listed() {
     let (mut w, ids) = World::new(&[("We strongly agree.", "Acordamos.")]);
+    let v1 = w.heads();
     w.at("AR").suggest_delete(&ids[0], Lang::En, 2, 11, &stamp("AR")).unwrap();
     w.sync("AR");
     let v2 = w.heads();
@@ -224,6 +226,9 @@ fn an_accepted_cut_is_credited_to_its_proposer_and_status_changes_are_listed() {
     w.sync("MX");
     let c = w.compare(&v2, Lang::En);
     assert_eq!(changes(&c, &ids[0]), vec![(PieceOp::Delete, "strongly".into(), "AR".into())]);
+    // From before the proposal too: the cut was Argentina's, the chair (Mexico) accepted it.
+    let c1 = w.compare(&v1, Lang::En);
+    assert_eq!(changes(&c1, &ids[0]), vec![(PieceOp::Delete, "strongly".into(), "AR".into())]);
     let p = &c.paragraphs[0];
     assert_eq!(p.status.as_ref().map(|s| (s.from, s.to)), Some((Status::Open, Status::Agreed)));
     assert_eq!(c.proposals.settled.len(), 1);

@@ -3,8 +3,9 @@
 //! - An **inserted** character (in the newer text) is credited to the country of its pending
 //!   `ins:XX` proposal if it has one, else to the delegation whose actor inserted it.
 //! - A **deleted** character (in the older text) is credited to the country whose `del:XX`
-//!   proposal it carried (the proposal was accepted), else to the delegation whose actor
-//!   deleted it (a rejected insertion, a direct edit). When the older version is not an
+//!   proposal it carried (the proposal was accepted) in the older version or just before
+//!   the change that deleted it, else to the delegation whose actor deleted it (a rejected
+//!   insertion, a direct edit). When the older version is not an
 //!   ancestor of the newer one, a character may be missing from the newer version because it
 //!   was never in its history; it is then credited to whoever inserted it.
 //!
@@ -28,8 +29,8 @@ pub type CountryOf<'f> = &'f dyn Fn(&ActorId) -> Option<Country>;
 /// Who deleted what, between two versions.
 #[derive(Debug, Default)]
 pub(crate) struct Deleters {
-    /// Character (inserting op counter, actor hex) → deleting actor.
-    chars: HashMap<(u64, String), ActorId>,
+    /// Character (inserting op counter, actor hex) → deleting actor and change.
+    chars: HashMap<(u64, String), (ActorId, ChangeHash)>,
     /// Paragraph id → actor that deleted it from the paragraphs map.
     paragraphs: HashMap<String, ActorId>,
 }
@@ -59,7 +60,7 @@ impl Deleters {
                 }
                 match &op.key {
                     Key::Seq(ElementId::Id(id)) => {
-                        out.chars.insert((id.0, id.1.to_hex_string()), expanded.actor_id.clone());
+                        out.chars.insert((id.0, id.1.to_hex_string()), (expanded.actor_id.clone(), hash));
                     }
                     Key::Map(name) => {
                         let on_paragraphs = match (&op.obj, &paragraphs_op) {
@@ -127,8 +128,11 @@ pub(crate) fn insert_credits(view: &DraftView<'_>, id: &ParagraphId, lang: Lang,
     Ok(out)
 }
 
-/// Credits for the characters of a text in the older version, as deletions: the country
-/// of a `del:XX` proposal on it, else its deleting actor's delegation, else its inserter's.
+/// Credits for the characters of a text in the older version, as deletions, in order of
+/// preference: the country of a `del:XX` proposal on it in the older version; else the
+/// country of a `del:XX` proposal on it just before the change that deleted it (a cut
+/// proposed after the older version and accepted since); else its deleting actor's
+/// delegation; else its inserter's.
 pub(crate) fn delete_credits(
     view: &DraftView<'_>,
     id: &ParagraphId,
@@ -138,17 +142,52 @@ pub(crate) fn delete_credits(
 ) -> Result<Credits> {
     let obj = view.text_obj(id, lang)?;
     let ids = view.char_ids(&obj)?;
-    let mut out: Credits = ids
-        .iter()
-        .map(|c| match deleters.chars.get(&(c.counter, c.actor.clone())) {
-            Some(actor) => who.of(actor),
-            None => who.of_hex(&c.actor),
-        })
-        .collect();
+    let mut marked: Vec<Option<Country>> = vec![None; ids.len()];
     for run in view.tracked_runs(&obj)? {
         if run.name.kind == SuggestionKind::Delete {
-            for slot in out.iter_mut().take(run.end).skip(run.start) {
+            for slot in marked.iter_mut().take(run.end).skip(run.start) {
                 *slot = Some(run.name.country.clone());
+            }
+        }
+    }
+    // Proposed cuts as they stood just before each deleting change, read once per change.
+    let mut before: HashMap<ChangeHash, HashMap<(u64, String), Country>> = HashMap::new();
+    let mut out = Vec::with_capacity(ids.len());
+    for (c, mark) in ids.iter().zip(marked) {
+        if mark.is_some() {
+            out.push(mark);
+            continue;
+        }
+        let credit = match deleters.chars.get(&(c.counter, c.actor.clone())) {
+            Some((actor, hash)) => {
+                if !before.contains_key(hash) {
+                    let cuts = cuts_before(view, *hash, id, lang).unwrap_or_default();
+                    before.insert(*hash, cuts);
+                }
+                match before.get(hash).and_then(|m| m.get(&(c.counter, c.actor.clone()))) {
+                    Some(country) => Some(country.clone()),
+                    None => who.of(actor),
+                }
+            }
+            None => who.of_hex(&c.actor),
+        };
+        out.push(credit);
+    }
+    Ok(out)
+}
+
+/// The characters of a text under a `del:XX` proposal just before `change` was applied.
+fn cuts_before(view: &DraftView<'_>, change: ChangeHash, id: &ParagraphId, lang: Lang) -> Result<HashMap<(u64, String), Country>> {
+    let Some(c) = view.doc.get_change_by_hash(&change) else { return Ok(HashMap::new()) };
+    let deps = c.deps().to_vec();
+    let then = DraftView::new(view.doc, Some(&deps));
+    let obj = then.text_obj(id, lang)?;
+    let ids = then.char_ids(&obj)?;
+    let mut out = HashMap::new();
+    for run in then.tracked_runs(&obj)? {
+        if run.name.kind == SuggestionKind::Delete {
+            for ch in ids.iter().take(run.end).skip(run.start) {
+                out.insert((ch.counter, ch.actor.clone()), run.name.country.clone());
             }
         }
     }

@@ -501,13 +501,17 @@ fn tally(summary: &mut Summary, pieces: &[Piece]) {
 }
 
 fn proposal_changes(old: &DraftView<'_>, new: &DraftView<'_>, lang: Lang) -> Result<ProposalChanges> {
+    // Only this language's texts are read.
     let list = |view: &DraftView<'_>| -> Result<Vec<ProposalNote>> {
-        Ok(view
-            .suggestions()?
-            .into_iter()
-            .filter(|s| s.lang == lang)
-            .map(|s| ProposalNote { id: s.id, country: s.country, kind: s.kind, paragraph: s.paragraph, text: s.text })
-            .collect())
+        let mut out = Vec::new();
+        for id in view.paragraph_ids()? {
+            out.extend(
+                view.paragraph_suggestions(&id, lang)?
+                    .into_iter()
+                    .map(|s| ProposalNote { id: s.id, country: s.country, kind: s.kind, paragraph: s.paragraph, text: s.text }),
+            );
+        }
+        Ok(out)
     };
     let (before, after) = (list(old)?, list(new)?);
     let key = |p: &ProposalNote| (p.id.clone(), p.kind);

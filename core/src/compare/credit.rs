@@ -33,13 +33,17 @@ pub(crate) struct Deleters {
     chars: HashMap<(u64, String), (ActorId, ChangeHash)>,
     /// Paragraph id → actor that deleted it from the paragraphs map.
     paragraphs: HashMap<String, ActorId>,
+    /// Text objects (op counter, actor hex) on which a cut was proposed in between.
+    cut_texts: HashSet<(u64, String)>,
 }
 
 impl Deleters {
     /// Reads the delete operations of the changes in `to`'s history but not in `from`'s.
     pub(crate) fn collect(doc: &mut AutoCommit, from: &[ChangeHash], to: &[ChangeHash], paragraphs_obj: &ObjId) -> Deleters {
-        let newer: HashSet<ChangeHash> = doc.get_changes_meta(from).into_iter().map(|m| m.hash).collect();
-        let mut stack: Vec<ChangeHash> = to.iter().copied().filter(|h| newer.contains(h)).collect();
+        // One pass over the changes newer than `from` (asking for changes one by one costs
+        // a walk of the document each).
+        let newer: HashMap<ChangeHash, automerge::Change> = doc.get_changes(from).into_iter().map(|c| (c.hash(), c)).collect();
+        let mut stack: Vec<ChangeHash> = to.iter().copied().filter(|h| newer.contains_key(h)).collect();
         let mut seen: HashSet<ChangeHash> = stack.iter().copied().collect();
         let paragraphs_op = match paragraphs_obj {
             ObjId::Id(ctr, actor, _) => Some((*ctr, actor.clone())),
@@ -47,14 +51,22 @@ impl Deleters {
         };
         let mut out = Deleters::default();
         while let Some(hash) = stack.pop() {
-            let Some(change) = doc.get_change_by_hash(&hash) else { continue };
+            let Some(change) = newer.get(&hash) else { continue };
             for dep in change.deps() {
-                if newer.contains(dep) && seen.insert(*dep) {
+                if newer.contains_key(dep) && seen.insert(*dep) {
                     stack.push(*dep);
                 }
             }
             let expanded = change.decode();
             for op in &expanded.operations {
+                if let OpType::MarkBegin(m) = &op.action {
+                    if m.name.starts_with("del:") {
+                        if let automerge::legacy::ObjectId::Id(id) = &op.obj {
+                            out.cut_texts.insert((id.0, id.1.to_hex_string()));
+                        }
+                    }
+                    continue;
+                }
                 if op.action != OpType::Delete {
                     continue;
                 }
@@ -142,6 +154,11 @@ pub(crate) fn delete_credits(
 ) -> Result<Credits> {
     let obj = view.text_obj(id, lang)?;
     let ids = view.char_ids(&obj)?;
+    // Only a text on which a cut was proposed in between can lose characters to one.
+    let cut_here = match &obj {
+        ObjId::Id(ctr, actor, _) => deleters.cut_texts.contains(&(*ctr, actor.to_hex_string())),
+        ObjId::Root => false,
+    };
     let mut marked: Vec<Option<Country>> = vec![None; ids.len()];
     for run in view.tracked_runs(&obj)? {
         if run.name.kind == SuggestionKind::Delete {
@@ -159,6 +176,7 @@ pub(crate) fn delete_credits(
             continue;
         }
         let credit = match deleters.chars.get(&(c.counter, c.actor.clone())) {
+            Some((actor, _)) if !cut_here => who.of(actor),
             Some((actor, hash)) => {
                 if !before.contains_key(hash) {
                     let cuts = cuts_before(view, *hash, id, lang).unwrap_or_default();

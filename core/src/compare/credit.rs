@@ -60,10 +60,8 @@ impl Deleters {
             let expanded = change.decode();
             for op in &expanded.operations {
                 if let OpType::MarkBegin(m) = &op.action {
-                    if m.name.starts_with("del:") {
-                        if let automerge::legacy::ObjectId::Id(id) = &op.obj {
-                            out.cut_texts.insert((id.0, id.1.to_hex_string()));
-                        }
+                    if let (true, automerge::legacy::ObjectId::Id(id)) = (m.name.starts_with("del:"), &op.obj) {
+                        out.cut_texts.insert((id.0, id.1.to_hex_string()));
                     }
                     continue;
                 }

@@ -231,6 +231,11 @@ impl Draft {
 
     // ---- history and bytes ----
 
+    /// Completes pending typing before reading the change history.
+    pub(crate) fn settle_for_history(&mut self) {
+        self.settle();
+    }
+
     /// Commits pending edits as one change; `None` if there were none.
     pub fn commit(&mut self) -> Option<ChangeHash> {
         self.settle();

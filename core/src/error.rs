@@ -74,6 +74,15 @@ pub enum DraftError {
     /// An identifier or enumeration value could not be parsed.
     #[error(transparent)]
     InvalidId(#[from] IdError),
+    /// A version names changes (heads, hex) this document does not have.
+    #[error("this draft has no version with heads {0}")]
+    UnknownHeads(String),
+    /// The DOCX writer failed (it writes to memory, so this is a defect, not bad input).
+    #[error("could not write the DOCX file: {0}")]
+    Docx(String),
+    /// A file to import could not be used (the text says why).
+    #[error("cannot import: {0}")]
+    InvalidImport(String),
     /// A zero-draft JSON file could not be read.
     #[error("invalid zero-draft JSON: {0}")]
     InvalidZeroDraft(String),

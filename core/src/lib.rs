@@ -17,6 +17,11 @@
 //! - [`attribution`]: which delegation inserted each character.
 //! - [`render`]: a paragraph with its proposals as Markdown (CriticMarkup) or HTML.
 //! - [`markdown`]: inline markdown in, safe HTML out.
+//! - [`compare`]: two versions compared word by word, each change credited to a country.
+//! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
+//!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
+//! - [`delegations`]: country names for exports.
+//! - [`import`]: a draft from Markdown or DOCX files, one per language.
 //!
 //! ## Decisions
 //! - **Positions** are Unicode code points (automerge's default text encoding here). The
@@ -59,9 +64,13 @@
 #![forbid(unsafe_code)]
 
 pub mod attribution;
+pub mod compare;
+pub mod delegations;
 pub mod draft;
 pub mod error;
+pub mod export;
 pub mod ids;
+pub mod import;
 pub mod markdown;
 pub mod paragraphs;
 pub mod render;

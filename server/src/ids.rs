@@ -94,6 +94,12 @@ hex_id!(
     "meeting id",
     'm'
 );
+hex_id!(
+    /// A named version's id: `v` and 16 hex digits.
+    VersionId,
+    "version id",
+    'v'
+);
 
 /// An automerge-repo document id: the bs58check encoding of 16 random bytes, exactly as
 /// `generateAutomergeUrl` in automerge-repo makes it. On the wire it appears bare; in URLs

@@ -42,6 +42,7 @@ pub mod store;
 pub mod sync;
 pub mod time;
 pub mod validate;
+pub mod versions;
 
 pub use config::Config;
 pub use state::{build_state, AppState};

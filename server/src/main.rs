@@ -1,4 +1,4 @@
-//! The `pluma` binary: `serve`, `migrate`, `user add`.
+//! The `pluma` binary: `serve`, `migrate`, `user add`, `diff`, `export`.
 
 #![forbid(unsafe_code)]
 
@@ -11,6 +11,8 @@ use pluma_server::config::{redact_url, Config, DEFAULT_DATABASE_URL};
 use pluma_server::model::{NewUser, Role};
 use pluma_server::{auth, demo, store};
 use tokio_util::sync::CancellationToken;
+
+mod cli_versions;
 
 /// Pluma: collaborative drafting of negotiated texts.
 #[derive(Debug, Parser)]
@@ -31,6 +33,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Compare two versions of a draft (or a version and the current text), read from the
+    /// database.
+    Diff(cli_versions::DiffArgs),
+    /// Export a draft's current text or a version, read from the database.
+    Export(cli_versions::ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -46,10 +53,10 @@ struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
-struct DbArgs {
+pub(crate) struct DbArgs {
     /// Database URL: `sqlite:PATH` or `postgres://...`.
     #[arg(long, env = "PLUMA_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-    database_url: String,
+    pub(crate) database_url: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +103,8 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command: UserCommand::Add(add) } => add_user(add).await,
+        Command::Diff(args) => cli_versions::diff(args).await,
+        Command::Export(args) => cli_versions::export(args).await,
     }
 }
 

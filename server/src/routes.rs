@@ -4,12 +4,14 @@
 pub mod activity;
 pub mod drafts;
 pub mod health;
+pub mod imports;
 pub mod meetings;
 pub mod openapi;
 pub mod session;
 pub mod suggestions;
 pub mod sync;
 pub mod sync_tickets;
+pub mod versions;
 pub mod web;
 
 use axum::extract::{FromRequest, Request};
@@ -47,6 +49,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(sync_tickets::create))
         .routes(routes!(drafts::list, drafts::create))
         .routes(routes!(drafts::get))
+        .routes(routes!(imports::create))
+        .routes(routes!(versions::list, versions::create))
+        .routes(routes!(versions::diff))
+        .routes(routes!(versions::export))
         .routes(routes!(suggestions::list))
         .routes(routes!(suggestions::accept))
         .routes(routes!(suggestions::reject))

@@ -8,6 +8,7 @@ pub mod audit;
 mod postgres;
 mod rows;
 mod sqlite;
+pub mod versions;
 
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use versions::VersionRecord;
 
 /// Results of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -207,6 +209,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// A page of a draft's audit log, newest first: entries with ids below `before` (all
     /// for `None`), at most `limit`.
     async fn audit_page(&self, draft: &DraftId, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>>;
+
+    /// Stores a named version; `Conflict` if its id exists.
+    async fn create_version(&self, version: &VersionRecord) -> Result<()>;
+    /// A draft's versions, oldest first.
+    async fn versions(&self, draft: &DraftId) -> Result<Vec<VersionRecord>>;
+    /// One version of a draft; `NotFound` if there is none with this id for this draft.
+    async fn version(&self, draft: &DraftId, id: &crate::ids::VersionId) -> Result<VersionRecord>;
 }
 
 /// Opens the database at `url` (`sqlite:PATH`, `sqlite://PATH` or `postgres://...`), creating

@@ -102,8 +102,22 @@ async fn append_one(
     Ok(Ok(seqs))
 }
 
+super::versions::version_methods!(SqliteStore);
+
 #[async_trait]
 impl Store for SqliteStore {
+    async fn create_version(&self, version: &super::VersionRecord) -> Result<()> {
+        self.insert_version(version).await
+    }
+
+    async fn versions(&self, draft: &DraftId) -> Result<Vec<super::VersionRecord>> {
+        self.list_versions(draft).await
+    }
+
+    async fn version(&self, draft: &DraftId, id: &crate::ids::VersionId) -> Result<super::VersionRecord> {
+        self.find_version(draft, id).await
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

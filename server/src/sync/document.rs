@@ -37,7 +37,7 @@ use crate::validate::{self, ActorOwners, Principal};
 
 mod commit;
 mod fanout;
-mod load;
+pub(crate) mod load;
 
 use fanout::send_unavailable;
 

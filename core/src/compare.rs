@@ -1,0 +1,524 @@
+//! Comparing two versions of a draft, in one language: which paragraphs were added,
+//! removed, moved or changed, which words were inserted and deleted inside them and which
+//! country produced each, which statuses changed, and which proposals were made or settled.
+//!
+//! - [`words`]: the word diff (tokens, `similar`, hunks, moves within a paragraph).
+//! - [`credit`]: who inserted and who deleted each character.
+//! - [`render`]: the comparison as an HTML redline and as Markdown with CriticMarkup.
+//!
+//! A version is a set of heads; `None` is the draft as it stands. Paragraphs are matched by
+//! id, so a paragraph whose text was rewritten is "changed", never "removed and added". The
+//! texts compared are the texts as written: a pending insertion is part of the text, a
+//! pending deletion is not yet a deletion (both are listed among the proposals).
+
+pub mod credit;
+pub mod render;
+pub(crate) mod words;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use automerge::ChangeHash;
+use serde::Serialize;
+
+use crate::draft::Draft;
+use crate::error::DraftError;
+use crate::ids::{Country, Lang, ParagraphId, SuggestionId};
+use crate::schema::{keys, ParagraphKind, Status, SuggestionKind};
+use crate::view::DraftView;
+use crate::Result;
+
+pub use credit::CountryOf;
+use credit::{ActorCountries, Credits, Deleters};
+use words::{Hunk, WordDiff};
+
+/// What a piece of a compared text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PieceOp {
+    /// In both versions.
+    Equal,
+    /// Only in the newer version.
+    Insert,
+    /// Only in the older version.
+    Delete,
+}
+
+/// A run of text of a comparison, with one op and one credited country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Piece {
+    /// Equal, inserted or deleted.
+    pub op: PieceOp,
+    /// The characters.
+    pub text: String,
+    /// For insertions and deletions, the country whose change produced them (`None` when
+    /// the actor is bound to no delegation, e.g. the server's seeding).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<Country>,
+    /// The same words were cut in one place of the paragraph and inserted in another.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub moved: bool,
+}
+
+/// How a paragraph's text differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParagraphChange {
+    /// Same text.
+    Unchanged,
+    /// Text changed.
+    Changed,
+    /// Only in the newer version.
+    Added,
+    /// Only in the older version.
+    Removed,
+}
+
+/// A field's value in the older and newer version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange<T> {
+    /// Before.
+    pub from: T,
+    /// After.
+    pub to: T,
+}
+
+/// One paragraph of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParagraphDiff {
+    /// The paragraph.
+    pub id: ParagraphId,
+    /// How its text differs.
+    pub change: ParagraphChange,
+    /// Its place among the paragraphs of both versions changed.
+    pub moved: bool,
+    /// Its number (1-based) in the older version.
+    pub from_number: Option<usize>,
+    /// Its number (1-based) in the newer version.
+    pub to_number: Option<usize>,
+    /// Its kind in the version it is shown from (the newer one unless removed).
+    pub kind: ParagraphKind,
+    /// Status change, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FieldChange<Status>>,
+    /// Kind change, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind_change: Option<FieldChange<ParagraphKind>>,
+    /// For added and removed paragraphs: the country that added or removed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<Country>,
+    /// The text, piece by piece.
+    pub pieces: Vec<Piece>,
+}
+
+/// A proposal that appeared or was settled between the versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalNote {
+    /// Its id.
+    pub id: SuggestionId,
+    /// Proposing country.
+    pub country: Country,
+    /// Insertion or deletion.
+    pub kind: SuggestionKind,
+    /// Its paragraph.
+    pub paragraph: ParagraphId,
+    /// The text it covers (in the version where it is pending).
+    pub text: String,
+}
+
+/// Proposals that differ between the versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ProposalChanges {
+    /// Pending in the newer version, not in the older one.
+    pub opened: Vec<ProposalNote>,
+    /// Pending in the older version, no longer in the newer one (accepted, rejected,
+    /// withdrawn, or its text deleted).
+    pub settled: Vec<ProposalNote>,
+}
+
+/// Word counts of one country's changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Words inserted.
+    pub inserted: usize,
+    /// Words deleted.
+    pub deleted: usize,
+}
+
+/// Totals of a comparison.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Paragraphs added.
+    pub added: usize,
+    /// Paragraphs removed.
+    pub removed: usize,
+    /// Paragraphs moved.
+    pub moved: usize,
+    /// Paragraphs whose text changed.
+    pub changed: usize,
+    /// Paragraphs whose status changed.
+    pub status_changed: usize,
+    /// Words inserted and deleted, by country (`"?"` for changes bound to no delegation).
+    pub by_country: BTreeMap<String, Tally>,
+}
+
+/// Two versions of a draft compared in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// The language compared.
+    pub lang: Lang,
+    /// Heads of the older version (hex).
+    pub from: Vec<String>,
+    /// Heads of the newer version (hex).
+    pub to: Vec<String>,
+    /// The title, piece by piece.
+    pub title: Vec<Piece>,
+    /// Every paragraph of both versions: the newer version's order, each removed paragraph
+    /// after the paragraph it followed in the older version.
+    pub paragraphs: Vec<ParagraphDiff>,
+    /// Proposals opened and settled.
+    pub proposals: ProposalChanges,
+    /// Totals.
+    pub summary: Summary,
+}
+
+impl Comparison {
+    /// Whether nothing differs.
+    pub fn is_empty(&self) -> bool {
+        let s = &self.summary;
+        s.added + s.removed + s.moved + s.changed + s.status_changed == 0
+            && self.title.iter().all(|p| p.op == PieceOp::Equal)
+            && self.proposals.opened.is_empty()
+            && self.proposals.settled.is_empty()
+    }
+}
+
+/// What is read of a paragraph of one version.
+struct Side {
+    kind: ParagraphKind,
+    status: Status,
+    text: String,
+}
+
+fn read_side(view: &DraftView<'_>, lang: Lang) -> Result<(Vec<ParagraphId>, HashMap<ParagraphId, Side>)> {
+    let order = view.paragraph_ids()?;
+    let mut map = HashMap::with_capacity(order.len());
+    for id in &order {
+        let p = view.paragraph_obj(id)?;
+        let path = format!("paragraphs/{id}");
+        let kind: ParagraphKind = view.string(&p, keys::P_KIND, &format!("{path}/kind"))?.parse()?;
+        let status: Status = view.string(&p, keys::P_STATUS, &format!("{path}/status"))?.parse()?;
+        let text = view.text(id, lang)?;
+        map.insert(id.clone(), Side { kind, status, text });
+    }
+    Ok((order, map))
+}
+
+impl Draft {
+    /// Compares the draft at `from` with the draft at `to` (`None`: as it stands) in one
+    /// language. `country_of` maps actor ids to delegations (the server's bindings).
+    ///
+    /// Fails with [`DraftError::UnknownHeads`] if either version names a change this
+    /// document does not have. Never blocks.
+    pub fn compare(
+        &mut self,
+        from: Option<&[ChangeHash]>,
+        to: Option<&[ChangeHash]>,
+        lang: Lang,
+        country_of: CountryOf<'_>,
+    ) -> Result<Comparison> {
+        self.clean()?;
+        let now = self.doc.get_heads();
+        let from_heads = resolve(&self.doc, from, &now)?;
+        let to_heads = resolve(&self.doc, to, &now)?;
+        let paragraphs_obj = self.peek().root_object(keys::PARAGRAPHS, automerge::ObjType::Map)?;
+        let deleters = Deleters::collect(&mut self.doc, &from_heads, &to_heads, &paragraphs_obj);
+        let old = DraftView::new(&self.doc, Some(&from_heads));
+        let new = DraftView::new(&self.doc, Some(&to_heads));
+        let mut who = ActorCountries::new(country_of);
+        compare_views(&old, &new, lang, &deleters, &mut who, (&from_heads, &to_heads))
+    }
+}
+
+impl Draft {
+    /// Every actor that made a change to this draft, each once (for looking up whose they
+    /// are before a comparison).
+    pub fn actors(&mut self) -> Vec<automerge::ActorId> {
+        self.settle_for_history();
+        let mut seen = HashSet::new();
+        self.doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .filter_map(|m| seen.insert(m.actor.clone().into_owned()).then(|| m.actor.into_owned()))
+            .collect()
+    }
+}
+
+fn resolve(doc: &automerge::AutoCommit, heads: Option<&[ChangeHash]>, now: &[ChangeHash]) -> Result<Vec<ChangeHash>> {
+    match heads {
+        None => Ok(now.to_vec()),
+        Some(h) if credit::has_heads(doc, h) => Ok(h.to_vec()),
+        Some(h) => Err(DraftError::UnknownHeads(h.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))),
+    }
+}
+
+fn compare_views(
+    old: &DraftView<'_>,
+    new: &DraftView<'_>,
+    lang: Lang,
+    deleters: &Deleters,
+    who: &mut ActorCountries<'_>,
+    heads: (&[ChangeHash], &[ChangeHash]),
+) -> Result<Comparison> {
+    let (old_order, old_map) = read_side(old, lang)?;
+    let (new_order, new_map) = read_side(new, lang)?;
+    let mut summary = Summary::default();
+
+    // Paragraphs in both whose relative order changed: those outside the longest common
+    // subsequence of the two orders.
+    let common_old: Vec<&ParagraphId> = old_order.iter().filter(|id| new_map.contains_key(*id)).collect();
+    let common_new: Vec<&ParagraphId> = new_order.iter().filter(|id| old_map.contains_key(*id)).collect();
+    let mut in_place: HashSet<&ParagraphId> = HashSet::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &common_old, &common_new) {
+        if let similar::DiffOp::Equal { new_index, len, .. } = op {
+            in_place.extend(common_new[new_index..new_index + len].iter().copied());
+        }
+    }
+
+    // Removed paragraphs go after the paragraph they followed in the older version.
+    let mut after: HashMap<Option<&ParagraphId>, Vec<&ParagraphId>> = HashMap::new();
+    let mut anchor: Option<&ParagraphId> = None;
+    for id in &old_order {
+        if new_map.contains_key(id) {
+            anchor = Some(id);
+        } else {
+            after.entry(anchor).or_default().push(id);
+        }
+    }
+    let old_number: HashMap<&ParagraphId, usize> = old_order.iter().enumerate().map(|(i, id)| (id, i + 1)).collect();
+
+    let mut out = Vec::with_capacity(new_order.len());
+    let removed_here = |anchor: Option<&ParagraphId>,
+                        out: &mut Vec<ParagraphDiff>,
+                        summary: &mut Summary,
+                        who: &mut ActorCountries<'_>|
+     -> Result<()> {
+        for id in after.get(&anchor).into_iter().flatten() {
+            let side = &old_map[*id];
+            let by = deleters.paragraph(id).and_then(|a| who.of(a));
+            // Its characters went with the paragraph: they are the remover's deletion.
+            let credits = match &by {
+                Some(c) => vec![Some(c.clone()); side.text.chars().count()],
+                None => credit::delete_credits(old, id, lang, deleters, who)?,
+            };
+            let pieces = split(&side.text, 0..side.text.chars().count(), PieceOp::Delete, &credits, false);
+            tally(summary, &pieces);
+            summary.removed += 1;
+            out.push(ParagraphDiff {
+                id: (*id).clone(),
+                change: ParagraphChange::Removed,
+                moved: false,
+                from_number: old_number.get(id).copied(),
+                to_number: None,
+                kind: side.kind,
+                status: None,
+                kind_change: None,
+                by,
+                pieces,
+            });
+        }
+        Ok(())
+    };
+    removed_here(None, &mut out, &mut summary, who)?;
+    for (i, id) in new_order.iter().enumerate() {
+        let side = &new_map[id];
+        let diff = match old_map.get(id) {
+            None => {
+                let credits = credit::insert_credits(new, id, lang, who)?;
+                let pieces = split(&side.text, 0..side.text.chars().count(), PieceOp::Insert, &credits, false);
+                tally(&mut summary, &pieces);
+                summary.added += 1;
+                let by = pieces.iter().find_map(|p| p.country.clone());
+                ParagraphDiff {
+                    id: id.clone(),
+                    change: ParagraphChange::Added,
+                    moved: false,
+                    from_number: None,
+                    to_number: Some(i + 1),
+                    kind: side.kind,
+                    status: None,
+                    kind_change: None,
+                    by,
+                    pieces,
+                }
+            }
+            Some(before) => {
+                let moved = !in_place.contains(id);
+                summary.moved += usize::from(moved);
+                let status = (before.status != side.status).then_some(FieldChange { from: before.status, to: side.status });
+                summary.status_changed += usize::from(status.is_some());
+                let kind_change = (before.kind != side.kind).then_some(FieldChange { from: before.kind, to: side.kind });
+                let (change, pieces) = if before.text == side.text {
+                    (ParagraphChange::Unchanged, equal_piece(&side.text))
+                } else {
+                    let d = words::diff(&before.text, &side.text);
+                    if d.hunks.iter().all(|h| matches!(h, Hunk::Equal { .. })) {
+                        (ParagraphChange::Unchanged, equal_piece(&side.text))
+                    } else {
+                        let ins = credit::insert_credits(new, id, lang, who)?;
+                        let del = credit::delete_credits(old, id, lang, deleters, who)?;
+                        let pieces = pieces_of(&d, &before.text, &side.text, &del, &ins);
+                        tally(&mut summary, &pieces);
+                        summary.changed += 1;
+                        (ParagraphChange::Changed, pieces)
+                    }
+                };
+                ParagraphDiff {
+                    id: id.clone(),
+                    change,
+                    moved,
+                    from_number: old_number.get(id).copied(),
+                    to_number: Some(i + 1),
+                    kind: side.kind,
+                    status,
+                    kind_change,
+                    by: None,
+                    pieces,
+                }
+            }
+        };
+        out.push(diff);
+        removed_here(Some(id), &mut out, &mut summary, who)?;
+    }
+
+    let title = title_pieces(old, new, lang, who)?;
+    let proposals = proposal_changes(old, new, lang)?;
+    Ok(Comparison {
+        lang,
+        from: heads.0.iter().map(|h| h.to_string()).collect(),
+        to: heads.1.iter().map(|h| h.to_string()).collect(),
+        title,
+        paragraphs: out,
+        proposals,
+        summary,
+    })
+}
+
+/// The word diff of two plain texts, as pieces without credit: what [`Draft::compare`]
+/// does inside one changed paragraph, without reading the document (for benchmarks and for
+/// texts from outside a draft).
+pub fn diff_texts(old: &str, new: &str) -> Vec<Piece> {
+    pieces_of(&words::diff(old, new), old, new, &Vec::new(), &Vec::new())
+}
+
+fn equal_piece(text: &str) -> Vec<Piece> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    vec![Piece { op: PieceOp::Equal, text: text.to_owned(), country: None, moved: false }]
+}
+
+/// The title's word diff. Titles carry no proposals; their changes are credited by actor.
+fn title_pieces(old: &DraftView<'_>, new: &DraftView<'_>, lang: Lang, who: &mut ActorCountries<'_>) -> Result<Vec<Piece>> {
+    let (a, b) = (old.title(lang)?, new.title(lang)?);
+    if a == b {
+        return Ok(equal_piece(&b));
+    }
+    let credits_of = |view: &DraftView<'_>, who: &mut ActorCountries<'_>| -> Result<Credits> {
+        let title = view.root_object(keys::TITLE, automerge::ObjType::Map)?;
+        let obj = view.object(&title, lang.as_str(), automerge::ObjType::Text, "title")?;
+        Ok(view.char_ids(&obj)?.iter().map(|c| who.of_hex(&c.actor)).collect())
+    };
+    let del = credits_of(old, who)?;
+    let ins = credits_of(new, who)?;
+    Ok(pieces_of(&words::diff(&a, &b), &a, &b, &del, &ins))
+}
+
+/// The pieces of a changed text: equal runs from the newer text, then for each change its
+/// deleted and inserted characters split by credited country.
+fn pieces_of(d: &WordDiff, old: &str, new: &str, del: &Credits, ins: &Credits) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for h in &d.hunks {
+        match h {
+            Hunk::Equal { new: n, .. } => {
+                let r = d.new_chars(n);
+                out.extend(split(new, r, PieceOp::Equal, ins, false));
+            }
+            Hunk::Change { old: o, new: n, moved } => {
+                out.extend(split(old, d.old_chars(o), PieceOp::Delete, del, *moved));
+                out.extend(split(new, d.new_chars(n), PieceOp::Insert, ins, *moved));
+            }
+        }
+    }
+    out
+}
+
+/// The characters `range` of `text` as pieces of one op, split where the credited country
+/// changes (equal pieces are not split and carry no country).
+fn split(text: &str, range: std::ops::Range<usize>, op: PieceOp, credits: &Credits, moved: bool) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    if range.is_empty() {
+        return out;
+    }
+    for (i, c) in text.chars().enumerate().skip(range.start).take(range.len()) {
+        let country = if op == PieceOp::Equal { None } else { credits.get(i).cloned().flatten() };
+        match out.last_mut() {
+            Some(p) if p.country == country => p.text.push(c),
+            _ => out.push(Piece { op, text: c.to_string(), country, moved }),
+        }
+    }
+    // Whitespace carries no authorship worth showing: a space the word diff took from the
+    // text around an insertion joins the neighbouring piece.
+    let mut merged: Vec<Piece> = Vec::with_capacity(out.len());
+    for p in out {
+        match merged.last_mut() {
+            Some(last) if p.text.trim().is_empty() || last.text.trim().is_empty() => {
+                if last.text.trim().is_empty() {
+                    last.country = p.country;
+                }
+                last.text.push_str(&p.text);
+            }
+            _ => merged.push(p),
+        }
+    }
+    merged
+}
+
+fn tally(summary: &mut Summary, pieces: &[Piece]) {
+    for p in pieces {
+        let tokens = words::tokenize(&p.text);
+        let n = words::count_words(&tokens, &(0..tokens.len()));
+        if n == 0 || p.op == PieceOp::Equal {
+            continue;
+        }
+        let key = p.country.as_ref().map_or_else(|| "?".to_owned(), |c| c.as_str().to_owned());
+        let t = summary.by_country.entry(key).or_default();
+        match p.op {
+            PieceOp::Insert => t.inserted += n,
+            PieceOp::Delete => t.deleted += n,
+            PieceOp::Equal => {}
+        }
+    }
+}
+
+fn proposal_changes(old: &DraftView<'_>, new: &DraftView<'_>, lang: Lang) -> Result<ProposalChanges> {
+    // Only this language's texts are read.
+    let list = |view: &DraftView<'_>| -> Result<Vec<ProposalNote>> {
+        let mut out = Vec::new();
+        for id in view.paragraph_ids()? {
+            out.extend(
+                view.paragraph_suggestions(&id, lang)?
+                    .into_iter()
+                    .map(|s| ProposalNote { id: s.id, country: s.country, kind: s.kind, paragraph: s.paragraph, text: s.text }),
+            );
+        }
+        Ok(out)
+    };
+    let (before, after) = (list(old)?, list(new)?);
+    let key = |p: &ProposalNote| (p.id.clone(), p.kind);
+    let before_keys: HashSet<_> = before.iter().map(key).collect();
+    let after_keys: HashSet<_> = after.iter().map(key).collect();
+    Ok(ProposalChanges {
+        opened: after.iter().filter(|p| !before_keys.contains(&key(p))).cloned().collect(),
+        settled: before.into_iter().filter(|p| !after_keys.contains(&key(p))).collect(),
+    })
+}

@@ -1,0 +1,177 @@
+//! A [`Comparison`] as an HTML redline and as Markdown with CriticMarkup.
+//!
+//! HTML: every insertion and deletion is an `<ins>`/`<del>` with the class
+//! `pluma-c-XX` of its country (colours come from a small stylesheet keyed on those
+//! classes, so the browser client can restyle them) and a `title` naming the country. All
+//! text is escaped.
+//!
+//! Markdown: `{++inserted++}{>>MX<<}`, `{--deleted--}{>>AR<<}`; moved text adds `moved`
+//! to the comment; added, removed and moved paragraphs and status changes are noted in a
+//! line of their own above the paragraph.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::{Comparison, ParagraphChange, ParagraphDiff, Piece, PieceOp};
+use crate::delegations::CountryNames;
+use crate::ids::Country;
+use crate::markdown::{escape_html, escape_markdown};
+
+/// Colours for country classes: distinct, readable on white, assigned by a stable hash of
+/// the code so a country keeps its colour across documents.
+const PALETTE: [&str; 12] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#ff7f0e", "#393b79",
+    "#637939", "#843c39",
+];
+
+/// The colour of a country's changes.
+pub fn country_colour(country: &Country) -> &'static str {
+    let h = country.as_str().bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    PALETTE[(h as usize) % PALETTE.len()]
+}
+
+/// The CSS class of a country's changes (`pluma-c-MX`; `pluma-c-none` for unbound actors).
+pub fn country_class(country: Option<&Country>) -> String {
+    match country {
+        Some(c) => format!("pluma-c-{}", c.as_str()),
+        None => "pluma-c-none".to_owned(),
+    }
+}
+
+/// A stylesheet for the country classes of the given countries.
+pub fn redline_css<'a>(countries: impl IntoIterator<Item = &'a Country>) -> String {
+    let mut css = String::from(
+        "ins,del{text-decoration-thickness:2px}ins{text-decoration:underline}del{text-decoration:line-through}\
+         .pluma-moved{font-style:italic}.pluma-c-none{color:#555}\
+         .pluma-note{color:#555;font-size:.85em;margin:0}\
+         .pluma-added{border-left:3px solid #2ca02c;padding-left:.5em}.pluma-removed{border-left:3px solid #d62728;padding-left:.5em}\n",
+    );
+    for c in countries {
+        let _ = writeln!(css, ".pluma-c-{code}{{color:{col}}}", code = c.as_str(), col = country_colour(c));
+    }
+    css
+}
+
+fn countries(cmp: &Comparison) -> BTreeSet<Country> {
+    cmp.title
+        .iter()
+        .chain(cmp.paragraphs.iter().flat_map(|p| p.pieces.iter()))
+        .filter_map(|p| p.country.clone())
+        .collect()
+}
+
+fn html_pieces(out: &mut String, pieces: &[Piece], names: &CountryNames, cmp: &Comparison) {
+    for p in pieces {
+        let text = escape_html(&p.text);
+        let tag = match p.op {
+            PieceOp::Equal => {
+                out.push_str(&text);
+                continue;
+            }
+            PieceOp::Insert => "ins",
+            PieceOp::Delete => "del",
+        };
+        let who = p.country.as_ref().map_or_else(|| "unknown".to_owned(), |c| names.name(c, cmp.lang));
+        let moved = if p.moved { " pluma-moved" } else { "" };
+        let _ = write!(
+            out,
+            "<{tag} class=\"{class}{moved}\" title=\"{who}\" data-country=\"{code}\">{text}</{tag}>",
+            class = country_class(p.country.as_ref()),
+            who = escape_html(&who),
+            code = p.country.as_ref().map_or("", |c| c.as_str()),
+        );
+    }
+}
+
+fn note(p: &ParagraphDiff, names: &CountryNames, cmp: &Comparison) -> Vec<String> {
+    let mut notes = Vec::new();
+    let by = |c: &Option<Country>| c.as_ref().map(|c| format!(" by {}", names.name(c, cmp.lang))).unwrap_or_default();
+    match p.change {
+        ParagraphChange::Added => notes.push(format!("added{}", by(&p.by))),
+        ParagraphChange::Removed => notes.push(format!("removed{}", by(&p.by))),
+        ParagraphChange::Changed | ParagraphChange::Unchanged => {}
+    }
+    if p.moved {
+        notes.push(format!(
+            "moved from {} to {}",
+            p.from_number.map_or("?".into(), |n| n.to_string()),
+            p.to_number.map_or("?".into(), |n| n.to_string())
+        ));
+    }
+    if let Some(s) = &p.status {
+        notes.push(format!("status {} → {}", s.from.as_str(), s.to.as_str()));
+    }
+    if let Some(k) = &p.kind_change {
+        notes.push(format!("kind {} → {}", k.from.as_str(), k.to.as_str()));
+    }
+    notes
+}
+
+impl Comparison {
+    /// A standalone HTML page: the title, then every paragraph with its insertions and
+    /// deletions coloured by country, and notes on added, removed, moved paragraphs and
+    /// status changes.
+    pub fn to_html(&self, names: &CountryNames, heading: &str) -> String {
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{h}</title><style>{css}</style></head>\n<body>\n<article class=\"pluma-redline\">\n<header><p class=\"pluma-note\">{h}</p><h1>",
+            lang = self.lang.as_str(),
+            h = escape_html(heading),
+            css = redline_css(&countries(self)),
+        );
+        html_pieces(&mut out, &self.title, names, self);
+        out.push_str("</h1></header>\n");
+        for p in &self.paragraphs {
+            let class = match p.change {
+                ParagraphChange::Added => " pluma-added",
+                ParagraphChange::Removed => " pluma-removed",
+                _ => "",
+            };
+            let _ = write!(out, "<section class=\"pluma-paragraph{class}\" data-paragraph=\"{}\">", escape_html(p.id.as_str()));
+            for n in note(p, names, self) {
+                let _ = write!(out, "<p class=\"pluma-note\">{}</p>", escape_html(&n));
+            }
+            let number = p.to_number.or(p.from_number).map(|n| format!("{n}. ")).unwrap_or_default();
+            let _ = write!(out, "<p>{number}");
+            html_pieces(&mut out, &p.pieces, names, self);
+            out.push_str("</p></section>\n");
+        }
+        out.push_str("</article>\n</body></html>\n");
+        out
+    }
+
+    /// Markdown with CriticMarkup: the title as a heading, then one paragraph per
+    /// paragraph, each change followed by `{>>XX<<}` naming the country.
+    pub fn to_markdown(&self, names: &CountryNames) -> String {
+        let mut out = String::from("# ");
+        md_pieces(&mut out, &self.title);
+        out.push_str("\n\n");
+        for p in &self.paragraphs {
+            let notes = note(p, names, self);
+            if !notes.is_empty() {
+                let _ = writeln!(out, "{{>>{}<<}}\n", notes.join("; "));
+            }
+            md_pieces(&mut out, &p.pieces);
+            out.push_str("\n\n");
+        }
+        out
+    }
+}
+
+fn md_pieces(out: &mut String, pieces: &[Piece]) {
+    for p in pieces {
+        let body = escape_markdown(&p.text).replace('\n', " ");
+        let who = p.country.as_ref().map_or("?", |c| c.as_str());
+        let moved = if p.moved { ", moved" } else { "" };
+        match p.op {
+            PieceOp::Equal => out.push_str(&body),
+            PieceOp::Insert => {
+                let _ = write!(out, "{{++{body}++}}{{>>{who}{moved}<<}}");
+            }
+            PieceOp::Delete => {
+                let _ = write!(out, "{{--{body}--}}{{>>{who}{moved}<<}}");
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Exports of a draft (as it stands or at a saved version) in one language.
+//!
+//! - Markdown: the title, the meta line as a quote, then each paragraph with its pending
+//!   proposals in CriticMarkup.
+//! - HTML: a page ready to print: title, meeting, version label and date, numbered
+//!   paragraphs, proposals as coloured `<ins>`/`<del>`.
+//! - DOCX ([`docx`]): clean (the text with every pending proposal left out: insertions
+//!   omitted, proposed cuts kept), or tracked (each pending proposal a Word revision
+//!   authored by the country's name, each comment thread a Word comment), and the redline
+//!   of a [`crate::compare::Comparison`].
+//!
+//! Headings are not numbered; every other paragraph is numbered in reading order.
+
+pub mod docx;
+
+use std::fmt::Write as _;
+
+use automerge::ChangeHash;
+use serde::Serialize;
+
+use crate::draft::Draft;
+use crate::ids::Lang;
+use crate::markdown::escape_html;
+use crate::schema::ParagraphKind;
+use crate::view::DraftView;
+use crate::Result;
+
+/// What an export says about itself besides the text: supplied by the caller.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ExportInfo {
+    /// The meeting's name, if the draft belongs to one.
+    pub meeting: Option<String>,
+    /// The version's label (`None`: the current text).
+    pub version: Option<String>,
+    /// The date to print (the version's, or today's), already formatted.
+    pub date: String,
+}
+
+impl ExportInfo {
+    /// One line: meeting, version and date, separated by " · ".
+    pub fn line(&self, lang: Lang) -> String {
+        let current = match lang {
+            Lang::En => "Current text",
+            Lang::Es => "Texto actual",
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        if let Some(m) = &self.meeting {
+            parts.push(m);
+        }
+        parts.push(self.version.as_deref().unwrap_or(current));
+        if !self.date.is_empty() {
+            parts.push(&self.date);
+        }
+        parts.join(" · ")
+    }
+}
+
+/// The number shown before each paragraph (`None` for headings).
+pub(crate) fn numbers(view: &DraftView<'_>) -> Result<Vec<(crate::ParagraphId, ParagraphKind, Option<usize>)>> {
+    let mut n = 0;
+    let mut out = Vec::new();
+    for id in view.paragraph_ids()? {
+        let p = view.paragraph_obj(&id)?;
+        let kind: ParagraphKind = view.string(&p, crate::schema::keys::P_KIND, &format!("paragraphs/{id}/kind"))?.parse()?;
+        let number = if kind == ParagraphKind::Heading {
+            None
+        } else {
+            n += 1;
+            Some(n)
+        };
+        out.push((id, kind, number));
+    }
+    Ok(out)
+}
+
+impl Draft {
+    /// The draft (at `heads`, or as it stands) as Markdown with proposals in CriticMarkup.
+    pub fn export_markdown(&mut self, heads: Option<&[ChangeHash]>, lang: Lang, info: &ExportInfo) -> Result<String> {
+        let heads = self.checked_heads(heads)?;
+        let view = self.view_opt(heads.as_deref());
+        let mut out = format!("# {}\n\n> {}\n\n", crate::markdown::escape_markdown(&view.title(lang)?), crate::markdown::escape_markdown(&info.line(lang)));
+        for (id, kind, number) in numbers(&view)? {
+            let body = view.render_markdown(&id, lang)?;
+            match (kind, number) {
+                (ParagraphKind::Heading, _) => {
+                    let _ = write!(out, "## {body}\n\n");
+                }
+                (_, Some(n)) => {
+                    let _ = write!(out, "{n}\\. {body}\n\n");
+                }
+                (_, None) => {
+                    let _ = write!(out, "{body}\n\n");
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The draft as a standalone HTML page ready to print.
+    pub fn export_html(&mut self, heads: Option<&[ChangeHash]>, lang: Lang, info: &ExportInfo) -> Result<String> {
+        let heads = self.checked_heads(heads)?;
+        let view = self.view_opt(heads.as_deref());
+        let title = escape_html(&view.title(lang)?);
+        let mut countries = std::collections::BTreeSet::new();
+        for s in view.suggestions()? {
+            if s.lang == lang {
+                countries.insert(s.country);
+            }
+        }
+        let mut css = String::from(
+            "@page{margin:2.5cm}body{font-family:'Times New Roman',serif;font-size:12pt;line-height:1.4;max-width:42em;margin:auto}\
+             h1{font-size:16pt;text-align:center}.pluma-meta{text-align:center;color:#444}\
+             ol.pluma-paragraphs{padding-left:2em}h2{font-size:13pt}\
+             ins{text-decoration:underline}del{text-decoration:line-through}\n",
+        );
+        for c in &countries {
+            let _ = writeln!(
+                css,
+                "[data-country=\"{code}\"]{{color:{col}}}",
+                code = c.as_str(),
+                col = crate::compare::render::country_colour(c)
+            );
+        }
+        let mut out = format!(
+            "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{css}</style></head>\n<body>\n<h1>{title}</h1>\n<p class=\"pluma-meta\">{meta}</p>\n",
+            lang = lang.as_str(),
+            meta = escape_html(&info.line(lang)),
+        );
+        for (id, kind, number) in numbers(&view)? {
+            let body = view.render_html(&id, lang)?;
+            let pid = escape_html(id.as_str());
+            match (kind, number) {
+                (ParagraphKind::Heading, _) | (_, None) => {
+                    let _ = writeln!(out, "<h2 data-paragraph=\"{pid}\">{body}</h2>");
+                }
+                (_, Some(n)) => {
+                    let _ = writeln!(out, "<p data-paragraph=\"{pid}\"><span class=\"pluma-number\">{n}.</span> {body}</p>");
+                }
+            }
+        }
+        out.push_str("</body></html>\n");
+        Ok(out)
+    }
+
+    /// `heads` checked to be known (`None` stays `None`).
+    pub(crate) fn checked_heads(&mut self, heads: Option<&[ChangeHash]>) -> Result<Option<Vec<ChangeHash>>> {
+        self.clean()?;
+        match heads {
+            None => Ok(None),
+            Some(h) if crate::compare::credit::has_heads(&self.doc, h) => Ok(Some(h.to_vec())),
+            Some(h) => Err(crate::DraftError::UnknownHeads(
+                h.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","),
+            )),
+        }
+    }
+
+    /// A view at `heads` or of the current state, of a document already clean.
+    pub(crate) fn view_opt<'a>(&'a self, heads: Option<&'a [ChangeHash]>) -> DraftView<'a> {
+        DraftView::new(&self.doc, heads)
+    }
+}
+
+/// Unix milliseconds as an ISO 8601 UTC timestamp (`2021-11-30T14:05:00Z`), as Word wants
+/// for `w:date`.
+pub fn iso8601(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+}
+
+/// Unix milliseconds as a calendar date (`2021-11-30`).
+pub fn date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(1000).div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_gregorian_utc() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601(1_638_281_100_000), "2021-11-30T14:05:00Z");
+        assert_eq!(date(951_782_400_000), "2000-02-29");
+    }
+}

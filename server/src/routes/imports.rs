@@ -1,0 +1,102 @@
+//! `POST /api/drafts/import`: a new draft from Markdown or DOCX files, one per language.
+//!
+//! Body: `{"kind": "communique", "meeting_id"?: "m…", "title"?: {"en", "es"},
+//! "en"?: {"format": "md"|"docx", "content": "…"}, "es"?: {…}}` — Markdown as text, DOCX as
+//! standard base64. Who may create drafts may import them; the new draft is stored like
+//! one created empty (record and first snapshot in one transaction).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use base64::Engine;
+use pluma_core::import::{self, ImportedText};
+use pluma_core::{Bilingual, Draft, DraftKind};
+use serde::Deserialize;
+
+use super::drafts::{create_draft, DraftOut};
+use super::ApiJson;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::ids::MeetingId;
+use crate::state::AppState;
+
+/// One language's file.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportFile {
+    /// `md` or `docx`.
+    pub format: String,
+    /// Markdown text, or the DOCX file in standard base64.
+    pub content: String,
+}
+
+/// What `POST /api/drafts/import` takes.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// Communiqué or concept note.
+    #[schema(value_type = String)]
+    pub kind: DraftKind,
+    /// The meeting it belongs to.
+    #[serde(default)]
+    pub meeting_id: Option<String>,
+    /// Title when a file has none.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub title: Option<Bilingual<String>>,
+    /// The English file.
+    #[serde(default)]
+    pub en: Option<ImportFile>,
+    /// The Spanish file.
+    #[serde(default)]
+    pub es: Option<ImportFile>,
+}
+
+fn read(file: Option<ImportFile>, lang: &str) -> Result<Option<ImportedText>, ApiError> {
+    let Some(file) = file else { return Ok(None) };
+    match file.format.as_str() {
+        "md" => Ok(Some(import::from_markdown(&file.content))),
+        "docx" => {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(file.content.trim())
+                .map_err(|e| ApiError::Unprocessable(format!("{lang}: the DOCX content is not base64: {e}")))?;
+            import::from_docx(&bytes).map(Some).map_err(|e| ApiError::Unprocessable(format!("{lang}: {e}")))
+        }
+        other => Err(ApiError::Unprocessable(format!("{lang}: unknown format {other:?}: use md or docx"))),
+    }
+}
+
+/// Creates a draft from the files.
+#[utoipa::path(post, path = "/api/drafts/import", tag = "drafts", request_body = ImportRequest,
+    responses((status = 201, body = super::drafts::DraftOut), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    ApiJson(body): ApiJson<ImportRequest>,
+) -> Result<(StatusCode, Json<DraftOut>), ApiError> {
+    if !who.user.role.may_create_drafts() {
+        return Err(ApiError::Forbidden("only chairs, the secretariat and admins may create drafts"));
+    }
+    let meeting_id = match &body.meeting_id {
+        Some(m) => {
+            let id: MeetingId = m.parse().map_err(|e| ApiError::Unprocessable(format!("{e}")))?;
+            if !state.store.meetings().await?.iter().any(|x| x.id == id) {
+                return Err(ApiError::Unprocessable(format!("no meeting {id}")));
+            }
+            Some(id)
+        }
+        None => None,
+    };
+    let kind = body.kind;
+    let fallback = body.title.unwrap_or_default();
+    let (en, es) = (body.en, body.es);
+    let mut draft = tokio::task::spawn_blocking(move || -> Result<Draft, ApiError> {
+        let (en, es) = (read(en, "en")?, read(es, "es")?);
+        Draft::import(kind, en, es, &fallback).map_err(|e| ApiError::Unprocessable(e.to_string()))
+    })
+    .await
+    .map_err(|e| ApiError::internal("importing a draft", e))??;
+    let record = create_draft(state.store.as_ref(), &mut draft, meeting_id, Some(who.user.id.clone())).await?;
+    tracing::info!(draft = %record.id, user = %who.user.login, "imported a draft");
+    Ok((StatusCode::CREATED, Json(record.into())))
+}

@@ -1,0 +1,231 @@
+//! Named versions, comparisons and exports of a draft:
+//! - `GET /api/drafts/{id}/versions`, `POST /api/drafts/{id}/versions` (`{"label": …}`)
+//! - `GET /api/drafts/{id}/diff?from=V&to=V|current&lang=en|es&format=json|html|md|docx`
+//! - `GET /api/drafts/{id}/export?version=V|current&lang=en|es&format=md|html|docx|docx-tracked`
+//!
+//! Like the other draft routes, any signed-in user may read and save versions. The
+//! current text comes from the document's task (`DocCommand::Snapshot`), so it includes
+//! every change already acknowledged to a client; comparing and exporting run on the
+//! blocking pool.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use pluma_core::{Draft, Lang};
+use serde::Deserialize;
+
+use super::ApiJson;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::ids::{DraftId, VersionId};
+use crate::model::DraftRecord;
+use crate::state::AppState;
+use crate::store::{StoreError, VersionRecord};
+use crate::sync::DocCommand;
+use crate::time::now_ms;
+use crate::versions::{self, DiffFormat, DiffRequest, ExportFormat, Output};
+
+/// Longest label accepted, in characters.
+pub const MAX_LABEL_CHARS: usize = 200;
+
+/// What `POST /api/drafts/{id}/versions` takes.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVersion {
+    /// The label, 1 to 200 characters.
+    pub label: String,
+}
+
+/// A draft's versions, oldest first.
+#[utoipa::path(get, path = "/api/drafts/{id}/versions", tag = "versions", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
+    responses((status = 200, body = Vec<Object>), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    _who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<VersionRecord>>, ApiError> {
+    let draft = find_draft(&state, &id).await?;
+    Ok(Json(state.store.versions(&draft.id).await?))
+}
+
+/// Saves the draft as it stands under a label.
+#[utoipa::path(post, path = "/api/drafts/{id}/versions", tag = "versions", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")), request_body = NewVersion,
+    responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewVersion>,
+) -> Result<(StatusCode, Json<VersionRecord>), ApiError> {
+    let label = body.label.trim().to_owned();
+    if label.is_empty() {
+        return Err(ApiError::Unprocessable("the label is empty".into()));
+    }
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return Err(ApiError::Unprocessable(format!("the label is longer than {MAX_LABEL_CHARS} characters")));
+    }
+    let draft = find_draft(&state, &id).await?;
+    let bytes = snapshot(&state, &draft).await?;
+    let heads = blocking(move || {
+        let mut doc = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a draft snapshot", e))?;
+        Ok(doc.heads())
+    })
+    .await?;
+    let version = VersionRecord {
+        id: VersionId::random(),
+        draft_id: draft.id.clone(),
+        label,
+        heads: heads.iter().map(ToString::to_string).collect(),
+        created_by: Some(who.user.id.clone()),
+        country: who.user.country.clone(),
+        created_at: now_ms(),
+    };
+    state.store.create_version(&version).await?;
+    tracing::info!(draft = %draft.id, version = %version.id, user = %who.user.login, "saved a version");
+    Ok((StatusCode::CREATED, Json(version)))
+}
+
+/// Query of the diff route.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    from: Option<String>,
+    to: Option<String>,
+    lang: Option<String>,
+    format: Option<String>,
+}
+
+/// Query of the export route.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    version: Option<String>,
+    lang: Option<String>,
+    format: Option<String>,
+}
+
+/// Compares two versions (or a version and the current text) in one language.
+#[utoipa::path(get, path = "/api/drafts/{id}/diff", tag = "versions", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$"), DiffQuery),
+    responses((status = 200, description = "the comparison: JSON, HTML, Markdown (CriticMarkup) or DOCX, by format"), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn diff(
+    State(state): State<AppState>,
+    _who: CurrentUser,
+    Path(id): Path<String>,
+    query: Result<Query<DiffQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let lang = parse_lang(q.lang.as_deref())?;
+    let format: DiffFormat = q.format.as_deref().unwrap_or("json").parse().map_err(ApiError::BadRequest)?;
+    let draft = find_draft(&state, &id).await?;
+    let from_ref = q.from.as_deref().ok_or_else(|| ApiError::BadRequest("give from=<version id>".into()))?;
+    let from = find_version(&state, &draft, Some(from_ref)).await?;
+    let to = find_version(&state, &draft, q.to.as_deref()).await?;
+    let bytes = snapshot(&state, &draft).await?;
+    let actors = {
+        let bytes = bytes.clone();
+        blocking(move || versions::document_actors(&bytes).map_err(|e| ApiError::internal("reading a draft's actors", e))).await?
+    };
+    let owners = versions::actor_countries(state.store.as_ref(), &actors).await?;
+    let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
+    let req = DiffRequest { from, to, lang, format, meeting, now: now_ms() };
+    let out = blocking(move || {
+        versions::render_diff(&draft, &bytes, &owners, &req).map_err(|e| ApiError::internal("comparing versions", e))
+    })
+    .await?;
+    Ok(respond(out))
+}
+
+/// Exports the current text or a version in one language.
+#[utoipa::path(get, path = "/api/drafts/{id}/export", tag = "versions", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$"), ExportQuery),
+    responses((status = 200, description = "the text: Markdown, HTML, DOCX, or DOCX with tracked changes, by format"), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    _who: CurrentUser,
+    Path(id): Path<String>,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let lang = parse_lang(q.lang.as_deref())?;
+    let format: ExportFormat = q
+        .format
+        .as_deref()
+        .ok_or_else(|| ApiError::BadRequest("give format=md, html, docx or docx-tracked".into()))?
+        .parse()
+        .map_err(ApiError::BadRequest)?;
+    let draft = find_draft(&state, &id).await?;
+    let version = find_version(&state, &draft, q.version.as_deref()).await?;
+    let bytes = snapshot(&state, &draft).await?;
+    let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
+    let out = blocking(move || {
+        versions::render_export(&draft, &bytes, version.as_ref(), lang, format, meeting, now_ms())
+            .map_err(|e| ApiError::internal("exporting a draft", e))
+    })
+    .await?;
+    Ok(respond(out))
+}
+
+fn respond(out: Output) -> Response {
+    match out.file_name {
+        Some(name) => (
+            [(CONTENT_TYPE, out.content_type.to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
+            out.body,
+        )
+            .into_response(),
+        None => ([(CONTENT_TYPE, out.content_type)], out.body).into_response(),
+    }
+}
+
+
+fn parse_lang(lang: Option<&str>) -> Result<Lang, ApiError> {
+    match lang {
+        Some(l) => l.parse().map_err(|_| ApiError::BadRequest(format!("unknown language {l:?}: use en or es"))),
+        None => Err(ApiError::BadRequest("give lang=en or lang=es".into())),
+    }
+}
+
+async fn find_draft(state: &AppState, id: &str) -> Result<DraftRecord, ApiError> {
+    let id: DraftId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: draft ids look like d0123456789abcdef")))?;
+    match state.store.draft(&id).await {
+        Ok(record) => Ok(record),
+        Err(StoreError::NotFound(_)) => Err(ApiError::NotFound(format!("no draft {id}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A version of the draft by id; `None` for "current" or nothing.
+async fn find_version(state: &AppState, draft: &DraftRecord, reference: Option<&str>) -> Result<Option<VersionRecord>, ApiError> {
+    let Some(reference) = reference.filter(|r| *r != "current") else { return Ok(None) };
+    let id: VersionId = reference
+        .parse()
+        .map_err(|e| ApiError::BadRequest(format!("{e}: give a version id (v0123456789abcdef) or current")))?;
+    match state.store.version(&draft.id, &id).await {
+        Ok(v) => Ok(Some(v)),
+        Err(StoreError::NotFound(_)) => Err(ApiError::NotFound(format!("no version {id} of draft {}", draft.id))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+
+/// The document's current bytes, from its task (loading it if needed).
+async fn snapshot(state: &AppState, draft: &DraftRecord) -> Result<Vec<u8>, ApiError> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    state
+        .hub
+        .send(&draft.doc_id, DocCommand::Snapshot { reply })
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    answer.await.map_err(|_| ApiError::internal("reading a draft", "its document could not be loaded"))
+}
+
+
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::internal("a blocking task failed", e))?
+}
+
+

@@ -1,0 +1,113 @@
+//! Named versions of a draft: the rows, and the SQL both backends share (the statements
+//! are the same on SQLite and PostgreSQL).
+
+use pluma_core::automerge::ChangeHash;
+use pluma_core::{Country, UserId};
+use serde::Serialize;
+
+use crate::ids::{DraftId, VersionId};
+use crate::store::{Result, StoreError};
+
+/// A named version: a label on a set of document heads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionRecord {
+    /// Id.
+    pub id: VersionId,
+    /// The draft.
+    pub draft_id: DraftId,
+    /// What the person called it ("Sent to capitals").
+    pub label: String,
+    /// The automerge heads (hex) the version is.
+    pub heads: Vec<String>,
+    /// Who saved it (`None` for versions the server saves itself).
+    pub created_by: Option<UserId>,
+    /// Their delegation.
+    pub country: Option<Country>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+impl VersionRecord {
+    /// The heads as change hashes. They were checked when stored; a row edited by hand to
+    /// something else is reported as corrupt.
+    pub fn change_hashes(&self) -> Result<Vec<ChangeHash>> {
+        self.heads
+            .iter()
+            .map(|h| h.parse::<ChangeHash>().map_err(|e| StoreError::corrupt("version heads", e)))
+            .collect()
+    }
+}
+
+pub(crate) const INSERT: &str = "INSERT INTO versions (id, draft_id, label, heads, created_by, country, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+pub(crate) const LIST: &str = "SELECT id, draft_id, label, heads, created_by, country, created_at FROM versions
+     WHERE draft_id = $1 ORDER BY created_at, id";
+
+pub(crate) const ONE: &str = "SELECT id, draft_id, label, heads, created_by, country, created_at FROM versions
+     WHERE draft_id = $1 AND id = $2";
+
+/// A row as read by [`LIST`] and [`ONE`].
+pub(crate) type Row = (String, String, String, String, Option<String>, Option<String>, i64);
+
+pub(crate) fn record(row: Row) -> Result<VersionRecord> {
+    let (id, draft_id, label, heads, created_by, country, created_at) = row;
+    Ok(VersionRecord {
+        id: id.parse().map_err(|e| StoreError::corrupt("version id", e))?,
+        draft_id: draft_id.parse().map_err(|e| StoreError::corrupt("version draft id", e))?,
+        label,
+        heads: heads.split_whitespace().map(str::to_owned).collect(),
+        created_by: created_by
+            .map(|u| u.parse().map_err(|e| StoreError::corrupt("version user", e)))
+            .transpose()?,
+        country: country
+            .map(|c| c.parse().map_err(|e| StoreError::corrupt("version country", e)))
+            .transpose()?,
+        created_at,
+    })
+}
+
+/// The version queries as inherent methods of a backend whose struct has a `pool` field;
+/// its `Store` methods call them. (`async_trait` cannot see into a macro, so the trait
+/// methods themselves are written out in each backend.)
+macro_rules! version_methods {
+    ($store:ty) => {
+        impl $store {
+        pub(crate) async fn insert_version(&self, v: &$crate::store::VersionRecord) -> Result<()> {
+            sqlx::query($crate::store::versions::INSERT)
+                .bind(v.id.as_str())
+                .bind(v.draft_id.as_str())
+                .bind(&v.label)
+                .bind(v.heads.join(" "))
+                .bind(v.created_by.as_ref().map(|u| u.as_str()))
+                .bind(v.country.as_ref().map(|c| c.as_str()))
+                .bind(v.created_at)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| StoreError::unique(e, "version"))?;
+            Ok(())
+        }
+
+        pub(crate) async fn list_versions(&self, draft: &DraftId) -> Result<Vec<$crate::store::VersionRecord>> {
+            let rows: Vec<$crate::store::versions::Row> = sqlx::query_as($crate::store::versions::LIST)
+                .bind(draft.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+            rows.into_iter().map($crate::store::versions::record).collect()
+        }
+
+        pub(crate) async fn find_version(&self, draft: &DraftId, id: &$crate::ids::VersionId) -> Result<$crate::store::VersionRecord> {
+            let row: Option<$crate::store::versions::Row> = sqlx::query_as($crate::store::versions::ONE)
+                .bind(draft.as_str())
+                .bind(id.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+            match row {
+                Some(row) => $crate::store::versions::record(row),
+                None => Err(StoreError::NotFound("version")),
+            }
+        }
+        }
+    };
+}
+pub(crate) use version_methods;

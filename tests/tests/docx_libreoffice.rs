@@ -1,0 +1,183 @@
+//! DOCX exports opened by a real reader: LibreOffice (headless) converts every exported
+//! file to text and to PDF without error, the text is the draft's, and the tracked export
+//! carries each proposal as `w:ins`/`w:del` authored by the country's name.
+//!
+//! Needs `soffice` (`scripts/install-libreoffice`). Without it the test says so loudly and
+//! passes, unless `PLUMA_REQUIRE_LIBREOFFICE` is set (as `scripts/test` does), when it fails.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use pluma_core::delegations::CountryNames;
+use pluma_core::export::docx::DocxMode;
+use pluma_core::export::ExportInfo;
+use pluma_core::{Bilingual, Draft, DraftKind, Lang, NewParagraph, ParagraphKind, Stamp};
+
+fn soffice() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|dir| dir.join("soffice"))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        if std::env::var_os("PLUMA_REQUIRE_LIBREOFFICE").is_some() {
+            panic!("soffice is not installed but PLUMA_REQUIRE_LIBREOFFICE is set: run scripts/install-libreoffice");
+        }
+        eprintln!("\n*** SKIPPED: LibreOffice (soffice) is not installed; the DOCX files were NOT checked with a real reader. Run scripts/install-libreoffice. ***\n");
+    }
+    found
+}
+
+/// Converts `file` with LibreOffice to `filter` (e.g. `pdf`); returns the output path.
+fn convert(soffice: &Path, file: &Path, ext: &str, filter: &str) -> PathBuf {
+    let dir = file.parent().unwrap();
+    // A profile of its own, so parallel tests and a desktop session never collide.
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(soffice)
+        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
+        .args(["--headless", "--norestore", "--convert-to", filter, "--outdir"])
+        .arg(dir)
+        .arg(file)
+        .output()
+        .expect("run soffice");
+    assert!(out.status.success(), "soffice failed on {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+    let target = file.with_extension(ext);
+    assert!(
+        target.is_file(),
+        "soffice wrote no {ext} for {}: {} {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    target
+}
+
+fn as_text(soffice: &Path, file: &Path) -> String {
+    let txt = convert(soffice, file, "txt", "txt:Text (encoded):UTF8");
+    let text = std::fs::read_to_string(txt).unwrap();
+    text.trim_start_matches('\u{feff}').replace("\r\n", "\n")
+}
+
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+fn stamp(country: &str) -> Stamp {
+    Stamp {
+        user: format!("u{}", country.to_lowercase()).parse().unwrap(),
+        country: country.parse().unwrap(),
+        at: 1_638_281_100_000,
+    }
+}
+
+/// A draft with a heading and two paragraphs in both languages; Mexico proposes an
+/// insertion and Argentina a cut in English, Peru an insertion in Spanish, Brazil comments.
+fn negotiated() -> (Draft, Vec<u8>) {
+    let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).unwrap();
+    let texts = [
+        (ParagraphKind::Heading, "Cooperation", "Cooperación"),
+        (ParagraphKind::Preamble, "Recognizing the value of cooperation,", "Reconociendo el valor de la cooperación,"),
+        (ParagraphKind::Operative, "We agree on safe migration.", "Acordamos una migración segura."),
+    ];
+    let mut ids = Vec::new();
+    for (i, (kind, en, es)) in texts.iter().enumerate() {
+        ids.push(
+            d.insert_paragraph(i, NewParagraph { kind: *kind, section: None, editors: vec![], text: Bilingual { en: (*en).into(), es: (*es).into() } })
+                .unwrap(),
+        );
+    }
+    d.commit();
+    let base = d.save();
+    d.suggest_insert(&ids[2], Lang::En, 8, " fully", &stamp("MX")).unwrap();
+    d.suggest_delete(&ids[2], Lang::En, 18, 23, &stamp("AR")).unwrap();
+    d.suggest_insert(&ids[2], Lang::Es, 30, " y ordenada", &stamp("PE")).unwrap();
+    d.create_thread(&ids[1], Lang::En, 0, 11, "Should this say *welcoming*?", &stamp("BR")).unwrap();
+    d.commit();
+    (d, base)
+}
+
+fn info() -> ExportInfo {
+    ExportInfo { meeting: Some("RCM–SACM 2021".into()), version: Some("Sent to capitals".into()), date: "2021-11-30".into() }
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+/// Every DOCX export converts to text and PDF; clean exports read exactly as the draft
+/// without proposals, tracked ones contain every proposed word and name the countries as
+/// revision authors, and the redline's text holds both versions' words.
+#[test]
+fn exports_open_in_libreoffice() {
+    let Some(soffice) = soffice() else { return };
+    let (mut d, base) = negotiated();
+    let names = CountryNames::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+
+    // Clean, both languages.
+    for (lang, expected) in [
+        (Lang::En, vec!["Joint Communiqué", "RCM–SACM 2021 · Sent to capitals · 2021-11-30", "Cooperation", "1. Recognizing the value of cooperation,", "2. We agree on safe migration."]),
+        (Lang::Es, vec!["Comunicado Conjunto", "RCM–SACM 2021 · Sent to capitals · 2021-11-30", "Cooperación", "1. Reconociendo el valor de la cooperación,", "2. Acordamos una migración segura."]),
+    ] {
+        let bytes = d.export_docx(None, lang, &info(), DocxMode::Clean, &names).unwrap();
+        let file = write(&format!("clean-{lang}.docx"), &bytes);
+        assert_eq!(lines(&as_text(&soffice, &file)), expected, "clean {lang}");
+        convert(&soffice, &file, "pdf", "pdf");
+    }
+
+    // Tracked: the revisions carry the countries' names; LibreOffice reads the proposed words.
+    let bytes = d.export_docx(None, Lang::En, &info(), DocxMode::Tracked, &names).unwrap();
+    let xml = part(&bytes, "word/document.xml");
+    assert!(xml.contains("<w:ins ") && xml.contains("w:author=\"Mexico\""), "{xml}");
+    assert!(xml.contains("<w:del ") && xml.contains("w:author=\"Argentina\""), "{xml}");
+    assert!(part(&bytes, "word/comments.xml").contains("w:author=\"Brazil\""));
+    let file = write("tracked-en.docx", &bytes);
+    let text = as_text(&soffice, &file);
+    assert!(text.contains("Recognizing the value of cooperation,"), "{text}");
+    assert!(text.contains("fully"), "the proposed insertion is in the text: {text}");
+    convert(&soffice, &file, "pdf", "pdf");
+    let bytes = d.export_docx(None, Lang::Es, &info(), DocxMode::Tracked, &names).unwrap();
+    assert!(part(&bytes, "word/document.xml").contains("w:author=\"Perú\""));
+    let file = write("tracked-es.docx", &bytes);
+    assert!(as_text(&soffice, &file).contains("y ordenada"));
+    convert(&soffice, &file, "pdf", "pdf");
+
+    // Redline of the base version against now.
+    let base_heads = Draft::load(&base).unwrap().heads();
+    let cmp = d.compare(Some(&base_heads), None, Lang::En, &|_| None).unwrap();
+    let bytes = cmp.to_docx(&names, &info(), 1_638_281_100_000).unwrap();
+    let file = write("redline-en.docx", &bytes);
+    let text = as_text(&soffice, &file);
+    assert!(text.contains("We agree") && text.contains("fully"), "{text}");
+    convert(&soffice, &file, "pdf", "pdf");
+}
+
+/// A DOCX that LibreOffice made from Markdown (rendered to HTML, converted by LibreOffice)
+/// imports to the same paragraphs as the Markdown itself: headings, text, emphasis.
+#[test]
+fn libreoffice_docx_imports_like_its_markdown() {
+    let Some(soffice) = soffice() else { return };
+    let md = "## Cooperación regional\n\n*Reconociendo* el valor de la cooperación entre ambos procesos,\n\nAcuerdan **fortalecer** el intercambio de información sobre migración.\n\n¿Podemos reunirnos en 2022? Sí.\n";
+    let mut html = String::from("<!doctype html><html><head><meta charset=\"utf-8\"></head><body>");
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    html.push_str("</body></html>");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("from-markdown.html");
+    std::fs::write(&file, html).unwrap();
+    let docx = convert(&soffice, &file, "docx", "docx:MS Word 2007 XML");
+    let imported = pluma_core::import::from_docx(&std::fs::read(docx).unwrap()).unwrap();
+    let expected = pluma_core::import::from_markdown(md);
+    assert_eq!(imported.paragraphs, expected.paragraphs);
+    assert_eq!(expected.paragraphs.len(), 4);
+}

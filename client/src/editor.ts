@@ -1,0 +1,210 @@
+// One ProseMirror editor bound to one automerge text (a paragraph in one language).
+// @automerge/prosemirror brings remote changes into the editor. Local edits never go to
+// ProseMirror directly: each is turned into a replacement, planned by suggest.ts (tracked
+// changes) or as a plain splice (editing mode), and written with automerge's own
+// splice/mark inside `handle.change`; the sync plugin then shows the result.
+import type { DocHandle } from "@automerge/automerge-repo";
+import { SchemaAdapter, init } from "@automerge/prosemirror";
+import type * as A from "@automerge/automerge";
+import { keymap } from "prosemirror-keymap";
+import type { Mark, Node as PmNode } from "prosemirror-model";
+import { EditorState, TextSelection, type Transaction } from "prosemirror-state";
+import { EditorView } from "prosemirror-view";
+import { applyOps, charMarks, cursorAt, indexOf, textAt } from "./amText";
+import { colourOf } from "./countries";
+import { type Editor, type UndoStep, normaliseInput, parseMarkName, planDirect, planSuggestion, planUndo, randomSuggestionId } from "./suggest";
+
+export function buildAdapter(countries: string[]): SchemaAdapter {
+  const marks: Record<string, object> = {
+    strong: { toDOM: () => ["strong", 0], automerge: { markName: "strong" } },
+    em: { toDOM: () => ["em", 0], automerge: { markName: "em" } },
+  };
+  for (const c of countries) {
+    for (const kind of ["ins", "del"] as const) {
+      marks[`${kind}_${c}`] = {
+        attrs: { value: { default: "" } },
+        inclusive: false,
+        excludes: "",
+        toDOM: (m: Mark) => {
+          let id = "";
+          try {
+            id = (JSON.parse(m.attrs.value as string) as { id: string }).id;
+          } catch {
+            // Leave the id out of a value that is not ours.
+          }
+          return [kind, { class: `sg sg-${kind}`, "data-country": c, "data-sid": id, style: `--c:${colourOf(c)}` }, 0];
+        },
+        automerge: {
+          markName: `${kind}:${c}`,
+          parsers: { fromAutomerge: (v: unknown) => ({ value: String(v) }), fromProsemirror: (m: Mark) => m.attrs.value as string },
+        },
+      };
+    }
+  }
+  return new SchemaAdapter({
+    nodes: {
+      doc: { content: "block+" },
+      paragraph: { automerge: { block: "paragraph" }, content: "text*", group: "block", toDOM: () => ["p", 0] },
+      unknownBlock: { automerge: { unknownBlock: true }, group: "block", content: "block+", toDOM: () => ["div", 0] },
+      text: {},
+    },
+    marks,
+  } as never);
+}
+
+export interface Binding {
+  view: EditorView;
+  destroy(): void;
+}
+
+export interface BindOptions {
+  handle: DocHandle<unknown>;
+  path: A.Prop[];
+  adapter: SchemaAdapter;
+  who: () => Editor;
+  /** Whether edits are tracked (suggesting) or direct (editing). */
+  suggesting: () => boolean;
+  editable: () => boolean;
+  /** A click on a proposal in the text. */
+  onProposalClick: (id: string) => void;
+  label: string;
+  lang: "en" | "es";
+}
+
+interface UndoEntry {
+  steps: UndoStep[];
+  // Positions as automerge cursors, so concurrent edits by others do not shift them.
+  cursors: Array<A.Cursor | null>;
+  suggesting: boolean;
+}
+
+export function bind(el: HTMLElement, o: BindOptions): Binding {
+  const { schema, pmDoc, plugin } = init(o.handle, o.path, { schemaAdapter: o.adapter });
+  const undo: UndoEntry[] = [];
+  let forward = false;
+  let view: EditorView;
+
+  function edit(from: number, to: number, text: string): void {
+    const doc = o.handle.doc() as A.Doc<unknown>;
+    const current = textAt(doc, o.path);
+    const slice = (s: number, e: number) => current.slice(s, e);
+    const who = o.who();
+    const suggesting = o.suggesting();
+    const plan = suggesting
+      ? planSuggestion(charMarks(doc, o.path, current.length), slice, { from, to, text }, who, Date.now(), randomSuggestionId)
+      : planDirect(slice, current.length, { from, to, text });
+    if (plan.ops.length === 0) {
+      moveCaret(forward ? to : from);
+      return;
+    }
+    o.handle.change((d) => applyOps(d as A.Doc<unknown>, o.path, plan.ops));
+    const after = o.handle.doc() as A.Doc<unknown>;
+    const len = textAt(after, o.path).length;
+    undo.push({
+      steps: plan.undo,
+      cursors: plan.undo.map((s) => ("at" in s && s.at < len ? cursorAt(after, o.path, s.at) : null)),
+      suggesting,
+    });
+    if (undo.length > 200) undo.shift();
+    moveCaret(text.length === 0 && forward ? plan.caret + plan.kept : plan.caret);
+  }
+
+  function runUndo(): boolean {
+    const entry = undo.pop();
+    if (!entry) return true;
+    const doc = o.handle.doc() as A.Doc<unknown>;
+    const current = textAt(doc, o.path);
+    const steps = entry.steps.map((s, i) => {
+      const c = entry.cursors[i];
+      if (!("at" in s)) return s;
+      return { ...s, at: c === null ? current.length : indexOf(doc, o.path, c) };
+    });
+    const ops = planUndo(charMarks(doc, o.path, current.length), steps, o.who(), entry.suggesting);
+    if (ops.length > 0) o.handle.change((d) => applyOps(d as A.Doc<unknown>, o.path, ops));
+    return true;
+  }
+
+  function moveCaret(index: number): void {
+    const pos = Math.max(1, Math.min(index + 1, view.state.doc.content.size - 1));
+    view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, pos)).setMeta("addToHistory", false).setMeta("pluma-caret", true));
+  }
+
+  function dispatchTransaction(tr: Transaction): void {
+    if (!tr.docChanged || tr.getMeta("addToHistory") === false) {
+      view.updateState(view.state.apply(tr));
+      return;
+    }
+    // A local edit: one replacement in the paragraph's text.
+    if (!o.editable()) return;
+    const r = replacement(tr.before, tr.doc, tr);
+    forward = lastKey === "Delete";
+    if (r) edit(r.from, r.to, r.text);
+    lastKey = "";
+  }
+
+  let lastKey = "";
+  view = new EditorView(el, {
+    state: EditorState.create({
+      schema,
+      doc: pmDoc,
+      plugins: [
+        keymap({
+          Enter: () => true,
+          "Shift-Enter": () => true,
+          "Mod-z": () => runUndo(),
+          "Mod-b": () => true,
+          "Mod-i": () => true,
+        }),
+        plugin,
+      ],
+    }),
+    editable: () => o.editable(),
+    dispatchTransaction,
+    attributes: { "aria-label": o.label, lang: o.lang, spellcheck: "true", class: "pm" },
+    handleKeyDown: (_v, e) => {
+      lastKey = e.key;
+      return false;
+    },
+    handlePaste: (v, e) => {
+      const text = e.clipboardData?.getData("text/plain") ?? "";
+      v.dispatch(v.state.tr.insertText(normaliseInput(text)));
+      return true;
+    },
+    handleDrop: () => true,
+    handleClick: (v, pos) => {
+      const $pos = v.state.doc.resolve(pos);
+      const marks = [...$pos.marks(), ...($pos.nodeAfter?.marks ?? [])];
+      for (const m of marks) {
+        if (!parseMarkName(m.type.name.replace("_", ":"))) continue;
+        try {
+          o.onProposalClick((JSON.parse(m.attrs.value as string) as { id: string }).id);
+          return false;
+        } catch {
+          // Not a proposal.
+        }
+      }
+      return false;
+    },
+  });
+  return { view, destroy: () => view.destroy() };
+}
+
+// The one replacement that turns `before` into `after` (single-paragraph texts), located
+// at or after the first step's start.
+function replacement(before: PmNode, after: PmNode, tr: Transaction): { from: number; to: number; text: string } | null {
+  const a = before.textContent;
+  const b = after.textContent;
+  const first = tr.steps[0] as unknown as { from?: number };
+  const hint = typeof first.from === "number" ? Math.max(0, first.from - 1) : 0;
+  let p = 0;
+  const max = Math.min(a.length, b.length);
+  while (p < max && p < hint && a[p] === b[p]) p++;
+  let s = 0;
+  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  const from = p;
+  const to = a.length - s;
+  const text = b.slice(p, b.length - s);
+  if (from === to && text === "") return null;
+  return { from, to, text };
+}
+

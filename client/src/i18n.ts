@@ -1,0 +1,196 @@
+// Interface language: every label in English and Spanish.
+export type Lang = "en" | "es";
+
+const en = {
+  appName: "Pluma",
+  tagline: "Co-drafting of negotiated texts",
+  signIn: "Sign in",
+  signOut: "Sign out",
+  login: "Login",
+  password: "Password",
+  signingIn: "Signing in…",
+  badLogin: "Wrong login or password.",
+  meetings: "Meetings",
+  drafts: "Drafts",
+  noDrafts: "No drafts in this meeting yet.",
+  delegations: "Delegations",
+  open: "Open",
+  communique: "Joint Communiqué",
+  concept_note: "Concept Note",
+  back: "← Meetings",
+  english: "English",
+  spanish: "Español",
+  language: "Language",
+  both: "Both",
+  suggesting: "Suggesting",
+  editing: "Editing",
+  mode: "Mode",
+  modeHelp: "Suggesting: your changes become proposals of your delegation. Editing: changes go straight into the text.",
+  readOnly: "Read only",
+  status_open: "Open",
+  status_bracketed: "Bracketed",
+  status_agreed_ad_ref: "Agreed ad ref.",
+  status_agreed: "Agreed",
+  preamble: "PP",
+  operative: "OP",
+  heading: "Section",
+  question: "Question",
+  proposals: "Proposals",
+  noProposals: "No pending proposals.",
+  allCountries: "All delegations",
+  allParagraphs: "All paragraphs",
+  paragraph: "Paragraph",
+  insertion: "Insertion",
+  deletion: "Deletion",
+  proposedBy: "Proposed by",
+  accept: "Accept",
+  reject: "Reject",
+  withdraw: "Withdraw",
+  acceptShown: "Accept all shown",
+  rejectShown: "Reject all shown",
+  confirmBulk: "{action} {n} proposals?",
+  conn_online: "Online",
+  conn_offline: "Offline — changes are kept on this computer",
+  conn_connecting: "Connecting…",
+  conn_syncing: "Syncing…",
+  conn_saved: "All changes saved to the server",
+  conn_refused: "Change refused by the server",
+  refused: "The server refused a change: {reason}. It was not saved. Reload the draft to continue from the server's copy.",
+  reload: "Reload from the server",
+  forbidden: "You may not do this: {reason}",
+  requestFailed: "The request failed: {reason}",
+  networkDown: "The server cannot be reached. Check the connection and try again.",
+  loading: "Loading…",
+  draftMissing: "This draft could not be loaded.",
+  signedInAs: "{name} · {role}",
+  role_delegate: "Delegate",
+  role_chair: "Chair (PPT)",
+  role_secretariat: "Secretariat",
+  role_observer: "Observer",
+  role_admin: "Administrator",
+  youProposed: "your delegation",
+  person: "Person",
+  time: "Time",
+  text: "Text",
+  frozen: "Agreed: only a chair may edit this paragraph.",
+  legend: "Legend",
+  acted: "{n} proposals {action}.",
+  accepted: "accepted",
+  rejected: "rejected",
+  withdrawn: "withdrawn",
+  delegation: "Delegation of {country}",
+  unknownPerson: "a member of the delegation",
+  title: "Title",
+} as const;
+
+export type Key = keyof typeof en;
+
+const es: Record<Key, string> = {
+  appName: "Pluma",
+  tagline: "Redacción conjunta de textos negociados",
+  signIn: "Iniciar sesión",
+  signOut: "Cerrar sesión",
+  login: "Usuario",
+  password: "Contraseña",
+  signingIn: "Iniciando sesión…",
+  badLogin: "Usuario o contraseña incorrectos.",
+  meetings: "Reuniones",
+  drafts: "Borradores",
+  noDrafts: "Esta reunión aún no tiene borradores.",
+  delegations: "Delegaciones",
+  open: "Abrir",
+  communique: "Comunicado Conjunto",
+  concept_note: "Nota Conceptual",
+  back: "← Reuniones",
+  english: "English",
+  spanish: "Español",
+  language: "Idioma",
+  both: "Ambos",
+  suggesting: "Sugerencias",
+  editing: "Edición",
+  mode: "Modo",
+  modeHelp: "Sugerencias: sus cambios quedan como propuestas de su delegación. Edición: los cambios entran directamente en el texto.",
+  readOnly: "Solo lectura",
+  status_open: "Abierto",
+  status_bracketed: "Entre corchetes",
+  status_agreed_ad_ref: "Acordado ad ref.",
+  status_agreed: "Acordado",
+  preamble: "PP",
+  operative: "PO",
+  heading: "Sección",
+  question: "Pregunta",
+  proposals: "Propuestas",
+  noProposals: "No hay propuestas pendientes.",
+  allCountries: "Todas las delegaciones",
+  allParagraphs: "Todos los párrafos",
+  paragraph: "Párrafo",
+  insertion: "Inserción",
+  deletion: "Supresión",
+  proposedBy: "Propuesta de",
+  accept: "Aceptar",
+  reject: "Rechazar",
+  withdraw: "Retirar",
+  acceptShown: "Aceptar todas las mostradas",
+  rejectShown: "Rechazar todas las mostradas",
+  confirmBulk: "¿{action} {n} propuestas?",
+  conn_online: "En línea",
+  conn_offline: "Sin conexión — los cambios se guardan en este equipo",
+  conn_connecting: "Conectando…",
+  conn_syncing: "Sincronizando…",
+  conn_saved: "Todos los cambios guardados en el servidor",
+  conn_refused: "Cambio rechazado por el servidor",
+  refused: "El servidor rechazó un cambio: {reason}. No se guardó. Recargue el borrador para continuar con la copia del servidor.",
+  reload: "Recargar desde el servidor",
+  forbidden: "No puede hacer esto: {reason}",
+  requestFailed: "La solicitud falló: {reason}",
+  networkDown: "No se puede contactar con el servidor. Compruebe la conexión e inténtelo de nuevo.",
+  loading: "Cargando…",
+  draftMissing: "No se pudo cargar este borrador.",
+  signedInAs: "{name} · {role}",
+  role_delegate: "Delegado/a",
+  role_chair: "Presidencia (PPT)",
+  role_secretariat: "Secretaría",
+  role_observer: "Observador/a",
+  role_admin: "Administración",
+  youProposed: "su delegación",
+  person: "Persona",
+  time: "Hora",
+  text: "Texto",
+  frozen: "Acordado: solo una presidencia puede editar este párrafo.",
+  legend: "Leyenda",
+  acted: "{n} propuestas {action}.",
+  accepted: "aceptadas",
+  rejected: "rechazadas",
+  withdrawn: "retiradas",
+  delegation: "Delegación de {country}",
+  unknownPerson: "un miembro de la delegación",
+  title: "Título",
+};
+
+let current: Lang = (localStorage.getItem("pluma.lang") as Lang | null) ?? (navigator.language.startsWith("es") ? "es" : "en");
+const listeners = new Set<() => void>();
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(l: Lang): void {
+  current = l;
+  localStorage.setItem("pluma.lang", l);
+  document.documentElement.lang = l;
+  for (const f of listeners) f();
+}
+
+export function onLangChange(f: () => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+
+export function t(key: Key, params: Record<string, string | number> = {}): string {
+  const table: Record<Key, string> = current === "es" ? es : en;
+  return table[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toLocaleString(current === "es" ? "es" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+}

@@ -1,0 +1,164 @@
+// Browser tests: real Chromium against a real `pluma serve --demo` (temporary SQLite).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { apiGet, caretToEnd, communique, editor, launch, serverDoc, shot, signedIn, startServer, token, until } from "./harness.mjs";
+
+let server;
+let browser;
+let draft;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  draft = await communique(server.url);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const paraText = (page, n, lang) => editor(page, n, lang).innerText();
+// Operative paragraphs follow the preambular ones; use the first operative paragraph.
+async function firstOperative(page) {
+  const kinds = await page.locator(".para").evaluateAll((els) => els.map((e) => e.className));
+  return kinds.findIndex((k) => k.includes("kind-operative"));
+}
+
+/// Mexico proposes an insertion and a deletion; Argentina's chair sees both in Mexico's
+/// colour within 2 s, accepts one and rejects the other; both end with the server's text.
+test("proposals from Mexico, decided by Argentina's chair", async () => {
+  const mx = await signedIn(browser, server.url, "mx", draft.id);
+  const ar = await signedIn(browser, server.url, "ar-chair", draft.id);
+  const n = await firstOperative(mx.page);
+  assert.ok(n > 0, "the communiqué has operative paragraphs");
+  const original = await paraText(mx.page, n, "en");
+  const firstWord = original.split(" ")[0];
+
+  const ed = editor(mx.page, n, "en");
+  await caretToEnd(mx.page, ed);
+  await mx.page.keyboard.press("Control+End");
+  await mx.page.keyboard.press("ArrowLeft");
+  await mx.page.keyboard.type(" in 2022");
+  // Select the first word and the space after it, and delete it.
+  await mx.page.keyboard.press("Control+Home");
+  for (let i = 0; i < firstWord.length + 1; i++) await mx.page.keyboard.press("Shift+ArrowRight");
+  await mx.page.keyboard.press("Backspace");
+  const typedAt = Date.now();
+
+  // Mexico's own view: insertion underlined, deletion struck through, text kept.
+  const mxIns = mx.page.locator(`.para >> nth=${n}`).locator(".text[data-lang=en] ins.sg[data-country=MX]");
+  const mxDel = mx.page.locator(`.para >> nth=${n}`).locator(".text[data-lang=en] del.sg[data-country=MX]");
+  assert.equal(await mxIns.innerText(), " in 2022");
+  assert.equal(await mxDel.innerText(), `${firstWord} `);
+
+  const arIns = ar.page.locator(".para").nth(n).locator(".text[data-lang=en] ins.sg[data-country=MX]");
+  const arDel = ar.page.locator(".para").nth(n).locator(".text[data-lang=en] del.sg[data-country=MX]");
+  await arIns.waitFor({ timeout: 2000 });
+  await arDel.waitFor({ timeout: Math.max(1, 2000 - (Date.now() - typedAt)) });
+  assert.ok(Date.now() - typedAt <= 2000, `seen after ${Date.now() - typedAt} ms`);
+  assert.equal(await arIns.innerText(), " in 2022");
+  // Mexico's colour, the same in both browsers, and its code beside the proposal.
+  const colour = (loc) => loc.evaluate((e) => getComputedStyle(e).getPropertyValue("--c").trim());
+  const mxColour = await colour(mxIns);
+  assert.match(mxColour, /^#[0-9a-f]{6}$/);
+  assert.equal(await colour(arIns), mxColour);
+  assert.equal(await colour(arDel), mxColour);
+  assert.equal(await arDel.evaluate((e) => getComputedStyle(e).textDecorationLine), "line-through");
+  assert.match(await arIns.evaluate((e) => getComputedStyle(e, "::after").content), /MX|attr\(data-country\)/);
+  await shot(mx.page, "draft-delegate-mx");
+  await shot(ar.page, "draft-chair-ar");
+
+  // The chair accepts the insertion and rejects the deletion from the proposals panel.
+  const cardIns = ar.page.locator(".proposal[data-country=MX][data-kind=ins]");
+  const cardDel = ar.page.locator(".proposal[data-country=MX][data-kind=del]");
+  assert.match(await cardIns.innerText(), /Mexico|México/);
+  await cardIns.locator("[data-testid=accept]").click();
+  await cardDel.locator("[data-testid=reject]").click();
+
+  const expected = original.replace(/\.$/, " in 2022.");
+  for (const p of [mx.page, ar.page]) {
+    await until("the decided text in both browsers", async () => (await paraText(p, n, "en")) === expected && (await p.locator(".para").nth(n).locator(".sg").count()) === 0);
+  }
+  // What the server stores.
+  const stored = await serverDoc(server.url, "secretariat", draft.url);
+  const pid = stored.doc.order[n];
+  assert.equal(stored.doc.paragraphs[pid].text.en, expected);
+  assert.deepEqual(stored.snapshot[n].en.filter((m) => /^(ins|del):/.test(m.name)), []);
+  const pending = await apiGet(server.url, await token(server.url, "secretariat"), `/api/drafts/${draft.id}/suggestions`);
+  assert.equal(pending.suggestions.filter((s) => s.paragraph === pid).length, 0);
+  await mx.context.close();
+  await ar.context.close();
+});
+
+/// A delegate is offered no accept or reject, and no withdraw for another country.
+test("a delegate's page offers no accept button for another country's proposal", async () => {
+  const ar = await signedIn(browser, server.url, "ar", draft.id);
+  const mx = await signedIn(browser, server.url, "mx", draft.id);
+  const n = await firstOperative(ar.page);
+  await caretToEnd(ar.page, editor(ar.page, n + 1, "es"));
+  await ar.page.keyboard.press("Control+End");
+  await ar.page.keyboard.type(" y sus familias");
+  const card = mx.page.locator(".proposal[data-country=AR][data-kind=ins]");
+  await card.waitFor({ timeout: 5000 });
+  assert.equal(await card.locator("button").count(), 0);
+  assert.equal(await mx.page.locator("[data-testid=accept], [data-testid=reject], [data-testid=bulk-accept]").count(), 0);
+  // Argentina may withdraw its own.
+  const own = ar.page.locator(".proposal[data-country=AR][data-kind=ins]");
+  assert.equal(await own.locator("[data-testid=withdraw]").count(), 1);
+  assert.equal(await own.locator("[data-testid=accept]").count(), 0);
+  await shot(mx.page, "draft-delegate-sees-other-country");
+  await own.locator("[data-testid=withdraw]").click();
+  await card.waitFor({ state: "detached", timeout: 5000 });
+  await ar.context.close();
+  await mx.context.close();
+});
+
+/// Edits made offline are kept, shown as offline, and merge on reconnect.
+test("offline edits merge on reconnect", async () => {
+  const mx = await signedIn(browser, server.url, "mx", draft.id);
+  const chair = await signedIn(browser, server.url, "mx-chair", draft.id);
+  const n = (await firstOperative(mx.page)) + 2;
+  await mx.context.setOffline(true);
+  await mx.page.waitForSelector("[data-testid=connection][data-state=offline]", { timeout: 5000 });
+  await caretToEnd(mx.page, editor(mx.page, n, "en"));
+  await mx.page.keyboard.press("Control+End");
+  await mx.page.keyboard.type(" offline");
+  // The chair edits the same paragraph meanwhile (editing mode, a direct edit).
+  await chair.page.click("[data-testid=mode-editing]");
+  await caretToEnd(chair.page, editor(chair.page, n, "en"));
+  await chair.page.keyboard.press("Control+Home");
+  await chair.page.keyboard.type("Chair: ");
+  await shot(mx.page, "draft-offline");
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await chair.page.locator(".para").nth(n).locator("ins.sg[data-country=MX]").count(), 0);
+
+  await mx.context.setOffline(false);
+  for (const p of [mx.page, chair.page]) {
+    await until("both edits in both browsers", async () => {
+      const text = await paraText(p, n, "en");
+      return text.startsWith("Chair: ") && text.endsWith(" offline");
+    });
+  }
+  await mx.page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 10000 });
+  const stored = await serverDoc(server.url, "secretariat", draft.url);
+  const text = stored.doc.paragraphs[stored.doc.order[n]].text.en;
+  assert.ok(text.startsWith("Chair: ") && text.endsWith(" offline"), text);
+  await mx.context.close();
+  await chair.context.close();
+});
+
+/// The interface switches between English and Spanish, labels included.
+test("the interface in Spanish or English", async () => {
+  const s = await signedIn(browser, server.url, "secretariat", null);
+  await s.page.waitForSelector("[data-testid=draft-link]");
+  assert.match(await s.page.locator("h1").innerText(), /Meetings/);
+  await s.page.click("[data-lang=es]");
+  await s.page.waitForSelector("text=Reuniones");
+  assert.match(await s.page.locator("header").innerText(), /Cerrar sesión/);
+  await shot(s.page, "meetings-es");
+  await s.page.click("[data-testid=draft-link] >> nth=0");
+  await s.page.waitForSelector(".para .text .pm");
+  assert.match(await s.page.locator("aside.panel h2").innerText(), /Propuestas/);
+  await shot(s.page, "draft-secretariat-es");
+  await s.context.close();
+});

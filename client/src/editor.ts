@@ -6,6 +6,7 @@
 import type { DocHandle } from "@automerge/automerge-repo";
 import { SchemaAdapter, init } from "@automerge/prosemirror";
 import type * as A from "@automerge/automerge";
+import { baseKeymap } from "prosemirror-commands";
 import { keymap } from "prosemirror-keymap";
 import type { Mark, Node as PmNode } from "prosemirror-model";
 import { EditorState, TextSelection, type Transaction } from "prosemirror-state";
@@ -154,7 +155,12 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
           "Mod-z": () => runUndo(),
           "Mod-b": () => true,
           "Mod-i": () => true,
+          // Redo is not offered: an undone proposal is gone, as in a word processor's track changes.
+          "Mod-y": () => true,
+          "Mod-Shift-z": () => true,
         }),
+        // Backspace, Delete and selection commands as transactions, never native DOM edits.
+        keymap(baseKeymap),
         plugin,
       ],
     }),

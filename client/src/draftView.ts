@@ -27,6 +27,22 @@ interface DraftDoc {
   paragraphs: Record<string, Paragraph>;
 }
 
+/** The draft's outline with plain strings (automerge reads stored scalar strings as objects). */
+interface Outline {
+  order: string[];
+  paragraphs: Record<string, { kind: Paragraph["kind"]; status: Paragraph["status"] }>;
+  title: { en: string; es: string };
+}
+export function outline(doc: A.Doc<DraftDoc>): Outline {
+  const order = (doc.order ?? []).map((x) => String(x));
+  const paragraphs: Outline["paragraphs"] = {};
+  for (const id of order) {
+    const p = doc.paragraphs?.[id];
+    if (p) paragraphs[id] = { kind: String(p.kind) as Paragraph["kind"], status: String(p.status) as Paragraph["status"] };
+  }
+  return { order, paragraphs, title: { en: String(doc.title?.en ?? ""), es: String(doc.title?.es ?? "") } };
+}
+
 export interface Proposal {
   id: string;
   country: string;
@@ -53,7 +69,7 @@ function theRepo(): { repo: Repo; net: TicketSocketAdapter } {
 /** Every pending proposal in the document, in reading order. */
 export function proposalsOf(doc: A.Doc<DraftDoc>, marksOf: (path: A.Prop[]) => A.Mark[]): Proposal[] {
   const out: Proposal[] = [];
-  for (const pid of doc.order ?? []) {
+  for (const pid of outline(doc).order) {
     const p = doc.paragraphs?.[pid];
     if (!p) continue;
     for (const l of ["en", "es"] as const) {
@@ -101,7 +117,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const A_ = await import("@automerge/automerge");
   const doc0 = handle.doc();
   // Countries seen in the document but not in any meeting still get a colour and a mark type.
-  for (const pid of doc0.order) {
+  for (const pid of outline(doc0).order) {
     for (const lg of ["en", "es"] as const) {
       for (const m of A_.marks(doc0, ["paragraphs", pid, "text", lg])) {
         const n = parseMarkName(m.name);
@@ -215,7 +231,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     viewEl.append(opt(t("both"), ["en", "es"]), opt("English", ["en"]), opt("Español", ["es"]));
   }
 
-  const labelOf = (doc: DraftDoc, pid: string): string => {
+  const labelOf = (doc: Outline, pid: string): string => {
     let pp = 0;
     let op = 0;
     for (const id of doc.order) {
@@ -227,7 +243,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     return "";
   };
 
-  const mayEdit = (p: Paragraph): boolean => {
+  const mayEdit = (p: { status: string }): boolean => {
     if (!drafts) return false;
     if (p.status === "agreed" && me.role !== "chair") return false;
     return true;
@@ -236,8 +252,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   function paintBody(): void {
     for (const b of bindings.splice(0)) b.destroy();
     clear(body);
-    const doc = handle.doc();
-    titleEl.textContent = String(doc.title?.[l] ?? "");
+    const doc = outline(handle.doc());
+    titleEl.textContent = doc.title[l];
     body.classList.toggle("one-lang", showLangs.length === 1);
     for (const pid of doc.order) {
       const p = doc.paragraphs[pid];
@@ -259,7 +275,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             adapter,
             who,
             suggesting: () => suggesting || !decides,
-            editable: () => mayEdit(handle.doc().paragraphs[pid] ?? p),
+            editable: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p),
             onProposalClick: (id) => focusProposal(id),
             label: `${label} ${lg === "en" ? "English" : "Español"}`,
             lang: lg,
@@ -300,8 +316,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   }
 
   function paintPanel(): void {
-    const doc = handle.doc();
-    const all = proposalsOf(doc, (path) => A_.marks(doc, path));
+    const full = handle.doc();
+    const doc = outline(full);
+    const all = proposalsOf(full, (path) => A_.marks(full, path));
     const shown = all.filter((p) => (!filterCountry || p.country === filterCountry) && (!filterParagraph || p.paragraph === filterParagraph));
     clear(panel);
     const countries = [...new Set(all.map((p) => p.country))].sort();
@@ -340,7 +357,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   }
 
   // Paragraph list and statuses change rarely; re-render the body only when they do.
-  const shape = (d: DraftDoc) => JSON.stringify([d.order, d.order.map((id) => [d.paragraphs[id]?.kind, d.paragraphs[id]?.status])]);
+  const shape = (d: DraftDoc) => JSON.stringify(outline(d));
   let lastShape = shape(handle.doc());
   let panelTimer: ReturnType<typeof setTimeout> | null = null;
   const onChange = () => {

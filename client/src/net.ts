@@ -139,6 +139,10 @@ export class TicketSocketAdapter extends NetworkAdapter {
   }
 
   send(message: Message): void {
+    // automerge-repo passes on every ephemeral message it receives to its other peers, with
+    // the original sender's id. The server is the only peer and already relayed it to
+    // everyone, and it refuses messages in another peer's name: send only our own.
+    if (message.type === "ephemeral" && message.senderId !== this.peerId) return;
     // While offline the repo keeps the change locally (IndexedDB) and syncs on reconnect.
     this.#send(message);
   }

@@ -129,7 +129,7 @@ export async function serverDoc(base, login, docUrl) {
   const tok = await token(base, login);
   const res = await fetch(`${base}/api/sync-tickets`, { method: "POST", headers: { authorization: `Bearer ${tok}` } });
   const { ticket } = await res.json();
-  const adapter = new WebSocketClientAdapter(`${base.replace("http", "ws")}/sync?ticket=${ticket}`, 0);
+  const adapter = new WebSocketClientAdapter(`${base.replace("http", "ws")}/sync?ticket=${ticket}`);
   const repo = new Repo({ network: [adapter] });
   await repo.networkSubsystem.whenReady();
   const handle = await repo.find(docUrl);

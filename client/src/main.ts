@@ -2,7 +2,7 @@
 // `#/` meetings, `#/draft/<id>` a draft.
 import "./style.css";
 import { ApiError, type User, api } from "./api";
-import { registerCountries } from "./countries";
+import { colourOf, registerCountries } from "./countries";
 import { clear, h } from "./dom";
 import { openDraft } from "./draftView";
 import { type Lang, lang, onLangChange, setLang, t } from "./i18n";
@@ -100,7 +100,7 @@ async function meetingsView(): Promise<void> {
               )),
           h("h3", {}, t("delegations")),
           h("ul", { class: "delegations" }, ...m.delegations.map((d) =>
-            h("li", { title: l === "es" ? d.name_es : d.name_en }, h("span", { class: "code" }, d.code), " ", l === "es" ? d.name_es : d.name_en, d.is_ppt ? " (PPT)" : ""),
+            h("li", { title: l === "es" ? d.name_es : d.name_en }, h("span", { class: "chip", style: `--c:${colourOf(d.code)}` }, d.code), " ", l === "es" ? d.name_es : d.name_en, d.is_ppt ? " (PPT)" : ""),
           )),
         ),
       );

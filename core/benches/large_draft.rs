@@ -55,7 +55,7 @@ fn build(paragraphs: usize, changes: usize) -> (Vec<u8>, HashMap<ActorId, Countr
         };
         let p = &ids[rng.random_range(0..ids.len())];
         let lang = if rng.random_bool(0.5) { Lang::En } else { Lang::Es };
-        let len = d.text(p, lang).expect("text").chars().count();
+        let len = d.text_len(p, lang).expect("length");
         let pos = rng.random_range(0..=len);
         match rng.random_range(0..20) {
             0..=11 => drop(d.suggest_insert(p, lang, pos, WORDS[rng.random_range(0..WORDS.len())], &by).expect("insert")),

@@ -116,7 +116,8 @@ fn bench(c: &mut Criterion) {
 /// each round, so a change in the machine's load affects all three alike.
 fn ratios() {
     let edits = edits();
-    let replays: [(&str, fn(&[Edit]) -> usize); 3] = [("raw", replay_raw), ("direct", replay_direct), ("suggest", replay_suggest)];
+    type Replay = fn(&[Edit]) -> usize;
+    let replays: [(&str, Replay); 3] = [("raw", replay_raw), ("direct", replay_direct), ("suggest", replay_suggest)];
     let mut best = [Duration::MAX; 3];
     for _round in 0..5 {
         for (i, (_, replay)) in replays.iter().enumerate() {

@@ -335,6 +335,14 @@ impl Draft {
         self.view().text(id, lang)
     }
 
+    /// The length in characters of a paragraph's text in one language. Unlike
+    /// [`Draft::text`] it never reloads the document, so an editor can ask it after every
+    /// keystroke.
+    pub fn text_len(&mut self, id: &ParagraphId, lang: Lang) -> Result<usize> {
+        let obj = self.text_obj(id, lang)?;
+        Ok(automerge::ReadDoc::length(&self.doc, &obj))
+    }
+
     // ---- helpers for the editing modules ----
 
     /// The text object of a paragraph's language, cached for repeated edits.

@@ -27,11 +27,12 @@ pub fn parse_inline(markdown: &str) -> Vec<InlineRun> {
         if text.is_empty() {
             return;
         }
-        if let Some(last) = runs.last_mut() {
-            if last.strong == strong && last.em == em {
-                last.text.push_str(text);
-                return;
-            }
+        if let Some(last) = runs.last_mut()
+            && last.strong == strong
+            && last.em == em
+        {
+            last.text.push_str(text);
+            return;
         }
         runs.push(InlineRun {
             text: text.to_owned(),

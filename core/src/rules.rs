@@ -428,14 +428,13 @@ fn check_paragraph(
     }
     check_paragraph_keys(a, id)?;
     match touch {
-        Touch::ParagraphField(_, field) if field == keys::P_CONCORDANCE => {
-            if before.concordance != after.concordance {
-                if !who.decides() {
-                    return Err(violation(Rule::Concordance, Some(id), None, "only the secretariat or a chair may confirm concordance"));
-                }
-                summary.events.insert(Event::ConcordanceChanged { paragraph: id.clone() });
+        Touch::ParagraphField(_, field) if field == keys::P_CONCORDANCE && before.concordance != after.concordance => {
+            if !who.decides() {
+                return Err(violation(Rule::Concordance, Some(id), None, "only the secretariat or a chair may confirm concordance"));
             }
+            summary.events.insert(Event::ConcordanceChanged { paragraph: id.clone() });
         }
+        Touch::ParagraphField(_, field) if field == keys::P_CONCORDANCE => {}
         Touch::ParagraphField(_, field) if field == keys::P_TEXT => {
             return Err(violation(Rule::Schema, Some(id), None, "a paragraph's texts may be edited, not replaced"));
         }

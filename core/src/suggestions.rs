@@ -78,6 +78,9 @@ pub enum Selection {
     All,
 }
 
+/// For one text: marks to remove (name, start, end), and character ranges to delete.
+type TextResolution = (Vec<(String, usize, usize)>, Vec<(usize, usize)>);
+
 /// What to do with the characters of a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Resolution {
@@ -177,17 +180,17 @@ impl Draft {
         }
         .to_name();
         let n = text.chars().count();
-        if let Some(p) = &self.pending {
-            if p.continues(id, lang, &name, &by.user, pos) {
-                let obj = self.text_obj(id, lang)?;
-                self.doc.splice_text(&obj, pos, 0, text)?;
-                if let Some(shadow) = self.shadow_if_built(id, lang) {
-                    shadow.insert(pos, n);
-                }
-                let p = self.pending.as_mut().ok_or(DraftError::UnknownParagraph(id.clone()))?;
-                p.end += n;
-                return Ok(p.value.id.clone());
+        if let Some(p) = &self.pending
+            && p.continues(id, lang, &name, &by.user, pos)
+        {
+            let obj = self.text_obj(id, lang)?;
+            self.doc.splice_text(&obj, pos, 0, text)?;
+            if let Some(shadow) = self.shadow_if_built(id, lang) {
+                shadow.insert(pos, n);
             }
+            let p = self.pending.as_mut().ok_or(DraftError::UnknownParagraph(id.clone()))?;
+            p.end += n;
+            return Ok(p.value.id.clone());
         }
         self.shadow(id, lang)?;
         self.prepare_local()?;
@@ -236,21 +239,26 @@ impl Draft {
         by: &Stamp,
     ) -> Result<Option<SuggestionId>> {
         // Backspace inside the run being typed: those characters are simply removed.
-        if let Some(p) = &self.pending {
-            if &p.paragraph == id && p.lang == lang && p.value.user == by.user && p.start <= start && start < end && end <= p.end {
-                let obj = self.text_obj(id, lang)?;
-                self.doc.splice_text(&obj, start, (end - start) as isize, "")?;
-                if let Some(shadow) = self.shadow_if_built(id, lang) {
-                    shadow.delete(start, end - start);
-                }
-                if let Some(p) = self.pending.as_mut() {
-                    p.end -= end - start;
-                    if p.start == p.end {
-                        self.pending = None;
-                    }
-                }
-                return Ok(None);
+        if let Some(p) = &self.pending
+            && &p.paragraph == id
+            && p.lang == lang
+            && p.value.user == by.user
+            && p.start <= start
+            && start < end
+            && end <= p.end
+        {
+            let obj = self.text_obj(id, lang)?;
+            self.doc.splice_text(&obj, start, (end - start) as isize, "")?;
+            if let Some(shadow) = self.shadow_if_built(id, lang) {
+                shadow.delete(start, end - start);
             }
+            if let Some(p) = self.pending.as_mut() {
+                p.end -= end - start;
+                if p.start == p.end {
+                    self.pending = None;
+                }
+            }
+            return Ok(None);
         }
         self.shadow(id, lang)?;
         self.prepare_local()?;
@@ -407,8 +415,7 @@ impl Draft {
     fn resolve(&mut self, chosen: &[Suggestion], how: Resolution) -> Result<()> {
         self.prepare_local()?;
         // Per text: marks to remove, then character ranges to delete from the end backwards.
-        let mut per_text: BTreeMap<(ParagraphId, Lang), (Vec<(String, usize, usize)>, Vec<(usize, usize)>)> =
-            BTreeMap::new();
+        let mut per_text: BTreeMap<(ParagraphId, Lang), TextResolution> = BTreeMap::new();
         for s in chosen {
             let entry = per_text.entry((s.paragraph.clone(), s.lang)).or_default();
             let removes_text = matches!(

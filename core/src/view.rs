@@ -148,7 +148,7 @@ impl<'a> DraftView<'a> {
             let mut run_start: Option<usize> = None;
             let end = m.end.min(ids.len());
             for i in m.start..=end {
-                let covered = i < end && value.covers(ids[i].counter, &ids[i].actor);
+                let covered = ids.get(i).is_some_and(|c| i < end && value.covers(c.counter, &c.actor));
                 match (covered, run_start) {
                     (true, None) => run_start = Some(i),
                     (false, Some(s)) => {

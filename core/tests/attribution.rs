@@ -1,4 +1,6 @@
 //! Attribution: which delegation inserted each run of characters.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

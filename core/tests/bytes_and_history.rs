@@ -1,4 +1,6 @@
 //! Bytes, merging, heads and forks.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

@@ -1,4 +1,6 @@
 //! Comment threads: create, reply, edit, resolve, reopen, anchors and detaching.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

@@ -1,5 +1,7 @@
 //! Property tests: replicas applying random mixes of edits converge, and proposal marks are
 //! only ever those of the country that proposed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

@@ -1,5 +1,7 @@
 //! Random positions, lengths and ids give precise errors, never panics, and a refused
 //! operation leaves the draft as it was.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

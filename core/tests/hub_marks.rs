@@ -1,5 +1,7 @@
 //! A document that only ever receives changes (as the server's copy does) reads the same
 //! marks as the same history loaded from bytes, after every batch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

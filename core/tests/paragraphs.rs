@@ -1,4 +1,6 @@
 //! Paragraphs: insert, move, delete and their fields.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 
@@ -105,4 +107,15 @@ fn concordance_follows_the_texts() {
     assert_eq!(d.concordance(&a).unwrap(), Concordance::Confirmed);
     d.clear_concordance(&a).unwrap();
     assert_eq!(d.concordance(&a).unwrap(), Concordance::Unconfirmed);
+}
+
+/// `text_len` counts characters (not bytes) and follows edits without a reload.
+#[test]
+fn text_len_counts_characters() {
+    let (mut d, p) = fixtures::one_paragraph("Acuerdan la cooperación.", "Acuerdan la cooperación.");
+    assert_eq!(d.text_len(&p, Lang::Es).unwrap(), "Acuerdan la cooperación.".chars().count());
+    d.splice(&p, Lang::Es, 0, 0, "Ñandú: ").unwrap();
+    let text = d.text(&p, Lang::Es).unwrap();
+    assert_eq!(d.text_len(&p, Lang::Es).unwrap(), text.chars().count());
+    assert!(d.text_len(&"p0000000000000000".parse().unwrap(), Lang::Es).is_err());
 }

@@ -1,5 +1,7 @@
 //! The permission rules, table-driven: every role against every kind of change, allowed and
 //! refused, with the rule that refuses it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/permission_cases.rs"]
 mod permission_cases;
 

@@ -1,4 +1,6 @@
 //! Rendering a paragraph with its proposals as CriticMarkup and HTML.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

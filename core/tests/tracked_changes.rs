@@ -1,4 +1,6 @@
 //! Tracked changes: suggest insert and delete, list, accept, reject, withdraw (DESIGN §3).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

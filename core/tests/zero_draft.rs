@@ -1,4 +1,6 @@
 //! Creating a draft from a zero-draft JSON file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 

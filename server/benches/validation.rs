@@ -33,7 +33,7 @@ impl Delegate {
     fn next_change(&mut self) -> Change {
         let order = self.draft.paragraph_ids().expect("order");
         let p = &order[self.n % order.len()];
-        let len = self.draft.text(p, Lang::En).expect("text").chars().count();
+        let len = self.draft.text_len(p, Lang::En).expect("length");
         let heads = self.draft.heads();
         self.draft.suggest_insert(p, Lang::En, len / 2, " further", &self.stamp).expect("suggest");
         self.draft.commit();

@@ -62,10 +62,10 @@ pub(super) fn check_text(
         let del: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Delete).collect();
         if !ins.is_empty() {
             // Removing a proposed insertion: a withdrawal by its country, or a rejection.
-            if let Some(other) = ins.iter().find(|p| Some(&p.1) != own) {
-                if !decides {
-                    return Err(violation(Rule::AcceptReject, Some(id), Some(&other.1), "only a chair or the secretariat may reject another country's proposal"));
-                }
+            if let Some(other) = ins.iter().find(|p| Some(&p.1) != own)
+                && !decides
+            {
+                return Err(violation(Rule::AcceptReject, Some(id), Some(&other.1), "only a chair or the secretariat may reject another country's proposal"));
             }
             for p in &ins {
                 note(if Some(&p.1) == own && !decides { withdrawn } else { rejected }, &p.1, SuggestionKind::Insert);

@@ -18,8 +18,10 @@ const order: string[] = [];
 
 export function registerCountries(list: CountryInfo[]): void {
   for (const c of list) {
-    if (!known.has(c.code)) order.push(c.code);
-    known.set(c.code, c);
+    const had = known.get(c.code);
+    if (!had) order.push(c.code);
+    // A placeholder (the code as its own name) never replaces a real name.
+    if (!had || c.name_en !== c.code) known.set(c.code, c);
   }
 }
 

@@ -11,6 +11,7 @@ import { type Key, formatTime, lang, t } from "./i18n";
 import { errorText, header } from "./main";
 import { TicketSocketAdapter } from "./net";
 import { parseMarkName, parseValue } from "./suggest";
+import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
 
 type Lang = "en" | "es";
 interface Paragraph {
@@ -134,6 +135,12 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   let showLangs: Lang[] = ["en", "es"];
   let filterCountry = "";
   let filterParagraph = "";
+  let tab: "proposals" | "comments" = "proposals";
+  let selection: { pid: string; lang: Lang; from: number; to: number; quote: string } | null = null;
+  const proposalsBox = h("div", { class: "box" });
+  const commentsBox = h("div", { class: "box" });
+  const commentsList = h("ol", { class: "threads" });
+  const newCommentEl = h("div", { class: "new-comment" });
   const bindings: Binding[] = [];
   const who = () => ({ country: me.country ?? "", user: me.id, actor: A_.getActorId(handle.doc()) });
 
@@ -279,6 +286,10 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             suggesting: () => suggesting || !decides,
             editable: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p),
             onProposalClick: (id) => focusProposal(id),
+            onSelect: (from, to) => {
+              selection = to > from ? { pid, lang: lg, from, to, quote: String(handle.doc().paragraphs[pid]?.text[lg] ?? "").slice(from, to) } : null;
+              paintNewComment();
+            },
             label: `${label} ${lg === "en" ? "English" : "Español"}`,
             lang: lg,
           }),
@@ -318,16 +329,93 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   }
 
   function paintPanel(): void {
+    clear(panel);
+    panel.append(h("div", { class: "tabs", role: "tablist" },
+      h("button", { type: "button", role: "tab", class: tab === "proposals" ? "on" : "", "data-testid": "tab-proposals", onclick: () => { tab = "proposals"; paintPanel(); } }, t("proposals")),
+      h("button", { type: "button", role: "tab", class: tab === "comments" ? "on" : "", "data-testid": "tab-comments", onclick: () => { tab = "comments"; lastThreads = ""; paintPanel(); } }, t("comments")),
+    ));
+    panel.append(tab === "proposals" ? proposalsBox : commentsBox);
+    if (tab === "proposals") paintProposals();
+    else paintComments();
+  }
+
+  function paintNewComment(): void {
+    clear(newCommentEl);
+    if (!me.country || me.role === "admin") return;
+    if (!selection) {
+      newCommentEl.append(h("p", { class: "muted" }, t("commentHelp")));
+      return;
+    }
+    const sel = selection;
+    const box = h("textarea", { rows: 3, "data-testid": "new-comment", "aria-label": t("comment") });
+    newCommentEl.append(
+      h("div", { class: "muted" }, t("commentOn", { quote: sel.quote.length > 80 ? `${sel.quote.slice(0, 80)}…` : sel.quote })),
+      box,
+      h("div", { class: "muted small" }, t("markdownHint")),
+      h("button", { type: "button", class: "primary", "data-testid": "post-comment", onclick: () => {
+        const body = box.value.trim();
+        if (!body) return;
+        handle.change((d) => {
+          openThread(d as A.Doc<unknown>, sel.pid, sel.lang, sel.from, sel.to, sel.quote, body, { user: me.id, country: me.country ?? "" }, Date.now());
+        });
+        selection = null;
+        paintNewComment();
+      } }, t("comment")),
+    );
+  }
+
+  let lastThreads = "";
+  function paintComments(): void {
+    const full = handle.doc();
+    const threads = threadsOf(full as never);
+    const sig = JSON.stringify(threads);
+    if (sig === lastThreads && commentsList.isConnected) return;
+    lastThreads = sig;
+    clear(commentsBox);
+    commentsBox.append(newCommentEl);
+    paintNewComment();
+    clear(commentsList);
+    commentsBox.append(commentsList);
+    const doc = outline(full);
+    if (threads.length === 0) commentsList.append(h("p", { class: "muted" }, t("noComments")));
+    for (const th of threads) {
+      const opener = th.messages[0]?.country ?? "";
+      const mayResolve = decides || (me.country !== null && me.country === opener && me.role !== "observer");
+      const replyBox = h("textarea", { rows: 2, "aria-label": t("reply"), "data-testid": "reply-box" });
+      commentsList.append(h("li", { class: `thread${th.resolved ? " resolved" : ""}${th.detached ? " detached" : ""}`, "data-thread": th.id, "data-testid": "thread" },
+        h("div", { class: "p-head" }, h("span", { class: "muted" }, `${labelOf(doc, th.paragraph)} ${th.lang.toUpperCase()}`),
+          th.resolved ? h("span", { class: "badge" }, t("resolved")) : null),
+        th.detached ? h("div", { class: "detached-note", "data-testid": "detached" }, t("detached")) : null,
+        h("blockquote", { lang: th.lang }, th.quote),
+        ...th.messages.map((m) => {
+          const bodyEl = h("div", { class: "md" });
+          bodyEl.innerHTML = renderMarkdown(m.body);
+          return h("div", { class: "message" },
+            h("div", { class: "p-meta" }, h("span", { class: "chip", style: `--c:${colourOf(m.country)}` }, m.country), ` ${personOf(m.user, m.country)} · ${formatTime(m.at)}`),
+            bodyEl);
+        }),
+        me.country && me.role !== "admin" ? h("div", { class: "reply" }, replyBox, h("button", { type: "button", "data-testid": "reply", onclick: () => {
+          const body = replyBox.value.trim();
+          if (!body) return;
+          handle.change((d) => reply(d as A.Doc<unknown>, th.id, body, { user: me.id, country: me.country ?? "" }, Date.now()));
+        } }, t("reply"))) : null,
+        mayResolve ? h("button", { type: "button", "data-testid": th.resolved ? "reopen" : "resolve", onclick: () => handle.change((d) => setResolved(d as A.Doc<unknown>, th.id, !th.resolved)) }, th.resolved ? t("reopen") : t("resolve")) : null,
+      ));
+    }
+  }
+
+  function paintProposals(): void {
+    const panel = proposalsBox;
     const full = handle.doc();
     const doc = outline(full);
     const all = proposalsOf(full, (path) => A_.marks(full, path));
     const shown = all.filter((p) => (!filterCountry || p.country === filterCountry) && (!filterParagraph || p.paragraph === filterParagraph));
     clear(panel);
     const countries = [...new Set(all.map((p) => p.country))].sort();
-    const countrySel = h("select", { "aria-label": t("allCountries"), "data-testid": "filter-country", onchange: (e: Event) => { filterCountry = (e.target as HTMLSelectElement).value; paintPanel(); } },
+    const countrySel = h("select", { "aria-label": t("allCountries"), "data-testid": "filter-country", onchange: (e: Event) => { filterCountry = (e.target as HTMLSelectElement).value; paintProposals(); } },
       h("option", { value: "" }, t("allCountries")),
       ...countries.map((c) => h("option", { value: c, selected: c === filterCountry }, `${c} — ${countryName(c, l)}`)));
-    const paraSel = h("select", { "aria-label": t("allParagraphs"), "data-testid": "filter-paragraph", onchange: (e: Event) => { filterParagraph = (e.target as HTMLSelectElement).value; paintPanel(); } },
+    const paraSel = h("select", { "aria-label": t("allParagraphs"), "data-testid": "filter-paragraph", onchange: (e: Event) => { filterParagraph = (e.target as HTMLSelectElement).value; paintProposals(); } },
       h("option", { value: "" }, t("allParagraphs")),
       ...doc.order.filter((pid) => all.some((p) => p.paragraph === pid)).map((pid) => h("option", { value: pid, selected: pid === filterParagraph }, labelOf(doc, pid))));
     panel.append(h("h2", {}, `${t("proposals")} (${shown.length})`), h("div", { class: "filters" }, countrySel, paraSel));
@@ -368,7 +456,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       lastShape = s;
       paintBody();
     }
-    if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; paintPanel(); }, 80);
+    if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else paintComments(); }, 80);
   };
   handle.on("change", onChange);
   paintToolbar();

@@ -53,6 +53,9 @@ export function buildAdapter(countries: string[]): SchemaAdapter {
   } as never);
 }
 
+/** Keystrokes closer together than this are one undo step. */
+const TYPING_RUN_MS = 1000;
+
 export interface Binding {
   view: EditorView;
   destroy(): void;
@@ -68,6 +71,8 @@ export interface BindOptions {
   editable: () => boolean;
   /** A click on a proposal in the text. */
   onProposalClick: (id: string) => void;
+  /** The selection changed (text indexes). */
+  onSelect: (from: number, to: number) => void;
   label: string;
   lang: "en" | "es";
 }
@@ -82,6 +87,8 @@ interface UndoEntry {
 export function bind(el: HTMLElement, o: BindOptions): Binding {
   const { schema, pmDoc, plugin } = init(o.handle, o.path, { schemaAdapter: o.adapter });
   const undo: UndoEntry[] = [];
+  let lastTyping = false;
+  let lastEditAt = 0;
   let forward = false;
   let view: EditorView;
 
@@ -101,16 +108,24 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
     o.handle.change((d) => applyOps(d as A.Doc<unknown>, o.path, plan.ops));
     const after = o.handle.doc() as A.Doc<unknown>;
     const len = textAt(after, o.path).length;
-    undo.push({
-      steps: plan.undo,
-      cursors: plan.undo.map((s) => ("at" in s && s.at < len ? cursorAt(after, o.path, s.at) : null)),
-      suggesting,
-    });
+    const cursors = plan.undo.map((s) => ("at" in s && s.at < len ? cursorAt(after, o.path, s.at) : null));
+    // A run of typing is undone as one, as in a word processor.
+    const typing = from === to && text.length > 0;
+    const last = undo[undo.length - 1];
+    if (typing && lastTyping && last && last.suggesting === suggesting && Date.now() - lastEditAt < TYPING_RUN_MS) {
+      last.steps.push(...plan.undo);
+      last.cursors.push(...cursors);
+    } else {
+      undo.push({ steps: plan.undo, cursors, suggesting });
+    }
+    lastTyping = typing;
+    lastEditAt = Date.now();
     if (undo.length > 200) undo.shift();
     moveCaret(text.length === 0 && forward ? plan.caret + plan.kept : plan.caret);
   }
 
   function runUndo(): boolean {
+    lastTyping = false;
     const entry = undo.pop();
     if (!entry) return true;
     const doc = o.handle.doc() as A.Doc<unknown>;
@@ -133,6 +148,7 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
   function dispatchTransaction(tr: Transaction): void {
     if (!tr.docChanged || tr.getMeta("addToHistory") === false) {
       view.updateState(view.state.apply(tr));
+      if (tr.selectionSet && view.hasFocus()) o.onSelect(view.state.selection.from - 1, view.state.selection.to - 1);
       return;
     }
     // A local edit: one replacement in the paragraph's text.

@@ -81,6 +81,17 @@ const en = {
   delegation: "Delegation of {country}",
   unknownPerson: "a member of the delegation",
   title: "Title",
+  comments: "Comments",
+  comment: "Comment",
+  commentHelp: "Select text in a paragraph to comment on it.",
+  commentOn: "Comment on “{quote}”",
+  reply: "Reply",
+  resolve: "Resolve",
+  reopen: "Reopen",
+  resolved: "Resolved",
+  detached: "Detached: the text it was on has been deleted",
+  noComments: "No comment threads.",
+  markdownHint: "Markdown: *emphasis*, **strong**, lists, links.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -165,6 +176,17 @@ const es: Record<Key, string> = {
   delegation: "Delegación de {country}",
   unknownPerson: "un miembro de la delegación",
   title: "Título",
+  comments: "Comentarios",
+  comment: "Comentar",
+  commentHelp: "Seleccione texto de un párrafo para comentarlo.",
+  commentOn: "Comentario sobre «{quote}»",
+  reply: "Responder",
+  resolve: "Resolver",
+  reopen: "Reabrir",
+  resolved: "Resuelto",
+  detached: "Desanclado: el texto al que se refería fue suprimido",
+  noComments: "No hay hilos de comentarios.",
+  markdownHint: "Markdown: *énfasis*, **negrita**, listas, enlaces.",
 };
 
 let current: Lang = (localStorage.getItem("pluma.lang") as Lang | null) ?? (navigator.language.startsWith("es") ? "es" : "en");

@@ -48,15 +48,15 @@ test("proposals from Mexico, decided by Argentina's chair", async () => {
   // Mexico's own view: insertion underlined, deletion struck through, text kept.
   const mxIns = mx.page.locator(`.para >> nth=${n}`).locator(".text[data-lang=en] ins.sg[data-country=MX]");
   const mxDel = mx.page.locator(`.para >> nth=${n}`).locator(".text[data-lang=en] del.sg[data-country=MX]");
-  assert.equal(await mxIns.innerText(), " in 2022");
-  assert.equal(await mxDel.innerText(), `${firstWord} `);
+  assert.equal(await mxIns.textContent(), " in 2022");
+  assert.equal(await mxDel.textContent(), `${firstWord} `);
 
   const arIns = ar.page.locator(".para").nth(n).locator(".text[data-lang=en] ins.sg[data-country=MX]");
   const arDel = ar.page.locator(".para").nth(n).locator(".text[data-lang=en] del.sg[data-country=MX]");
   await arIns.waitFor({ timeout: 2000 });
   await arDel.waitFor({ timeout: Math.max(1, 2000 - (Date.now() - typedAt)) });
   assert.ok(Date.now() - typedAt <= 2000, `seen after ${Date.now() - typedAt} ms`);
-  assert.equal(await arIns.innerText(), " in 2022");
+  assert.equal(await arIns.textContent(), " in 2022");
   // Mexico's colour, the same in both browsers, and its code beside the proposal.
   const colour = (loc) => loc.evaluate((e) => getComputedStyle(e).getPropertyValue("--c").trim());
   const mxColour = await colour(mxIns);
@@ -161,4 +161,72 @@ test("the interface in Spanish or English", async () => {
   assert.match(await s.page.locator("aside.panel h2").innerText(), /Propuestas/);
   await shot(s.page, "draft-secretariat-es");
   await s.context.close();
+});
+
+/// Undo in suggesting mode takes back the delegation's own proposals, nothing else.
+test("undo takes back one's own proposals", async () => {
+  const mx = await signedIn(browser, server.url, "mx", draft.id);
+  const n = (await firstOperative(mx.page)) + 3;
+  const before = await paraText(mx.page, n, "es");
+  const ed = editor(mx.page, n, "es");
+  await caretToEnd(mx.page, ed);
+  await mx.page.keyboard.press("Control+End");
+  await mx.page.keyboard.type(" nuevo");
+  await mx.page.keyboard.press("Control+Home");
+  for (let i = 0; i < 4; i++) await mx.page.keyboard.press("Shift+ArrowRight");
+  await mx.page.keyboard.press("Delete");
+  const para = mx.page.locator(".para").nth(n);
+  await para.locator("del.sg[data-country=MX]").waitFor();
+  assert.equal(await para.locator("ins.sg[data-country=MX]").textContent(), " nuevo");
+  await mx.page.keyboard.press("Control+z");
+  await para.locator("del.sg").waitFor({ state: "detached" });
+  assert.equal(await para.locator("ins.sg[data-country=MX]").count(), 1);
+  await mx.page.keyboard.press("Control+z");
+  await para.locator("ins.sg").waitFor({ state: "detached" });
+  assert.equal(await paraText(mx.page, n, "es"), before);
+  await mx.page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 10000 });
+  await mx.context.close();
+});
+
+/// A comment thread: opened on selected text, answered, resolved and reopened; markdown is
+/// rendered without raw HTML; when its text is deleted the thread stays, detached, with its quote.
+test("comment thread round trip, detached when its text is deleted", async () => {
+  const mx = await signedIn(browser, server.url, "mx", draft.id);
+  const chair = await signedIn(browser, server.url, "ar-chair", draft.id);
+  const n = (await firstOperative(mx.page)) + 4;
+  const ed = editor(mx.page, n, "en");
+  await ed.click();
+  await mx.page.keyboard.press("Control+Home");
+  for (let i = 0; i < 6; i++) await mx.page.keyboard.press("Shift+ArrowRight");
+  const quote = (await paraText(mx.page, n, "en")).slice(0, 6);
+  await mx.page.click("[data-testid=tab-comments]");
+  await mx.page.fill("[data-testid=new-comment]", "Please **keep** this <img src=x onerror=alert(1)>");
+  await mx.page.click("[data-testid=post-comment]");
+
+  await chair.page.click("[data-testid=tab-comments]");
+  const thread = chair.page.locator("[data-testid=thread]");
+  await thread.waitFor({ timeout: 5000 });
+  assert.equal(await thread.locator("blockquote").innerText(), quote);
+  assert.equal(await thread.locator(".md strong").innerText(), "keep");
+  assert.equal(await thread.locator(".md img").count(), 0);
+  await thread.locator("[data-testid=reply-box]").fill("Agreed, _noted_.");
+  await thread.locator("[data-testid=reply]").click();
+  await mx.page.locator("[data-testid=thread] .md em").waitFor({ timeout: 5000 });
+  await thread.locator("[data-testid=resolve]").click();
+  await mx.page.locator("[data-testid=thread].resolved").waitFor({ timeout: 5000 });
+  await mx.page.locator("[data-testid=thread] [data-testid=reopen]").click();
+  await chair.page.locator("[data-testid=thread]:not(.resolved)").waitFor({ timeout: 5000 });
+
+  // The chair deletes the commented words (editing mode): the thread stays, detached.
+  await chair.page.click("[data-testid=mode-editing]");
+  const ced = editor(chair.page, n, "en");
+  await ced.click();
+  await chair.page.keyboard.press("Control+Home");
+  for (let i = 0; i < 6; i++) await chair.page.keyboard.press("Shift+ArrowRight");
+  await chair.page.keyboard.press("Backspace");
+  await mx.page.locator("[data-testid=thread] [data-testid=detached]").waitFor({ timeout: 5000 });
+  assert.equal(await mx.page.locator("[data-testid=thread] blockquote").innerText(), quote);
+  await shot(mx.page, "comments-detached");
+  await mx.context.close();
+  await chair.context.close();
 });

@@ -234,3 +234,33 @@ test("comment thread round trip, detached when its text is deleted", async () =>
   await mx.context.close();
   await chair.context.close();
 });
+
+/// The chair filters the proposals by country and accepts all shown at once.
+test("bulk accept of one country's proposals", async () => {
+  const mx = await signedIn(browser, server.url, "mx", draft.id);
+  const ar = await signedIn(browser, server.url, "ar", draft.id);
+  const chair = await signedIn(browser, server.url, "mx-chair", draft.id);
+  const n = (await firstOperative(mx.page)) + 5;
+  for (const [who, word] of [[mx, " uno"], [ar, " dos"]]) {
+    await editor(who.page, n, "es").click();
+    await who.page.keyboard.press("Control+End");
+    await who.page.keyboard.type(word);
+    // Each sees the other's words before typing after them.
+    for (const other of [mx, ar]) await until(`"${word}" everywhere`, async () => (await paraText(other.page, n, "es")).endsWith(word));
+  }
+  await mx.page.keyboard.press("Control+Home");
+  await mx.page.keyboard.type("Y ");
+  const cards = chair.page.locator(".proposal");
+  await until("three proposals at the chair", async () => (await cards.count()) === 3);
+  await chair.page.selectOption("[data-testid=filter-country]", "MX");
+  await until("Mexico's two proposals shown", async () => (await cards.count()) === 2);
+  chair.page.once("dialog", (d) => d.accept());
+  await chair.page.click("[data-testid=bulk-accept]");
+  await chair.page.selectOption("[data-testid=filter-country]", "");
+  await until("only Argentina's proposal left", async () => (await cards.count()) === 1 && (await cards.first().getAttribute("data-country")) === "AR");
+  const text = await paraText(chair.page, n, "es");
+  assert.ok(text.startsWith("Y ") && text.endsWith(" uno dos"), text);
+  await until("no MX proposal in the delegate's view", async () => (await mx.page.locator(".para").nth(n).locator(".sg[data-country=MX]").count()) === 0);
+  await shot(chair.page, "bulk-accepted");
+  for (const c of [mx, ar, chair]) await c.context.close();
+});

@@ -172,7 +172,19 @@ impl Draft {
             let actor = self.doc.get_actor().clone();
             let bytes = self.doc.save();
             self.doc = AutoCommit::load(&bytes)?.with_actor(actor);
-            self.texts.clear();
+            // Object ids carry an index into the actor table, which a reload may renumber:
+            // look every cached text up again. The mark shadows stay: they followed every
+            // edit of this replica, and changes from elsewhere already dropped them.
+            let cached = std::mem::take(&mut self.texts);
+            for (id, states) in cached {
+                for (slot, state) in states.into_iter().enumerate() {
+                    let Some(state) = state else { continue };
+                    let lang = if slot == Lang::En as usize { Lang::En } else { Lang::Es };
+                    if let Ok(obj) = self.peek().text_obj(&id, lang) {
+                        self.texts.entry(id.clone()).or_default()[slot] = Some(TextState { obj, shadow: state.shadow });
+                    }
+                }
+            }
             self.dirty = false;
         }
         Ok(())

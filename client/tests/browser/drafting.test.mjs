@@ -39,6 +39,7 @@ test("proposals from Mexico, decided by Argentina's chair", async () => {
   await mx.page.keyboard.press("Control+End");
   await mx.page.keyboard.press("ArrowLeft");
   await mx.page.keyboard.type(" in 2022");
+  await until("the typing to be drawn", async () => (await paraText(mx.page, n, "en")).endsWith(" in 2022."));
   // Select the first word and the space after it, and delete it.
   await mx.page.keyboard.press("Control+Home");
   for (let i = 0; i < firstWord.length + 1; i++) await mx.page.keyboard.press("Shift+ArrowRight");
@@ -248,10 +249,13 @@ test("bulk accept of one country's proposals", async () => {
     // Each sees the other's words before typing after them.
     for (const other of [mx, ar]) await until(`"${word}" everywhere`, async () => (await paraText(other.page, n, "es")).endsWith(word));
   }
+  await editor(mx.page, n, "es").click();
   await mx.page.keyboard.press("Control+Home");
   await mx.page.keyboard.type("Y ");
   const cards = chair.page.locator(".proposal");
-  await until("three proposals at the chair", async () => (await cards.count()) === 3);
+  await until("three proposals at the chair", async () => (await cards.count()) === 3).catch(async (e) => {
+    assert.fail(`${e.message}: ${JSON.stringify(await cards.allInnerTexts())} / ${await paraText(chair.page, n, "es")}`);
+  });
   await chair.page.selectOption("[data-testid=filter-country]", "MX");
   await until("Mexico's two proposals shown", async () => (await cards.count()) === 2);
   chair.page.once("dialog", (d) => d.accept());

@@ -4,8 +4,8 @@
 // changes) or as a plain splice (editing mode), and written with automerge's own
 // splice/mark inside `handle.change`; the sync plugin then shows the result.
 import type { DocHandle } from "@automerge/automerge-repo";
-import { SchemaAdapter, init } from "@automerge/prosemirror";
-import type * as A from "@automerge/automerge";
+import { SchemaAdapter, init, pmDocFromSpans } from "@automerge/prosemirror";
+import * as A from "@automerge/automerge";
 import { baseKeymap } from "prosemirror-commands";
 import { keymap } from "prosemirror-keymap";
 import type { Mark, Node as PmNode } from "prosemirror-model";
@@ -208,7 +208,36 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       return false;
     },
   });
-  return { view, destroy: () => view.destroy() };
+  // Safety net: after the sync plugin has applied a change that touches this text, the
+  // editor must show exactly the document's text and marks. Where the plugin's incremental
+  // update missed something (seen with several marks removed in one change), redraw the
+  // paragraph from the document, keeping the selection.
+  const key = JSON.stringify(o.path);
+  const reconcile = ({ patches }: { patches: A.Patch[] }) => {
+    if (!patches.some((p) => JSON.stringify(p.path.slice(0, o.path.length)) === key)) return;
+    const truth = pmDocFromSpans(o.adapter, A.spans(o.handle.doc() as A.Doc<unknown>, o.path));
+    if (truth.eq(view.state.doc)) return;
+    const { from, to } = view.state.selection;
+    const max = truth.content.size - 1;
+    // A new state, not a transaction: the sync plugin would write a transaction back into
+    // the document as an edit.
+    view.updateState(
+      EditorState.create({
+        schema: view.state.schema,
+        doc: truth,
+        plugins: view.state.plugins,
+        selection: TextSelection.create(truth, Math.max(1, Math.min(from, max)), Math.max(1, Math.min(to, max))),
+      }),
+    );
+  };
+  o.handle.on("change", reconcile as never);
+  return {
+    view,
+    destroy: () => {
+      o.handle.off("change", reconcile as never);
+      view.destroy();
+    },
+  };
 }
 
 // The one replacement that turns `before` into `after` (single-paragraph texts), located

@@ -265,6 +265,9 @@ test("bulk accept of one country's proposals", async () => {
   const text = await paraText(chair.page, n, "es");
   assert.ok(text.startsWith("Y ") && text.endsWith(" uno dos"), text);
   await until("no MX proposal in the delegate's view", async () => (await mx.page.locator(".para").nth(n).locator(".sg[data-country=MX]").count()) === 0);
+  // Nothing the delegate's browser did was refused; everything reached the server.
+  await mx.page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 10000 });
+  assert.equal(await mx.page.locator(".refusal:not([hidden])").count(), 0);
   await shot(chair.page, "bulk-accepted");
   for (const c of [mx, ar, chair]) await c.context.close();
 });

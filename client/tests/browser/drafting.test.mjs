@@ -252,12 +252,18 @@ test("bulk accept of one country's proposals", async () => {
   await editor(mx.page, n, "es").click();
   await mx.page.keyboard.press("Control+Home");
   await mx.page.keyboard.type("Y ");
+  // Only this paragraph's proposals (earlier tests left others in the draft).
+  const pid = await chair.page.locator(".para").nth(n).getAttribute("data-paragraph");
   const cards = chair.page.locator(".proposal");
+  await until("the paragraph in the filter", async () => (await chair.page.locator(`[data-testid=filter-paragraph] option[value=${pid}]`).count()) === 1);
+  await chair.page.selectOption("[data-testid=filter-paragraph]", pid);
   await until("three proposals at the chair", async () => (await cards.count()) === 3).catch(async (e) => {
     assert.fail(`${e.message}: ${JSON.stringify(await cards.allInnerTexts())} / ${await paraText(chair.page, n, "es")}`);
   });
   await chair.page.selectOption("[data-testid=filter-country]", "MX");
-  await until("Mexico's two proposals shown", async () => (await cards.count()) === 2);
+  await until("Mexico's two proposals shown", async () => (await cards.count()) === 2).catch(async (e) => {
+    assert.fail(`${e.message}: ${JSON.stringify(await cards.allInnerTexts())} / ${await paraText(chair.page, n, "es")}`);
+  });
   chair.page.once("dialog", (d) => d.accept());
   await chair.page.click("[data-testid=bulk-accept]");
   await chair.page.selectOption("[data-testid=filter-country]", "");

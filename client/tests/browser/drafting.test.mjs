@@ -42,7 +42,10 @@ test("proposals from Mexico, decided by Argentina's chair", async () => {
   await until("the typing to be drawn", async () => (await paraText(mx.page, n, "en")).endsWith(" in 2022."));
   // Select the first word and the space after it, and delete it.
   await mx.page.keyboard.press("Control+Home");
-  for (let i = 0; i < firstWord.length + 1; i++) await mx.page.keyboard.press("Shift+ArrowRight");
+  // Extend the selection key by key until it holds the word and its space.
+  const selected = () => mx.page.evaluate(() => String(window.getSelection()));
+  for (let i = 0; i < 30 && (await selected()) !== `${firstWord} `; i++) await mx.page.keyboard.press("Shift+ArrowRight");
+  assert.equal(await selected(), `${firstWord} `);
   await mx.page.keyboard.press("Backspace");
   const typedAt = Date.now();
 

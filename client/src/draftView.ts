@@ -1,0 +1,473 @@
+// The draft view: numbered paragraphs, English and Spanish side by side, each an editor
+// bound to its automerge text; the proposals panel; the connection state.
+import type * as A from "@automerge/automerge";
+import { type AutomergeUrl, type DocHandle, Repo, type StorageId, isValidAutomergeUrl } from "@automerge/automerge-repo";
+import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
+import { type DraftInfo, type Meeting, type Selection, type User, api } from "./api";
+import { colourOf, countryCodes, countryName, registerCountries } from "./countries";
+import { clear, h } from "./dom";
+import { type Binding, bind, buildAdapter } from "./editor";
+import { type Key, formatTime, lang, t } from "./i18n";
+import { errorText, header } from "./main";
+import { TicketSocketAdapter } from "./net";
+import { parseMarkName, parseValue } from "./suggest";
+import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
+
+type Lang = "en" | "es";
+interface Paragraph {
+  kind: "preamble" | "operative" | "heading" | "question";
+  status: "open" | "bracketed" | "agreed_ad_ref" | "agreed";
+  editors: string[];
+  section: number | null;
+  text: { en: string; es: string };
+}
+interface DraftDoc {
+  kind: string;
+  title: { en: string; es: string };
+  order: string[];
+  paragraphs: Record<string, Paragraph>;
+}
+
+/** The draft's outline with plain strings (automerge reads stored scalar strings as objects). */
+interface Outline {
+  order: string[];
+  paragraphs: Record<string, { kind: Paragraph["kind"]; status: Paragraph["status"] }>;
+  title: { en: string; es: string };
+}
+export function outline(doc: A.Doc<DraftDoc>): Outline {
+  const order = (doc.order ?? []).map((x) => String(x));
+  const paragraphs: Outline["paragraphs"] = {};
+  for (const id of order) {
+    const p = doc.paragraphs?.[id];
+    if (p) paragraphs[id] = { kind: String(p.kind) as Paragraph["kind"], status: String(p.status) as Paragraph["status"] };
+  }
+  return { order, paragraphs, title: { en: String(doc.title?.en ?? ""), es: String(doc.title?.es ?? "") } };
+}
+
+export interface Proposal {
+  id: string;
+  country: string;
+  kind: "ins" | "del";
+  user: string;
+  at: number;
+  paragraph: string;
+  lang: Lang;
+  text: string;
+}
+
+let repo: Repo | null = null;
+let net: TicketSocketAdapter | null = null;
+const names = new Map<string, string>(JSON.parse(localStorage.getItem("pluma.names") ?? "[]") as Array<[string, string]>);
+
+function theRepo(): { repo: Repo; net: TicketSocketAdapter } {
+  if (!repo || !net) {
+    net = new TicketSocketAdapter();
+    repo = new Repo({ network: [net], storage: new IndexedDBStorageAdapter("pluma") });
+  }
+  return { repo, net };
+}
+
+/** Every pending proposal in the document, in reading order. */
+export function proposalsOf(doc: A.Doc<DraftDoc>, marksOf: (path: A.Prop[]) => A.Mark[]): Proposal[] {
+  const out: Proposal[] = [];
+  for (const pid of outline(doc).order) {
+    const p = doc.paragraphs?.[pid];
+    if (!p) continue;
+    for (const l of ["en", "es"] as const) {
+      const text = String(p.text[l]);
+      const byId = new Map<string, Proposal>();
+      for (const m of marksOf(["paragraphs", pid, "text", l])) {
+        const name = parseMarkName(m.name);
+        const v = typeof m.value === "string" ? parseValue(m.value) : null;
+        if (!name || !v) continue;
+        const key = `${m.name}/${v.id}`;
+        const prev = byId.get(key);
+        const piece = text.slice(m.start, m.end);
+        if (prev) prev.text += piece;
+        else byId.set(key, { id: v.id, country: name.country, kind: name.kind, user: v.user, at: v.at, paragraph: pid, lang: l, text: piece });
+      }
+      out.push(...byId.values());
+    }
+  }
+  return out;
+}
+
+export async function openDraft(shell: HTMLElement, draftId: string, me: User): Promise<() => void> {
+  const l = lang();
+  shell.append(header(), h("main", { class: "page" }, h("p", {}, t("loading"))));
+  let info: DraftInfo;
+  let meetings: Meeting[];
+  try {
+    [info, meetings] = await Promise.all([api.draft(draftId), api.meetings()]);
+  } catch (e) {
+    clear(shell);
+    shell.append(header(), h("main", { class: "page" }, h("p", { class: "error", role: "alert" }, errorText(e))));
+    return () => {};
+  }
+  for (const m of meetings) registerCountries(m.delegations);
+  const { repo, net } = theRepo();
+  if (!isValidAutomergeUrl(info.url)) throw new Error("bad document url");
+  let handle: DocHandle<DraftDoc>;
+  try {
+    handle = await repo.find<DraftDoc>(info.url);
+  } catch {
+    clear(shell);
+    shell.append(header(), h("main", { class: "page" }, h("p", { class: "error", role: "alert" }, t("draftMissing"))));
+    return () => {};
+  }
+  const A_ = await import("@automerge/automerge");
+  const doc0 = handle.doc();
+  // Countries seen in the document but not in any meeting still get a colour and a mark type.
+  for (const pid of outline(doc0).order) {
+    for (const lg of ["en", "es"] as const) {
+      for (const m of A_.marks(doc0, ["paragraphs", pid, "text", lg])) {
+        const n = parseMarkName(m.name);
+        if (n) registerCountries([{ code: n.country, name_en: n.country, name_es: n.country }]);
+      }
+    }
+  }
+  // The secretariat (SEC) is no delegation of a meeting but proposes like one.
+  if (me.country) registerCountries([{ code: me.country, name_en: me.display_name, name_es: me.display_name }]);
+  const adapter = buildAdapter(countryCodes());
+  const decides = me.role === "chair" || me.role === "secretariat";
+  const drafts = me.role !== "observer" && me.role !== "admin" && me.country !== null;
+  let suggesting = !decides;
+  let showLangs: Lang[] = ["en", "es"];
+  let filterCountry = "";
+  let filterParagraph = "";
+  let tab: "proposals" | "comments" = "proposals";
+  let selection: { pid: string; lang: Lang; from: number; to: number; quote: string } | null = null;
+  const proposalsBox = h("div", { class: "box" });
+  const commentsBox = h("div", { class: "box" });
+  const commentsList = h("ol", { class: "threads" });
+  const newCommentEl = h("div", { class: "new-comment" });
+  const bindings: Binding[] = [];
+  const who = () => ({ country: me.country ?? "", user: me.id, actor: A_.getActorId(handle.doc()) });
+
+  // --- connection state
+  const connEl = h("div", { class: "conn", role: "status", "aria-live": "polite", "data-testid": "connection" });
+  const refusalEl = h("div", { class: "refusal", role: "alert", hidden: true });
+  let storageId: StorageId | undefined;
+  const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  function connState(): { key: Key; cls: string } {
+    if (net.link === "refused") return { key: "conn_refused", cls: "bad" };
+    if (net.link === "offline") return { key: "conn_offline", cls: "off" };
+    if (net.link === "connecting") return { key: "conn_connecting", cls: "off" };
+    const peer = repo.peers[0];
+    storageId = peer ? repo.getStorageIdOfPeer(peer) : undefined;
+    const synced = storageId ? handle.getSyncInfo(storageId) : undefined;
+    if (synced && sameSet(synced.lastHeads, handle.heads())) return { key: "conn_saved", cls: "ok" };
+    return { key: "conn_syncing", cls: "busy" };
+  }
+  function paintConn(): void {
+    const s = connState();
+    connEl.className = `conn ${s.cls}`;
+    connEl.dataset.state = s.key.replace("conn_", "");
+    connEl.textContent = t(s.key);
+    if (net.link === "refused") {
+      refusalEl.hidden = false;
+      clear(refusalEl);
+      refusalEl.append(
+        h("p", {}, t("refused", { reason: net.refusal ?? "" })),
+        h("button", { type: "button", onclick: async () => {
+          repo.delete(info.url as AutomergeUrl);
+          location.reload();
+        } }, t("reload")),
+      );
+    }
+  }
+  const connTimer = setInterval(paintConn, 250);
+
+  // --- presence: who is here (names for proposal cards come from here too)
+  const presenceEl = h("div", { class: "presence", "aria-label": "presence" });
+  const here = new Map<string, { name: string; country: string; seen: number }>();
+  const announce = () => handle.broadcast({ presence: { user: me.id, name: me.display_name, country: me.country ?? "" } });
+  const onEphemeral = ({ message }: { message: unknown }) => {
+    const p = (message as { presence?: { user: string; name: string; country: string } }).presence;
+    if (!p || typeof p.user !== "string") return;
+    const fresh = !here.has(p.user);
+    here.set(p.user, { name: String(p.name), country: String(p.country), seen: Date.now() });
+    names.set(p.user, String(p.name));
+    localStorage.setItem("pluma.names", JSON.stringify([...names]));
+    if (fresh) announce();
+    paintPresence();
+  };
+  handle.on("ephemeral-message", onEphemeral as never);
+  names.set(me.id, me.display_name);
+  function paintPresence(): void {
+    clear(presenceEl);
+    const now = Date.now();
+    for (const [u, p] of here) if (now - p.seen > 30000) here.delete(u);
+    const countries = new Set([me.country ?? "", ...[...here.values()].map((p) => p.country)].filter(Boolean));
+    for (const c of countries) presenceEl.append(h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l) }, c));
+  }
+  const presenceTimer = setInterval(() => {
+    announce();
+    paintPresence();
+  }, 10000);
+  announce();
+  paintPresence();
+
+  // --- layout
+  const titleEl = h("h1", { class: "draft-title" });
+  const body = h("div", { class: "paragraphs" });
+  const panel = h("aside", { class: "panel", "aria-label": t("proposals") });
+  const noticeEl = h("div", { class: "notice", role: "status", hidden: true });
+  const modeEl = h("div", { class: "mode" });
+  const viewEl = h("div", { class: "view-langs", role: "group" });
+  clear(shell);
+  shell.append(
+    header([h("a", { href: "#/", class: "link" }, t("back"))]),
+    h("div", { class: "toolbar" }, connEl, modeEl, viewEl, presenceEl),
+    refusalEl,
+    noticeEl,
+    h("div", { class: "draft-layout" }, h("main", { class: "draft" }, titleEl, body), panel),
+  );
+
+  function paintToolbar(): void {
+    clear(modeEl);
+    if (!drafts) modeEl.append(h("span", { class: "badge" }, t("readOnly")));
+    else if (decides) {
+      modeEl.append(
+        h("span", { class: "muted" }, t("mode"), ": "),
+        h("button", { type: "button", class: suggesting ? "on" : "", "data-testid": "mode-suggesting", title: t("modeHelp"), onclick: () => { suggesting = true; paintToolbar(); } }, t("suggesting")),
+        h("button", { type: "button", class: suggesting ? "" : "on", "data-testid": "mode-editing", title: t("modeHelp"), onclick: () => { suggesting = false; paintToolbar(); } }, t("editing")),
+      );
+    } else modeEl.append(h("span", { class: "badge", title: t("modeHelp") }, t("suggesting")));
+    clear(viewEl);
+    const opt = (label: string, langs: Lang[]) =>
+      h("button", { type: "button", class: showLangs.join() === langs.join() ? "on" : "", onclick: () => { showLangs = langs; paintBody(); paintToolbar(); } }, label);
+    viewEl.append(opt(t("both"), ["en", "es"]), opt("English", ["en"]), opt("Español", ["es"]));
+  }
+
+  const labelOf = (doc: Outline, pid: string): string => {
+    let pp = 0;
+    let op = 0;
+    for (const id of doc.order) {
+      const k = doc.paragraphs[id]?.kind;
+      if (k === "preamble") pp++;
+      if (k === "operative") op++;
+      if (id === pid) return k === "preamble" ? `${t("preamble")} ${pp}` : k === "operative" ? `${t("operative")} ${op}` : t(k === "heading" ? "heading" : "question");
+    }
+    return "";
+  };
+
+  const mayEdit = (p: { status: string }): boolean => {
+    if (!drafts) return false;
+    if (p.status === "agreed" && me.role !== "chair") return false;
+    return true;
+  };
+
+  function paintBody(): void {
+    for (const b of bindings.splice(0)) b.destroy();
+    clear(body);
+    const doc = outline(handle.doc());
+    titleEl.textContent = doc.title[l];
+    body.classList.toggle("one-lang", showLangs.length === 1);
+    for (const pid of doc.order) {
+      const p = doc.paragraphs[pid];
+      if (!p) continue;
+      const row = h("section", { class: `para kind-${p.kind}`, "data-paragraph": pid });
+      const label = labelOf(doc, pid);
+      row.append(
+        h("div", { class: "para-head" }, h("span", { class: "num" }, label), h("span", { class: `status st-${p.status}`, "data-testid": "status" }, t(`status_${p.status}` as Key)),
+          p.status === "agreed" && me.role !== "chair" ? h("span", { class: "muted small" }, t("frozen")) : null),
+      );
+      const cols = h("div", { class: "cols" });
+      for (const lg of showLangs) {
+        const el = h("div", { class: `text lang-${lg}`, "data-lang": lg, "data-testid": `text-${lg}` });
+        cols.append(h("div", { class: "col" }, h("div", { class: "lang-tag" }, lg.toUpperCase()), el));
+        bindings.push(
+          bind(el, {
+            handle: handle as unknown as DocHandle<unknown>,
+            path: ["paragraphs", pid, "text", lg],
+            adapter,
+            who,
+            suggesting: () => suggesting || !decides,
+            editable: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p),
+            onProposalClick: (id) => focusProposal(id),
+            onSelect: (from, to) => {
+              selection = to > from ? { pid, lang: lg, from, to, quote: String(handle.doc().paragraphs[pid]?.text[lg] ?? "").slice(from, to) } : null;
+              paintNewComment();
+            },
+            label: `${label} ${lg === "en" ? "English" : "Español"}`,
+            lang: lg,
+          }),
+        );
+      }
+      row.append(cols);
+      body.append(row);
+    }
+  }
+
+  function focusProposal(id: string): void {
+    const card = panel.querySelector<HTMLElement>(`[data-proposal="${CSS.escape(id)}"]`);
+    if (!card) return;
+    panel.querySelectorAll(".proposal.focus").forEach((c) => c.classList.remove("focus"));
+    card.classList.add("focus");
+    card.scrollIntoView({ block: "nearest" });
+  }
+
+  function notify(text: string, bad = false): void {
+    noticeEl.hidden = false;
+    noticeEl.className = `notice ${bad ? "bad" : "ok"}`;
+    noticeEl.textContent = text;
+  }
+
+  async function act(action: "accept" | "reject" | "withdraw", selection: Selection): Promise<void> {
+    try {
+      const r = await api.act(draftId, action, selection);
+      const word = action === "accept" ? t("accepted") : action === "reject" ? t("rejected") : t("withdrawn");
+      notify(t("acted", { n: r.suggestions.length, action: word }));
+    } catch (e) {
+      notify(errorText(e), true);
+    }
+  }
+
+  function personOf(user: string, country: string): string {
+    return names.get(user) ?? `${t("unknownPerson")} (${countryName(country, l)})`;
+  }
+
+  function paintPanel(): void {
+    clear(panel);
+    panel.append(h("div", { class: "tabs", role: "tablist" },
+      h("button", { type: "button", role: "tab", class: tab === "proposals" ? "on" : "", "data-testid": "tab-proposals", onclick: () => { tab = "proposals"; paintPanel(); } }, t("proposals")),
+      h("button", { type: "button", role: "tab", class: tab === "comments" ? "on" : "", "data-testid": "tab-comments", onclick: () => { tab = "comments"; lastThreads = ""; paintPanel(); } }, t("comments")),
+    ));
+    panel.append(tab === "proposals" ? proposalsBox : commentsBox);
+    if (tab === "proposals") paintProposals();
+    else paintComments();
+  }
+
+  function paintNewComment(): void {
+    clear(newCommentEl);
+    if (!me.country || me.role === "admin") return;
+    if (!selection) {
+      newCommentEl.append(h("p", { class: "muted" }, t("commentHelp")));
+      return;
+    }
+    const sel = selection;
+    const box = h("textarea", { rows: 3, "data-testid": "new-comment", "aria-label": t("comment") });
+    newCommentEl.append(
+      h("div", { class: "muted" }, t("commentOn", { quote: sel.quote.length > 80 ? `${sel.quote.slice(0, 80)}…` : sel.quote })),
+      box,
+      h("div", { class: "muted small" }, t("markdownHint")),
+      h("button", { type: "button", class: "primary", "data-testid": "post-comment", onclick: () => {
+        const body = box.value.trim();
+        if (!body) return;
+        handle.change((d) => {
+          openThread(d as A.Doc<unknown>, sel.pid, sel.lang, sel.from, sel.to, sel.quote, body, { user: me.id, country: me.country ?? "" }, Date.now());
+        });
+        selection = null;
+        paintNewComment();
+      } }, t("comment")),
+    );
+  }
+
+  let lastThreads = "";
+  function paintComments(): void {
+    const full = handle.doc();
+    const threads = threadsOf(full as never);
+    const sig = JSON.stringify(threads);
+    if (sig === lastThreads && commentsList.isConnected) return;
+    lastThreads = sig;
+    clear(commentsBox);
+    commentsBox.append(newCommentEl);
+    paintNewComment();
+    clear(commentsList);
+    commentsBox.append(commentsList);
+    const doc = outline(full);
+    if (threads.length === 0) commentsList.append(h("p", { class: "muted" }, t("noComments")));
+    for (const th of threads) {
+      const opener = th.messages[0]?.country ?? "";
+      const mayResolve = decides || (me.country !== null && me.country === opener && me.role !== "observer");
+      const replyBox = h("textarea", { rows: 2, "aria-label": t("reply"), "data-testid": "reply-box" });
+      commentsList.append(h("li", { class: `thread${th.resolved ? " resolved" : ""}${th.detached ? " detached" : ""}`, "data-thread": th.id, "data-testid": "thread" },
+        h("div", { class: "p-head" }, h("span", { class: "muted" }, `${labelOf(doc, th.paragraph)} ${th.lang.toUpperCase()}`),
+          th.resolved ? h("span", { class: "badge" }, t("resolved")) : null),
+        th.detached ? h("div", { class: "detached-note", "data-testid": "detached" }, t("detached")) : null,
+        h("blockquote", { lang: th.lang }, th.quote),
+        ...th.messages.map((m) => {
+          const bodyEl = h("div", { class: "md" });
+          bodyEl.innerHTML = renderMarkdown(m.body);
+          return h("div", { class: "message" },
+            h("div", { class: "p-meta" }, h("span", { class: "chip", style: `--c:${colourOf(m.country)}` }, m.country), ` ${personOf(m.user, m.country)} · ${formatTime(m.at)}`),
+            bodyEl);
+        }),
+        me.country && me.role !== "admin" ? h("div", { class: "reply" }, replyBox, h("button", { type: "button", "data-testid": "reply", onclick: () => {
+          const body = replyBox.value.trim();
+          if (!body) return;
+          handle.change((d) => reply(d as A.Doc<unknown>, th.id, body, { user: me.id, country: me.country ?? "" }, Date.now()));
+        } }, t("reply"))) : null,
+        mayResolve ? h("button", { type: "button", "data-testid": th.resolved ? "reopen" : "resolve", onclick: () => handle.change((d) => setResolved(d as A.Doc<unknown>, th.id, !th.resolved)) }, th.resolved ? t("reopen") : t("resolve")) : null,
+      ));
+    }
+  }
+
+  function paintProposals(): void {
+    const panel = proposalsBox;
+    const full = handle.doc();
+    const doc = outline(full);
+    const all = proposalsOf(full, (path) => A_.marks(full, path));
+    const shown = all.filter((p) => (!filterCountry || p.country === filterCountry) && (!filterParagraph || p.paragraph === filterParagraph));
+    clear(panel);
+    const countries = [...new Set(all.map((p) => p.country))].sort();
+    const countrySel = h("select", { "aria-label": t("allCountries"), "data-testid": "filter-country", onchange: (e: Event) => { filterCountry = (e.target as HTMLSelectElement).value; paintProposals(); } },
+      h("option", { value: "" }, t("allCountries")),
+      ...countries.map((c) => h("option", { value: c, selected: c === filterCountry }, `${c} — ${countryName(c, l)}`)));
+    const paraSel = h("select", { "aria-label": t("allParagraphs"), "data-testid": "filter-paragraph", onchange: (e: Event) => { filterParagraph = (e.target as HTMLSelectElement).value; paintProposals(); } },
+      h("option", { value: "" }, t("allParagraphs")),
+      ...doc.order.filter((pid) => all.some((p) => p.paragraph === pid)).map((pid) => h("option", { value: pid, selected: pid === filterParagraph }, labelOf(doc, pid))));
+    panel.append(h("h2", {}, `${t("proposals")} (${shown.length})`), h("div", { class: "filters" }, countrySel, paraSel));
+    if (decides && shown.length > 0) {
+      const ids = [...new Set(shown.map((p) => p.id))];
+      panel.append(h("div", { class: "bulk" },
+        h("button", { type: "button", class: "accept", "data-testid": "bulk-accept", onclick: () => { if (confirm(t("confirmBulk", { action: t("accept"), n: ids.length }))) void act("accept", { ids }); } }, t("acceptShown")),
+        h("button", { type: "button", class: "reject", "data-testid": "bulk-reject", onclick: () => { if (confirm(t("confirmBulk", { action: t("reject"), n: ids.length }))) void act("reject", { ids }); } }, t("rejectShown")),
+      ));
+    }
+    if (shown.length === 0) panel.append(h("p", { class: "muted" }, t("noProposals")));
+    const list = h("ol", { class: "proposals" });
+    for (const p of shown) {
+      const own = p.country === me.country;
+      list.append(h("li", { class: `proposal ${p.kind}`, "data-proposal": p.id, "data-country": p.country, "data-kind": p.kind, style: `--c:${colourOf(p.country)}` },
+        h("div", { class: "p-head" },
+          h("span", { class: "chip", style: `--c:${colourOf(p.country)}` }, p.country),
+          h("strong", {}, countryName(p.country, l)),
+          h("span", { class: "muted" }, ` · ${p.kind === "ins" ? t("insertion") : t("deletion")} · ${labelOf(doc, p.paragraph)} ${p.lang.toUpperCase()}`)),
+        h("blockquote", { class: p.kind === "ins" ? "q-ins" : "q-del", lang: p.lang }, p.text),
+        h("div", { class: "p-meta muted" }, `${personOf(p.user, p.country)} · ${formatTime(p.at)}`),
+        h("div", { class: "p-actions" },
+          decides ? h("button", { type: "button", class: "accept", "data-testid": "accept", onclick: () => void act("accept", { ids: [p.id] }) }, t("accept")) : null,
+          decides ? h("button", { type: "button", class: "reject", "data-testid": "reject", onclick: () => void act("reject", { ids: [p.id] }) }, t("reject")) : null,
+          own && (me.role === "delegate" || me.role === "chair") ? h("button", { type: "button", "data-testid": "withdraw", onclick: () => void act("withdraw", { ids: [p.id] }) }, t("withdraw")) : null,
+        )));
+    }
+    panel.append(list);
+  }
+
+  // Paragraph list and statuses change rarely; re-render the body only when they do.
+  const shape = (d: DraftDoc) => JSON.stringify(outline(d));
+  let lastShape = shape(handle.doc());
+  let panelTimer: ReturnType<typeof setTimeout> | null = null;
+  const onChange = () => {
+    const s = shape(handle.doc());
+    if (s !== lastShape) {
+      lastShape = s;
+      paintBody();
+    }
+    if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else paintComments(); }, 80);
+  };
+  handle.on("change", onChange);
+  paintToolbar();
+  paintBody();
+  paintPanel();
+  paintConn();
+  return () => {
+    clearInterval(connTimer);
+    clearInterval(presenceTimer);
+    handle.off("change", onChange);
+    handle.off("ephemeral-message", onEphemeral as never);
+    for (const b of bindings) b.destroy();
+  };
+}

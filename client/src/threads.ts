@@ -1,0 +1,114 @@
+// Comment threads (DESIGN §3): anchored by two automerge cursors (first and last character),
+// never removed; a thread whose characters are gone is shown detached with its quote.
+import * as A from "@automerge/automerge";
+import MarkdownIt from "markdown-it";
+
+export interface Message {
+  id: string;
+  user: string;
+  country: string;
+  at: number;
+  body: string;
+}
+export interface Thread {
+  id: string;
+  paragraph: string;
+  lang: "en" | "es";
+  quote: string;
+  resolved: boolean;
+  messages: Message[];
+  /** Its characters are gone. */
+  detached: boolean;
+}
+
+interface RawThread {
+  paragraph: unknown;
+  lang: unknown;
+  start: unknown;
+  end: unknown;
+  quote: unknown;
+  resolved: unknown;
+  messages?: Array<Record<string, unknown>>;
+}
+
+// Whether the character a cursor sits on is still in the text.
+function alive(doc: A.Doc<unknown>, path: A.Prop[], cursor: string, length: number): boolean {
+  try {
+    const i = A.getCursorPosition(doc, path, cursor);
+    return i < length && A.getCursor(doc, path, i) === cursor;
+  } catch {
+    return false;
+  }
+}
+
+export function threadsOf(doc: A.Doc<{ threads?: Record<string, RawThread>; paragraphs?: Record<string, { text: Record<string, string> }> }>): Thread[] {
+  const out: Thread[] = [];
+  for (const [id, t] of Object.entries(doc.threads ?? {})) {
+    const paragraph = String(t.paragraph);
+    const lang = String(t.lang) === "es" ? "es" : "en";
+    const text = doc.paragraphs?.[paragraph]?.text?.[lang];
+    const path = ["paragraphs", paragraph, "text", lang];
+    const length = text === undefined ? 0 : String(text).length;
+    const detached = text === undefined || !alive(doc, path, String(t.start), length) || !alive(doc, path, String(t.end), length);
+    out.push({
+      id,
+      paragraph,
+      lang,
+      quote: String(t.quote ?? ""),
+      resolved: t.resolved === true,
+      detached,
+      messages: (t.messages ?? []).map((m) => ({ id: String(m.id), user: String(m.user), country: String(m.country), at: Number(m.at), body: String(m.body) })),
+    });
+  }
+  return out;
+}
+
+const token = (prefix: string) => {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return prefix + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+};
+const s = (v: string) => new A.ImmutableString(v);
+
+export interface Author {
+  user: string;
+  country: string;
+}
+
+/** Opens a thread on characters [from, to) of one text, with its first message. */
+export function openThread(d: A.Doc<unknown>, paragraph: string, lang: "en" | "es", from: number, to: number, quote: string, body: string, by: Author, now: number): string {
+  const path = ["paragraphs", paragraph, "text", lang];
+  const id = token("t");
+  const root = d as unknown as { threads: Record<string, unknown> };
+  root.threads[id] = {
+    paragraph: s(paragraph),
+    lang: s(lang),
+    start: s(A.getCursor(d, path, from)),
+    end: s(A.getCursor(d, path, to - 1)),
+    quote: s(quote),
+    resolved: false,
+    messages: [message(body, by, now)],
+  };
+  return id;
+}
+
+function message(body: string, by: Author, now: number) {
+  return { id: s(token("m")), user: s(by.user), country: s(by.country), at: now, body: s(body) };
+}
+
+export function reply(d: A.Doc<unknown>, thread: string, body: string, by: Author, now: number): void {
+  const t = (d as unknown as { threads: Record<string, { messages: unknown[] }> }).threads[thread];
+  t.messages.push(message(body, by, now));
+}
+
+export function setResolved(d: A.Doc<unknown>, thread: string, resolved: boolean): void {
+  (d as unknown as { threads: Record<string, { resolved: boolean }> }).threads[thread].resolved = resolved;
+}
+
+// No raw HTML, no images: a comment is text with emphasis, lists, code and safe links.
+const md = new MarkdownIt({ html: false, linkify: true, typographer: false }).disable(["image"]);
+
+/** A comment body as safe HTML. */
+export function renderMarkdown(body: string): string {
+  return md.render(body);
+}

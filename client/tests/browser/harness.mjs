@@ -1,0 +1,152 @@
+// Shared pieces of the browser tests: a real `pluma serve --demo` on a free port with a
+// temporary SQLite database, Debian's Chromium driven by playwright-core, signed-in pages.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const clientDir = resolve(here, "../..");
+const repoDir = resolve(clientDir, "..");
+
+export const CHROMIUM = process.env.PLUMA_CHROMIUM ?? "/usr/bin/chromium";
+export const SHOTS = process.env.PLUMA_SCREENSHOTS ?? "";
+
+/** Starts the server; resolves once it prints its address. */
+export async function startServer() {
+  const bin = process.env.PLUMA_BIN ?? join(repoDir, "target/debug/pluma");
+  const dir = mkdtempSync(join(tmpdir(), "pluma-browser-"));
+  const child = spawn(bin, ["serve", "--demo", "--listen", "127.0.0.1:0"], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      PLUMA_DATABASE_URL: `sqlite:${join(dir, "pluma.db")}`,
+      PLUMA_WEB_DIR: join(clientDir, "dist"),
+      RUST_LOG: process.env.RUST_LOG ?? "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the server did not start:\n${log}`)), 60000);
+    child.stdout.on("data", (d) => {
+      log += d;
+      const m = /Pluma listening on (http:\/\/[0-9.:]+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    child.stderr.on("data", (d) => (log += d));
+    child.on("exit", (code) => fail(new Error(`the server exited (${code}):\n${log}`)));
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+/** Signs in through the API and returns the bearer token. */
+export async function token(base, login) {
+  const res = await fetch(`${base}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ login, password: "pluma-demo" }),
+  });
+  if (!res.ok) throw new Error(`sign-in of ${login}: ${res.status}`);
+  return (await res.json()).token;
+}
+
+export async function apiGet(base, tok, path) {
+  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${tok}` } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+  return res.json();
+}
+
+/** The demo's Joint Communiqué. */
+export async function communique(base) {
+  const tok = await token(base, "secretariat");
+  const drafts = await apiGet(base, tok, "/api/drafts");
+  const d = drafts.find((x) => x.kind === "communique");
+  if (!d) throw new Error("the demo has no communiqué");
+  return d;
+}
+
+/** A new browser context signed in as `login` through the sign-in form, on the draft. */
+export async function signedIn(browser, base, login, draftId) {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error(`[${login}] page error: ${e.message}`));
+  await page.goto(`${base}/`);
+  await page.fill("input[name=login]", login);
+  await page.fill("input[name=password]", "pluma-demo");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("[data-testid=who]");
+  if (draftId) {
+    await page.goto(`${base}/#/draft/${draftId}`);
+    await page.waitForSelector(".para .text .pm");
+    await page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 15000 });
+  }
+  return { context, page };
+}
+
+export async function shot(page, name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+/** The editor of paragraph number `n` (0-based, reading order) in `lang`. */
+export function editor(page, n, lang) {
+  return page.locator(".para").nth(n).locator(`.text[data-lang=${lang}] .pm`);
+}
+
+/** Puts the caret at the end of an editor. */
+export async function caretToEnd(page, ed) {
+  await ed.click();
+  await page.keyboard.press("End");
+}
+
+/** The draft as the server stores it, read by a separate automerge-repo client. */
+export async function serverDoc(base, login, docUrl) {
+  const { Repo } = await import("@automerge/automerge-repo");
+  const { WebSocketClientAdapter } = await import("@automerge/automerge-repo-network-websocket");
+  const tok = await token(base, login);
+  const res = await fetch(`${base}/api/sync-tickets`, { method: "POST", headers: { authorization: `Bearer ${tok}` } });
+  const { ticket } = await res.json();
+  const adapter = new WebSocketClientAdapter(`${base.replace("http", "ws")}/sync?ticket=${ticket}`);
+  const repo = new Repo({ network: [adapter] });
+  await repo.networkSubsystem.whenReady();
+  const handle = await repo.find(docUrl);
+  const doc = JSON.parse(JSON.stringify(handle.doc()));
+  const A = await import("@automerge/automerge");
+  const marks = (pid, lang) => A.marks(handle.doc(), ["paragraphs", pid, "text", lang]);
+  const snapshot = doc.order.map((pid) => ({ pid, en: marks(pid, "en"), es: marks(pid, "es") }));
+  await repo.shutdown();
+  return { doc, snapshot };
+}
+
+/** Waits until `f()` is true. */
+export async function until(what, f, ms = 10000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await f()) return;
+    if (Date.now() > deadline) throw new Error(`waited too long for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

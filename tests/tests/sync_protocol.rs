@@ -115,6 +115,24 @@ async fn ephemeral_messages_are_relayed_not_stored() {
         })
         .collect();
     assert_eq!(counts, vec![1, 2], "the repeated count 1 was not relayed twice");
-    assert_eq!(server.state.store.logged_change_count(&doc_id.parse().unwrap()).await.unwrap(), 0);
+
+    // b passes a's message on, as automerge-repo clients do: the copy is dropped, b stays
+    // connected, and a does not get its own message back.
+    let passed_on = Message::Ephemeral {
+        sender_id: "peer-a".into(),
+        target_id: b.server_peer_id.clone(),
+        document_id: doc_id.clone(),
+        count: 3,
+        session_id: "s1".into(),
+        data: ByteBuf::from(vec![0xa1, 0x61, 0x78, 0x01]),
+    };
+    b.send(&passed_on).await.unwrap();
+    b.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&chair), 1, "en", " [AR]")).await.unwrap();
+    b.wait_synced(&doc_id).await.unwrap();
+    assert!(!b.is_closed(), "a passed-on ephemeral message is not an offence");
+    let heads = b.docs[&doc_id].doc.clone().get_heads();
+    a.pump_until(|c| c.docs[&doc_id].doc.clone().get_heads() == heads).await.unwrap();
+    assert!(!a.events.iter().any(|e| matches!(e, Event::Ephemeral(_))), "not relayed back to its sender");
+    assert_eq!(server.state.store.logged_change_count(&doc_id.parse().unwrap()).await.unwrap(), 1);
     server.stop().await;
 }

@@ -185,6 +185,12 @@ impl Connection {
         let Some(peer_id) = self.peer_id.get().cloned() else {
             return self.join(message);
         };
+        if matches!(message, Message::Ephemeral { .. }) && message.sender_id().is_some_and(|s| s != peer_id) {
+            // automerge-repo clients pass on the ephemeral messages they receive (presence,
+            // cursors) under the original sender's id. The server has already relayed the
+            // original to every peer, so a passed-on copy is dropped, not an offence.
+            return Step::Continue;
+        }
         if message.sender_id().is_some_and(|s| s != peer_id) {
             let claimed: String = message.sender_id().unwrap_or_default().chars().take(64).collect();
             return Step::Fatal(format!("senderId {claimed:?} is not the peer that joined ({peer_id:?})"));

@@ -45,6 +45,10 @@ pub struct Outcome {
     pub edit_phase: Duration,
     /// Setup time (sign-in excluded): connecting and opening every client.
     pub connect_time: Duration,
+    /// CPU seconds the server used from the start of the edit phase to the end of the drain.
+    pub server_cpu_s: Option<f64>,
+    /// CPU seconds this process used over the same time.
+    pub harness_cpu_s: Option<f64>,
 }
 
 /// Progress of one draft, shared by its clients so they know when to stop draining.
@@ -95,6 +99,8 @@ pub async fn drive(settings: &Settings, prepared: Prepared) -> Outcome {
     // The edit phase starts for everybody at once, a moment after set-up.
     let start = Instant::now() + Duration::from_millis(200);
     let end = start + settings.duration;
+    let cpu = |pid: Option<u32>| pid.and_then(crate::report::cpu_seconds);
+    let (server_cpu_before, own_cpu_before) = (cpu(settings.server_pid), cpu(Some(std::process::id())));
     let mut tasks = JoinSet::new();
     for (i, (c, outcome)) in connected.into_iter().zip(outcomes).enumerate() {
         let plan = Plan {
@@ -126,6 +132,9 @@ pub async fn drive(settings: &Settings, prepared: Prepared) -> Outcome {
             Err(e) => task_failures.push(format!("a client task failed: {e}")),
         }
     }
+    let used = |before: Option<f64>, after: Option<f64>| Some(after? - before?);
+    let server_cpu_s = used(server_cpu_before, cpu(settings.server_pid));
+    let harness_cpu_s = used(own_cpu_before, cpu(Some(std::process::id())));
     let mut clients: Vec<ClientOutcome> = done.into_iter().map(Option::unwrap_or_default).collect();
     if let Some(first) = clients.first_mut() {
         first.errors.extend(task_failures);
@@ -134,6 +143,8 @@ pub async fn drive(settings: &Settings, prepared: Prepared) -> Outcome {
         clients,
         edit_phase: end.saturating_duration_since(start),
         connect_time,
+        server_cpu_s,
+        harness_cpu_s,
     }
 }
 

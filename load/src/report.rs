@@ -43,6 +43,11 @@ pub struct Report {
     pub error_samples: Vec<String>,
     /// The server's peak resident set size (VmHWM), MiB, when its pid was given.
     pub server_peak_rss_mib: Option<f64>,
+    /// CPU seconds the server used during the edit phase and drain, when its pid was given.
+    pub server_cpu_s: Option<f64>,
+    /// CPU seconds this harness used during the edit phase and drain (it shares the
+    /// machine with the server).
+    pub harness_cpu_s: Option<f64>,
 }
 
 /// Latency percentiles in milliseconds (zero when nothing was measured).
@@ -112,6 +117,8 @@ impl Report {
             errors: errors.len(),
             error_samples: errors.iter().take(ERROR_SAMPLES).map(|e| (*e).clone()).collect(),
             server_peak_rss_mib: settings.server_pid.and_then(peak_rss_mib),
+            server_cpu_s: outcome.server_cpu_s,
+            harness_cpu_s: outcome.harness_cpu_s,
         }
     }
 }
@@ -132,6 +139,19 @@ fn percentiles(sorted_us: &[u32]) -> Percentiles {
         max: at(1.0),
         samples: sorted_us.len(),
     }
+}
+
+/// CPU time (user + system) a process has used so far, in seconds, from `/proc/PID/stat`
+/// (clock ticks of 1/100 s, as on every Linux this runs on).
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14,
+    // stime 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 /// `VmHWM` of a process, in MiB (`None` if it cannot be read, e.g. the process is gone).
@@ -161,9 +181,13 @@ impl fmt::Display for Report {
         for e in &self.error_samples {
             writeln!(f, "  {e}")?;
         }
-        match self.server_peak_rss_mib {
-            Some(mib) => writeln!(f, "server peak RSS: {mib:.1} MiB"),
-            None => writeln!(f, "server peak RSS: not measured (pass --server-pid)"),
+        if let Some(cpu) = self.harness_cpu_s {
+            writeln!(f, "harness CPU during the run: {cpu:.1} s")?;
+        }
+        match (self.server_peak_rss_mib, self.server_cpu_s) {
+            (Some(mib), Some(cpu)) => writeln!(f, "server peak RSS: {mib:.1} MiB; server CPU during the run: {cpu:.1} s"),
+            (Some(mib), None) => writeln!(f, "server peak RSS: {mib:.1} MiB"),
+            _ => writeln!(f, "server peak RSS: not measured (pass --server-pid)"),
         }
     }
 }
@@ -181,9 +205,13 @@ mod tests {
         assert_eq!(percentiles(&[]).samples, 0);
     }
 
-    /// This process's own peak RSS is readable and positive.
+    /// This process's own peak RSS and CPU time are readable; a missing process gives none.
     #[test]
-    fn reads_own_peak_rss() {
+    fn reads_own_peak_rss_and_cpu() {
         assert!(peak_rss_mib(std::process::id()).is_some_and(|m| m > 0.0));
+        let spin: u64 = (0..20_000_000u64).fold(0, |a, x| a.wrapping_add(x * x));
+        assert!(spin > 0);
+        assert!(cpu_seconds(std::process::id()).is_some_and(|s| s > 0.0));
+        assert!(cpu_seconds(u32::MAX).is_none());
     }
 }

@@ -202,7 +202,7 @@ async fn edit_phase(c: &mut SyncClient, plan: &Plan, progress: &DraftProgress, o
         let token = format!("pluma-load {} {seq} {sent_us}", plan.index);
         let text = format!(" [{}.{seq}]", plan.index);
         let paragraph = (plan.index + usize::try_from(seq).unwrap_or(0)) % PARAGRAPHS;
-        let lang = if seq % 2 == 0 { "en" } else { "es" };
+        let lang = if seq.is_multiple_of(2) { "en" } else { "es" };
         c.change(&plan.doc_id, |doc| {
             edits::append(doc, &plan.who, paragraph, lang, &text)?;
             doc.commit_with(CommitOptions::default().with_message(token));

@@ -33,6 +33,19 @@ pub struct ClientDoc {
     pub unavailable: bool,
 }
 
+/// A change that became part of a local replica through the server (not made here).
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// When the sync message that completed it was handled.
+    pub at: std::time::Instant,
+    /// The document.
+    pub doc_id: String,
+    /// The change's hash.
+    pub hash: ChangeHash,
+    /// The change's commit message, if it has one (load tools put a token there).
+    pub message: Option<String>,
+}
+
 /// What the server sent besides sync traffic.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -60,6 +73,11 @@ pub struct SyncClient {
     pub docs: HashMap<String, ClientDoc>,
     /// Events not consumed yet.
     pub events: Vec<Event>,
+    /// Whether to record every change received from the server in [`SyncClient::applied`]
+    /// (off by default: it costs a history walk per sync message).
+    pub track_applied: bool,
+    /// Changes received and applied since the caller last drained this list.
+    pub applied: Vec<Applied>,
 }
 
 /// Opens the socket without any handshake (to test what the server does with bad input).
@@ -72,6 +90,8 @@ pub async fn connect_raw(url: &str, peer_id: &str) -> Result<SyncClient> {
         storage_id: None,
         docs: HashMap::new(),
         events: Vec::new(),
+        track_applied: false,
+        applied: Vec::new(),
     })
 }
 
@@ -165,7 +185,20 @@ impl SyncClient {
                 let msg = sync::Message::decode(&data)?;
                 let entry = self.docs.get_mut(&document_id).context("sync for a document we did not open")?;
                 entry.advertised.extend(msg.heads.iter().copied());
+                let carries_changes = self.track_applied && !msg.changes.is_empty();
+                let before = if carries_changes { entry.doc.get_heads() } else { Vec::new() };
                 entry.doc.sync().receive_sync_message(&mut entry.state, msg)?;
+                if carries_changes && entry.doc.get_heads() != before {
+                    let at = std::time::Instant::now();
+                    for change in entry.doc.get_changes_meta(&before) {
+                        self.applied.push(Applied {
+                            at,
+                            doc_id: document_id.clone(),
+                            hash: change.hash,
+                            message: change.message.map(|m| m.into_owned()),
+                        });
+                    }
+                }
                 self.flush(&document_id).await?;
             }
             Message::DocUnavailable { document_id, .. } => {

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::suggestions::find_draft;
+use super::drafts::find_draft;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -65,12 +65,33 @@ pub async fn list(State(state): State<AppState>, _who: CurrentUser) -> Result<Js
 #[utoipa::path(get, path = "/api/drafts/{id}", tag = "drafts", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
     responses((status = 200, body = DraftOut), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Path<String>) -> Result<Json<DraftOut>, ApiError> {
+    Ok(Json(find_draft(&state, &id).await?.into()))
+}
+
+/// The record of draft `id` (from a request path), or 400/404.
+pub(crate) async fn find_draft(state: &AppState, id: &str) -> Result<DraftRecord, ApiError> {
     let id: DraftId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: draft ids look like d0123456789abcdef")))?;
     match state.store.draft(&id).await {
-        Ok(record) => Ok(Json(record.into())),
+        Ok(record) => Ok(record),
         Err(crate::store::StoreError::NotFound(_)) => Err(ApiError::NotFound(format!("no draft {id}"))),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The document's bytes as its task holds it now (loading it if needed); 503 when it
+/// cannot be loaded.
+pub(crate) async fn current_bytes(state: &AppState, record: &DraftRecord) -> Result<Vec<u8>, ApiError> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    state
+        .hub
+        .send(&record.doc_id, crate::sync::DocCommand::Snapshot { reply })
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    // The task drops the reply when the document cannot be loaded.
+    answer.await.map_err(|_| {
+        tracing::error!(draft = %record.id, "the draft's document is unavailable");
+        ApiError::Unavailable
+    })
 }
 
 /// Creates a draft on the server and stores its first snapshot (chairs, secretariat, admin).

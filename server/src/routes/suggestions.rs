@@ -12,13 +12,13 @@ use pluma_core::{Country, Draft, ParagraphId, Selection, Suggestion, SuggestionI
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
+use super::drafts::{current_bytes, find_draft};
 use super::ApiJson;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::ids::DraftId;
 use crate::model::{DraftRecord, Role};
 use crate::state::AppState;
-use crate::store::{AuditAction, StoreError};
+use crate::store::AuditAction;
 use crate::sync::{DocCommand, SubmitError};
 use crate::validate::Principal;
 
@@ -203,30 +203,10 @@ async fn act(state: &AppState, who: &CurrentUser, id: &str, body: SelectionIn, a
     Ok(Json(Acted { suggestions }))
 }
 
-/// The draft's record, or 400/404.
-pub(crate) async fn find_draft(state: &AppState, id: &str) -> Result<DraftRecord, ApiError> {
-    let id: DraftId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: draft ids look like d0123456789abcdef")))?;
-    match state.store.draft(&id).await {
-        Ok(record) => Ok(record),
-        Err(StoreError::NotFound(_)) => Err(ApiError::NotFound(format!("no draft {id}"))),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// The document as its task holds it now (loading it if needed), as a `Draft` with a fresh
 /// actor.
 pub(crate) async fn current_draft(state: &AppState, record: &DraftRecord) -> Result<Draft, ApiError> {
-    let (reply, answer) = oneshot::channel();
-    state
-        .hub
-        .send(&record.doc_id, DocCommand::Snapshot { reply })
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    // The task drops the reply when the document cannot be loaded.
-    let bytes = answer.await.map_err(|_| {
-        tracing::error!(draft = %record.id, "the draft's document is unavailable");
-        ApiError::Unavailable
-    })?;
+    let bytes = current_bytes(state, record).await?;
     Draft::load(&bytes).map_err(|e| ApiError::internal("reading a stored draft", e))
 }
 

@@ -17,14 +17,14 @@ use axum::Json;
 use pluma_core::{Draft, Lang};
 use serde::Deserialize;
 
+use super::drafts::{current_bytes, find_draft};
 use super::ApiJson;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::ids::{DraftId, VersionId};
+use crate::ids::VersionId;
 use crate::model::DraftRecord;
 use crate::state::AppState;
 use crate::store::{StoreError, VersionRecord};
-use crate::sync::DocCommand;
 use crate::time::now_ms;
 use crate::versions::{self, DiffFormat, DiffRequest, ExportFormat, Output};
 
@@ -68,7 +68,7 @@ pub async fn create(
         return Err(ApiError::Unprocessable(format!("the label is longer than {MAX_LABEL_CHARS} characters")));
     }
     let draft = find_draft(&state, &id).await?;
-    let bytes = snapshot(&state, &draft).await?;
+    let bytes = current_bytes(&state, &draft).await?;
     let heads = blocking(move || {
         let mut doc = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a draft snapshot", e))?;
         Ok(doc.heads())
@@ -123,7 +123,7 @@ pub async fn diff(
     let from_ref = q.from.as_deref().ok_or_else(|| ApiError::BadRequest("give from=<version id>".into()))?;
     let from = find_version(&state, &draft, Some(from_ref)).await?;
     let to = find_version(&state, &draft, q.to.as_deref()).await?;
-    let bytes = snapshot(&state, &draft).await?;
+    let bytes = current_bytes(&state, &draft).await?;
     let actors = {
         let bytes = bytes.clone();
         blocking(move || versions::document_actors(&bytes).map_err(|e| ApiError::internal("reading a draft's actors", e))).await?
@@ -157,7 +157,7 @@ pub async fn export(
         .map_err(ApiError::BadRequest)?;
     let draft = find_draft(&state, &id).await?;
     let version = find_version(&state, &draft, q.version.as_deref()).await?;
-    let bytes = snapshot(&state, &draft).await?;
+    let bytes = current_bytes(&state, &draft).await?;
     let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
     let out = blocking(move || {
         versions::render_export(&draft, &bytes, version.as_ref(), lang, format, meeting, now_ms())
@@ -178,20 +178,10 @@ fn respond(out: Output) -> Response {
     }
 }
 
-
 fn parse_lang(lang: Option<&str>) -> Result<Lang, ApiError> {
     match lang {
         Some(l) => l.parse().map_err(|_| ApiError::BadRequest(format!("unknown language {l:?}: use en or es"))),
         None => Err(ApiError::BadRequest("give lang=en or lang=es".into())),
-    }
-}
-
-async fn find_draft(state: &AppState, id: &str) -> Result<DraftRecord, ApiError> {
-    let id: DraftId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: draft ids look like d0123456789abcdef")))?;
-    match state.store.draft(&id).await {
-        Ok(record) => Ok(record),
-        Err(StoreError::NotFound(_)) => Err(ApiError::NotFound(format!("no draft {id}"))),
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -208,24 +198,9 @@ async fn find_version(state: &AppState, draft: &DraftRecord, reference: Option<&
     }
 }
 
-
-/// The document's current bytes, from its task (loading it if needed).
-async fn snapshot(state: &AppState, draft: &DraftRecord) -> Result<Vec<u8>, ApiError> {
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    state
-        .hub
-        .send(&draft.doc_id, DocCommand::Snapshot { reply })
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    answer.await.map_err(|_| ApiError::internal("reading a draft", "its document could not be loaded"))
-}
-
-
-
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::internal("a blocking task failed", e))?
 }
-
 

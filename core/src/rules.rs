@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{Country, Lang, ParagraphId, ThreadId, UserId};
 use crate::schema::{keys, Status, SuggestionKind, TrackMarkName, TrackMarkValue};
-use crate::view::{CharId, DraftView};
+use crate::view::{tracked_runs_of, CharId, DraftView};
 
 mod text;
 mod threads;
@@ -500,7 +500,8 @@ pub(crate) fn char_states(v: &DraftView<'_>, obj: &ObjId) -> Result<HashMap<Char
         };
         ids.len()
     ];
-    for m in v.marks(obj).map_err(|e| schema(e.to_string()))? {
+    let marks = v.marks(obj).map_err(|e| schema(e.to_string()))?;
+    for m in &marks {
         let end = m.end.min(ids.len());
         match m.name.as_str() {
             keys::STRONG | keys::EM => {
@@ -521,7 +522,7 @@ pub(crate) fn char_states(v: &DraftView<'_>, obj: &ObjId) -> Result<HashMap<Char
             other => return Err(schema(format!("unknown mark {other:?}"))),
         }
     }
-    for run in v.tracked_runs(obj).map_err(|e| schema(e.to_string()))? {
+    for run in tracked_runs_of(&marks, || Ok(ids.as_slice())).map_err(|e| schema(e.to_string()))? {
         for s in &mut states[run.start.min(ids.len())..run.end.min(ids.len())] {
             s.proposals.insert((run.name.kind, run.name.country.clone(), run.value.id.to_string(), run.value.user.clone()));
             s.values.push((run.name.clone(), run.value.clone()));

@@ -98,6 +98,7 @@ impl<'a> DraftView<'a> {
             Some(h) => self.doc.list_range_at(obj, .., h),
         };
         let mut out = Vec::with_capacity(len);
+        let mut hex_of: Vec<(usize, String)> = Vec::new();
         for item in items {
             let is_char = match &item.value {
                 automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) => {
@@ -106,11 +107,17 @@ impl<'a> DraftView<'a> {
                 }
                 _ => false,
             };
-            if let (true, ObjId::Id(ctr, actor, _)) = (is_char, item.id()) {
-                out.push(CharId {
-                    counter: ctr,
-                    actor: actor.to_hex_string(),
-                });
+            if let (true, ObjId::Id(ctr, actor, index)) = (is_char, item.id()) {
+                // Most characters share a few actors: encode each actor's hex once.
+                let hex = match hex_of.iter().find(|(i, _)| *i == index) {
+                    Some((_, hex)) => hex.clone(),
+                    None => {
+                        let hex = actor.to_hex_string();
+                        hex_of.push((index, hex.clone()));
+                        hex
+                    }
+                };
+                out.push(CharId { counter: ctr, actor: hex });
             }
         }
         if out.len() == len {
@@ -128,38 +135,7 @@ impl<'a> DraftView<'a> {
     /// The proposal marks of a text as effective runs: marks whose value does not parse are
     /// ignored, and a selective value (`actor`, `seen`) covers only the characters it names.
     pub(crate) fn tracked_runs(&self, obj: &ObjId) -> Result<Vec<TrackedRun>> {
-        let mut runs = Vec::new();
-        let mut ids: Option<Vec<CharId>> = None;
-        for m in self.marks(obj)? {
-            let Some(name) = TrackMarkName::parse(&m.name) else { continue };
-            let ScalarValue::Str(s) = &m.value else { continue };
-            let Some(value) = TrackMarkValue::parse(s) else { continue };
-            if m.start >= m.end {
-                continue;
-            }
-            if !value.is_selective() {
-                runs.push(TrackedRun { name, value, start: m.start, end: m.end });
-                continue;
-            }
-            if ids.is_none() {
-                ids = Some(self.char_ids(obj)?);
-            }
-            let ids = ids.as_deref().unwrap_or_default();
-            let mut run_start: Option<usize> = None;
-            let end = m.end.min(ids.len());
-            for i in m.start..=end {
-                let covered = ids.get(i).is_some_and(|c| i < end && value.covers(c.counter, &c.actor));
-                match (covered, run_start) {
-                    (true, None) => run_start = Some(i),
-                    (false, Some(s)) => {
-                        runs.push(TrackedRun { name: name.clone(), value: value.clone(), start: s, end: i });
-                        run_start = None;
-                    }
-                    _ => {}
-                }
-            }
-        }
-        Ok(runs)
+        tracked_runs_of(&self.marks(obj)?, || self.char_ids(obj))
     }
 
     /// The object stored at `obj[prop]`, checked to be of the given type.
@@ -382,4 +358,42 @@ pub(crate) struct TrackedRun {
     pub(crate) value: TrackMarkValue,
     pub(crate) start: usize,
     pub(crate) end: usize,
+}
+
+/// [`DraftView::tracked_runs`] from marks already read; `ids` gives the text's character ids
+/// and is called at most once, only if a selective value needs them.
+pub(crate) fn tracked_runs_of<I: AsRef<[CharId]>>(marks: &[Mark], ids: impl FnOnce() -> Result<I>) -> Result<Vec<TrackedRun>> {
+    let mut runs = Vec::new();
+    let mut ids = Some(ids);
+    let mut char_ids: Option<I> = None;
+    for m in marks {
+        let Some(name) = TrackMarkName::parse(&m.name) else { continue };
+        let ScalarValue::Str(s) = &m.value else { continue };
+        let Some(value) = TrackMarkValue::parse(s) else { continue };
+        if m.start >= m.end {
+            continue;
+        }
+        if !value.is_selective() {
+            runs.push(TrackedRun { name, value, start: m.start, end: m.end });
+            continue;
+        }
+        if let Some(read) = ids.take() {
+            char_ids = Some(read()?);
+        }
+        let char_ids = char_ids.as_ref().map_or(&[][..], AsRef::as_ref);
+        let mut run_start: Option<usize> = None;
+        let end = m.end.min(char_ids.len());
+        for i in m.start..=end {
+            let covered = char_ids.get(i).is_some_and(|c| i < end && value.covers(c.counter, &c.actor));
+            match (covered, run_start) {
+                (true, None) => run_start = Some(i),
+                (false, Some(s)) => {
+                    runs.push(TrackedRun { name: name.clone(), value: value.clone(), start: s, end: i });
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(runs)
 }

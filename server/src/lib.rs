@@ -15,6 +15,7 @@
 //!   change must pass.
 //! - [`rate_limit`]: failed sign-ins per login, incoming sync bytes per user.
 //! - [`metrics`]: Prometheus text; [`demo`]: the 2021 RCM–SACM demo meeting.
+//! - [`backup`]: `pluma backup` and `pluma restore`, a whole installation to one archive.
 //!
 //! ## Decisions
 //! - **Validate, persist, then apply.** A change reaches the shared document, other peers
@@ -29,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -1,4 +1,4 @@
-//! The `pluma` binary: `serve`, `migrate`, `user add`, `diff`, `export`.
+//! The `pluma` binary: `serve`, `migrate`, `user add`, `diff`, `export`, `backup`, `restore`.
 
 #![forbid(unsafe_code)]
 
@@ -12,6 +12,7 @@ use pluma_server::model::{NewUser, Role};
 use pluma_server::{auth, demo, store};
 use tokio_util::sync::CancellationToken;
 
+mod cli_backup;
 mod cli_versions;
 
 /// Pluma: collaborative drafting of negotiated texts.
@@ -38,6 +39,10 @@ enum Command {
     Diff(cli_versions::DiffArgs),
     /// Export a draft's current text or a version, read from the database.
     Export(cli_versions::ExportArgs),
+    /// Write a consistent archive of the whole installation (every table) to a file.
+    Backup(cli_backup::BackupArgs),
+    /// Load an archive written by `pluma backup` into an empty database (either backend).
+    Restore(cli_backup::RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +110,8 @@ async fn main() -> anyhow::Result<()> {
         Command::User { command: UserCommand::Add(add) } => add_user(add).await,
         Command::Diff(args) => cli_versions::diff(args).await,
         Command::Export(args) => cli_versions::export(args).await,
+        Command::Backup(args) => cli_backup::backup(args).await,
+        Command::Restore(args) => cli_backup::restore(args).await,
     }
 }
 

@@ -3,6 +3,7 @@
 import type * as A from "@automerge/automerge";
 import { type AutomergeUrl, type DocHandle, Repo, type StorageId, isValidAutomergeUrl } from "@automerge/automerge-repo";
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
+import { mountAlternatives } from "./alternatives";
 import { type DraftInfo, type Meeting, type Selection, type User, api } from "./api";
 import { colourOf, countryCodes, countryName, registerCountries } from "./countries";
 import { clear, h } from "./dom";
@@ -142,6 +143,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const commentsList = h("ol", { class: "threads" });
   const newCommentEl = h("div", { class: "new-comment" });
   const bindings: Binding[] = [];
+  const unmounts: Array<() => void> = [];
   const who = () => ({ country: me.country ?? "", user: me.id, actor: A_.getActorId(handle.doc()) });
 
   // --- connection state
@@ -260,6 +262,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
 
   function paintBody(): void {
     for (const b of bindings.splice(0)) b.destroy();
+    for (const u of unmounts.splice(0)) u();
     clear(body);
     const doc = outline(handle.doc());
     titleEl.textContent = doc.title[l];
@@ -296,6 +299,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
         );
       }
       row.append(cols);
+      const alts = h("div");
+      unmounts.push(mountAlternatives(alts, { handle: handle as unknown as DocHandle<unknown>, pid, me, open: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p) }));
+      row.append(alts);
       body.append(row);
     }
   }
@@ -469,5 +475,6 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     handle.off("change", onChange);
     handle.off("ephemeral-message", onEphemeral as never);
     for (const b of bindings) b.destroy();
+    for (const u of unmounts) u();
   };
 }

@@ -97,8 +97,11 @@ export async function openMeeting(root: HTMLElement, id: string, me: User): Prom
   }
   const { zone, country } = viewerZone(me, m.delegations);
   const first = m.agenda.days[0]?.items[0]?.start ?? Date.now();
-  const zoneName = `${zone.replace(/_/g, " ")}, ${zoneOffset(first, zone)}`;
-  section.append(h("p", { class: "zone", "data-testid": "agenda-zone" }, "🕓 ", country ? t("timesIn", { zone: zoneName, place: countryName(country, l) }) : t("timesIn", { zone: zoneName, place: "—" })));
+  // "Buenos Aires time (GMT-3) · Argentina", the IANA zone on hover.
+  const city = (zone.split("/").pop() ?? zone).replace(/_/g, " ");
+  const place = country ? countryName(country, l) : t("yourBrowser");
+  section.append(h("p", { class: "zone", title: zone, "data-testid": "agenda-zone" },
+    t("timesIn", { city, offset: zoneOffset(first, zone), place })));
   m.agenda.days.forEach((day, i) => {
     const start = day.items[0]?.start;
     section.append(

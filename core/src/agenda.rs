@@ -385,10 +385,10 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn instants(&self, n: usize, start: (u32, u32), end: Option<(u32, u32)>) -> Result<(i64, Option<i64>), AgendaError> {
+    fn instants(&self, n: usize, start: Clock, end: Option<Clock>) -> Result<(i64, Option<i64>), AgendaError> {
         let offset = self.offset.ok_or(AgendaError::NoTimeZone)?;
         let day = self.agenda.days.last().ok_or_else(|| AgendaError::Line { line: n, detail: "a time row before any day heading".into() })?;
-        let at = |(h, m): (u32, u32)| instant(&day.date, h, m, offset);
+        let at = |(h, m): Clock| instant(&day.date, h, m, offset);
         Ok((at(start), end.map(at)))
     }
 
@@ -511,8 +511,11 @@ fn parse_date(s: &str) -> Option<String> {
     (1..=31).contains(&day).then(|| format!("{year:04}-{month:02}-{day:02}"))
 }
 
+/// A wall-clock time: hours and minutes.
+type Clock = (u32, u32);
+
 /// `9:00 – 9:30` → ((9, 0), Some((9, 30))); `13:15` → ((13, 15), None).
-fn time_range(s: &str) -> Option<((u32, u32), Option<(u32, u32)>)> {
+fn time_range(s: &str) -> Option<(Clock, Option<Clock>)> {
     let mut parts = s.split(['–', '-']).map(str::trim);
     let start = clock(parts.next()?)?;
     let end = match parts.next() {
@@ -525,7 +528,7 @@ fn time_range(s: &str) -> Option<((u32, u32), Option<(u32, u32)>)> {
     Some((start, end))
 }
 
-fn clock(s: &str) -> Option<(u32, u32)> {
+fn clock(s: &str) -> Option<Clock> {
     let (h, m) = s.split_once(':')?;
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
     (h < 24 && m < 60 && s.len() <= 5).then_some((h, m))

@@ -274,7 +274,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       const label = labelOf(doc, pid);
       row.append(
         h("div", { class: "para-head" }, h("span", { class: "num" }, label), h("span", { class: `status st-${p.status}`, "data-testid": "status" }, t(`status_${p.status}` as Key)),
-          p.status === "agreed" && me.role !== "chair" ? h("span", { class: "muted small" }, t("frozen")) : null),
+          p.status === "agreed" && me.role !== "chair" ? h("span", { class: "muted small" }, t("frozen")) : null,
+          ...(handle.doc().paragraphs[pid]?.editors ?? []).map((c) => h("span", { class: "chip", style: `--c:${colourOf(String(c))}`, title: t("leadEdits", { country: countryName(String(c), l) }), "data-testid": "para-editor" }, String(c)))),
       );
       const cols = h("div", { class: "cols" });
       for (const lg of showLangs) {
@@ -286,7 +287,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             path: ["paragraphs", pid, "text", lg],
             adapter,
             who,
-            suggesting: () => suggesting || !decides,
+            // A paragraph's own editors (a Concept Note session's lead countries) edit it directly.
+            suggesting: () => (decides ? suggesting : !(handle.doc().paragraphs[pid]?.editors ?? []).map(String).includes(me.country ?? "")),
             editable: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p),
             onProposalClick: (id) => focusProposal(id),
             onSelect: (from, to) => {

@@ -119,7 +119,7 @@ const en = {
   ledBy: "Led by",
   noAgenda: "No agenda has been loaded for this meeting.",
   dayN: "Day {n}",
-  meetingMissing: "This meeting could not be loaded.",
+  leadEdits: "{country} leads this session and edits this question directly",
 } as const;
 
 export type Key = keyof typeof en;
@@ -242,7 +242,7 @@ const es: Record<Key, string> = {
   ledBy: "Conducida por",
   noAgenda: "No se ha cargado una agenda para esta reunión.",
   dayN: "Día {n}",
-  meetingMissing: "No se pudo cargar esta reunión.",
+  leadEdits: "{country} conduce esta sesión y edita esta pregunta directamente",
 };
 
 let current: Lang = (localStorage.getItem("pluma.lang") as Lang | null) ?? (navigator.language.startsWith("es") ? "es" : "en");

@@ -97,3 +97,34 @@ test("an alternative proposed, co-sponsored and adopted", async () => {
   assert.deepEqual(stored[0].sponsors, ["PE", "US"]);
   for (const s of [pe, us, mx]) await s.context.close();
 });
+
+/// In the Concept Note, Peru (lead of session 3) types straight into its question; in
+/// another session's question its typing becomes Peru's proposal.
+test("a lead country edits its own questions directly, others' by proposal", async () => {
+  const tok = await token(server.url, "secretariat");
+  const note = (await apiGet(server.url, tok, "/api/drafts")).find((d) => d.kind === "concept_note");
+  assert.ok(note, "the demo has a concept note");
+  const pe = await signedIn(browser, server.url, "pe", note.id);
+  const { doc } = await serverDoc(server.url, "secretariat", note.url);
+  const index = (section) => doc.order.findIndex((pid) => doc.paragraphs[pid].kind === "question" && doc.paragraphs[pid].section === section);
+  const own = index(3);
+  const other = index(1);
+  assert.ok(own > 0 && other > 0);
+  const type = async (n, words) => {
+    const ed = pe.page.locator(".para").nth(n).locator(".text[data-lang=en] .pm");
+    await ed.click();
+    await pe.page.keyboard.press("Control+End");
+    await pe.page.keyboard.type(words);
+  };
+  await type(own, " in our region");
+  await type(other, " together");
+  await until("Peru's proposal on session 1", async () => (await pe.page.locator(".para").nth(other).locator("ins.sg[data-country=PE]").count()) > 0);
+  await until("saved", async () => (await pe.page.locator("[data-testid=connection]").getAttribute("data-state")) === "saved");
+  assert.equal(await pe.page.locator(".para").nth(own).locator("ins.sg").count(), 0, "no proposal marks on Peru's own question");
+  assert.match(await pe.page.locator(".para").nth(own).locator(".text[data-lang=en] .pm").innerText(), /in our region$/);
+  await shot(pe.page, "concept-note-pe");
+  const after = await serverDoc(server.url, "secretariat", note.url);
+  assert.match(after.doc.paragraphs[doc.order[own]].text.en, /in our region$/);
+  assert.equal(after.snapshot[own].en.filter((m) => m.name.startsWith("ins:")).length, 0);
+  await pe.context.close();
+});

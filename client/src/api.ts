@@ -81,6 +81,7 @@ export const api = {
   signOut: () => call<void>("DELETE", "/api/session"),
   me: () => call<User>("GET", "/api/me"),
   meetings: () => call<Meeting[]>("GET", "/api/meetings"),
+  meeting: (id: string) => call<import("./agenda").MeetingDetail>("GET", `/api/meetings/${encodeURIComponent(id)}`),
   drafts: () => call<DraftInfo[]>("GET", "/api/drafts"),
   draft: (id: string) => call<DraftInfo>("GET", `/api/drafts/${encodeURIComponent(id)}`),
   ticket: () => call<{ ticket: string; expires_at: number }>("POST", "/api/sync-tickets"),

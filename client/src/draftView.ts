@@ -3,6 +3,7 @@
 import type * as A from "@automerge/automerge";
 import { type AutomergeUrl, type DocHandle, Repo, type StorageId, isValidAutomergeUrl } from "@automerge/automerge-repo";
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
+import { mountAlternatives } from "./alternatives";
 import { type DraftInfo, type Meeting, type Selection, type User, api } from "./api";
 import { colourOf, countryCodes, countryName, registerCountries } from "./countries";
 import { clear, h } from "./dom";
@@ -142,6 +143,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const commentsList = h("ol", { class: "threads" });
   const newCommentEl = h("div", { class: "new-comment" });
   const bindings: Binding[] = [];
+  const unmounts: Array<() => void> = [];
   const who = () => ({ country: me.country ?? "", user: me.id, actor: A_.getActorId(handle.doc()) });
 
   // --- connection state
@@ -260,6 +262,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
 
   function paintBody(): void {
     for (const b of bindings.splice(0)) b.destroy();
+    for (const u of unmounts.splice(0)) u();
     clear(body);
     const doc = outline(handle.doc());
     titleEl.textContent = doc.title[l];
@@ -271,7 +274,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       const label = labelOf(doc, pid);
       row.append(
         h("div", { class: "para-head" }, h("span", { class: "num" }, label), h("span", { class: `status st-${p.status}`, "data-testid": "status" }, t(`status_${p.status}` as Key)),
-          p.status === "agreed" && me.role !== "chair" ? h("span", { class: "muted small" }, t("frozen")) : null),
+          p.status === "agreed" && me.role !== "chair" ? h("span", { class: "muted small" }, t("frozen")) : null,
+          ...(handle.doc().paragraphs[pid]?.editors ?? []).map((c) => h("span", { class: "chip", style: `--c:${colourOf(String(c))}`, title: t("leadEdits", { country: countryName(String(c), l) }), "data-testid": "para-editor" }, String(c)))),
       );
       const cols = h("div", { class: "cols" });
       for (const lg of showLangs) {
@@ -283,7 +287,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             path: ["paragraphs", pid, "text", lg],
             adapter,
             who,
-            suggesting: () => suggesting || !decides,
+            // A paragraph's own editors (a Concept Note session's lead countries) edit it directly.
+            suggesting: () => (decides ? suggesting : !(handle.doc().paragraphs[pid]?.editors ?? []).map(String).includes(me.country ?? "")),
             editable: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p),
             onProposalClick: (id) => focusProposal(id),
             onSelect: (from, to) => {
@@ -296,6 +301,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
         );
       }
       row.append(cols);
+      const alts = h("div");
+      unmounts.push(mountAlternatives(alts, { handle: handle as unknown as DocHandle<unknown>, pid, me, open: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p) }));
+      row.append(alts);
       body.append(row);
     }
   }
@@ -469,5 +477,6 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     handle.off("change", onChange);
     handle.off("ephemeral-message", onEphemeral as never);
     for (const b of bindings) b.destroy();
+    for (const u of unmounts) u();
   };
 }

@@ -1,7 +1,8 @@
 // Pluma's browser app: sign in, meetings and drafts, the draft view. Hash routes:
-// `#/` meetings, `#/draft/<id>` a draft.
+// `#/` meetings, `#/meeting/<id>` a meeting's page and agenda, `#/draft/<id>` a draft.
 import "./style.css";
 import { ApiError, type User, api } from "./api";
+import { openMeeting } from "./agenda";
 import { colourOf, registerCountries } from "./countries";
 import { clear, h } from "./dom";
 import { openDraft } from "./draftView";
@@ -92,6 +93,7 @@ async function meetingsView(): Promise<void> {
           "section",
           { class: "card meeting" },
           h("h2", {}, l === "es" ? m.name_es : m.name_en),
+          h("p", {}, h("a", { href: `#/meeting/${m.id}`, "data-testid": "meeting-link" }, t("openMeeting"))),
           h("h3", {}, t("drafts")),
           mine.length === 0
             ? h("p", { class: "muted" }, t("noDrafts"))
@@ -133,8 +135,11 @@ async function route(): Promise<void> {
     loginView();
     return;
   }
+  const meeting = /^#\/meeting\/([A-Za-z0-9_-]+)/.exec(location.hash);
   const m = /^#\/draft\/([A-Za-z0-9_-]+)/.exec(location.hash);
-  if (m) {
+  if (meeting) {
+    await openMeeting(root, meeting[1], me);
+  } else if (m) {
     const shell = h("div", { class: "draft-shell" });
     root.append(shell);
     cleanup = await openDraft(shell, m[1], me);

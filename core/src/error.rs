@@ -1,7 +1,7 @@
 //! Errors of the document model. Each variant names what was asked for and not found, or
 //! what is wrong with the input; none of them is a catch-all.
 
-use crate::ids::{IdError, Lang, MessageId, ParagraphId, SuggestionId, ThreadId};
+use crate::ids::{AlternativeId, IdError, Lang, MessageId, ParagraphId, SuggestionId, ThreadId};
 
 /// Everything a [`crate::Draft`] operation can refuse.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +89,33 @@ pub enum DraftError {
     /// A comment body was empty or too long.
     #[error("invalid comment: {0}")]
     InvalidComment(&'static str),
+    /// No alternative with this id on the paragraph.
+    #[error("no alternative {alternative} on paragraph {paragraph}")]
+    UnknownAlternative {
+        /// The paragraph.
+        paragraph: ParagraphId,
+        /// The alternative asked for.
+        alternative: AlternativeId,
+    },
+    /// An alternative that is no longer open to this action (withdrawn or adopted).
+    #[error("alternative {alternative} is {state}")]
+    AlternativeNotProposed {
+        /// The alternative.
+        alternative: AlternativeId,
+        /// Where it stands.
+        state: crate::schema::AlternativeState,
+    },
+    /// A country withdrawing a sponsorship it does not hold.
+    #[error("{country} does not sponsor alternative {alternative}")]
+    NotSponsor {
+        /// The alternative.
+        alternative: AlternativeId,
+        /// The country.
+        country: crate::ids::Country,
+    },
+    /// An alternative text was empty or too long.
+    #[error("invalid alternative: {0}")]
+    InvalidAlternative(&'static str),
     /// Bytes that are not an automerge document, or that automerge refused.
     #[error("automerge: {0}")]
     Automerge(#[from] automerge::AutomergeError),

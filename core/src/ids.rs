@@ -115,6 +115,12 @@ token_id!(
     "p"
 );
 token_id!(
+    /// An alternative formulation's id: the key in a paragraph's `alternatives`.
+    AlternativeId,
+    "alternative id",
+    "a"
+);
+token_id!(
     /// A comment thread's id: the key in `threads`.
     ThreadId,
     "thread id",

@@ -21,6 +21,10 @@
 //! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
 //!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
 //! - [`delegations`]: country names for exports.
+//! - [`agenda`]: the meeting's agenda parsed from the circulated text (days, sessions,
+//!   absolute times, lead panelist countries, speakers).
+//! - [`concept_note`]: the Concept Note generated from the agenda.
+//! - [`alternatives`]: alternative formulations of a paragraph with their co-sponsors.
 //! - [`import`]: a draft from Markdown or DOCX files, one per language.
 //!
 //! ## Decisions
@@ -63,8 +67,11 @@
 
 #![forbid(unsafe_code)]
 
+pub mod agenda;
+pub mod alternatives;
 pub mod attribution;
 pub mod compare;
+pub mod concept_note;
 pub mod delegations;
 pub mod draft;
 pub mod error;
@@ -85,7 +92,7 @@ mod zero_draft;
 pub use automerge;
 pub use draft::Draft;
 pub use error::DraftError;
-pub use ids::{Country, IdError, Lang, MessageId, ParagraphId, SuggestionId, ThreadId, UserId};
+pub use ids::{AlternativeId, Country, IdError, Lang, MessageId, ParagraphId, SuggestionId, ThreadId, UserId};
 pub use paragraphs::{Concordance, Format};
 pub use schema::{Bilingual, DraftKind, NewParagraph, Paragraph, ParagraphKind, Stamp, Status, SuggestionKind};
 pub use suggestions::{Selection, Suggestion};

@@ -69,6 +69,9 @@ impl Draft {
             None => doc.put(&p, keys::P_SECTION, ScalarValue::Null)?,
         }
         doc.put(&p, keys::P_CONCORDANCE, ScalarValue::Null)?;
+        // Made with the paragraph, so two delegations proposing the first alternatives at
+        // once add to one map instead of each creating their own (one would hide the other).
+        doc.put_object(&p, keys::P_ALTERNATIVES, ObjType::Map)?;
         let texts = doc.put_object(&p, keys::P_TEXT, ObjType::Map)?;
         for lang in Lang::ALL {
             let text = doc.put_object(&texts, lang.as_str(), ObjType::Text)?;

@@ -22,6 +22,7 @@ use crate::ids::{Country, Lang, ParagraphId, ThreadId, UserId};
 use crate::schema::{keys, Status, SuggestionKind, TrackMarkName, TrackMarkValue};
 use crate::view::{tracked_runs_of, CharId, DraftView};
 
+mod alternatives;
 mod text;
 mod threads;
 
@@ -94,6 +95,12 @@ pub enum Rule {
     ThreadResolve,
     /// A thread or message removed, or its anchor rewritten.
     ThreadImmutable,
+    /// An alternative proposed, sponsored or withdrawn in another delegation's name.
+    AlternativeSponsor,
+    /// An alternative's text edited by other than its proposer, or an alternative removed.
+    AlternativeText,
+    /// An alternative adopted (or un-adopted) by other than a chair.
+    AlternativeAdopt,
 }
 
 impl Rule {
@@ -116,6 +123,9 @@ impl Rule {
             Rule::CommentEdit => "comment-edit",
             Rule::ThreadResolve => "thread-resolve",
             Rule::ThreadImmutable => "thread-immutable",
+            Rule::AlternativeSponsor => "alternative-sponsor",
+            Rule::AlternativeText => "alternative-text",
+            Rule::AlternativeAdopt => "alternative-adopt",
         }
     }
 }
@@ -190,6 +200,8 @@ pub enum Event {
     ThreadResolved { thread: ThreadId },
     /// A thread was reopened.
     ThreadReopened { thread: ThreadId },
+    /// An alternative formulation was proposed, sponsored, withdrawn or adopted.
+    Alternative { paragraph: ParagraphId, alternative: crate::AlternativeId, action: crate::alternatives::AlternativeAction },
 }
 
 /// What a change did, when it is allowed.
@@ -360,7 +372,7 @@ fn classify(after: &AutoCommit, obj: &str, key: Option<String>) -> Result<Touch,
             Touch::Text((*id).to_owned(), (*lang).to_owned())
         }
         [keys::PARAGRAPHS, id, field, ..]
-            if [keys::P_KIND, keys::P_STATUS, keys::P_EDITORS, keys::P_SECTION, keys::P_CONCORDANCE, keys::P_TEXT].contains(field) =>
+            if [keys::P_KIND, keys::P_STATUS, keys::P_EDITORS, keys::P_SECTION, keys::P_CONCORDANCE, keys::P_TEXT, keys::P_ALTERNATIVES].contains(field) =>
         {
             Touch::ParagraphField((*id).to_owned(), (*field).to_owned())
         }
@@ -435,6 +447,7 @@ fn check_paragraph(
             summary.events.insert(Event::ConcordanceChanged { paragraph: id.clone() });
         }
         Touch::ParagraphField(_, field) if field == keys::P_CONCORDANCE => {}
+        Touch::ParagraphField(_, field) if field == keys::P_ALTERNATIVES => alternatives::check_alternatives(b, a, id, who, summary)?,
         Touch::ParagraphField(_, field) if field == keys::P_TEXT => {
             return Err(violation(Rule::Schema, Some(id), None, "a paragraph's texts may be edited, not replaced"));
         }
@@ -466,7 +479,7 @@ fn check_paragraph(
 /// The keys of a paragraph and of its `text` map are the schema's, nothing else.
 fn check_paragraph_keys(a: &DraftView<'_>, id: &ParagraphId) -> Result<(), Violation> {
     let p = a.paragraph_obj(id).map_err(|e| violation(Rule::Schema, Some(id), None, e.to_string()))?;
-    let allowed = [keys::P_KIND, keys::P_STATUS, keys::P_EDITORS, keys::P_SECTION, keys::P_TEXT, keys::P_CONCORDANCE];
+    let allowed = [keys::P_KIND, keys::P_STATUS, keys::P_EDITORS, keys::P_SECTION, keys::P_TEXT, keys::P_CONCORDANCE, keys::P_ALTERNATIVES];
     if let Some(k) = a.keys(&p).into_iter().find(|k| !allowed.contains(&k.as_str())) {
         return Err(violation(Rule::Schema, Some(id), None, format!("unknown paragraph field {k:?}")));
     }

@@ -1,6 +1,26 @@
 //! The shape of a draft document (DESIGN §3): key names, enumerations and the value of a
 //! tracked-change mark. Everything that reads or writes the automerge document by hand
 //! (the browser client, the permission rules) agrees with the names here.
+//!
+//! ```text
+//! root
+//! ├─ schema: 1
+//! ├─ kind: "communique" | "concept_note"
+//! ├─ title: { en: Text, es: Text }
+//! ├─ order: List<paragraph id>
+//! ├─ paragraphs: Map<paragraph id, {
+//! │    kind, status, editors: List<country>, section: int | null,
+//! │    text: { en: Text, es: Text },
+//! │    concordance: { en: digest, es: digest } | null,
+//! │    alternatives: Map<alternative id, {          (absent in drafts made before it)
+//! │      text: { en: Text, es: Text },
+//! │      sponsors: List<country>,                    the proposer's country first
+//! │      proposer: { user, country, at },
+//! │      state: "proposed" | "adopted" | "withdrawn"
+//! │    }>
+//! │  }>
+//! └─ threads: Map<thread id, { paragraph, lang, start, end, quote, resolved, messages }>
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
@@ -39,6 +59,18 @@ pub mod keys {
     pub const P_TEXT: &str = "text";
     /// Paragraph: `{ en: digest, es: digest }` or null.
     pub const P_CONCORDANCE: &str = "concordance";
+    /// Paragraph: map of alternative id to alternative formulation (see
+    /// [`crate::alternatives`]).
+    pub const P_ALTERNATIVES: &str = "alternatives";
+
+    /// Alternative: `{ en: Text, es: Text }`.
+    pub const A_TEXT: &str = "text";
+    /// Alternative: list of co-sponsoring countries, the proposer's first.
+    pub const A_SPONSORS: &str = "sponsors";
+    /// Alternative: `{ user, country, at }` of who proposed it.
+    pub const A_PROPOSER: &str = "proposer";
+    /// Alternative: `"proposed"`, `"adopted"` or `"withdrawn"`.
+    pub const A_STATE: &str = "state";
 
     /// Thread: the paragraph it sits on.
     pub const T_PARAGRAPH: &str = "paragraph";
@@ -143,6 +175,18 @@ str_enum!(
         AgreedAdRef => "agreed_ad_ref",
         /// Agreed: frozen, only a chair may edit or reopen it.
         Agreed => "agreed",
+    }
+);
+
+str_enum!(
+    /// Where an alternative formulation stands.
+    AlternativeState, "alternative state" {
+        /// On the table, open to co-sponsors.
+        Proposed => "proposed",
+        /// Adopted by a chair: its texts became the paragraph's.
+        Adopted => "adopted",
+        /// Withdrawn by its proposing delegation; kept on record.
+        Withdrawn => "withdrawn",
     }
 );
 

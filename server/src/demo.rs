@@ -1,8 +1,10 @@
 //! The demo: the II Plenary Meeting of the RCM and the SACM (2021), with its 23 member
 //! states and 2 observers, both Pro-Tempore Presidencies as chairs, one login per
-//! delegation, and a zero-draft Joint Communiqué. The data is compiled in, so the binary
-//! works from any directory.
+//! delegation, the agenda parsed from the circulated text, a zero-draft Joint Communiqué and
+//! the Concept Note generated from the agenda. The data is compiled in, so the binary works
+//! from any directory.
 
+use pluma_core::agenda::{self, Agenda};
 use pluma_core::{Country, Draft};
 use serde::Deserialize;
 
@@ -19,6 +21,16 @@ pub const DEMO_PASSWORD: &str = "pluma-demo";
 
 const DELEGATIONS: &str = include_str!("../../data/delegations.json");
 const COMMUNIQUE: &str = include_str!("../../data/demo/joint-communique.json");
+const AGENDA: &str = include_str!("../../data/rcm-sacm-2021-agenda.txt");
+const AGENDA_ES: &str = include_str!("../../data/agenda-es.json");
+
+/// The demo meeting's agenda, parsed from the circulated text, with its Spanish texts.
+pub fn demo_agenda() -> Result<Agenda, ApiError> {
+    let countries = agenda::country_codes(DELEGATIONS).map_err(|e| ApiError::internal("reading the demo delegations", e))?;
+    let mut parsed = agenda::parse(AGENDA, &countries).map_err(|e| ApiError::internal("reading the demo agenda", e))?;
+    parsed.translate(AGENDA_ES).map_err(|e| ApiError::internal("reading the demo agenda's Spanish", e))?;
+    Ok(parsed)
+}
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -88,6 +100,9 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
         delegations: delegations.clone(),
     };
     store.create_meeting(&meeting, now_ms()).await?;
+    let agenda = demo_agenda()?;
+    let agenda_json = serde_json::to_string(&agenda).map_err(|e| ApiError::internal("writing the demo agenda", e))?;
+    store.set_agenda(&meeting.id, &agenda_json, now_ms()).await?;
 
     let mut logins = Vec::new();
     for d in &delegations {
@@ -127,7 +142,9 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
 
     let mut draft =
         Draft::from_zero_draft_json(COMMUNIQUE).map_err(|e| ApiError::internal("reading the demo communiqué", e))?;
-    create_draft(store, &mut draft, Some(meeting.id.clone()), secretariat).await?;
+    create_draft(store, &mut draft, Some(meeting.id.clone()), secretariat.clone()).await?;
+    let mut note = pluma_core::concept_note::concept_note(&agenda).map_err(|e| ApiError::internal("generating the concept note", e))?;
+    create_draft(store, &mut note, Some(meeting.id.clone()), secretariat).await?;
     Ok(Some(logins))
 }
 
@@ -159,5 +176,16 @@ mod tests {
         let mut draft = pluma_core::Draft::from_zero_draft_json(super::COMMUNIQUE).unwrap();
         let n = draft.paragraph_ids().unwrap().len();
         assert!((12..=16).contains(&n), "{n} paragraphs");
+    }
+
+    /// The compiled-in agenda parses, with every text in Spanish, and its six sessions make
+    /// a Concept Note.
+    #[test]
+    fn demo_agenda_parses_and_makes_a_concept_note() {
+        let mut agenda = super::demo_agenda().unwrap();
+        assert!(agenda.untranslated().is_empty());
+        assert_eq!(agenda.sessions().count(), 6);
+        let mut note = pluma_core::concept_note::concept_note(&agenda).unwrap();
+        assert!(note.paragraph_ids().unwrap().len() > 20);
     }
 }

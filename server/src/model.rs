@@ -123,6 +123,18 @@ pub enum Conference {
 }
 
 impl Conference {
+    /// The two member conferences, in the order they are shown.
+    pub const MEMBERS: [Conference; 2] = [Conference::Rcm, Conference::Sacm];
+
+    /// Full name and acronym in English and in Spanish.
+    pub fn names(self) -> [&'static str; 4] {
+        match self {
+            Conference::Rcm => ["Regional Conference on Migration", "RCM", "Conferencia Regional sobre Migración", "CRM"],
+            Conference::Sacm => ["South American Conference on Migration", "SACM", "Conferencia Suramericana sobre Migraciones", "CSM"],
+            Conference::Observer => ["Observers", "", "Observadores", ""],
+        }
+    }
+
     /// The name stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -59,6 +59,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(suggestions::withdraw))
         .routes(routes!(activity::page))
         .routes(routes!(meetings::list))
+        .routes(routes!(meetings::get))
         .routes(routes!(openapi::spec))
         .routes(routes!(health::healthz))
         .routes(routes!(health::metrics))

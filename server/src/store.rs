@@ -4,6 +4,7 @@
 //! Every write that matters for durability is one transaction: a draft with its first
 //! snapshot, a group commit of changes from many documents, a compaction.
 
+pub(crate) mod agenda;
 pub mod audit;
 mod postgres;
 mod rows;
@@ -181,6 +182,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn meetings(&self) -> Result<Vec<Meeting>>;
     /// The delegations of a meeting, by code.
     async fn delegations(&self, meeting: &MeetingId) -> Result<Vec<Delegation>>;
+    /// One meeting; `NotFound` if there is none with this id.
+    async fn meeting(&self, id: &MeetingId) -> Result<Meeting>;
+    /// Stores (or replaces) a meeting's agenda, as JSON; `NotFound` if the meeting does not exist.
+    async fn set_agenda(&self, meeting: &MeetingId, agenda_json: &str, now: i64) -> Result<()>;
+    /// A meeting's agenda as stored, if it has one.
+    async fn agenda(&self, meeting: &MeetingId) -> Result<Option<String>>;
 
     /// Creates a draft and its first snapshot in one transaction.
     async fn create_draft(&self, draft: &DraftRecord, snapshot: &[u8]) -> Result<()>;

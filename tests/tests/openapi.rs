@@ -18,6 +18,7 @@ const ENDPOINTS: &[&str] = &[
     "GET /api/me",
     "POST /api/sync-tickets",
     "GET /api/meetings",
+    "GET /api/meetings/{id}",
     "GET /api/drafts",
     "POST /api/drafts",
     "GET /api/drafts/{id}",

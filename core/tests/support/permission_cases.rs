@@ -5,7 +5,7 @@
 
 use pluma_core::automerge::ActorId;
 use pluma_core::rules::{Role, Rule, Who};
-use pluma_core::{Bilingual, Draft, DraftKind, Format, Lang, NewParagraph, ParagraphId, ParagraphKind, Selection, Stamp, Status, ThreadId, UserId};
+use pluma_core::{AlternativeId, Bilingual, Draft, DraftKind, Format, Lang, NewParagraph, ParagraphId, ParagraphKind, Selection, Stamp, Status, ThreadId, UserId};
 
 /// The personas: login, role, country.
 pub const PERSONAS: [(&str, Role, Option<&str>); 9] = [
@@ -61,6 +61,8 @@ pub struct Base {
     pub p2: ParagraphId,
     pub p3: ParagraphId,
     pub thread: ThreadId,
+    /// Mexico's alternative to p1, co-sponsored by Argentina.
+    pub alt: AlternativeId,
 }
 
 fn para(kind: ParagraphKind, editors: Vec<&str>, en: &str) -> NewParagraph {
@@ -73,7 +75,8 @@ fn para(kind: ParagraphKind, editors: Vec<&str>, en: &str) -> NewParagraph {
 }
 
 /// Three paragraphs (one with Panama as editor, one agreed), a proposal by Mexico, a
-/// deletion proposed by Argentina, and a thread opened by Mexico.
+/// deletion proposed by Argentina, a thread opened by Mexico, and an alternative to p1
+/// proposed by Mexico and co-sponsored by Argentina.
 pub fn base(cast: &Cast) -> Base {
     let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).unwrap();
     let p1 = d.insert_paragraph(0, para(ParagraphKind::Operative, vec![], "Agree to cooperate closely.")).unwrap();
@@ -86,14 +89,16 @@ pub fn base(cast: &Cast) -> Base {
     mx.set_actor(ActorId::random());
     mx.suggest_insert(&p1, Lang::En, 8, "fully ", &cast.stamp("mx")).unwrap();
     let thread = mx.create_thread(&p1, Lang::En, 0, 5, "Why *agree*?", &cast.stamp("mx")).unwrap();
+    let alt = mx.propose_alternative(&p1, Bilingual { en: "Agree to work together.", es: "Acuerdan trabajar juntos." }, &cast.stamp("mx")).unwrap();
     mx.commit();
     let mut ar = Draft::load(&mx.save()).unwrap();
     ar.set_actor(ActorId::random());
     let text = ar.text(&p1, Lang::En).unwrap();
     let start = text.find("closely").unwrap();
     ar.suggest_delete(&p1, Lang::En, start, start + 7, &cast.stamp("ar")).unwrap();
+    ar.cosponsor_alternative(&p1, &alt, &"AR".parse().unwrap()).unwrap();
     ar.commit();
-    Base { bytes: ar.save(), p1, p2, p3, thread }
+    Base { bytes: ar.save(), p1, p2, p3, thread, alt }
 }
 
 /// An action, made by the person of the stamp.
@@ -177,6 +182,16 @@ pub fn cases() -> Vec<Case> {
             allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec", "iom"], refused_by: Rule::CommentAuthor, comment: true },
         Case { name: "edit Mexico's comment", action: |d, b, _| { let m = d.view().thread(&b.thread).unwrap().messages[0].id.clone(); d.edit_message(&b.thread, &m, "Why?").unwrap(); },
             allowed: &["mx"], refused_by: Rule::CommentEdit, comment: true },
+        Case { name: "propose an alternative", action: |d, b, s| drop(d.propose_alternative(&b.p1, Bilingual { en: "Agree.", es: "Acuerdan." }, s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair"], refused_by: Rule::AlternativeSponsor, comment: false },
+        Case { name: "add Panama as co-sponsor of Mexico's alternative", action: |d, b, _| d.cosponsor_alternative(&b.p1, &b.alt, &"PA".parse().unwrap()).unwrap(),
+            allowed: &["pa"], refused_by: Rule::AlternativeSponsor, comment: false },
+        Case { name: "withdraw Argentina's sponsorship of Mexico's alternative", action: |d, b, _| d.withdraw_sponsorship(&b.p1, &b.alt, &"AR".parse().unwrap()).unwrap(),
+            allowed: &["ar", "ar-chair"], refused_by: Rule::AlternativeSponsor, comment: false },
+        Case { name: "withdraw Mexico's alternative", action: |d, b, _| d.withdraw_sponsorship(&b.p1, &b.alt, &"MX".parse().unwrap()).unwrap(),
+            allowed: &["mx", "mx2"], refused_by: Rule::AlternativeSponsor, comment: false },
+        Case { name: "adopt Mexico's alternative", action: |d, b, _| d.adopt_alternative(&b.p1, &b.alt).unwrap(),
+            allowed: &["ar-chair"], refused_by: Rule::AlternativeAdopt, comment: false },
         Case { name: "resolve Mexico's thread", action: |d, b, _| d.resolve_thread(&b.thread).unwrap(),
             allowed: &["mx", "mx2", "ar-chair", "sec"], refused_by: Rule::ThreadResolve, comment: true },
     ]

@@ -1,13 +1,18 @@
-//! `GET /api/meetings`: meetings with their delegations (names, conference, time zone).
+//! `GET /api/meetings`: meetings with their delegations (names, conference, time zone);
+//! `GET /api/meetings/{id}`: one meeting with its conferences and their Pro-Tempore
+//! Presidencies, its delegations and its agenda.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::Json;
+use pluma_core::agenda::Agenda;
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::model::{Delegation, Meeting};
+use crate::ids::MeetingId;
+use crate::model::{Conference, Delegation, Meeting};
 use crate::state::AppState;
+use crate::store::StoreError;
 
 /// A meeting and who takes part.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -17,6 +22,41 @@ pub struct MeetingOut {
     pub meeting: Meeting,
     /// Its delegations.
     pub delegations: Vec<Delegation>,
+}
+
+/// One of the two conferences meeting jointly.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConferenceOut {
+    /// `rcm` or `sacm`.
+    pub code: Conference,
+    /// Full name in English.
+    pub name_en: String,
+    /// Acronym in English (`RCM`).
+    pub short_en: String,
+    /// Full name in Spanish.
+    pub name_es: String,
+    /// Acronym in Spanish (`CRM`).
+    pub short_es: String,
+    /// The member state holding its Pro-Tempore Presidency, if known.
+    pub ppt: Option<String>,
+    /// Its member states' codes.
+    pub members: Vec<String>,
+}
+
+/// A meeting with its conferences, delegations and agenda.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MeetingDetail {
+    /// The meeting.
+    #[serde(flatten)]
+    pub meeting: Meeting,
+    /// The conferences meeting, each with its PPT.
+    pub conferences: Vec<ConferenceOut>,
+    /// Every delegation, observers included.
+    pub delegations: Vec<Delegation>,
+    /// The agenda: `days[]` of `items[]` (kind, session number, title `{en, es}`, start and
+    /// end in unix ms, topics, lead countries, speakers); null if none was loaded.
+    #[schema(value_type = Option<Object>)]
+    pub agenda: Option<Agenda>,
 }
 
 /// Every meeting.
@@ -29,4 +69,44 @@ pub async fn list(State(state): State<AppState>, _who: CurrentUser) -> Result<Js
         out.push(MeetingOut { meeting, delegations });
     }
     Ok(Json(out))
+}
+
+/// One meeting with its conferences, their PPTs, its delegations and its agenda.
+#[utoipa::path(get, path = "/api/meetings/{id}", tag = "meetings",
+    params(("id" = String, Path, description = "meeting id", pattern = "^m[0-9a-f]{16}$")),
+    responses((status = 200, body = MeetingDetail), (status = 400, body = crate::error::ErrorBody),
+        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 503, body = crate::error::ErrorBody)))]
+pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Path<String>) -> Result<Json<MeetingDetail>, ApiError> {
+    let id: MeetingId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: meeting ids look like m0123456789abcdef")))?;
+    let meeting = match state.store.meeting(&id).await {
+        Ok(m) => m,
+        Err(StoreError::NotFound(_)) => return Err(ApiError::NotFound(format!("no meeting {id}"))),
+        Err(e) => return Err(e.into()),
+    };
+    let delegations = state.store.delegations(&id).await?;
+    let agenda = match state.store.agenda(&id).await? {
+        Some(json) => Some(serde_json::from_str::<Agenda>(&json).map_err(|e| ApiError::internal("reading a stored agenda", e))?),
+        None => None,
+    };
+    Ok(Json(MeetingDetail { conferences: conferences(&delegations), meeting, delegations, agenda }))
+}
+
+fn conferences(delegations: &[Delegation]) -> Vec<ConferenceOut> {
+    Conference::MEMBERS
+        .into_iter()
+        .map(|code| {
+            let [name_en, short_en, name_es, short_es] = code.names();
+            let members: Vec<&Delegation> = delegations.iter().filter(|d| d.conference == code).collect();
+            ConferenceOut {
+                code,
+                name_en: name_en.into(),
+                short_en: short_en.into(),
+                name_es: name_es.into(),
+                short_es: short_es.into(),
+                ppt: members.iter().find(|d| d.is_ppt).map(|d| d.code.to_string()),
+                members: members.iter().map(|d| d.code.to_string()).collect(),
+            }
+        })
+        .collect()
 }

@@ -80,9 +80,22 @@ async fn append_one(
 }
 
 super::versions::version_methods!(PgStore);
+super::agenda::agenda_methods!(PgStore, MeetingRow);
 
 #[async_trait]
 impl Store for PgStore {
+    async fn meeting(&self, id: &MeetingId) -> Result<Meeting> {
+        self.find_meeting(id).await
+    }
+
+    async fn set_agenda(&self, meeting: &MeetingId, agenda_json: &str, now: i64) -> Result<()> {
+        self.upsert_agenda(meeting, agenda_json, now).await
+    }
+
+    async fn agenda(&self, meeting: &MeetingId) -> Result<Option<String>> {
+        self.find_agenda(meeting).await
+    }
+
     async fn create_version(&self, version: &super::VersionRecord) -> Result<()> {
         self.insert_version(version).await
     }

@@ -7,6 +7,11 @@
 //!   to the document.
 //! - `edit_with_rules`: the same plus `pluma_core::rules::check` on the copy.
 //!
+//! The document stays like a draft under negotiation: every paragraph carries at most
+//! [`PENDING_PER_PARAGRAPH`] of the delegate's pending proposals, because after each such
+//! round the secretariat rejects them all (untimed). Without that, the bench would measure
+//! paragraphs holding hundreds of pending proposals, which no negotiation produces.
+//!
 //! Goal: the rules add under 25% to the per-edit time. Run with
 //! `cargo bench -p pluma-server --bench validation`.
 
@@ -15,12 +20,15 @@ use std::time::{Duration, Instant};
 use automerge::{ActorId, AutoCommit, Change};
 use criterion::{criterion_group, Criterion};
 use pluma_core::rules::{self, Role, Who};
-use pluma_core::{Draft, Lang, Stamp};
+use pluma_core::{Draft, Lang, Selection, Stamp};
 use pluma_server::ids::DocumentId;
 use pluma_server::model::{ActorOwner, NewUser};
 use pluma_server::store::{AppendRequest, LoggedChange, Store};
 
 const COMMUNIQUE: &str = include_str!("../../data/demo/joint-communique.json");
+
+/// The most pending proposals of the delegate per paragraph (see the module docs).
+const PENDING_PER_PARAGRAPH: usize = 3;
 
 /// A delegation's browser: makes one proposal per call.
 struct Delegate {
@@ -41,6 +49,18 @@ impl Delegate {
         let mut changes = self.draft.changes_since(&heads);
         assert_eq!(changes.len(), 1);
         changes.remove(0)
+    }
+
+    /// After a round of proposals in every paragraph, the change rejecting them all.
+    fn end_of_round(&mut self) -> Option<Vec<Change>> {
+        let paragraphs = self.draft.paragraph_ids().expect("order").len();
+        if self.n % (paragraphs * PENDING_PER_PARAGRAPH) != 0 {
+            return None;
+        }
+        let heads = self.draft.heads();
+        self.draft.reject(&Selection::All).expect("reject");
+        self.draft.commit();
+        Some(self.draft.changes_since(&heads))
     }
 }
 
@@ -129,6 +149,9 @@ fn timed(with_rules: bool) -> impl FnMut(u64) -> Duration {
             let t = Instant::now();
             server.edit(change, with_rules);
             total += t.elapsed();
+            if let Some(rejection) = delegate.end_of_round() {
+                server.doc.apply_changes(rejection).expect("applies");
+            }
         }
         total
     }

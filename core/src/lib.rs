@@ -20,6 +20,7 @@
 //! - [`compare`]: two versions compared word by word, each change credited to a country.
 //! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
 //!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
+//! - [`fingerprint`]: the canonical text and certified fingerprint of an adopted draft.
 //! - [`delegations`]: country names for exports.
 //! - [`import`]: a draft from Markdown or DOCX files, one per language.
 //!
@@ -69,6 +70,7 @@ pub mod delegations;
 pub mod draft;
 pub mod error;
 pub mod export;
+pub mod fingerprint;
 pub mod ids;
 pub mod import;
 pub mod markdown;

@@ -86,7 +86,10 @@ impl DocumentTask {
                 country: a.who.country.clone(),
                 draft: Some(self.draft_id.clone()),
                 action: a.action,
-                detail: serde_json::json!({ "hashes": hashes, "events": a.summary.events }),
+                detail: match &a.note {
+                    Some(note) => serde_json::json!({ "hashes": hashes, "events": a.summary.events, "note": note }),
+                    None => serde_json::json!({ "hashes": hashes, "events": a.summary.events }),
+                },
             }],
         }
     }

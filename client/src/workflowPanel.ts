@@ -140,7 +140,16 @@ export function viewerTimeZone(me: User, meetings: Meeting[]): string {
 /** A time in a zone, with the zone's name: "30 Nov 2021, 18:00 GMT-5". */
 export function inZone(ms: number, zone: string, l: Lang): string {
   try {
-    return new Intl.DateTimeFormat(l === "es" ? "es" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone, timeZoneName: "short" }).format(new Date(ms));
+    return new Intl.DateTimeFormat(l === "es" ? "es" : "en-GB", {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: zone,
+      timeZoneName: "short",
+    }).format(new Date(ms));
   } catch {
     return new Date(ms).toISOString();
   }
@@ -157,7 +166,8 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
   const decides = chair || me.role === "secretariat";
   const delegation = (me.role === "delegate" || me.role === "chair") && me.country !== null;
   let last = "";
-  let open = localStorage.getItem("pluma.workflowOpen") !== "0";
+  let open = localStorage.getItem("pluma.workflowOpen") === "1";
+  let objectionDraft = "";
 
   async function act(method: "POST", path: string, body: unknown): Promise<unknown> {
     try {
@@ -199,11 +209,12 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
         h("strong", {}, w("silenceUntil", { time: inZone(s.deadline, zone, l) })),
         h("span", { class: "muted small" }, ` (${w("silenceYourTime")}: ${zone})`));
       if (delegation) {
-        const box = h("textarea", { rows: 2, "aria-label": w("objection"), placeholder: w("objection"), "data-testid": "objection-text" });
+        // Repaints rebuild the panel: the objection being written survives them.
+        const box = h("textarea", { rows: 2, "aria-label": w("objection"), placeholder: w("objection"), "data-testid": "objection-text", value: objectionDraft, oninput: (e: Event) => { objectionDraft = (e.target as HTMLTextAreaElement).value; } });
         banner.append(h("div", { class: "wf-objection" }, box,
           h("button", { type: "button", class: "reject", "data-testid": "object", onclick: () => {
             const text = box.value.trim();
-            if (text) void act("POST", "/silence/objections", { text });
+            if (text) void act("POST", "/silence/objections", { text }).then((r) => { if (r) objectionDraft = ""; });
           } }, w("object"))));
       }
       el.append(banner);
@@ -224,10 +235,10 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
         h("span", { class: `status st-${st}`, "data-testid": `count-${st}` }, `${w(`status_${st}`)} ${d.status_counts[st] ?? 0}`))));
 
     // Approval bar.
-    const bar = h("div", { class: "wf-approvals", "data-testid": "approval-bar" }, h("h3", {}, w("approvals")));
+    const bar = h("div", { class: "wf-approvals", "data-testid": "approval-bar" }, h("strong", {}, `${w("approvals")}: `));
     for (const c of wf.ppt) {
       const ok = wf.approved_by.includes(c);
-      bar.append(h("span", { class: `chip wf-ppt ${ok ? "ok" : "wait"}`, style: `--c:${colourOf(c)}`, "data-country": c },
+      bar.append(h("span", { class: `wf-ppt ${ok ? "ok" : "wait"}`, style: `--c:${colourOf(c)}`, "data-country": c },
         `${c} — ${countryName(c, l)}: ${ok ? `✓ ${w("approved")}` : w("awaiting")}`));
     }
     const lastByCountry = new Map<string, Approval>();
@@ -246,7 +257,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
           if (!Number.isNaN(ms)) void act("POST", "/silence", { deadline: ms });
         } }, w("start"))));
     }
-    details.append(bar);
+    el.append(bar);
 
     // Paragraphs: status (chairs change it) and concordance (the secretariat confirms it).
     const table = h("table", { class: "wf-table" },
@@ -260,7 +271,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
       const conc = h("span", { class: `wf-conc ${p.concordance}`, "data-testid": "concordance" }, w(p.concordance));
       tbody.append(h("tr", { "data-paragraph": p.paragraph },
         h("td", { class: "num" }, label(p)), h("td", {}, statusCell), h("td", { class: "wf-words" }, p.first_words),
-        h("td", {}, conc, decides && p.concordance !== "confirmed" && !wf.locked
+        h("td", {}, conc, decides && p.concordance !== "confirmed" && !wf.locked && (chair || p.status !== "agreed")
           ? h("button", { type: "button", class: "small", "data-testid": "confirm-concordance", onclick: () => void act("POST", `/paragraphs/${encodeURIComponent(p.paragraph)}/concordance`, {}) }, w("confirm"))
           : null)));
     }

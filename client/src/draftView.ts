@@ -457,7 +457,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     const s = shape(handle.doc());
     if (s !== lastShape) {
       lastShape = s;
-      paintBody();
+      // After this change event: the editors' own listeners of the same event must not
+      // reach views already destroyed by the repaint.
+      setTimeout(paintBody, 0);
     }
     if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else paintComments(); }, 80);
   };

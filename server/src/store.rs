@@ -129,6 +129,10 @@ pub enum AppendRefusal {
         /// The actor id in hex.
         actor: String,
     },
+    /// The draft is adopted, or under a running silence procedure, by the database's
+    /// account: another process locked it after this one last read its workflow state.
+    #[error("the text was adopted or put under silence; it accepts no change")]
+    Locked,
 }
 
 /// The outcome of one request of a group commit: the log sequence numbers of the changes

@@ -499,3 +499,42 @@ async fn a_deadline_passed_while_down_is_applied_once_at_the_next_start() {
         two.stop().await;
     }
 }
+
+/// A text adopted through one server is locked on another server of the same database,
+/// even where that server read the draft's workflow state before the adoption: the append
+/// transaction checks the database, and nothing is stored.
+#[tokio::test]
+async fn a_text_adopted_through_one_server_is_locked_on_another() {
+    for db in TestDb::each().await {
+        let b = db.backend;
+        let w = world(&db.url).await;
+        w.confirm_all().await;
+        let other = TestServer::start(&db.url).await;
+        // Peru works on the other server, whose document task loads (and caches the
+        // workflow state) now, before the adoption.
+        let mut pe = client::connect(&other.sync_url(&w.pe).await, "peer-pe").await.unwrap();
+        pe.open(&w.doc).await.unwrap();
+        let doc: pluma_server::ids::DocumentId = w.doc.parse().unwrap();
+        let logged = other.state.store.logged_change_count(&doc).await.unwrap();
+
+        for chair in [&w.mx, &w.ar] {
+            let (code, body) = w.post("/approvals", chair, json!({})).await;
+            assert_eq!(code, 201, "{b}: {body}");
+        }
+        assert!(!w.dashboard().await["workflow"]["adopted"].is_null(), "{b}");
+
+        pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " later")).await.unwrap();
+        let error = pe.expect_error().await.unwrap();
+        assert!(error.contains("adopted"), "{b}: {error}");
+        assert_eq!(other.state.store.logged_change_count(&doc).await.unwrap(), logged, "{b}: nothing stored");
+        // Reconnected, the other server now names the adoption precisely.
+        let mut again = client::connect(&other.sync_url(&w.pe).await, "peer-pe-2").await.unwrap();
+        again.open(&w.doc).await.unwrap();
+        again.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " later")).await.unwrap();
+        let error = again.expect_error().await.unwrap();
+        assert!(error.contains("certified fingerprint"), "{b}: {error}");
+        assert_eq!(other.state.store.logged_change_count(&doc).await.unwrap(), logged, "{b}: nothing stored");
+        other.stop().await;
+        w.server.stop().await;
+    }
+}

@@ -39,6 +39,10 @@ async fn append_one(
     req: &AppendRequest,
     now: i64,
 ) -> Result<AppendOutcome> {
+    let (locked,): (i64,) = sqlx::query_as(super::workflow::LOCKED).bind(req.doc_id.as_str()).fetch_one(&mut *conn).await?;
+    if locked > 0 {
+        return Ok(Err(AppendRefusal::Locked));
+    }
     for (actor, owner) in &req.bind {
         sqlx::query(
             "INSERT INTO actors (actor_id, user_id, country, bound_at) VALUES ($1, $2, $3, $4)

@@ -179,6 +179,13 @@ pub enum ObjectionOutcome {
     NotRunning(SilenceState),
 }
 
+/// Whether a document's draft is adopted or under a running silence procedure (a count,
+/// 0 when not). Checked in every append transaction, so that a process whose cached
+/// workflow state is stale (another process adopted the draft) still refuses changes.
+pub(crate) const LOCKED: &str = "SELECT
+       (SELECT COUNT(*) FROM adoptions a JOIN drafts d ON d.id = a.draft_id WHERE d.doc_id = $1)
+     + (SELECT COUNT(*) FROM silence_procedures s JOIN drafts d ON d.id = s.draft_id WHERE d.doc_id = $1 AND s.state = 'running')";
+
 pub(crate) fn join_heads(heads: &[String]) -> String {
     heads.join(" ")
 }

@@ -5,12 +5,17 @@
 //!
 //! 1. **decode** the sync message's changes strictly ([`super::changes`]) and keep those
 //!    the document does not have;
-//! 2. **validate** them ([`crate::validate::check_changes`]) against the document as it
-//!    stands before them, and check on a copy that they apply;
+//! 2. **validate** them: first the workflow gate (an adopted text, or one under a silence
+//!    procedure, accepts no change; see `document/workflow.rs`), then
+//!    ([`crate::validate::check_changes`]) against the document as it stands before them,
+//!    and check on a copy that they apply;
 //! 3. **persist** them through the group-commit writer and wait for the commit;
 //! 4. only then **apply**: the copy becomes the shared document and each message goes
 //!    through `receive_sync_message` with its peer's state;
 //! 5. **forward**: generate a sync message for every peer.
+//!
+//! After a commit, approvals of other heads are voided. A workflow action holds the task
+//! ([`DocCommand::Hold`]) while it decides on the document's heads.
 //!
 //! Everything queued for the document when the task wakes is handled as one batch, so one
 //! transaction covers a burst from many peers. A message that is refused (broken rule,

@@ -39,10 +39,6 @@ async fn append_one(
     req: &AppendRequest,
     now: i64,
 ) -> Result<AppendOutcome> {
-    let (locked,): (i64,) = sqlx::query_as(super::workflow::LOCKED).bind(req.doc_id.as_str()).fetch_one(&mut *conn).await?;
-    if locked > 0 {
-        return Ok(Err(AppendRefusal::Locked));
-    }
     for (actor, owner) in &req.bind {
         sqlx::query(
             "INSERT INTO actors (actor_id, user_id, country, bound_at) VALUES ($1, $2, $3, $4)
@@ -76,6 +72,13 @@ async fn append_one(
         .fetch_optional(&mut *conn)
         .await?;
         seqs.extend(seq.map(|(s,)| s));
+    }
+    // Checked after the writes above, which hold the write lock (a SQLite transaction that
+    // read first could not upgrade to writing while another connection writes); the
+    // caller rolls the savepoint back.
+    let (locked,): (i64,) = sqlx::query_as(super::workflow::LOCKED).bind(req.doc_id.as_str()).fetch_one(&mut *conn).await?;
+    if locked > 0 {
+        return Ok(Err(AppendRefusal::Locked));
     }
     for entry in &req.audit {
         super::audit::insert_entry!(&mut *conn, entry, now)?;

@@ -199,3 +199,73 @@ pub async fn certification(
 pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal("a blocking task failed", e))?
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{DraftId, SilenceId};
+    use crate::store::SilenceState;
+
+    fn approval(country: &str, heads: &[&str]) -> ApprovalRecord {
+        ApprovalRecord {
+            id: ApprovalId::random(),
+            draft_id: DraftId::random(),
+            country: country.parse().unwrap(),
+            user: pluma_core::UserId::random(),
+            heads: heads.iter().map(|h| (*h).to_owned()).collect(),
+            version_id: None,
+            created_at: 1,
+            voided_at: None,
+            void_reason: None,
+        }
+    }
+
+    /// An adopted text is refused naming its fingerprint; a running silence naming its
+    /// deadline; otherwise changes go on. Approvals of other heads (in any order) are stale.
+    #[test]
+    fn the_lock_says_why_and_finds_stale_approvals() {
+        let mut record = WorkflowRecord { approvals: vec![approval("MX", &["b", "a"]), approval("AR", &["c"])], ..Default::default() };
+        let lock = Lock::from_record(&record);
+        assert_eq!(lock.refusal(), None);
+        let stale = lock.stale_approvals(&["a".to_owned(), "b".to_owned()]);
+        assert_eq!(stale.iter().map(|a| a.country.as_str()).collect::<Vec<_>>(), ["AR"]);
+
+        record.silences.push(SilenceRecord {
+            id: SilenceId::random(),
+            draft_id: DraftId::random(),
+            heads: vec![],
+            version_id: None,
+            deadline: 1_638_313_200_000,
+            state: SilenceState::Running,
+            started_by: None,
+            country: None,
+            concordance_override: None,
+            started_at: 0,
+            ended_at: None,
+            outcome: None,
+        });
+        let frozen = Lock::from_record(&record).refusal().unwrap();
+        assert!(frozen.contains("silence") && frozen.contains("2021-11-30 23:00 UTC"), "{frozen}");
+
+        record.adoption = Some(AdoptionRecord {
+            draft_id: DraftId::random(),
+            heads: vec![],
+            fingerprint: "f00d".into(),
+            version_id: None,
+            how: "approvals".into(),
+            silence_id: None,
+            concordance_override: None,
+            adopted_at: 0,
+        });
+        let locked = Lock::from_record(&record).refusal().unwrap();
+        assert!(locked.contains("adopted") && locked.contains("f00d"), "{locked}");
+    }
+
+    /// Paragraphs out of concordance are named by number, headings by id.
+    #[test]
+    fn unconcordant_paragraphs_are_named() {
+        let u = |number: Option<usize>| Unconcordant { number, paragraph: "p1".parse().unwrap(), concordance: Concordance::Unconfirmed };
+        assert_eq!(out_of_concordance_phrase(&[u(Some(2))]), "paragraph 2 is out of concordance");
+        assert_eq!(out_of_concordance_phrase(&[u(Some(1)), u(None), u(Some(3))]), "paragraphs 1, the heading p1 and 3 are out of concordance");
+    }
+}

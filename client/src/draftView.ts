@@ -13,6 +13,7 @@ import { errorText, header } from "./main";
 import { TicketSocketAdapter } from "./net";
 import { parseMarkName, parseValue } from "./suggest";
 import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
+import { mountWorkflowPanel } from "./workflowPanel";
 
 type Lang = "en" | "es";
 interface Paragraph {
@@ -217,12 +218,14 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const noticeEl = h("div", { class: "notice", role: "status", hidden: true });
   const modeEl = h("div", { class: "mode" });
   const viewEl = h("div", { class: "view-langs", role: "group" });
+  const workflowEl = h("div", { class: "workflow" });
   clear(shell);
   shell.append(
     header([h("a", { href: "#/", class: "link" }, t("back"))]),
     h("div", { class: "toolbar" }, connEl, modeEl, viewEl, presenceEl),
     refusalEl,
     noticeEl,
+    workflowEl,
     h("div", { class: "draft-layout" }, h("main", { class: "draft" }, titleEl, body), panel),
   );
 
@@ -462,7 +465,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     const s = shape(handle.doc());
     if (s !== lastShape) {
       lastShape = s;
-      paintBody();
+      // After this change event: the editors' own listeners of the same event must not
+      // reach views already destroyed by the repaint.
+      setTimeout(paintBody, 0);
     }
     if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else paintComments(); }, 80);
   };
@@ -471,7 +476,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   paintBody();
   paintPanel();
   paintConn();
+  const stopWorkflow = mountWorkflowPanel(workflowEl, { draftId, me, meetings, notify });
   return () => {
+    stopWorkflow();
     clearInterval(connTimer);
     clearInterval(presenceTimer);
     handle.off("change", onChange);

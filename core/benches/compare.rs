@@ -112,7 +112,7 @@ fn bench(c: &mut Criterion) {
     let who = |a: &ActorId| f.bindings.get(a).cloned();
     let mut draft = Draft::load(&f.bytes).expect("loads");
     let names = CountryNames::builtin();
-    let info = ExportInfo { meeting: Some("RCM–SACM".into()), version: Some("v2".into()), date: "2021-11-30".into() };
+    let info = ExportInfo { meeting: Some("RCM–SACM".into()), version: Some("v2".into()), date: "2021-11-30".into(), certified: None };
     let first = draft.compare(Some(&f.v1), Some(&f.v2), Lang::En, &who).expect("compare");
     println!(
         "compare: {paragraphs} paragraphs, {} bytes, {} changed (en), words by country (en): {:?}",

@@ -34,6 +34,19 @@ pub struct ExportInfo {
     pub version: Option<String>,
     /// The date to print (the version's, or today's), already formatted.
     pub date: String,
+    /// For an adopted draft: its adoption date and certified fingerprint.
+    pub certified: Option<Certification>,
+}
+
+/// What an export of an adopted draft prints under its meta line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Certification {
+    /// The adoption date, already formatted.
+    pub adopted_on: String,
+    /// The certified fingerprint ([`crate::fingerprint`]), hex.
+    pub fingerprint: String,
+    /// Whether the exported text is the adopted one (an export of an earlier version says so).
+    pub is_adopted_text: bool,
 }
 
 impl ExportInfo {
@@ -52,6 +65,23 @@ impl ExportInfo {
             parts.push(&self.date);
         }
         parts.join(" · ")
+    }
+
+    /// The certification line of an adopted draft, if it is one.
+    pub fn certification_line(&self, lang: Lang) -> Option<String> {
+        let c = self.certified.as_ref()?;
+        Some(match (lang, c.is_adopted_text) {
+            (Lang::En, true) => format!("Adopted on {} · certified fingerprint (SHA-256) {}", c.adopted_on, c.fingerprint),
+            (Lang::Es, true) => format!("Adoptado el {} · huella certificada (SHA-256) {}", c.adopted_on, c.fingerprint),
+            (Lang::En, false) => format!(
+                "An earlier version: the text adopted on {} has the certified fingerprint (SHA-256) {}",
+                c.adopted_on, c.fingerprint
+            ),
+            (Lang::Es, false) => format!(
+                "Versión anterior: el texto adoptado el {} tiene la huella certificada (SHA-256) {}",
+                c.adopted_on, c.fingerprint
+            ),
+        })
     }
 }
 
@@ -79,6 +109,9 @@ impl Draft {
         let heads = self.checked_heads(heads)?;
         let view = self.view_opt(heads.as_deref());
         let mut out = format!("# {}\n\n> {}\n\n", crate::markdown::escape_markdown(&view.title(lang)?), crate::markdown::escape_markdown(&info.line(lang)));
+        if let Some(line) = info.certification_line(lang) {
+            let _ = write!(out, "> {}\n\n", crate::markdown::escape_markdown(&line));
+        }
         for (id, kind, number) in numbers(&view)? {
             let body = view.render_markdown(&id, lang)?;
             match (kind, number) {
@@ -126,6 +159,9 @@ impl Draft {
             lang = lang.as_str(),
             meta = escape_html(&info.line(lang)),
         );
+        if let Some(line) = info.certification_line(lang) {
+            let _ = writeln!(out, "<p class=\"pluma-meta pluma-certified\">{}</p>", escape_html(&line));
+        }
         for (id, kind, number) in numbers(&view)? {
             let body = view.render_html(&id, lang)?;
             let pid = escape_html(id.as_str());

@@ -20,6 +20,7 @@
 //! - [`compare`]: two versions compared word by word, each change credited to a country.
 //! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
 //!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
+//! - [`fingerprint`]: the canonical text and certified fingerprint of an adopted draft.
 //! - [`delegations`]: country names for exports.
 //! - [`agenda`]: the meeting's agenda parsed from the circulated text (days, sessions,
 //!   absolute times, lead panelist countries, speakers).
@@ -76,6 +77,7 @@ pub mod delegations;
 pub mod draft;
 pub mod error;
 pub mod export;
+pub mod fingerprint;
 pub mod ids;
 pub mod import;
 pub mod markdown;

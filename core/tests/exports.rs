@@ -19,7 +19,7 @@ fn part(docx: &[u8], name: &str) -> String {
 }
 
 fn info() -> ExportInfo {
-    ExportInfo { meeting: Some("RCM–SACM 2021".into()), version: Some("Sent to capitals".into()), date: "2021-11-30".into() }
+    ExportInfo { meeting: Some("RCM–SACM 2021".into()), version: Some("Sent to capitals".into()), date: "2021-11-30".into(), certified: None }
 }
 
 /// A draft where MX proposes an insertion, AR proposes a cut, and BR comments.

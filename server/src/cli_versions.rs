@@ -118,7 +118,8 @@ pub(crate) async fn export(args: ExportArgs) -> anyhow::Result<()> {
     };
     let bytes = versions::stored_bytes(&store, &draft.doc_id).await.map_err(anyhow::Error::msg)?;
     let meeting = versions::meeting_name(store.as_ref(), &draft, args.lang).await?;
+    let certified = pluma_server::workflow::certification(store.as_ref(), &draft, v.as_ref()).await?;
     store.close().await;
-    let out = versions::render_export(&draft, &bytes, v.as_ref(), args.lang, format, meeting, pluma_server::time::now_ms())?;
+    let out = versions::render_export(&draft, &bytes, v.as_ref(), args.lang, format, meeting, certified, pluma_server::time::now_ms())?;
     write(out, args.out.as_deref())
 }

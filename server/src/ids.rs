@@ -185,3 +185,24 @@ mod tests {
         assert!("d0123456789ABCDEF".parse::<DraftId>().is_err());
     }
 }
+
+hex_id!(
+    /// A PPT's approval of a draft: `a` and 16 hex digits.
+    ApprovalId,
+    "approval id",
+    'a'
+);
+
+hex_id!(
+    /// A silence procedure: `q` and 16 hex digits.
+    SilenceId,
+    "silence procedure id",
+    'q'
+);
+
+hex_id!(
+    /// An objection that broke a silence procedure: `o` and 16 hex digits.
+    ObjectionId,
+    "objection id",
+    'o'
+);

@@ -16,6 +16,8 @@
 //! - [`rate_limit`]: failed sign-ins per login, incoming sync bytes per user.
 //! - [`metrics`]: Prometheus text; [`demo`]: the 2021 RCM–SACM demo meeting.
 //! - [`backup`]: `pluma backup` and `pluma restore`, a whole installation to one archive.
+//! - [`workflow`]: approvals, adoption and its fingerprint, silence procedures and their
+//!   deadline timer, the lock on an adopted or silenced text.
 //!
 //! ## Decisions
 //! - **Validate, persist, then apply.** A change reaches the shared document, other peers
@@ -45,6 +47,7 @@ pub mod sync;
 pub mod time;
 pub mod validate;
 pub mod versions;
+pub mod workflow;
 
 pub use config::Config;
 pub use state::{build_state, AppState};
@@ -66,11 +69,14 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: Cancellatio
             hub.shutdown().await;
         })
     };
+    // Due silence procedures are applied at start-up, then as each deadline comes.
+    let silence_timer = workflow::silence::spawn(state.clone());
     let app = routes::router(state);
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.clone().cancelled_owned())
         .await;
     shutdown.cancel();
     let _ = closer.await;
+    let _ = silence_timer.await;
     result
 }

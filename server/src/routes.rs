@@ -2,12 +2,16 @@
 //! web UI's static files.
 
 pub mod activity;
+pub mod approvals;
+pub mod dashboard;
 pub mod drafts;
 pub mod health;
 pub mod imports;
 pub mod meetings;
 pub mod openapi;
+pub mod paragraphs;
 pub mod session;
+pub mod silence;
 pub mod suggestions;
 pub mod sync;
 pub mod sync_tickets;
@@ -58,6 +62,12 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(suggestions::reject))
         .routes(routes!(suggestions::withdraw))
         .routes(routes!(activity::page))
+        .routes(routes!(paragraphs::set_status))
+        .routes(routes!(paragraphs::confirm_concordance))
+        .routes(routes!(dashboard::get))
+        .routes(routes!(approvals::approve))
+        .routes(routes!(silence::start))
+        .routes(routes!(silence::object))
         .routes(routes!(meetings::list))
         .routes(routes!(meetings::get))
         .routes(routes!(openapi::spec))

@@ -26,6 +26,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Per-person rate limits.
     pub rate_limits: Arc<RateLimits>,
+    /// Wakes the silence-procedure timer ([`crate::workflow::silence`]) when a procedure
+    /// starts, so that it sleeps until the new deadline if that comes first.
+    pub silence_timer: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for Arc<dyn Store> {
@@ -62,6 +65,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         hub,
         metrics,
         rate_limits: Arc::new(RateLimits::new(&config.rate_limits)),
+        silence_timer: Arc::new(tokio::sync::Notify::new()),
         config: Arc::new(config),
     })
 }

@@ -10,6 +10,7 @@ mod postgres;
 mod rows;
 mod sqlite;
 pub mod versions;
+pub mod workflow;
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use versions::VersionRecord;
+pub use workflow::{AdoptionRecord, ApprovalRecord, ObjectionOutcome, ObjectionRecord, SilenceRecord, SilenceState, WorkflowRecord};
 
 /// Results of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -128,6 +130,10 @@ pub enum AppendRefusal {
         /// The actor id in hex.
         actor: String,
     },
+    /// The draft is adopted, or under a running silence procedure, by the database's
+    /// account: another process locked it after this one last read its workflow state.
+    #[error("the text was adopted or put under silence; it accepts no change")]
+    Locked,
 }
 
 /// The outcome of one request of a group commit: the log sequence numbers of the changes
@@ -223,6 +229,34 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn versions(&self, draft: &DraftId) -> Result<Vec<VersionRecord>>;
     /// One version of a draft; `NotFound` if there is none with this id for this draft.
     async fn version(&self, draft: &DraftId, id: &crate::ids::VersionId) -> Result<VersionRecord>;
+
+    /// A page of a draft's audit log concerning one delegation (its own entries and those
+    /// whose detail names it), newest first.
+    async fn audit_page_of_country(&self, draft: &DraftId, country: &pluma_core::Country, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// Everything the workflow keeps about a draft (see [`workflow`]).
+    async fn workflow(&self, draft: &DraftId) -> Result<WorkflowRecord>;
+    /// In one transaction: the version saved with an approval, the approval, its audit.
+    async fn record_approval(&self, approval: &ApprovalRecord, version: &VersionRecord, audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: voids live approvals, each with its reason, and writes `audit`.
+    async fn void_approvals(&self, voids: &[(crate::ids::ApprovalId, String)], audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: adopts a draft (version, adoption row, audit). With a silence
+    /// procedure, claims it first (`running` and due, or nothing happens); without, closes
+    /// a running one. `false`: not adopted here (already adopted, or another process
+    /// claimed the procedure); nothing was written.
+    async fn record_adoption(&self, adoption: &AdoptionRecord, version: &VersionRecord, audit: &[AuditEntry], now: i64) -> Result<bool>;
+    /// In one transaction: starts a silence procedure (and saves its version, if new);
+    /// `Conflict` if one is running for the draft.
+    async fn start_silence(&self, silence: &SilenceRecord, version: Option<&VersionRecord>, audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: an objection breaks a running procedure whose deadline is after
+    /// `now`, and is stored with its audit; otherwise nothing is written.
+    async fn record_objection(&self, objection: &ObjectionRecord, audit: &[AuditEntry], now: i64) -> Result<ObjectionOutcome>;
+    /// In one transaction: claims a due running procedure and ends it as lapsed with a
+    /// reason; `false` if it was not running and due (another process had it).
+    async fn lapse_silence(&self, silence: &crate::ids::SilenceId, reason: &str, audit: &[AuditEntry], now: i64) -> Result<bool>;
+    /// Running procedures whose deadline is at or before `now`, earliest first.
+    async fn due_silences(&self, now: i64) -> Result<Vec<SilenceRecord>>;
+    /// The earliest deadline of a running procedure.
+    async fn next_silence_deadline(&self) -> Result<Option<i64>>;
 }
 
 /// Opens the database at `url` (`sqlite:PATH`, `sqlite://PATH` or `postgres://...`), creating

@@ -91,6 +91,8 @@ pub enum DocCommand {
         changes: Vec<automerge::Change>,
         /// How the audit log names what was done.
         action: crate::store::AuditAction,
+        /// More for the audit entry (a reason, a paragraph), stored as its `note`.
+        note: Option<serde_json::Value>,
         /// The answer, once the changes are stored and applied (or refused).
         reply: tokio::sync::oneshot::Sender<Result<pluma_core::rules::Summary, SubmitError>>,
     },
@@ -99,6 +101,26 @@ pub enum DocCommand {
         /// The answer.
         reply: tokio::sync::oneshot::Sender<Vec<u8>>,
     },
+    /// Holds the document for a workflow action (approving, adopting, starting or breaking
+    /// a silence procedure): the task hands over its heads and bytes, handles nothing else
+    /// until the [`Held`] is dropped, then reloads its workflow state from the database.
+    Hold {
+        /// The answer.
+        reply: tokio::sync::oneshot::Sender<Held>,
+    },
+}
+
+/// The document, held still while a workflow action decides on exactly these heads.
+/// Dropping it lets the document task carry on (after at most
+/// [`document::MAX_HOLD`]).
+#[derive(Debug)]
+pub struct Held {
+    /// The document's heads.
+    pub heads: Vec<automerge::ChangeHash>,
+    /// Its bytes (`save`).
+    pub bytes: Vec<u8>,
+    /// Dropped with the hold: the signal to carry on.
+    pub(crate) _release: tokio::sync::oneshot::Sender<()>,
 }
 
 /// Why submitted changes were not applied.
@@ -110,4 +132,8 @@ pub enum SubmitError {
     /// They could not be stored; nothing was applied.
     #[error("the server could not store the changes")]
     NotStored,
+    /// The text is locked (adopted) or frozen (under a silence procedure); the text says
+    /// which and until when.
+    #[error("{0}")]
+    Locked(String),
 }

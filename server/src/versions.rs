@@ -153,13 +153,16 @@ pub fn render_diff(draft: &DraftRecord, bytes: &[u8], owners: &HashMap<String, C
         DiffFormat::Html => text("text/html; charset=utf-8", cmp.to_html(&names, &heading)),
         DiffFormat::Md => text("text/markdown; charset=utf-8", cmp.to_markdown(&names)),
         DiffFormat::Docx => {
-            let info = ExportInfo { meeting: req.meeting.clone(), version: Some(heading), date: export::date(to_ms) };
+            let info = ExportInfo { meeting: req.meeting.clone(), version: Some(heading), date: export::date(to_ms), certified: None };
             docx(draft, lang, "redline", cmp.to_docx(&names, &info, to_ms)?)
         }
     })
 }
 
-/// Exports the current text (`version` `None`) or a version of a draft.
+/// Exports the current text (`version` `None`) or a version of a draft. `certified`: for an
+/// adopted draft, its adoption date and fingerprint (see
+/// [`crate::workflow::certification`]), printed under the meta line.
+#[allow(clippy::too_many_arguments)]
 pub fn render_export(
     draft: &DraftRecord,
     bytes: &[u8],
@@ -167,6 +170,7 @@ pub fn render_export(
     lang: Lang,
     format: ExportFormat,
     meeting: Option<String>,
+    certified: Option<export::Certification>,
     now: i64,
 ) -> Result<Output, RenderError> {
     let mut doc = Draft::load(bytes)?;
@@ -175,6 +179,7 @@ pub fn render_export(
         meeting,
         version: version.map(|v| v.label.clone()),
         date: export::date(version.map_or(now, |v| v.created_at)),
+        certified,
     };
     let names = CountryNames::builtin();
     let heads = heads.as_deref();

@@ -103,7 +103,7 @@ fn negotiated() -> (Draft, Vec<u8>) {
 }
 
 fn info() -> ExportInfo {
-    ExportInfo { meeting: Some("RCM–SACM 2021".into()), version: Some("Sent to capitals".into()), date: "2021-11-30".into() }
+    ExportInfo { meeting: Some("RCM–SACM 2021".into()), version: Some("Sent to capitals".into()), date: "2021-11-30".into(), certified: None }
 }
 
 fn lines(text: &str) -> Vec<String> {

@@ -57,8 +57,13 @@ fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) -> Docx {
     for part in title_runs {
         title = part.add_to(title, |r| r);
     }
-    docx.add_paragraph(title)
-        .add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(info.line(lang))))
+    let docx = docx
+        .add_paragraph(title)
+        .add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(info.line(lang))));
+    match info.certification_line(lang) {
+        Some(line) => docx.add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(line))),
+        None => docx,
+    }
 }
 
 /// A piece of paragraph content: plain, inserted or deleted text.

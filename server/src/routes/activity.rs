@@ -1,4 +1,5 @@
-//! `GET /api/drafts/{id}/activity`: the draft's audit log, newest first, a page at a time.
+//! `GET /api/drafts/{id}/activity`: the draft's audit log, newest first, a page at a time;
+//! `country=MX` keeps the entries concerning one delegation.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -25,6 +26,8 @@ pub struct PageQuery {
     /// How many entries (1 to 500; 50 when absent).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    /// Only entries concerning this delegation (its own, and those naming it), e.g. `MX`.
+    pub country: Option<String>,
 }
 
 /// One page.
@@ -57,9 +60,16 @@ pub async fn page(
     if query.before.is_some_and(|b| b < 1) {
         return Err(ApiError::BadRequest("before must be a positive entry id".into()));
     }
+    let country = match &query.country {
+        Some(c) => Some(c.parse::<pluma_core::Country>().map_err(|e| ApiError::BadRequest(format!("country: {e}")))?),
+        None => None,
+    };
     let record = find_draft(&state, &id).await?;
     // One more than asked tells whether an older page exists.
-    let mut entries = state.store.audit_page(&record.id, query.before, limit + 1).await?;
+    let mut entries = match &country {
+        Some(c) => state.store.audit_page_of_country(&record.id, c, query.before, limit + 1).await?,
+        None => state.store.audit_page(&record.id, query.before, limit + 1).await?,
+    };
     let more = entries.len() as i64 > limit;
     entries.truncate(limit as usize);
     let next_before = if more { entries.last().map(|e| e.id) } else { None };

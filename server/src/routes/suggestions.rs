@@ -219,16 +219,29 @@ pub(crate) async fn submit(
     changes: Vec<automerge::Change>,
     action: AuditAction,
 ) -> Result<pluma_core::rules::Summary, ApiError> {
+    submit_noted(state, record, who, changes, action, None).await
+}
+
+/// [`submit`] with more for the audit entry (`note`: a reason, a paragraph).
+pub(crate) async fn submit_noted(
+    state: &AppState,
+    record: &DraftRecord,
+    who: &CurrentUser,
+    changes: Vec<automerge::Change>,
+    action: AuditAction,
+    note: Option<serde_json::Value>,
+) -> Result<pluma_core::rules::Summary, ApiError> {
     let (reply, answer) = oneshot::channel();
     let who = Arc::new(Principal::from(&who.user));
     state
         .hub
-        .send(&record.doc_id, DocCommand::Submit { who, changes, action, reply })
+        .send(&record.doc_id, DocCommand::Submit { who, changes, action, note, reply })
         .await
         .map_err(|_| ApiError::Unavailable)?;
     match answer.await {
         Ok(Ok(summary)) => Ok(summary),
         Ok(Err(SubmitError::Refused(reason))) => Err(ApiError::Refused(reason)),
+        Ok(Err(SubmitError::Locked(reason))) => Err(ApiError::Conflict(reason)),
         Ok(Err(SubmitError::NotStored)) | Err(_) => Err(ApiError::Unavailable),
     }
 }

@@ -159,8 +159,9 @@ pub async fn export(
     let version = find_version(&state, &draft, q.version.as_deref()).await?;
     let bytes = current_bytes(&state, &draft).await?;
     let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
+    let certified = crate::workflow::certification(state.store.as_ref(), &draft, version.as_ref()).await?;
     let out = blocking(move || {
-        versions::render_export(&draft, &bytes, version.as_ref(), lang, format, meeting, now_ms())
+        versions::render_export(&draft, &bytes, version.as_ref(), lang, format, meeting, certified, now_ms())
             .map_err(|e| ApiError::internal("exporting a draft", e))
     })
     .await?;

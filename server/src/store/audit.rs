@@ -27,6 +27,24 @@ pub enum AuditAction {
     ProposalsWithdrawn,
     /// Changes were refused for breaking a rule.
     ViolationRefused,
+    /// A chair changed a paragraph's status (a reason in the detail when it left `agreed`).
+    ParagraphStatusChanged,
+    /// The secretariat or a chair confirmed a paragraph's translation concordance.
+    ConcordanceConfirmed,
+    /// A PPT chair approved the text at given heads.
+    ApprovalGiven,
+    /// A change accepted after an approval voided it (the reason in the detail).
+    ApprovalVoided,
+    /// Both approvals, or an unbroken silence, adopted the text: it is locked.
+    DraftAdopted,
+    /// Adoption was refused (paragraphs out of concordance, no override).
+    AdoptionRefused,
+    /// A chair put the text under a silence procedure.
+    SilenceStarted,
+    /// A delegation's objection broke the silence procedure.
+    SilenceBroken,
+    /// The deadline passed unbroken but the text could not be adopted.
+    SilenceLapsed,
 }
 
 impl AuditAction {
@@ -41,6 +59,15 @@ impl AuditAction {
             AuditAction::ProposalsRejected => "proposals_rejected",
             AuditAction::ProposalsWithdrawn => "proposals_withdrawn",
             AuditAction::ViolationRefused => "violation_refused",
+            AuditAction::ParagraphStatusChanged => "paragraph_status_changed",
+            AuditAction::ConcordanceConfirmed => "concordance_confirmed",
+            AuditAction::ApprovalGiven => "approval_given",
+            AuditAction::ApprovalVoided => "approval_voided",
+            AuditAction::DraftAdopted => "draft_adopted",
+            AuditAction::AdoptionRefused => "adoption_refused",
+            AuditAction::SilenceStarted => "silence_started",
+            AuditAction::SilenceBroken => "silence_broken",
+            AuditAction::SilenceLapsed => "silence_lapsed",
         }
     }
 }
@@ -84,6 +111,12 @@ pub(crate) const INSERT: &str =
 
 pub(crate) const PAGE: &str = "SELECT id, at, user_id, country, draft_id, action, detail FROM audit_log
      WHERE draft_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
+
+/// [`PAGE`] narrowed to the entries concerning one delegation: its own, and those whose
+/// detail names it (`"country":"MX"`, as the events of accepted proposals do). `$4` is the
+/// code, `$5` the `LIKE` pattern.
+pub(crate) const PAGE_OF_COUNTRY: &str = "SELECT id, at, user_id, country, draft_id, action, detail FROM audit_log
+     WHERE draft_id = $1 AND id < $2 AND (country = $4 OR detail LIKE $5) ORDER BY id DESC LIMIT $3";
 
 /// A row as read by [`PAGE`].
 pub(crate) type Row = (i64, i64, Option<String>, Option<String>, Option<String>, String, String);

@@ -73,6 +73,13 @@ async fn append_one(
         .await?;
         seqs.extend(seq.map(|(s,)| s));
     }
+    // Checked after the writes above, which hold the write lock (a SQLite transaction that
+    // read first could not upgrade to writing while another connection writes); the
+    // caller rolls the savepoint back.
+    let (locked,): (i64,) = sqlx::query_as(super::workflow::LOCKED).bind(req.doc_id.as_str()).fetch_one(&mut *conn).await?;
+    if locked > 0 {
+        return Ok(Err(AppendRefusal::Locked));
+    }
     for entry in &req.audit {
         super::audit::insert_entry!(&mut *conn, entry, now)?;
     }
@@ -81,6 +88,7 @@ async fn append_one(
 
 super::versions::version_methods!(PgStore);
 super::agenda::agenda_methods!(PgStore, MeetingRow);
+super::workflow::workflow_methods!(PgStore);
 
 #[async_trait]
 impl Store for PgStore {
@@ -106,6 +114,46 @@ impl Store for PgStore {
 
     async fn version(&self, draft: &DraftId, id: &crate::ids::VersionId) -> Result<super::VersionRecord> {
         self.find_version(draft, id).await
+    }
+
+    async fn audit_page_of_country(&self, draft: &DraftId, country: &pluma_core::Country, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+        self.read_audit_of_country(draft, country, before, limit).await
+    }
+
+    async fn workflow(&self, draft: &DraftId) -> Result<super::WorkflowRecord> {
+        self.read_workflow(draft).await
+    }
+
+    async fn record_approval(&self, approval: &super::ApprovalRecord, version: &super::VersionRecord, audit: &[AuditEntry], now: i64) -> Result<()> {
+        self.write_approval(approval, version, audit, now).await
+    }
+
+    async fn void_approvals(&self, voids: &[(crate::ids::ApprovalId, String)], audit: &[AuditEntry], now: i64) -> Result<()> {
+        self.write_voids(voids, audit, now).await
+    }
+
+    async fn record_adoption(&self, adoption: &super::AdoptionRecord, version: &super::VersionRecord, audit: &[AuditEntry], now: i64) -> Result<bool> {
+        self.write_adoption(adoption, version, audit, now).await
+    }
+
+    async fn start_silence(&self, silence: &super::SilenceRecord, version: Option<&super::VersionRecord>, audit: &[AuditEntry], now: i64) -> Result<()> {
+        self.write_silence(silence, version, audit, now).await
+    }
+
+    async fn record_objection(&self, objection: &super::ObjectionRecord, audit: &[AuditEntry], now: i64) -> Result<super::ObjectionOutcome> {
+        self.write_objection(objection, audit, now).await
+    }
+
+    async fn lapse_silence(&self, silence: &crate::ids::SilenceId, reason: &str, audit: &[AuditEntry], now: i64) -> Result<bool> {
+        self.write_lapse(silence, reason, audit, now).await
+    }
+
+    async fn due_silences(&self, now: i64) -> Result<Vec<super::SilenceRecord>> {
+        self.read_due_silences(now).await
+    }
+
+    async fn next_silence_deadline(&self) -> Result<Option<i64>> {
+        self.read_next_deadline().await
     }
 
     async fn close(&self) {

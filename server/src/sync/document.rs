@@ -5,12 +5,17 @@
 //!
 //! 1. **decode** the sync message's changes strictly ([`super::changes`]) and keep those
 //!    the document does not have;
-//! 2. **validate** them ([`crate::validate::check_changes`]) against the document as it
-//!    stands before them, and check on a copy that they apply;
+//! 2. **validate** them: first the workflow gate (an adopted text, or one under a silence
+//!    procedure, accepts no change; see `document/workflow.rs`), then
+//!    ([`crate::validate::check_changes`]) against the document as it stands before them,
+//!    and check on a copy that they apply;
 //! 3. **persist** them through the group-commit writer and wait for the commit;
 //! 4. only then **apply**: the copy becomes the shared document and each message goes
 //!    through `receive_sync_message` with its peer's state;
 //! 5. **forward**: generate a sync message for every peer.
+//!
+//! After a commit, approvals of other heads are voided. A workflow action holds the task
+//! ([`DocCommand::Hold`]) while it decides on the document's heads.
 //!
 //! Everything queued for the document when the task wakes is handled as one batch, so one
 //! transaction covers a burst from many peers. A message that is refused (broken rule,
@@ -38,6 +43,9 @@ use crate::validate::{self, ActorOwners, Principal};
 mod commit;
 mod fanout;
 pub(crate) mod load;
+mod workflow;
+
+pub use workflow::MAX_HOLD;
 
 use fanout::send_unavailable;
 
@@ -68,6 +76,8 @@ struct Accepted {
     bind: Vec<ActorId>,
     summary: Summary,
     action: AuditAction,
+    /// More for the audit entry (from a [`DocCommand::Submit`]).
+    note: Option<serde_json::Value>,
 }
 
 /// A local submission refused before the commit, to answer after the batch.
@@ -93,6 +103,9 @@ struct DocumentTask {
     compact_at: usize,
     /// Last ephemeral count relayed per (sender peer, session).
     ephemeral_seen: HashMap<(String, String), u64>,
+    /// What the workflow says about the text (adopted, under silence, approvals to void);
+    /// `None` until read from the database, and every change is refused meanwhile.
+    workflow: Option<crate::workflow::Lock>,
 }
 
 /// Runs the task of one document until it is idle, the hub shuts down, or it cannot load.
@@ -130,7 +143,9 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
         compact_at: shared.compaction_threshold.max(1),
         logged,
         ephemeral_seen: HashMap::new(),
+        workflow: None,
     };
+    task.reload_workflow().await;
     task.maybe_compact().await;
     let mut idle_since = Instant::now();
     loop {
@@ -174,6 +189,9 @@ impl DocumentTask {
         let mut accepted: Vec<Accepted> = Vec::new();
         let mut next: Option<AutoCommit> = None;
         let mut violations: Vec<AuditEntry> = Vec::new();
+        if self.workflow.is_none() {
+            self.reload_workflow().await;
+        }
 
         // API submissions are checked after the peers' messages of the batch; everything
         // else keeps its order.
@@ -213,6 +231,10 @@ impl DocumentTask {
             if new.is_empty() {
                 continue;
             }
+            if let Err(reason) = self.workflow_gate(&peer.principal, &mut violations) {
+                rejected.insert(peer.conn, (peer.clone(), reason));
+                continue;
+            }
             match self.check(&peer.principal, new, &mut next, &accepted, &mut violations).await {
                 Ok((changes, bind, summary)) => accepted.push(Accepted {
                     origin: Origin::Peer(peer.clone()),
@@ -221,6 +243,7 @@ impl DocumentTask {
                     bind,
                     summary,
                     action: AuditAction::ChangesAccepted,
+                    note: None,
                 }),
                 Err(reason) => {
                     rejected.insert(peer.conn, (peer.clone(), reason));
@@ -228,10 +251,14 @@ impl DocumentTask {
             }
         }
         for cmd in submits {
-            let DocCommand::Submit { who, changes, action, reply } = cmd else { continue };
+            let DocCommand::Submit { who, changes, action, note, reply } = cmd else { continue };
             let new = unknown_to(next.as_ref().unwrap_or(&self.doc), changes);
+            if let Err(reason) = self.workflow_gate(&who, &mut violations) {
+                refused_locally.push((reply, SubmitError::Locked(reason)));
+                continue;
+            }
             match self.check(&who, new, &mut next, &accepted, &mut violations).await {
-                Ok((changes, bind, summary)) => accepted.push(Accepted { origin: Origin::Local(reply), who, changes, bind, summary, action }),
+                Ok((changes, bind, summary)) => accepted.push(Accepted { origin: Origin::Local(reply), who, changes, bind, summary, action, note }),
                 Err(reason) => refused_locally.push((reply, SubmitError::Refused(reason))),
             }
         }
@@ -239,6 +266,7 @@ impl DocumentTask {
         // 3: persist, and wait for the commit.
         let mut answers: Vec<(oneshot::Sender<Result<Summary, SubmitError>>, Summary)> = Vec::new();
         if !accepted.is_empty() {
+            let authors = workflow::authors(&accepted);
             let tried = accepted.len();
             let (committed, local_ok) = self.persist(accepted, &mut rejected, &mut refused_locally).await;
             answers = local_ok;
@@ -250,6 +278,7 @@ impl DocumentTask {
             // 4: the checked copy, holding exactly the committed changes, becomes the document.
             if let Some(n) = next.take() {
                 self.doc = n;
+                self.void_stale_approvals(&authors).await;
             }
         }
         for (reply, summary) in answers {
@@ -320,6 +349,7 @@ impl DocumentTask {
                 DocCommand::Snapshot { reply } => {
                     let _ = reply.send(self.doc.save());
                 }
+                DocCommand::Hold { reply } => self.hold(reply).await,
                 DocCommand::Submit { .. } => {}
             }
         }

@@ -8,7 +8,7 @@ use pluma_core::rules::Summary;
 use tokio::sync::oneshot;
 
 use super::{Accepted, DocumentTask, LocalRefusal, Origin};
-use crate::store::{AppendRequest, AuditEntry, LoggedChange};
+use crate::store::{AppendRefusal, AppendRequest, AuditEntry, LoggedChange};
 use crate::sync::{ConnId, PeerLink, SubmitError};
 use crate::validate;
 
@@ -38,6 +38,19 @@ impl DocumentTask {
                             committed.push(a.changes);
                             if let Origin::Local(reply) = a.origin {
                                 stored.push((reply, a.summary));
+                            }
+                        }
+                        Err(AppendRefusal::Locked) => {
+                            // Another process locked the text: read the workflow state again
+                            // (the next batch does), which names the reason precisely.
+                            self.forget_bindings(&a.bind);
+                            self.workflow = None;
+                            let reason = AppendRefusal::Locked.to_string();
+                            match a.origin {
+                                Origin::Peer(link) => {
+                                    rejected.insert(link.conn, (link, reason));
+                                }
+                                Origin::Local(reply) => refused_locally.push((reply, SubmitError::Locked(reason))),
                             }
                         }
                         Err(refusal) => {
@@ -86,7 +99,10 @@ impl DocumentTask {
                 country: a.who.country.clone(),
                 draft: Some(self.draft_id.clone()),
                 action: a.action,
-                detail: serde_json::json!({ "hashes": hashes, "events": a.summary.events }),
+                detail: match &a.note {
+                    Some(note) => serde_json::json!({ "hashes": hashes, "events": a.summary.events, "note": note }),
+                    None => serde_json::json!({ "hashes": hashes, "events": a.summary.events }),
+                },
             }],
         }
     }

@@ -1,0 +1,271 @@
+//! The negotiation workflow on the server (DESIGN §5): approval by both Pro-Tempore
+//! Presidencies, adoption and its certified fingerprint, silence procedures, and the lock
+//! they put on the text.
+//!
+//! - Which delegations hold a PPT is `delegations.is_ppt` of the draft's meeting; a chair
+//!   of one of them approves for it.
+//! - Workflow actions run while the document's task is **held** ([`hold`]): the task hands
+//!   over its heads and bytes and handles no change until the action is done, so a decision
+//!   ("both approvals are of the current heads") cannot race a change. The task then reloads
+//!   its cached [`Lock`], which is what refuses every change to an adopted text or a text
+//!   under silence.
+//! - Everything that must happen once (adopting, a silence leaving `running`) is a
+//!   conditional write checked by its row count, in the transaction that records its
+//!   consequences; see [`crate::store::workflow`]. That holds across processes sharing one
+//!   database.
+//! - [`adoption`]: the one path to adoption (approvals or silence), with the concordance
+//!   check and the fingerprint; [`silence`]: the deadline timer of `pluma serve`;
+//!   [`deadline`]: reading and printing times.
+
+pub mod adoption;
+pub mod deadline;
+pub mod silence;
+pub mod view;
+
+use pluma_core::{Concordance, Country, Draft, DraftError, ParagraphId, ParagraphKind};
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::ids::ApprovalId;
+use crate::model::DraftRecord;
+use crate::state::AppState;
+use crate::store::{AdoptionRecord, ApprovalRecord, SilenceRecord, Store, StoreError, VersionRecord, WorkflowRecord};
+use crate::sync::{DocCommand, Held};
+
+/// What the document task keeps of the workflow: enough to refuse changes and to void
+/// approvals without asking the database on every change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lock {
+    adopted: Option<AdoptionRecord>,
+    silence: Option<SilenceRecord>,
+    approvals: Vec<ApprovalRecord>,
+}
+
+impl Lock {
+    /// The lock a draft's stored workflow puts on its text.
+    pub fn from_record(record: &WorkflowRecord) -> Lock {
+        Lock {
+            adopted: record.adoption.clone(),
+            silence: record.running_silence().cloned(),
+            approvals: record.live_approvals().cloned().collect(),
+        }
+    }
+
+    /// Why no change is accepted now, or `None` when changes may go on.
+    pub fn refusal(&self) -> Option<String> {
+        if let Some(a) = &self.adopted {
+            return Some(format!(
+                "the text was adopted on {} (certified fingerprint {}): it is locked and accepts no further change",
+                deadline::utc_display(a.adopted_at),
+                a.fingerprint
+            ));
+        }
+        self.silence.as_ref().map(|s| {
+            format!(
+                "the text is under a silence procedure until {}: it is frozen and accepts no change until the silence is broken or ends",
+                deadline::utc_display(s.deadline)
+            )
+        })
+    }
+
+    /// The live approvals of heads other than `heads` (hex).
+    pub fn stale_approvals(&self, heads: &[String]) -> Vec<ApprovalRecord> {
+        self.approvals.iter().filter(|a| !same_heads(&a.heads, heads)).cloned().collect()
+    }
+
+    /// Drops approvals that were voided.
+    pub fn forget_approvals<'a>(&mut self, ids: impl Iterator<Item = &'a ApprovalId>) {
+        let ids: Vec<&ApprovalId> = ids.collect();
+        self.approvals.retain(|a| !ids.contains(&&a.id));
+    }
+}
+
+/// Whether two sets of heads (hex) are the same, in any order.
+pub fn same_heads(a: &[String], b: &[String]) -> bool {
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort();
+    b.sort();
+    a == b
+}
+
+/// Heads as sorted hex strings.
+pub fn heads_hex(heads: &[pluma_core::automerge::ChangeHash]) -> Vec<String> {
+    let mut out: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    out.sort();
+    out
+}
+
+/// Holds the draft's document for a workflow action (see the module docs). The hold ends
+/// when the returned [`Held`] is dropped.
+pub async fn hold(state: &AppState, record: &DraftRecord) -> Result<Held, ApiError> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    state.hub.send(&record.doc_id, DocCommand::Hold { reply }).await.map_err(|_| ApiError::Unavailable)?;
+    answer.await.map_err(|_| {
+        tracing::error!(draft = %record.id, "the draft's document is unavailable");
+        ApiError::Unavailable
+    })
+}
+
+/// The PPT delegations of the draft's meeting (none without a meeting).
+pub async fn ppt_countries(store: &dyn Store, record: &DraftRecord) -> Result<Vec<Country>, StoreError> {
+    let Some(meeting) = &record.meeting_id else { return Ok(Vec::new()) };
+    let mut out: Vec<Country> = store.delegations(meeting).await?.into_iter().filter(|d| d.is_ppt).map(|d| d.code).collect();
+    out.sort();
+    Ok(out)
+}
+
+/// A paragraph whose two texts are not confirmed to match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Unconcordant {
+    /// Its number in reading order (headings are not numbered: `None`).
+    pub number: Option<usize>,
+    /// Its id.
+    #[schema(value_type = String)]
+    pub paragraph: ParagraphId,
+    /// `out_of_concordance` (a text changed since it was confirmed) or `unconfirmed`.
+    #[schema(value_type = String)]
+    pub concordance: Concordance,
+}
+
+/// Each paragraph in reading order with its number (headings: `None`).
+pub fn numbered(draft: &mut Draft) -> Result<Vec<(Option<usize>, pluma_core::Paragraph)>, DraftError> {
+    let mut n = 0;
+    let mut out = Vec::new();
+    for p in draft.paragraphs()? {
+        let number = if p.kind == ParagraphKind::Heading {
+            None
+        } else {
+            n += 1;
+            Some(n)
+        };
+        out.push((number, p));
+    }
+    Ok(out)
+}
+
+/// The paragraphs out of concordance. CPU work: call from the blocking pool.
+pub fn out_of_concordance(draft: &mut Draft) -> Result<Vec<Unconcordant>, DraftError> {
+    let mut out = Vec::new();
+    for (number, p) in numbered(draft)? {
+        let concordance = draft.concordance(&p.id)?;
+        if concordance != Concordance::Confirmed {
+            out.push(Unconcordant { number, paragraph: p.id, concordance });
+        }
+    }
+    Ok(out)
+}
+
+/// Says which paragraphs are out of concordance: "paragraph 2 is out of concordance",
+/// "paragraphs 1, 3 and a heading (p…) are out of concordance".
+pub fn out_of_concordance_phrase(list: &[Unconcordant]) -> String {
+    let names: Vec<String> = list.iter().map(|u| u.number.map_or_else(|| format!("the heading {}", u.paragraph), |n| n.to_string())).collect();
+    match names.as_slice() {
+        [one] => format!("paragraph {one} is out of concordance"),
+        [init @ .., last] => format!("paragraphs {} and {last} are out of concordance", init.join(", ")),
+        [] => "every paragraph is in concordance".to_owned(),
+    }
+}
+
+/// The version a workflow action saves for the text at `heads`.
+pub fn auto_version(record: &DraftRecord, label: String, heads: &[String], who: Option<&crate::model::User>, now: i64) -> VersionRecord {
+    VersionRecord {
+        id: crate::ids::VersionId::random(),
+        draft_id: record.id.clone(),
+        label,
+        heads: heads.to_vec(),
+        created_by: who.map(|u| u.id.clone()),
+        country: who.and_then(|u| u.country.clone()),
+        created_at: now,
+    }
+}
+
+/// What an export of the draft prints about its adoption (`None` before adoption).
+/// `version`: the exported version (`None`: the current text, which after adoption is the
+/// adopted text).
+pub async fn certification(
+    store: &dyn Store,
+    record: &DraftRecord,
+    version: Option<&VersionRecord>,
+) -> Result<Option<pluma_core::export::Certification>, StoreError> {
+    let Some(adoption) = store.workflow(&record.id).await?.adoption else { return Ok(None) };
+    Ok(Some(pluma_core::export::Certification {
+        adopted_on: deadline::utc_display(adoption.adopted_at),
+        fingerprint: adoption.fingerprint.clone(),
+        is_adopted_text: version.is_none_or(|v| same_heads(&v.heads, &adoption.heads)),
+    }))
+}
+
+/// Runs CPU work on the blocking pool.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal("a blocking task failed", e))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{DraftId, SilenceId};
+    use crate::store::SilenceState;
+
+    fn approval(country: &str, heads: &[&str]) -> ApprovalRecord {
+        ApprovalRecord {
+            id: ApprovalId::random(),
+            draft_id: DraftId::random(),
+            country: country.parse().unwrap(),
+            user: pluma_core::UserId::random(),
+            heads: heads.iter().map(|h| (*h).to_owned()).collect(),
+            version_id: None,
+            created_at: 1,
+            voided_at: None,
+            void_reason: None,
+        }
+    }
+
+    /// An adopted text is refused naming its fingerprint; a running silence naming its
+    /// deadline; otherwise changes go on. Approvals of other heads (in any order) are stale.
+    #[test]
+    fn the_lock_says_why_and_finds_stale_approvals() {
+        let mut record = WorkflowRecord { approvals: vec![approval("MX", &["b", "a"]), approval("AR", &["c"])], ..Default::default() };
+        let lock = Lock::from_record(&record);
+        assert_eq!(lock.refusal(), None);
+        let stale = lock.stale_approvals(&["a".to_owned(), "b".to_owned()]);
+        assert_eq!(stale.iter().map(|a| a.country.as_str()).collect::<Vec<_>>(), ["AR"]);
+
+        record.silences.push(SilenceRecord {
+            id: SilenceId::random(),
+            draft_id: DraftId::random(),
+            heads: vec![],
+            version_id: None,
+            deadline: 1_638_313_200_000,
+            state: SilenceState::Running,
+            started_by: None,
+            country: None,
+            concordance_override: None,
+            started_at: 0,
+            ended_at: None,
+            outcome: None,
+        });
+        let frozen = Lock::from_record(&record).refusal().unwrap();
+        assert!(frozen.contains("silence") && frozen.contains("2021-11-30 23:00 UTC"), "{frozen}");
+
+        record.adoption = Some(AdoptionRecord {
+            draft_id: DraftId::random(),
+            heads: vec![],
+            fingerprint: "f00d".into(),
+            version_id: None,
+            how: "approvals".into(),
+            silence_id: None,
+            concordance_override: None,
+            adopted_at: 0,
+        });
+        let locked = Lock::from_record(&record).refusal().unwrap();
+        assert!(locked.contains("adopted") && locked.contains("f00d"), "{locked}");
+    }
+
+    /// Paragraphs out of concordance are named by number, headings by id.
+    #[test]
+    fn unconcordant_paragraphs_are_named() {
+        let u = |number: Option<usize>| Unconcordant { number, paragraph: "p1".parse().unwrap(), concordance: Concordance::Unconfirmed };
+        assert_eq!(out_of_concordance_phrase(&[u(Some(2))]), "paragraph 2 is out of concordance");
+        assert_eq!(out_of_concordance_phrase(&[u(Some(1)), u(None), u(Some(3))]), "paragraphs 1, the heading p1 and 3 are out of concordance");
+    }
+}

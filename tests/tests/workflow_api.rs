@@ -1,0 +1,540 @@
+//! The negotiation workflow through the real API and sync path, on SQLite and PostgreSQL:
+//! paragraph status and concordance, approvals by both Pro-Tempore Presidencies and how a
+//! later change voids them, adoption and the lock it puts on the text (for the sync path
+//! and the API alike), the silence procedure (frozen text, objections, the deadline), and
+//! deadlines that pass while the server is down.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use pluma_server::ids::MeetingId;
+use pluma_server::model::{Conference, Delegation, Role};
+use pluma_server::store::NewMeeting;
+use pluma_tests::api::{small_zero_draft, Session};
+use pluma_tests::client;
+use pluma_tests::db::TestDb;
+use pluma_tests::edits::{self, Proposer};
+use pluma_tests::server::TestServer;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// A meeting with two PPTs (Mexico for the RCM, Argentina for the SACM), their chairs,
+/// delegates of Peru and the United States, the secretariat, an observer, and a draft.
+struct World {
+    server: TestServer,
+    mx: Session,
+    ar: Session,
+    pe: Session,
+    us: Session,
+    sec: Session,
+    iom: Session,
+    draft: String,
+    doc: String,
+}
+
+fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
+    Delegation {
+        code: code.parse().unwrap(),
+        name_en: code.into(),
+        name_es: code.into(),
+        conference,
+        time_zone: "America/Mexico_City".into(),
+        is_ppt,
+    }
+}
+
+async fn meeting(server: &TestServer) -> MeetingId {
+    let meeting = NewMeeting {
+        id: MeetingId::random(),
+        name_en: "Plenary".into(),
+        name_es: "Plenaria".into(),
+        delegations: vec![
+            delegation("MX", Conference::Rcm, true),
+            delegation("US", Conference::Rcm, false),
+            delegation("AR", Conference::Sacm, true),
+            delegation("PE", Conference::Sacm, false),
+            delegation("IOM", Conference::Observer, false),
+        ],
+    };
+    server.state.store.create_meeting(&meeting, 1).await.unwrap();
+    meeting.id
+}
+
+async fn world(url: &str) -> World {
+    let server = TestServer::start(url).await;
+    let meeting = meeting(&server).await;
+    let mx = server.user_session("mx-chair", Role::Chair, Some("MX")).await;
+    let ar = server.user_session("ar-chair", Role::Chair, Some("AR")).await;
+    let pe = server.user_session("pe", Role::Delegate, Some("PE")).await;
+    let us = server.user_session("us", Role::Delegate, Some("US")).await;
+    let sec = server.user_session("sec", Role::Secretariat, Some("SEC")).await;
+    let iom = server.user_session("iom", Role::Observer, Some("IOM")).await;
+    let (status, draft) = server
+        .api
+        .call(Method::POST, "/api/drafts", Some(&mx.token), Some(json!({"meeting_id": meeting.as_str(), "zero_draft": small_zero_draft()})))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{draft}");
+    let (draft, doc) = (draft["id"].as_str().unwrap().to_owned(), draft["doc_id"].as_str().unwrap().to_owned());
+    World { server, mx, ar, pe, us, sec, iom, draft, doc }
+}
+
+impl World {
+    async fn call(&self, method: Method, path: &str, who: &Session, body: Option<Value>) -> (u16, Value) {
+        let path = format!("/api/drafts/{}{path}", self.draft);
+        self.server.api.call(method, &path, Some(&who.token), body).await.unwrap()
+    }
+
+    async fn post(&self, path: &str, who: &Session, body: Value) -> (u16, Value) {
+        self.call(Method::POST, path, who, Some(body)).await
+    }
+
+    async fn dashboard(&self) -> Value {
+        let (status, d) = self.call(Method::GET, "/dashboard", &self.pe, None).await;
+        assert_eq!(status, 200, "{d}");
+        d
+    }
+
+    fn paragraph(d: &Value, i: usize) -> String {
+        d["paragraphs"][i]["paragraph"].as_str().unwrap().to_owned()
+    }
+
+    /// The secretariat confirms every paragraph's concordance.
+    async fn confirm_all(&self) {
+        let d = self.dashboard().await;
+        for p in d["paragraphs"].as_array().unwrap() {
+            let (status, body) = self.post(&format!("/paragraphs/{}/concordance", p["paragraph"].as_str().unwrap()), &self.sec, json!({})).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        assert_eq!(self.dashboard().await["out_of_concordance"], 0);
+    }
+
+    /// Every activity entry (newest first), or those concerning one country.
+    async fn activity(&self, country: Option<&str>) -> Vec<Value> {
+        let query = country.map_or_else(|| "?limit=500".to_owned(), |c| format!("?limit=500&country={c}"));
+        let (status, page) = self.call(Method::GET, &format!("/activity{query}"), &self.pe, None).await;
+        assert_eq!(status, 200, "{page}");
+        page["entries"].as_array().unwrap().clone()
+    }
+
+    async fn count(&self, action: &str) -> usize {
+        self.activity(None).await.iter().filter(|e| e["action"] == action).count()
+    }
+
+    /// A delegate's client proposing text in paragraph 2.
+    async fn delegate_client(&self, who: &Session, peer: &str) -> client::SyncClient {
+        let mut c = client::connect(&self.server.sync_url(who).await, peer).await.unwrap();
+        c.open(&self.doc).await.unwrap();
+        c
+    }
+
+    /// Waits until the dashboard says the text is adopted.
+    async fn wait_adopted(&self) -> Value {
+        for _ in 0..200 {
+            let d = self.dashboard().await;
+            if !d["workflow"]["adopted"].is_null() {
+                return d;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the text was not adopted: {}", self.dashboard().await);
+    }
+}
+
+/// Only chairs set a paragraph's status; reopening an agreed paragraph takes a reason,
+/// which the audit log keeps; only a PPT's chair approves; the dashboard counts statuses
+/// and lists what is still open or bracketed.
+#[tokio::test]
+async fn status_and_approval_belong_to_chairs() {
+    for db in TestDb::each().await {
+        let b = db.backend;
+        let w = world(&db.url).await;
+        let d = w.dashboard().await;
+        assert_eq!(d["status_counts"], json!({"open": 2, "bracketed": 0, "agreed_ad_ref": 0, "agreed": 0}), "{b}: {d}");
+        assert_eq!(d["unsettled"].as_array().unwrap().len(), 2, "{b}");
+        assert_eq!(d["unsettled"][0]["first_words"], "Recognizing the value of cooperation,", "{b}");
+        assert_eq!(d["workflow"]["ppt"], json!(["AR", "MX"]), "{b}");
+        assert_eq!(d["out_of_concordance"], 2, "{b}: never confirmed");
+        let p1 = World::paragraph(&d, 0);
+        let status = format!("/paragraphs/{p1}/status");
+
+        for who in [&w.pe, &w.sec, &w.iom] {
+            let (code, body) = w.post(&status, who, json!({"status": "bracketed"})).await;
+            assert_eq!(code, 403, "{b}: {body}");
+        }
+        let (code, body) = w.post(&status, &w.mx, json!({"status": "settled"})).await;
+        assert_eq!(code, 422, "{b}: {body}");
+        let (code, body) = w.post("/paragraphs/p0000000000000000/status", &w.mx, json!({"status": "agreed"})).await;
+        assert_eq!(code, 404, "{b}: {body}");
+        for step in ["bracketed", "agreed_ad_ref", "agreed"] {
+            let (code, body) = w.post(&status, &w.mx, json!({"status": step})).await;
+            assert_eq!((code, body["changed"].clone()), (200, json!(true)), "{b}: {step}: {body}");
+        }
+        let (code, body) = w.post(&status, &w.ar, json!({"status": "open"})).await;
+        assert_eq!(code, 422, "{b}: leaving agreed takes a reason: {body}");
+        let (code, body) = w.post(&status, &w.ar, json!({"status": "open", "reason": "  "})).await;
+        assert_eq!(code, 422, "{b}: {body}");
+        let (code, body) = w.post(&status, &w.ar, json!({"status": "bracketed", "reason": "Peru asked to reopen it"})).await;
+        assert_eq!(code, 200, "{b}: {body}");
+        let d = w.dashboard().await;
+        assert_eq!(d["status_counts"]["bracketed"], 1, "{b}: {d}");
+        assert_eq!(d["unsettled"][0]["status"], "bracketed", "{b}");
+        let changes: Vec<Value> = w.activity(None).await.into_iter().filter(|e| e["action"] == "paragraph_status_changed").collect();
+        assert_eq!(changes.len(), 4, "{b}");
+        assert_eq!(changes[0]["detail"]["note"]["reason"], "Peru asked to reopen it", "{b}: {}", changes[0]);
+        assert_eq!(changes[0]["detail"]["note"]["from"], "agreed", "{b}");
+        assert_eq!(changes[0]["country"], "AR", "{b}");
+
+        // Approval: PPT chairs only.
+        let co = w.server.user_session("co-chair", Role::Chair, Some("CO")).await;
+        for who in [&w.pe, &w.us, &w.sec, &w.iom, &co] {
+            let (code, body) = w.post("/approvals", who, json!({})).await;
+            assert_eq!(code, 403, "{b}: {body}");
+        }
+        assert_eq!(w.count("approval_given").await, 0, "{b}");
+        let (code, body) = w.post("/approvals", &w.mx, json!({"unknown": 1})).await;
+        assert_eq!(code, 422, "{b}: {body}");
+        w.server.stop().await;
+    }
+}
+
+/// An approval is of exact heads: a change accepted after it voids it, the dashboard and
+/// the activity say why, and the other PPT's approval of the new text does not adopt it.
+#[tokio::test]
+async fn an_edit_after_one_approval_voids_it() {
+    for db in TestDb::each().await {
+        let b = db.backend;
+        let w = world(&db.url).await;
+        w.confirm_all().await;
+        let (code, first) = w.post("/approvals", &w.mx, json!({})).await;
+        assert_eq!(code, 201, "{b}: {first}");
+        assert_eq!(first["adopted"], false, "{b}");
+        assert_eq!(first["workflow"]["approved_by"], json!(["MX"]), "{b}: {first}");
+        assert_eq!(first["workflow"]["awaiting"], json!(["AR"]), "{b}");
+        // Approving again is the same approval.
+        let (code, again) = w.post("/approvals", &w.mx, json!({})).await;
+        assert_eq!((code, &again["approval"]["id"]), (200, &first["approval"]["id"]), "{b}: {again}");
+
+        let mut pe = w.delegate_client(&w.pe, "peer-pe").await;
+        pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " and to report back")).await.unwrap();
+        pe.wait_synced(&w.doc).await.unwrap();
+
+        let d = w.dashboard().await;
+        let approval = &d["workflow"]["approvals"][0];
+        assert_eq!(approval["live"], false, "{b}: {d}");
+        let reason = approval["void_reason"].as_str().unwrap();
+        assert!(reason.contains("PE") && reason.contains("MX"), "{b}: {reason}");
+        assert_eq!(d["workflow"]["approved_by"], json!([]), "{b}");
+        assert_eq!(d["proposals_by_country"], json!({"PE": 1}), "{b}");
+        let voided: Vec<Value> = w.activity(Some("MX")).await.into_iter().filter(|e| e["action"] == "approval_voided").collect();
+        assert_eq!(voided.len(), 1, "{b}: the activity of Mexico shows it");
+
+        // Heads read before the change are refused; Argentina's approval of the new text
+        // does not adopt it: Mexico's was of the old one.
+        let (code, body) = w.post("/approvals", &w.ar, json!({"heads": first["approval"]["heads"]})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        let (code, body) = w.post("/approvals", &w.ar, json!({})).await;
+        assert_eq!(code, 201, "{b}: {body}");
+        assert_eq!(body["adopted"], false, "{b}");
+        assert_eq!(body["workflow"]["approved_by"], json!(["AR"]), "{b}");
+        assert!(w.dashboard().await["workflow"]["adopted"].is_null(), "{b}");
+        w.server.stop().await;
+    }
+}
+
+/// Both approvals of the same text adopt it: a version "Adopted", a fingerprint on every
+/// export, and from then on every change is refused with the reason — a delegate's
+/// through the sync path (disconnected), a chair's and the secretariat's through the API —
+/// and nothing of them is stored.
+#[tokio::test]
+async fn both_approvals_adopt_and_then_every_change_is_refused() {
+    for db in TestDb::each().await {
+        let b = db.backend;
+        let w = world(&db.url).await;
+        // A pending proposal, so the secretariat has something to accept later.
+        let mut pe = w.delegate_client(&w.pe, "peer-pe").await;
+        pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " soon")).await.unwrap();
+        pe.wait_synced(&w.doc).await.unwrap();
+        w.confirm_all().await;
+
+        let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
+        assert_eq!((code, body["adopted"].clone()), (201, json!(false)), "{b}: {body}");
+        let (code, body) = w.post("/approvals", &w.ar, json!({})).await;
+        assert_eq!(code, 201, "{b}: {body}");
+        assert_eq!(body["adopted"], true, "{b}: {body}");
+        let adopted = &body["workflow"]["adopted"];
+        let fingerprint = adopted["fingerprint"].as_str().unwrap().to_owned();
+        assert_eq!(fingerprint.len(), 64, "{b}");
+        assert!(fingerprint.bytes().all(|c| c.is_ascii_hexdigit()), "{b}");
+        assert_eq!(adopted["how"], "approvals", "{b}");
+        assert!(body["workflow"]["locked"].as_str().unwrap().contains("adopted"), "{b}");
+        let (_, versions) = w.call(Method::GET, "/versions", &w.pe, None).await;
+        let labels: Vec<&str> = versions.as_array().unwrap().iter().map(|v| v["label"].as_str().unwrap()).collect();
+        assert_eq!(labels, ["Approved by MX", "Approved by AR", "Adopted"], "{b}");
+        assert_eq!(w.count("draft_adopted").await, 1, "{b}");
+        let heads = w.dashboard().await["workflow"]["heads"].clone();
+
+        // The delegate's next edit through the sync path: refused, disconnected.
+        pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 0, "es", " ya")).await.unwrap();
+        let error = pe.expect_error().await.unwrap();
+        assert!(error.contains("adopted") && error.contains(&fingerprint), "{b}: {error}");
+        pe.expect_closed().await.unwrap();
+        // A chair and the secretariat through the API: 409 with the reason.
+        let p2 = World::paragraph(&w.dashboard().await, 1);
+        let (code, body) = w.post(&format!("/paragraphs/{p2}/status"), &w.mx, json!({"status": "agreed"})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("adopted"), "{b}: {body}");
+        let (code, body) = w.post("/suggestions/accept", &w.sec, json!({"all": true})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        // Nothing was stored: the same heads, the proposal still pending, no "ya".
+        let d = w.dashboard().await;
+        assert_eq!(d["workflow"]["heads"], heads, "{b}");
+        assert_eq!(d["proposals_by_country"], json!({"PE": 1}), "{b}");
+        let late = w.delegate_client(&w.us, "peer-us").await;
+        assert!(!edits::text(&late.docs[&w.doc].doc, 0, "es").unwrap().ends_with(" ya"), "{b}");
+        let refused: Vec<Value> = w.activity(Some("PE")).await.into_iter().filter(|e| e["action"] == "violation_refused").collect();
+        assert_eq!(refused[0]["detail"]["rule"], "workflow-lock", "{b}: {refused:?}");
+
+        // Every export prints the fingerprint and the adoption date.
+        let date = w.dashboard().await["workflow"]["adopted_utc"].as_str().unwrap().split(' ').next().unwrap().to_owned();
+        for (format, lang) in [("md", "en"), ("html", "es")] {
+            let resp = reqwest::Client::new()
+                .get(format!("{}/api/drafts/{}/export?format={format}&lang={lang}", w.server.api.base, w.draft))
+                .bearer_auth(&w.pe.token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200, "{b}");
+            let text = resp.text().await.unwrap();
+            assert!(text.contains(&fingerprint) && text.contains(&date), "{b}: {format}: {text}");
+        }
+        for format in ["docx", "docx-tracked"] {
+            let bytes = reqwest::Client::new()
+                .get(format!("{}/api/drafts/{}/export?format={format}&lang=en", w.server.api.base, w.draft))
+                .bearer_auth(&w.pe.token)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+            assert!(xml.contains(&fingerprint) && xml.contains("Adopted on"), "{b}: {format}");
+        }
+        w.server.stop().await;
+    }
+}
+
+/// A chair puts the text under silence: it is frozen for everyone; a delegation's
+/// objection breaks the silence and the text unfreezes; observers do not object. A second
+/// silence that passes unbroken adopts the text at its deadline, after which an objection
+/// is refused because the deadline passed.
+#[tokio::test]
+async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts() {
+    for db in TestDb::each().await {
+        let b = db.backend;
+        let w = world(&db.url).await;
+        w.confirm_all().await;
+        let (code, body) = w.post("/silence/objections", &w.us, json!({"text": "No."})).await;
+        assert_eq!(code, 409, "{b}: nothing to object to: {body}");
+        let (code, body) = w.post("/silence", &w.pe, json!({"deadline": "2999-01-01T00:00:00Z"})).await;
+        assert_eq!(code, 403, "{b}: {body}");
+        for bad in [json!({"deadline": "tomorrow"}), json!({"deadline": "2001-01-01T00:00:00Z"}), json!({}), json!({"deadline": 1, "x": 1})] {
+            let (code, body) = w.post("/silence", &w.mx, bad.clone()).await;
+            assert_eq!(code, 422, "{b}: {bad}: {body}");
+        }
+        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00-05:00"})).await;
+        assert_eq!(code, 201, "{b}: {body}");
+        assert_eq!(body["silence"]["state"], "running", "{b}");
+        assert_eq!(body["workflow"]["silence"]["deadline_utc"], "2999-01-01 05:00 UTC", "{b}");
+        let (code, body) = w.post("/silence", &w.ar, json!({"deadline": 32_503_680_000_000_i64})).await;
+        assert_eq!(code, 409, "{b}: one at a time: {body}");
+
+        // Frozen: the delegate's edit through sync, the chair's through the API.
+        let heads = w.dashboard().await["workflow"]["heads"].clone();
+        let mut pe = w.delegate_client(&w.pe, "peer-pe").await;
+        pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " now")).await.unwrap();
+        let error = pe.expect_error().await.unwrap();
+        assert!(error.contains("silence"), "{b}: {error}");
+        let p1 = World::paragraph(&w.dashboard().await, 0);
+        let (code, body) = w.post(&format!("/paragraphs/{p1}/status"), &w.ar, json!({"status": "agreed"})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        assert_eq!(w.dashboard().await["workflow"]["heads"], heads, "{b}: nothing stored");
+
+        // Objections: observers and staff may not; a delegation may.
+        for who in [&w.iom, &w.sec] {
+            let (code, body) = w.post("/silence/objections", who, json!({"text": "We object."})).await;
+            assert_eq!(code, 403, "{b}: {body}");
+        }
+        let (code, body) = w.post("/silence/objections", &w.us, json!({"text": "  "})).await;
+        assert_eq!(code, 422, "{b}: {body}");
+        let (code, body) = w.post("/silence/objections", &w.us, json!({"text": "The United States cannot join paragraph 2."})).await;
+        assert_eq!(code, 201, "{b}: {body}");
+        assert_eq!(body["silence"]["state"], "broken", "{b}: {body}");
+        assert_eq!(body["objection"]["country"], "US", "{b}");
+        assert!(body["workflow"]["locked"].is_null(), "{b}: unfrozen");
+        let broken: Vec<Value> = w.activity(Some("US")).await.into_iter().filter(|e| e["action"] == "silence_broken").collect();
+        assert_eq!(broken.len(), 1, "{b}");
+        let (code, body) = w.post("/silence/objections", &w.pe, json!({"text": "Also."})).await;
+        assert_eq!(code, 409, "{b}: already broken: {body}");
+        let mut pe = w.delegate_client(&w.pe, "peer-pe-2").await;
+        pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " now")).await.unwrap();
+        pe.wait_synced(&w.doc).await.unwrap();
+
+        // A second silence, on a saved version of the current text, passes unbroken (once
+        // the secretariat confirmed the edited paragraph's concordance again).
+        w.confirm_all().await;
+        let (code, version) = w.post("/versions", &w.mx, json!({"label": "To capitals"})).await;
+        assert_eq!(code, 201, "{b}: {version}");
+        let deadline = pluma_server::time::now_ms() + 1500;
+        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline, "version": version["id"]})).await;
+        assert_eq!(code, 201, "{b}: {body}");
+        let d = w.wait_adopted().await;
+        assert_eq!(d["workflow"]["adopted"]["how"], "silence", "{b}: {d}");
+        assert_eq!(d["workflow"]["silence"]["state"], "adopted", "{b}: {d}");
+        let (code, body) = w.post("/silence/objections", &w.pe, json!({"text": "Too late?"})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("deadline passed"), "{b}: {body}");
+        assert_eq!(w.count("draft_adopted").await, 1, "{b}");
+        w.server.stop().await;
+    }
+}
+
+/// Adoption is refused while paragraphs are out of concordance — by approvals and by
+/// silence — unless a chair overrides with a reason, which the audit log keeps.
+#[tokio::test]
+async fn concordance_blocks_adoption_unless_a_chair_overrides() {
+    for db in TestDb::each().await {
+        let b = db.backend;
+        let w = world(&db.url).await;
+        let d = w.dashboard().await;
+        let p1 = World::paragraph(&d, 0);
+        let (code, body) = w.post(&format!("/paragraphs/{p1}/concordance"), &w.pe, json!({})).await;
+        assert_eq!(code, 403, "{b}: {body}");
+        let (code, body) = w.post(&format!("/paragraphs/{p1}/concordance"), &w.sec, json!({})).await;
+        assert_eq!((code, body["changed"].clone()), (200, json!(true)), "{b}: {body}");
+        let d = w.dashboard().await;
+        assert_eq!(d["paragraphs"][0]["concordance"], "confirmed", "{b}: {d}");
+        assert_eq!(d["paragraphs"][1]["concordance"], "unconfirmed", "{b}");
+        assert_eq!(w.count("concordance_confirmed").await, 1, "{b}");
+
+        // Editing one language puts the paragraph out of concordance.
+        let mut pe = w.delegate_client(&w.pe, "peer-pe").await;
+        pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 0, "es", " y la solidaridad")).await.unwrap();
+        pe.wait_synced(&w.doc).await.unwrap();
+        assert_eq!(w.dashboard().await["paragraphs"][0]["concordance"], "out_of_concordance", "{b}");
+
+        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00Z"})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("concordance"), "{b}: {body}");
+
+        let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
+        assert_eq!(code, 201, "{b}: {body}");
+        let (code, body) = w.post("/approvals", &w.ar, json!({})).await;
+        assert_eq!(code, 201, "{b}: {body}");
+        assert_eq!(body["adopted"], false, "{b}: {body}");
+        assert_eq!(body["adoption_blocked"]["paragraphs"].as_array().unwrap().len(), 2, "{b}: {body}");
+        assert!(body["workflow"]["adopted"].is_null(), "{b}");
+        assert_eq!(w.count("adoption_refused").await, 1, "{b}");
+        let (code, body) = w.post("/approvals", &w.ar, json!({"concordance_override": ""})).await;
+        assert_eq!(code, 422, "{b}: {body}");
+
+        let (code, body) = w.post("/approvals", &w.ar, json!({"concordance_override": "The interpreters checked both texts in the room"})).await;
+        assert_eq!(code, 200, "{b}: the same approval: {body}");
+        assert_eq!(body["adopted"], true, "{b}: {body}");
+        assert_eq!(body["workflow"]["adopted"]["concordance_override"], "The interpreters checked both texts in the room", "{b}");
+        let adopted: Vec<Value> = w.activity(None).await.into_iter().filter(|e| e["action"] == "draft_adopted").collect();
+        assert_eq!(adopted.len(), 1, "{b}");
+        assert_eq!(adopted[0]["detail"]["concordance_override"]["reason"], "The interpreters checked both texts in the room", "{b}");
+        assert_eq!(adopted[0]["country"], "AR", "{b}");
+        w.server.stop().await;
+    }
+}
+
+/// A deadline that passes while the server is down is applied at the next start, exactly
+/// once, even when two servers on the same database start together and race for it.
+#[tokio::test]
+async fn a_deadline_passed_while_down_is_applied_once_at_the_next_start() {
+    for db in TestDb::each().await {
+        let b = db.backend;
+        let w = world(&db.url).await;
+        w.confirm_all().await;
+        let deadline = pluma_server::time::now_ms() + 1500;
+        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline})).await;
+        assert_eq!(code, 201, "{b}: {body}");
+        let World { server, pe, draft, .. } = w;
+        server.stop().await;
+        let wait = deadline + 300 - pluma_server::time::now_ms();
+        tokio::time::sleep(Duration::from_millis(wait.max(0) as u64)).await;
+
+        let (one, two) = tokio::join!(TestServer::start(&db.url), TestServer::start(&db.url));
+        let path = format!("/api/drafts/{draft}/dashboard");
+        let mut adopted = Value::Null;
+        for _ in 0..200 {
+            let (_, d) = one.api.call(Method::GET, &path, Some(&pe.token), None).await.unwrap();
+            if !d["workflow"]["adopted"].is_null() {
+                adopted = d;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(adopted["workflow"]["adopted"]["how"], "silence", "{b}: {adopted}");
+        assert_eq!(adopted["workflow"]["silence"]["state"], "adopted", "{b}");
+        // Both servers see it; give the slower one time to try, then count.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (_, other) = two.api.call(Method::GET, &path, Some(&pe.token), None).await.unwrap();
+        assert_eq!(other["workflow"]["adopted"], adopted["workflow"]["adopted"], "{b}");
+        let (_, page) = two.api.call(Method::GET, &format!("/api/drafts/{draft}/activity?limit=500"), Some(&pe.token), None).await.unwrap();
+        let entries = page["entries"].as_array().unwrap();
+        assert_eq!(entries.iter().filter(|e| e["action"] == "draft_adopted").count(), 1, "{b}");
+        assert_eq!(entries.iter().filter(|e| e["action"] == "silence_lapsed").count(), 0, "{b}");
+        let (_, versions) = one.api.call(Method::GET, &format!("/api/drafts/{draft}/versions"), Some(&pe.token), None).await.unwrap();
+        assert_eq!(versions.as_array().unwrap().iter().filter(|v| v["label"] == "Adopted").count(), 1, "{b}");
+        one.stop().await;
+        two.stop().await;
+    }
+}
+
+/// A text adopted through one server is locked on another server of the same database,
+/// even where that server read the draft's workflow state before the adoption: the append
+/// transaction checks the database, and nothing is stored.
+#[tokio::test]
+async fn a_text_adopted_through_one_server_is_locked_on_another() {
+    for db in TestDb::each().await {
+        let b = db.backend;
+        let w = world(&db.url).await;
+        w.confirm_all().await;
+        let other = TestServer::start(&db.url).await;
+        // Peru works on the other server, whose document task loads (and caches the
+        // workflow state) now, before the adoption.
+        let mut pe = client::connect(&other.sync_url(&w.pe).await, "peer-pe").await.unwrap();
+        pe.open(&w.doc).await.unwrap();
+        let doc: pluma_server::ids::DocumentId = w.doc.parse().unwrap();
+        let logged = other.state.store.logged_change_count(&doc).await.unwrap();
+
+        for chair in [&w.mx, &w.ar] {
+            let (code, body) = w.post("/approvals", chair, json!({})).await;
+            assert_eq!(code, 201, "{b}: {body}");
+        }
+        assert!(!w.dashboard().await["workflow"]["adopted"].is_null(), "{b}");
+
+        pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " later")).await.unwrap();
+        let error = pe.expect_error().await.unwrap();
+        assert!(error.contains("adopted"), "{b}: {error}");
+        assert_eq!(other.state.store.logged_change_count(&doc).await.unwrap(), logged, "{b}: nothing stored");
+        // Reconnected, the other server now names the adoption precisely.
+        let mut again = client::connect(&other.sync_url(&w.pe).await, "peer-pe-2").await.unwrap();
+        again.open(&w.doc).await.unwrap();
+        again.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " later")).await.unwrap();
+        let error = again.expect_error().await.unwrap();
+        assert!(error.contains("certified fingerprint"), "{b}: {error}");
+        assert_eq!(other.state.store.logged_change_count(&doc).await.unwrap(), logged, "{b}: nothing stored");
+        other.stop().await;
+        w.server.stop().await;
+    }
+}

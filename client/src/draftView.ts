@@ -9,6 +9,8 @@ import { clear, h } from "./dom";
 import { type Binding, bind, buildAdapter } from "./editor";
 import { type Key, formatTime, lang, t } from "./i18n";
 import { errorText, header } from "./main";
+import { exportButton } from "./exportMenu";
+import { versionsPanel } from "./versionsPanel";
 import { TicketSocketAdapter } from "./net";
 import { parseMarkName, parseValue } from "./suggest";
 import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
@@ -135,7 +137,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   let showLangs: Lang[] = ["en", "es"];
   let filterCountry = "";
   let filterParagraph = "";
-  let tab: "proposals" | "comments" = "proposals";
+  let tab: "proposals" | "comments" | "versions" = "proposals";
   let selection: { pid: string; lang: Lang; from: number; to: number; quote: string } | null = null;
   const proposalsBox = h("div", { class: "box" });
   const commentsBox = h("div", { class: "box" });
@@ -208,6 +210,10 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   announce();
   paintPresence();
 
+  // --- versions, comparison, export (versionsPanel.ts, compareView.ts, exportMenu.ts)
+  const versionsCtx = { draftId, title: () => outline(handle.doc()).title, personOf };
+  const versions = versionsPanel(versionsCtx);
+
   // --- layout
   const titleEl = h("h1", { class: "draft-title" });
   const body = h("div", { class: "paragraphs" });
@@ -218,7 +224,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   clear(shell);
   shell.append(
     header([h("a", { href: "#/", class: "link" }, t("back"))]),
-    h("div", { class: "toolbar" }, connEl, modeEl, viewEl, presenceEl),
+    h("div", { class: "toolbar" }, connEl, modeEl, viewEl, presenceEl, exportButton(versionsCtx)),
     refusalEl,
     noticeEl,
     h("div", { class: "draft-layout" }, h("main", { class: "draft" }, titleEl, body), panel),
@@ -333,10 +339,11 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     panel.append(h("div", { class: "tabs", role: "tablist" },
       h("button", { type: "button", role: "tab", class: tab === "proposals" ? "on" : "", "data-testid": "tab-proposals", onclick: () => { tab = "proposals"; paintPanel(); } }, t("proposals")),
       h("button", { type: "button", role: "tab", class: tab === "comments" ? "on" : "", "data-testid": "tab-comments", onclick: () => { tab = "comments"; lastThreads = ""; paintPanel(); } }, t("comments")),
+      h("button", { type: "button", role: "tab", class: tab === "versions" ? "on" : "", "data-testid": "tab-versions", onclick: () => { tab = "versions"; versions.refresh(); paintPanel(); } }, t("versions")),
     ));
-    panel.append(tab === "proposals" ? proposalsBox : commentsBox);
+    panel.append(tab === "proposals" ? proposalsBox : tab === "comments" ? commentsBox : versions.el);
     if (tab === "proposals") paintProposals();
-    else paintComments();
+    else if (tab === "comments") paintComments();
   }
 
   function paintNewComment(): void {
@@ -456,7 +463,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       lastShape = s;
       paintBody();
     }
-    if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else paintComments(); }, 80);
+    if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else if (tab === "comments") paintComments(); }, 80);
   };
   handle.on("change", onChange);
   paintToolbar();

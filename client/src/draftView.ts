@@ -411,12 +411,17 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     }
   }
 
+  let lastProposals = "";
   function paintProposals(): void {
     const panel = proposalsBox;
     const full = handle.doc();
     const doc = outline(full);
     const all = proposalsOf(full, (path) => A_.marks(full, path));
     const shown = all.filter((p) => (!filterCountry || p.country === filterCountry) && (!filterParagraph || p.paragraph === filterParagraph));
+    // Most changes (comments, direct edits, other texts) leave the proposals as they were.
+    const sig = JSON.stringify([all, doc, filterCountry, filterParagraph]);
+    if (sig === lastProposals && panel.isConnected) return;
+    lastProposals = sig;
     clear(panel);
     const countries = [...new Set(all.map((p) => p.country))].sort();
     const countrySel = h("select", { "aria-label": t("allCountries"), "data-testid": "filter-country", onchange: (e: Event) => { filterCountry = (e.target as HTMLSelectElement).value; paintProposals(); } },

@@ -84,8 +84,48 @@ interface UndoEntry {
   suggesting: boolean;
 }
 
+/** Whether one path is a prefix of (or equal to) the other. */
+function related(a: A.Prop[], b: A.Prop[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+type ChangeListener = (p: { patches: A.Patch[] }) => void;
+
+/**
+ * The handle as one editor's sync plugin sees it: "change" events only for changes that
+ * touch its text. The plugin reads the document at the previous heads for every change it
+ * hears, which is costly; with one editor per paragraph and language, passing every change
+ * to every editor made each keystroke cost hundreds of such reads.
+ */
+function scopedHandle(handle: DocHandle<unknown>, path: A.Prop[]): DocHandle<unknown> {
+  const wrapped = new Map<ChangeListener, ChangeListener>();
+  return new Proxy(handle, {
+    get(target, prop, receiver) {
+      if (prop === "on" || prop === "off") {
+        return (event: string, listener: ChangeListener) => {
+          if (event !== "change") return (target[prop] as (e: string, l: ChangeListener) => unknown).call(target, event, listener);
+          if (prop === "on") {
+            const only: ChangeListener = (payload) => {
+              if (payload.patches.some((p) => related(p.path, path))) listener(payload);
+            };
+            wrapped.set(listener, only);
+            return target.on("change", only as never);
+          }
+          const only = wrapped.get(listener);
+          wrapped.delete(listener);
+          return only ? target.off("change", only as never) : undefined;
+        };
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 export function bind(el: HTMLElement, o: BindOptions): Binding {
-  const { schema, pmDoc, plugin } = init(o.handle, o.path, { schemaAdapter: o.adapter });
+  const { schema, pmDoc, plugin } = init(scopedHandle(o.handle, o.path), o.path, { schemaAdapter: o.adapter });
   const undo: UndoEntry[] = [];
   let lastTyping = false;
   let lastEditAt = 0;
@@ -212,9 +252,8 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
   // editor must show exactly the document's text and marks. Where the plugin's incremental
   // update missed something (seen with several marks removed in one change), redraw the
   // paragraph from the document, keeping the selection.
-  const key = JSON.stringify(o.path);
   const reconcile = ({ patches }: { patches: A.Patch[] }) => {
-    if (!patches.some((p) => JSON.stringify(p.path.slice(0, o.path.length)) === key)) return;
+    if (!patches.some((p) => related(p.path, o.path))) return;
     const truth = pmDocFromSpans(o.adapter, A.spans(o.handle.doc() as A.Doc<unknown>, o.path));
     if (truth.eq(view.state.doc)) return;
     const { from, to } = view.state.selection;

@@ -367,6 +367,15 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   return table[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
 }
 
+// One formatter per language: building one per call (toLocaleString) cost more than the
+// rest of a proposals-panel repaint.
+const timeFormats = new Map<Lang, Intl.DateTimeFormat>();
+
 export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleString(current === "es" ? "es" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+  let f = timeFormats.get(current);
+  if (!f) {
+    f = new Intl.DateTimeFormat(current === "es" ? "es" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+    timeFormats.set(current, f);
+  }
+  return f.format(new Date(ms));
 }

@@ -280,7 +280,10 @@ async function keystrokes(page, other, otherHandle, order) {
   const remoteEdits = await remote;
   if (cdp) await writeProfile(cdp, process.env.BENCH_PROFILE);
   await page.waitForFunction((n) => window.__frame.length >= n, KEYS, { timeout: 10000 });
-  await page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 60000 });
+  await page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 60000 }).catch(async (e) => {
+    const state = await page.evaluate(() => [document.querySelector("[data-testid=connection]")?.textContent, document.querySelector(".refusal")?.textContent]);
+    throw new Error(`the typing did not reach the server: ${JSON.stringify(state)}: ${e.message}`);
+  });
   const [lat, frame] = await page.evaluate(() => [window.__lat, window.__frame]);
   return { dom: stats(lat), frame: stats(frame), remoteEdits };
 }

@@ -462,13 +462,19 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const shape = (d: DraftDoc) => JSON.stringify(outline(d));
   let lastShape = shape(handle.doc());
   let panelTimer: ReturnType<typeof setTimeout> | null = null;
+  let panelDue = 0;
   const onChange = () => {
     const s = shape(handle.doc());
     if (s !== lastShape) {
       lastShape = s;
       paintBody();
     }
-    if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else if (tab === "comments") paintComments(); }, 80);
+    // The side panel follows once changes pause (at most 1 s late), not on every keystroke:
+    // repainting hundreds of cards between two keystrokes delayed the next one.
+    const now = Date.now();
+    if (panelTimer) clearTimeout(panelTimer);
+    else panelDue = now + 1000;
+    panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else if (tab === "comments") paintComments(); }, Math.max(0, Math.min(200, panelDue - now)));
   };
   handle.on("change", onChange);
   paintToolbar();

@@ -11,6 +11,7 @@ import { type Key, formatTime, lang, t } from "./i18n";
 import { errorText, header } from "./main";
 import { exportButton } from "./exportMenu";
 import { versionsPanel } from "./versionsPanel";
+import { RemoteCursors } from "./cursors";
 import { TicketSocketAdapter } from "./net";
 import { parseMarkName, parseValue } from "./suggest";
 import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
@@ -184,14 +185,19 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const presenceEl = h("div", { class: "presence", "aria-label": "presence" });
   const here = new Map<string, { name: string; country: string; seen: number }>();
   const announce = () => handle.broadcast({ presence: { user: me.id, name: me.display_name, country: me.country ?? "" } });
+  const cursors = new RemoteCursors(handle as unknown as DocHandle<unknown>, { user: me.id, name: me.display_name, country: me.country ?? "" });
   const onEphemeral = ({ message }: { message: unknown }) => {
+    if (cursors.receive(message)) return;
     const p = (message as { presence?: { user: string; name: string; country: string } }).presence;
     if (!p || typeof p.user !== "string") return;
     const fresh = !here.has(p.user);
     here.set(p.user, { name: String(p.name), country: String(p.country), seen: Date.now() });
     names.set(p.user, String(p.name));
     localStorage.setItem("pluma.names", JSON.stringify([...names]));
-    if (fresh) announce();
+    if (fresh) {
+      announce();
+      cursors.resend();
+    }
     paintPresence();
   };
   handle.on("ephemeral-message", onEphemeral as never);
@@ -266,6 +272,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
 
   function paintBody(): void {
     for (const b of bindings.splice(0)) b.destroy();
+    cursors.detachAll();
     clear(body);
     const doc = outline(handle.doc());
     titleEl.textContent = doc.title[l];
@@ -282,7 +289,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       const cols = h("div", { class: "cols" });
       for (const lg of showLangs) {
         const el = h("div", { class: `text lang-${lg}`, "data-lang": lg, "data-testid": `text-${lg}` });
-        cols.append(h("div", { class: "col" }, h("div", { class: "lang-tag" }, lg.toUpperCase()), el));
+        const col = h("div", { class: "col" }, h("div", { class: "lang-tag" }, lg.toUpperCase()), el);
+        cols.append(col);
         bindings.push(
           bind(el, {
             handle: handle as unknown as DocHandle<unknown>,
@@ -293,6 +301,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             editable: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p),
             onProposalClick: (id) => focusProposal(id),
             onSelect: (from, to) => {
+              cursors.announce(pid, lg, to);
               selection = to > from ? { pid, lang: lg, from, to, quote: String(handle.doc().paragraphs[pid]?.text[lg] ?? "").slice(from, to) } : null;
               paintNewComment();
             },
@@ -300,6 +309,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             lang: lg,
           }),
         );
+        cursors.attach(pid, lg, bindings[bindings.length - 1].view, col);
       }
       row.append(cols);
       body.append(row);
@@ -464,6 +474,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   let panelTimer: ReturnType<typeof setTimeout> | null = null;
   let panelDue = 0;
   const onChange = () => {
+    cursors.schedulePaint();
     const s = shape(handle.doc());
     if (s !== lastShape) {
       lastShape = s;
@@ -486,6 +497,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     clearInterval(presenceTimer);
     handle.off("change", onChange);
     handle.off("ephemeral-message", onEphemeral as never);
+    cursors.destroy();
     for (const b of bindings) b.destroy();
   };
 }

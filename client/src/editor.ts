@@ -193,8 +193,16 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
     editable: () => o.editable(),
     dispatchTransaction,
     attributes: { "aria-label": o.label, lang: o.lang, spellcheck: "true", class: "pm" },
-    handleKeyDown: (_v, e) => {
+    handleKeyDown: (v, e) => {
       lastKey = e.key;
+      // Backspace and Delete act on the editor's selection. ProseMirror learns of a selection
+      // changed with the keyboard (Shift+arrows) from the browser's selectionchange event,
+      // which on a busy machine can come after the next keydown: the deletion then took a
+      // shorter, stale selection. Read the browser's selection first.
+      if (e.key === "Backspace" || e.key === "Delete") {
+        const observer = (v as unknown as { domObserver?: { flush?: () => void } }).domObserver;
+        observer?.flush?.();
+      }
       return false;
     },
     handlePaste: (v, e) => {

@@ -142,7 +142,7 @@ export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading:
   }
   out.append(
     h("p", { class: "cmp-summary", "data-testid": "cmp-summary" }, h("strong", {}, t("paragraphsColon")), " ",
-      counts.filter(([n]) => n > 0).map(([n, k]) => t(k, { n })).join(" · ") || "—"),
+      counts.filter(([n]) => n > 0).map(([n, k]) => (k === "sumStatus" && n === 1 ? t("sumStatus1") : t(k, { n }))).join(" · ") || "—"),
   );
 
   // Legend: every country credited with a change, its colour and code, and its word counts.
@@ -279,7 +279,7 @@ export function openCompare(ctx: VersionsContext, versions: Version[], pick: { f
         const name = `${slug(ctx.title()[docLang])}-${docLang}-${slug(versionName(versions, from))}-to-${slug(versionName(versions, to))}.${format}`;
         b.disabled = true;
         try {
-          saveFile({ ...(await fetchFile(versionsApi.diffPath(ctx.draftId, from, to, docLang, format), name)), name });
+          saveFile(await fetchFile(versionsApi.diffPath(ctx.draftId, from, to, docLang, format)), name);
         } catch (err) {
           status.className = "cmp-status-line error";
           status.textContent = errorText(err);

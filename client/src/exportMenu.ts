@@ -65,9 +65,8 @@ export function openExport(ctx: VersionsContext, versions: Version[] | null, sel
     status.textContent = t("preparing", { name });
     button.disabled = true;
     try {
-      const file = { ...(await fetchFile(versionsApi.exportPath(ctx.draftId, version, docLang, format), name)), name };
-      saveFile(file);
-      status.textContent = t("downloaded", { name: file.name });
+      saveFile(await fetchFile(versionsApi.exportPath(ctx.draftId, version, docLang, format)), name);
+      status.textContent = t("downloaded", { name });
     } catch (err) {
       status.classList.add("error");
       status.textContent = errorText(err);

@@ -89,18 +89,11 @@ export const versionsApi = {
     `${base(draft)}/diff?${new URLSearchParams({ from, to, lang, format })}`,
 };
 
-/** A file from the server: its bytes and the name to save it under. */
-export interface ServerFile {
-  blob: Blob;
-  name: string;
-}
-
 /**
- * Fetches a file (export or redline). The server names DOCX files itself
- * (`Content-Disposition`); for the others `fallbackName` is used. Errors arrive as
- * `ApiError` with the server's message, like every other call.
+ * Fetches a file (export or redline). Errors arrive as `ApiError` with the server's
+ * message, like every other call.
  */
-export async function fetchFile(path: string, fallbackName: string): Promise<ServerFile> {
+export async function fetchFile(path: string): Promise<Blob> {
   let res: Response;
   try {
     res = await fetch(path, { credentials: "same-origin" });
@@ -117,17 +110,18 @@ export async function fetchFile(path: string, fallbackName: string): Promise<Ser
     }
     throw new ApiError(res.status, message);
   }
-  const disposition = res.headers.get("content-disposition") ?? "";
-  const named = /filename="([^"]+)"/.exec(disposition);
-  return { blob: await res.blob(), name: named ? named[1] : fallbackName };
+  return res.blob();
 }
 
-/** Hands a fetched file to the browser as a download. */
-export function saveFile(file: ServerFile): void {
-  const url = URL.createObjectURL(file.blob);
+/**
+ * Hands a fetched file to the browser as a download, under a name a person recognises in
+ * their downloads folder (the server's own names carry ids).
+ */
+export function saveFile(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
-  a.download = file.name;
+  a.download = name;
   a.rel = "noopener";
   document.body.append(a);
   a.click();

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { inflateRawSync } from "node:zlib";
-import { caretToEnd, communique, editor, launch, shot, signedIn, startServer, until } from "./harness.mjs";
+import { caretToEnd, communique, editor, launch, shot, signedIn, startServer, token, until } from "./harness.mjs";
 
 let server;
 let browser;
@@ -53,6 +53,23 @@ async function operativeIndex(page, k) {
   return first + k;
 }
 
+/** A change made by `login`'s own automerge-repo client (as a script or another tool would). */
+async function changeAs(base, login, docUrl, f) {
+  const { Repo } = await import("@automerge/automerge-repo");
+  const { WebSocketClientAdapter } = await import("@automerge/automerge-repo-network-websocket");
+  const tok = await token(base, login);
+  const res = await fetch(`${base}/api/sync-tickets`, { method: "POST", headers: { authorization: `Bearer ${tok}` } });
+  const { ticket } = await res.json();
+  const repo = new Repo({ network: [new WebSocketClientAdapter(`${base.replace("http", "ws")}/sync?ticket=${ticket}`)] });
+  await repo.networkSubsystem.whenReady();
+  const storageId = repo.getStorageIdOfPeer(repo.peers[0]);
+  const handle = await repo.find(docUrl);
+  handle.change(f);
+  const same = (a, b) => a.length === b.length && a.every((x) => b.includes(x));
+  await until("the change stored by the server", () => same(handle.getSyncInfo(storageId)?.lastHeads ?? [], handle.heads()));
+  await repo.shutdown();
+}
+
 async function saveVersion(page, label) {
   await page.click("[data-testid=tab-versions]");
   await page.fill("[data-testid=version-label]", label);
@@ -90,6 +107,12 @@ test("save versions, compare them, export them", async () => {
   assert.equal(await selected(), `${word} `);
   await chair.page.keyboard.press("Backspace");
   for (const p of [mx.page, chair.page]) await p.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 10000 });
+  // The chair also brackets the third operative paragraph.
+  const bracketed = await sec.page.locator(".para").nth(n + 2).getAttribute("data-paragraph");
+  const { ImmutableString } = await import("@automerge/automerge");
+  await changeAs(server.url, "ar-chair", draft.url, (d) => {
+    d.paragraphs[bracketed].status = new ImmutableString("bracketed");
+  });
   await until("both edits at the secretariat", async () =>
     (await editor(sec.page, n, "en").innerText()).includes(" by 2030") && !(await editor(sec.page, n + 1, "en").innerText()).startsWith(`${word} `));
   const proposalColour = await sec.page.locator(".para").nth(n).locator("ins.sg[data-country=MX]").first().evaluate((e) => getComputedStyle(e).getPropertyValue("--c").trim());
@@ -117,15 +140,20 @@ test("save versions, compare them, export them", async () => {
   const legend = view.locator("[data-testid=cmp-legend]");
   assert.match(await legend.innerText(), /Mexico/);
   assert.match(await legend.innerText(), /Argentina/);
-  assert.match(await view.locator("[data-testid=cmp-summary]").innerText(), /2 changed/);
+  assert.match(await view.locator("[data-testid=cmp-summary]").innerText(), /2 changed · 1 status change$/);
+  // The status change is listed, and shown on its paragraph.
+  assert.match(await view.locator("[data-testid=cmp-notes]").innerText(), /OP 3: Open → Bracketed/);
+  assert.match(await view.locator(`.cmp-para[data-paragraph=${bracketed}] [data-testid=cmp-status]`).innerText(), /Open\s*→\s*Bracketed/);
   // Only the changed paragraphs are shown by default; all of them on request.
-  assert.equal(await view.locator(".cmp-para").count(), 2);
+  assert.equal(await view.locator(".cmp-para").count(), 3);
   await shot(sec.page, "compare-view");
   await view.locator("[data-testid=only-changed]").uncheck();
   assert.ok((await view.locator(".cmp-para").count()) > 2);
-  // The Spanish text did not change.
+  // The Spanish text did not change; the status change holds in both languages.
   await sec.page.click("[data-testid=compare-lang-es]");
-  await view.locator("[data-testid=no-differences]").waitFor({ timeout: 10000 });
+  await until("the Spanish comparison", async () => /Spanish text/.test(await view.locator(".cmp-heading").innerText()));
+  assert.equal(await view.locator("ins.sg, del.sg").count(), 0);
+  assert.match(await view.locator("[data-testid=cmp-notes]").innerText(), /OP 3: Open → Bracketed/);
   await sec.page.click("[data-testid=compare-close]");
   await view.waitFor({ state: "detached" });
 

@@ -10,6 +10,9 @@ import { clear, h } from "./dom";
 import { type Binding, bind, buildAdapter } from "./editor";
 import { type Key, formatTime, lang, t } from "./i18n";
 import { errorText, header } from "./main";
+import { exportButton } from "./exportMenu";
+import { versionsPanel } from "./versionsPanel";
+import { RemoteCursors } from "./cursors";
 import { TicketSocketAdapter } from "./net";
 import { parseMarkName, parseValue } from "./suggest";
 import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
@@ -137,7 +140,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   let showLangs: Lang[] = ["en", "es"];
   let filterCountry = "";
   let filterParagraph = "";
-  let tab: "proposals" | "comments" = "proposals";
+  let tab: "proposals" | "comments" | "versions" = "proposals";
   let selection: { pid: string; lang: Lang; from: number; to: number; quote: string } | null = null;
   const proposalsBox = h("div", { class: "box" });
   const commentsBox = h("div", { class: "box" });
@@ -185,14 +188,19 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const presenceEl = h("div", { class: "presence", "aria-label": "presence" });
   const here = new Map<string, { name: string; country: string; seen: number }>();
   const announce = () => handle.broadcast({ presence: { user: me.id, name: me.display_name, country: me.country ?? "" } });
+  const cursors = new RemoteCursors(handle as unknown as DocHandle<unknown>, { user: me.id, name: me.display_name, country: me.country ?? "" });
   const onEphemeral = ({ message }: { message: unknown }) => {
+    if (cursors.receive(message)) return;
     const p = (message as { presence?: { user: string; name: string; country: string } }).presence;
     if (!p || typeof p.user !== "string") return;
     const fresh = !here.has(p.user);
     here.set(p.user, { name: String(p.name), country: String(p.country), seen: Date.now() });
     names.set(p.user, String(p.name));
     localStorage.setItem("pluma.names", JSON.stringify([...names]));
-    if (fresh) announce();
+    if (fresh) {
+      announce();
+      cursors.resend();
+    }
     paintPresence();
   };
   handle.on("ephemeral-message", onEphemeral as never);
@@ -211,6 +219,10 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   announce();
   paintPresence();
 
+  // --- versions, comparison, export (versionsPanel.ts, compareView.ts, exportMenu.ts)
+  const versionsCtx = { draftId, title: () => outline(handle.doc()).title, personOf };
+  const versions = versionsPanel(versionsCtx);
+
   // --- layout
   const titleEl = h("h1", { class: "draft-title" });
   const body = h("div", { class: "paragraphs" });
@@ -222,7 +234,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   clear(shell);
   shell.append(
     header([h("a", { href: "#/", class: "link" }, t("back"))]),
-    h("div", { class: "toolbar" }, connEl, modeEl, viewEl, presenceEl),
+    h("div", { class: "toolbar" }, connEl, modeEl, viewEl, presenceEl, exportButton(versionsCtx)),
     refusalEl,
     noticeEl,
     workflowEl,
@@ -266,6 +278,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   function paintBody(): void {
     for (const b of bindings.splice(0)) b.destroy();
     for (const u of unmounts.splice(0)) u();
+    cursors.detachAll();
     clear(body);
     const doc = outline(handle.doc());
     titleEl.textContent = doc.title[l];
@@ -283,7 +296,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       const cols = h("div", { class: "cols" });
       for (const lg of showLangs) {
         const el = h("div", { class: `text lang-${lg}`, "data-lang": lg, "data-testid": `text-${lg}` });
-        cols.append(h("div", { class: "col" }, h("div", { class: "lang-tag" }, lg.toUpperCase()), el));
+        const col = h("div", { class: "col" }, h("div", { class: "lang-tag" }, lg.toUpperCase()), el);
+        cols.append(col);
         bindings.push(
           bind(el, {
             handle: handle as unknown as DocHandle<unknown>,
@@ -295,6 +309,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             editable: () => mayEdit(outline(handle.doc()).paragraphs[pid] ?? p),
             onProposalClick: (id) => focusProposal(id),
             onSelect: (from, to) => {
+              cursors.announce(pid, lg, to);
               selection = to > from ? { pid, lang: lg, from, to, quote: String(handle.doc().paragraphs[pid]?.text[lg] ?? "").slice(from, to) } : null;
               paintNewComment();
             },
@@ -302,6 +317,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             lang: lg,
           }),
         );
+        cursors.attach(pid, lg, bindings[bindings.length - 1].view, col);
       }
       row.append(cols);
       const alts = h("div");
@@ -344,10 +360,11 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     panel.append(h("div", { class: "tabs", role: "tablist" },
       h("button", { type: "button", role: "tab", class: tab === "proposals" ? "on" : "", "data-testid": "tab-proposals", onclick: () => { tab = "proposals"; paintPanel(); } }, t("proposals")),
       h("button", { type: "button", role: "tab", class: tab === "comments" ? "on" : "", "data-testid": "tab-comments", onclick: () => { tab = "comments"; lastThreads = ""; paintPanel(); } }, t("comments")),
+      h("button", { type: "button", role: "tab", class: tab === "versions" ? "on" : "", "data-testid": "tab-versions", onclick: () => { tab = "versions"; versions.refresh(); paintPanel(); } }, t("versions")),
     ));
-    panel.append(tab === "proposals" ? proposalsBox : commentsBox);
+    panel.append(tab === "proposals" ? proposalsBox : tab === "comments" ? commentsBox : versions.el);
     if (tab === "proposals") paintProposals();
-    else paintComments();
+    else if (tab === "comments") paintComments();
   }
 
   function paintNewComment(): void {
@@ -415,12 +432,17 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     }
   }
 
+  let lastProposals = "";
   function paintProposals(): void {
     const panel = proposalsBox;
     const full = handle.doc();
     const doc = outline(full);
     const all = proposalsOf(full, (path) => A_.marks(full, path));
     const shown = all.filter((p) => (!filterCountry || p.country === filterCountry) && (!filterParagraph || p.paragraph === filterParagraph));
+    // Most changes (comments, direct edits, other texts) leave the proposals as they were.
+    const sig = JSON.stringify([all, doc, filterCountry, filterParagraph]);
+    if (sig === lastProposals && panel.isConnected) return;
+    lastProposals = sig;
     clear(panel);
     const countries = [...new Set(all.map((p) => p.country))].sort();
     const countrySel = h("select", { "aria-label": t("allCountries"), "data-testid": "filter-country", onchange: (e: Event) => { filterCountry = (e.target as HTMLSelectElement).value; paintProposals(); } },
@@ -461,7 +483,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const shape = (d: DraftDoc) => JSON.stringify(outline(d));
   let lastShape = shape(handle.doc());
   let panelTimer: ReturnType<typeof setTimeout> | null = null;
+  let panelDue = 0;
   const onChange = () => {
+    cursors.schedulePaint();
     const s = shape(handle.doc());
     if (s !== lastShape) {
       lastShape = s;
@@ -469,7 +493,12 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       // reach views already destroyed by the repaint.
       setTimeout(paintBody, 0);
     }
-    if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else paintComments(); }, 80);
+    // The side panel follows once changes pause (at most 1 s late), not on every keystroke:
+    // repainting hundreds of cards between two keystrokes delayed the next one.
+    const now = Date.now();
+    if (panelTimer) clearTimeout(panelTimer);
+    else panelDue = now + 1000;
+    panelTimer = setTimeout(() => { panelTimer = null; if (tab === "proposals") paintProposals(); else if (tab === "comments") paintComments(); }, Math.max(0, Math.min(200, panelDue - now)));
   };
   handle.on("change", onChange);
   paintToolbar();
@@ -483,6 +512,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     clearInterval(presenceTimer);
     handle.off("change", onChange);
     handle.off("ephemeral-message", onEphemeral as never);
+    cursors.destroy();
     for (const b of bindings) b.destroy();
     for (const u of unmounts) u();
   };

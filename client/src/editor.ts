@@ -1,8 +1,10 @@
 // One ProseMirror editor bound to one automerge text (a paragraph in one language).
-// @automerge/prosemirror brings remote changes into the editor. Local edits never go to
+// @automerge/prosemirror converts between automerge spans and ProseMirror documents; every
+// change to the text (remote or local) is brought into the editor by `sync` as the one
+// replacement that makes the editor's document equal the text. Local edits never go to
 // ProseMirror directly: each is turned into a replacement, planned by suggest.ts (tracked
 // changes) or as a plain splice (editing mode), and written with automerge's own
-// splice/mark inside `handle.change`; the sync plugin then shows the result.
+// splice/mark inside `handle.change`; `sync` then shows the result.
 import type { DocHandle } from "@automerge/automerge-repo";
 import { SchemaAdapter, init, pmDocFromSpans } from "@automerge/prosemirror";
 import * as A from "@automerge/automerge";
@@ -84,8 +86,17 @@ interface UndoEntry {
   suggesting: boolean;
 }
 
+/** Whether one path is a prefix of (or equal to) the other. */
+function related(a: A.Prop[], b: A.Prop[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function bind(el: HTMLElement, o: BindOptions): Binding {
-  const { schema, pmDoc, plugin } = init(o.handle, o.path, { schemaAdapter: o.adapter });
+  // Only the schema and the first document come from @automerge/prosemirror: its sync
+  // plugin is not used (see `sync` below).
+  const { schema, pmDoc } = init(o.handle, o.path, { schemaAdapter: o.adapter });
   const undo: UndoEntry[] = [];
   let lastTyping = false;
   let lastEditAt = 0;
@@ -177,14 +188,21 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
         }),
         // Backspace, Delete and selection commands as transactions, never native DOM edits.
         keymap(baseKeymap),
-        plugin,
       ],
     }),
     editable: () => o.editable(),
     dispatchTransaction,
     attributes: { "aria-label": o.label, lang: o.lang, spellcheck: "true", class: "pm" },
-    handleKeyDown: (_v, e) => {
+    handleKeyDown: (v, e) => {
       lastKey = e.key;
+      // Backspace and Delete act on the editor's selection. ProseMirror learns of a selection
+      // changed with the keyboard (Shift+arrows) from the browser's selectionchange event,
+      // which on a busy machine can come after the next keydown: the deletion then took a
+      // shorter, stale selection. Read the browser's selection first.
+      if (e.key === "Backspace" || e.key === "Delete") {
+        const observer = (v as unknown as { domObserver?: { flush?: () => void } }).domObserver;
+        observer?.flush?.();
+      }
       return false;
     },
     handlePaste: (v, e) => {
@@ -208,33 +226,40 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       return false;
     },
   });
-  // Safety net: after the sync plugin has applied a change that touches this text, the
-  // editor must show exactly the document's text and marks. Where the plugin's incremental
-  // update missed something (seen with several marks removed in one change), redraw the
-  // paragraph from the document, keeping the selection.
-  const key = JSON.stringify(o.path);
-  const reconcile = ({ patches }: { patches: A.Patch[] }) => {
-    if (!patches.some((p) => JSON.stringify(p.path.slice(0, o.path.length)) === key)) return;
-    const truth = pmDocFromSpans(o.adapter, A.spans(o.handle.doc() as A.Doc<unknown>, o.path));
-    if (truth.eq(view.state.doc)) return;
-    const { from, to } = view.state.selection;
-    const max = truth.content.size - 1;
-    // A new state, not a transaction: the sync plugin would write a transaction back into
-    // the document as an edit.
-    view.updateState(
-      EditorState.create({
-        schema: view.state.schema,
-        doc: truth,
-        plugins: view.state.plugins,
-        selection: TextSelection.create(truth, Math.max(1, Math.min(from, max)), Math.max(1, Math.min(to, max))),
-      }),
-    );
+  // Every change to this text, remote or local, reaches the editor here: the paragraph is
+  // read from the document, and the part of it that differs from the editor's is replaced in
+  // one transaction, so the selection maps through it. @automerge/prosemirror's sync plugin
+  // is not used: for every change it heard it read the whole document at the previous heads
+  // (a full materialization), which cost tens of milliseconds per keystroke in a
+  // 200-paragraph draft; local edits never went through it anyway (see dispatchTransaction).
+  const sync = ({ patches }: { patches: A.Patch[] }) => {
+    if (!patches.some((p) => related(p.path, o.path))) return;
+    let truth: PmNode;
+    try {
+      truth = pmDocFromSpans(o.adapter, A.spans(o.handle.doc() as A.Doc<unknown>, o.path));
+    } catch {
+      // The paragraph is gone: the draft view redraws the paragraphs.
+      return;
+    }
+    const now = view.state.doc;
+    const start = now.content.findDiffStart(truth.content);
+    if (start === null) return;
+    const end = now.content.findDiffEnd(truth.content);
+    if (!end) return;
+    let { a: endNow, b: endTruth } = end;
+    // With repeated characters the two ends can overlap the start; move them past it.
+    const overlap = start - Math.min(endNow, endTruth);
+    if (overlap > 0) {
+      endNow += overlap;
+      endTruth += overlap;
+    }
+    view.dispatch(view.state.tr.replace(start, endNow, truth.slice(start, endTruth)).setMeta("addToHistory", false));
   };
-  o.handle.on("change", reconcile as never);
+  o.handle.on("change", sync as never);
   return {
     view,
     destroy: () => {
-      o.handle.off("change", reconcile as never);
+      o.handle.off("change", sync as never);
       view.destroy();
     },
   };

@@ -195,7 +195,7 @@ mod tests {
     fn changes_without_their_dependencies_wait() {
         let sender = doc_with(3);
         let all = sender.clone().get_changes(&[]);
-        let mut receiver = sender.clone().fork_at(&[all[0].hash()]).unwrap();
+        let receiver = sender.clone().fork_at(&[all[0].hash()]).unwrap();
         let (ready, orphans) = split_ready(receiver.document(), vec![all[2].clone()]);
         assert!(ready.is_empty());
         assert_eq!(orphans.iter().map(Change::hash).collect::<Vec<_>>(), vec![all[2].hash()]);

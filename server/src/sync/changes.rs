@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use automerge::{Automerge, Change, ChangeHash, ReadDoc};
+use automerge::{Automerge, Change, ReadDoc};
 
 /// The first bytes of every automerge storage chunk.
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
@@ -88,33 +88,6 @@ pub fn unknown_to(doc: &impl ReadDoc, changes: Vec<Change>) -> Vec<Change> {
         .collect()
 }
 
-/// Splits `changes` (new to `doc`) into those that can be applied now, in an order where
-/// each comes after its dependencies, and the orphans: changes depending on a change that
-/// neither `doc` nor the ready ones hold.
-///
-/// Orphans are normal in the sync protocol: a peer leaves out a change the receiver's bloom
-/// filter wrongly claims to have (about 1% of the time) and sends its descendants; the
-/// receiver asks for the missing change (`need`) and then applies both.
-pub fn split_ready(doc: &impl ReadDoc, changes: Vec<Change>) -> (Vec<Change>, Vec<Change>) {
-    let deps: Vec<ChangeHash> = changes.iter().flat_map(|c| c.deps().iter().copied()).collect();
-    let absent: HashSet<ChangeHash> = doc.get_missing_deps(&deps).into_iter().collect();
-    let mut ready: Vec<Change> = Vec::with_capacity(changes.len());
-    let mut ready_hashes: HashSet<ChangeHash> = HashSet::new();
-    let mut waiting = changes;
-    loop {
-        let before = waiting.len();
-        let (now, later): (Vec<Change>, Vec<Change>) = waiting
-            .into_iter()
-            .partition(|c| c.deps().iter().all(|d| !absent.contains(d) || ready_hashes.contains(d)));
-        ready_hashes.extend(now.iter().map(Change::hash));
-        ready.extend(now);
-        waiting = later;
-        if waiting.is_empty() || waiting.len() == before {
-            return (ready, waiting);
-        }
-    }
-}
-
 /// Splits the first chunk off `bytes`: magic, checksum, type, LEB128 length, data.
 fn split_chunk(bytes: &[u8], index: usize) -> Result<(&[u8], &[u8]), ChunkError> {
     if bytes.len() < 9 {
@@ -187,21 +160,6 @@ mod tests {
             doc.commit();
         }
         doc
-    }
-
-    /// A change whose dependency is missing waits; once the dependency is among the
-    /// changes, both are ready, dependency first.
-    #[test]
-    fn changes_without_their_dependencies_wait() {
-        let sender = doc_with(3);
-        let all = sender.clone().get_changes(&[]);
-        let receiver = sender.clone().fork_at(&[all[0].hash()]).unwrap();
-        let (ready, orphans) = split_ready(receiver.document(), vec![all[2].clone()]);
-        assert!(ready.is_empty());
-        assert_eq!(orphans.iter().map(Change::hash).collect::<Vec<_>>(), vec![all[2].hash()]);
-        let (ready, orphans) = split_ready(receiver.document(), vec![all[2].clone(), all[1].clone()]);
-        assert!(orphans.is_empty());
-        assert_eq!(ready.iter().map(Change::hash).collect::<Vec<_>>(), vec![all[1].hash(), all[2].hash()]);
     }
 
     /// The changes of a v1 message (one chunk per change) and of a v2 whole-document

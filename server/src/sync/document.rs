@@ -32,7 +32,7 @@ use automerge::{ActorId, AutoCommit, Change};
 use pluma_core::rules::Summary;
 use tokio::sync::{mpsc, oneshot};
 
-use super::changes::{parse_changes, split_ready, unknown_to};
+use super::changes::{parse_changes, unknown_to};
 use super::hub::Hub;
 use super::{ConnId, DocCommand, Outbound, PeerLink, SubmitError};
 use crate::ids::{DocumentId, DraftId};
@@ -51,9 +51,6 @@ use fanout::send_unavailable;
 
 /// Most commands handled in one batch; bounds how long one peer's burst delays the rest.
 const MAX_BATCH: usize = 512;
-
-/// Most changes held for one peer while their dependencies are missing (see `held`).
-const MAX_HELD: usize = 10_000;
 
 struct Peer {
     link: PeerLink,
@@ -91,10 +88,6 @@ struct DocumentTask {
     peers: HashMap<ConnId, Peer>,
     /// Connections refused earlier: later messages from them are dropped until they detach.
     banned: HashSet<ConnId>,
-    /// Per peer, changes it sent whose dependencies the document does not have yet (the
-    /// sync protocol then asks for them): neither checked, stored nor applied until the
-    /// dependencies arrive, and then checked with them.
-    held: HashMap<ConnId, Vec<Change>>,
     /// Known actor bindings; bindings never change, so the cache never goes stale.
     owners: ActorOwners,
     /// Log sequence numbers of changes not yet covered by a snapshot.
@@ -138,7 +131,6 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
         doc,
         peers: HashMap::new(),
         banned: HashSet::new(),
-        held: HashMap::new(),
         owners: ActorOwners::new(),
         compact_at: shared.compaction_threshold.max(1),
         logged,
@@ -202,32 +194,17 @@ impl DocumentTask {
         // document plus the changes accepted before it in this batch.
         for cmd in &batch {
             let DocCommand::Sync { peer, message, .. } = cmd else { continue };
-            if self.banned.contains(&peer.conn) || rejected.contains_key(&peer.conn) {
+            if message.changes.is_empty() || self.banned.contains(&peer.conn) || rejected.contains_key(&peer.conn) {
                 continue;
             }
-            let mut candidates = self.held.remove(&peer.conn).unwrap_or_default();
-            if message.changes.is_empty() && candidates.is_empty() {
-                continue;
-            }
-            match parse_changes(message) {
-                Ok(all) => candidates.extend(all),
+            let new = match parse_changes(message) {
+                Ok(all) => unknown_to(next.as_ref().unwrap_or(&self.doc), all),
                 Err(e) => {
                     let reason = format!("the sync message for document {} carries changes that do not decode: {e}", self.doc_id);
                     rejected.insert(peer.conn, (peer.clone(), reason));
                     continue;
                 }
-            }
-            let base = next.as_ref().unwrap_or(&self.doc);
-            let (new, orphans) = split_ready(base, unknown_to(base, candidates));
-            if orphans.len() > MAX_HELD {
-                let reason = format!("more than {MAX_HELD} changes for document {} wait for changes that never arrived", self.doc_id);
-                rejected.insert(peer.conn, (peer.clone(), reason));
-                continue;
-            }
-            if !orphans.is_empty() {
-                tracing::debug!(document = %self.doc_id, peer = %peer.peer_id, waiting = orphans.len(), "holding changes until their dependencies arrive");
-                self.held.insert(peer.conn, orphans);
-            }
+            };
             if new.is_empty() {
                 continue;
             }
@@ -306,7 +283,6 @@ impl DocumentTask {
                     if self.banned.contains(&peer.conn) {
                         continue;
                     }
-                    let message = self.without_held(peer.conn, message);
                     let had_changes = !message.changes.is_empty();
                     // The invariant, checked where it matters: apply only messages whose
                     // changes are all in the document already, which holds nothing but
@@ -423,19 +399,6 @@ impl DocumentTask {
         });
     }
 
-    /// The message without the changes held for its peer (which wait for their
-    /// dependencies), so that only checked and committed changes reach the document.
-    fn without_held(&self, conn: ConnId, message: automerge::sync::Message) -> automerge::sync::Message {
-        let Some(held) = self.held.get(&conn) else { return message };
-        let Ok(all) = parse_changes(&message) else { return message };
-        let held: HashSet<_> = held.iter().map(Change::hash).collect();
-        if !all.iter().any(|c| held.contains(&c.hash())) {
-            return message;
-        }
-        let kept: Vec<Vec<u8>> = all.iter().filter(|c| !held.contains(&c.hash())).map(|c| c.raw_bytes().to_vec()).collect();
-        automerge::sync::Message { changes: kept.into(), ..message }
-    }
-
     /// Whether every change the message carries is in the document (applied or queued).
     fn all_committed(&self, message: &automerge::sync::Message) -> bool {
         parse_changes(message).is_ok_and(|all| unknown_to(&self.doc, all).is_empty())
@@ -482,7 +445,6 @@ impl DocumentTask {
     fn refuse(&mut self, conn: ConnId, link: &PeerLink, reason: &str) {
         self.hub.shared().metrics.rejected();
         self.peers.remove(&conn);
-        self.held.remove(&conn);
         self.banned.insert(conn);
         if link.out.try_send(Outbound::Fatal(reason.to_owned())).is_err() {
             link.kill.cancel();
@@ -491,7 +453,6 @@ impl DocumentTask {
 
     fn detach(&mut self, conn: ConnId) {
         self.banned.remove(&conn);
-        self.held.remove(&conn);
         if let Some(peer) = self.peers.remove(&conn) {
             let id = peer.link.peer_id;
             self.ephemeral_seen.retain(|(sender, _), _| *sender != id);

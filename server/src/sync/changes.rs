@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use automerge::{Automerge, Change, ReadDoc};
+use automerge::{Automerge, Change, ChangeHash, ReadDoc};
 
 /// The first bytes of every automerge storage chunk.
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
@@ -86,6 +86,50 @@ pub fn unknown_to(doc: &impl ReadDoc, changes: Vec<Change>) -> Vec<Change> {
         .into_iter()
         .filter(|c| missing.contains(&c.hash()) && seen.insert(c.hash()))
         .collect()
+}
+
+/// Splits changes new to `doc` into those that can be applied now (every dependency is in
+/// `doc` or among them) and those that wait for dependencies nobody has sent yet.
+///
+/// automerge's sync protocol may leave a change out of a message when the receiver's bloom
+/// filter wrongly claims to have it (a false positive, about 1 in 100), while still sending
+/// the changes that depend on it; the receiver then asks for the missing one by hash. The
+/// waiting changes must not be checked alone: the change that binds their actor may be the
+/// one left out.
+pub fn split_ready(doc: &impl ReadDoc, changes: Vec<Change>) -> (Vec<Change>, Vec<Change>) {
+    let mut ready_hashes: HashSet<ChangeHash> = HashSet::new();
+    let mut ready = Vec::new();
+    let mut waiting = changes;
+    loop {
+        let before = waiting.len();
+        let mut still = Vec::new();
+        for change in waiting {
+            let outside: Vec<ChangeHash> = change.deps().iter().filter(|d| !ready_hashes.contains(*d)).copied().collect();
+            if doc.get_missing_deps(&outside).is_empty() {
+                ready_hashes.insert(change.hash());
+                ready.push(change);
+            } else {
+                still.push(change);
+            }
+        }
+        waiting = still;
+        if waiting.is_empty() || waiting.len() == before {
+            return (ready, waiting);
+        }
+    }
+}
+
+/// The dependencies of `waiting` that neither `doc` nor `waiting` holds: what to ask for.
+pub fn missing_deps(doc: &impl ReadDoc, waiting: &[Change]) -> Vec<ChangeHash> {
+    let held: HashSet<ChangeHash> = waiting.iter().map(Change::hash).collect();
+    let deps: Vec<ChangeHash> = waiting
+        .iter()
+        .flat_map(|c| c.deps().iter().copied())
+        .filter(|d| !held.contains(d))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    doc.get_missing_deps(&deps)
 }
 
 /// Splits the first chunk off `bytes`: magic, checksum, type, LEB128 length, data.

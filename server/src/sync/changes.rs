@@ -206,6 +206,26 @@ mod tests {
         doc
     }
 
+    /// Of a receiver's missing changes 2..=4, handed over without 2 and out of order,
+    /// none is ready and 2 is what to ask for; with 2 all are ready, in dependency order.
+    #[test]
+    fn changes_wait_for_their_dependencies() {
+        let mut sender = doc_with(4);
+        let all = sender.get_changes(&[]);
+        let receiver = sender.fork_at(&[all[0].hash()]).unwrap();
+        let later = vec![all[3].clone(), all[2].clone()];
+
+        let (ready, waiting) = split_ready(&receiver, later.clone());
+        assert!(ready.is_empty());
+        assert_eq!(waiting.len(), 2);
+        assert_eq!(missing_deps(&receiver, &waiting), vec![all[1].hash()]);
+
+        let (ready, waiting) = split_ready(&receiver, [later, vec![all[1].clone()]].concat());
+        assert!(waiting.is_empty());
+        let order: Vec<_> = ready.iter().map(Change::hash).collect();
+        assert_eq!(order, vec![all[1].hash(), all[2].hash(), all[3].hash()]);
+    }
+
     /// The changes of a v1 message (one chunk per change) and of a v2 whole-document
     /// message are both found; those the receiver has are filtered out.
     #[test]

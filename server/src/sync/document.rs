@@ -44,8 +44,6 @@ use fanout::send_unavailable;
 
 /// Most commands handled in one batch; bounds how long one peer's burst delays the rest.
 const MAX_BATCH: usize = 512;
-/// Most changes one peer may have waiting for their dependencies (see [`DocumentTask::waiting`]).
-const MAX_WAITING: usize = 1024;
 
 struct Peer {
     link: PeerLink,
@@ -195,7 +193,9 @@ impl DocumentTask {
                     let base = next.as_ref().unwrap_or(&self.doc);
                     let earlier = self.waiting.remove(&peer.conn).unwrap_or_default();
                     let (ready, waiting) = split_ready(base, unknown_to(base, earlier.into_iter().chain(all).collect()));
-                    if waiting.len() > MAX_WAITING {
+                    // Bounded: a peer cannot make the server hold more than one message's worth.
+                    let held: usize = waiting.iter().map(|c| c.raw_bytes().len()).sum();
+                    if held > self.hub.shared().limits.max_frame_bytes {
                         let reason = format!("too many of your changes to document {} depend on changes you have not sent", self.doc_id);
                         rejected.insert(peer.conn, (peer.clone(), reason));
                         continue;

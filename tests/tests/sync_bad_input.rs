@@ -323,3 +323,52 @@ async fn unknown_messages_are_ignored() {
     c.open(&s.doc_id).await.unwrap();
     assert!(c.events.is_empty(), "{:?}", c.events);
 }
+
+/// Changes whose dependencies the peer never sends wait unchecked for them, but only up to
+/// one message's worth: beyond that the peer is refused and disconnected, nothing is
+/// stored, and the others carry on.
+#[tokio::test]
+async fn changes_waiting_for_dependencies_are_bounded() {
+    let s = setup_with(SyncLimits { max_frame_bytes: 64 * 1024, ..SyncLimits::default() }).await;
+    let mut c = s.client(&s.mx, "peer-mx").await;
+    c.open(&s.doc_id).await.unwrap();
+    let mut fork = c.docs.get_mut(&s.doc_id).unwrap().doc.fork();
+    let proposer = edits::Proposer::of(&s.mx);
+    // The first change, never sent: everything after it depends on it.
+    edits::append(&mut fork, &proposer, 0, "en", " hidden").unwrap();
+    fork.commit();
+    let mut sent = 0;
+    let text = loop {
+        let noise: String = (0..20_000).map(|_| char::from(b'a' + rand::random::<u8>() % 26)).collect();
+        edits::append(&mut fork, &proposer, 0, "en", &noise).unwrap();
+        fork.commit();
+        let change = fork.get_last_local_change().unwrap();
+        let message = automerge::sync::Message {
+            heads: vec![change.hash()],
+            need: vec![],
+            have: vec![],
+            changes: vec![change.raw_bytes().to_vec()].into(),
+            flags: None,
+            version: automerge::sync::MessageVersion::V1,
+        };
+        c.send(&Message::Sync {
+            sender_id: c.peer_id.clone(),
+            target_id: c.server_peer_id.clone(),
+            document_id: s.doc_id.clone(),
+            data: ByteBuf::from(message.encode()),
+        })
+        .await
+        .unwrap();
+        sent += 1;
+        assert!(sent <= 8, "still connected after {sent} messages of waiting changes");
+        c.pump_for(std::time::Duration::from_millis(300)).await.unwrap();
+        if let Some(Event::Error(text)) = c.events.iter().find(|e| matches!(e, Event::Error(_))) {
+            break text.clone();
+        }
+    };
+    assert!(sent >= 3, "one message's worth waits: refused after {sent}");
+    assert!(text.contains("depend on changes you have not sent"), "{text}");
+    c.expect_closed().await.unwrap();
+    assert_eq!(s.logged().await, 0, "nothing stored");
+    s.still_serving().await;
+}

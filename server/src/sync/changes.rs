@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use automerge::{Automerge, Change, ReadDoc};
+use automerge::{Automerge, Change, ChangeHash, ReadDoc};
 
 /// The first bytes of every automerge storage chunk.
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
@@ -88,6 +88,50 @@ pub fn unknown_to(doc: &impl ReadDoc, changes: Vec<Change>) -> Vec<Change> {
         .collect()
 }
 
+/// Splits changes new to `doc` into those that can be applied now (every dependency is in
+/// `doc` or among them) and those that wait for dependencies nobody has sent yet.
+///
+/// automerge's sync protocol may leave a change out of a message when the receiver's bloom
+/// filter wrongly claims to have it (a false positive, about 1 in 100), while still sending
+/// the changes that depend on it; the receiver then asks for the missing one by hash. The
+/// waiting changes must not be checked alone: the change that binds their actor may be the
+/// one left out.
+pub fn split_ready(doc: &impl ReadDoc, changes: Vec<Change>) -> (Vec<Change>, Vec<Change>) {
+    let mut ready_hashes: HashSet<ChangeHash> = HashSet::new();
+    let mut ready = Vec::new();
+    let mut waiting = changes;
+    loop {
+        let before = waiting.len();
+        let mut still = Vec::new();
+        for change in waiting {
+            let outside: Vec<ChangeHash> = change.deps().iter().filter(|d| !ready_hashes.contains(*d)).copied().collect();
+            if doc.get_missing_deps(&outside).is_empty() {
+                ready_hashes.insert(change.hash());
+                ready.push(change);
+            } else {
+                still.push(change);
+            }
+        }
+        waiting = still;
+        if waiting.is_empty() || waiting.len() == before {
+            return (ready, waiting);
+        }
+    }
+}
+
+/// The dependencies of `waiting` that neither `doc` nor `waiting` holds: what to ask for.
+pub fn missing_deps(doc: &impl ReadDoc, waiting: &[Change]) -> Vec<ChangeHash> {
+    let held: HashSet<ChangeHash> = waiting.iter().map(Change::hash).collect();
+    let deps: Vec<ChangeHash> = waiting
+        .iter()
+        .flat_map(|c| c.deps().iter().copied())
+        .filter(|d| !held.contains(d))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    doc.get_missing_deps(&deps)
+}
+
 /// Splits the first chunk off `bytes`: magic, checksum, type, LEB128 length, data.
 fn split_chunk(bytes: &[u8], index: usize) -> Result<(&[u8], &[u8]), ChunkError> {
     if bytes.len() < 9 {
@@ -160,6 +204,26 @@ mod tests {
             doc.commit();
         }
         doc
+    }
+
+    /// Of a receiver's missing changes 2..=4, handed over without 2 and out of order,
+    /// none is ready and 2 is what to ask for; with 2 all are ready, in dependency order.
+    #[test]
+    fn changes_wait_for_their_dependencies() {
+        let mut sender = doc_with(4);
+        let all = sender.get_changes(&[]);
+        let receiver = sender.fork_at(&[all[0].hash()]).unwrap();
+        let later = vec![all[3].clone(), all[2].clone()];
+
+        let (ready, waiting) = split_ready(&receiver, later.clone());
+        assert!(ready.is_empty());
+        assert_eq!(waiting.len(), 2);
+        assert_eq!(missing_deps(&receiver, &waiting), vec![all[1].hash()]);
+
+        let (ready, waiting) = split_ready(&receiver, [later, vec![all[1].clone()]].concat());
+        assert!(waiting.is_empty());
+        let order: Vec<_> = ready.iter().map(Change::hash).collect();
+        assert_eq!(order, vec![all[1].hash(), all[2].hash(), all[3].hash()]);
     }
 
     /// The changes of a v1 message (one chunk per change) and of a v2 whole-document

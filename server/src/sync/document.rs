@@ -4,7 +4,8 @@
 //! and the path every incoming change takes:
 //!
 //! 1. **decode** the sync message's changes strictly ([`super::changes`]) and keep those
-//!    the document does not have;
+//!    the document does not have; those whose dependencies the peer has not sent yet wait
+//!    (unchecked) for them, and the answer asks for them by hash;
 //! 2. **validate** them: first the workflow gate (an adopted text, or one under a silence
 //!    procedure, accepts no change; see `document/workflow.rs`), then
 //!    ([`crate::validate::check_changes`]) against the document as it stands before them,
@@ -32,7 +33,7 @@ use automerge::{ActorId, AutoCommit, Change};
 use pluma_core::rules::Summary;
 use tokio::sync::{mpsc, oneshot};
 
-use super::changes::{parse_changes, unknown_to};
+use super::changes::{parse_changes, split_ready, unknown_to};
 use super::hub::Hub;
 use super::{ConnId, DocCommand, Outbound, PeerLink, SubmitError};
 use crate::ids::{DocumentId, DraftId};
@@ -90,6 +91,11 @@ struct DocumentTask {
     banned: HashSet<ConnId>,
     /// Known actor bindings; bindings never change, so the cache never goes stale.
     owners: ActorOwners,
+    /// Per peer, changes it sent whose dependencies it has not sent yet (automerge's sync
+    /// protocol leaves a change out when our bloom filter wrongly claims it). Neither
+    /// checked, stored nor applied: they are checked with the missing changes once those
+    /// arrive, which the next sync message to the peer asks for by hash.
+    waiting: HashMap<ConnId, Vec<Change>>,
     /// Log sequence numbers of changes not yet covered by a snapshot.
     logged: Vec<i64>,
     /// Compact when `logged` reaches this length.
@@ -132,6 +138,7 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
         peers: HashMap::new(),
         banned: HashSet::new(),
         owners: ActorOwners::new(),
+        waiting: HashMap::new(),
         compact_at: shared.compaction_threshold.max(1),
         logged,
         ephemeral_seen: HashMap::new(),
@@ -198,7 +205,24 @@ impl DocumentTask {
                 continue;
             }
             let new = match parse_changes(message) {
-                Ok(all) => unknown_to(next.as_ref().unwrap_or(&self.doc), all),
+                Ok(all) => {
+                    // This peer's waiting changes go with the new ones; only those whose
+                    // dependencies are all here are checked now.
+                    let base = next.as_ref().unwrap_or(&self.doc);
+                    let earlier = self.waiting.remove(&peer.conn).unwrap_or_default();
+                    let (ready, waiting) = split_ready(base, unknown_to(base, earlier.into_iter().chain(all).collect()));
+                    // Bounded: a peer cannot make the server hold more than one message's worth.
+                    let held: usize = waiting.iter().map(|c| c.raw_bytes().len()).sum();
+                    if held > self.hub.shared().limits.max_frame_bytes {
+                        let reason = format!("too many of your changes to document {} depend on changes you have not sent", self.doc_id);
+                        rejected.insert(peer.conn, (peer.clone(), reason));
+                        continue;
+                    }
+                    if !waiting.is_empty() {
+                        self.waiting.insert(peer.conn, waiting);
+                    }
+                    ready
+                }
                 Err(e) => {
                     let reason = format!("the sync message for document {} carries changes that do not decode: {e}", self.doc_id);
                     rejected.insert(peer.conn, (peer.clone(), reason));
@@ -279,7 +303,7 @@ impl DocumentTask {
         let mut latencies = Vec::new();
         for cmd in batch {
             match cmd {
-                DocCommand::Sync { peer, message, received } => {
+                DocCommand::Sync { peer, mut message, received } => {
                     if self.banned.contains(&peer.conn) {
                         continue;
                     }
@@ -289,13 +313,19 @@ impl DocumentTask {
                     // committed changes. (A message may have looked "nothing new" in step 1
                     // because another peer's identical changes were accepted, and those may
                     // have failed to commit.)
-                    if had_changes && !self.all_committed(&message) {
+                    if had_changes && !self.all_committed(peer.conn, &message) {
                         let conn = peer.conn;
                         self.refuse(conn, &peer, "the server could not store your changes; they were not applied. Reconnect and try again");
                         continue;
                     }
                     tracing::trace!(document = %self.doc_id, peer = %peer.peer_id, heads = ?message.heads, changes = message.changes.len(), "receive");
                     let conn = peer.conn;
+                    if self.waiting.contains_key(&conn) {
+                        // Its waiting changes must not reach the document (automerge would
+                        // queue them and apply them unchecked later); the ones it already
+                        // has add nothing.
+                        message.changes = Vec::<Vec<u8>>::new().into();
+                    }
                     let entry = self.peers.entry(conn).or_insert_with(|| Peer {
                         link: peer.clone(),
                         state: State::new(),
@@ -399,9 +429,11 @@ impl DocumentTask {
         });
     }
 
-    /// Whether every change the message carries is in the document (applied or queued).
-    fn all_committed(&self, message: &automerge::sync::Message) -> bool {
-        parse_changes(message).is_ok_and(|all| unknown_to(&self.doc, all).is_empty())
+    /// Whether every change the message carries is in the document, or waits for its
+    /// dependencies (see [`DocumentTask::waiting`]).
+    fn all_committed(&self, conn: ConnId, message: &automerge::sync::Message) -> bool {
+        let waiting: HashSet<automerge::ChangeHash> = self.waiting.get(&conn).into_iter().flatten().map(Change::hash).collect();
+        parse_changes(message).is_ok_and(|all| unknown_to(&self.doc, all).iter().all(|c| waiting.contains(&c.hash())))
     }
 
     /// Makes sure `owners` holds the binding of every bound actor of `changes`.
@@ -445,6 +477,7 @@ impl DocumentTask {
     fn refuse(&mut self, conn: ConnId, link: &PeerLink, reason: &str) {
         self.hub.shared().metrics.rejected();
         self.peers.remove(&conn);
+        self.waiting.remove(&conn);
         self.banned.insert(conn);
         if link.out.try_send(Outbound::Fatal(reason.to_owned())).is_err() {
             link.kill.cancel();
@@ -453,6 +486,7 @@ impl DocumentTask {
 
     fn detach(&mut self, conn: ConnId) {
         self.banned.remove(&conn);
+        self.waiting.remove(&conn);
         if let Some(peer) = self.peers.remove(&conn) {
             let id = peer.link.peer_id;
             self.ephemeral_seen.retain(|(sender, _), _| *sender != id);

@@ -6,6 +6,7 @@ use serde_bytes::ByteBuf;
 use tokio::sync::mpsc::error::TrySendError;
 
 use super::DocumentTask;
+use crate::sync::changes::missing_deps;
 use crate::ids::DocumentId;
 use crate::sync::protocol::Message;
 use crate::sync::{ConnId, Outbound, PeerLink};
@@ -67,9 +68,18 @@ impl DocumentTask {
     /// Sends one peer a sync message if automerge has one for it.
     pub(super) fn sync_peer(&mut self, conn: ConnId) {
         let Some(peer) = self.peers.get_mut(&conn) else { return };
-        let Some(message) = self.doc.sync().generate_sync_message(&mut peer.state) else {
+        let Some(mut message) = self.doc.sync().generate_sync_message(&mut peer.state) else {
             return;
         };
+        // Ask for what the peer's waiting changes depend on: automerge only asks for the
+        // peer's heads, which it already sent.
+        if let Some(waiting) = self.waiting.get(&conn) {
+            for hash in missing_deps(&self.doc, waiting) {
+                if !message.need.contains(&hash) {
+                    message.need.push(hash);
+                }
+            }
+        }
         tracing::trace!(document = %self.doc_id, peer = %peer.link.peer_id, heads = ?message.heads, changes = message.changes.len(), "send");
         let msg = Message::Sync {
             sender_id: self.hub.shared().peer_id.clone(),
@@ -87,6 +97,7 @@ impl DocumentTask {
     /// document or miss a sync message (which would desynchronise their state).
     pub(super) fn drop_lagging(&mut self, conns: Vec<(ConnId, bool)>) {
         for (conn, lagging) in conns {
+            self.waiting.remove(&conn);
             if let Some(peer) = self.peers.remove(&conn) {
                 if lagging {
                     tracing::warn!(document = %self.doc_id, peer = %peer.link.peer_id, "disconnecting a peer that does not keep up");

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 use automerge::transaction::CommitOptions;
+use automerge::ChangeHash;
 use pluma_tests::client::{self, Event, SyncClient};
 use pluma_tests::edits::{self, Proposer};
 use tokio::sync::Semaphore;
@@ -224,13 +225,24 @@ async fn edit_phase(c: &mut SyncClient, plan: &Plan, progress: &DraftProgress, o
 async fn drain(c: &mut SyncClient, plan: &Plan, progress: &DraftProgress, out: &mut ClientOutcome) -> Result<()> {
     loop {
         let complete = progress.editing.load(Ordering::Acquire) == 0
-            && out.seen.len() as u64 >= progress.sent.load(Ordering::Acquire).saturating_sub(out.sent);
+            && out.seen.len() as u64 >= progress.sent.load(Ordering::Acquire).saturating_sub(out.sent)
+            && server_has_ours(c, &plan.doc_id);
         let now = Instant::now();
         if complete || now >= plan.drain_until {
             return Ok(());
         }
         pump(c, (now + DRAIN_STEP).min(plan.drain_until), plan, out).await?;
     }
+}
+
+/// Whether the server last advertised exactly this client's heads, so it holds all of this
+/// client's edits. A client must not hang up before: automerge's sync protocol leaves a
+/// change out of a message when the server's bloom filter wrongly claims to have it (about
+/// 1 time in 100) and sends it only when the server asks for it by hash, in its answer.
+fn server_has_ours(c: &mut SyncClient, doc_id: &str) -> bool {
+    let Some(d) = c.docs.get_mut(doc_id) else { return true };
+    let ours: HashSet<ChangeHash> = d.doc.get_heads().into_iter().collect();
+    d.state.their_heads.as_ref().is_some_and(|theirs| theirs.iter().copied().collect::<HashSet<_>>() == ours)
 }
 
 /// Handles what the server sends until `until`, then records the edits that arrived.
@@ -280,5 +292,80 @@ mod tests {
         assert_eq!(parse_token("pluma-load 12 345 6789"), Some((12, 345, 6789)));
         assert_eq!(parse_token("pluma-load 12 x 6789"), None);
         assert_eq!(parse_token("accepted proposals"), None);
+    }
+
+    /// A client's last edit whose hash the server's bloom filter wrongly claims is left out
+    /// of the client's sync message; the server asks for it, and the client must still be
+    /// there to send it. The draining client stops only once the server has it, so the
+    /// edit reaches the other client of the draft (the false positive is found by trying
+    /// edits against the filter, so this is deterministic).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_last_client_drains_until_the_server_has_its_edit() {
+        use pluma_server::model::Role;
+        use pluma_tests::api::small_zero_draft;
+        use pluma_tests::db::TestDb;
+        use pluma_tests::server::TestServer;
+
+        for db in TestDb::each().await {
+            let server = TestServer::start(&db.url).await;
+            let chair = server.user_session("chair", Role::Chair, Some("MX")).await;
+            let draft = server.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
+            let doc_id = draft["doc_id"].as_str().unwrap().to_owned();
+            let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
+            let ar = server.user_session("ar", Role::Delegate, Some("AR")).await;
+            let mut a = client::connect(&server.sync_url(&mx).await, "peer-mx").await.unwrap();
+            a.open(&doc_id).await.unwrap();
+            let mut b = client::connect(&server.sync_url(&ar).await, "peer-ar").await.unwrap();
+            b.open(&doc_id).await.unwrap();
+
+            // B edits; the server forwards the edit to A with a bloom filter that holds it.
+            let b_heads = b.change(&doc_id, |doc| edits::append(doc, &Proposer::of(&ar), 0, "en", " ar")).await.unwrap();
+            a.pump_until(|c| b_heads.iter().all(|h| c.docs[&doc_id].doc.clone().get_change_by_hash(h).is_some())).await.unwrap();
+            a.pump_for(Duration::from_millis(300)).await.unwrap();
+
+            // A's edit, chosen so that this filter wrongly claims it.
+            let who = Proposer::of(&mx);
+            let entry = a.docs.get_mut(&doc_id).unwrap();
+            let bloom = &entry.state.their_have.as_ref().and_then(|h| h.first()).expect("the server sent a bloom filter").bloom;
+            let claimed = (0..20_000)
+                .find_map(|i| {
+                    let mut copy = entry.doc.clone();
+                    edits::append(&mut copy, &who, 1, "en", &format!(" [{i}]")).unwrap();
+                    copy.commit_with(CommitOptions::default().with_message(format!("pluma-load 0 0 {i}")));
+                    copy.get_last_local_change().filter(|c| bloom.contains_hash(&c.hash()))
+                })
+                .expect("a false positive of the bloom filter");
+            entry.doc.apply_changes([claimed.clone()]).unwrap();
+            a.flush(&doc_id).await.unwrap();
+            assert!(!a.docs[&doc_id].state.sent_hashes.contains(&claimed.hash()), "automerge left the edit out");
+
+            // A is the last client of its draft to stop editing and has seen every other edit.
+            let progress = DraftProgress::default();
+            progress.sent.store(1, Ordering::Release);
+            let mut out = ClientOutcome { sent: 1, ..ClientOutcome::default() };
+            let now = Instant::now();
+            let plan = Plan {
+                index: 0,
+                doc_id: doc_id.clone(),
+                who,
+                period: Duration::from_secs(1),
+                start: now,
+                end: now,
+                drain_until: now + Duration::from_secs(10),
+            };
+            drain(&mut a, &plan, &progress, &mut out).await.unwrap();
+            drop(a);
+
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while b.docs[&doc_id].doc.clone().get_change_by_hash(&claimed.hash()).is_none() && Instant::now() < deadline {
+                b.pump_for(Duration::from_millis(100)).await.unwrap();
+            }
+            assert!(
+                b.docs[&doc_id].doc.clone().get_change_by_hash(&claimed.hash()).is_some(),
+                "{}: the other client never got the edit",
+                db.backend
+            );
+            server.stop().await;
+        }
     }
 }

@@ -18,7 +18,10 @@
 //! `<client>.<seq>`. A client notes every change its replica receives from the server with
 //! the moment the sync message holding it was applied, so latency is that moment minus the
 //! sender's send time (one process, one clock). An edit is **lost** when some other client
-//! on its draft has not received it by the end of the drain period.
+//! on its draft has not received it by the end of the drain period. A client drains until
+//! it has every other edit of its draft and the server holds all of its own: automerge's
+//! sync protocol may send a change only when the server asks for it by hash, so a client
+//! that hung up right after its last edit could take that edit with it.
 
 #![forbid(unsafe_code)]
 

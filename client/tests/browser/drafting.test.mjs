@@ -17,7 +17,9 @@ after(async () => {
   await server?.stop();
 });
 
-const paraText = (page, n, lang) => editor(page, n, lang).innerText();
+// textContent, not innerText: paragraphs far off screen are not rendered
+// (`content-visibility: auto`), and the innerText of unrendered text is empty.
+const paraText = (page, n, lang) => editor(page, n, lang).textContent();
 // Operative paragraphs follow the preambular ones; use the first operative paragraph.
 async function firstOperative(page) {
   const kinds = await page.locator(".para").evaluateAll((els) => els.map((e) => e.className));

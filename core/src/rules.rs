@@ -410,12 +410,12 @@ fn check_paragraph(
     who: &Who,
     summary: &mut Summary,
 ) -> Result<(), Violation> {
-    let before = match b.paragraph(id) {
+    let before = match b.paragraph_fields(id) {
         Ok(p) => Some(p),
         Err(crate::DraftError::UnknownParagraph(_)) => None,
         Err(e) => return Err(violation(Rule::Schema, Some(id), None, e.to_string())),
     };
-    let after = match a.paragraph(id) {
+    let after = match a.paragraph_fields(id) {
         Ok(p) => Some(p),
         Err(crate::DraftError::UnknownParagraph(_)) => None,
         Err(e) => return Err(violation(Rule::Schema, Some(id), None, e.to_string())),

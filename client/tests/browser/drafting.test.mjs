@@ -1,21 +1,12 @@
 // Browser tests: real Chromium against a real `pluma serve --demo` (temporary SQLite).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { apiGet, caretToEnd, communique, editor, launch, serverDoc, shot, signedIn, startServer, token, until } from "./harness.mjs";
+import { test } from "node:test";
+import { apiGet, caretToEnd, editor, serverDoc, shot, signedIn, token, until, withDemoCommunique } from "./harness.mjs";
 
 let server;
 let browser;
 let draft;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  draft = await communique(server.url);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withDemoCommunique((demo) => ({ server, browser, draft } = demo));
 
 // textContent, not innerText: paragraphs far off screen are not rendered
 // (`content-visibility: auto`), and the innerText of unrendered text is empty.

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -150,3 +151,22 @@ export async function until(what, f, ms = 10000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Registers the hooks most spec files share: before its tests, a demo server, a browser and
+ * the demo communiqué; after them, both closed. `use` receives `{ server, browser, draft }`.
+ */
+export function withDemoCommunique(use) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+    use({ server, browser, draft: await communique(server.url) });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+}
+

@@ -1,22 +1,13 @@
 // Browser test of cursor presence (issue 5): real Chromium against a real
 // `pluma serve --demo` (temporary SQLite).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { communique, editor, launch, shot, signedIn, startServer, until } from "./harness.mjs";
+import { test } from "node:test";
+import { editor, shot, signedIn, until, withDemoCommunique } from "./harness.mjs";
 
 let server;
 let browser;
 let draft;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  draft = await communique(server.url);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withDemoCommunique((demo) => ({ server, browser, draft } = demo));
 
 /// Where Mexico's delegate has the caret shows in Argentina's page, in Mexico's colour, in
 /// the right paragraph and language, and follows it; nobody sees their own cursor.

@@ -2,23 +2,14 @@
 // `pluma serve --demo` (temporary SQLite).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { inflateRawSync } from "node:zlib";
-import { caretToEnd, communique, editor, launch, shot, signedIn, startServer, token, until } from "./harness.mjs";
+import { caretToEnd, editor, shot, signedIn, token, until, withDemoCommunique } from "./harness.mjs";
 
 let server;
 let browser;
 let draft;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  draft = await communique(server.url);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withDemoCommunique((demo) => ({ server, browser, draft } = demo));
 
 /** The files of a zip archive (stored or deflated), read from its central directory. */
 function unzip(bytes) {

@@ -4,22 +4,13 @@
 // objection; both chairs approve in their browsers and everyone sees the adopted text's
 // fingerprint.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { apiGet, communique, launch, shot, signedIn, startServer, token, until } from "./harness.mjs";
+import { test } from "node:test";
+import { apiGet, shot, signedIn, token, until, withDemoCommunique } from "./harness.mjs";
 
 let server;
 let browser;
 let draft;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  draft = await communique(server.url);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withDemoCommunique((demo) => ({ server, browser, draft } = demo));
 
 async function post(base, tok, path, body) {
   const res = await fetch(`${base}${path}`, {

@@ -150,3 +150,19 @@ mod tests {
         assert_eq!(super::with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
     }
 }
+
+/// Stores a communiqué draft record (no meeting, no creator) with `snapshot` as its document.
+pub async fn stored_draft(store: &Arc<dyn Store>, snapshot: &[u8]) -> pluma_server::model::DraftRecord {
+    let record = pluma_server::model::DraftRecord {
+        id: pluma_server::ids::DraftId::random(),
+        doc_id: pluma_server::ids::DocumentId::random(),
+        meeting_id: None,
+        kind: pluma_core::DraftKind::Communique,
+        title_en: "Joint Communiqué".into(),
+        title_es: "Comunicado Conjunto".into(),
+        created_by: None,
+        created_at: 5,
+    };
+    store.create_draft(&record, snapshot).await.expect("draft stored");
+    record
+}

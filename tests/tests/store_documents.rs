@@ -6,11 +6,10 @@
 
 use std::sync::Arc;
 
-use pluma_core::DraftKind;
 use pluma_server::ids::{DocumentId, DraftId, MeetingId};
 use pluma_server::model::{ActorOwner, Conference, Delegation, DraftRecord, NewUser, Role, User};
 use pluma_server::store::{AppendRefusal, AppendRequest, LoggedChange, NewMeeting, Store, StoreError};
-use pluma_tests::db::TestDb;
+use pluma_tests::db::{stored_draft, TestDb};
 
 async fn user(store: &Arc<dyn Store>, login: &str, country: &str) -> User {
     let new = NewUser {
@@ -24,18 +23,7 @@ async fn user(store: &Arc<dyn Store>, login: &str, country: &str) -> User {
 }
 
 async fn draft(store: &Arc<dyn Store>, snapshot: &[u8]) -> DraftRecord {
-    let record = DraftRecord {
-        id: DraftId::random(),
-        doc_id: DocumentId::random(),
-        meeting_id: None,
-        kind: DraftKind::Communique,
-        title_en: "Joint Communiqué".into(),
-        title_es: "Comunicado Conjunto".into(),
-        created_by: None,
-        created_at: 5,
-    };
-    store.create_draft(&record, snapshot).await.unwrap();
-    record
+    stored_draft(store, snapshot).await
 }
 
 fn change(n: u8, actor: &str) -> LoggedChange {

@@ -6,25 +6,14 @@
 use std::sync::Arc;
 
 use pluma_core::DraftKind;
-use pluma_server::ids::{DocumentId, DraftId, VersionId};
+use pluma_server::ids::{DraftId, VersionId};
 use pluma_server::model::{DraftRecord, NewUser, Role};
 use pluma_server::store::{Store, StoreError, VersionRecord};
-use pluma_tests::db::TestDb;
+use pluma_tests::db::{stored_draft, TestDb};
 
 async fn draft(store: &Arc<dyn Store>) -> DraftRecord {
-    let record = DraftRecord {
-        id: DraftId::random(),
-        doc_id: DocumentId::random(),
-        meeting_id: None,
-        kind: DraftKind::Communique,
-        title_en: "Joint Communiqué".into(),
-        title_es: "Comunicado Conjunto".into(),
-        created_by: None,
-        created_at: 5,
-    };
     let bytes = pluma_core::Draft::new(DraftKind::Communique, pluma_core::Bilingual { en: "a", es: "b" }).unwrap().save();
-    store.create_draft(&record, &bytes).await.unwrap();
-    record
+    stored_draft(store, &bytes).await
 }
 
 fn version(draft: &DraftId, label: &str, at: i64, user: Option<&pluma_server::model::User>) -> VersionRecord {

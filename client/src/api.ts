@@ -50,6 +50,18 @@ export class ApiError extends Error {
   }
 }
 
+/** The error a failed response carries: the server's `{"error": …}` message, or its status text. */
+export async function errorOf(res: Response): Promise<ApiError> {
+  let message = res.statusText;
+  try {
+    const j = (await res.json()) as { error?: string };
+    if (j.error) message = j.error;
+  } catch {
+    // Not JSON: keep the status text.
+  }
+  return new ApiError(res.status, message);
+}
+
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
@@ -62,16 +74,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   } catch {
     throw new ApiError(0, "network");
   }
-  if (!res.ok) {
-    let message = res.statusText;
-    try {
-      const j = (await res.json()) as { error?: string };
-      if (j.error) message = j.error;
-    } catch {
-      // Not JSON: keep the status text.
-    }
-    throw new ApiError(res.status, message);
-  }
+  if (!res.ok) throw await errorOf(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }

@@ -1,7 +1,7 @@
 // Versions, comparisons and exports of a draft, as the server offers them under
 // /api/drafts/{id}/versions, /diff and /export (see server/src/routes/versions.rs; the JSON
 // of a comparison is core's `Comparison`).
-import { ApiError, call } from "./api";
+import { ApiError, call, errorOf } from "./api";
 
 export type Lang = "en" | "es";
 export type ParagraphKind = "preamble" | "operative" | "heading" | "question";
@@ -100,16 +100,7 @@ export async function fetchFile(path: string): Promise<Blob> {
   } catch {
     throw new ApiError(0, "network");
   }
-  if (!res.ok) {
-    let message = res.statusText;
-    try {
-      const j = (await res.json()) as { error?: string };
-      if (j.error) message = j.error;
-    } catch {
-      // Not JSON: keep the status text.
-    }
-    throw new ApiError(res.status, message);
-  }
+  if (!res.ok) throw await errorOf(res);
   return res.blob();
 }
 

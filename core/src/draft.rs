@@ -31,6 +31,19 @@ pub struct Draft {
     /// Whether the document changed in memory (edits of this replica, or changes from
     /// elsewhere) since it was last loaded from bytes. See [`Draft::clean`].
     dirty: bool,
+    /// The length of the text the last direct edit changed, so that a run of direct edits
+    /// checks its positions without asking automerge for the length each time (which costs
+    /// in proportion to the text). Forgotten by every other edit and by changes from
+    /// elsewhere.
+    pub(crate) known_len: Option<KnownLen>,
+}
+
+/// The length of one paragraph text, as it stood after this replica's last direct edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KnownLen {
+    pub(crate) paragraph: ParagraphId,
+    pub(crate) lang: Lang,
+    pub(crate) len: usize,
 }
 
 impl Draft {
@@ -57,6 +70,7 @@ impl Draft {
             texts: HashMap::new(),
             pending: None,
             dirty: false,
+            known_len: None,
         }
     }
 
@@ -144,7 +158,7 @@ impl Draft {
     /// since whatever is done through it may bring changes from elsewhere.
     pub fn automerge_mut(&mut self) -> &mut AutoCommit {
         self.settle();
-        self.texts.clear();
+        self.forget_texts();
         self.dirty = true;
         &mut self.doc
     }
@@ -201,6 +215,7 @@ impl Draft {
     /// typing and notes that the document is changing in memory.
     pub(crate) fn prepare_local(&mut self) -> Result<()> {
         self.flush()?;
+        self.known_len = None;
         self.dirty = true;
         Ok(())
     }
@@ -275,7 +290,7 @@ impl Draft {
     pub fn load_incremental(&mut self, bytes: &[u8]) -> Result<usize> {
         self.flush()?;
         self.clean()?;
-        self.texts.clear();
+        self.forget_texts();
         let n = self.doc.load_incremental(bytes)?;
         self.dirty = true;
         Ok(n)
@@ -285,7 +300,7 @@ impl Draft {
     pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<()> {
         self.flush()?;
         self.clean()?;
-        self.texts.clear();
+        self.forget_texts();
         self.doc.apply_changes(changes)?;
         self.dirty = true;
         Ok(())
@@ -302,7 +317,7 @@ impl Draft {
         self.flush()?;
         self.clean()?;
         other.flush()?;
-        self.texts.clear();
+        self.forget_texts();
         let heads = self.doc.merge(&mut other.doc)?;
         self.dirty = true;
         Ok(heads)
@@ -405,6 +420,13 @@ impl Draft {
         if let Some(state) = self.texts.get_mut(id).and_then(|s| s[lang as usize].as_mut()) {
             state.shadow = None;
         }
+    }
+
+    /// Forgets every cached object id, mark shadow and length (changes from elsewhere may
+    /// replace objects, marks and texts).
+    fn forget_texts(&mut self) {
+        self.texts.clear();
+        self.known_len = None;
     }
 
     /// Forgets cached state of one paragraph (after it is deleted or replaced).

@@ -5,7 +5,7 @@ use automerge::transaction::Transactable;
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use sha2::{Digest, Sha256};
 
-use crate::draft::Draft;
+use crate::draft::{Draft, KnownLen};
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId};
 use crate::markdown::parse_inline;
@@ -229,15 +229,28 @@ impl Draft {
         delete: usize,
         insert: &str,
     ) -> Result<()> {
+        // A run of direct edits to one text knows its length from the previous edit.
+        let known = self.known_len.take().filter(|k| k.paragraph == *id && k.lang == lang);
         self.prepare_local()?;
         let obj = self.text_obj(id, lang)?;
-        let len = self.doc.length(&obj);
+        let len = match &known {
+            Some(k) => k.len,
+            None => self.doc.length(&obj),
+        };
         Draft::check_range(id, lang, pos, pos.saturating_add(delete), len)?;
         self.doc.splice_text(&obj, pos, delete as isize, insert)?;
+        let inserted = insert.chars().count();
         if let Some(shadow) = self.shadow_if_built(id, lang) {
             shadow.delete(pos, delete);
-            shadow.insert(pos, insert.chars().count());
+            shadow.insert(pos, inserted);
         }
+        let mut known = known.unwrap_or_else(|| KnownLen {
+            paragraph: id.clone(),
+            lang,
+            len,
+        });
+        known.len = len - delete + inserted;
+        self.known_len = Some(known);
         Ok(())
     }
 

@@ -185,6 +185,7 @@ impl Draft {
         {
             let obj = self.text_obj(id, lang)?;
             self.doc.splice_text(&obj, pos, 0, text)?;
+            self.known_len = None;
             if let Some(shadow) = self.shadow_if_built(id, lang) {
                 shadow.insert(pos, n);
             }

@@ -292,6 +292,7 @@ impl Draft {
         self.clean()?;
         self.forget_texts();
         let n = self.doc.load_incremental(bytes)?;
+        drop_patch_log(&mut self.doc);
         self.dirty = true;
         Ok(n)
     }
@@ -302,6 +303,7 @@ impl Draft {
         self.clean()?;
         self.forget_texts();
         self.doc.apply_changes(changes)?;
+        drop_patch_log(&mut self.doc);
         self.dirty = true;
         Ok(())
     }
@@ -319,6 +321,7 @@ impl Draft {
         other.flush()?;
         self.forget_texts();
         let heads = self.doc.merge(&mut other.doc)?;
+        drop_patch_log(&mut self.doc);
         self.dirty = true;
         Ok(heads)
     }
@@ -453,4 +456,15 @@ impl Draft {
         }
         Ok(())
     }
+}
+
+/// Drops the patches automerge recorded while applying changes from elsewhere.
+///
+/// automerge 0.12 records a patch event for every operation it applies with
+/// `apply_changes`, `load_incremental` or `merge`, even when nobody asked for patches, and
+/// keeps them until the diff cursor is reset. A document that lives long and takes in
+/// changes (a server's copy of a draft under negotiation) would grow without limit, and
+/// every copy of it would copy them all. Nothing in Pluma reads those patches.
+pub fn drop_patch_log(doc: &mut AutoCommit) {
+    doc.reset_diff_cursor();
 }

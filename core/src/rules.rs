@@ -310,7 +310,10 @@ pub fn check_on_copy(before: &AutoCommit, changes: &[Change], who: &Who) -> Resu
 pub fn apply_untrusted(doc: &mut AutoCommit, changes: &[Change]) -> std::result::Result<(), String> {
     let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.apply_changes(changes.iter().cloned())));
     match applied {
-        Ok(Ok(())) => Ok(()),
+        Ok(Ok(())) => {
+            crate::draft::drop_patch_log(doc);
+            Ok(())
+        }
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("the changes are malformed (automerge could not apply them)".to_owned()),
     }

@@ -188,6 +188,7 @@ impl SyncClient {
                 let carries_changes = self.track_applied && !msg.changes.is_empty();
                 let before = if carries_changes { entry.doc.get_heads() } else { Vec::new() };
                 entry.doc.sync().receive_sync_message(&mut entry.state, msg)?;
+                pluma_core::draft::drop_patch_log(&mut entry.doc);
                 if carries_changes && entry.doc.get_heads() != before {
                     let at = std::time::Instant::now();
                     for change in entry.doc.get_changes_meta(&before) {

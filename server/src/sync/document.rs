@@ -471,6 +471,7 @@ impl DocumentTask {
                 return None;
             }
         }
+        pluma_core::draft::drop_patch_log(&mut copy);
         Some(copy)
     }
 

@@ -60,6 +60,7 @@ fn build(snapshot: &[u8], changes: Vec<(i64, Vec<u8>)>) -> Result<AutoCommit, Lo
         parsed.push(change);
     }
     doc.apply_changes(parsed).map_err(|e| LoadError::Corrupt(format!("changes: {e}")))?;
+    pluma_core::draft::drop_patch_log(&mut doc);
     pluma_core::Draft::check_automerge(&doc).map_err(|e| LoadError::Corrupt(format!("not a draft: {e}")))?;
     Ok(doc)
 }

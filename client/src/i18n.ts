@@ -198,6 +198,14 @@ const en = {
   noAgenda: "No agenda has been loaded for this meeting.",
   dayN: "Day {n}",
   leadEdits: "{country} leads this session and edits this question directly",
+  activity: "Activity",
+  feedScopeDelegation: "What concerns {country} and the whole meeting.",
+  feedScopeAll: "Everything in this negotiation.",
+  feedTimesIn: "Times in {city} time ({offset}).",
+  feedEmpty: "Nothing yet.",
+  feedEarlier: "Show earlier activity",
+  feedUnavailable: "The activity could not be loaded; retrying.",
+  feedUnread: "{n} new",
 } as const;
 
 export type Key = keyof typeof en;
@@ -399,6 +407,14 @@ const es: Record<Key, string> = {
   noAgenda: "No se ha cargado una agenda para esta reunión.",
   dayN: "Día {n}",
   leadEdits: "{country} conduce esta sesión y edita esta pregunta directamente",
+  activity: "Actividad",
+  feedScopeDelegation: "Lo que concierne a {country} y a toda la reunión.",
+  feedScopeAll: "Todo lo ocurrido en esta negociación.",
+  feedTimesIn: "Horas en hora de {city} ({offset}).",
+  feedEmpty: "Nada todavía.",
+  feedEarlier: "Ver actividad anterior",
+  feedUnavailable: "No se pudo cargar la actividad; reintentando.",
+  feedUnread: "{n} nuevas",
 };
 
 let current: Lang = (localStorage.getItem("pluma.lang") as Lang | null) ?? (navigator.language.startsWith("es") ? "es" : "en");

@@ -11,6 +11,7 @@ import { colourOf, countryName } from "./countries";
 import { clear, h } from "./dom";
 import { type Lang, lang } from "./i18n";
 import { errorText } from "./main";
+import { wallTimeIn, wallTimeOf, zoneOffset } from "./zones";
 
 type Status = "open" | "bracketed" | "agreed_ad_ref" | "agreed";
 interface Line {
@@ -72,6 +73,10 @@ const words = {
     voided: "{country}'s approval was voided: {reason}",
     startSilence: "Put under silence until",
     start: "Start silence procedure",
+    timeOf: "{city} time",
+    deadlineHelp: "Choose the date and time in your capital's time.",
+    deadlinePast: "This time has already passed.",
+    deadlinePreview: "Deadline: {time}. Each delegation will see it in its own capital's time.",
     statuses: "Paragraphs",
     unsettled: "Still open or bracketed",
     none: "None.",
@@ -106,6 +111,10 @@ const words = {
     voided: "La aprobación de {country} quedó sin efecto: {reason}",
     startSilence: "Someter a silencio hasta",
     start: "Iniciar procedimiento de silencio",
+    timeOf: "hora de {city}",
+    deadlineHelp: "Elija la fecha y la hora en la hora de su capital.",
+    deadlinePast: "Esa hora ya pasó.",
+    deadlinePreview: "Plazo: {time}. Cada delegación lo verá en la hora de su propia capital.",
     statuses: "Párrafos",
     unsettled: "Aún abiertos o entre corchetes",
     none: "Ninguno.",
@@ -155,6 +164,9 @@ export function inZone(ms: number, zone: string, l: Lang): string {
   }
 }
 
+/** "Buenos Aires" for America/Argentina/Buenos_Aires. */
+export const zoneCity = (zone: string): string => (zone.split("/").pop() ?? zone).replace(/_/g, " ");
+
 const label = (line: Line) => (line.number === null ? "§" : `${line.number}.`);
 
 /** Mounts the panel in `el`; returns a function that stops its refreshing. */
@@ -168,6 +180,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
   let last = "";
   let open = localStorage.getItem("pluma.workflowOpen") === "1";
   let objectionDraft = "";
+  let silenceDraft = "";
 
   async function act(method: "POST", path: string, body: unknown): Promise<unknown> {
     try {
@@ -249,14 +262,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
     if (chair && me.country && wf.ppt.includes(me.country) && !wf.adopted && !wf.approved_by.includes(me.country)) {
       bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(d) }, w("approve")));
     }
-    if (chair && !wf.adopted && !(s && s.state === "running")) {
-      const input = h("input", { type: "datetime-local", "aria-label": w("startSilence"), "data-testid": "silence-deadline" });
-      bar.append(h("div", { class: "wf-start" }, h("label", {}, `${w("startSilence")} `, input),
-        h("button", { type: "button", "data-testid": "start-silence", onclick: () => {
-          const ms = input.value ? new Date(input.value).getTime() : NaN;
-          if (!Number.isNaN(ms)) void act("POST", "/silence", { deadline: ms });
-        } }, w("start"))));
-    }
+    if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm());
     el.append(bar);
 
     // Paragraphs: status (chairs change it) and concordance (the secretariat confirms it).
@@ -283,6 +289,43 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
       counts.length === 0 ? h("span", { class: "muted" }, w("none"))
         : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l) }, `${c} ${n}`))));
     el.append(details);
+  }
+
+  /**
+   * The chair picks the deadline as a wall-clock time in their own capital (the input's
+   * value is read in that zone, not the browser's), and sees it back as it will be shown.
+   */
+  function silenceForm(): HTMLElement {
+    const l = lang();
+    const city = zoneCity(zone);
+    const preview = h("div", { class: "muted small wf-preview", "data-testid": "silence-preview", "aria-live": "polite" });
+    const input = h("input", {
+      type: "datetime-local",
+      "aria-label": `${w("startSilence")} (${w("timeOf", { city })})`,
+      "data-testid": "silence-deadline",
+      min: wallTimeOf(Date.now(), zone),
+      value: silenceDraft,
+      oninput: () => {
+        silenceDraft = input.value;
+        showPreview();
+      },
+    }) as HTMLInputElement;
+    function showPreview(): void {
+      const ms = wallTimeIn(input.value, zone);
+      preview.textContent = Number.isNaN(ms) ? w("deadlineHelp") : ms <= Date.now() ? w("deadlinePast") : w("deadlinePreview", { time: inZone(ms, zone, l) });
+    }
+    showPreview();
+    return h("div", { class: "wf-start" },
+      h("label", {}, `${w("startSilence")} `, input, h("span", { class: "muted small", title: zone }, ` ${w("timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
+      h("button", { type: "button", "data-testid": "start-silence", onclick: () => {
+        const ms = wallTimeIn(input.value, zone);
+        if (Number.isNaN(ms)) {
+          notify(w("deadlineHelp"), true);
+          return;
+        }
+        void act("POST", "/silence", { deadline: ms }).then((r) => { if (r) silenceDraft = ""; });
+      } }, w("start")),
+      preview);
   }
 
   async function setStatus(p: Line, status: Status, select: HTMLSelectElement): Promise<void> {

@@ -37,3 +37,34 @@ export function dayLabel(ms: number, zone: string, l: Lang): string {
   return new Intl.DateTimeFormat(locale(l), { timeZone: zone, weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(new Date(ms));
 }
 
+
+/** Minutes a zone is ahead of UTC at an instant (-300 for GMT-5). */
+export function offsetMinutes(ms: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    .formatToParts(new Date(ms));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
+  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60000);
+}
+
+/**
+ * The instant a wall-clock time ("2021-11-30T18:00", as a `datetime-local` input gives it)
+ * names in `zone`, whatever zone the browser runs in; NaN when the text is not such a time.
+ * A time skipped by a daylight-saving jump lands just after it.
+ */
+export function wallTimeIn(value: string, zone: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!m) return NaN;
+  const [y, mo, d, hh, mi, ss] = m.slice(1).map((x) => Number(x ?? 0));
+  const asUtc = Date.UTC(y, mo - 1, d, hh, mi, ss);
+  let ms = asUtc - offsetMinutes(asUtc, zone) * 60000;
+  // The offset at the guessed instant may differ (a DST change in between): once more.
+  ms = asUtc - offsetMinutes(ms, zone) * 60000;
+  return ms;
+}
+
+/** The `datetime-local` value ("2021-11-30T18:00") of an instant's wall time in `zone`. */
+export function wallTimeOf(ms: number, zone: string): string {
+  const local = new Date(ms + offsetMinutes(ms, zone) * 60000).toISOString();
+  return local.slice(0, 16);
+}

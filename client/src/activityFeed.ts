@@ -19,6 +19,8 @@ import { zoneOffset } from "./zones";
 export const POLL_MS = 2000;
 /** Entries shown when the feed opens; older ones come with "Show earlier". */
 const FIRST_PAGE = 40;
+/** Identical lines of one delegation closer together than this are shown once. */
+const COALESCE_MS = 10 * 60 * 1000;
 
 export interface FeedOptions {
   draftId: string;
@@ -88,13 +90,22 @@ export function mountActivityFeed(o: FeedOptions): Feed {
   function paint(fresh: Set<number>): void {
     clear(list);
     const sorted = [...entries.values()].sort((a, b) => b.id - a.id);
+    let previous: { e: Entry; said: string; item: HTMLElement } | null = null;
     for (const e of sorted) {
       const lines: Line[] = describe(e, ctx);
       if (lines.length === 0) continue;
-      list.append(h("li", { class: `feed-item tone-${lines[0].tone}${fresh.has(e.id) ? " fresh" : ""}`, "data-testid": "activity-item", "data-action": e.action, "data-id": String(e.id) },
+      // Typing a proposal is stored in many small changes: one line tells them all.
+      const said = `${e.country}|${lines.map((x) => x.text).join("|")}`;
+      if (previous && previous.said === said && previous.e.at - e.at < COALESCE_MS) {
+        if (fresh.has(e.id)) previous.item.classList.add("fresh");
+        continue;
+      }
+      const item = h("li", { class: `feed-item tone-${lines[0].tone}${fresh.has(e.id) ? " fresh" : ""}`, "data-testid": "activity-item", "data-action": e.action, "data-id": String(e.id) },
         h("time", { datetime: new Date(e.at).toISOString(), title: `${time(e.at)} · ${zone}` }, time(e.at)),
         e.country ? h("span", { class: "chip", style: `--c:${colourOf(e.country)}`, title: countryName(e.country, l) }, e.country) : h("span", { class: "chip none" }, "·"),
-        h("div", { class: "feed-text" }, ...lines.map((x) => h("div", { class: `tone-${x.tone}` }, x.text)))));
+        h("div", { class: "feed-text" }, ...lines.map((x) => h("div", { class: `tone-${x.tone}` }, x.text))));
+      previous = { e, said, item };
+      list.append(item);
     }
     if (list.childElementCount === 0) status.textContent = t("feedEmpty");
     else status.textContent = "";

@@ -40,8 +40,8 @@ const words = {
     deletion: "a deletion",
     proposal_made: "{who} proposed {kind} in {p} ({lang})",
     proposal_withdrawn: "{who} withdrew its proposal in {p} ({lang})",
-    proposal_accepted: "{who} accepted {of}'s proposal in {p} ({lang})",
-    proposal_rejected: "{who} rejected {of}'s proposal in {p} ({lang})",
+    proposal_accepted: "{who} accepted the proposal of {of} in {p} ({lang})",
+    proposal_rejected: "{who} rejected the proposal of {of} in {p} ({lang})",
     direct_edit: "{who} edited {p} ({lang})",
     status_changed: "{who} set {p} to “{to}” (was “{from}”)",
     status_reason: "Reason: {reason}",
@@ -62,7 +62,7 @@ const words = {
     anAlternative: "an alternative",
     concordance: "{who} confirmed the EN/ES concordance of {p}",
     approval_given: "{who} approved the text on behalf of its Pro-Tempore Presidency",
-    approval_voided: "{who}'s approval was voided: the text changed afterwards",
+    approval_voided: "The approval of {who} was voided: the text changed afterwards",
     draft_adopted_silence: "The text was adopted: the silence procedure ended without objection",
     draft_adopted_approvals: "The text was adopted with the approval of both Pro-Tempore Presidencies",
     fingerprint: "Certified fingerprint {fp}…",
@@ -128,8 +128,18 @@ type Word = keyof (typeof words)["en"];
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
+/** English says "the United States", "the Dominican Republic"; Spanish needs no article. */
+export function inSentence(name: string, lang: Lang): string {
+  return lang === "en" && /^(United |Dominican Republic|Bahamas|Netherlands|Philippines)/.test(name) ? `the ${name}` : name;
+}
+
 /** The lines an entry shows; empty for entries the feed does not tell (comment edits…). */
 export function describe(e: Entry, ctx: Context): Line[] {
+  const named = { ...ctx, country: (c: string) => inSentence(ctx.country(c), ctx.lang) };
+  return tell(e, named).map((l) => ({ ...l, text: l.text.charAt(0).toUpperCase() + l.text.slice(1) }));
+}
+
+function tell(e: Entry, ctx: Context): Line[] {
   const W = words[ctx.lang];
   const say = (key: Word, params: Record<string, string> = {}): string => {
     let s: string = W[key];

@@ -133,7 +133,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     }
   }
   // The secretariat (SEC) is no delegation of a meeting but proposes like one.
-  if (me.country) registerCountries([{ code: me.country, name_en: me.display_name, name_es: me.display_name }]);
+  // A delegation of the meeting keeps its country's name (not the person's display name).
+  if (me.country && countryName(me.country, "en") === me.country) registerCountries([{ code: me.country, name_en: me.display_name, name_es: me.display_name }]);
   const adapter = buildAdapter(countryCodes());
   const decides = me.role === "chair" || me.role === "secretariat";
   const drafts = me.role !== "observer" && me.role !== "admin" && me.country !== null;

@@ -116,7 +116,7 @@ async fn forward_feed_per_delegation() {
         assert_eq!(ids(&get(&server, &pe, &feed("PE", cursor, 500)).await), Vec::<i64>::new(), "{b}: nothing new");
 
         // A silence started by Mexico and broken by the United States reaches Peru.
-        let (code, body) = server.api.call(Method::POST, &format!("/api/drafts/{id}/silence"), Some(&mx.token), Some(json!({"deadline": "2999-01-01T00:00:00Z"}))).await.unwrap();
+        let (code, body) = server.api.call(Method::POST, &format!("/api/drafts/{id}/silence"), Some(&mx.token), Some(json!({"deadline": "2999-01-01T00:00:00Z", "concordance_override": "Both texts were read out in the plenary."}))).await.unwrap();
         assert_eq!(code, 201, "{b}: {body}");
         let (code, body) = server.api.call(Method::POST, &format!("/api/drafts/{id}/silence/objections"), Some(&us.token), Some(json!({"text": "Not yet."}))).await.unwrap();
         assert_eq!(code, 201, "{b}: {body}");

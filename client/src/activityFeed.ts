@@ -8,19 +8,17 @@
 // entries younger than a few seconds and sends them again; entries are kept by id, once.
 import "./activityFeed.css";
 import { type Meeting, type User, call } from "./api";
-import { type Entry, type Line, describe } from "./activityText";
+import { type Entry, groups } from "./activityText";
 import { colourOf, countryName } from "./countries";
 import { clear, h } from "./dom";
 import { lang, t } from "./i18n";
 import { viewerTimeZone } from "./workflowPanel";
-import { zoneOffset } from "./zones";
+import { dayLabel, placeOf, timeRange, zoneOffset } from "./zones";
 
 /** How often the feed asks for news. */
 export const POLL_MS = 2000;
 /** Entries shown when the feed opens; older ones come with "Show earlier". */
 const FIRST_PAGE = 40;
-/** Identical lines of one delegation closer together than this are shown once. */
-const COALESCE_MS = 10 * 60 * 1000;
 
 export interface FeedOptions {
   draftId: string;
@@ -63,12 +61,15 @@ export function mountActivityFeed(o: FeedOptions): Feed {
   let before: number | null = null;
   let visible = false;
   let unread = 0;
+  /** Entries up to this id were on screen (or there when the feed opened). */
+  let readUpTo = 0;
   let timer: ReturnType<typeof setInterval> | null = null;
   let busy = false;
   let stopped = false;
 
   const time = (ms: number) =>
     new Intl.DateTimeFormat(l === "es" ? "es" : "en-GB", { timeZone: zone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(ms));
+  const clock = (ms: number) => timeRange(ms, null, zone, l);
   const ctx = {
     lang: l,
     country: (c: string) => countryName(c, l),
@@ -77,7 +78,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
     time: (ms: number) => `${time(ms)} (${zoneOffset(ms, zone)})`,
   };
 
-  const city = (zone.split("/").pop() ?? zone).replace(/_/g, " ");
+  const city = placeOf(o.me.country, zone, l);
   const list = h("ol", { class: "feed-list", "aria-live": "polite", "data-testid": "activity-list" });
   const more = h("button", { type: "button", class: "link", hidden: true, "data-testid": "activity-earlier", onclick: () => void earlier() }, t("feedEarlier"));
   const status = h("p", { class: "muted small", role: "status" });
@@ -89,25 +90,28 @@ export function mountActivityFeed(o: FeedOptions): Feed {
 
   function paint(fresh: Set<number>): void {
     clear(list);
-    const sorted = [...entries.values()].sort((a, b) => b.id - a.id);
-    let previous: { e: Entry; said: string; item: HTMLElement } | null = null;
-    for (const e of sorted) {
-      const lines: Line[] = describe(e, ctx);
-      if (lines.length === 0) continue;
-      // Typing a proposal is stored in many small changes: one line tells them all.
-      const said = `${e.country}|${lines.map((x) => x.text).join("|")}`;
-      if (previous && previous.said === said && previous.e.at - e.at < COALESCE_MS) {
-        if (fresh.has(e.id)) previous.item.classList.add("fresh");
-        continue;
-      }
-      const item = h("li", { class: `feed-item tone-${lines[0].tone}${fresh.has(e.id) ? " fresh" : ""}`, "data-testid": "activity-item", "data-action": e.action, "data-id": String(e.id) },
-        h("time", { datetime: new Date(e.at).toISOString(), title: `${time(e.at)} · ${zone}` }, time(e.at)),
+    let day = "";
+    let newItems = 0;
+    for (const g of groups([...entries.values()], ctx)) {
+      const e = g.newest;
+      // Entries under a heading per day in the reader's capital; each with its hour.
+      const named = dayLabel(e.at, zone, l);
+      const thisDay = named.charAt(0).toUpperCase() + named.slice(1);
+      if (thisDay !== day) list.append(h("li", { class: "feed-day", role: "presentation" }, thisDay));
+      day = thisDay;
+      const isFresh = g.ids.some((id) => fresh.has(id));
+      list.append(h("li", { class: `feed-item tone-${g.lines[0].tone}${isFresh ? " fresh" : ""}`, "data-testid": "activity-item", "data-action": e.action, "data-id": String(e.id) },
+        h("time", { datetime: new Date(e.at).toISOString(), title: `${time(e.at)} · ${zone}` }, clock(e.at)),
         e.country ? h("span", { class: "chip", style: `--c:${colourOf(e.country)}`, title: countryName(e.country, l) }, e.country) : h("span", { class: "chip none" }, "·"),
-        h("div", { class: "feed-text" }, ...lines.map((x) => h("div", { class: `tone-${x.tone}` }, x.text))));
-      previous = { e, said, item };
-      list.append(item);
+        h("div", { class: "feed-text" }, ...g.lines.map((x) => h("div", { class: `tone-${x.tone}` }, x.text)))));
+      if (e.id > readUpTo) newItems++;
     }
-    if (list.childElementCount === 0) status.textContent = t("feedEmpty");
+    if (visible) readUpTo = Math.max(readUpTo, ...entries.keys());
+    else if (newItems !== unread) {
+      unread = newItems;
+      o.onUnread(unread);
+    }
+    if (list.querySelector(".feed-item") === null) status.textContent = t("feedEmpty");
     else status.textContent = "";
     more.hidden = before === null;
   }
@@ -126,6 +130,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
     try {
       const page = await call<Page>("GET", `${base}?limit=${FIRST_PAGE}${scope}`);
       take(page.entries);
+      readUpTo = Math.max(0, ...entries.keys());
       before = page.next_before;
       // Polling starts at the oldest entry shown: anything committed late below the newest
       // one still arrives (repeats are dropped by id).
@@ -144,14 +149,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
       for (let round = 0; round < 5; round++) {
         const page: Page = await call<Page>("GET", `${base}?after=${cursor}&limit=200${scope}`);
         const fresh = take(page.entries);
-        if (fresh.size > 0) {
-          const told = [...fresh].filter((id) => describe(entries.get(id)!, ctx).length > 0).length;
-          if (!visible) {
-            unread += told;
-            o.onUnread(unread);
-          }
-          paint(fresh);
-        }
+        if (fresh.size > 0) paint(fresh);
         const moved = page.next_after !== null && page.next_after !== cursor;
         if (page.next_after !== null) cursor = page.next_after;
         if (!moved || page.entries.length < 200) break;
@@ -182,9 +180,12 @@ export function mountActivityFeed(o: FeedOptions): Feed {
     el,
     shown(v: boolean) {
       visible = v;
-      if (v && unread > 0) {
-        unread = 0;
-        o.onUnread(0);
+      if (v) {
+        readUpTo = Math.max(readUpTo, ...entries.keys());
+        if (unread > 0) {
+          unread = 0;
+          o.onUnread(0);
+        }
       }
     },
     stop() {

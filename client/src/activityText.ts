@@ -146,7 +146,8 @@ function tell(e: Entry, ctx: Context): Line[] {
     for (const [k, v] of Object.entries(params)) s = s.replace(`{${k}}`, v);
     return s;
   };
-  const who = e.country ? ctx.country(e.country) : e.user ? W.secretariat : W.someone;
+  // The technical secretariat signs as "SEC", which is no country.
+  const who = e.country && e.country !== "SEC" ? ctx.country(e.country) : e.user ? W.secretariat : W.someone;
   const d = e.detail;
   const p = (pid: unknown) => ctx.paragraph(str(pid)) || "¶";
   const statusWord = (s: unknown) => (W as Record<string, string>)[`status_${str(s)}`] ?? str(s);
@@ -250,6 +251,50 @@ function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown)
       default:
         break;
     }
+  }
+  return out;
+}
+
+/** Entries told as one item of the feed. */
+export interface Group {
+  /** The newest entry (its time and author are shown). */
+  newest: Entry;
+  ids: number[];
+  lines: Line[];
+}
+
+/** Entries of one delegation this close together may be told as one item. */
+export const GROUP_MS = 10 * 60 * 1000;
+
+/**
+ * The feed's items, newest first. A proposal typed in many small changes is one item (the
+ * same lines from the same delegation in a row), and so is a run of concordance
+ * confirmations ("… of OP 1, OP 2 and OP 3").
+ */
+export function groups(entries: Entry[], ctx: Context): Group[] {
+  const out: Group[] = [];
+  const runs = new Map<Group, string[]>();
+  for (const e of [...entries].sort((a, b) => b.id - a.id)) {
+    const lines = describe(e, ctx);
+    if (lines.length === 0) continue;
+    const last = out[out.length - 1];
+    const near = last && last.newest.country === e.country && last.newest.at - e.at < GROUP_MS;
+    if (near && last.lines.map((l) => l.text).join("\n") === lines.map((l) => l.text).join("\n")) {
+      last.ids.push(e.id);
+      continue;
+    }
+    if (near && e.action === "concordance_confirmed" && last.newest.action === e.action) {
+      const run = runs.get(last) ?? [];
+      run.unshift(ctx.paragraph(str(((e.detail.note ?? {}) as Record<string, unknown>).paragraph)) || "¶");
+      runs.set(last, run);
+      last.ids.push(e.id);
+      const and = ctx.lang === "es" ? " y " : " and ";
+      const all = [...run, ctx.paragraph(str(((last.newest.detail.note ?? {}) as Record<string, unknown>).paragraph)) || "¶"];
+      const list = `${all.slice(0, -1).join(", ")}${and}${all[all.length - 1]}`;
+      last.lines = describe({ ...last.newest, detail: { note: { paragraph: "\u0000" } } }, { ...ctx, paragraph: () => list });
+      continue;
+    }
+    out.push({ newest: e, ids: [e.id], lines });
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { colourOf, countryName } from "./countries";
 import { clear, h } from "./dom";
 import { type Lang, lang } from "./i18n";
 import { errorText } from "./main";
-import { wallTimeIn, wallTimeOf, zoneOffset } from "./zones";
+import { placeOf, wallTimeIn, wallTimeOf, zoneOffset } from "./zones";
 
 type Status = "open" | "bracketed" | "agreed_ad_ref" | "agreed";
 interface Line {
@@ -59,9 +59,11 @@ const words = {
     workflow: "Negotiation",
     adopted: "Adopted",
     adoptedOn: "Adopted on {date}. The text is locked.",
+    adoptedBySilence: "Adopted by silence procedure: no delegation objected before the deadline.",
+    adoptedByApprovals: "Adopted with the approval of both Pro-Tempore Presidencies.",
     fingerprint: "Certified fingerprint (SHA-256)",
     silenceUntil: "Under silence procedure until {time}. The text is frozen.",
-    silenceYourTime: "your capital's time",
+    silenceYourTime: "{city} time, your capital's",
     objection: "Written objection",
     object: "Break silence with this objection",
     silenceBroken: "Silence broken by {country}: {text}",
@@ -97,9 +99,11 @@ const words = {
     workflow: "Negociación",
     adopted: "Adoptado",
     adoptedOn: "Adoptado el {date}. El texto está bloqueado.",
+    adoptedBySilence: "Adoptado por procedimiento de silencio: ninguna delegación objetó antes del plazo.",
+    adoptedByApprovals: "Adoptado con la aprobación de ambas Presidencias Pro Tempore.",
     fingerprint: "Huella certificada (SHA-256)",
-    silenceUntil: "Bajo procedimiento de silencio hasta {time}. El texto está congelado.",
-    silenceYourTime: "hora de su capital",
+    silenceUntil: "Bajo procedimiento de silencio hasta el {time}. El texto está congelado.",
+    silenceYourTime: "hora de {city}, la de su capital",
     objection: "Objeción escrita",
     object: "Romper el silencio con esta objeción",
     silenceBroken: "Silencio roto por {country}: {text}",
@@ -164,9 +168,6 @@ export function inZone(ms: number, zone: string, l: Lang): string {
   }
 }
 
-/** "Buenos Aires" for America/Argentina/Buenos_Aires. */
-export const zoneCity = (zone: string): string => (zone.split("/").pop() ?? zone).replace(/_/g, " ");
-
 const label = (line: Line) => (line.number === null ? "§" : `${line.number}.`);
 
 /** Mounts the panel in `el`; returns a function that stops its refreshing. */
@@ -214,13 +215,14 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
     if (wf.adopted) {
       el.append(h("div", { class: "wf-banner adopted", role: "status", "data-testid": "adopted-banner" },
         h("strong", {}, w("adoptedOn", { date: inZone(wf.adopted.adopted_at, zone, l) })),
+        " ", h("span", {}, w(wf.adopted.how === "silence" ? "adoptedBySilence" : "adoptedByApprovals")),
         h("div", { class: "wf-fp" }, `${w("fingerprint")}: `, h("code", { "data-testid": "fingerprint" }, wf.adopted.fingerprint))));
     }
     const s = wf.silence;
     if (s && s.state === "running") {
       const banner = h("div", { class: "wf-banner silence", role: "status", "data-testid": "silence-banner" },
         h("strong", {}, w("silenceUntil", { time: inZone(s.deadline, zone, l) })),
-        h("span", { class: "muted small" }, ` (${w("silenceYourTime")}: ${zone})`));
+        h("span", { class: "muted small", title: zone, "data-zone": zone }, ` (${w("silenceYourTime", { city: placeOf(me.country, zone, l) })})`));
       if (delegation) {
         // Repaints rebuild the panel: the objection being written survives them.
         const box = h("textarea", { rows: 2, "aria-label": w("objection"), placeholder: w("objection"), "data-testid": "objection-text", value: objectionDraft, oninput: (e: Event) => { objectionDraft = (e.target as HTMLTextAreaElement).value; } });
@@ -263,7 +265,8 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
       bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(d) }, w("approve")));
     }
     if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm());
-    el.append(bar);
+    // After adoption by silence the PPTs' approvals no longer matter: the banner says how.
+    if (!(wf.adopted && wf.adopted.how === "silence")) el.append(bar);
 
     // Paragraphs: status (chairs change it) and concordance (the secretariat confirms it).
     const table = h("table", { class: "wf-table" },
@@ -297,7 +300,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
    */
   function silenceForm(): HTMLElement {
     const l = lang();
-    const city = zoneCity(zone);
+    const city = placeOf(me.country, zone, l);
     const preview = h("div", { class: "muted small wf-preview", "data-testid": "silence-preview", "aria-live": "polite" });
     const input = h("input", {
       type: "datetime-local",

@@ -68,3 +68,25 @@ export function wallTimeOf(ms: number, zone: string): string {
   const local = new Date(ms + offsetMinutes(ms, zone) * 60000).toISOString();
   return local.slice(0, 16);
 }
+
+/**
+ * The capitals of the member states, whose time each delegation reads. The IANA zone's
+ * city is not always the capital (America/New_York for Washington, America/Guayaquil for
+ * Quito, America/Sao_Paulo for Brasília), and diplomats speak of their capital's time.
+ */
+const CAPITALS: Record<string, [en: string, es: string]> = {
+  AR: ["Buenos Aires", "Buenos Aires"], BO: ["La Paz", "La Paz"], BR: ["Brasília", "Brasilia"], BZ: ["Belmopan", "Belmopán"],
+  CA: ["Ottawa", "Ottawa"], CL: ["Santiago", "Santiago"], CO: ["Bogotá", "Bogotá"], CR: ["San José", "San José"],
+  DO: ["Santo Domingo", "Santo Domingo"], EC: ["Quito", "Quito"], GT: ["Guatemala City", "Ciudad de Guatemala"],
+  GY: ["Georgetown", "Georgetown"], HN: ["Tegucigalpa", "Tegucigalpa"], MX: ["Mexico City", "Ciudad de México"],
+  NI: ["Managua", "Managua"], PA: ["Panama City", "Ciudad de Panamá"], PE: ["Lima", "Lima"], PY: ["Asunción", "Asunción"],
+  SR: ["Paramaribo", "Paramaribo"], SV: ["San Salvador", "San Salvador"], US: ["Washington", "Washington"],
+  UY: ["Montevideo", "Montevideo"], VE: ["Caracas", "Caracas"],
+};
+
+/** The place whose time `zone` is, for people: the delegation's capital, else the zone's city. */
+export function placeOf(country: string | null, zone: string, l: Lang): string {
+  const capital = country ? CAPITALS[country] : undefined;
+  if (capital) return l === "es" ? capital[1] : capital[0];
+  return (zone.split("/").pop() ?? zone).replace(/_/g, " ");
+}

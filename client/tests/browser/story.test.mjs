@@ -118,7 +118,9 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   const propose = async (page, n, words) => {
     const ed = para(page, n).locator(".text[data-lang=en] .pm");
     await ed.click();
+    // Before the paragraph's closing full stop.
     await page.keyboard.press("Control+End");
+    await page.keyboard.press("ArrowLeft");
     await page.keyboard.type(words);
   };
   await propose(pe.page, ops[0].i, " in full respect of human rights");
@@ -164,6 +166,7 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
     await until("the status saved", async () => (await apiGet(server.url, sec, `/api/drafts/${draft.id}/dashboard`)).paragraphs.find((p) => p.paragraph === op.paragraph).status === "agreed", 8000);
   }
   await until("the statuses in Peru's feed", async () => (await actionsIn(pe.page)).filter((a) => a === "paragraph_status_changed").length >= 3, 8000);
+  await ar.page.evaluate(() => window.scrollTo(0, 0));
   await shot(ar.page, "dashboard-es-ar");
 
   // Mexico's chair puts the text under silence until 18:00 tomorrow, Mexico City time.
@@ -182,8 +185,10 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
     const text = await banner.innerText();
     assert.ok(text.includes(hhmm(silence.deadline, zoneOf(code))), `${code} reads the deadline in its capital's time: ${text}`);
   }
+  for (const s of [pe, us, mx]) await s.page.evaluate(() => window.scrollTo(0, 0));
   await shot(pe.page, "silence-banner-es-pe");
   await shot(us.page, "silence-banner-en-us");
+  await shot(mx.page, "silence-banner-es-mx-chair");
   await until("the silence in Peru's feed", async () => (await actionsIn(pe.page)).includes("silence_started"), 8000);
 
   // Peru objects: the silence breaks, and the United States' feed says so at once.

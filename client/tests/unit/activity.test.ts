@@ -68,4 +68,18 @@ describe("activity wording", () => {
     expect(text.describe(status, ctx("es"))[0].text).toBe("Argentina pasó OP 3 a «Acordado» (antes «Entre corchetes»)");
     expect(text.describe(entry("PE", "changes_accepted", { events: [{ event: "comment_edited", thread: "t1" }] }), ctx("en"))).toEqual([]);
   });
+
+  it("tells a typed proposal once and a run of confirmations as one item", () => {
+    const at = (id: number, country: string | null, action: string, detail: Record<string, unknown>) => ({ id, at: id * 1000, user: "u", country, action, detail });
+    const typed = { events: [{ event: "proposal_made", paragraph: "p3", lang: "en", country: "US", kind: "insert" }] };
+    const conc = (pid: string) => ({ note: { paragraph: pid }, events: [] });
+    const ctx2 = { ...ctx("en"), paragraph: (pid: string) => ({ p1: "OP 1", p2: "OP 2", p3: "OP 3" })[pid] ?? "" };
+    const g = text.groups([at(1, "US", "changes_accepted", typed), at(2, "US", "changes_accepted", typed), at(3, "SEC", "concordance_confirmed", conc("p1")),
+      at(4, "SEC", "concordance_confirmed", conc("p2")), at(5, "SEC", "concordance_confirmed", conc("p3")), at(6, "US", "changes_accepted", typed)], ctx2);
+    expect(g.map((x) => [x.ids, x.lines.map((l) => l.text)])).toEqual([
+      [[6], ["The United States proposed an insertion in OP 3 (EN)"]],
+      [[5, 4, 3], ["The secretariat confirmed the EN/ES concordance of OP 1, OP 2 and OP 3"]],
+      [[2, 1], ["The United States proposed an insertion in OP 3 (EN)"]],
+    ]);
+  });
 });

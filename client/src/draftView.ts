@@ -528,7 +528,18 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   paintBody();
   paintPanel();
   paintConn();
-  const stopWorkflow = mountWorkflowPanel(workflowEl, { draftId, me, meetings, notify });
+  const stopWorkflow = mountWorkflowPanel(workflowEl, {
+    draftId,
+    me,
+    meetings,
+    notify,
+    paragraphLabel: (pid) => labelOf(outline(handle.doc()), pid),
+    firstWords: (pid) => {
+      const text = String(handle.doc().paragraphs?.[pid]?.text?.[l] ?? "").trim();
+      const cut = text.split(/\s+/).slice(0, 8).join(" ");
+      return cut.length < text.length ? `${cut}…` : cut;
+    },
+  });
   return () => {
     stopWorkflow();
     feed.stop();

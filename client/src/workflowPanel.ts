@@ -121,7 +121,7 @@ const words = {
     deadlinePreview: "Plazo: {time}. Cada delegación lo verá en la hora de su propia capital.",
     statuses: "Párrafos",
     unsettled: "Aún abiertos o entre corchetes",
-    none: "Ninguno.",
+    none: "Ninguna.",
     proposalsBy: "Propuestas pendientes",
     concordance: "Concordancia EN/ES",
     confirm: "Confirmar",
@@ -168,11 +168,22 @@ export function inZone(ms: number, zone: string, l: Lang): string {
   }
 }
 
-const label = (line: Line) => (line.number === null ? "§" : `${line.number}.`);
+const number = (line: Line) => (line.number === null ? "§" : `${line.number}.`);
 
 /** Mounts the panel in `el`; returns a function that stops its refreshing. */
-export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me: User; meetings: Meeting[]; notify: (text: string, bad?: boolean) => void }): () => void {
+export function mountWorkflowPanel(el: HTMLElement, opts: {
+  draftId: string;
+  me: User;
+  meetings: Meeting[];
+  notify: (text: string, bad?: boolean) => void;
+  /** The paragraph's label as the text shows it ("OP 3"), when the page knows it. */
+  paragraphLabel?: (pid: string) => string;
+  /** The paragraph's first words in the reader's language, when the page has the text. */
+  firstWords?: (pid: string) => string;
+}): () => void {
   const { draftId, me, meetings, notify } = opts;
+  const label = (line: Line) => opts.paragraphLabel?.(line.paragraph) || number(line);
+  const words = (line: Line) => opts.firstWords?.(line.paragraph) || line.first_words;
   const base = `/api/drafts/${encodeURIComponent(draftId)}`;
   const zone = viewerTimeZone(me, meetings);
   const chair = me.role === "chair";
@@ -279,7 +290,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
         : h("span", { class: `status st-${p.status}` }, w(`status_${p.status}`));
       const conc = h("span", { class: `wf-conc ${p.concordance}`, "data-testid": "concordance" }, w(p.concordance));
       tbody.append(h("tr", { "data-paragraph": p.paragraph },
-        h("td", { class: "num" }, label(p)), h("td", {}, statusCell), h("td", { class: "wf-words" }, p.first_words),
+        h("td", { class: "num" }, label(p)), h("td", {}, statusCell), h("td", { class: "wf-words" }, words(p)),
         h("td", {}, conc, decides && p.concordance !== "confirmed" && !wf.locked && (chair || p.status !== "agreed")
           ? h("button", { type: "button", class: "small", "data-testid": "confirm-concordance", onclick: () => void act("POST", `/paragraphs/${encodeURIComponent(p.paragraph)}/concordance`, {}) }, w("confirm"))
           : null)));

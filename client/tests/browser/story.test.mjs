@@ -102,11 +102,12 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
     await s.page.goto(`${server.url}/#/draft/${draft.id}`);
     await s.page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 15000 });
   }
-  const ar = await signedIn(browser, server.url, "ar-chair", draft.id);
+  // The chairs' browsers speak Spanish (dates in the date picker as dd/mm/aaaa).
+  const ar = await signedIn(browser, server.url, "ar-chair", draft.id, { locale: "es-AR" });
   await speak(ar.page, "es");
   // Mexico's chair works from a browser on Tokyo time: the deadline must still be read in
   // Mexico City time.
-  const mx = await signedIn(browser, server.url, "mx-chair", draft.id, { timezoneId: "Asia/Tokyo" });
+  const mx = await signedIn(browser, server.url, "mx-chair", draft.id, { timezoneId: "Asia/Tokyo", locale: "es-MX" });
   await speak(mx.page, "es");
   // Nobody reloads from here on: a marker set now must survive to the end.
   for (const s of [pe, us, ar, mx]) await s.page.evaluate(() => (window.plumaStory = true));

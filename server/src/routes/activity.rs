@@ -114,10 +114,11 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// Reads the owners of the draft's alternatives if `raw` needs them for the delegation.
     async fn prepare(&mut self, raw: &[AuditRecord]) -> Result<(), ApiError> {
-        if let Some(country) = &self.country {
-            if self.owners.is_none() && concern::needs_owners(raw, country) {
-                self.owners = Some(self.alternative_owners().await?);
-            }
+        if let Some(country) = &self.country
+            && self.owners.is_none()
+            && concern::needs_owners(raw, country)
+        {
+            self.owners = Some(self.alternative_owners().await?);
         }
         Ok(())
     }

@@ -8,7 +8,7 @@
 // entries younger than a few seconds and sends them again; entries are kept by id, once.
 import "./activityFeed.css";
 import { type Meeting, type User, call } from "./api";
-import { type Entry, groups } from "./activityText";
+import { type Entry, groups, inSentence } from "./activityText";
 import { colourOf, countryName } from "./countries";
 import { clear, h } from "./dom";
 import { lang, t } from "./i18n";
@@ -84,7 +84,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
   const status = h("p", { class: "muted small", role: "status" });
   const el = h("div", { class: "feed", "data-testid": "activity-feed" },
     h("p", { class: "muted small feed-scope" },
-      country ? t("feedScopeDelegation", { country: countryName(country, l) }) : t("feedScopeAll"), " ",
+      country ? t("feedScopeDelegation", { country: inSentence(countryName(country, l), l) }) : t("feedScopeAll"), " ",
       h("span", { title: zone }, t("feedTimesIn", { city, offset: zoneOffset(Date.now(), zone) }))),
     status, list, more);
 

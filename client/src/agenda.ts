@@ -7,7 +7,7 @@ import { colourOf, countryName, registerCountries } from "./countries";
 import { clear, h } from "./dom";
 import { type Lang, lang, t } from "./i18n";
 import { errorText, header } from "./main";
-import { dayLabel, textIn, timeRange, viewerZone, zoneOffset } from "./zones";
+import { dayLabel, placeOf, textIn, timeRange, viewerZone, zoneOffset } from "./zones";
 
 import type { Texts } from "./zones";
 export interface AgendaItem {
@@ -98,7 +98,7 @@ export async function openMeeting(root: HTMLElement, id: string, me: User): Prom
   const { zone, country } = viewerZone(me, m.delegations);
   const first = m.agenda.days[0]?.items[0]?.start ?? Date.now();
   // "Buenos Aires time (GMT-3) · Argentina", the IANA zone on hover.
-  const city = (zone.split("/").pop() ?? zone).replace(/_/g, " ");
+  const city = placeOf(country, zone, l);
   const place = country ? countryName(country, l) : t("yourBrowser");
   section.append(h("p", { class: "zone", title: zone, "data-testid": "agenda-zone" },
     t("timesIn", { city, offset: zoneOffset(first, zone), place })));

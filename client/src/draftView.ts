@@ -3,7 +3,8 @@
 import type * as A from "@automerge/automerge";
 import { type AutomergeUrl, type DocHandle, Repo, type StorageId, isValidAutomergeUrl } from "@automerge/automerge-repo";
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
-import { mountAlternatives } from "./alternatives";
+import { alternativesOf, mountAlternatives } from "./alternatives";
+import { mountActivityFeed } from "./activityFeed";
 import { type DraftInfo, type Meeting, type Selection, type User, api } from "./api";
 import { colourOf, countryCodes, countryName, registerCountries } from "./countries";
 import { clear, h } from "./dom";
@@ -132,7 +133,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     }
   }
   // The secretariat (SEC) is no delegation of a meeting but proposes like one.
-  if (me.country) registerCountries([{ code: me.country, name_en: me.display_name, name_es: me.display_name }]);
+  // A delegation of the meeting keeps its country's name (not the person's display name).
+  if (me.country && countryName(me.country, "en") === me.country) registerCountries([{ code: me.country, name_en: me.display_name, name_es: me.display_name }]);
   const adapter = buildAdapter(countryCodes());
   const decides = me.role === "chair" || me.role === "secretariat";
   const drafts = me.role !== "observer" && me.role !== "admin" && me.country !== null;
@@ -140,7 +142,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   let showLangs: Lang[] = ["en", "es"];
   let filterCountry = "";
   let filterParagraph = "";
-  let tab: "proposals" | "comments" | "versions" = "proposals";
+  let tab: "proposals" | "comments" | "versions" | "activity" = "proposals";
+  let unreadActivity = 0;
   let selection: { pid: string; lang: Lang; from: number; to: number; quote: string } | null = null;
   const proposalsBox = h("div", { class: "box" });
   const commentsBox = h("div", { class: "box" });
@@ -222,6 +225,23 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   // --- versions, comparison, export (versionsPanel.ts, compareView.ts, exportMenu.ts)
   const versionsCtx = { draftId, title: () => outline(handle.doc()).title, personOf };
   const versions = versionsPanel(versionsCtx);
+
+  // --- the live activity feed (activityFeed.ts)
+  const feed = mountActivityFeed({
+    draftId,
+    me,
+    meetings,
+    paragraph: (pid) => labelOf(outline(handle.doc()), pid),
+    alternative: (pid, id) => {
+      const a = alternativesOf(handle.doc(), pid).find((x) => x.id === id);
+      return a ? `Alt ${a.number}` : null;
+    },
+    onUnread: (n) => {
+      if (n === unreadActivity) return;
+      unreadActivity = n;
+      if (tab !== "activity") paintPanel();
+    },
+  });
 
   // --- layout
   const titleEl = h("h1", { class: "draft-title" });
@@ -361,8 +381,11 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       h("button", { type: "button", role: "tab", class: tab === "proposals" ? "on" : "", "data-testid": "tab-proposals", onclick: () => { tab = "proposals"; paintPanel(); } }, t("proposals")),
       h("button", { type: "button", role: "tab", class: tab === "comments" ? "on" : "", "data-testid": "tab-comments", onclick: () => { tab = "comments"; lastThreads = ""; paintPanel(); } }, t("comments")),
       h("button", { type: "button", role: "tab", class: tab === "versions" ? "on" : "", "data-testid": "tab-versions", onclick: () => { tab = "versions"; versions.refresh(); paintPanel(); } }, t("versions")),
+      h("button", { type: "button", role: "tab", class: tab === "activity" ? "on" : "", "data-testid": "tab-activity", onclick: () => { tab = "activity"; paintPanel(); } }, t("activity"),
+        unreadActivity > 0 ? h("span", { class: "unread", "data-testid": "activity-unread", title: t("feedUnread", { n: unreadActivity }) }, String(unreadActivity)) : null),
     ));
-    panel.append(tab === "proposals" ? proposalsBox : tab === "comments" ? commentsBox : versions.el);
+    feed.shown(tab === "activity");
+    panel.append(tab === "proposals" ? proposalsBox : tab === "comments" ? commentsBox : tab === "activity" ? feed.el : versions.el);
     if (tab === "proposals") paintProposals();
     else if (tab === "comments") paintComments();
   }
@@ -505,9 +528,21 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   paintBody();
   paintPanel();
   paintConn();
-  const stopWorkflow = mountWorkflowPanel(workflowEl, { draftId, me, meetings, notify });
+  const stopWorkflow = mountWorkflowPanel(workflowEl, {
+    draftId,
+    me,
+    meetings,
+    notify,
+    paragraphLabel: (pid) => labelOf(outline(handle.doc()), pid),
+    firstWords: (pid) => {
+      const text = String(handle.doc().paragraphs?.[pid]?.text?.[l] ?? "").trim();
+      const cut = text.split(/\s+/).slice(0, 8).join(" ");
+      return cut.length < text.length ? `${cut}…` : cut;
+    },
+  });
   return () => {
     stopWorkflow();
+    feed.stop();
     clearInterval(connTimer);
     clearInterval(presenceTimer);
     handle.off("change", onChange);

@@ -11,6 +11,7 @@ import { colourOf, countryName } from "./countries";
 import { clear, h } from "./dom";
 import { type Lang, lang } from "./i18n";
 import { errorText } from "./main";
+import { placeOf, wallTimeIn, wallTimeOf, zoneOffset } from "./zones";
 
 type Status = "open" | "bracketed" | "agreed_ad_ref" | "agreed";
 interface Line {
@@ -58,9 +59,11 @@ const words = {
     workflow: "Negotiation",
     adopted: "Adopted",
     adoptedOn: "Adopted on {date}. The text is locked.",
+    adoptedBySilence: "Adopted by silence procedure: no delegation objected before the deadline.",
+    adoptedByApprovals: "Adopted with the approval of both Pro-Tempore Presidencies.",
     fingerprint: "Certified fingerprint (SHA-256)",
     silenceUntil: "Under silence procedure until {time}. The text is frozen.",
-    silenceYourTime: "your capital's time",
+    silenceYourTime: "{city} time, your capital's",
     objection: "Written objection",
     object: "Break silence with this objection",
     silenceBroken: "Silence broken by {country}: {text}",
@@ -72,6 +75,10 @@ const words = {
     voided: "{country}'s approval was voided: {reason}",
     startSilence: "Put under silence until",
     start: "Start silence procedure",
+    timeOf: "{city} time",
+    deadlineHelp: "Choose the date and time in your capital's time.",
+    deadlinePast: "This time has already passed.",
+    deadlinePreview: "Deadline: {time}. Each delegation will see it in its own capital's time.",
     statuses: "Paragraphs",
     unsettled: "Still open or bracketed",
     none: "None.",
@@ -92,9 +99,11 @@ const words = {
     workflow: "Negociación",
     adopted: "Adoptado",
     adoptedOn: "Adoptado el {date}. El texto está bloqueado.",
+    adoptedBySilence: "Adoptado por procedimiento de silencio: ninguna delegación objetó antes del plazo.",
+    adoptedByApprovals: "Adoptado con la aprobación de ambas Presidencias Pro Tempore.",
     fingerprint: "Huella certificada (SHA-256)",
-    silenceUntil: "Bajo procedimiento de silencio hasta {time}. El texto está congelado.",
-    silenceYourTime: "hora de su capital",
+    silenceUntil: "Bajo procedimiento de silencio hasta el {time}. El texto está congelado.",
+    silenceYourTime: "hora de {city}, la de su capital",
     objection: "Objeción escrita",
     object: "Romper el silencio con esta objeción",
     silenceBroken: "Silencio roto por {country}: {text}",
@@ -106,9 +115,13 @@ const words = {
     voided: "La aprobación de {country} quedó sin efecto: {reason}",
     startSilence: "Someter a silencio hasta",
     start: "Iniciar procedimiento de silencio",
+    timeOf: "hora de {city}",
+    deadlineHelp: "Elija la fecha y la hora en la hora de su capital.",
+    deadlinePast: "Esa hora ya pasó.",
+    deadlinePreview: "Plazo: {time}. Cada delegación lo verá en la hora de su propia capital.",
     statuses: "Párrafos",
     unsettled: "Aún abiertos o entre corchetes",
-    none: "Ninguno.",
+    none: "Ninguna.",
     proposalsBy: "Propuestas pendientes",
     concordance: "Concordancia EN/ES",
     confirm: "Confirmar",
@@ -155,11 +168,22 @@ export function inZone(ms: number, zone: string, l: Lang): string {
   }
 }
 
-const label = (line: Line) => (line.number === null ? "§" : `${line.number}.`);
+const number = (line: Line) => (line.number === null ? "§" : `${line.number}.`);
 
 /** Mounts the panel in `el`; returns a function that stops its refreshing. */
-export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me: User; meetings: Meeting[]; notify: (text: string, bad?: boolean) => void }): () => void {
+export function mountWorkflowPanel(el: HTMLElement, opts: {
+  draftId: string;
+  me: User;
+  meetings: Meeting[];
+  notify: (text: string, bad?: boolean) => void;
+  /** The paragraph's label as the text shows it ("OP 3"), when the page knows it. */
+  paragraphLabel?: (pid: string) => string;
+  /** The paragraph's first words in the reader's language, when the page has the text. */
+  firstWords?: (pid: string) => string;
+}): () => void {
   const { draftId, me, meetings, notify } = opts;
+  const label = (line: Line) => opts.paragraphLabel?.(line.paragraph) || number(line);
+  const words = (line: Line) => opts.firstWords?.(line.paragraph) || line.first_words;
   const base = `/api/drafts/${encodeURIComponent(draftId)}`;
   const zone = viewerTimeZone(me, meetings);
   const chair = me.role === "chair";
@@ -168,6 +192,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
   let last = "";
   let open = localStorage.getItem("pluma.workflowOpen") === "1";
   let objectionDraft = "";
+  let silenceDraft = "";
 
   async function act(method: "POST", path: string, body: unknown): Promise<unknown> {
     try {
@@ -201,13 +226,14 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
     if (wf.adopted) {
       el.append(h("div", { class: "wf-banner adopted", role: "status", "data-testid": "adopted-banner" },
         h("strong", {}, w("adoptedOn", { date: inZone(wf.adopted.adopted_at, zone, l) })),
+        " ", h("span", {}, w(wf.adopted.how === "silence" ? "adoptedBySilence" : "adoptedByApprovals")),
         h("div", { class: "wf-fp" }, `${w("fingerprint")}: `, h("code", { "data-testid": "fingerprint" }, wf.adopted.fingerprint))));
     }
     const s = wf.silence;
     if (s && s.state === "running") {
       const banner = h("div", { class: "wf-banner silence", role: "status", "data-testid": "silence-banner" },
         h("strong", {}, w("silenceUntil", { time: inZone(s.deadline, zone, l) })),
-        h("span", { class: "muted small" }, ` (${w("silenceYourTime")}: ${zone})`));
+        h("span", { class: "muted small", title: zone, "data-zone": zone }, ` (${w("silenceYourTime", { city: placeOf(me.country, zone, l) })})`));
       if (delegation) {
         // Repaints rebuild the panel: the objection being written survives them.
         const box = h("textarea", { rows: 2, "aria-label": w("objection"), placeholder: w("objection"), "data-testid": "objection-text", value: objectionDraft, oninput: (e: Event) => { objectionDraft = (e.target as HTMLTextAreaElement).value; } });
@@ -249,15 +275,9 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
     if (chair && me.country && wf.ppt.includes(me.country) && !wf.adopted && !wf.approved_by.includes(me.country)) {
       bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(d) }, w("approve")));
     }
-    if (chair && !wf.adopted && !(s && s.state === "running")) {
-      const input = h("input", { type: "datetime-local", "aria-label": w("startSilence"), "data-testid": "silence-deadline" });
-      bar.append(h("div", { class: "wf-start" }, h("label", {}, `${w("startSilence")} `, input),
-        h("button", { type: "button", "data-testid": "start-silence", onclick: () => {
-          const ms = input.value ? new Date(input.value).getTime() : NaN;
-          if (!Number.isNaN(ms)) void act("POST", "/silence", { deadline: ms });
-        } }, w("start"))));
-    }
-    el.append(bar);
+    if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm());
+    // After adoption by silence the PPTs' approvals no longer matter: the banner says how.
+    if (!(wf.adopted && wf.adopted.how === "silence")) el.append(bar);
 
     // Paragraphs: status (chairs change it) and concordance (the secretariat confirms it).
     const table = h("table", { class: "wf-table" },
@@ -270,7 +290,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
         : h("span", { class: `status st-${p.status}` }, w(`status_${p.status}`));
       const conc = h("span", { class: `wf-conc ${p.concordance}`, "data-testid": "concordance" }, w(p.concordance));
       tbody.append(h("tr", { "data-paragraph": p.paragraph },
-        h("td", { class: "num" }, label(p)), h("td", {}, statusCell), h("td", { class: "wf-words" }, p.first_words),
+        h("td", { class: "num" }, label(p)), h("td", {}, statusCell), h("td", { class: "wf-words" }, words(p)),
         h("td", {}, conc, decides && p.concordance !== "confirmed" && !wf.locked && (chair || p.status !== "agreed")
           ? h("button", { type: "button", class: "small", "data-testid": "confirm-concordance", onclick: () => void act("POST", `/paragraphs/${encodeURIComponent(p.paragraph)}/concordance`, {}) }, w("confirm"))
           : null)));
@@ -283,6 +303,43 @@ export function mountWorkflowPanel(el: HTMLElement, opts: { draftId: string; me:
       counts.length === 0 ? h("span", { class: "muted" }, w("none"))
         : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l) }, `${c} ${n}`))));
     el.append(details);
+  }
+
+  /**
+   * The chair picks the deadline as a wall-clock time in their own capital (the input's
+   * value is read in that zone, not the browser's), and sees it back as it will be shown.
+   */
+  function silenceForm(): HTMLElement {
+    const l = lang();
+    const city = placeOf(me.country, zone, l);
+    const preview = h("div", { class: "muted small wf-preview", "data-testid": "silence-preview", "aria-live": "polite" });
+    const input = h("input", {
+      type: "datetime-local",
+      "aria-label": `${w("startSilence")} (${w("timeOf", { city })})`,
+      "data-testid": "silence-deadline",
+      min: wallTimeOf(Date.now(), zone),
+      value: silenceDraft,
+      oninput: () => {
+        silenceDraft = input.value;
+        showPreview();
+      },
+    }) as HTMLInputElement;
+    function showPreview(): void {
+      const ms = wallTimeIn(input.value, zone);
+      preview.textContent = Number.isNaN(ms) ? w("deadlineHelp") : ms <= Date.now() ? w("deadlinePast") : w("deadlinePreview", { time: inZone(ms, zone, l) });
+    }
+    showPreview();
+    return h("div", { class: "wf-start" },
+      h("label", {}, `${w("startSilence")} `, input, h("span", { class: "muted small", title: zone }, ` ${w("timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
+      h("button", { type: "button", "data-testid": "start-silence", onclick: () => {
+        const ms = wallTimeIn(input.value, zone);
+        if (Number.isNaN(ms)) {
+          notify(w("deadlineHelp"), true);
+          return;
+        }
+        void act("POST", "/silence", { deadline: ms }).then((r) => { if (r) silenceDraft = ""; });
+      } }, w("start")),
+      preview);
   }
 
   async function setStatus(p: Line, status: Status, select: HTMLSelectElement): Promise<void> {

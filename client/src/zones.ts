@@ -37,3 +37,56 @@ export function dayLabel(ms: number, zone: string, l: Lang): string {
   return new Intl.DateTimeFormat(locale(l), { timeZone: zone, weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(new Date(ms));
 }
 
+
+/** Minutes a zone is ahead of UTC at an instant (-300 for GMT-5). */
+export function offsetMinutes(ms: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    .formatToParts(new Date(ms));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
+  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60000);
+}
+
+/**
+ * The instant a wall-clock time ("2021-11-30T18:00", as a `datetime-local` input gives it)
+ * names in `zone`, whatever zone the browser runs in; NaN when the text is not such a time.
+ * A time skipped by a daylight-saving jump lands just after it.
+ */
+export function wallTimeIn(value: string, zone: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!m) return NaN;
+  const [y, mo, d, hh, mi, ss] = m.slice(1).map((x) => Number(x ?? 0));
+  const asUtc = Date.UTC(y, mo - 1, d, hh, mi, ss);
+  let ms = asUtc - offsetMinutes(asUtc, zone) * 60000;
+  // The offset at the guessed instant may differ (a DST change in between): once more.
+  ms = asUtc - offsetMinutes(ms, zone) * 60000;
+  return ms;
+}
+
+/** The `datetime-local` value ("2021-11-30T18:00") of an instant's wall time in `zone`. */
+export function wallTimeOf(ms: number, zone: string): string {
+  const local = new Date(ms + offsetMinutes(ms, zone) * 60000).toISOString();
+  return local.slice(0, 16);
+}
+
+/**
+ * The capitals of the member states, whose time each delegation reads. The IANA zone's
+ * city is not always the capital (America/New_York for Washington, America/Guayaquil for
+ * Quito, America/Sao_Paulo for Brasília), and diplomats speak of their capital's time.
+ */
+const CAPITALS: Record<string, [en: string, es: string]> = {
+  AR: ["Buenos Aires", "Buenos Aires"], BO: ["La Paz", "La Paz"], BR: ["Brasília", "Brasilia"], BZ: ["Belmopan", "Belmopán"],
+  CA: ["Ottawa", "Ottawa"], CL: ["Santiago", "Santiago"], CO: ["Bogotá", "Bogotá"], CR: ["San José", "San José"],
+  DO: ["Santo Domingo", "Santo Domingo"], EC: ["Quito", "Quito"], GT: ["Guatemala City", "Ciudad de Guatemala"],
+  GY: ["Georgetown", "Georgetown"], HN: ["Tegucigalpa", "Tegucigalpa"], MX: ["Mexico City", "Ciudad de México"],
+  NI: ["Managua", "Managua"], PA: ["Panama City", "Ciudad de Panamá"], PE: ["Lima", "Lima"], PY: ["Asunción", "Asunción"],
+  SR: ["Paramaribo", "Paramaribo"], SV: ["San Salvador", "San Salvador"], US: ["Washington", "Washington"],
+  UY: ["Montevideo", "Montevideo"], VE: ["Caracas", "Caracas"],
+};
+
+/** The place whose time `zone` is, for people: the delegation's capital, else the zone's city. */
+export function placeOf(country: string | null, zone: string, l: Lang): string {
+  const capital = country ? CAPITALS[country] : undefined;
+  if (capital) return l === "es" ? capital[1] : capital[0];
+  return (zone.split("/").pop() ?? zone).replace(/_/g, " ");
+}

@@ -222,6 +222,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// A page of a draft's audit log, newest first: entries with ids below `before` (all
     /// for `None`), at most `limit`.
     async fn audit_page(&self, draft: &DraftId, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// A draft's audit entries with ids above `after`, oldest first, at most `limit`.
+    async fn audit_after(&self, draft: &DraftId, after: i64, limit: i64) -> Result<Vec<AuditRecord>>;
 
     /// Stores a named version; `Conflict` if its id exists.
     async fn create_version(&self, version: &VersionRecord) -> Result<()>;

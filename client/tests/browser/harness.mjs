@@ -88,9 +88,12 @@ export async function communique(base) {
   return d;
 }
 
-/** A new browser context signed in as `login` through the sign-in form, on the draft. */
-export async function signedIn(browser, base, login, draftId) {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+/**
+ * A new browser context signed in as `login` through the sign-in form, on the draft.
+ * `options` go to `browser.newContext` (e.g. `timezoneId`, `locale`, `acceptDownloads`).
+ */
+export async function signedIn(browser, base, login, draftId, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, ...options });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error(`[${login}] page error: ${e.message}`));
   await page.goto(`${base}/`);

@@ -50,7 +50,8 @@ test("status, silence with an objection, approvals and the fingerprint", async (
   const banner = us.page.locator("[data-testid=silence-banner]");
   await banner.waitFor({ timeout: 8000 });
   const text = await banner.innerText();
-  assert.match(text, /America\/New_York/, text);
+  assert.match(text, /Washington time/, text);
+  assert.equal(await banner.locator("[data-zone]").getAttribute("data-zone"), "America/New_York");
   assert.match(text, /18:00/, `the deadline 23:00 UTC is 18:00 in Washington: ${text}`);
   await shot(us.page, "workflow-silence-banner");
   await us.page.fill("[data-testid=objection-text]", "The United States cannot join paragraph 3 as drafted.");

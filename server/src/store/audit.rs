@@ -112,6 +112,10 @@ pub(crate) const INSERT: &str =
 pub(crate) const PAGE: &str = "SELECT id, at, user_id, country, draft_id, action, detail FROM audit_log
      WHERE draft_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
 
+/// Entries of a draft newer than `$2`, oldest first, at most `$3` (a feed's forward page).
+pub(crate) const AFTER: &str = "SELECT id, at, user_id, country, draft_id, action, detail FROM audit_log
+     WHERE draft_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+
 /// [`PAGE`] narrowed to the entries concerning one delegation: its own, and those whose
 /// detail names it (`"country":"MX"`, as the events of accepted proposals do). `$4` is the
 /// code, `$5` the `LIKE` pattern.

@@ -490,6 +490,16 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn audit_after(&self, draft: &DraftId, after: i64, limit: i64) -> Result<Vec<AuditRecord>> {
+        let rows: Vec<super::audit::Row> = sqlx::query_as(super::audit::AFTER)
+            .bind(draft.as_str())
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(super::audit::record).collect()
+    }
+
     async fn audit_page(&self, draft: &DraftId, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
         let rows: Vec<super::audit::Row> = sqlx::query_as(super::audit::PAGE)
             .bind(draft.as_str())

@@ -1,0 +1,196 @@
+// The live activity feed of a draft: what happened in the negotiation, newest on top, in
+// the reader's language with times in the reader's capital. A delegation sees what concerns
+// it (its own acts, proposals and alternatives of its own, and meeting-wide events:
+// paragraph status, approvals, silence, adoption); chairs and the secretariat see all.
+//
+// Live by polling GET /api/drafts/{id}/activity?after=<cursor>: it works the same whichever
+// server process answers, as they share one database. The server keeps its cursor behind
+// entries younger than a few seconds and sends them again; entries are kept by id, once.
+import "./activityFeed.css";
+import { type Meeting, type User, call } from "./api";
+import { type Entry, groups, inSentence } from "./activityText";
+import { colourOf, countryName } from "./countries";
+import { clear, h } from "./dom";
+import { lang, t } from "./i18n";
+import { viewerTimeZone } from "./workflowPanel";
+import { dayLabel, placeOf, timeRange, zoneOffset } from "./zones";
+
+/** How often the feed asks for news. */
+export const POLL_MS = 2000;
+/** Entries shown when the feed opens; older ones come with "Show earlier". */
+const FIRST_PAGE = 40;
+
+export interface FeedOptions {
+  draftId: string;
+  me: User;
+  meetings: Meeting[];
+  /** "OP 3" for a paragraph id. */
+  paragraph: (pid: string) => string;
+  /** "Alt 2" for an alternative, or null. */
+  alternative: (pid: string, id: string) => string | null;
+  /** Called when entries arrive that the reader has not seen (the panel shows a count). */
+  onUnread: (n: number) => void;
+}
+
+export interface Feed {
+  el: HTMLElement;
+  /** The feed is on screen: what arrived counts as read. */
+  shown(visible: boolean): void;
+  stop(): void;
+}
+
+interface Page {
+  entries: Entry[];
+  next_before: number | null;
+  next_after: number | null;
+}
+
+/** Whether the reader sees everything (chairs, secretariat) or their delegation's concerns. */
+export function feedCountry(me: User): string | null {
+  return me.role === "chair" || me.role === "secretariat" || me.role === "admin" ? null : me.country;
+}
+
+export function mountActivityFeed(o: FeedOptions): Feed {
+  const l = lang();
+  const zone = viewerTimeZone(o.me, o.meetings);
+  const country = feedCountry(o.me);
+  const base = `/api/drafts/${encodeURIComponent(o.draftId)}/activity`;
+  const scope = country ? `&country=${encodeURIComponent(country)}` : "";
+  const entries = new Map<number, Entry>();
+  let cursor: number | null = null;
+  let before: number | null = null;
+  let visible = false;
+  let unread = 0;
+  /** Entries up to this id were on screen (or there when the feed opened). */
+  let readUpTo = 0;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let busy = false;
+  let stopped = false;
+
+  const time = (ms: number) =>
+    new Intl.DateTimeFormat(l === "es" ? "es" : "en-GB", { timeZone: zone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(ms));
+  const clock = (ms: number) => timeRange(ms, null, zone, l);
+  const ctx = {
+    lang: l,
+    country: (c: string) => countryName(c, l),
+    paragraph: o.paragraph,
+    alternative: o.alternative,
+    time: (ms: number) => `${time(ms)} (${zoneOffset(ms, zone)})`,
+  };
+
+  const city = placeOf(o.me.country, zone, l);
+  const list = h("ol", { class: "feed-list", "aria-live": "polite", "data-testid": "activity-list" });
+  const more = h("button", { type: "button", class: "link", hidden: true, "data-testid": "activity-earlier", onclick: () => void earlier() }, t("feedEarlier"));
+  const status = h("p", { class: "muted small", role: "status" });
+  const el = h("div", { class: "feed", "data-testid": "activity-feed" },
+    h("p", { class: "muted small feed-scope" },
+      country ? t("feedScopeDelegation", { country: inSentence(countryName(country, l), l) }) : t("feedScopeAll"), " ",
+      h("span", { title: zone }, t("feedTimesIn", { city, offset: zoneOffset(Date.now(), zone) }))),
+    status, list, more);
+
+  function paint(fresh: Set<number>): void {
+    clear(list);
+    let day = "";
+    let newItems = 0;
+    for (const g of groups([...entries.values()], ctx)) {
+      const e = g.newest;
+      // Entries under a heading per day in the reader's capital; each with its hour.
+      const named = dayLabel(e.at, zone, l);
+      const thisDay = named.charAt(0).toUpperCase() + named.slice(1);
+      if (thisDay !== day) list.append(h("li", { class: "feed-day", role: "presentation" }, thisDay));
+      day = thisDay;
+      const isFresh = g.ids.some((id) => fresh.has(id));
+      list.append(h("li", { class: `feed-item tone-${g.lines[0].tone}${isFresh ? " fresh" : ""}`, "data-testid": "activity-item", "data-action": e.action, "data-id": String(e.id) },
+        h("time", { datetime: new Date(e.at).toISOString(), title: `${time(e.at)} · ${zone}` }, clock(e.at)),
+        e.country ? h("span", { class: "chip", style: `--c:${colourOf(e.country)}`, title: countryName(e.country, l) }, e.country) : h("span", { class: "chip none" }, "·"),
+        h("div", { class: "feed-text" }, ...g.lines.map((x) => h("div", { class: `tone-${x.tone}` }, x.text)))));
+      if (e.id > readUpTo) newItems++;
+    }
+    if (visible) readUpTo = Math.max(readUpTo, ...entries.keys());
+    else if (newItems !== unread) {
+      unread = newItems;
+      o.onUnread(unread);
+    }
+    if (list.querySelector(".feed-item") === null) status.textContent = t("feedEmpty");
+    else status.textContent = "";
+    more.hidden = before === null;
+  }
+
+  function take(page: Entry[]): Set<number> {
+    const fresh = new Set<number>();
+    for (const e of page) {
+      if (entries.has(e.id)) continue;
+      entries.set(e.id, e);
+      fresh.add(e.id);
+    }
+    return fresh;
+  }
+
+  async function first(): Promise<void> {
+    try {
+      const page = await call<Page>("GET", `${base}?limit=${FIRST_PAGE}${scope}`);
+      take(page.entries);
+      readUpTo = Math.max(0, ...entries.keys());
+      before = page.next_before;
+      // Polling starts at the oldest entry shown: anything committed late below the newest
+      // one still arrives (repeats are dropped by id).
+      const ids = page.entries.map((e) => e.id);
+      cursor = ids.length === 0 ? 0 : Math.min(...ids);
+      paint(new Set());
+    } catch {
+      status.textContent = t("feedUnavailable");
+    }
+  }
+
+  async function poll(): Promise<void> {
+    if (busy || cursor === null) return;
+    busy = true;
+    try {
+      for (let round = 0; round < 5; round++) {
+        const page: Page = await call<Page>("GET", `${base}?after=${cursor}&limit=200${scope}`);
+        const fresh = take(page.entries);
+        if (fresh.size > 0) paint(fresh);
+        const moved = page.next_after !== null && page.next_after !== cursor;
+        if (page.next_after !== null) cursor = page.next_after;
+        if (!moved || page.entries.length < 200) break;
+      }
+    } catch {
+      // Offline for a moment: the next poll catches up from the same cursor.
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function earlier(): Promise<void> {
+    if (before === null) return;
+    try {
+      const page = await call<Page>("GET", `${base}?limit=${FIRST_PAGE}&before=${before}${scope}`);
+      take(page.entries);
+      before = page.next_before;
+      paint(new Set());
+    } catch {
+      status.textContent = t("feedUnavailable");
+    }
+  }
+
+  void first().then(() => {
+    if (!stopped) timer = setInterval(() => void poll(), POLL_MS);
+  });
+  return {
+    el,
+    shown(v: boolean) {
+      visible = v;
+      if (v) {
+        readUpTo = Math.max(readUpTo, ...entries.keys());
+        if (unread > 0) {
+          unread = 0;
+          o.onUnread(0);
+        }
+      }
+    },
+    stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,228 @@
+// The whole negotiation on the demo meeting, in four browsers: Mexico's and Argentina's
+// chairs (the two Pro-Tempore Presidencies), Peru's and the United States' delegates. Peru
+// and the United States propose; Argentina's chair accepts; the United States proposes an
+// alternative that Argentina co-sponsors and Mexico's chair adopts; the paragraphs are
+// agreed; Mexico's chair (whose browser runs on Tokyo time) puts the text under silence
+// with a deadline in Mexico City time, which each delegation reads in its own capital's
+// time; Peru objects and the silence breaks; a second, short silence passes and adopts the
+// text, whose fingerprint every browser shows and Peru's Word export carries. Along the
+// way each delegation's activity feed fills live with what concerns it, and only that.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { inflateRawSync } from "node:zlib";
+import { apiGet, shot, signedIn, token, until, withDemoCommunique } from "./harness.mjs";
+
+let server;
+let browser;
+let draft;
+withDemoCommunique((demo) => ({ server, browser, draft } = demo));
+
+/** The files of a zip archive (stored or deflated), read from its central directory. */
+function unzip(bytes) {
+  const buf = Buffer.from(bytes);
+  let end = buf.length - 22;
+  while (end >= 0 && buf.readUInt32LE(end) !== 0x06054b50) end--;
+  assert.ok(end >= 0, "a zip archive has an end of central directory record");
+  const files = new Map();
+  let at = buf.readUInt32LE(end + 16);
+  for (let i = 0; i < buf.readUInt16LE(end + 10); i++) {
+    assert.equal(buf.readUInt32LE(at), 0x02014b50);
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString("utf8", at + 46, at + 46 + nameLen);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    files.set(name, (method === 8 ? inflateRawSync(data) : data).toString("utf8"));
+    at += 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return files;
+}
+
+async function post(base, tok, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tok}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** "2026-11-28T10:07:05" (a datetime-local value): the wall time of `ms` in `zone`. */
+function wallTime(ms, zone) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    .formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+const hhmm = (ms, zone) => new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(ms));
+
+/** Switches a signed-in page to a language and waits for the draft to be drawn again. */
+async function speak(page, lang, ready = ".para .text .pm") {
+  await page.click(`.lang-switch [data-lang=${lang}]`);
+  await page.waitForSelector(`.lang-switch [data-lang=${lang}].on`);
+  await page.waitForSelector(ready);
+}
+
+/** Opens the activity tab; returns the feed's items locator. */
+async function openFeed(page) {
+  await page.click("[data-testid=tab-activity]");
+  await page.waitForSelector("[data-testid=activity-feed]");
+  return page.locator("[data-testid=activity-item]");
+}
+const feedText = async (page) => (await page.locator("[data-testid=activity-list]").innerText()).replace(/\s+/g, " ");
+/** Waits until a page's feed says `re`; on failure, says what it said. */
+async function feedSays(page, what, re) {
+  await until(what, async () => re.test(await feedText(page)), 8000).catch(async (e) => assert.fail(`${e.message}; the feed says: ${await feedText(page)}`));
+}
+const actionsIn = (page) => page.locator("[data-testid=activity-item]").evaluateAll((els) => els.map((e) => e.dataset.action));
+
+test("a negotiation from the first proposal to the adopted, exported text", async () => {
+  const sec = await token(server.url, "secretariat");
+  const [meeting] = await apiGet(server.url, sec, "/api/meetings");
+  const zoneOf = (code) => meeting.delegations.find((d) => d.code === code).time_zone;
+  const dash0 = await apiGet(server.url, sec, `/api/drafts/${draft.id}/dashboard`);
+  const ops = dash0.paragraphs.map((p, i) => ({ ...p, i })).filter((p) => p.number !== null).slice(-3);
+  assert.equal(ops.length, 3, "the communiqué has paragraphs to negotiate");
+
+  // The meeting page, in Spanish for Peru and English for the United States.
+  const pe = await signedIn(browser, server.url, "pe");
+  await speak(pe.page, "es", "[data-testid=meeting-link]");
+  await pe.page.click("[data-testid=meeting-link]");
+  await pe.page.waitForSelector("[data-testid=agenda-item]");
+  assert.match(await pe.page.locator("[data-testid=agenda-zone]").innerText(), /Lima/);
+  await shot(pe.page, "meeting-es-pe");
+  const us = await signedIn(browser, server.url, "us");
+  await us.page.click("[data-testid=meeting-link]");
+  await us.page.waitForSelector("[data-testid=agenda-item]");
+  await shot(us.page, "meeting-en-us");
+
+  for (const s of [pe, us]) {
+    await s.page.goto(`${server.url}/#/draft/${draft.id}`);
+    await s.page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 15000 });
+  }
+  // The chairs' browsers speak Spanish (dates in the date picker as dd/mm/aaaa).
+  const ar = await signedIn(browser, server.url, "ar-chair", draft.id, { locale: "es-AR" });
+  await speak(ar.page, "es");
+  // Mexico's chair works from a browser on Tokyo time: the deadline must still be read in
+  // Mexico City time.
+  const mx = await signedIn(browser, server.url, "mx-chair", draft.id, { timezoneId: "Asia/Tokyo", locale: "es-MX" });
+  await speak(mx.page, "es");
+  // Nobody reloads from here on: a marker set now must survive to the end.
+  for (const s of [pe, us, ar, mx]) await s.page.evaluate(() => (window.plumaStory = true));
+  const peFeed = await openFeed(pe.page);
+  const usFeed = await openFeed(us.page);
+
+  // Proposals by Peru and the United States; Argentina's chair accepts both.
+  const para = (page, n) => page.locator(".para").nth(n);
+  const propose = async (page, n, words) => {
+    const ed = para(page, n).locator(".text[data-lang=en] .pm");
+    await ed.click();
+    // Before the paragraph's closing full stop.
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.type(words);
+  };
+  await propose(pe.page, ops[0].i, " in full respect of human rights");
+  await propose(us.page, ops[1].i, " through regular pathways");
+  for (const c of ["PE", "US"]) {
+    const card = ar.page.locator(`.proposal[data-country=${c}][data-kind=ins]`).first();
+    await card.waitFor({ timeout: 8000 });
+    await card.locator("[data-testid=accept]").click();
+    await until(`${c}'s proposal accepted`, async () => (await ar.page.locator(`.proposal[data-country=${c}]`).count()) === 0, 8000);
+  }
+  // Peru's feed: its own proposal and its acceptance; nothing about the United States'.
+  await feedSays(pe.page, "Peru's acceptance in Peru's feed", /Argentina aceptó la propuesta de Perú/);
+  assert.match(await feedText(pe.page), /Perú propuso una inserción en PO \d+ \(EN\)/);
+  await feedSays(us.page, "the United States' acceptance in its feed", /Argentina accepted the proposal of the United States in OP \d+ \(EN\)/);
+
+  // An alternative by the United States, co-sponsored by Argentina, adopted by Mexico's chair.
+  const n = ops[2].i;
+  await para(us.page, n).locator("[data-testid=alt-propose]").click();
+  await para(us.page, n).locator("[data-testid=alt-en]").fill("Strengthen safe, orderly and regular migration across the region.");
+  await para(us.page, n).locator("[data-testid=alt-es]").fill("Fortalecer la migración segura, ordenada y regular en la región.");
+  await para(us.page, n).locator("[data-testid=alt-submit]").click();
+  const alt = (page) => para(page, n).locator("[data-testid=alternative]").last();
+  await alt(ar.page).waitFor({ timeout: 8000 });
+  await alt(ar.page).locator("[data-testid=alt-cosponsor]").click();
+  await feedSays(us.page, "the co-sponsorship in the United States' feed", /Argentina co-sponsored Alt \d+ for OP \d+/);
+  const sponsors = async (page) => (await alt(page).locator("[data-testid=alt-sponsor]").allTextContents()).join(",");
+  await until("both sponsors at Mexico's chair", async () => (await sponsors(mx.page)) === "US,AR", 8000).catch(async (e) => assert.fail(`${e.message}: ${await sponsors(mx.page)}`));
+  mx.page.once("dialog", (d) => d.accept());
+  await alt(mx.page).locator("[data-testid=alt-adopt]").click();
+  await feedSays(pe.page, "the adoption of the alternative in Peru's feed", /México adoptó la Alt \d+ como texto de PO \d+/);
+  const peSees = await feedText(pe.page);
+  assert.doesNotMatch(peSees, /Estados Unidos propuso|propuesta de Estados Unidos|copatrocinó/, `Peru sees only what concerns it: ${peSees}`);
+
+  // The secretariat confirms the translations; Argentina's chair agrees the three paragraphs.
+  for (const p of dash0.paragraphs) {
+    const r = await post(server.url, sec, `/api/drafts/${draft.id}/paragraphs/${p.paragraph}/concordance`, {});
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  await ar.page.click("[data-testid=dashboard] summary");
+  for (const op of ops) {
+    const row = ar.page.locator(`[data-testid=dashboard] tr[data-paragraph="${op.paragraph}"]`);
+    await row.locator("[data-testid=status-select]").selectOption("agreed");
+    await until("the status saved", async () => (await apiGet(server.url, sec, `/api/drafts/${draft.id}/dashboard`)).paragraphs.find((p) => p.paragraph === op.paragraph).status === "agreed", 8000);
+  }
+  await until("the statuses in Peru's feed", async () => (await actionsIn(pe.page)).filter((a) => a === "paragraph_status_changed").length >= 3, 8000);
+  await ar.page.evaluate(() => window.scrollTo(0, 0));
+  await shot(ar.page, "dashboard-es-ar");
+
+  // Mexico's chair puts the text under silence until 18:00 tomorrow, Mexico City time.
+  const mxZone = zoneOf("MX");
+  const tomorrow = wallTime(Date.now() + 86400000, mxZone).slice(0, 10);
+  await mx.page.fill("[data-testid=silence-deadline]", `${tomorrow}T18:00`);
+  assert.match(await mx.page.locator("[data-testid=silence-preview]").innerText(), /18:00/);
+  await mx.page.click("[data-testid=start-silence]");
+  await mx.page.locator("[data-testid=silence-banner]").waitFor({ timeout: 8000 });
+  const silence = (await apiGet(server.url, sec, `/api/drafts/${draft.id}/dashboard`)).workflow.silence;
+  assert.equal(wallTime(silence.deadline, mxZone), `${tomorrow}T18:00:00`, "the deadline is 18:00 in Mexico City, not in Tokyo");
+  assert.match(await mx.page.locator("[data-testid=silence-banner]").innerText(), /18:00/);
+  for (const [s, code] of [[pe, "PE"], [us, "US"]]) {
+    const banner = s.page.locator("[data-testid=silence-banner]");
+    await banner.waitFor({ timeout: 8000 });
+    const text = await banner.innerText();
+    assert.ok(text.includes(hhmm(silence.deadline, zoneOf(code))), `${code} reads the deadline in its capital's time: ${text}`);
+  }
+  for (const s of [pe, us, mx]) await s.page.evaluate(() => window.scrollTo(0, 0));
+  await shot(pe.page, "silence-banner-es-pe");
+  await shot(us.page, "silence-banner-en-us");
+  await shot(mx.page, "silence-banner-es-mx-chair");
+  await until("the silence in Peru's feed", async () => (await actionsIn(pe.page)).includes("silence_started"), 8000);
+
+  // Peru objects: the silence breaks, and the United States' feed says so at once.
+  await pe.page.fill("[data-testid=objection-text]", "El Perú no puede acompañar el párrafo tal como está redactado.");
+  await pe.page.click("[data-testid=object]");
+  await us.page.locator("[data-testid=silence-broken]").waitFor({ timeout: 8000 });
+  await feedSays(us.page, "the objection in the United States' feed", /Peru broke the silence with an objection/);
+  await shot(us.page, "feed-en-us");
+
+  // A second silence, a few seconds long, passes and adopts the text.
+  const shortDeadline = Date.now() + 15000;
+  await mx.page.fill("[data-testid=silence-deadline]", wallTime(shortDeadline, mxZone));
+  await mx.page.click("[data-testid=start-silence]");
+  await pe.page.locator("[data-testid=silence-banner]").waitFor({ timeout: 8000 });
+  const fingerprints = [];
+  for (const s of [pe, us, ar, mx]) {
+    await s.page.locator("[data-testid=adopted-banner]").waitFor({ timeout: 40000 });
+    fingerprints.push(await s.page.locator("[data-testid=fingerprint]").innerText());
+  }
+  const adopted = (await apiGet(server.url, sec, `/api/drafts/${draft.id}/dashboard`)).workflow.adopted;
+  assert.equal(adopted.how, "silence");
+  assert.deepEqual(fingerprints, Array(4).fill(adopted.fingerprint));
+  await until("the adoption in Peru's feed", async () => (await actionsIn(pe.page)).includes("draft_adopted"), 8000);
+  assert.match(await feedText(pe.page), /El texto fue adoptado: el procedimiento de silencio terminó sin objeciones/);
+  await shot(pe.page, "adopted-feed-es-pe");
+
+  // Peru exports the adopted text to Word: the file carries the fingerprint.
+  await pe.page.click("[data-testid=export-open]");
+  await pe.page.locator("[data-testid=export-dialog]").waitFor();
+  const [download] = await Promise.all([pe.page.waitForEvent("download"), pe.page.click("[data-testid=export-docx]")]);
+  const files = unzip(readFileSync(await download.path()));
+  assert.ok(files.get("word/document.xml")?.includes(adopted.fingerprint), "the Word file carries the certified fingerprint");
+
+  for (const s of [pe, us, ar, mx]) assert.equal(await s.page.evaluate(() => window.plumaStory), true, "no page was reloaded");
+  for (const s of [pe, us, ar, mx]) await s.context.close();
+});

@@ -1,14 +1,25 @@
 //! The text of one paragraph in one language, character by character.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
+use automerge::marks::Mark;
+use automerge::ScalarValue;
+
+use super::ops::TextOps;
 use crate::ids::{Lang, ParagraphId};
-use crate::rules::{char_states, violation, Event, Role, Rule, Summary, Who};
+use crate::rules::{read_text, states_of, violation, CharState, Event, Role, Rule, Summary, Who};
 use crate::schema::SuggestionKind;
-use crate::view::DraftView;
+use crate::view::{CharId, DraftView};
 
 /// Checks what happened to one text. `may_edit`: whether `who` may edit it directly
-/// (a chair, the secretariat, or a country among the paragraph's editors).
+/// (a chair, the secretariat, or a country among the paragraph's editors). `ops`: what the
+/// changes' operations did to it.
+///
+/// When the operations only inserted characters and marked nothing but those (the usual
+/// proposal, and plain typing), the text after the change says everything: the characters
+/// that were there keep their state. Otherwise the text is compared with the text before,
+/// character by character.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn check_text(
     b: &DraftView<'_>,
     a: &DraftView<'_>,
@@ -16,19 +27,93 @@ pub(super) fn check_text(
     lang: Lang,
     who: &Who,
     may_edit: bool,
+    ops: Option<&TextOps>,
     summary: &mut Summary,
 ) -> Result<(), crate::rules::Violation> {
-    let mut note = |e: fn(ParagraphId, Lang, crate::Country, SuggestionKind) -> Event, country: &crate::Country, kind: SuggestionKind| {
-        summary.events.insert(e(id.clone(), lang, country.clone(), kind));
-    };
-    let made = |p, l, c, k| Event::ProposalMade { paragraph: p, lang: l, country: c, kind: k };
-    let withdrawn = |p, l, c, k| Event::ProposalWithdrawn { paragraph: p, lang: l, country: c, kind: k };
-    let accepted = |p, l, c, k| Event::ProposalAccepted { paragraph: p, lang: l, country: c, kind: k };
-    let rejected = |p, l, c, k| Event::ProposalRejected { paragraph: p, lang: l, country: c, kind: k };
+    let at = |e: crate::DraftError| violation(Rule::Schema, Some(id), None, e.to_string());
+    let (ids, marks) = read_text(a, &a.text_obj(id, lang).map_err(at)?)?;
+    let states = states_of(&ids, &marks)?;
+    if let Some(ops) = ops
+        && only_inserts(ops, &ids, &marks)
+    {
+        let mut direct_edit = false;
+        for (char_id, state) in ids.iter().zip(&states).filter(|(c, _)| ops.inserted(c)) {
+            direct_edit |= judge_inserted(id, lang, who, may_edit, char_id, state, summary)?;
+        }
+        if direct_edit {
+            summary.events.insert(Event::DirectEdit { paragraph: id.clone(), lang });
+        }
+        return Ok(());
+    }
+    compare_text(b, id, lang, who, may_edit, (&ids, &states), summary)
+}
+
+/// Whether the operations only inserted characters and every mark they set covers only
+/// characters they inserted. (A removed mark, or one whose range reaches text that was
+/// already there, needs the text before to judge.)
+fn only_inserts(ops: &TextOps, ids: &[CharId], marks: &[Mark]) -> bool {
+    if ops.rewrites {
+        return false;
+    }
+    ops.marks.iter().all(|(name, value)| {
+        if matches!(value, ScalarValue::Null) {
+            return false;
+        }
+        let mut spans = marks.iter().filter(|m| m.name.as_str() == name && &m.value == value).peekable();
+        spans.peek().is_some()
+            && spans.all(|m| ids.get(m.start.min(m.end)..m.end.min(ids.len())).is_some_and(|chars| chars.iter().all(|c| ops.inserted(c))))
+    })
+}
+
+/// Judges one character these changes inserted; whether it is a direct (unproposed) insertion.
+fn judge_inserted(
+    id: &ParagraphId,
+    lang: Lang,
+    who: &Who,
+    may_edit: bool,
+    char_id: &CharId,
+    state: &CharState,
+    summary: &mut Summary,
+) -> Result<bool, crate::rules::Violation> {
+    check_new_marks(id, who, &state.proposals, &BTreeSet::new(), true)?;
+    let own = who.country.as_ref();
+    let proposed = state
+        .proposals
+        .iter()
+        .any(|(kind, country, _, _)| *kind == SuggestionKind::Insert && Some(country) == own);
+    if !proposed && !may_edit {
+        return Err(violation(
+            Rule::DirectEdit,
+            Some(id),
+            own,
+            format!("inserting text (character {}@{}) in the {lang} text is a direct edit; propose it as a suggestion instead", char_id.counter, char_id.actor),
+        ));
+    }
+    for (kind, country, _, _) in &state.proposals {
+        summary.events.insert(Event::ProposalMade { paragraph: id.clone(), lang, country: country.clone(), kind: *kind });
+    }
+    Ok(!proposed)
+}
+
+/// Compares the text after the change (`after`: its characters and their states, in order)
+/// with the text before, character by character, in the order of the text (so that of
+/// several faults the first in the text is the one reported).
+fn compare_text(
+    b: &DraftView<'_>,
+    id: &ParagraphId,
+    lang: Lang,
+    who: &Who,
+    may_edit: bool,
+    after: (&[CharId], &[CharState]),
+    summary: &mut Summary,
+) -> Result<(), crate::rules::Violation> {
     let mut direct_edit = false;
     let at = |e: crate::DraftError| violation(Rule::Schema, Some(id), None, e.to_string());
-    let before = char_states(b, &b.text_obj(id, lang).map_err(at)?)?;
-    let after = char_states(a, &a.text_obj(id, lang).map_err(at)?)?;
+    let (before_ids, before_marks) = read_text(b, &b.text_obj(id, lang).map_err(at)?)?;
+    let before_states = states_of(&before_ids, &before_marks)?;
+    let before: HashMap<&CharId, &CharState> = before_ids.iter().zip(&before_states).collect();
+    let after_ids: HashSet<&CharId> = after.0.iter().collect();
+    let after = || after.0.iter().zip(after.1);
     let decides = matches!(who.role, Role::Chair | Role::Secretariat);
     let own = who.country.as_ref();
     let direct = |what: &str| {
@@ -41,23 +126,20 @@ pub(super) fn check_text(
     };
 
     // Characters inserted by these changes.
-    for (char_id, state) in after.iter().filter(|(c, _)| !before.contains_key(*c)) {
-        check_new_marks(id, who, &state.proposals, &BTreeSet::new(), true)?;
-        let proposed = state
-            .proposals
-            .iter()
-            .any(|(kind, country, _, _)| *kind == SuggestionKind::Insert && Some(country) == own);
-        if !proposed && !may_edit {
-            return Err(direct(&format!("inserting text (character {}@{})", char_id.counter, char_id.actor)));
-        }
-        direct_edit |= !proposed;
-        for (kind, country, _, _) in &state.proposals {
-            note(made, country, *kind);
-        }
+    for (char_id, state) in after().filter(|(c, _)| !before.contains_key(c)) {
+        direct_edit |= judge_inserted(id, lang, who, may_edit, char_id, state, summary)?;
     }
 
+    let mut note = |e: fn(ParagraphId, Lang, crate::Country, SuggestionKind) -> Event, country: &crate::Country, kind: SuggestionKind| {
+        summary.events.insert(e(id.clone(), lang, country.clone(), kind));
+    };
+    let made = |p, l, c, k| Event::ProposalMade { paragraph: p, lang: l, country: c, kind: k };
+    let withdrawn = |p, l, c, k| Event::ProposalWithdrawn { paragraph: p, lang: l, country: c, kind: k };
+    let accepted = |p, l, c, k| Event::ProposalAccepted { paragraph: p, lang: l, country: c, kind: k };
+    let rejected = |p, l, c, k| Event::ProposalRejected { paragraph: p, lang: l, country: c, kind: k };
+
     // Characters deleted by these changes.
-    for state in before.iter().filter(|(c, _)| !after.contains_key(*c)).map(|(_, s)| s) {
+    for state in before_ids.iter().zip(&before_states).filter(|(c, _)| !after_ids.contains(c)).map(|(_, s)| s) {
         let ins: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Insert).collect();
         let del: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Delete).collect();
         if !ins.is_empty() {
@@ -86,8 +168,8 @@ pub(super) fn check_text(
     }
 
     // Characters kept: proposals added or removed, formatting changed.
-    for (char_id, now) in &after {
-        let Some(was) = before.get(char_id) else { continue };
+    for (char_id, now) in after() {
+        let Some(&was) = before.get(char_id) else { continue };
         if now == was {
             continue;
         }

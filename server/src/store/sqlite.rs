@@ -9,7 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Acquire, SqliteConnection, SqlitePool};
 
 use super::rows::{draft_columns, user_columns, ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow};
-use super::{AppendOutcome, AppendRefusal, AppendRequest, AuditEntry, AuditRecord, NewMeeting, Result, Store, StoreError, StoredDocument};
+use super::{AppendOutcome, AppendRefusal, AppendRequest, AuditEntry, AuditRecord, Compaction, Feed, LogIndex, NewMeeting, Notice, Result, Store, StoreError, StoredDocument};
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 
@@ -17,6 +17,8 @@ use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Connections in the pool: SQLite serialises writers anyway; readers run in parallel.
 const MAX_CONNECTIONS: u32 = 8;
+
+mod log;
 
 /// A SQLite database file.
 ///
@@ -429,47 +431,32 @@ impl Store for SqliteStore {
     }
 
     async fn load_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
-        // One read transaction; changes before the snapshot, so that a compaction committed
-        // in between can only add overlap, never hide a change.
-        let mut tx = self.pool.begin().await?;
-        let changes: Vec<(i64, Vec<u8>)> =
-            sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq")
-                .bind(doc.as_str())
-                .fetch_all(&mut *tx)
-                .await?;
-        let snapshot: Option<(Vec<u8>,)> =
-            sqlx::query_as("SELECT bytes FROM snapshots WHERE doc_id = $1 ORDER BY id DESC LIMIT 1")
-                .bind(doc.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        tx.commit().await?;
-        Ok(StoredDocument {
-            snapshot: snapshot.map(|(b,)| b),
-            changes,
-        })
+        self.read_document(doc).await
     }
 
-    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], now: i64) -> Result<()> {
-        let covered = serde_json::to_string(covered).map_err(|e| StoreError::corrupt("sequence list", e))?;
-        let mut tx = self.pool.begin().await?;
-        let (id,): (i64,) =
-            sqlx::query_as("INSERT INTO snapshots (doc_id, bytes, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(doc.as_str())
-                .bind(snapshot)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-        sqlx::query("DELETE FROM changes WHERE doc_id = $1 AND seq IN (SELECT value FROM json_each($2))")
-            .bind(doc.as_str())
-            .bind(covered)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM snapshots WHERE doc_id = $1 AND id < $2")
-            .bind(doc.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], base: Option<i64>, now: i64) -> Result<Compaction> {
+        self.write_compaction(doc, snapshot, covered, base, now).await
+    }
+
+    async fn log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
+        self.read_log_index(doc).await
+    }
+
+    async fn logged_changes(&self, doc: &DocumentId, hashes: &[[u8; 32]]) -> Result<Vec<(i64, Vec<u8>)>> {
+        self.read_logged_changes(doc, hashes).await
+    }
+
+    /// One server per file: there is nobody to hear.
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Notice>> {
+        None
+    }
+
+    fn feed(&self) -> Feed {
+        Feed::Single
+    }
+
+    /// One server per file: nobody to tell.
+    async fn announce_workflow(&self, _doc: &DocumentId) -> Result<()> {
         Ok(())
     }
 

@@ -85,6 +85,32 @@ impl TestDb {
         }
     }
 
+    /// PostgreSQL: ends every connection to this test database but the caller's (as a
+    /// database restart or a network cut would), and returns how many were ended. Only this
+    /// test's database is touched.
+    pub async fn cut_connections(&self) -> usize {
+        let (admin, name) = self.postgres.as_ref().expect("cut_connections needs PostgreSQL");
+        let mut conn = sqlx_connect(admin).await;
+        let ended: Vec<(bool,)> = sqlx::query_as("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+            .bind(name)
+            .fetch_all(&mut conn)
+            .await
+            .expect("terminate connections");
+        ended.len()
+    }
+
+    /// PostgreSQL: opens or closes this test database to new connections (closing it also
+    /// ends the open ones): from the servers' side, the database is down.
+    pub async fn set_reachable(&self, reachable: bool) {
+        let (admin, name) = self.postgres.as_ref().expect("set_reachable needs PostgreSQL");
+        let mut conn = sqlx_connect(admin).await;
+        let statement = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {reachable}");
+        sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut conn).await.expect("alter database");
+        if !reachable {
+            self.cut_connections().await;
+        }
+    }
+
     /// The directory of a SQLite database (for crash tests that spawn a server on it).
     pub fn dir(&self) -> Option<&std::path::Path> {
         self.dir.as_ref().map(|d| d.path())

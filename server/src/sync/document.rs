@@ -37,11 +37,12 @@ use super::changes::{parse_changes, split_ready, unknown_to};
 use super::hub::Hub;
 use super::{ConnId, DocCommand, Outbound, PeerLink, SubmitError};
 use crate::ids::{DocumentId, DraftId};
-use crate::store::{AuditAction, AuditEntry, Compaction};
+use crate::store::{AuditAction, AuditEntry};
 use crate::time::now_ms;
 use crate::validate::{self, ActorOwners, Principal};
 
 mod commit;
+mod compact;
 mod fanout;
 pub(crate) mod load;
 mod remote;
@@ -501,34 +502,6 @@ impl DocumentTask {
         if let Some(peer) = self.peers.remove(&conn) {
             let id = peer.link.peer_id;
             self.ephemeral_seen.retain(|(sender, _), _| *sender != id);
-        }
-    }
-
-    /// After enough logged changes: one transaction stores a snapshot and drops the changes
-    /// it covers. A failure is logged and retried later; the log stays valid meanwhile.
-    /// Another server's newer snapshot is merged first (see [`crate::store::Compaction`]).
-    async fn maybe_compact(&mut self) {
-        if self.logged.len() < self.compact_at {
-            return;
-        }
-        let shared = self.hub.shared().clone();
-        let snapshot = self.doc.save();
-        match shared.store.compact(&self.doc_id, &snapshot, &self.logged, self.snapshot_id, now_ms()).await {
-            Ok(Compaction::Done { snapshot_id }) => {
-                tracing::debug!(document = %self.doc_id, changes = self.logged.len(), bytes = snapshot.len(), "compacted");
-                self.logged.clear();
-                self.snapshot_id = Some(snapshot_id);
-                self.compact_at = shared.compaction_threshold.max(1);
-            }
-            Ok(Compaction::Superseded) => {
-                tracing::debug!(document = %self.doc_id, "another server compacted first; merging its snapshot");
-                self.merge_stored().await;
-                self.forward();
-            }
-            Err(error) => {
-                tracing::error!(document = %self.doc_id, %error, "compaction failed; will retry");
-                self.compact_at = self.logged.len() + shared.compaction_threshold.max(1);
-            }
         }
     }
 }

@@ -1,15 +1,41 @@
 //! The change log of [`PgStore`] as several servers share it: loading, compacting one
-//! writer at a time per document, and the reads a server catches up with.
+//! writer at a time per document, and the reads a server catches up with; group commits,
+//! each notifying the other servers.
+
+use sqlx::{Acquire, PgConnection};
 
 use super::PgStore;
 use crate::ids::DocumentId;
-use crate::store::{Compaction, LogIndex, Result, StoredDocument};
+use crate::store::{AppendOutcome, AppendRefusal, AppendRequest, Compaction, LogIndex, Notice, Result, StoredDocument};
 
 /// The first key of the advisory locks that serialise compactions (the second is the
 /// document id's hash), so that they cannot collide with locks taken for anything else.
 const COMPACTION_LOCK: i32 = 0x706c_756d; // "plum"
 
 impl PgStore {
+    /// A group commit: every request in its own savepoint of one transaction.
+    pub(super) async fn write_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(requests.len());
+        for req in requests {
+            let mut savepoint = tx.begin().await?;
+            let outcome = append_one(&mut savepoint, req, now).await?;
+            if let Ok(seqs) = &outcome {
+                savepoint.commit().await?;
+                if !seqs.is_empty() {
+                    // Sent with the commit, never without it.
+                    let hashes = req.changes.iter().map(|c| automerge::ChangeHash(c.hash)).collect();
+                    super::feed::notify(&mut tx, &self.node, &Notice::Changes { doc: req.doc_id.clone(), hashes: Some(hashes) }).await?;
+                }
+            } else {
+                savepoint.rollback().await?;
+            }
+            outcomes.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
     pub(super) async fn read_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
         // One read transaction; changes before the snapshot, so that a compaction committed
         // in between can only add overlap, never hide a change.
@@ -99,4 +125,57 @@ impl PgStore {
             .await?;
         Ok(rows)
     }
+}
+
+/// Binds actors and appends changes of one request inside the caller's savepoint.
+async fn append_one(
+    conn: &mut PgConnection,
+    req: &AppendRequest,
+    now: i64,
+) -> Result<AppendOutcome> {
+    for (actor, owner) in &req.bind {
+        sqlx::query(
+            "INSERT INTO actors (actor_id, user_id, country, bound_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (actor_id) DO NOTHING",
+        )
+        .bind(actor)
+        .bind(owner.user.as_str())
+        .bind(owner.country.as_ref().map(|c| c.as_str()))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        let (user,): (String,) = sqlx::query_as("SELECT user_id FROM actors WHERE actor_id = $1")
+            .bind(actor)
+            .fetch_one(&mut *conn)
+            .await?;
+        if user != owner.user.as_str() {
+            return Ok(Err(AppendRefusal::ActorTaken { actor: actor.clone() }));
+        }
+    }
+    let mut seqs = Vec::with_capacity(req.changes.len());
+    for change in &req.changes {
+        let seq: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO changes (doc_id, hash, actor_id, bytes, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (doc_id, hash) DO NOTHING RETURNING seq",
+        )
+        .bind(req.doc_id.as_str())
+        .bind(&change.hash[..])
+        .bind(&change.actor)
+        .bind(&change.bytes)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        seqs.extend(seq.map(|(s,)| s));
+    }
+    // Checked after the writes above, which hold the write lock (a SQLite transaction that
+    // read first could not upgrade to writing while another connection writes); the
+    // caller rolls the savepoint back.
+    let (locked,): (i64,) = sqlx::query_as(crate::store::workflow::LOCKED).bind(req.doc_id.as_str()).fetch_one(&mut *conn).await?;
+    if locked > 0 {
+        return Ok(Err(AppendRefusal::Locked));
+    }
+    for entry in &req.audit {
+        crate::store::audit::insert_entry!(&mut *conn, entry, now)?;
+    }
+    Ok(Ok(seqs))
 }

@@ -103,7 +103,7 @@ async fn a_short_run_across_three_servers_loses_nothing() {
     // Clients 0..6 on drafts i mod 2 and servers i mod 3: draft 0 has clients 0, 2, 4 on
     // servers 0, 2, 1 and draft 1 clients 1, 3, 5 on servers 1, 0, 2, so every delivery
     // crosses servers.
-    let cross = report.cross_node_latency_ms.clone().expect("cross-server figures");
+    let cross = report.cross_node_latency_ms.expect("cross-server figures");
     assert_eq!(report.nodes, 3);
     assert_eq!(cross.samples as u64, report.deliveries_seen, "{report}");
     assert!(cross.p50 > 0.0 && cross.p50 <= cross.p99, "{report}");

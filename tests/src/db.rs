@@ -163,20 +163,6 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{base}/{name}{query}")
 }
 
-#[cfg(test)]
-mod tests {
-    /// The database name in a PostgreSQL URL is replaced, keeping credentials and options.
-    #[test]
-    fn database_names_are_swapped() {
-        assert_eq!(
-            super::with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
-        assert_eq!(super::with_database("postgres://u:p@h/db?sslmode=disable", "y"), "postgres://u:p@h/y?sslmode=disable");
-        assert_eq!(super::with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
-    }
-}
-
 /// Stores a communiqué draft record (no meeting, no creator) with `snapshot` as its document.
 pub async fn stored_draft(store: &Arc<dyn Store>, snapshot: &[u8]) -> pluma_server::model::DraftRecord {
     let record = pluma_server::model::DraftRecord {
@@ -191,4 +177,18 @@ pub async fn stored_draft(store: &Arc<dyn Store>, snapshot: &[u8]) -> pluma_serv
     };
     store.create_draft(&record, snapshot).await.expect("draft stored");
     record
+}
+
+#[cfg(test)]
+mod tests {
+    /// The database name in a PostgreSQL URL is replaced, keeping credentials and options.
+    #[test]
+    fn database_names_are_swapped() {
+        assert_eq!(
+            super::with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(super::with_database("postgres://u:p@h/db?sslmode=disable", "y"), "postgres://u:p@h/y?sslmode=disable");
+        assert_eq!(super::with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
+    }
 }

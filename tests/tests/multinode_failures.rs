@@ -42,9 +42,13 @@ async fn connections_cut_under_load_lose_nothing() {
     let Some(cluster) = Cluster::start(3, |url: &str| Config::with_database(url)).await else { return };
     let doc = setup(&cluster).await;
     wait_listening(&cluster.apis()).await.unwrap();
-    let mut tasks = Vec::new();
+    // Every writer has the document open on its node before anyone edits.
+    let mut opened = Vec::new();
     for (i, (login, _)) in DELEGATES.iter().enumerate() {
-        let mut w = Writer::open(cluster.apis(), i, login, &password_of(login), &doc, &format!("peer-{login}")).await.unwrap();
+        opened.push(Writer::open(cluster.apis(), i, login, &password_of(login), &doc, &format!("peer-{login}")).await.unwrap());
+    }
+    let mut tasks = Vec::new();
+    for (mut w, (login, _)) in opened.into_iter().zip(DELEGATES) {
         tasks.push(tokio::spawn(async move {
             for n in 0..20 {
                 w.edit(&format!("{login}{n}")).await.unwrap();

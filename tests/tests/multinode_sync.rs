@@ -44,9 +44,13 @@ async fn clients_on_three_nodes_converge_with_every_edit() {
     let Some(cluster) = Cluster::start(3, |url: &str| Config::with_database(url)).await else { return };
     let doc = setup(&cluster).await;
     wait_listening(&cluster.apis()).await.unwrap();
-    let mut tasks = Vec::new();
+    // Every writer has the document open on its node before anyone edits.
+    let mut opened = Vec::new();
     for (i, (login, _)) in DELEGATES.iter().enumerate() {
-        let mut w = Writer::open(cluster.apis(), i, login, &password_of(login), &doc, &format!("peer-{login}")).await.unwrap();
+        opened.push(Writer::open(cluster.apis(), i, login, &password_of(login), &doc, &format!("peer-{login}")).await.unwrap());
+    }
+    let mut tasks = Vec::new();
+    for mut w in opened {
         tasks.push(tokio::spawn(async move {
             for n in 0..10 {
                 w.edit(&format!("{}{n}", w.node())).await.unwrap();
@@ -143,9 +147,13 @@ async fn compaction_by_several_writers_keeps_every_edit() {
     let Some(cluster) = Cluster::start(3, config).await else { return };
     let doc = setup(&cluster).await;
     wait_listening(&cluster.apis()).await.unwrap();
-    let mut tasks = Vec::new();
+    // Every writer has the document open on its node before anyone edits.
+    let mut opened = Vec::new();
     for (i, (login, _)) in DELEGATES.iter().enumerate() {
-        let mut w = Writer::open(cluster.apis(), i, login, &password_of(login), &doc, &format!("peer-{login}")).await.unwrap();
+        opened.push(Writer::open(cluster.apis(), i, login, &password_of(login), &doc, &format!("peer-{login}")).await.unwrap());
+    }
+    let mut tasks = Vec::new();
+    for mut w in opened {
         tasks.push(tokio::spawn(async move {
             for n in 0..12 {
                 w.edit(&format!("c{}-{n}", w.node())).await.unwrap();

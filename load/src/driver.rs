@@ -33,6 +33,8 @@ pub struct ClientOutcome {
     pub seen: HashSet<(usize, u64)>,
     /// Edit-to-visible latency of each received edit, in microseconds.
     pub latencies_us: Vec<u32>,
+    /// The same for edits whose sender is connected to another server (with several).
+    pub cross_node_us: Vec<u32>,
     /// What went wrong, if anything (connection failure, server error, closed socket).
     pub errors: Vec<String>,
 }
@@ -106,6 +108,7 @@ pub async fn drive(settings: &Settings, prepared: Prepared) -> Outcome {
     for (i, (c, outcome)) in connected.into_iter().zip(outcomes).enumerate() {
         let plan = Plan {
             index: i,
+            nodes: prepared.nodes,
             doc_id: prepared.docs[i % settings.drafts].clone(),
             who: prepared.proposers[i].clone(),
             period: Duration::from_secs_f64(1.0 / settings.rate),
@@ -172,6 +175,8 @@ async fn connect_client(prepared: &Prepared, i: usize, doc_id: &str) -> Result<S
 
 struct Plan {
     index: usize,
+    /// Servers the clients are spread over; client `i` is on server `i mod nodes`.
+    nodes: usize,
     doc_id: String,
     who: Proposer,
     period: Duration,
@@ -255,7 +260,11 @@ async fn pump(c: &mut SyncClient, until: Instant, plan: &Plan, out: &mut ClientO
         }
         if out.seen.insert((sender, seq)) {
             let at = micros(applied.at.saturating_duration_since(plan.start));
-            out.latencies_us.push(u32::try_from(at.saturating_sub(sent_us)).unwrap_or(u32::MAX));
+            let latency = u32::try_from(at.saturating_sub(sent_us)).unwrap_or(u32::MAX);
+            out.latencies_us.push(latency);
+            if plan.nodes > 1 && sender % plan.nodes != plan.index % plan.nodes {
+                out.cross_node_us.push(latency);
+            }
         }
     }
     for event in c.events.drain(..) {
@@ -346,6 +355,7 @@ mod tests {
             let now = Instant::now();
             let plan = Plan {
                 index: 0,
+                nodes: 1,
                 doc_id: doc_id.clone(),
                 who,
                 period: Duration::from_secs(1),

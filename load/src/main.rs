@@ -17,10 +17,11 @@ struct Cli {
     /// What kind of server `--url` points at.
     #[arg(long, value_enum, default_value_t = Kind::Pluma)]
     target: Kind,
-    /// Pluma: its HTTP address (`http://127.0.0.1:7373`). Repo: its WebSocket URL
+    /// Pluma: its HTTP address (`http://127.0.0.1:7373`), or several servers on one
+    /// database, comma-separated (clients are spread over them). Repo: its WebSocket URL
     /// (`ws://127.0.0.1:3030`).
-    #[arg(long)]
-    url: String,
+    #[arg(long, value_delimiter = ',', required = true)]
+    url: Vec<String>,
     /// Number of clients (WebSocket connections).
     #[arg(long, default_value_t = 200)]
     clients: usize,
@@ -71,12 +72,15 @@ async fn main() -> anyhow::Result<()> {
     let drain = Duration::try_from_secs_f64(cli.drain).context("--drain must be a number of seconds")?;
     let target = match cli.target {
         Kind::Pluma => Target::Pluma {
-            addr: cli
+            addrs: cli
                 .url
-                .strip_prefix("http://")
-                .context("--url of a Pluma server must start with http://")?
-                .trim_end_matches('/')
-                .to_owned(),
+                .iter()
+                .map(|u| {
+                    u.strip_prefix("http://")
+                        .map(|a| a.trim_end_matches('/').to_owned())
+                        .context("--url of a Pluma server must start with http://")
+                })
+                .collect::<anyhow::Result<_>>()?,
             logins: cli
                 .logins
                 .unwrap_or_else(|| DEMO_DELEGATIONS.iter().map(|c| c.to_lowercase()).collect()),
@@ -84,8 +88,9 @@ async fn main() -> anyhow::Result<()> {
             password: cli.password,
         },
         Kind::Repo => {
-            anyhow::ensure!(cli.url.starts_with("ws://"), "--url of an automerge-repo server must start with ws://");
-            Target::Repo { url: cli.url }
+            let [url] = <[String; 1]>::try_from(cli.url).map_err(|_| anyhow::anyhow!("--url: one automerge-repo server"))?;
+            anyhow::ensure!(url.starts_with("ws://"), "--url of an automerge-repo server must start with ws://");
+            Target::Repo { url }
         }
     };
     let settings = Settings {

@@ -37,6 +37,11 @@ pub struct Report {
     pub lost_edits: u64,
     /// Edit-to-visible latency at the other clients, milliseconds.
     pub latency_ms: Percentiles,
+    /// Servers the clients were spread over.
+    pub nodes: usize,
+    /// Edit-to-visible latency of edits whose sender was on another server than the
+    /// receiver (with several servers only).
+    pub cross_node_latency_ms: Option<Percentiles>,
     /// Problems: failed connections, server errors, closed sockets.
     pub errors: usize,
     /// The first few problems, for the reader.
@@ -95,6 +100,12 @@ impl Report {
 
         let mut latencies: Vec<u32> = clients.iter().flat_map(|c| c.latencies_us.iter().copied()).collect();
         latencies.sort_unstable();
+        let mut cross: Vec<u32> = clients.iter().flat_map(|c| c.cross_node_us.iter().copied()).collect();
+        cross.sort_unstable();
+        let nodes = match &settings.target {
+            crate::Target::Pluma { addrs, .. } => addrs.len().max(1),
+            crate::Target::Repo { .. } => 1,
+        };
         let errors: Vec<&String> = clients.iter().flat_map(|c| c.errors.iter()).collect();
         let secs = outcome.edit_phase.as_secs_f64();
         Report {
@@ -114,6 +125,8 @@ impl Report {
             deliveries_seen: seen_total,
             lost_edits: lost,
             latency_ms: percentiles(&latencies),
+            nodes,
+            cross_node_latency_ms: (nodes > 1).then(|| percentiles(&cross)),
             errors: errors.len(),
             error_samples: errors.iter().take(ERROR_SAMPLES).map(|e| (*e).clone()).collect(),
             server_peak_rss_mib: settings.server_pid.and_then(peak_rss_mib),
@@ -176,6 +189,13 @@ impl fmt::Display for Report {
             "edit-to-visible latency ms: p50 {:.1}  p95 {:.1}  p99 {:.1}  max {:.1}  ({} deliveries of {} expected)",
             l.p50, l.p95, l.p99, l.max, self.deliveries_seen, self.deliveries_expected
         )?;
+        if let Some(c) = &self.cross_node_latency_ms {
+            writeln!(
+                f,
+                "  across {} servers, sender and receiver on different servers: p50 {:.1}  p95 {:.1}  p99 {:.1}  max {:.1}  ({} deliveries)",
+                self.nodes, c.p50, c.p95, c.p99, c.max, c.samples
+            )?;
+        }
         writeln!(f, "lost edits: {}", self.lost_edits)?;
         writeln!(f, "errors: {}", self.errors)?;
         for e in &self.error_samples {

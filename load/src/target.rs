@@ -29,8 +29,10 @@ pub const DEMO_DELEGATIONS: [&str; 23] = [
 pub enum Target {
     /// A Pluma server.
     Pluma {
-        /// `host:port` of its HTTP API (the sync endpoint is `/sync` on the same address).
-        addr: String,
+        /// `host:port` of each server's HTTP API (the sync endpoint is `/sync` on the same
+        /// address). Several servers share one database; client `i` connects to server
+        /// `i mod n`, and the first signs in and creates the drafts.
+        addrs: Vec<String>,
         /// Delegate logins the clients use, in turn (several connections may share one).
         logins: Vec<String>,
         /// Who creates the drafts (a chair or the secretariat).
@@ -55,12 +57,14 @@ pub struct Prepared {
     pub initial: Option<Vec<u8>>,
     /// Per client: whom it acts as.
     pub proposers: Vec<Proposer>,
+    /// How many servers the clients are spread over (1 for a single server).
+    pub nodes: usize,
     access: Access,
 }
 
 #[derive(Debug)]
 enum Access {
-    Pluma { api: Api, sessions: Vec<Session> },
+    Pluma { apis: Vec<Api>, sessions: Vec<Session> },
     Repo { url: String },
 }
 
@@ -69,7 +73,9 @@ impl Prepared {
     /// expire, so ask just before connecting).
     pub async fn url_for(&self, i: usize) -> Result<String> {
         match &self.access {
-            Access::Pluma { api, sessions } => {
+            Access::Pluma { apis, sessions } => {
+                // Sessions live in the database: any server gives a ticket for any of them.
+                let api = &apis[i % apis.len()];
                 let session = &sessions[i % sessions.len()];
                 let ticket = api.ticket(&session.token).await.context("getting a sync ticket")?;
                 Ok(api.sync_url(&ticket))
@@ -90,14 +96,16 @@ impl Prepared {
 /// Signs in and creates the drafts (Pluma), or makes the documents (Repo).
 pub async fn prepare(settings: &Settings) -> Result<Prepared> {
     match &settings.target {
-        Target::Pluma { addr, logins, creator, password } => prepare_pluma(settings, addr, logins, creator, password).await,
+        Target::Pluma { addrs, logins, creator, password } => prepare_pluma(settings, addrs, logins, creator, password).await,
         Target::Repo { url } => prepare_repo(settings, url),
     }
 }
 
-async fn prepare_pluma(settings: &Settings, addr: &str, logins: &[String], creator: &str, password: &str) -> Result<Prepared> {
+async fn prepare_pluma(settings: &Settings, addrs: &[String], logins: &[String], creator: &str, password: &str) -> Result<Prepared> {
     anyhow::ensure!(!logins.is_empty(), "at least one login is needed");
-    let api = Api::new(addr);
+    anyhow::ensure!(!addrs.is_empty(), "at least one server address is needed");
+    let apis: Vec<Api> = addrs.iter().map(Api::new).collect();
+    let api = &apis[0];
     let used = logins.len().min(settings.clients);
     // One at a time: each sign-in makes the server hash a password with argon2 (tens of
     // MiB), and signing in all at once would inflate the server's peak RSS being measured.
@@ -117,7 +125,8 @@ async fn prepare_pluma(settings: &Settings, addr: &str, logins: &[String], creat
         docs,
         initial: None,
         proposers,
-        access: Access::Pluma { api, sessions },
+        nodes: apis.len(),
+        access: Access::Pluma { apis, sessions },
     })
 }
 
@@ -135,6 +144,7 @@ fn prepare_repo(settings: &Settings, url: &str) -> Result<Prepared> {
         docs,
         initial: Some(initial),
         proposers,
+        nodes: 1,
         access: Access::Repo { url: url.to_owned() },
     })
 }

@@ -8,6 +8,7 @@ use pluma_load::{Settings, Target};
 use pluma_server::auth::hash_password;
 use pluma_server::model::{NewUser, Role};
 use pluma_tests::db::TestDb;
+use pluma_tests::cluster::{wait_listening, Cluster};
 use pluma_tests::server::TestServer;
 
 const PASSWORD: &str = "smoke-password";
@@ -36,7 +37,7 @@ async fn a_short_run_loses_nothing() {
         add(&server, "sec", Role::Secretariat, "SEC").await;
         let settings = Settings {
             target: Target::Pluma {
-                addr: server.addr.to_string(),
+                addrs: vec![server.addr.to_string()],
                 logins: vec!["mx".into(), "ar".into(), "br".into()],
                 creator: "sec".into(),
                 password: PASSWORD.into(),
@@ -67,4 +68,44 @@ async fn a_short_run_loses_nothing() {
         assert!(report.server_peak_rss_mib.is_some_and(|m| m > 0.0));
         server.stop().await;
     }
+}
+
+/// The same across three servers on one PostgreSQL database (skipped without it): clients
+/// spread over the servers see every edit, and the cross-server latency is reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_run_across_three_servers_loses_nothing() {
+    let Some(cluster) = Cluster::start(3, |url: &str| pluma_server::Config::with_database(url)).await else { return };
+    wait_listening(&cluster.apis()).await.unwrap();
+    let server = &cluster.nodes[0];
+    for (login, country) in [("mx", "MX"), ("ar", "AR"), ("br", "BR")] {
+        add(server, login, Role::Delegate, country).await;
+    }
+    add(server, "sec", Role::Secretariat, "SEC").await;
+    let settings = Settings {
+        target: Target::Pluma {
+            addrs: cluster.nodes.iter().map(|n| n.addr.to_string()).collect(),
+            logins: vec!["mx".into(), "ar".into(), "br".into()],
+            creator: "sec".into(),
+            password: PASSWORD.into(),
+        },
+        clients: 6,
+        drafts: 2,
+        rate: 4.0,
+        duration: Duration::from_secs(3),
+        drain: Duration::from_secs(20),
+        connect_concurrency: 4,
+        server_pid: None,
+    };
+    let report = pluma_load::run(&settings).await.unwrap();
+    assert_eq!(report.errors, 0, "{report}");
+    assert_eq!(report.lost_edits, 0, "{report}");
+    assert_eq!(report.deliveries_seen, report.deliveries_expected, "{report}");
+    // Clients 0..6 on drafts i mod 2 and servers i mod 3: draft 0 has clients 0, 2, 4 on
+    // servers 0, 2, 1 and draft 1 clients 1, 3, 5 on servers 1, 0, 2, so every delivery
+    // crosses servers.
+    let cross = report.cross_node_latency_ms.expect("cross-server figures");
+    assert_eq!(report.nodes, 3);
+    assert_eq!(cross.samples as u64, report.deliveries_seen, "{report}");
+    assert!(cross.p50 > 0.0 && cross.p50 <= cross.p99, "{report}");
+    cluster.stop().await;
 }

@@ -54,7 +54,7 @@ impl Delegate {
     /// After a round of proposals in every paragraph, the change rejecting them all.
     fn end_of_round(&mut self) -> Option<Vec<Change>> {
         let paragraphs = self.draft.paragraph_ids().expect("order").len();
-        if self.n % (paragraphs * PENDING_PER_PARAGRAPH) != 0 {
+        if !self.n.is_multiple_of(paragraphs * PENDING_PER_PARAGRAPH) {
             return None;
         }
         let heads = self.draft.heads();

@@ -79,7 +79,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
-            StoreError::Other(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
+            e if e.is_unavailable() => {
                 tracing::error!(error = %e, "database unavailable");
                 ApiError::Unavailable
             }

@@ -25,6 +25,10 @@
 //! - **One task per document**, talking to connections through channels; no lock spans
 //!   documents. Commits are grouped across documents by one writer task.
 //! - **A failed load is an error, never an empty document.**
+//! - **Several servers, one database (PostgreSQL).** Memory is a cache of the database: a
+//!   commit notifies the other servers (`NOTIFY` in its transaction), whose open documents
+//!   read what they lack from the change log; tickets, sessions, actor bindings and the
+//!   workflow are decided in the database ([`store::cluster`], [`sync::cluster`]).
 //! - **Tickets, not tokens, in URLs**: `/sync?ticket=` takes a single-use 60-second ticket.
 //!
 //! Tests start the real server with [`build_state`] and [`serve`] on `127.0.0.1:0`.

@@ -18,6 +18,7 @@ pub struct Metrics {
     commits: AtomicU64,
     messages_rejected: AtomicU64,
     documents_unavailable: AtomicU64,
+    remote_catch_ups: AtomicU64,
     latency: Histogram,
 }
 
@@ -53,6 +54,16 @@ impl Metrics {
     /// A document could not be loaded.
     pub fn unavailable(&self) {
         self.documents_unavailable.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A document applied changes another server committed.
+    pub fn remote_applied(&self) {
+        self.remote_catch_ups.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Times documents applied other servers' changes so far.
+    pub fn remote_catch_ups(&self) -> u64 {
+        self.remote_catch_ups.load(Ordering::Relaxed)
     }
 
     /// Time from receiving a sync message with changes to having committed and forwarded them.
@@ -119,6 +130,12 @@ impl Metrics {
             "counter",
             "Document loads that failed.",
             self.documents_unavailable.load(Ordering::Relaxed).to_string(),
+        );
+        metric(
+            "pluma_remote_catch_ups_total",
+            "counter",
+            "Times a document applied changes committed by another server on the same database.",
+            self.remote_catch_ups().to_string(),
         );
         let name = "pluma_sync_latency_seconds";
         let _ = writeln!(

@@ -60,6 +60,10 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         shutdown: CancellationToken::new(),
         tracker: TaskTracker::new(),
     });
+    // Other servers on the same database (PostgreSQL): their changes reach loaded documents.
+    if let Some(notices) = store.subscribe() {
+        crate::sync::cluster::spawn(hub.clone(), notices);
+    }
     Ok(AppState {
         store,
         hub,

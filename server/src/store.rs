@@ -6,6 +6,7 @@
 
 pub(crate) mod agenda;
 pub mod audit;
+pub mod cluster;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -21,6 +22,7 @@ use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 
 pub use audit::{AuditAction, AuditEntry, AuditRecord};
+pub use cluster::{Compaction, Feed, LogIndex, Notice};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use versions::VersionRecord;
@@ -72,6 +74,28 @@ impl StoreError {
         StoreError::Corrupt {
             what,
             detail: detail.to_string(),
+        }
+    }
+
+    /// Whether the database is out of reach (down, restarting, connections cut), as
+    /// opposed to refusing a query: callers answer "try again later".
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Other(e) => match e {
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => true,
+                // Class 08: connection exception; 57P01–57P03: administrator or crash
+                // shutdown, cannot connect now.
+                // 53: insufficient resources (too many connections); 55000 with this
+                // message: the database was closed to connections.
+                sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+                    c.starts_with("08")
+                        || c.starts_with("53")
+                        || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+                        || (c == "55000" && d.message().contains("not currently accepting connections"))
+                }),
+                _ => false,
+            },
+            _ => false,
         }
     }
 
@@ -145,6 +169,8 @@ pub type AppendOutcome = std::result::Result<Vec<i64>, AppendRefusal>;
 pub struct StoredDocument {
     /// The newest snapshot (`automerge` save), if any.
     pub snapshot: Option<Vec<u8>>,
+    /// Its id (what a later [`Store::compact`] is based on).
+    pub snapshot_id: Option<i64>,
     /// The logged changes not covered by that snapshot: sequence number and bytes.
     pub changes: Vec<(i64, Vec<u8>)>,
 }
@@ -211,9 +237,25 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn append_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>>;
     /// The newest snapshot of a document and the changes logged after it.
     async fn load_document(&self, doc: &DocumentId) -> Result<StoredDocument>;
-    /// In one transaction: stores `snapshot`, deletes the logged changes `covered` (sequence
-    /// numbers) and older snapshots.
-    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], now: i64) -> Result<()>;
+    /// In one transaction, one compaction of a document at a time (several servers may
+    /// write one document): if the newest snapshot is still `base` (the one the caller's
+    /// document includes), stores `snapshot`, deletes the logged changes `covered`
+    /// (sequence numbers, all in `snapshot`) and older snapshots; otherwise writes nothing
+    /// and answers [`Compaction::Superseded`].
+    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], base: Option<i64>, now: i64) -> Result<Compaction>;
+    /// In one read transaction: the newest snapshot's id and every change logged after it.
+    async fn log_index(&self, doc: &DocumentId) -> Result<LogIndex>;
+    /// The logged changes of `doc` among `hashes`, by sequence number; hashes not in the
+    /// log (never stored, or compacted into a snapshot since) are left out.
+    async fn logged_changes(&self, doc: &DocumentId, hashes: &[[u8; 32]]) -> Result<Vec<(i64, Vec<u8>)>>;
+    /// Other servers' notices ([`cluster`]), for the sync hub; `None` for a backend only
+    /// one server uses (SQLite). Call once: a second call gets `None`.
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Notice>>;
+    /// Whether this server hears the others.
+    fn feed(&self) -> Feed;
+    /// Tells the other servers that `doc`'s workflow state changed; nothing for a
+    /// single-server backend.
+    async fn announce_workflow(&self, doc: &DocumentId) -> Result<()>;
     /// How many changes are logged for a document (not yet compacted).
     async fn logged_change_count(&self, doc: &DocumentId) -> Result<i64>;
 

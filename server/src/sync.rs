@@ -8,11 +8,14 @@
 //!   decode → validate → persist → apply → forward lives there.
 //! - [`changes`]: taking apart the changes a sync message carries.
 //! - [`persist`]: the group-commit writer shared by all documents.
+//! - [`cluster`]: other servers on the same database: their notices reach the document
+//!   tasks, which read the changes they lack from the log.
 //!
 //! Connections and documents talk only through channels: no lock is shared across
 //! documents, and a slow peer is disconnected rather than allowed to stall a document.
 
 pub mod changes;
+pub mod cluster;
 pub mod connection;
 pub mod document;
 pub mod hub;
@@ -100,6 +103,16 @@ pub enum DocCommand {
     Snapshot {
         /// The answer.
         reply: tokio::sync::oneshot::Sender<Vec<u8>>,
+    },
+    /// Another server committed changes of this document (`hashes`, or unnamed: read the
+    /// log for whatever the document lacks), or its workflow state changed (`workflow`),
+    /// or notices may have been missed (both). The changes were checked by the server that
+    /// stored them: they are applied as read and forwarded to the peers.
+    Remote {
+        /// The new changes, if the notice named them.
+        hashes: Option<Vec<automerge::ChangeHash>>,
+        /// Read the workflow state again.
+        workflow: bool,
     },
     /// Holds the document for a workflow action (approving, adopting, starting or breaking
     /// a silence procedure): the task hands over its heads and bytes, handles nothing else

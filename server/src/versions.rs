@@ -219,6 +219,6 @@ pub async fn meeting_name(store: &dyn Store, draft: &DraftRecord, lang: Lang) ->
 /// checked as the sync server checks them). For the command line, which runs beside or
 /// without a server; the server itself asks the document's task.
 pub async fn stored_bytes(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<Vec<u8>, String> {
-    let (_, mut doc, _) = crate::sync::document::load::load(store, doc_id).await.map_err(|e| e.to_string())?;
+    let mut doc = crate::sync::document::load::load(store, doc_id).await.map_err(|e| e.to_string())?.doc;
     Ok(doc.save())
 }

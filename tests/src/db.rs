@@ -85,6 +85,32 @@ impl TestDb {
         }
     }
 
+    /// PostgreSQL: ends every connection to this test database but the caller's (as a
+    /// database restart or a network cut would), and returns how many were ended. Only this
+    /// test's database is touched.
+    pub async fn cut_connections(&self) -> usize {
+        let (admin, name) = self.postgres.as_ref().expect("cut_connections needs PostgreSQL");
+        let mut conn = sqlx_connect(admin).await;
+        let ended: Vec<(bool,)> = sqlx::query_as("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+            .bind(name)
+            .fetch_all(&mut conn)
+            .await
+            .expect("terminate connections");
+        ended.len()
+    }
+
+    /// PostgreSQL: opens or closes this test database to new connections (closing it also
+    /// ends the open ones): from the servers' side, the database is down.
+    pub async fn set_reachable(&self, reachable: bool) {
+        let (admin, name) = self.postgres.as_ref().expect("set_reachable needs PostgreSQL");
+        let mut conn = sqlx_connect(admin).await;
+        let statement = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {reachable}");
+        sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut conn).await.expect("alter database");
+        if !reachable {
+            self.cut_connections().await;
+        }
+    }
+
     /// The directory of a SQLite database (for crash tests that spawn a server on it).
     pub fn dir(&self) -> Option<&std::path::Path> {
         self.dir.as_ref().map(|d| d.path())
@@ -137,20 +163,6 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{base}/{name}{query}")
 }
 
-#[cfg(test)]
-mod tests {
-    /// The database name in a PostgreSQL URL is replaced, keeping credentials and options.
-    #[test]
-    fn database_names_are_swapped() {
-        assert_eq!(
-            super::with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
-        assert_eq!(super::with_database("postgres://u:p@h/db?sslmode=disable", "y"), "postgres://u:p@h/y?sslmode=disable");
-        assert_eq!(super::with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
-    }
-}
-
 /// Stores a communiqué draft record (no meeting, no creator) with `snapshot` as its document.
 pub async fn stored_draft(store: &Arc<dyn Store>, snapshot: &[u8]) -> pluma_server::model::DraftRecord {
     let record = pluma_server::model::DraftRecord {
@@ -165,4 +177,18 @@ pub async fn stored_draft(store: &Arc<dyn Store>, snapshot: &[u8]) -> pluma_serv
     };
     store.create_draft(&record, snapshot).await.expect("draft stored");
     record
+}
+
+#[cfg(test)]
+mod tests {
+    /// The database name in a PostgreSQL URL is replaced, keeping credentials and options.
+    #[test]
+    fn database_names_are_swapped() {
+        assert_eq!(
+            super::with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(super::with_database("postgres://u:p@h/db?sslmode=disable", "y"), "postgres://u:p@h/y?sslmode=disable");
+        assert_eq!(super::with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
+    }
 }

@@ -7,11 +7,13 @@
 //! - [`server`]: the real server in-process on `127.0.0.1:0`.
 //! - [`api`]: an HTTP client for the JSON API.
 //! - [`client`]: a Rust automerge-repo sync client.
+//! - [`cluster`]: several servers on one PostgreSQL database, and clients that fail over.
 
 #![forbid(unsafe_code)]
 
 pub mod api;
 pub mod client;
+pub mod cluster;
 pub mod db;
 pub mod edits;
 pub mod server;

@@ -175,9 +175,9 @@ async fn health_metrics_and_web_fallback() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db.url).await;
     let (status, body) = server.api.call(Method::GET, "/healthz", None, None).await.unwrap();
-    assert_eq!((status, body), (200, json!({"status": "ok"})));
+    assert_eq!((status, body), (200, json!({"status": "ok", "database": "ok", "feed": "single"})));
     let text = reqwest::get(format!("{}/metrics", server.api.base)).await.unwrap().text().await.unwrap();
-    for name in ["pluma_connections", "pluma_documents_loaded", "pluma_changes_persisted_total", "pluma_sync_latency_seconds_bucket"] {
+    for name in ["pluma_connections", "pluma_documents_loaded", "pluma_changes_persisted_total", "pluma_remote_catch_ups_total", "pluma_sync_latency_seconds_bucket"] {
         assert!(text.contains(name), "{name} missing");
     }
     let page = reqwest::get(format!("{}/some/client/route", server.api.base)).await.unwrap();

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use pluma_server::ids::{DocumentId, DraftId, MeetingId};
 use pluma_server::model::{ActorOwner, Conference, Delegation, DraftRecord, NewUser, Role, User};
-use pluma_server::store::{AppendRefusal, AppendRequest, LoggedChange, NewMeeting, Store, StoreError};
+use pluma_server::store::{AppendRefusal, AppendRequest, Compaction, LoggedChange, NewMeeting, Store, StoreError};
 use pluma_tests::db::{stored_draft, TestDb};
 
 async fn user(store: &Arc<dyn Store>, login: &str, country: &str) -> User {
@@ -161,7 +161,8 @@ async fn compaction_replaces_covered_changes() {
         let covered = covered[0].clone().unwrap();
         store.append_changes(&[req(vec![change(3, "aa")])], 2).await.unwrap();
 
-        store.compact(&d.doc_id, b"s2", &covered, 3).await.unwrap();
+        let base = store.load_document(&d.doc_id).await.unwrap().snapshot_id;
+        assert!(matches!(store.compact(&d.doc_id, b"s2", &covered, base, 3).await.unwrap(), Compaction::Done { .. }));
         let doc = store.load_document(&d.doc_id).await.unwrap();
         assert_eq!(doc.snapshot.as_deref(), Some(&b"s2"[..]), "{}", db.backend);
         assert_eq!(doc.changes.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>(), vec![vec![3u8; 3]]);

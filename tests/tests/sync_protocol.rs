@@ -57,7 +57,10 @@ async fn two_clients_converge() {
         b.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&ar), 1, "en", " [AR]")).await.unwrap();
         a.wait_synced(&doc_id).await.unwrap();
         b.wait_synced(&doc_id).await.unwrap();
-        // b has both changes now; a converges to the same heads.
+        // b converges to both changes (its `wait_synced` may have been satisfied by heads
+        // the server advertised after storing b's change and before a's, if the server took
+        // b's first), then a to the same heads.
+        b.pump_until(|c| c.docs[&doc_id].doc.clone().get_heads().len() == 2).await.unwrap();
         let heads = b.docs[&doc_id].doc.clone().get_heads();
         assert_eq!(heads.len(), 2, "two concurrent changes");
         a.pump_until(|c| c.docs[&doc_id].doc.clone().get_heads() == heads).await.unwrap();

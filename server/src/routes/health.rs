@@ -8,7 +8,9 @@ use axum::Json;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// 200 `{"status":"ok"}` when the database answers, 503 otherwise.
+/// 200 `{"status":"ok","database":"ok","feed":…}` when the database answers, 503 otherwise.
+/// `feed` says whether this server hears the others on the same database: `single` (SQLite,
+/// no others), `listening`, or `reconnecting` (it catches up once listening again).
 #[utoipa::path(get, path = "/healthz", security(()), tag = "operations",
     responses((status = 200, body = Object, description = "the server and its database answer"), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
@@ -16,7 +18,7 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::V
         tracing::error!(%error, "health check: database unavailable");
         ApiError::Unavailable
     })?;
-    Ok(Json(serde_json::json!({ "status": "ok" })))
+    Ok(Json(serde_json::json!({ "status": "ok", "database": "ok", "feed": state.store.feed() })))
 }
 
 /// Prometheus text exposition.

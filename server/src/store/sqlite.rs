@@ -6,10 +6,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use pluma_core::UserId;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Acquire, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::rows::{draft_columns, user_columns, ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow};
-use super::{AppendOutcome, AppendRefusal, AppendRequest, AuditEntry, AuditRecord, NewMeeting, Result, Store, StoreError, StoredDocument};
+use super::{AppendOutcome, AppendRequest, AuditEntry, AuditRecord, Compaction, Feed, LogIndex, NewMeeting, Notice, Result, Store, StoreError, StoredDocument};
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 
@@ -17,6 +17,8 @@ use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Connections in the pool: SQLite serialises writers anyway; readers run in parallel.
 const MAX_CONNECTIONS: u32 = 8;
+
+mod log;
 
 /// A SQLite database file.
 ///
@@ -54,59 +56,6 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
-}
-
-/// Binds actors and appends changes of one request inside the caller's savepoint.
-async fn append_one(
-    conn: &mut SqliteConnection,
-    req: &AppendRequest,
-    now: i64,
-) -> Result<AppendOutcome> {
-    for (actor, owner) in &req.bind {
-        sqlx::query(
-            "INSERT INTO actors (actor_id, user_id, country, bound_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (actor_id) DO NOTHING",
-        )
-        .bind(actor)
-        .bind(owner.user.as_str())
-        .bind(owner.country.as_ref().map(|c| c.as_str()))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        let (user,): (String,) = sqlx::query_as("SELECT user_id FROM actors WHERE actor_id = $1")
-            .bind(actor)
-            .fetch_one(&mut *conn)
-            .await?;
-        if user != owner.user.as_str() {
-            return Ok(Err(AppendRefusal::ActorTaken { actor: actor.clone() }));
-        }
-    }
-    let mut seqs = Vec::with_capacity(req.changes.len());
-    for change in &req.changes {
-        let seq: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO changes (doc_id, hash, actor_id, bytes, created_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (doc_id, hash) DO NOTHING RETURNING seq",
-        )
-        .bind(req.doc_id.as_str())
-        .bind(&change.hash[..])
-        .bind(&change.actor)
-        .bind(&change.bytes)
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await?;
-        seqs.extend(seq.map(|(s,)| s));
-    }
-    // Checked after the writes above, which hold the write lock (a SQLite transaction that
-    // read first could not upgrade to writing while another connection writes); the
-    // caller rolls the savepoint back.
-    let (locked,): (i64,) = sqlx::query_as(super::workflow::LOCKED).bind(req.doc_id.as_str()).fetch_one(&mut *conn).await?;
-    if locked > 0 {
-        return Ok(Err(AppendRefusal::Locked));
-    }
-    for entry in &req.audit {
-        super::audit::insert_entry!(&mut *conn, entry, now)?;
-    }
-    Ok(Ok(seqs))
 }
 
 super::versions::version_methods!(SqliteStore);
@@ -412,64 +361,36 @@ impl Store for SqliteStore {
     }
 
     async fn append_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>> {
-        let mut tx = self.pool.begin().await?;
-        let mut outcomes = Vec::with_capacity(requests.len());
-        for req in requests {
-            let mut savepoint = tx.begin().await?;
-            let outcome = append_one(&mut savepoint, req, now).await?;
-            if outcome.is_ok() {
-                savepoint.commit().await?;
-            } else {
-                savepoint.rollback().await?;
-            }
-            outcomes.push(outcome);
-        }
-        tx.commit().await?;
-        Ok(outcomes)
+        self.write_changes(requests, now).await
     }
 
     async fn load_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
-        // One read transaction; changes before the snapshot, so that a compaction committed
-        // in between can only add overlap, never hide a change.
-        let mut tx = self.pool.begin().await?;
-        let changes: Vec<(i64, Vec<u8>)> =
-            sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq")
-                .bind(doc.as_str())
-                .fetch_all(&mut *tx)
-                .await?;
-        let snapshot: Option<(Vec<u8>,)> =
-            sqlx::query_as("SELECT bytes FROM snapshots WHERE doc_id = $1 ORDER BY id DESC LIMIT 1")
-                .bind(doc.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        tx.commit().await?;
-        Ok(StoredDocument {
-            snapshot: snapshot.map(|(b,)| b),
-            changes,
-        })
+        self.read_document(doc).await
     }
 
-    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], now: i64) -> Result<()> {
-        let covered = serde_json::to_string(covered).map_err(|e| StoreError::corrupt("sequence list", e))?;
-        let mut tx = self.pool.begin().await?;
-        let (id,): (i64,) =
-            sqlx::query_as("INSERT INTO snapshots (doc_id, bytes, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(doc.as_str())
-                .bind(snapshot)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-        sqlx::query("DELETE FROM changes WHERE doc_id = $1 AND seq IN (SELECT value FROM json_each($2))")
-            .bind(doc.as_str())
-            .bind(covered)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM snapshots WHERE doc_id = $1 AND id < $2")
-            .bind(doc.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], base: Option<i64>, now: i64) -> Result<Compaction> {
+        self.write_compaction(doc, snapshot, covered, base, now).await
+    }
+
+    async fn log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
+        self.read_log_index(doc).await
+    }
+
+    async fn logged_changes(&self, doc: &DocumentId, hashes: &[[u8; 32]]) -> Result<Vec<(i64, Vec<u8>)>> {
+        self.read_logged_changes(doc, hashes).await
+    }
+
+    /// One server per file: there is nobody to hear.
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Notice>> {
+        None
+    }
+
+    fn feed(&self) -> Feed {
+        Feed::Single
+    }
+
+    /// One server per file: nobody to tell.
+    async fn announce_workflow(&self, _doc: &DocumentId) -> Result<()> {
         Ok(())
     }
 

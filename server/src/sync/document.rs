@@ -42,8 +42,10 @@ use crate::time::now_ms;
 use crate::validate::{self, ActorOwners, Principal};
 
 mod commit;
+mod compact;
 mod fanout;
 pub(crate) mod load;
+mod remote;
 mod workflow;
 
 pub use workflow::MAX_HOLD;
@@ -102,6 +104,8 @@ struct DocumentTask {
     compact_at: usize,
     /// Last ephemeral count relayed per (sender peer, session).
     ephemeral_seen: HashMap<(String, String), u64>,
+    /// The newest snapshot the document includes: the base of its next compaction.
+    snapshot_id: Option<i64>,
     /// What the workflow says about the text (adopted, under silence, approvals to void);
     /// `None` until read from the database, and every change is refused meanwhile.
     workflow: Option<crate::workflow::Lock>,
@@ -110,7 +114,7 @@ struct DocumentTask {
 /// Runs the task of one document until it is idle, the hub shuts down, or it cannot load.
 pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: mpsc::Receiver<DocCommand>) {
     let shared = hub.shared().clone();
-    let (draft_id, doc, logged) = match load::load(&shared.store, &doc_id).await {
+    let load::Loaded { draft: draft_id, doc, logged, snapshot_id } = match load::load(&shared.store, &doc_id).await {
         Ok(loaded) => loaded,
         Err(reason) => {
             if reason.is_fault() {
@@ -141,6 +145,7 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
         waiting: HashMap::new(),
         compact_at: shared.compaction_threshold.max(1),
         logged,
+        snapshot_id,
         ephemeral_seen: HashMap::new(),
         workflow: None,
     };
@@ -190,6 +195,13 @@ impl DocumentTask {
         let mut violations: Vec<AuditEntry> = Vec::new();
         if self.workflow.is_none() {
             self.reload_workflow().await;
+        }
+
+        // Other servers' changes first: this batch is checked against them.
+        let (remote, batch): (Vec<DocCommand>, Vec<DocCommand>) =
+            batch.into_iter().partition(|c| matches!(c, DocCommand::Remote { .. }));
+        if !remote.is_empty() {
+            self.take_remote(remote).await;
         }
 
         // API submissions are checked after the peers' messages of the batch; everything
@@ -356,7 +368,7 @@ impl DocumentTask {
                     let _ = reply.send(self.doc.save());
                 }
                 DocCommand::Hold { reply } => self.hold(reply).await,
-                DocCommand::Submit { .. } => {}
+                DocCommand::Submit { .. } | DocCommand::Remote { .. } => {}
             }
         }
 
@@ -491,27 +503,6 @@ impl DocumentTask {
         if let Some(peer) = self.peers.remove(&conn) {
             let id = peer.link.peer_id;
             self.ephemeral_seen.retain(|(sender, _), _| *sender != id);
-        }
-    }
-
-    /// After enough logged changes: one transaction stores a snapshot and drops the changes
-    /// it covers. A failure is logged and retried later; the log stays valid meanwhile.
-    async fn maybe_compact(&mut self) {
-        if self.logged.len() < self.compact_at {
-            return;
-        }
-        let shared = self.hub.shared().clone();
-        let snapshot = self.doc.save();
-        match shared.store.compact(&self.doc_id, &snapshot, &self.logged, now_ms()).await {
-            Ok(()) => {
-                tracing::debug!(document = %self.doc_id, changes = self.logged.len(), bytes = snapshot.len(), "compacted");
-                self.logged.clear();
-                self.compact_at = shared.compaction_threshold.max(1);
-            }
-            Err(error) => {
-                tracing::error!(document = %self.doc_id, %error, "compaction failed; will retry");
-                self.compact_at = self.logged.len() + shared.compaction_threshold.max(1);
-            }
         }
     }
 }

@@ -118,6 +118,24 @@ impl Hub {
         }
     }
 
+    /// Tells a loaded document that another server changed it ([`DocCommand::Remote`]).
+    /// Never waits, and never loses the notice: with the queue full, a task delivers it.
+    /// Nothing to do if the document is not loaded (loading reads the database anyway).
+    pub fn notify_remote(&self, doc: &DocumentId, hashes: Option<Vec<automerge::ChangeHash>>, workflow: bool) {
+        let tx = self.lock().get(doc).map(|e| e.tx.clone());
+        let Some(tx) = tx else { return };
+        if let Err(mpsc::error::TrySendError::Full(cmd)) = tx.try_send(DocCommand::Remote { hashes, workflow }) {
+            self.shared.tracker.spawn(async move {
+                let _ = tx.send(cmd).await;
+            });
+        }
+    }
+
+    /// The documents with a running task.
+    pub fn loaded(&self) -> Vec<DocumentId> {
+        self.lock().keys().cloned().collect()
+    }
+
     /// Tells a loaded document that a connection is gone, waiting for room in its queue:
     /// a lost goodbye would keep the peer, and the document, alive. Nothing to do if the
     /// document is not loaded.

@@ -30,14 +30,34 @@ impl LoadError {
     }
 }
 
-/// Loads the document and returns it with the log sequence numbers of its logged changes.
-pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<(DraftId, AutoCommit, Vec<i64>), LoadError> {
+/// A document as loaded.
+pub(crate) struct Loaded {
+    /// Its draft.
+    pub(crate) draft: DraftId,
+    /// The document.
+    pub(crate) doc: AutoCommit,
+    /// The log sequence numbers of its logged changes.
+    pub(crate) logged: Vec<i64>,
+    /// The snapshot it was loaded from.
+    pub(crate) snapshot_id: Option<i64>,
+}
+
+/// Loads the document.
+pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<Loaded, LoadError> {
     let draft = match store.draft_by_document(doc_id).await {
         Ok(d) => d.id,
         Err(StoreError::NotFound(_)) => return Err(LoadError::NotFound),
         Err(e) => return Err(LoadError::Store(e)),
     };
+    let (doc, logged, snapshot_id) = load_log(store, doc_id).await?;
+    Ok(Loaded { draft, doc, logged, snapshot_id })
+}
+
+/// Reads and builds the document from its newest snapshot and log: the document, the
+/// sequence numbers of the logged changes, and the snapshot's id.
+pub(crate) async fn load_log(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<(AutoCommit, Vec<i64>, Option<i64>), LoadError> {
     let stored = store.load_document(doc_id).await.map_err(LoadError::Store)?;
+    let snapshot_id = stored.snapshot_id;
     let snapshot = stored
         .snapshot
         .ok_or_else(|| LoadError::Corrupt("the draft has no snapshot".into()))?;
@@ -46,7 +66,7 @@ pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<
     let doc = tokio::task::spawn_blocking(move || build(&snapshot, stored.changes))
         .await
         .map_err(|e| LoadError::Corrupt(format!("loading panicked: {e}")))??;
-    Ok((draft, doc, seqs))
+    Ok((doc, seqs, snapshot_id))
 }
 
 fn build(snapshot: &[u8], changes: Vec<(i64, Vec<u8>)>) -> Result<AutoCommit, LoadError> {

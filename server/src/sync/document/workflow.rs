@@ -111,6 +111,10 @@ impl DocumentTask {
     /// Hands the document's heads and bytes to a workflow action and waits until it is
     /// done (or [`MAX_HOLD`]), then reloads the workflow state the action changed.
     pub(super) async fn hold(&mut self, reply: oneshot::Sender<Held>) {
+        // The action decides on every change committed so far, by any server.
+        if self.catch_up().await {
+            self.forward();
+        }
         let (release, released) = oneshot::channel();
         let held = Held { heads: self.doc.get_heads(), bytes: self.doc.save(), _release: release };
         if reply.send(held).is_ok() {
@@ -120,6 +124,11 @@ impl DocumentTask {
             }
         }
         self.reload_workflow().await;
+        // Other servers holding this document cache its workflow state too.
+        let shared = self.hub.shared().clone();
+        if let Err(error) = shared.store.announce_workflow(&self.doc_id).await {
+            tracing::warn!(document = %self.doc_id, %error, "could not tell other servers of a workflow change; they see it when they next read it");
+        }
         // An approval recorded for heads that changed just before it was made is stale.
         self.void_stale_approvals(&[]).await;
     }

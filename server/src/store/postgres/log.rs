@@ -1,0 +1,181 @@
+//! The change log of [`PgStore`] as several servers share it: loading, compacting one
+//! writer at a time per document, and the reads a server catches up with; group commits,
+//! each notifying the other servers.
+
+use sqlx::{Acquire, PgConnection};
+
+use super::PgStore;
+use crate::ids::DocumentId;
+use crate::store::{AppendOutcome, AppendRefusal, AppendRequest, Compaction, LogIndex, Notice, Result, StoredDocument};
+
+/// The first key of the advisory locks that serialise compactions (the second is the
+/// document id's hash), so that they cannot collide with locks taken for anything else.
+const COMPACTION_LOCK: i32 = 0x706c_756d; // "plum"
+
+impl PgStore {
+    /// A group commit: every request in its own savepoint of one transaction.
+    pub(super) async fn write_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(requests.len());
+        for req in requests {
+            let mut savepoint = tx.begin().await?;
+            let outcome = append_one(&mut savepoint, req, now).await?;
+            if let Ok(seqs) = &outcome {
+                savepoint.commit().await?;
+                if !seqs.is_empty() {
+                    // Sent with the commit, never without it.
+                    let hashes = req.changes.iter().map(|c| automerge::ChangeHash(c.hash)).collect();
+                    super::feed::notify(&mut tx, &self.node, &Notice::Changes { doc: req.doc_id.clone(), hashes: Some(hashes) }).await?;
+                }
+            } else {
+                savepoint.rollback().await?;
+            }
+            outcomes.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    pub(super) async fn read_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
+        // One read transaction; changes before the snapshot, so that a compaction committed
+        // in between can only add overlap, never hide a change.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let changes: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq")
+            .bind(doc.as_str())
+            .fetch_all(&mut *tx)
+            .await?;
+        let snapshot: Option<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT id, bytes FROM snapshots WHERE doc_id = $1 ORDER BY id DESC LIMIT 1")
+                .bind(doc.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(StoredDocument {
+            snapshot_id: snapshot.as_ref().map(|(id, _)| *id),
+            snapshot: snapshot.map(|(_, b)| b),
+            changes,
+        })
+    }
+
+    /// The advisory lock makes compactions of one document take turns across servers; the
+    /// check of the newest snapshot under it makes sure the new snapshot includes the one
+    /// it replaces (a server whose document lacks another's compacted changes would
+    /// otherwise replace their only copy).
+    pub(super) async fn write_compaction(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], base: Option<i64>, now: i64) -> Result<Compaction> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+            .bind(COMPACTION_LOCK)
+            .bind(doc.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let (newest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM snapshots WHERE doc_id = $1")
+            .bind(doc.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        if newest != base {
+            tx.rollback().await?;
+            return Ok(Compaction::Superseded);
+        }
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO snapshots (doc_id, bytes, created_at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(doc.as_str())
+            .bind(snapshot)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM changes WHERE doc_id = $1 AND seq = ANY($2)")
+            .bind(doc.as_str())
+            .bind(covered)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM snapshots WHERE doc_id = $1 AND id < $2")
+            .bind(doc.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Compaction::Done { snapshot_id: id })
+    }
+
+    pub(super) async fn read_log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq")
+            .bind(doc.as_str())
+            .fetch_all(&mut *tx)
+            .await?;
+        let (snapshot_id,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM snapshots WHERE doc_id = $1")
+            .bind(doc.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(LogIndex { snapshot_id, changes: crate::store::cluster::index_rows(rows)? })
+    }
+
+    pub(super) async fn read_logged_changes(&self, doc: &DocumentId, hashes: &[[u8; 32]]) -> Result<Vec<(i64, Vec<u8>)>> {
+        let hashes: Vec<Vec<u8>> = hashes.iter().map(|h| h.to_vec()).collect();
+        let rows = sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 AND hash = ANY($2) ORDER BY seq")
+            .bind(doc.as_str())
+            .bind(&hashes)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows)
+    }
+}
+
+/// Binds actors and appends changes of one request inside the caller's savepoint.
+async fn append_one(
+    conn: &mut PgConnection,
+    req: &AppendRequest,
+    now: i64,
+) -> Result<AppendOutcome> {
+    for (actor, owner) in &req.bind {
+        sqlx::query(
+            "INSERT INTO actors (actor_id, user_id, country, bound_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (actor_id) DO NOTHING",
+        )
+        .bind(actor)
+        .bind(owner.user.as_str())
+        .bind(owner.country.as_ref().map(|c| c.as_str()))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        let (user,): (String,) = sqlx::query_as("SELECT user_id FROM actors WHERE actor_id = $1")
+            .bind(actor)
+            .fetch_one(&mut *conn)
+            .await?;
+        if user != owner.user.as_str() {
+            return Ok(Err(AppendRefusal::ActorTaken { actor: actor.clone() }));
+        }
+    }
+    let mut seqs = Vec::with_capacity(req.changes.len());
+    for change in &req.changes {
+        let seq: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO changes (doc_id, hash, actor_id, bytes, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (doc_id, hash) DO NOTHING RETURNING seq",
+        )
+        .bind(req.doc_id.as_str())
+        .bind(&change.hash[..])
+        .bind(&change.actor)
+        .bind(&change.bytes)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        seqs.extend(seq.map(|(s,)| s));
+    }
+    // Checked after the writes above, which hold the write lock (a SQLite transaction that
+    // read first could not upgrade to writing while another connection writes); the
+    // caller rolls the savepoint back.
+    let (locked,): (i64,) = sqlx::query_as(crate::store::workflow::LOCKED).bind(req.doc_id.as_str()).fetch_one(&mut *conn).await?;
+    if locked > 0 {
+        return Ok(Err(AppendRefusal::Locked));
+    }
+    for entry in &req.audit {
+        crate::store::audit::insert_entry!(&mut *conn, entry, now)?;
+    }
+    Ok(Ok(seqs))
+}

@@ -134,7 +134,7 @@ impl DocumentTask {
                     tracing::error!(document = %self.doc_id, %error, "the stored document does not merge");
                     return false;
                 }
-                forget_patches(&mut self.doc);
+                pluma_core::draft::drop_patch_log(&mut self.doc);
                 self.logged = logged;
                 self.snapshot_id = snapshot_id;
                 before != self.doc.get_heads()
@@ -171,7 +171,7 @@ impl DocumentTask {
         self.doc
             .apply_changes(changes)
             .map_err(|e| self.unreadable(format!("changes do not apply: {e}")))?;
-        forget_patches(&mut self.doc);
+        pluma_core::draft::drop_patch_log(&mut self.doc);
         let known: HashSet<i64> = self.logged.iter().copied().collect();
         self.logged.extend(seqs.into_iter().filter(|s| !known.contains(s)));
         Ok(applied)
@@ -195,11 +195,4 @@ impl DocumentTask {
             }
         });
     }
-}
-
-/// automerge 0.12 records a patch for every operation `apply_changes` and `merge` apply, and
-/// keeps them until the diff cursor is reset; nothing here reads them, and the document lives
-/// as long as it is open, so they would only grow.
-fn forget_patches(doc: &mut automerge::AutoCommit) {
-    doc.reset_diff_cursor();
 }

@@ -136,15 +136,15 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
         };
         let created = store.create_user(&user, now_ms()).await?;
         if created.role == Role::Secretariat {
-            secretariat = Some(created.id);
+            secretariat = Some(created);
         }
     }
 
     let mut draft =
         Draft::from_zero_draft_json(COMMUNIQUE).map_err(|e| ApiError::internal("reading the demo communiqué", e))?;
-    create_draft(store, &mut draft, Some(meeting.id.clone()), secretariat.clone()).await?;
+    create_draft(store, &mut draft, Some(meeting.id.clone()), secretariat.as_ref()).await?;
     let mut note = pluma_core::concept_note::concept_note(&agenda).map_err(|e| ApiError::internal("generating the concept note", e))?;
-    create_draft(store, &mut note, Some(meeting.id.clone()), secretariat).await?;
+    create_draft(store, &mut note, Some(meeting.id.clone()), secretariat.as_ref()).await?;
     Ok(Some(logins))
 }
 

@@ -63,6 +63,25 @@ async fn meeting_endpoint_serves_conferences_delegations_and_agenda() {
     }
 }
 
+/// The demo's two drafts start their activity log like any other draft: created by the
+/// secretariat.
+#[tokio::test]
+async fn demo_drafts_record_their_creation() {
+    for db in TestDb::each().await {
+        let server = demo_server(&db).await;
+        let drafts = server.state.store.drafts().await.unwrap();
+        assert_eq!(drafts.len(), 2, "{}", db.backend);
+        for draft in drafts {
+            let log = server.state.store.audit_page(&draft.id, None, 10).await.unwrap();
+            let created: Vec<_> = log.iter().filter(|e| e.action == "draft_created").collect();
+            assert_eq!(created.len(), 1, "{}: {log:?}", db.backend);
+            assert_eq!(created[0].country.as_deref(), Some("SEC"), "{}", db.backend);
+            assert_eq!(created[0].user.as_deref(), draft.created_by.as_ref().map(|u| u.as_str()), "{}", db.backend);
+        }
+        server.stop().await;
+    }
+}
+
 /// Peru, lead of session 3, edits its question directly; the United States may not, but
 /// its proposal on the same question is accepted and stored.
 #[tokio::test]

@@ -3,14 +3,14 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use pluma_core::{Bilingual, Draft, DraftKind, Lang, UserId};
+use pluma_core::{Bilingual, Draft, DraftKind, Lang};
 use serde::{Deserialize, Serialize};
 
 use super::ApiJson;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::{DocumentId, DraftId, MeetingId};
-use crate::model::DraftRecord;
+use crate::model::{DraftRecord, User};
 use crate::state::AppState;
 use crate::store::{AuditAction, AuditEntry, Store};
 use crate::time::now_ms;
@@ -110,15 +110,7 @@ pub async fn create(
         None => None,
     };
     let mut draft = build(body)?;
-    let record = create_draft(state.store.as_ref(), &mut draft, meeting_id, Some(who.user.id.clone())).await?;
-    let entry = AuditEntry {
-        user: Some(who.user.id.clone()),
-        country: who.user.country.clone(),
-        draft: Some(record.id.clone()),
-        action: AuditAction::DraftCreated,
-        detail: serde_json::json!({ "kind": record.kind, "title_en": record.title_en, "title_es": record.title_es }),
-    };
-    state.store.append_audit(&[entry], now_ms()).await?;
+    let record = create_draft(state.store.as_ref(), &mut draft, meeting_id, Some(&who.user)).await?;
     tracing::info!(draft = %record.id, user = %who.user.login, "created a draft");
     Ok((StatusCode::CREATED, Json(record.into())))
 }
@@ -144,12 +136,13 @@ fn build(body: NewDraft) -> Result<Draft, ApiError> {
     }
 }
 
-/// Stores a new draft (record and first snapshot, one transaction). Shared with the demo.
+/// Stores a new draft (record and first snapshot, one transaction) and notes its creation in
+/// the audit log. Shared by creation, import and the demo.
 pub async fn create_draft(
     store: &dyn Store,
     draft: &mut Draft,
     meeting_id: Option<MeetingId>,
-    created_by: Option<UserId>,
+    created_by: Option<&User>,
 ) -> Result<DraftRecord, ApiError> {
     let unreadable = |e: pluma_core::DraftError| ApiError::internal("reading a new draft", e);
     let record = DraftRecord {
@@ -159,10 +152,18 @@ pub async fn create_draft(
         kind: draft.kind().map_err(unreadable)?,
         title_en: draft.title(Lang::En).map_err(unreadable)?,
         title_es: draft.title(Lang::Es).map_err(unreadable)?,
-        created_by,
+        created_by: created_by.map(|u| u.id.clone()),
         created_at: now_ms(),
     };
     let snapshot = draft.save();
     store.create_draft(&record, &snapshot).await?;
+    let entry = AuditEntry {
+        user: created_by.map(|u| u.id.clone()),
+        country: created_by.and_then(|u| u.country.clone()),
+        draft: Some(record.id.clone()),
+        action: AuditAction::DraftCreated,
+        detail: serde_json::json!({ "kind": record.kind, "title_en": record.title_en, "title_es": record.title_es }),
+    };
+    store.append_audit(&[entry], now_ms()).await?;
     Ok(record)
 }

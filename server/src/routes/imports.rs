@@ -96,7 +96,7 @@ pub async fn create(
     })
     .await
     .map_err(|e| ApiError::internal("importing a draft", e))??;
-    let record = create_draft(state.store.as_ref(), &mut draft, meeting_id, Some(who.user.id.clone())).await?;
+    let record = create_draft(state.store.as_ref(), &mut draft, meeting_id, Some(&who.user)).await?;
     tracing::info!(draft = %record.id, user = %who.user.login, "imported a draft");
     Ok((StatusCode::CREATED, Json(record.into())))
 }

@@ -92,12 +92,20 @@ impl<'a> DraftView<'a> {
     /// string. Our marks never have such values, but if the count does not match the text,
     /// this falls back to asking for the cursor of every index.
     pub(crate) fn char_ids(&self, obj: &ObjId) -> Result<Vec<CharId>> {
+        Ok(self.text_layout(obj)?.0)
+    }
+
+    /// [`DraftView::char_ids`], and the other items of the text (the ops that begin and end
+    /// marks) each with the number of characters before it; `None` for those if the
+    /// characters had to be found by cursor.
+    pub(crate) fn text_layout(&self, obj: &ObjId) -> Result<TextLayout> {
         let len = self.length(obj);
         let items = match self.heads {
             None => self.doc.list_range(obj, ..),
             Some(h) => self.doc.list_range_at(obj, .., h),
         };
         let mut out = Vec::with_capacity(len);
+        let mut others = Vec::new();
         let mut hex_of: Vec<(usize, String)> = Vec::new();
         for item in items {
             let is_char = match &item.value {
@@ -107,7 +115,7 @@ impl<'a> DraftView<'a> {
                 }
                 _ => false,
             };
-            if let (true, ObjId::Id(ctr, actor, index)) = (is_char, item.id()) {
+            if let ObjId::Id(ctr, actor, index) = item.id() {
                 // Most characters share a few actors: encode each actor's hex once.
                 let hex = match hex_of.iter().find(|(i, _)| *i == index) {
                     Some((_, hex)) => hex.clone(),
@@ -117,19 +125,25 @@ impl<'a> DraftView<'a> {
                         hex
                     }
                 };
-                out.push(CharId { counter: ctr, actor: hex });
+                let id = CharId { counter: ctr, actor: hex };
+                if is_char {
+                    out.push(id);
+                } else {
+                    others.push((id, out.len()));
+                }
             }
         }
         if out.len() == len {
-            return Ok(out);
+            return Ok((out, Some(others)));
         }
-        (0..len)
+        let ids = (0..len)
             .map(|i| {
                 let cursor = self.cursor_at(obj, i)?;
                 CharId::parse(&cursor)
                     .ok_or_else(|| DraftError::malformed("text", format!("unexpected cursor {cursor}")))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((ids, None))
     }
 
     /// The proposal marks of a text as effective runs: marks whose value does not parse are
@@ -336,6 +350,10 @@ pub(crate) fn scalar_int(v: &ScalarValue) -> Option<i64> {
         _ => None,
     }
 }
+
+/// A text's characters, and its other items (the ops that begin and end marks) each with
+/// the number of characters before it, when known. See [`DraftView::text_layout`].
+pub(crate) type TextLayout = (Vec<CharId>, Option<Vec<(CharId, usize)>>);
 
 /// The op that inserted a character: its counter and actor (hex).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

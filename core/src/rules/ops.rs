@@ -33,8 +33,11 @@ pub(super) struct TextOps {
     /// Something other than inserting and marking: a deletion, an overwrite, a counter,
     /// or the text object itself replaced.
     pub(super) rewrites: bool,
-    /// The marks set, by name and value.
-    pub(super) marks: Vec<(String, ScalarValue)>,
+    /// The marks set: name, value, and the op counter of their beginning (the end is the
+    /// op after it; both are by the change's actor, in `inserted`).
+    pub(super) marks: Vec<(String, ScalarValue, u64, String)>,
+    /// The ops that end marks, by op counter and actor.
+    pub(super) mark_ends: HashSet<(u64, String)>,
 }
 
 impl TextOps {
@@ -116,10 +119,14 @@ pub(super) fn scan(after: &AutoCommit, changes: &[Change], who: &Who) -> Result<
                 match &op.action {
                     _ if !on_text_itself => text.rewrites = true,
                     OpType::MarkBegin(data) => {
-                        text.marks.push((data.name.to_string(), data.value.clone()));
+                        text.marks.push((data.name.to_string(), data.value.clone(), start + i as u64, actor.clone()));
                         text.note_insert(start + i as u64, &actor);
                     }
-                    OpType::MarkEnd(_) | OpType::Put(_) if op.insert => text.note_insert(start + i as u64, &actor),
+                    OpType::MarkEnd(_) if op.insert => {
+                        text.mark_ends.insert((start + i as u64, actor.clone()));
+                        text.note_insert(start + i as u64, &actor);
+                    }
+                    OpType::Put(_) if op.insert => text.note_insert(start + i as u64, &actor),
                     _ => text.rewrites = true,
                 }
             }

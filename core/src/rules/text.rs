@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use automerge::marks::Mark;
 use automerge::ScalarValue;
 
 use super::ops::TextOps;
@@ -31,10 +30,12 @@ pub(super) fn check_text(
     summary: &mut Summary,
 ) -> Result<(), crate::rules::Violation> {
     let at = |e: crate::DraftError| violation(Rule::Schema, Some(id), None, e.to_string());
-    let (ids, marks) = read_text(a, &a.text_obj(id, lang).map_err(at)?)?;
+    let obj = a.text_obj(id, lang).map_err(at)?;
+    let (ids, others) = a.text_layout(&obj).map_err(at)?;
+    let marks = a.marks(&obj).map_err(at)?;
     let states = states_of(&ids, &marks)?;
-    if let Some(ops) = ops
-        && only_inserts(ops, &ids, &marks)
+    if let (Some(ops), Some(others)) = (ops, others)
+        && only_inserts(ops, &ids, &others)
     {
         let mut direct_edit = false;
         for (char_id, state) in ids.iter().zip(&states).filter(|(c, _)| ops.inserted(c)) {
@@ -48,20 +49,27 @@ pub(super) fn check_text(
     compare_text(b, id, lang, who, may_edit, (&ids, &states), summary)
 }
 
-/// Whether the operations only inserted characters and every mark they set covers only
-/// characters they inserted. (A removed mark, or one whose range reaches text that was
-/// already there, needs the text before to judge.)
-fn only_inserts(ops: &TextOps, ids: &[CharId], marks: &[Mark]) -> bool {
+/// Whether the operations only inserted characters and every mark they set spans only
+/// characters they inserted: from the op that begins it to the op that ends it, which
+/// `others` places among the characters. (A removed mark, or one whose range reaches text
+/// that was already there, needs the text before to judge.)
+fn only_inserts(ops: &TextOps, ids: &[CharId], others: &[(CharId, usize)]) -> bool {
     if ops.rewrites {
         return false;
     }
-    ops.marks.iter().all(|(name, value)| {
+    let place = |counter: u64, actor: &str| others.iter().find(|(c, _)| c.counter == counter && c.actor == actor).map(|(_, at)| *at);
+    ops.marks.iter().all(|(_, value, begin, actor)| {
         if matches!(value, ScalarValue::Null) {
             return false;
         }
-        let mut spans = marks.iter().filter(|m| m.name.as_str() == name && &m.value == value).peekable();
-        spans.peek().is_some()
-            && spans.all(|m| ids.get(m.start.min(m.end)..m.end.min(ids.len())).is_some_and(|chars| chars.iter().all(|c| ops.inserted(c))))
+        // automerge writes a mark as two consecutive ops, its beginning and its end.
+        if !ops.mark_ends.contains(&(begin + 1, actor.clone())) {
+            return false;
+        }
+        let (Some(start), Some(end)) = (place(*begin, actor), place(begin + 1, actor)) else {
+            return false;
+        };
+        ids.get(start..end).is_some_and(|chars| chars.iter().all(|c| ops.inserted(c)))
     })
 }
 

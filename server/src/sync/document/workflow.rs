@@ -52,7 +52,7 @@ impl DocumentTask {
     /// every change while the workflow state is unknown.
     pub(super) fn workflow_gate(&self, who: &Arc<Principal>, violations: &mut Vec<AuditEntry>) -> Result<(), String> {
         let refusal = match &self.workflow {
-            None => Some("the server could not read this draft's workflow state; try again shortly".to_owned()),
+            None => Some("the server could not store your changes: it cannot read this draft's workflow state right now; they were not applied. Try again shortly".to_owned()),
             Some(lock) => lock.refusal(),
         };
         match refusal {

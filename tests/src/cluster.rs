@@ -26,7 +26,22 @@ pub struct Cluster {
     pub db: TestDb,
 }
 
+/// The delegations whose users [`Cluster::shared_draft`] creates: login and country.
+pub const DELEGATES: [(&str, &str); 3] = [("mx", "MX"), ("ar", "AR"), ("br", "BR")];
+
 impl Cluster {
+    /// Users of [`DELEGATES`] on the shared database and a draft created through node 0;
+    /// its document id.
+    pub async fn shared_draft(&self) -> String {
+        let node = &self.nodes[0];
+        for (login, country) in DELEGATES {
+            node.add_user(login, pluma_server::model::Role::Delegate, Some(country)).await;
+        }
+        let chair = node.user_session("chair", pluma_server::model::Role::Chair, Some("MX")).await;
+        let draft = node.api.create_draft(&chair.token, crate::api::small_zero_draft()).await.expect("draft created");
+        draft["doc_id"].as_str().expect("a document id").to_owned()
+    }
+
     /// `n` servers on a fresh PostgreSQL database, each with `config` (its database URL
     /// set); `None` when `PLUMA_TEST_POSTGRES_URL` is unset (a note is printed).
     pub async fn start(n: usize, config: impl Fn(&str) -> Config) -> Option<Cluster> {

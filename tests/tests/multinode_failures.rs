@@ -10,25 +10,11 @@
 use std::time::Duration;
 
 use pluma_server::config::Config;
-use pluma_server::model::Role;
-use pluma_tests::api::small_zero_draft;
 use pluma_tests::client;
-use pluma_tests::cluster::{wait_listening, Cluster, Writer};
+use pluma_tests::cluster::{wait_listening, Cluster, Writer, DELEGATES};
 use pluma_tests::edits;
 use pluma_tests::server::password_of;
 use reqwest::Method;
-
-const DELEGATES: [(&str, &str); 3] = [("mx", "MX"), ("ar", "AR"), ("br", "BR")];
-
-async fn setup(cluster: &Cluster) -> String {
-    let node = &cluster.nodes[0];
-    for (login, country) in DELEGATES {
-        node.add_user(login, Role::Delegate, Some(country)).await;
-    }
-    let chair = node.user_session("chair", Role::Chair, Some("MX")).await;
-    let draft = node.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
-    draft["doc_id"].as_str().unwrap().to_owned()
-}
 
 fn contains_each_once(text: &str, tokens: &[String]) -> bool {
     tokens.iter().all(|t| text.split(' ').filter(|w| w == t).count() == 1)
@@ -40,7 +26,7 @@ fn contains_each_once(text: &str, tokens: &[String]) -> bool {
 #[tokio::test]
 async fn connections_cut_under_load_lose_nothing() {
     let Some(cluster) = Cluster::start(3, |url: &str| Config::with_database(url)).await else { return };
-    let doc = setup(&cluster).await;
+    let doc = cluster.shared_draft().await;
     wait_listening(&cluster.apis()).await.unwrap();
     // Every writer has the document open on its node before anyone edits.
     let mut opened = Vec::new();
@@ -95,7 +81,7 @@ async fn connections_cut_under_load_lose_nothing() {
 #[tokio::test]
 async fn a_lost_database_is_refused_clearly_and_recovered() {
     let Some(cluster) = Cluster::start(3, |url: &str| Config::with_database(url)).await else { return };
-    let doc = setup(&cluster).await;
+    let doc = cluster.shared_draft().await;
     wait_listening(&cluster.apis()).await.unwrap();
     let mut mx = Writer::open(cluster.apis(), 0, "mx", &password_of("mx"), &doc, "peer-mx").await.unwrap();
     let mut ar = Writer::open(cluster.apis(), 1, "ar", &password_of("ar"), &doc, "peer-ar").await.unwrap();

@@ -10,25 +10,10 @@ use std::collections::HashMap;
 
 use automerge::ActorId;
 use pluma_server::config::Config;
-use pluma_server::model::Role;
-use pluma_tests::api::small_zero_draft;
 use pluma_tests::client;
-use pluma_tests::cluster::{wait_listening, Cluster, Writer};
+use pluma_tests::cluster::{wait_listening, Cluster, Writer, DELEGATES};
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::{password_of, TestServer};
-
-const DELEGATES: [(&str, &str); 3] = [("mx", "MX"), ("ar", "AR"), ("br", "BR")];
-
-/// Users on the shared database and a draft created through node 0; its document id.
-async fn setup(cluster: &Cluster) -> String {
-    let node = &cluster.nodes[0];
-    for (login, country) in DELEGATES {
-        node.add_user(login, Role::Delegate, Some(country)).await;
-    }
-    let chair = node.user_session("chair", Role::Chair, Some("MX")).await;
-    let draft = node.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
-    draft["doc_id"].as_str().unwrap().to_owned()
-}
 
 /// Every token appears exactly once in `text`.
 fn assert_each_once(text: &str, tokens: &[String]) {
@@ -42,7 +27,7 @@ fn assert_each_once(text: &str, tokens: &[String]) {
 #[tokio::test]
 async fn clients_on_three_nodes_converge_with_every_edit() {
     let Some(cluster) = Cluster::start(3, |url: &str| Config::with_database(url)).await else { return };
-    let doc = setup(&cluster).await;
+    let doc = cluster.shared_draft().await;
     wait_listening(&cluster.apis()).await.unwrap();
     // Every writer has the document open on its node before anyone edits.
     let mut opened = Vec::new();
@@ -88,7 +73,7 @@ async fn clients_on_three_nodes_converge_with_every_edit() {
 #[tokio::test]
 async fn sessions_tickets_and_actor_bindings_hold_across_nodes() {
     let Some(cluster) = Cluster::start(3, |url: &str| Config::with_database(url)).await else { return };
-    let doc = setup(&cluster).await;
+    let doc = cluster.shared_draft().await;
     let [n0, n1, n2] = [&cluster.nodes[0], &cluster.nodes[1], &cluster.nodes[2]];
     let mx = n0.api.login("mx", &password_of("mx")).await.unwrap();
     let ar = n1.api.login("ar", &password_of("ar")).await.unwrap();
@@ -145,7 +130,7 @@ async fn compaction_by_several_writers_keeps_every_edit() {
         c
     };
     let Some(cluster) = Cluster::start(3, config).await else { return };
-    let doc = setup(&cluster).await;
+    let doc = cluster.shared_draft().await;
     wait_listening(&cluster.apis()).await.unwrap();
     // Every writer has the document open on its node before anyone edits.
     let mut opened = Vec::new();

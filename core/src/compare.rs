@@ -3,6 +3,7 @@
 //! country produced each, which statuses changed, and which proposals were made or settled.
 //!
 //! - [`words`]: the word diff (tokens, `similar`, hunks, moves within a paragraph).
+//! - [`snapshot`]: a version as a comparison reads it, kept apart from the document.
 //! - [`credit`]: who inserted and who deleted each character.
 //! - [`render`]: the comparison as an HTML redline and as Markdown with CriticMarkup.
 //!
@@ -13,22 +14,23 @@
 
 pub mod credit;
 pub mod render;
+pub mod snapshot;
 pub(crate) mod words;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use automerge::ChangeHash;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::draft::Draft;
-use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId, SuggestionId};
-use crate::schema::{keys, ParagraphKind, Status, SuggestionKind};
-use crate::view::DraftView;
+use crate::schema::{ParagraphKind, Status, SuggestionKind};
 use crate::Result;
 
 pub use credit::CountryOf;
-use credit::{ActorCountries, Credits, Deleters};
+use credit::Between;
+pub use snapshot::{Snapshot, SNAPSHOT_FORMAT};
+use snapshot::SnapParagraph;
 use words::{Hunk, WordDiff};
 
 /// What a piece of a compared text is.
@@ -111,7 +113,7 @@ pub struct ParagraphDiff {
 }
 
 /// A proposal that appeared or was settled between the versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalNote {
     /// Its id.
     pub id: SuggestionId,
@@ -192,33 +194,14 @@ impl Comparison {
     }
 }
 
-/// What is read of a paragraph of one version.
-struct Side {
-    kind: ParagraphKind,
-    status: Status,
-    text: String,
-}
-
-fn read_side(view: &DraftView<'_>, lang: Lang) -> Result<(Vec<ParagraphId>, HashMap<ParagraphId, Side>)> {
-    let order = view.paragraph_ids()?;
-    let mut map = HashMap::with_capacity(order.len());
-    for id in &order {
-        let p = view.paragraph_obj(id)?;
-        let path = format!("paragraphs/{id}");
-        let kind: ParagraphKind = view.string(&p, keys::P_KIND, &format!("{path}/kind"))?.parse()?;
-        let status: Status = view.string(&p, keys::P_STATUS, &format!("{path}/status"))?.parse()?;
-        let text = view.text(id, lang)?;
-        map.insert(id.clone(), Side { kind, status, text });
-    }
-    Ok((order, map))
-}
-
 impl Draft {
     /// Compares the draft at `from` with the draft at `to` (`None`: as it stands) in one
     /// language. `country_of` maps actor ids to delegations (the server's bindings).
     ///
-    /// Fails with [`DraftError::UnknownHeads`] if either version names a change this
-    /// document does not have. Never blocks.
+    /// Makes both versions' [`Snapshot`]s and compares them; to compare saved versions
+    /// often, keep their snapshots and use [`compare_snapshots`]. Fails with
+    /// [`crate::DraftError::UnknownHeads`] if either version names a change this document
+    /// does not have. Never blocks.
     pub fn compare(
         &mut self,
         from: Option<&[ChangeHash]>,
@@ -226,20 +209,11 @@ impl Draft {
         lang: Lang,
         country_of: CountryOf<'_>,
     ) -> Result<Comparison> {
-        self.clean()?;
-        let now = self.doc.get_heads();
-        let from_heads = resolve(&self.doc, from, &now)?;
-        let to_heads = resolve(&self.doc, to, &now)?;
-        let paragraphs_obj = self.peek().root_object(keys::PARAGRAPHS, automerge::ObjType::Map)?;
-        let deleters = Deleters::collect(&mut self.doc, &from_heads, &to_heads, &paragraphs_obj);
-        let old = DraftView::new(&self.doc, Some(&from_heads));
-        let new = DraftView::new(&self.doc, Some(&to_heads));
-        let mut who = ActorCountries::new(country_of);
-        compare_views(&old, &new, lang, &deleters, &mut who, (&from_heads, &to_heads))
+        let old = self.snapshot(from, country_of)?;
+        let new = self.snapshot(to, country_of)?;
+        Ok(compare_snapshots(&old, &new, lang))
     }
-}
 
-impl Draft {
     /// Every actor that made a change to this draft, each once (for looking up whose they
     /// are before a comparison).
     pub fn actors(&mut self) -> Vec<automerge::ActorId> {
@@ -253,30 +227,20 @@ impl Draft {
     }
 }
 
-fn resolve(doc: &automerge::AutoCommit, heads: Option<&[ChangeHash]>, now: &[ChangeHash]) -> Result<Vec<ChangeHash>> {
-    match heads {
-        None => Ok(now.to_vec()),
-        Some(h) if credit::has_heads(doc, h) => Ok(h.to_vec()),
-        Some(h) => Err(DraftError::UnknownHeads(h.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))),
-    }
-}
-
-fn compare_views(
-    old: &DraftView<'_>,
-    new: &DraftView<'_>,
-    lang: Lang,
-    deleters: &Deleters,
-    who: &mut ActorCountries<'_>,
-    heads: (&[ChangeHash], &[ChangeHash]),
-) -> Result<Comparison> {
-    let (old_order, old_map) = read_side(old, lang)?;
-    let (new_order, new_map) = read_side(new, lang)?;
+/// Compares two versions of a draft, given as snapshots, in one language. Reads no
+/// document: everything it needs is in the snapshots.
+pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparison {
+    let between = Between::of(old, new);
+    let old_order: Vec<&ParagraphId> = old.paragraphs.iter().map(|p| &p.id).collect();
+    let new_order: Vec<&ParagraphId> = new.paragraphs.iter().map(|p| &p.id).collect();
+    let old_map: HashMap<&ParagraphId, &SnapParagraph> = old.paragraphs.iter().map(|p| (&p.id, p)).collect();
+    let new_map: HashMap<&ParagraphId, &SnapParagraph> = new.paragraphs.iter().map(|p| (&p.id, p)).collect();
     let mut summary = Summary::default();
 
     // Paragraphs in both whose relative order changed: those outside the longest common
     // subsequence of the two orders.
-    let common_old: Vec<&ParagraphId> = old_order.iter().filter(|id| new_map.contains_key(*id)).collect();
-    let common_new: Vec<&ParagraphId> = new_order.iter().filter(|id| old_map.contains_key(*id)).collect();
+    let common_old: Vec<&ParagraphId> = old_order.iter().copied().filter(|id| new_map.contains_key(*id)).collect();
+    let common_new: Vec<&ParagraphId> = new_order.iter().copied().filter(|id| old_map.contains_key(*id)).collect();
     let mut in_place: HashSet<&ParagraphId> = HashSet::new();
     for op in similar::capture_diff_slices(similar::Algorithm::Myers, &common_old, &common_new) {
         if let similar::DiffOp::Equal { new_index, len, .. } = op {
@@ -287,30 +251,27 @@ fn compare_views(
     // Removed paragraphs go after the paragraph they followed in the older version.
     let mut after: HashMap<Option<&ParagraphId>, Vec<&ParagraphId>> = HashMap::new();
     let mut anchor: Option<&ParagraphId> = None;
-    for id in &old_order {
+    for id in old_order.iter().copied() {
         if new_map.contains_key(id) {
             anchor = Some(id);
         } else {
             after.entry(anchor).or_default().push(id);
         }
     }
-    let old_number: HashMap<&ParagraphId, usize> = old_order.iter().enumerate().map(|(i, id)| (id, i + 1)).collect();
+    let old_number: HashMap<&ParagraphId, usize> = old_order.iter().enumerate().map(|(i, id)| (*id, i + 1)).collect();
 
     let mut out = Vec::with_capacity(new_order.len());
-    let removed_here = |anchor: Option<&ParagraphId>,
-                        out: &mut Vec<ParagraphDiff>,
-                        summary: &mut Summary,
-                        who: &mut ActorCountries<'_>|
-     -> Result<()> {
+    let removed_here = |anchor: Option<&ParagraphId>, out: &mut Vec<ParagraphDiff>, summary: &mut Summary| {
         for id in after.get(&anchor).into_iter().flatten() {
-            let side = &old_map[*id];
-            let by = deleters.paragraph(id).and_then(|a| who.of(a));
+            let side = old_map[*id];
+            let text = side.text.get(lang);
+            let by = between.paragraph(id.as_str());
             // Its characters went with the paragraph: they are the remover's deletion.
-            let credits = match &by {
-                Some(c) => vec![Some(c.clone()); side.text.chars().count()],
-                None => credit::delete_credits(old, id, lang, deleters, who)?,
+            let credits = match by {
+                Some(c) => vec![Some(c); text.len()],
+                None => between.delete_credits(text, &old.actors),
             };
-            let pieces = split(&side.text, 0..side.text.chars().count(), PieceOp::Delete, &credits, false);
+            let pieces = split(&text.text, 0..text.len(), PieceOp::Delete, &credits, false);
             tally(summary, &pieces);
             summary.removed += 1;
             out.push(ParagraphDiff {
@@ -322,19 +283,19 @@ fn compare_views(
                 kind: side.kind,
                 status: None,
                 kind_change: None,
-                by,
+                by: by.cloned(),
                 pieces,
             });
         }
-        Ok(())
     };
-    removed_here(None, &mut out, &mut summary, who)?;
-    for (i, id) in new_order.iter().enumerate() {
-        let side = &new_map[id];
-        let diff = match old_map.get(id) {
+    removed_here(None, &mut out, &mut summary);
+    for (i, id) in new_order.iter().copied().enumerate() {
+        let side = new_map[id];
+        let text = side.text.get(lang);
+        let diff = match old_map.get(id).copied() {
             None => {
-                let credits = credit::insert_credits(new, id, lang, who)?;
-                let pieces = split(&side.text, 0..side.text.chars().count(), PieceOp::Insert, &credits, false);
+                let credits = text.insert_credits();
+                let pieces = split(&text.text, 0..text.len(), PieceOp::Insert, &credits, false);
                 tally(&mut summary, &pieces);
                 summary.added += 1;
                 let by = pieces.iter().find_map(|p| p.country.clone());
@@ -357,16 +318,17 @@ fn compare_views(
                 let status = (before.status != side.status).then_some(FieldChange { from: before.status, to: side.status });
                 summary.status_changed += usize::from(status.is_some());
                 let kind_change = (before.kind != side.kind).then_some(FieldChange { from: before.kind, to: side.kind });
-                let (change, pieces) = if before.text == side.text {
-                    (ParagraphChange::Unchanged, equal_piece(&side.text))
+                let before_text = before.text.get(lang);
+                let (change, pieces) = if before_text.text == text.text {
+                    (ParagraphChange::Unchanged, equal_piece(&text.text))
                 } else {
-                    let d = words::diff(&before.text, &side.text);
+                    let d = words::diff(&before_text.text, &text.text);
                     if d.hunks.iter().all(|h| matches!(h, Hunk::Equal { .. })) {
-                        (ParagraphChange::Unchanged, equal_piece(&side.text))
+                        (ParagraphChange::Unchanged, equal_piece(&text.text))
                     } else {
-                        let ins = credit::insert_credits(new, id, lang, who)?;
-                        let del = credit::delete_credits(old, id, lang, deleters, who)?;
-                        let pieces = pieces_of(&d, &before.text, &side.text, &del, &ins);
+                        let ins = text.insert_credits();
+                        let del = between.delete_credits(before_text, &old.actors);
+                        let pieces = pieces_of(&d, &before_text.text, &text.text, &del, &ins);
                         tally(&mut summary, &pieces);
                         summary.changed += 1;
                         (ParagraphChange::Changed, pieces)
@@ -387,27 +349,25 @@ fn compare_views(
             }
         };
         out.push(diff);
-        removed_here(Some(id), &mut out, &mut summary, who)?;
+        removed_here(Some(id), &mut out, &mut summary);
     }
 
-    let title = title_pieces(old, new, lang, who)?;
-    let proposals = proposal_changes(old, new, lang)?;
-    Ok(Comparison {
+    Comparison {
         lang,
-        from: heads.0.iter().map(|h| h.to_string()).collect(),
-        to: heads.1.iter().map(|h| h.to_string()).collect(),
-        title,
+        from: old.heads.clone(),
+        to: new.heads.clone(),
+        title: title_pieces(old, new, lang),
         paragraphs: out,
-        proposals,
+        proposals: proposal_changes(old, new, lang),
         summary,
-    })
+    }
 }
 
 /// The word diff of two plain texts, as pieces without credit: what [`Draft::compare`]
 /// does inside one changed paragraph, without reading the document (for benchmarks and for
 /// texts from outside a draft).
 pub fn diff_texts(old: &str, new: &str) -> Vec<Piece> {
-    pieces_of(&words::diff(old, new), old, new, &Vec::new(), &Vec::new())
+    pieces_of(&words::diff(old, new), old, new, &[], &[])
 }
 
 fn equal_piece(text: &str) -> Vec<Piece> {
@@ -418,24 +378,19 @@ fn equal_piece(text: &str) -> Vec<Piece> {
 }
 
 /// The title's word diff. Titles carry no proposals; their changes are credited by actor.
-fn title_pieces(old: &DraftView<'_>, new: &DraftView<'_>, lang: Lang, who: &mut ActorCountries<'_>) -> Result<Vec<Piece>> {
-    let (a, b) = (old.title(lang)?, new.title(lang)?);
-    if a == b {
-        return Ok(equal_piece(&b));
+fn title_pieces(old: &Snapshot, new: &Snapshot, lang: Lang) -> Vec<Piece> {
+    let (a, b) = (old.title.get(lang), new.title.get(lang));
+    if a.text == b.text {
+        return equal_piece(&b.text);
     }
-    let credits_of = |view: &DraftView<'_>, who: &mut ActorCountries<'_>| -> Result<Credits> {
-        let title = view.root_object(keys::TITLE, automerge::ObjType::Map)?;
-        let obj = view.object(&title, lang.as_str(), automerge::ObjType::Text, "title")?;
-        Ok(view.char_ids(&obj)?.iter().map(|c| who.of_hex(&c.actor)).collect())
-    };
-    let del = credits_of(old, who)?;
-    let ins = credits_of(new, who)?;
-    Ok(pieces_of(&words::diff(&a, &b), &a, &b, &del, &ins))
+    let del = snapshot::SnapText::expand(&a.inserter, a.len());
+    let ins = snapshot::SnapText::expand(&b.inserter, b.len());
+    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &del, &ins)
 }
 
 /// The pieces of a changed text: equal runs from the newer text, then for each change its
 /// deleted and inserted characters split by credited country.
-fn pieces_of(d: &WordDiff, old: &str, new: &str, del: &Credits, ins: &Credits) -> Vec<Piece> {
+fn pieces_of(d: &WordDiff, old: &str, new: &str, del: &[Option<&Country>], ins: &[Option<&Country>]) -> Vec<Piece> {
     let mut out = Vec::new();
     for h in &d.hunks {
         match h {
@@ -454,13 +409,13 @@ fn pieces_of(d: &WordDiff, old: &str, new: &str, del: &Credits, ins: &Credits) -
 
 /// The characters `range` of `text` as pieces of one op, split where the credited country
 /// changes (equal pieces are not split and carry no country).
-fn split(text: &str, range: std::ops::Range<usize>, op: PieceOp, credits: &Credits, moved: bool) -> Vec<Piece> {
+fn split(text: &str, range: std::ops::Range<usize>, op: PieceOp, credits: &[Option<&Country>], moved: bool) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::new();
     if range.is_empty() {
         return out;
     }
     for (i, c) in text.chars().enumerate().skip(range.start).take(range.len()) {
-        let country = if op == PieceOp::Equal { None } else { credits.get(i).cloned().flatten() };
+        let country = if op == PieceOp::Equal { None } else { credits.get(i).copied().flatten().cloned() };
         match out.last_mut() {
             Some(p) if p.country == country => p.text.push(c),
             _ => out.push(Piece { op, text: c.to_string(), country, moved }),
@@ -500,25 +455,13 @@ fn tally(summary: &mut Summary, pieces: &[Piece]) {
     }
 }
 
-fn proposal_changes(old: &DraftView<'_>, new: &DraftView<'_>, lang: Lang) -> Result<ProposalChanges> {
-    // Only this language's texts are read.
-    let list = |view: &DraftView<'_>| -> Result<Vec<ProposalNote>> {
-        let mut out = Vec::new();
-        for id in view.paragraph_ids()? {
-            out.extend(
-                view.paragraph_suggestions(&id, lang)?
-                    .into_iter()
-                    .map(|s| ProposalNote { id: s.id, country: s.country, kind: s.kind, paragraph: s.paragraph, text: s.text }),
-            );
-        }
-        Ok(out)
-    };
-    let (before, after) = (list(old)?, list(new)?);
+fn proposal_changes(old: &Snapshot, new: &Snapshot, lang: Lang) -> ProposalChanges {
+    let (before, after) = (old.proposals.get(lang), new.proposals.get(lang));
     let key = |p: &ProposalNote| (p.id.clone(), p.kind);
     let before_keys: HashSet<_> = before.iter().map(key).collect();
     let after_keys: HashSet<_> = after.iter().map(key).collect();
-    Ok(ProposalChanges {
+    ProposalChanges {
         opened: after.iter().filter(|p| !before_keys.contains(&key(p))).cloned().collect(),
-        settled: before.into_iter().filter(|p| !after_keys.contains(&key(p))).collect(),
-    })
+        settled: before.iter().filter(|p| !after_keys.contains(&key(p))).cloned().collect(),
+    }
 }

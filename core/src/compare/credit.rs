@@ -5,97 +5,218 @@
 //! - A **deleted** character (in the older text) is credited to the country whose `del:XX`
 //!   proposal it carried (the proposal was accepted) in the older version or just before
 //!   the change that deleted it, else to the delegation whose actor deleted it (a rejected
-//!   insertion, a direct edit). When the older version is not an
-//!   ancestor of the newer one, a character may be missing from the newer version because it
-//!   was never in its history; it is then credited to whoever inserted it.
+//!   insertion, a direct edit). When the older version is not an ancestor of the newer
+//!   one, a character may be missing from the newer version because it was never in its
+//!   history; it is then credited to whoever inserted it. Should two concurrent changes
+//!   both delete a character, the one with the smaller hash counts.
 //!
-//! Deleting actors are found in the changes that are in the newer version's history and
-//! not in the older one's: a delete operation names the character (by the id of the
+//! Deletions are read from the changes of a version's history ([`deletions`], when a
+//! [`Snapshot`] is made): a delete operation names the character (by the id of the
 //! operation that inserted it) or the map key (a paragraph) it removes.
 
 use std::collections::{HashMap, HashSet};
 
-use automerge::legacy::{ElementId, Key, OpType};
+use automerge::legacy::{ElementId, Key, ObjectId, OpType};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
 
-use crate::ids::{Country, Lang, ParagraphId};
+use super::snapshot::{Credits, SnapText, Snapshot};
+use crate::ids::Country;
 use crate::schema::SuggestionKind;
 use crate::view::DraftView;
-use crate::Result;
 
 /// Maps actor ids to delegations (the server's actor bindings).
 pub type CountryOf<'f> = &'f dyn Fn(&ActorId) -> Option<Country>;
 
-/// Who deleted what, between two versions.
-#[derive(Debug, Default)]
-pub(crate) struct Deleters {
-    /// Character (inserting op counter, actor hex) → deleting actor and change.
-    chars: HashMap<(u64, String), (ActorId, ChangeHash)>,
-    /// Paragraph id → actor that deleted it from the paragraphs map.
-    paragraphs: HashMap<String, ActorId>,
-    /// Text objects (op counter, actor hex) on which a cut was proposed in between.
-    cut_texts: HashSet<(u64, String)>,
+/// Characters `counter..counter + len` of `actor` (hex), deleted by `change`.
+pub(crate) struct CharDeletion {
+    pub(crate) actor: String,
+    pub(crate) counter: u64,
+    pub(crate) len: u32,
+    pub(crate) change: ChangeHash,
+    pub(crate) by: Option<Country>,
+    pub(crate) cut: Option<Country>,
 }
 
-impl Deleters {
-    /// Reads the delete operations of the changes in `to`'s history but not in `from`'s.
-    pub(crate) fn collect(doc: &mut AutoCommit, from: &[ChangeHash], to: &[ChangeHash], paragraphs_obj: &ObjId) -> Deleters {
-        // One pass over the changes newer than `from` (asking for changes one by one costs
-        // a walk of the document each).
-        let newer: HashMap<ChangeHash, automerge::Change> = doc.get_changes(from).into_iter().map(|c| (c.hash(), c)).collect();
-        let mut stack: Vec<ChangeHash> = to.iter().copied().filter(|h| newer.contains_key(h)).collect();
-        let mut seen: HashSet<ChangeHash> = stack.iter().copied().collect();
-        let paragraphs_op = match paragraphs_obj {
-            ObjId::Id(ctr, actor, _) => Some((*ctr, actor.clone())),
-            ObjId::Root => None,
-        };
-        let mut out = Deleters::default();
-        while let Some(hash) = stack.pop() {
-            let Some(change) = newer.get(&hash) else { continue };
-            for dep in change.deps() {
-                if newer.contains_key(dep) && seen.insert(*dep) {
-                    stack.push(*dep);
-                }
+/// Every deletion in a version's history.
+#[derive(Default)]
+pub(crate) struct Deletions {
+    /// Deleted characters, in runs.
+    pub(crate) chars: Vec<CharDeletion>,
+    /// Deleted paragraphs: id, deleting change, deleting actor's delegation.
+    pub(crate) paragraphs: Vec<(String, ChangeHash, Option<Country>)>,
+}
+
+/// A text object as the legacy change format names it: (op counter, actor hex).
+type TextKey = (u64, String);
+
+/// Reads the delete operations of every change in the history of `heads`, with the
+/// deleting delegation and, on texts where a cut was ever proposed, the country of the
+/// cut each character carried just before the change that deleted it.
+pub(crate) fn deletions(doc: &mut AutoCommit, heads: &[ChangeHash], paragraphs_obj: &ObjId, who: &mut ActorCountries<'_>) -> Deletions {
+    let paragraphs_op = match paragraphs_obj {
+        ObjId::Id(ctr, actor, _) => Some((*ctr, actor.clone())),
+        ObjId::Root => None,
+    };
+    // One pass over the history (asking for changes one by one costs a walk each).
+    let all: HashMap<ChangeHash, automerge::Change> = doc.get_changes(&[]).into_iter().map(|c| (c.hash(), c)).collect();
+    let mut stack: Vec<ChangeHash> = heads.iter().copied().filter(|h| all.contains_key(h)).collect();
+    let mut seen: HashSet<ChangeHash> = stack.iter().copied().collect();
+    // (text, char counter, char actor, change, deleting actor)
+    let mut chars: Vec<(TextKey, u64, String, ChangeHash, ActorId)> = Vec::new();
+    let mut cut_texts: HashSet<TextKey> = HashSet::new();
+    let mut out = Deletions::default();
+    while let Some(hash) = stack.pop() {
+        let Some(change) = all.get(&hash) else { continue };
+        for dep in change.deps() {
+            if all.contains_key(dep) && seen.insert(*dep) {
+                stack.push(*dep);
             }
-            let expanded = change.decode();
-            for op in &expanded.operations {
-                if let OpType::MarkBegin(m) = &op.action {
-                    if let (true, automerge::legacy::ObjectId::Id(id)) = (m.name.starts_with("del:"), &op.obj) {
-                        out.cut_texts.insert((id.0, id.1.to_hex_string()));
-                    }
-                    continue;
+        }
+        let expanded = change.decode();
+        for op in &expanded.operations {
+            let text = match &op.obj {
+                ObjectId::Id(id) => Some((id.0, id.1.to_hex_string())),
+                ObjectId::Root => None,
+            };
+            if let OpType::MarkBegin(m) = &op.action {
+                if let (true, Some(text)) = (m.name.starts_with("del:"), text) {
+                    cut_texts.insert(text);
                 }
-                if op.action != OpType::Delete {
-                    continue;
+                continue;
+            }
+            if op.action != OpType::Delete {
+                continue;
+            }
+            match (&op.key, text) {
+                (Key::Seq(ElementId::Id(id)), Some(text)) => {
+                    chars.push((text, id.0, id.1.to_hex_string(), hash, expanded.actor_id.clone()));
                 }
-                match &op.key {
-                    Key::Seq(ElementId::Id(id)) => {
-                        out.chars.insert((id.0, id.1.to_hex_string()), (expanded.actor_id.clone(), hash));
+                (Key::Map(name), _) => {
+                    let on_paragraphs = match (&op.obj, &paragraphs_op) {
+                        (ObjectId::Id(id), Some((ctr, actor))) => id.0 == *ctr && &id.1 == actor,
+                        _ => false,
+                    };
+                    if on_paragraphs {
+                        out.paragraphs.push((name.to_string(), hash, who.of(&expanded.actor_id)));
                     }
-                    Key::Map(name) => {
-                        let on_paragraphs = match (&op.obj, &paragraphs_op) {
-                            (automerge::legacy::ObjectId::Id(id), Some((ctr, actor))) => id.0 == *ctr && &id.1 == actor,
-                            _ => false,
-                        };
-                        if on_paragraphs {
-                            out.paragraphs.insert(name.to_string(), expanded.actor_id.clone());
-                        }
-                    }
-                    Key::Seq(ElementId::Head) => {}
+                }
+                _ => {}
+            }
+        }
+    }
+    // Runs: one change deleting consecutive characters of one actor, credited alike.
+    chars.sort_by(|a, b| (a.3, &a.2, a.1).cmp(&(b.3, &b.2, b.1)));
+    let mut cuts: HashMap<(ChangeHash, TextKey), HashMap<(u64, String), Country>> = HashMap::new();
+    for (text, counter, actor, change, deleter) in chars {
+        let cut = if cut_texts.contains(&text) {
+            let before = cuts.entry((change, text.clone())).or_insert_with(|| cuts_before(doc, change, &text));
+            before.get(&(counter, actor.clone())).cloned()
+        } else {
+            None
+        };
+        let by = who.of(&deleter);
+        match out.chars.last_mut() {
+            Some(last)
+                if last.change == change
+                    && last.actor == actor
+                    && last.counter + u64::from(last.len) == counter
+                    && last.by == by
+                    && last.cut == cut =>
+            {
+                last.len += 1;
+            }
+            _ => out.chars.push(CharDeletion { actor, counter, len: 1, change, by, cut }),
+        }
+    }
+    out.paragraphs.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    out
+}
+
+/// The characters of a text under a `del:XX` proposal just before `change` was applied.
+fn cuts_before(doc: &AutoCommit, change: ChangeHash, text: &TextKey) -> HashMap<(u64, String), Country> {
+    let mut out = HashMap::new();
+    let Some(c) = doc.get_change_by_hash(&change) else { return out };
+    let deps = c.deps().to_vec();
+    let Ok(obj) = doc.import_obj(&format!("{}@{}", text.0, text.1)) else { return out };
+    let then = DraftView::new(doc, Some(&deps));
+    let (Ok(ids), Ok(runs)) = (then.char_ids(&obj), then.tracked_runs(&obj)) else { return out };
+    for run in runs {
+        if run.name.kind == SuggestionKind::Delete {
+            for ch in ids.iter().take(run.end).skip(run.start) {
+                out.insert((ch.counter, ch.actor.clone()), run.name.country.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The deletions between two snapshots: those of the newer one whose change is not in the
+/// older one's history.
+pub(crate) struct Between<'s> {
+    /// (char actor hex, counter) → (change, credited country).
+    chars: HashMap<(&'s str, u64), (&'s str, Option<&'s Country>)>,
+    /// Paragraph id → (change, deleting delegation).
+    paragraphs: HashMap<&'s str, (&'s str, Option<&'s Country>)>,
+}
+
+impl<'s> Between<'s> {
+    pub(crate) fn of(old: &'s Snapshot, new: &'s Snapshot) -> Self {
+        let known: HashSet<&str> = old
+            .deleted_chars
+            .iter()
+            .map(|d| d.change.as_str())
+            .chain(old.deleted_paragraphs.iter().map(|d| d.change.as_str()))
+            .collect();
+        let mut chars: HashMap<(&str, u64), (&str, Option<&Country>)> = HashMap::new();
+        for d in new.deleted_chars.iter().filter(|d| !known.contains(d.change.as_str())) {
+            let actor = new.actors.get(d.actor as usize).map_or("", String::as_str);
+            let credit = d.cut.as_ref().or(d.by.as_ref());
+            for k in 0..u64::from(d.len) {
+                let slot = chars.entry((actor, d.counter + k)).or_insert((d.change.as_str(), credit));
+                if d.change.as_str() < slot.0 {
+                    *slot = (d.change.as_str(), credit);
                 }
             }
         }
-        out
+        let mut paragraphs: HashMap<&str, (&str, Option<&Country>)> = HashMap::new();
+        for d in new.deleted_paragraphs.iter().filter(|d| !known.contains(d.change.as_str())) {
+            let slot = paragraphs.entry(d.id.as_str()).or_insert((d.change.as_str(), d.by.as_ref()));
+            if d.change.as_str() < slot.0 {
+                *slot = (d.change.as_str(), d.by.as_ref());
+            }
+        }
+        Between { chars, paragraphs }
     }
 
-    /// The actor that deleted a paragraph, if it was deleted in between.
-    pub(crate) fn paragraph(&self, id: &ParagraphId) -> Option<&ActorId> {
-        self.paragraphs.get(id.as_str())
+    /// The delegation that deleted a paragraph, if it was deleted in between by one.
+    pub(crate) fn paragraph(&self, id: &str) -> Option<&'s Country> {
+        self.paragraphs.get(id).and_then(|(_, by)| *by)
+    }
+
+    /// Credits for the characters of a text of the older version, as deletions, in order
+    /// of preference: the country of a `del:XX` proposal on it in the older version; else,
+    /// if a change in between deleted it, the country of the cut it carried just before
+    /// that change or that change's delegation; else its inserter's.
+    pub(crate) fn delete_credits(&self, text: &'s SnapText, actors: &'s [String]) -> Credits<'s> {
+        let len = text.len();
+        let cut = SnapText::expand(&text.proposed_cut, len);
+        let inserter = SnapText::expand(&text.inserter, len);
+        let mut ids = text.char_ids(actors);
+        cut.into_iter()
+            .zip(inserter)
+            .map(|(cut, inserter)| {
+                let id = ids.next();
+                if cut.is_some() {
+                    return cut;
+                }
+                match id.and_then(|id| self.chars.get(&id)) {
+                    Some((_, credit)) => *credit,
+                    None => inserter,
+                }
+            })
+            .collect()
     }
 }
-
-/// Per-character credit of one text of one version.
-pub(crate) type Credits = Vec<Option<Country>>;
 
 /// Looks countries up once per actor.
 pub(crate) struct ActorCountries<'f> {
@@ -120,94 +241,6 @@ impl<'f> ActorCountries<'f> {
     pub(crate) fn of(&mut self, actor: &ActorId) -> Option<Country> {
         self.of_hex(&actor.to_hex_string())
     }
-}
-
-/// Credits for the characters of a text in the newer version: the pending insertion's
-/// country, else the inserting actor's delegation.
-pub(crate) fn insert_credits(view: &DraftView<'_>, id: &ParagraphId, lang: Lang, who: &mut ActorCountries<'_>) -> Result<Credits> {
-    let obj = view.text_obj(id, lang)?;
-    let ids = view.char_ids(&obj)?;
-    let mut out: Credits = ids.iter().map(|c| who.of_hex(&c.actor)).collect();
-    for run in view.tracked_runs(&obj)? {
-        if run.name.kind == SuggestionKind::Insert {
-            for slot in out.iter_mut().take(run.end).skip(run.start) {
-                *slot = Some(run.name.country.clone());
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Credits for the characters of a text in the older version, as deletions, in order of
-/// preference: the country of a `del:XX` proposal on it in the older version; else the
-/// country of a `del:XX` proposal on it just before the change that deleted it (a cut
-/// proposed after the older version and accepted since); else its deleting actor's
-/// delegation; else its inserter's.
-pub(crate) fn delete_credits(
-    view: &DraftView<'_>,
-    id: &ParagraphId,
-    lang: Lang,
-    deleters: &Deleters,
-    who: &mut ActorCountries<'_>,
-) -> Result<Credits> {
-    let obj = view.text_obj(id, lang)?;
-    let ids = view.char_ids(&obj)?;
-    // Only a text on which a cut was proposed in between can lose characters to one.
-    let cut_here = match &obj {
-        ObjId::Id(ctr, actor, _) => deleters.cut_texts.contains(&(*ctr, actor.to_hex_string())),
-        ObjId::Root => false,
-    };
-    let mut marked: Vec<Option<Country>> = vec![None; ids.len()];
-    for run in view.tracked_runs(&obj)? {
-        if run.name.kind == SuggestionKind::Delete {
-            for slot in marked.iter_mut().take(run.end).skip(run.start) {
-                *slot = Some(run.name.country.clone());
-            }
-        }
-    }
-    // Proposed cuts as they stood just before each deleting change, read once per change.
-    let mut before: HashMap<ChangeHash, HashMap<(u64, String), Country>> = HashMap::new();
-    let mut out = Vec::with_capacity(ids.len());
-    for (c, mark) in ids.iter().zip(marked) {
-        if mark.is_some() {
-            out.push(mark);
-            continue;
-        }
-        let credit = match deleters.chars.get(&(c.counter, c.actor.clone())) {
-            Some((actor, _)) if !cut_here => who.of(actor),
-            Some((actor, hash)) => {
-                if !before.contains_key(hash) {
-                    let cuts = cuts_before(view, *hash, id, lang).unwrap_or_default();
-                    before.insert(*hash, cuts);
-                }
-                match before.get(hash).and_then(|m| m.get(&(c.counter, c.actor.clone()))) {
-                    Some(country) => Some(country.clone()),
-                    None => who.of(actor),
-                }
-            }
-            None => who.of_hex(&c.actor),
-        };
-        out.push(credit);
-    }
-    Ok(out)
-}
-
-/// The characters of a text under a `del:XX` proposal just before `change` was applied.
-fn cuts_before(view: &DraftView<'_>, change: ChangeHash, id: &ParagraphId, lang: Lang) -> Result<HashMap<(u64, String), Country>> {
-    let Some(c) = view.doc.get_change_by_hash(&change) else { return Ok(HashMap::new()) };
-    let deps = c.deps().to_vec();
-    let then = DraftView::new(view.doc, Some(&deps));
-    let obj = then.text_obj(id, lang)?;
-    let ids = then.char_ids(&obj)?;
-    let mut out = HashMap::new();
-    for run in then.tracked_runs(&obj)? {
-        if run.name.kind == SuggestionKind::Delete {
-            for ch in ids.iter().take(run.end).skip(run.start) {
-                out.insert((ch.counter, ch.actor.clone()), run.name.country.clone());
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Whether a document has every change of `heads`.

@@ -1,0 +1,318 @@
+//! A version of a draft as a comparison reads it, kept apart from the document.
+//!
+//! A [`Snapshot`] holds, for one set of heads: the title and every paragraph (kind, status,
+//! text in both languages), and for each character its element id, the delegation that
+//! inserted it, and the country of the pending proposal on it if any; the pending proposals;
+//! and every deletion in the history up to those heads (which change deleted which
+//! characters and paragraphs, credited as [`super::credit`] says).
+//!
+//! Two snapshots are all a comparison needs ([`super::compare_snapshots`]): the deletions
+//! between them are the deletions of the newer one made by changes the older one does not
+//! have. A change in a version's history that deleted anything is among that version's
+//! deletions, so "not among the older one's deletions" is "not in its history".
+//!
+//! The server saves one snapshot per named version, so comparing versions reads no
+//! document at all. Countries are resolved when the snapshot is made (actor bindings never
+//! change), so a snapshot needs no lookups later.
+
+use std::collections::HashMap;
+
+use automerge::{ChangeHash, ObjId, ObjType, Value};
+use serde::{Deserialize, Serialize};
+
+use super::credit::{self, ActorCountries, CountryOf};
+use super::ProposalNote;
+use crate::draft::Draft;
+use crate::error::DraftError;
+use crate::ids::{Country, Lang, ParagraphId};
+use crate::schema::{keys, Bilingual, ParagraphKind, Status, SuggestionKind};
+use crate::view::{CharId, DraftView};
+use crate::Result;
+
+/// The format of [`Snapshot`]s this build writes; a snapshot of another format is made
+/// again from the document.
+pub const SNAPSHOT_FORMAT: u32 = 1;
+
+/// One version of a draft, as comparisons read it. Serializable (the server stores it as
+/// JSON beside the version).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// [`SNAPSHOT_FORMAT`] when it was made.
+    pub format: u32,
+    /// The heads it was made at (hex).
+    pub heads: Vec<String>,
+    /// Actor ids (hex) that element ids refer to by index.
+    pub(crate) actors: Vec<String>,
+    /// The title per language.
+    pub(crate) title: Bilingual<SnapText>,
+    /// The paragraphs in reading order.
+    pub(crate) paragraphs: Vec<SnapParagraph>,
+    /// Pending proposals per language, in reading order.
+    pub(crate) proposals: Bilingual<Vec<ProposalNote>>,
+    /// Every run of characters deleted in the history up to the heads.
+    pub(crate) deleted_chars: Vec<DeletedRun>,
+    /// Every paragraph deleted in the history up to the heads.
+    pub(crate) deleted_paragraphs: Vec<DeletedParagraph>,
+}
+
+/// A paragraph of a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SnapParagraph {
+    pub(crate) id: ParagraphId,
+    pub(crate) kind: ParagraphKind,
+    pub(crate) status: Status,
+    pub(crate) text: Bilingual<SnapText>,
+}
+
+/// A text and what is known of each of its characters, as runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SnapText {
+    pub(crate) text: String,
+    /// Element ids: runs of consecutive counters of one actor.
+    pub(crate) ids: Vec<IdRun>,
+    /// The delegation whose actor inserted each character.
+    pub(crate) inserter: Vec<CountryRun>,
+    /// The country of a pending insertion proposal on each character.
+    pub(crate) proposed_in: Vec<CountryRun>,
+    /// The country of a pending deletion proposal on each character.
+    pub(crate) proposed_cut: Vec<CountryRun>,
+}
+
+/// Characters whose element ids are `counter..counter + len` of one actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct IdRun {
+    pub(crate) actor: u32,
+    pub(crate) counter: u64,
+    pub(crate) len: u32,
+}
+
+/// `len` characters with the same country (or none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CountryRun {
+    pub(crate) len: u32,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) country: Option<Country>,
+}
+
+/// Characters `counter..counter + len` of one actor, deleted by one change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DeletedRun {
+    /// The deleting change (hex).
+    pub(crate) change: String,
+    /// The characters' actor, by index.
+    pub(crate) actor: u32,
+    pub(crate) counter: u64,
+    pub(crate) len: u32,
+    /// The deleting actor's delegation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) by: Option<Country>,
+    /// The country whose deletion proposal covered them just before the change.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) cut: Option<Country>,
+}
+
+/// A paragraph deleted by one change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DeletedParagraph {
+    pub(crate) id: String,
+    pub(crate) change: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) by: Option<Country>,
+}
+
+/// Per-character country credits of one text (borrowed from a snapshot).
+pub(crate) type Credits<'s> = Vec<Option<&'s Country>>;
+
+/// Run-length encodes a sequence of values.
+pub(crate) fn runs_of<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<(u32, T)> {
+    let mut out: Vec<(u32, T)> = Vec::new();
+    for item in items {
+        match out.last_mut() {
+            Some((n, last)) if *last == item => *n += 1,
+            _ => out.push((1, item)),
+        }
+    }
+    out
+}
+
+fn country_runs(items: impl IntoIterator<Item = Option<Country>>) -> Vec<CountryRun> {
+    let runs = runs_of(items);
+    // A text nobody proposed on has one run of nothing: store none.
+    if runs.len() == 1 && runs[0].1.is_none() {
+        return Vec::new();
+    }
+    runs.into_iter().map(|(len, country)| CountryRun { len, country }).collect()
+}
+
+impl SnapText {
+    /// Number of characters.
+    pub(crate) fn len(&self) -> usize {
+        self.ids.iter().map(|r| r.len as usize).sum::<usize>().max(self.text.chars().count())
+    }
+
+    /// Expands runs to one credit per character (`None` past the runs' end).
+    pub(crate) fn expand<'s>(runs: &'s [CountryRun], len: usize) -> Credits<'s> {
+        let mut out = Vec::with_capacity(len);
+        for r in runs {
+            out.extend(std::iter::repeat_n(r.country.as_ref(), r.len as usize));
+        }
+        out.resize(len, None);
+        out.truncate(len);
+        out
+    }
+
+    /// Each character's element id: (actor hex, counter).
+    pub(crate) fn char_ids<'s>(&'s self, actors: &'s [String]) -> impl Iterator<Item = (&'s str, u64)> + 's {
+        self.ids.iter().flat_map(move |r| {
+            let actor = actors.get(r.actor as usize).map_or("", String::as_str);
+            (0..u64::from(r.len)).map(move |k| (actor, r.counter + k))
+        })
+    }
+
+    /// Credits of the characters as insertions: a pending insertion's country, else the
+    /// inserting actor's delegation.
+    pub(crate) fn insert_credits(&self) -> Credits<'_> {
+        let len = self.len();
+        let proposed = Self::expand(&self.proposed_in, len);
+        let inserter = Self::expand(&self.inserter, len);
+        proposed.into_iter().zip(inserter).map(|(p, i)| p.or(i)).collect()
+    }
+}
+
+/// Interns actor ids (hex) as indices.
+#[derive(Default)]
+struct ActorTable {
+    hex: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl ActorTable {
+    fn index(&mut self, hex: &str) -> u32 {
+        if let Some(i) = self.index.get(hex) {
+            return *i;
+        }
+        let i = u32::try_from(self.hex.len()).unwrap_or(u32::MAX);
+        self.hex.push(hex.to_owned());
+        self.index.insert(hex.to_owned(), i);
+        i
+    }
+}
+
+fn id_runs(ids: &[CharId], actors: &mut ActorTable) -> Vec<IdRun> {
+    let mut out: Vec<IdRun> = Vec::new();
+    for c in ids {
+        let actor = actors.index(&c.actor);
+        match out.last_mut() {
+            Some(r) if r.actor == actor && r.counter + u64::from(r.len) == c.counter => r.len += 1,
+            _ => out.push(IdRun { actor, counter: c.counter, len: 1 }),
+        }
+    }
+    out
+}
+
+/// Reads one text object of a view.
+fn text_snap(view: &DraftView<'_>, obj: &ObjId, marks: bool, actors: &mut ActorTable, who: &mut ActorCountries<'_>) -> Result<SnapText> {
+    let text = view.text_of(obj)?;
+    let ids = view.char_ids(obj)?;
+    let inserter = country_runs(ids.iter().map(|c| who.of_hex(&c.actor)));
+    let (mut proposed_in, mut proposed_cut) = (Vec::new(), Vec::new());
+    if marks {
+        let mut ins: Vec<Option<Country>> = vec![None; ids.len()];
+        let mut cut: Vec<Option<Country>> = vec![None; ids.len()];
+        for run in view.tracked_runs(obj)? {
+            let slots = match run.name.kind {
+                SuggestionKind::Insert => &mut ins,
+                SuggestionKind::Delete => &mut cut,
+            };
+            for slot in slots.iter_mut().take(run.end).skip(run.start) {
+                *slot = Some(run.name.country.clone());
+            }
+        }
+        proposed_in = country_runs(ins);
+        proposed_cut = country_runs(cut);
+    }
+    Ok(SnapText { text, ids: id_runs(&ids, actors), inserter, proposed_in, proposed_cut })
+}
+
+/// The title in one language: a text object (credited by actor), or a plain string from
+/// an older draft (credited to no one).
+fn title_snap(view: &DraftView<'_>, lang: Lang, actors: &mut ActorTable, who: &mut ActorCountries<'_>) -> Result<SnapText> {
+    let title = view.root_object(keys::TITLE, ObjType::Map)?;
+    match view.get(&title, lang.as_str())? {
+        Some((Value::Object(ObjType::Text), obj)) => text_snap(view, &obj, false, actors, who),
+        _ => Ok(SnapText { text: view.title(lang)?, ..SnapText::default() }),
+    }
+}
+
+impl Draft {
+    /// The snapshot of the draft at `heads` (`None`: as it stands), for comparisons.
+    /// `country_of` maps actor ids to delegations (the server's bindings).
+    ///
+    /// Reads the whole history up to the heads (for its deletions). Fails with
+    /// [`DraftError::UnknownHeads`] if the heads name a change this document does not have.
+    pub fn snapshot(&mut self, heads: Option<&[ChangeHash]>, country_of: CountryOf<'_>) -> Result<Snapshot> {
+        self.clean()?;
+        let heads = match heads {
+            None => self.doc.get_heads(),
+            Some(h) if credit::has_heads(&self.doc, h) => h.to_vec(),
+            Some(h) => return Err(DraftError::UnknownHeads(h.iter().map(ChangeHash::to_string).collect::<Vec<_>>().join(","))),
+        };
+        let paragraphs_obj = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
+        let mut who = ActorCountries::new(country_of);
+        let mut actors = ActorTable::default();
+        let deletions = credit::deletions(&mut self.doc, &heads, &paragraphs_obj, &mut who);
+        let view = DraftView::new(&self.doc, Some(&heads));
+        let mut paragraphs = Vec::new();
+        let mut proposals = Bilingual { en: Vec::new(), es: Vec::new() };
+        for id in view.paragraph_ids()? {
+            let p = view.paragraph_obj(&id)?;
+            let path = format!("paragraphs/{id}");
+            let kind: ParagraphKind = view.string(&p, keys::P_KIND, &format!("{path}/kind"))?.parse()?;
+            let status: Status = view.string(&p, keys::P_STATUS, &format!("{path}/status"))?.parse()?;
+            let mut text = Bilingual { en: SnapText::default(), es: SnapText::default() };
+            for lang in Lang::ALL {
+                let obj = view.text_obj(&id, lang)?;
+                *text.get_mut(lang) = text_snap(&view, &obj, true, &mut actors, &mut who)?;
+                proposals.get_mut(lang).extend(view.paragraph_suggestions(&id, lang)?.into_iter().map(|s| ProposalNote {
+                    id: s.id,
+                    country: s.country,
+                    kind: s.kind,
+                    paragraph: s.paragraph,
+                    text: s.text,
+                }));
+            }
+            paragraphs.push(SnapParagraph { id, kind, status, text });
+        }
+        let title = Bilingual {
+            en: title_snap(&view, Lang::En, &mut actors, &mut who)?,
+            es: title_snap(&view, Lang::Es, &mut actors, &mut who)?,
+        };
+        let deleted_chars = deletions
+            .chars
+            .into_iter()
+            .map(|d| DeletedRun {
+                change: d.change.to_string(),
+                actor: actors.index(&d.actor),
+                counter: d.counter,
+                len: d.len,
+                by: d.by,
+                cut: d.cut,
+            })
+            .collect();
+        let deleted_paragraphs = deletions
+            .paragraphs
+            .into_iter()
+            .map(|(id, change, by)| DeletedParagraph { id, change: change.to_string(), by })
+            .collect();
+        Ok(Snapshot {
+            format: SNAPSHOT_FORMAT,
+            heads: heads.iter().map(ChangeHash::to_string).collect(),
+            actors: actors.hex,
+            title,
+            paragraphs,
+            proposals,
+            deleted_chars,
+            deleted_paragraphs,
+        })
+    }
+}

@@ -7,8 +7,14 @@
 //! - `similar_words_{lang}`: `similar::TextDiff::from_words` over every paragraph pair,
 //!   texts already in memory (the floor).
 //! - `core_words_{lang}`: Pluma's word diff of the same texts (tokens, hunks, moves).
-//! - `json_diff_{lang}`: `Draft::compare` between the two versions' heads, reading both
-//!   versions from the automerge document and crediting every change, then `serde_json`.
+//! - `json_diff_{lang}`: what the server does for two saved versions: `compare_snapshots`
+//!   of the two versions' snapshots, then `serde_json`.
+//! - `snapshot_decode`: reading one version's snapshot back from its stored JSON (the
+//!   server does it for each version it has not yet cached).
+//! - `snapshot_make`: making one version's snapshot from the loaded document (once per
+//!   version, when it is first compared).
+//! - `json_diff_from_document_{lang}`: `Draft::compare`, which makes both snapshots from
+//!   the document and compares them (a version against the current text).
 //! - `html_{lang}`, `markdown_{lang}`, `docx_redline_{lang}`: rendering the comparison.
 //! - `automerge_load` vs `docx_tracked_export_{lang}` (the draft as it stands, proposals as
 //!   Word revisions, from an already loaded draft).
@@ -21,7 +27,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, Criterion};
 use pluma_core::automerge::{ActorId, AutoCommit, ChangeHash};
-use pluma_core::compare::diff_texts;
+use pluma_core::compare::{compare_snapshots, diff_texts, Snapshot};
 use pluma_core::delegations::CountryNames;
 use pluma_core::export::docx::DocxMode;
 use pluma_core::export::ExportInfo;
@@ -121,6 +127,11 @@ fn bench(c: &mut Criterion) {
         first.summary.by_country
     );
 
+    let old = draft.snapshot(Some(&f.v1), &who).expect("snapshot v1");
+    let new = draft.snapshot(Some(&f.v2), &who).expect("snapshot v2");
+    let stored = serde_json::to_string(&new).expect("json");
+    println!("snapshot of v2: {} bytes of JSON", stored.len());
+
     let mut g = c.benchmark_group("compare");
     g.sample_size(20);
     g.measurement_time(Duration::from_secs(if full { 8 } else { 1 }));
@@ -143,6 +154,12 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function(format!("json_diff_{lang}"), |b| {
             b.iter(|| {
+                let cmp = compare_snapshots(&old, &new, lang);
+                std::hint::black_box(serde_json::to_string(&cmp).expect("json"))
+            })
+        });
+        g.bench_function(format!("json_diff_from_document_{lang}"), |b| {
+            b.iter(|| {
                 let cmp = draft.compare(Some(&f.v1), Some(&f.v2), lang, &who).expect("compare");
                 std::hint::black_box(serde_json::to_string(&cmp).expect("json"))
             })
@@ -152,6 +169,8 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("markdown_{lang}"), |b| b.iter(|| cmp.to_markdown(&names)));
         g.bench_function(format!("docx_redline_{lang}"), |b| b.iter(|| cmp.to_docx(&names, &info, 0).expect("docx")));
     }
+    g.bench_function("snapshot_decode", |b| b.iter(|| serde_json::from_str::<Snapshot>(&stored).expect("decode")));
+    g.bench_function("snapshot_make", |b| b.iter(|| draft.snapshot(Some(&f.v2), &who).expect("snapshot")));
     g.bench_function("automerge_load", |b| b.iter(|| AutoCommit::load(&f.bytes).expect("load")));
     for lang in Lang::ALL {
         g.bench_function(format!("docx_tracked_export_{lang}"), |b| {

@@ -9,6 +9,7 @@ use pluma_core::Lang;
 use pluma_server::config::redact_url;
 use pluma_server::ids::{DraftId, VersionId};
 use pluma_server::store::{self, Store, StoreError, VersionRecord};
+use pluma_server::version_snapshots::{self, SnapshotsError};
 use pluma_server::versions::{self, DiffFormat, DiffRequest, ExportFormat, Output};
 
 use crate::DbArgs;
@@ -97,13 +98,18 @@ pub(crate) async fn diff(args: DiffArgs) -> anyhow::Result<()> {
         Some(id) => Some(version(store.as_ref(), &draft.id, id).await?),
         None => None,
     };
-    let bytes = versions::stored_bytes(&store, &draft.doc_id).await.map_err(anyhow::Error::msg)?;
-    let actors = versions::document_actors(&bytes)?;
-    let owners = versions::actor_countries(store.as_ref(), &actors).await?;
+    let now = pluma_server::time::now_ms();
+    let bytes = versions::stored_bytes(&store, &draft.doc_id);
+    let snapshots = version_snapshots::comparison_snapshots(store.as_ref(), [Some(&from), to.as_ref()], bytes, now)
+        .await
+        .map_err(|e| match e {
+            SnapshotsError::Document(e) => anyhow::Error::msg(e),
+            other => anyhow::Error::new(other),
+        })?;
     let meeting = versions::meeting_name(store.as_ref(), &draft, args.lang).await?;
     store.close().await;
-    let req = DiffRequest { from: Some(from), to, lang: args.lang, format, meeting, now: pluma_server::time::now_ms() };
-    let out = versions::render_diff(&draft, &bytes, &owners, &req)?;
+    let req = DiffRequest { from: Some(from), to, lang: args.lang, format, meeting, now };
+    let out = versions::render_diff(&draft, &snapshots, &req)?;
     write(out, args.out.as_deref())
 }
 

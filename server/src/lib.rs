@@ -16,6 +16,8 @@
 //! - [`rate_limit`]: failed sign-ins per login, incoming sync bytes per user.
 //! - [`metrics`]: Prometheus text; [`demo`]: the 2021 RCM–SACM demo meeting.
 //! - [`backup`]: `pluma backup` and `pluma restore`, a whole installation to one archive.
+//! - [`versions`]: comparisons and exports; [`version_snapshots`]: the saved versions'
+//!   comparison snapshots, read from the database or made once from the document.
 //! - [`workflow`]: approvals, adoption and its fingerprint, silence procedures and their
 //!   deadline timer, the lock on an adopted or silenced text.
 //!
@@ -50,6 +52,7 @@ pub mod store;
 pub mod sync;
 pub mod time;
 pub mod validate;
+pub mod version_snapshots;
 pub mod versions;
 pub mod workflow;
 

@@ -273,6 +273,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn versions(&self, draft: &DraftId) -> Result<Vec<VersionRecord>>;
     /// One version of a draft; `NotFound` if there is none with this id for this draft.
     async fn version(&self, draft: &DraftId, id: &crate::ids::VersionId) -> Result<VersionRecord>;
+    /// A version's stored comparison snapshot (its format and JSON), if one was made.
+    async fn version_snapshot(&self, id: &crate::ids::VersionId) -> Result<Option<(i64, String)>>;
+    /// Stores a version's comparison snapshot, replacing any earlier one.
+    async fn put_version_snapshot(&self, id: &crate::ids::VersionId, format: i64, json: &str, now: i64) -> Result<()>;
 
     /// A page of a draft's audit log concerning one delegation (its own entries and those
     /// whose detail names it), newest first.

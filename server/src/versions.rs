@@ -10,6 +10,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use pluma_core::automerge::{ActorId, ChangeHash};
+use pluma_core::compare::{compare_snapshots, Snapshot};
 use pluma_core::delegations::CountryNames;
 use pluma_core::export::docx::DocxMode;
 use pluma_core::export::{self, ExportInfo};
@@ -137,16 +138,14 @@ pub struct DiffRequest {
     pub now: i64,
 }
 
-/// Compares two versions of a draft. `owners` maps actor ids (hex) to delegations.
-pub fn render_diff(draft: &DraftRecord, bytes: &[u8], owners: &HashMap<String, Country>, req: &DiffRequest) -> Result<Output, RenderError> {
-    let mut doc = Draft::load(bytes)?;
+/// Compares two versions of a draft, given as their snapshots (see
+/// [`crate::version_snapshots`]).
+pub fn render_diff(draft: &DraftRecord, [old, new]: &[Snapshot; 2], req: &DiffRequest) -> Result<Output, RenderError> {
     let lang = req.lang;
     let label = |v: &Option<VersionRecord>| v.as_ref().map_or_else(|| current_label(lang).to_owned(), |v| v.label.clone());
     let heading = format!("{} → {}", label(&req.from), label(&req.to));
     let to_ms = req.to.as_ref().map_or(req.now, |v| v.created_at);
-    let (from, to) = (heads_of(req.from.as_ref())?, heads_of(req.to.as_ref())?);
-    let who = |a: &ActorId| owners.get(&a.to_hex_string()).cloned();
-    let cmp = doc.compare(from.as_deref(), to.as_deref(), lang, &who)?;
+    let cmp = compare_snapshots(old, new, lang);
     let names = CountryNames::builtin();
     Ok(match req.format {
         DiffFormat::Json => Output { content_type: "application/json", body: serde_json::to_vec(&cmp)?, file_name: None },

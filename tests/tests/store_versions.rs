@@ -68,3 +68,24 @@ async fn versions_round_trip_per_draft() {
         store.close().await;
     }
 }
+
+/// A version's comparison snapshot is stored under the version, replaced by a newer one,
+/// and absent for a version that has none.
+#[tokio::test]
+async fn version_snapshots_are_stored_and_replaced() {
+    for db in TestDb::each().await {
+        let store = db.open().await;
+        let a = draft(&store).await;
+        let v = version(&a.id, "Zero draft", 100, None);
+        let other = version(&a.id, "Later", 200, None);
+        store.create_version(&v).await.unwrap();
+        store.create_version(&other).await.unwrap();
+        assert_eq!(store.version_snapshot(&v.id).await.unwrap(), None, "{}", db.backend);
+        store.put_version_snapshot(&v.id, 1, r#"{"old":true}"#, 300).await.unwrap();
+        store.put_version_snapshot(&v.id, 2, r#"{"new":"sí"}"#, 400).await.unwrap();
+        assert_eq!(store.version_snapshot(&v.id).await.unwrap(), Some((2, r#"{"new":"sí"}"#.to_owned())), "{}", db.backend);
+        assert_eq!(store.version_snapshot(&other.id).await.unwrap(), None);
+        // Only a stored version can have one.
+        assert!(store.put_version_snapshot(&VersionId::random(), 1, "{}", 500).await.is_err(), "{}", db.backend);
+    }
+}

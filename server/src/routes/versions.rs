@@ -26,6 +26,7 @@ use crate::model::DraftRecord;
 use crate::state::AppState;
 use crate::store::{StoreError, VersionRecord};
 use crate::time::now_ms;
+use crate::version_snapshots::{self, SnapshotsError};
 use crate::versions::{self, DiffFormat, DiffRequest, ExportFormat, Output};
 
 /// Longest label accepted, in characters.
@@ -123,16 +124,19 @@ pub async fn diff(
     let from_ref = q.from.as_deref().ok_or_else(|| ApiError::BadRequest("give from=<version id>".into()))?;
     let from = find_version(&state, &draft, Some(from_ref)).await?;
     let to = find_version(&state, &draft, q.to.as_deref()).await?;
-    let bytes = current_bytes(&state, &draft).await?;
-    let actors = {
-        let bytes = bytes.clone();
-        blocking(move || versions::document_actors(&bytes).map_err(|e| ApiError::internal("reading a draft's actors", e))).await?
-    };
-    let owners = versions::actor_countries(state.store.as_ref(), &actors).await?;
+    let now = now_ms();
+    let snapshots =
+        version_snapshots::comparison_snapshots(state.store.as_ref(), [from.as_ref(), to.as_ref()], current_bytes(&state, &draft), now)
+            .await
+            .map_err(|e| match e {
+                SnapshotsError::Document(e) => e,
+                SnapshotsError::Store(e) => e.into(),
+                other => ApiError::internal("reading the versions to compare", other),
+            })?;
     let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
-    let req = DiffRequest { from, to, lang, format, meeting, now: now_ms() };
+    let req = DiffRequest { from, to, lang, format, meeting, now };
     let out = blocking(move || {
-        versions::render_diff(&draft, &bytes, &owners, &req).map_err(|e| ApiError::internal("comparing versions", e))
+        versions::render_diff(&draft, &snapshots, &req).map_err(|e| ApiError::internal("comparing versions", e))
     })
     .await?;
     Ok(respond(out))

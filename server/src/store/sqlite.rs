@@ -88,6 +88,14 @@ impl Store for SqliteStore {
         self.find_version(draft, id).await
     }
 
+    async fn version_snapshot(&self, id: &crate::ids::VersionId) -> Result<Option<(i64, String)>> {
+        self.find_version_snapshot(id).await
+    }
+
+    async fn put_version_snapshot(&self, id: &crate::ids::VersionId, format: i64, json: &str, now: i64) -> Result<()> {
+        self.upsert_version_snapshot(id, format, json, now).await
+    }
+
     async fn audit_page_of_country(&self, draft: &DraftId, country: &pluma_core::Country, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
         self.read_audit_of_country(draft, country, before, limit).await
     }

@@ -47,6 +47,13 @@ pub(crate) const LIST: &str = "SELECT id, draft_id, label, heads, created_by, co
 pub(crate) const ONE: &str = "SELECT id, draft_id, label, heads, created_by, country, created_at FROM versions
      WHERE draft_id = $1 AND id = $2";
 
+pub(crate) const SNAPSHOT: &str = "SELECT format, snapshot FROM version_snapshots WHERE version_id = $1";
+
+/// A newer snapshot replaces one of another format.
+pub(crate) const PUT_SNAPSHOT: &str = "INSERT INTO version_snapshots (version_id, format, snapshot, created_at)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (version_id) DO UPDATE SET format = excluded.format, snapshot = excluded.snapshot, created_at = excluded.created_at";
+
 /// A row as read by [`LIST`] and [`ONE`].
 pub(crate) type Row = (String, String, String, String, Option<String>, Option<String>, i64);
 
@@ -106,6 +113,21 @@ macro_rules! version_methods {
                 Some(row) => $crate::store::versions::record(row),
                 None => Err(StoreError::NotFound("version")),
             }
+        }
+
+        pub(crate) async fn find_version_snapshot(&self, id: &$crate::ids::VersionId) -> Result<Option<(i64, String)>> {
+            Ok(sqlx::query_as($crate::store::versions::SNAPSHOT).bind(id.as_str()).fetch_optional(&self.pool).await?)
+        }
+
+        pub(crate) async fn upsert_version_snapshot(&self, id: &$crate::ids::VersionId, format: i64, json: &str, now: i64) -> Result<()> {
+            sqlx::query($crate::store::versions::PUT_SNAPSHOT)
+                .bind(id.as_str())
+                .bind(format)
+                .bind(json)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+            Ok(())
         }
         }
     };

@@ -58,9 +58,11 @@ fn at(fraction: u16, len: usize) -> usize {
     len * usize::from(fraction) / 1000
 }
 
-/// Plays the steps; returns the draft, each saved version's heads with its snapshot as made
-/// then, and the actor bindings.
-fn play(steps: &[Step]) -> (Draft, Vec<(Vec<ChangeHash>, Snapshot)>, HashMap<ActorId, Country>) {
+/// Each saved version's heads with its snapshot as made then.
+type Saved = Vec<(Vec<ChangeHash>, Snapshot)>;
+
+/// Plays the steps; returns the draft, the saved versions and the actor bindings.
+fn play(steps: &[Step]) -> (Draft, Saved, HashMap<ActorId, Country>) {
     let (mut d, _) = one_paragraph("Recognizing the valuable contributions of both processes.", "Reconociendo los valiosos aportes de ambos procesos.");
     let actors: Vec<ActorId> = COUNTRIES.iter().map(|_| ActorId::random()).collect();
     let mut bindings: HashMap<ActorId, Country> = actors.iter().zip(COUNTRIES).map(|(a, c)| (a.clone(), c.parse().unwrap())).collect();

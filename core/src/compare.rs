@@ -28,7 +28,7 @@ use crate::schema::{ParagraphKind, Status, SuggestionKind};
 use crate::Result;
 
 pub use credit::CountryOf;
-use credit::Between;
+use credit::{Between, CreditOf};
 pub use snapshot::{Snapshot, SNAPSHOT_FORMAT};
 use snapshot::SnapParagraph;
 use words::{Hunk, WordDiff};
@@ -267,11 +267,10 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
             let text = side.text.get(lang);
             let by = between.paragraph(id.as_str());
             // Its characters went with the paragraph: they are the remover's deletion.
-            let credits = match by {
-                Some(c) => vec![Some(c); text.len()],
-                None => between.delete_credits(text, &old.actors),
+            let pieces = match by {
+                Some(c) => split(&text.text, 0..text.text.len(), 0, PieceOp::Delete, &vec![Some(c); text.len()][..], false),
+                None => split(&text.text, 0..text.text.len(), 0, PieceOp::Delete, &between.delete_credits(text, &old.actors), false),
             };
-            let pieces = split(&text.text, 0..text.len(), PieceOp::Delete, &credits, false);
             tally(summary, &pieces);
             summary.removed += 1;
             out.push(ParagraphDiff {
@@ -295,7 +294,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
         let diff = match old_map.get(id).copied() {
             None => {
                 let credits = text.insert_credits();
-                let pieces = split(&text.text, 0..text.len(), PieceOp::Insert, &credits, false);
+                let pieces = split(&text.text, 0..text.text.len(), 0, PieceOp::Insert, &credits[..], false);
                 tally(&mut summary, &pieces);
                 summary.added += 1;
                 let by = pieces.iter().find_map(|p| p.country.clone());
@@ -328,7 +327,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
                     } else {
                         let ins = text.insert_credits();
                         let del = between.delete_credits(before_text, &old.actors);
-                        let pieces = pieces_of(&d, &before_text.text, &text.text, &del, &ins);
+                        let pieces = pieces_of(&d, &before_text.text, &text.text, &del, &ins[..]);
                         tally(&mut summary, &pieces);
                         summary.changed += 1;
                         (ParagraphChange::Changed, pieces)
@@ -367,7 +366,8 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
 /// does inside one changed paragraph, without reading the document (for benchmarks and for
 /// texts from outside a draft).
 pub fn diff_texts(old: &str, new: &str) -> Vec<Piece> {
-    pieces_of(&words::diff(old, new), old, new, &[], &[])
+    let none: &[Option<&Country>] = &[];
+    pieces_of(&words::diff(old, new), old, new, none, none)
 }
 
 fn equal_piece(text: &str) -> Vec<Piece> {
@@ -385,40 +385,44 @@ fn title_pieces(old: &Snapshot, new: &Snapshot, lang: Lang) -> Vec<Piece> {
     }
     let del = snapshot::SnapText::expand(&a.inserter, a.len());
     let ins = snapshot::SnapText::expand(&b.inserter, b.len());
-    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &del, &ins)
+    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &del[..], &ins[..])
 }
 
 /// The pieces of a changed text: equal runs from the newer text, then for each change its
 /// deleted and inserted characters split by credited country.
-fn pieces_of(d: &WordDiff, old: &str, new: &str, del: &[Option<&Country>], ins: &[Option<&Country>]) -> Vec<Piece> {
+fn pieces_of<'s>(d: &WordDiff, old: &str, new: &str, del: &(impl CreditOf<'s> + ?Sized), ins: &(impl CreditOf<'s> + ?Sized)) -> Vec<Piece> {
     let mut out = Vec::new();
     for h in &d.hunks {
         match h {
             Hunk::Equal { new: n, .. } => {
-                let r = d.new_chars(n);
-                out.extend(split(new, r, PieceOp::Equal, ins, false));
+                out.extend(split(new, d.new_bytes(n), d.new_chars(n).start, PieceOp::Equal, ins, false));
             }
             Hunk::Change { old: o, new: n, moved } => {
-                out.extend(split(old, d.old_chars(o), PieceOp::Delete, del, *moved));
-                out.extend(split(new, d.new_chars(n), PieceOp::Insert, ins, *moved));
+                out.extend(split(old, d.old_bytes(o), d.old_chars(o).start, PieceOp::Delete, del, *moved));
+                out.extend(split(new, d.new_bytes(n), d.new_chars(n).start, PieceOp::Insert, ins, *moved));
             }
         }
     }
     out
 }
 
-/// The characters `range` of `text` as pieces of one op, split where the credited country
-/// changes (equal pieces are not split and carry no country).
-fn split(text: &str, range: std::ops::Range<usize>, op: PieceOp, credits: &[Option<&Country>], moved: bool) -> Vec<Piece> {
-    let mut out: Vec<Piece> = Vec::new();
-    if range.is_empty() {
-        return out;
+/// The characters in `bytes` of `text` (the first being character number `first`) as pieces
+/// of one op, split where the credited country changes (equal pieces are not split and carry
+/// no country).
+fn split<'s>(text: &str, bytes: std::ops::Range<usize>, first: usize, op: PieceOp, credits: &(impl CreditOf<'s> + ?Sized), moved: bool) -> Vec<Piece> {
+    let Some(part) = text.get(bytes) else { return Vec::new() };
+    if part.is_empty() {
+        return Vec::new();
     }
-    for (i, c) in text.chars().enumerate().skip(range.start).take(range.len()) {
-        let country = if op == PieceOp::Equal { None } else { credits.get(i).copied().flatten().cloned() };
+    if op == PieceOp::Equal {
+        return vec![Piece { op, text: part.to_owned(), country: None, moved }];
+    }
+    let mut out: Vec<Piece> = Vec::new();
+    for (i, c) in part.chars().enumerate() {
+        let country = credits.at(first + i);
         match out.last_mut() {
-            Some(p) if p.country == country => p.text.push(c),
-            _ => out.push(Piece { op, text: c.to_string(), country, moved }),
+            Some(p) if p.country.as_ref() == country => p.text.push(c),
+            _ => out.push(Piece { op, text: c.to_string(), country: country.cloned(), moved }),
         }
     }
     // Whitespace carries no authorship worth showing: a space the word diff took from the
@@ -439,10 +443,9 @@ fn split(text: &str, range: std::ops::Range<usize>, op: PieceOp, credits: &[Opti
 }
 
 fn tally(summary: &mut Summary, pieces: &[Piece]) {
-    for p in pieces {
-        let tokens = words::tokenize(&p.text);
-        let n = words::count_words(&tokens, &(0..tokens.len()));
-        if n == 0 || p.op == PieceOp::Equal {
+    for p in pieces.iter().filter(|p| p.op != PieceOp::Equal) {
+        let n = words::count_words(&p.text);
+        if n == 0 {
             continue;
         }
         let key = p.country.as_ref().map_or_else(|| "?".to_owned(), |c| c.as_str().to_owned());

@@ -150,6 +150,38 @@ fn cuts_before(doc: &AutoCommit, change: ChangeHash, text: &TextKey) -> HashMap<
     out
 }
 
+/// Who is credited with the character at an index of a text.
+pub(crate) trait CreditOf<'s> {
+    /// The credited country, if any.
+    fn at(&self, index: usize) -> Option<&'s Country>;
+}
+
+impl<'s> CreditOf<'s> for [Option<&'s Country>] {
+    fn at(&self, index: usize) -> Option<&'s Country> {
+        self.get(index).copied().flatten()
+    }
+}
+
+/// [`Between::delete_credits`] of one text.
+pub(crate) struct DeleteCredits<'s> {
+    cut: Credits<'s>,
+    inserter: Credits<'s>,
+    ids: Vec<(&'s str, u64)>,
+    between: &'s Between<'s>,
+}
+
+impl<'s> CreditOf<'s> for DeleteCredits<'s> {
+    fn at(&self, index: usize) -> Option<&'s Country> {
+        if let Some(cut) = self.cut.at(index) {
+            return Some(cut);
+        }
+        match self.ids.get(index).and_then(|id| self.between.chars.get(id)) {
+            Some((_, credit)) => *credit,
+            None => self.inserter.at(index),
+        }
+    }
+}
+
 /// The deletions between two snapshots: those of the newer one whose change is not in the
 /// older one's history.
 pub(crate) struct Between<'s> {
@@ -196,25 +228,16 @@ impl<'s> Between<'s> {
     /// Credits for the characters of a text of the older version, as deletions, in order
     /// of preference: the country of a `del:XX` proposal on it in the older version; else,
     /// if a change in between deleted it, the country of the cut it carried just before
-    /// that change or that change's delegation; else its inserter's.
-    pub(crate) fn delete_credits(&self, text: &'s SnapText, actors: &'s [String]) -> Credits<'s> {
+    /// that change or that change's delegation; else its inserter's. Worked out per
+    /// character when asked ([`CreditOf::at`]): a comparison asks only for the deleted ones.
+    pub(crate) fn delete_credits(&'s self, text: &'s SnapText, actors: &'s [String]) -> DeleteCredits<'s> {
         let len = text.len();
-        let cut = SnapText::expand(&text.proposed_cut, len);
-        let inserter = SnapText::expand(&text.inserter, len);
-        let mut ids = text.char_ids(actors);
-        cut.into_iter()
-            .zip(inserter)
-            .map(|(cut, inserter)| {
-                let id = ids.next();
-                if cut.is_some() {
-                    return cut;
-                }
-                match id.and_then(|id| self.chars.get(&id)) {
-                    Some((_, credit)) => *credit,
-                    None => inserter,
-                }
-            })
-            .collect()
+        DeleteCredits {
+            cut: SnapText::expand(&text.proposed_cut, len),
+            inserter: SnapText::expand(&text.inserter, len),
+            ids: text.char_ids(actors).collect(),
+            between: self,
+        }
     }
 }
 

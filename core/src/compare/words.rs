@@ -12,6 +12,8 @@
 //! - **Moves**: a cut and an insertion of the same words (ignoring surrounding spaces) in
 //!   the same paragraph are flagged as a move, e.g. a sentence moved within it.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use similar::{Algorithm, DiffTag};
@@ -103,6 +105,23 @@ impl WordDiff {
     pub(crate) fn new_chars(&self, r: &Range<usize>) -> Range<usize> {
         span(&self.new, r)
     }
+
+    /// Bytes of the old text in token range `r`.
+    pub(crate) fn old_bytes(&self, r: &Range<usize>) -> Range<usize> {
+        byte_span(&self.old, r)
+    }
+
+    /// Bytes of the new text in token range `r`.
+    pub(crate) fn new_bytes(&self, r: &Range<usize>) -> Range<usize> {
+        byte_span(&self.new, r)
+    }
+}
+
+fn byte_span(tokens: &[Token], r: &Range<usize>) -> Range<usize> {
+    match (tokens.get(r.start), r.end.checked_sub(1).and_then(|e| tokens.get(e))) {
+        (Some(first), Some(last)) if !r.is_empty() => first.bytes.start..last.bytes.end,
+        _ => 0..0,
+    }
 }
 
 fn span(tokens: &[Token], r: &Range<usize>) -> Range<usize> {
@@ -113,32 +132,220 @@ fn span(tokens: &[Token], r: &Range<usize>) -> Range<usize> {
     tokens[r.start].chars.start..tokens[r.end - 1].chars.end
 }
 
+/// FNV-1a: tokens are short, and a comparison hashes each one once.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Gives each distinct key a small number, so the diff compares integers.
+fn intern<'t>(keys: impl Iterator<Item = &'t str>, table: &mut HashMap<&'t str, u32, BuildHasherDefault<Fnv>>) -> Vec<u32> {
+    keys.map(|k| {
+        let next = u32::try_from(table.len()).unwrap_or(u32::MAX);
+        *table.entry(k).or_insert(next)
+    })
+    .collect()
+}
+
+/// Where each token id occurs in the ranges being aligned: counts and last index per side.
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    old: u32,
+    old_at: usize,
+    new: u32,
+    new_at: usize,
+}
+
+/// Patience alignment of `old[o]` with `new[n]`: tokens that occur once on each side anchor
+/// the alignment (the longest run of them in the same order), and the stretches between
+/// anchors are aligned the same way; a stretch with no such token is aligned by Myers.
+/// Appends (equal?, old range, new range) steps in order.
+fn patience(old: &[u32], new: &[u32], mut o: Range<usize>, mut n: Range<usize>, seen: &mut [Seen], out: &mut Vec<(bool, Range<usize>, Range<usize>)>) {
+    let prefix = o.clone().zip(n.clone()).take_while(|&(i, j)| old[i] == new[j]).count();
+    if prefix > 0 {
+        out.push((true, o.start..o.start + prefix, n.start..n.start + prefix));
+        o.start += prefix;
+        n.start += prefix;
+    }
+    let suffix = o.clone().rev().zip(n.clone().rev()).take_while(|&(i, j)| old[i] == new[j]).count();
+    let tail = (o.end - suffix..o.end, n.end - suffix..n.end);
+    o.end -= suffix;
+    n.end -= suffix;
+    if o.is_empty() || n.is_empty() {
+        if !(o.is_empty() && n.is_empty()) {
+            out.push((false, o, n));
+        }
+    } else {
+        for i in o.clone() {
+            let s = &mut seen[old[i] as usize];
+            s.old += 1;
+            s.old_at = i;
+        }
+        for j in n.clone() {
+            let s = &mut seen[new[j] as usize];
+            s.new += 1;
+            s.new_at = j;
+        }
+        // Unique on both sides, in the newer text's order: (old index, new index).
+        let pairs: Vec<(usize, usize)> = n
+            .clone()
+            .filter_map(|j| {
+                let s = seen[new[j] as usize];
+                (s.old == 1 && s.new == 1).then_some((s.old_at, j))
+            })
+            .collect();
+        for i in o.clone() {
+            seen[old[i] as usize] = Seen::default();
+        }
+        for j in n.clone() {
+            seen[new[j] as usize] = Seen::default();
+        }
+        let anchors = increasing(&pairs);
+        if anchors.is_empty() {
+            for op in similar::capture_diff_slices(Algorithm::Myers, &old[o.clone()], &new[n.clone()]) {
+                let (tag, a, b) = op.as_tag_tuple();
+                out.push((tag == DiffTag::Equal, o.start + a.start..o.start + a.end, n.start + b.start..n.start + b.end));
+            }
+        } else {
+            let (mut i, mut j) = (o.start, n.start);
+            for (ai, aj) in anchors {
+                patience(old, new, i..ai, j..aj, seen, out);
+                out.push((true, ai..ai + 1, aj..aj + 1));
+                (i, j) = (ai + 1, aj + 1);
+            }
+            patience(old, new, i..o.end, j..n.end, seen, out);
+        }
+    }
+    if suffix > 0 {
+        out.push((true, tail.0, tail.1));
+    }
+}
+
+/// Moves each pure insertion or deletion as far towards the end of the text as the equal
+/// text after it allows (`here| First point.| Third` becomes `here. |First point. |Third`),
+/// so it keeps its punctuation and spacing and starts where a word starts.
+fn slide(hunks: &mut Vec<Hunk>, old_ids: &[u32], new_ids: &[u32]) {
+    let mut i = 0;
+    while i < hunks.len() {
+        let (Some(Hunk::Change { old: o, new: n, .. }), Some(Hunk::Equal { old: eo, new: en })) = (hunks.get(i), hunks.get(i + 1)) else {
+            i += 1;
+            continue;
+        };
+        let (mut o, mut n, mut eo, mut en) = (o.clone(), n.clone(), eo.clone(), en.clone());
+        let mut moved_by = 0;
+        // A pure insertion (or deletion) whose first token is also the next equal run's first.
+        while !eo.is_empty()
+            && ((o.is_empty() && !n.is_empty() && new_ids[n.start] == new_ids[en.start])
+                || (n.is_empty() && !o.is_empty() && old_ids[o.start] == old_ids[eo.start]))
+        {
+            o = o.start + 1..o.end + 1;
+            n = n.start + 1..n.end + 1;
+            eo.start += 1;
+            en.start += 1;
+            moved_by += 1;
+        }
+        if moved_by == 0 {
+            i += 1;
+            continue;
+        }
+        let (shift_o, shift_n) = (o.start - moved_by..o.start, n.start - moved_by..n.start);
+        match i.checked_sub(1).and_then(|p| hunks.get_mut(p)) {
+            Some(Hunk::Equal { old, new }) => {
+                old.end = shift_o.end;
+                new.end = shift_n.end;
+            }
+            _ => {
+                hunks.insert(i, Hunk::Equal { old: shift_o, new: shift_n });
+                i += 1;
+            }
+        }
+        hunks[i] = Hunk::Change { old: o, new: n, moved: false };
+        if eo.is_empty() {
+            hunks.remove(i + 1);
+            // The change now meets the next one: they become one.
+            if let Some(Hunk::Change { old: o2, new: n2, .. }) = hunks.get(i + 1).cloned() {
+                if let Hunk::Change { old, new, .. } = &mut hunks[i] {
+                    old.end = o2.end;
+                    new.end = n2.end;
+                }
+                hunks.remove(i + 1);
+            }
+        } else {
+            hunks[i + 1] = Hunk::Equal { old: eo, new: en };
+        }
+        i += 1;
+    }
+}
+
+/// The longest subsequence of `pairs` (ordered by new index) whose old indices increase.
+fn increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    // Patience sorting: `tops[k]` is the pair ending the best run of length k + 1 so far.
+    let mut tops: Vec<usize> = Vec::new();
+    let mut back: Vec<Option<usize>> = Vec::with_capacity(pairs.len());
+    for (p, &(old_at, _)) in pairs.iter().enumerate() {
+        let k = tops.partition_point(|&t| pairs[t].0 < old_at);
+        back.push(k.checked_sub(1).map(|k| tops[k]));
+        if k == tops.len() {
+            tops.push(p);
+        } else {
+            tops[k] = p;
+        }
+    }
+    let mut out = Vec::with_capacity(tops.len());
+    let mut at = tops.last().copied();
+    while let Some(p) = at {
+        out.push(pairs[p]);
+        at = back[p];
+    }
+    out.reverse();
+    out
+}
+
 /// Diffs two texts word by word.
 pub(crate) fn diff(old_text: &str, new_text: &str) -> WordDiff {
     let old = tokenize(old_text);
     let new = tokenize(new_text);
     let old_keys: Vec<&str> = old.iter().map(|t| key(old_text, t)).collect();
     let new_keys: Vec<&str> = new.iter().map(|t| key(new_text, t)).collect();
+    let mut table = HashMap::with_capacity_and_hasher(old.len(), BuildHasherDefault::<Fnv>::default());
+    let old_ids = intern(old_keys.iter().copied(), &mut table);
+    let new_ids = intern(new_keys.iter().copied(), &mut table);
     // Patience anchors on words that occur once on each side, so a moved sentence shows as
     // one cut and one insertion rather than being matched piecemeal.
-    let ops = similar::capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys);
+    let mut seen = vec![Seen::default(); table.len()];
+    let mut steps = Vec::new();
+    patience(&old_ids, &new_ids, 0..old_ids.len(), 0..new_ids.len(), &mut seen, &mut steps);
 
-    // Consecutive changes become one hunk.
+    // Consecutive changes become one hunk, and so do consecutive equal runs.
     let mut hunks: Vec<Hunk> = Vec::new();
-    for op in ops {
-        let (tag, o, n) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            hunks.push(Hunk::Equal { old: o, new: n });
+    for (equal, o, n) in steps {
+        if o.is_empty() && n.is_empty() {
             continue;
         }
-        match hunks.last_mut() {
-            Some(Hunk::Change { old, new, .. }) => {
+        match (hunks.last_mut(), equal) {
+            (Some(Hunk::Equal { old, new }), true) | (Some(Hunk::Change { old, new, .. }), false) => {
                 old.end = o.end;
                 new.end = n.end;
             }
-            _ => hunks.push(Hunk::Change { old: o, new: n, moved: false }),
+            (_, true) => hunks.push(Hunk::Equal { old: o, new: n }),
+            (_, false) => hunks.push(Hunk::Change { old: o, new: n, moved: false }),
         }
     }
+
+    slide(&mut hunks, &old_ids, &new_ids);
 
     // Changes separated only by whitespace become one.
     let mut merged: Vec<Hunk> = Vec::with_capacity(hunks.len());
@@ -164,31 +371,35 @@ pub(crate) fn diff(old_text: &str, new_text: &str) -> WordDiff {
         i += 1;
     }
 
-    // A cut and an insertion of the same words are a move.
-    let trimmed = |keys: &[&str], r: &Range<usize>| -> Vec<String> {
-        let words: Vec<&str> = keys[r.clone()].to_vec();
-        let start = words.iter().position(|k| *k != " ").unwrap_or(words.len());
-        let end = words.iter().rposition(|k| *k != " ").map_or(start, |e| e + 1);
-        words[start..end].iter().map(|s| (*s).to_owned()).collect()
+    // A cut and an insertion of the same words (at least two; spacing and punctuation
+    // around them aside) are a move.
+    let words_of = |tokens: &[Token], ids: &[u32], r: &Range<usize>| -> Vec<u32> {
+        r.clone().filter(|&t| tokens[t].kind == TokenKind::Word).map(|t| ids[t]).collect()
     };
-    let n = merged.len();
-    for a in 0..n {
-        for b in 0..n {
-            if a == b {
-                continue;
-            }
-            let (Hunk::Change { old: cut, .. }, Hunk::Change { new: put, .. }) = (&merged[a], &merged[b]) else {
-                continue;
-            };
-            if cut.is_empty() || put.is_empty() {
-                continue;
-            }
-            let cut_words = trimmed(&old_keys, cut);
-            let words = cut_words.iter().filter(|k| k.chars().next().is_some_and(|c| kind_of(c) == TokenKind::Word)).count();
-            if words >= 2 && cut_words == trimmed(&new_keys, put) {
-                for h in [a, b] {
-                    if let Hunk::Change { moved, .. } = &mut merged[h] {
-                        *moved = true;
+    let cuts: Vec<(usize, Vec<u32>)> = merged
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| match h {
+            Hunk::Change { old: cut, .. } => Some((i, words_of(&old, &old_ids, cut))).filter(|(_, w)| w.len() >= 2),
+            Hunk::Equal { .. } => None,
+        })
+        .collect();
+    if !cuts.is_empty() {
+        let puts: Vec<(usize, Vec<u32>)> = merged
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| match h {
+                Hunk::Change { new: put, .. } => Some((i, words_of(&new, &new_ids, put))).filter(|(_, w)| w.len() >= 2),
+                Hunk::Equal { .. } => None,
+            })
+            .collect();
+        for (a, cut) in &cuts {
+            for (b, put) in &puts {
+                if a != b && cut == put {
+                    for h in [*a, *b] {
+                        if let Hunk::Change { moved, .. } = &mut merged[h] {
+                            *moved = true;
+                        }
                     }
                 }
             }
@@ -197,9 +408,16 @@ pub(crate) fn diff(old_text: &str, new_text: &str) -> WordDiff {
     WordDiff { old, new, hunks: merged }
 }
 
-/// How many word tokens a token range holds.
-pub(crate) fn count_words(tokens: &[Token], r: &Range<usize>) -> usize {
-    tokens[r.clone()].iter().filter(|t| t.kind == TokenKind::Word).count()
+/// How many words a text holds.
+pub(crate) fn count_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let word = kind_of(c) == TokenKind::Word;
+        count += usize::from(word && !in_word);
+        in_word = word;
+    }
+    count
 }
 
 #[cfg(test)]
@@ -249,6 +467,36 @@ mod tests {
         let (a, b) = ("we note the report today", "we welcome this plan today");
         let d = diff(a, b);
         assert_eq!(texts(&d, a, b), vec![("note the report".to_owned(), "welcome this plan".to_owned())]);
+    }
+
+    proptest::proptest! {
+        /// The hunks tile both token lists in order, and equal hunks hold equal tokens.
+        #[test]
+        fn hunks_tile_both_texts(
+            old in "((la|de|migración|rights|safe|,|\\.|¿|  | )( |, )?){0,30}",
+            new in "((la|de|migración|rights|safe|,|\\.|¿|  | )( |, )?){0,30}",
+        ) {
+            let d = diff(&old, &new);
+            let (mut o_at, mut n_at) = (0, 0);
+            for h in &d.hunks {
+                let (o, n) = match h {
+                    Hunk::Equal { old: o, new: n } => {
+                        proptest::prop_assert_eq!(o.len(), n.len());
+                        for (i, j) in o.clone().zip(n.clone()) {
+                            proptest::prop_assert_eq!(key(&old, &d.old[i]), key(&new, &d.new[j]));
+                        }
+                        (o, n)
+                    }
+                    Hunk::Change { old: o, new: n, .. } => {
+                        proptest::prop_assert!(!(o.is_empty() && n.is_empty()));
+                        (o, n)
+                    }
+                };
+                proptest::prop_assert_eq!((o.start, n.start), (o_at, n_at), "{:?}", d.hunks);
+                (o_at, n_at) = (o.end, n.end);
+            }
+            proptest::prop_assert_eq!((o_at, n_at), (d.old.len(), d.new.len()));
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub mod render;
 pub mod snapshot;
 pub(crate) mod words;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ pub use credit::CountryOf;
 use credit::{Between, CreditOf};
 pub use snapshot::{Snapshot, SNAPSHOT_FORMAT};
 use snapshot::SnapParagraph;
-use words::{Hunk, WordDiff};
+use words::{FnvMap, FnvSet, Hunk, WordDiff};
 
 /// What a piece of a compared text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -233,15 +233,15 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
     let between = Between::of(old, new);
     let old_order: Vec<&ParagraphId> = old.paragraphs.iter().map(|p| &p.id).collect();
     let new_order: Vec<&ParagraphId> = new.paragraphs.iter().map(|p| &p.id).collect();
-    let old_map: HashMap<&ParagraphId, &SnapParagraph> = old.paragraphs.iter().map(|p| (&p.id, p)).collect();
-    let new_map: HashMap<&ParagraphId, &SnapParagraph> = new.paragraphs.iter().map(|p| (&p.id, p)).collect();
+    let old_map: FnvMap<&ParagraphId, &SnapParagraph> = old.paragraphs.iter().map(|p| (&p.id, p)).collect();
+    let new_map: FnvMap<&ParagraphId, &SnapParagraph> = new.paragraphs.iter().map(|p| (&p.id, p)).collect();
     let mut summary = Summary::default();
 
     // Paragraphs in both whose relative order changed: those outside the longest common
     // subsequence of the two orders.
     let common_old: Vec<&ParagraphId> = old_order.iter().copied().filter(|id| new_map.contains_key(*id)).collect();
     let common_new: Vec<&ParagraphId> = new_order.iter().copied().filter(|id| old_map.contains_key(*id)).collect();
-    let mut in_place: HashSet<&ParagraphId> = HashSet::new();
+    let mut in_place: FnvSet<&ParagraphId> = FnvSet::default();
     for op in similar::capture_diff_slices(similar::Algorithm::Myers, &common_old, &common_new) {
         if let similar::DiffOp::Equal { new_index, len, .. } = op {
             in_place.extend(common_new[new_index..new_index + len].iter().copied());
@@ -249,7 +249,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
     }
 
     // Removed paragraphs go after the paragraph they followed in the older version.
-    let mut after: HashMap<Option<&ParagraphId>, Vec<&ParagraphId>> = HashMap::new();
+    let mut after: FnvMap<Option<&ParagraphId>, Vec<&ParagraphId>> = FnvMap::default();
     let mut anchor: Option<&ParagraphId> = None;
     for id in old_order.iter().copied() {
         if new_map.contains_key(id) {
@@ -258,7 +258,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
             after.entry(anchor).or_default().push(id);
         }
     }
-    let old_number: HashMap<&ParagraphId, usize> = old_order.iter().enumerate().map(|(i, id)| (*id, i + 1)).collect();
+    let old_number: FnvMap<&ParagraphId, usize> = old_order.iter().enumerate().map(|(i, id)| (*id, i + 1)).collect();
 
     let mut out = Vec::with_capacity(new_order.len());
     let removed_here = |anchor: Option<&ParagraphId>, out: &mut Vec<ParagraphDiff>, summary: &mut Summary| {

@@ -20,6 +20,7 @@ use automerge::legacy::{ElementId, Key, ObjectId, OpType};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
 
 use super::snapshot::{Credits, SnapText, Snapshot};
+use super::words::{FnvMap, FnvSet};
 use crate::ids::Country;
 use crate::schema::SuggestionKind;
 use crate::view::DraftView;
@@ -186,20 +187,20 @@ impl<'s> CreditOf<'s> for DeleteCredits<'s> {
 /// older one's history.
 pub(crate) struct Between<'s> {
     /// (char actor hex, counter) → (change, credited country).
-    chars: HashMap<(&'s str, u64), (&'s str, Option<&'s Country>)>,
+    chars: FnvMap<(&'s str, u64), (&'s str, Option<&'s Country>)>,
     /// Paragraph id → (change, deleting delegation).
-    paragraphs: HashMap<&'s str, (&'s str, Option<&'s Country>)>,
+    paragraphs: FnvMap<&'s str, (&'s str, Option<&'s Country>)>,
 }
 
 impl<'s> Between<'s> {
     pub(crate) fn of(old: &'s Snapshot, new: &'s Snapshot) -> Self {
-        let known: HashSet<&str> = old
+        let known: FnvSet<&str> = old
             .deleted_chars
             .iter()
             .map(|d| d.change.as_str())
             .chain(old.deleted_paragraphs.iter().map(|d| d.change.as_str()))
             .collect();
-        let mut chars: HashMap<(&str, u64), (&str, Option<&Country>)> = HashMap::new();
+        let mut chars: FnvMap<(&str, u64), (&str, Option<&Country>)> = FnvMap::default();
         for d in new.deleted_chars.iter().filter(|d| !known.contains(d.change.as_str())) {
             let actor = new.actors.get(d.actor as usize).map_or("", String::as_str);
             let credit = d.cut.as_ref().or(d.by.as_ref());
@@ -210,7 +211,7 @@ impl<'s> Between<'s> {
                 }
             }
         }
-        let mut paragraphs: HashMap<&str, (&str, Option<&Country>)> = HashMap::new();
+        let mut paragraphs: FnvMap<&str, (&str, Option<&Country>)> = FnvMap::default();
         for d in new.deleted_paragraphs.iter().filter(|d| !known.contains(d.change.as_str())) {
             let slot = paragraphs.entry(d.id.as_str()).or_insert((d.change.as_str(), d.by.as_ref()));
             if d.change.as_str() < slot.0 {

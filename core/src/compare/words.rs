@@ -44,6 +44,15 @@ fn is_punct(c: char) -> bool {
 }
 
 fn kind_of(c: char) -> TokenKind {
+    if c.is_ascii() {
+        return if c.is_ascii_whitespace() {
+            TokenKind::Space
+        } else if c.is_ascii_punctuation() {
+            TokenKind::Punct
+        } else {
+            TokenKind::Word
+        };
+    }
     if c.is_whitespace() {
         TokenKind::Space
     } else if is_punct(c) {
@@ -132,9 +141,16 @@ fn span(tokens: &[Token], r: &Range<usize>) -> Range<usize> {
     tokens[r.start].chars.start..tokens[r.end - 1].chars.end
 }
 
-/// FNV-1a: tokens are short, and a comparison hashes each one once.
+/// FNV-1a: tokens and ids are short, and a comparison hashes each one often. Its keys are
+/// words and ids written by signed-in participants; keys made to collide could slow one
+/// comparison down, nothing more.
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
+
+/// A hash map with [`Fnv`].
+pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// A hash set with [`Fnv`].
+pub(crate) type FnvSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fnv>>;
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -237,7 +253,7 @@ fn patience(old: &[u32], new: &[u32], mut o: Range<usize>, mut n: Range<usize>, 
 /// Moves each pure insertion or deletion as far towards the end of the text as the equal
 /// text after it allows (`here| First point.| Third` becomes `here. |First point. |Third`),
 /// so it keeps its punctuation and spacing and starts where a word starts.
-fn slide(hunks: &mut Vec<Hunk>, old_ids: &[u32], new_ids: &[u32]) {
+fn slide<'t>(hunks: &mut Vec<Hunk>, old_key: impl Fn(usize) -> &'t str, new_key: impl Fn(usize) -> &'t str) {
     let mut i = 0;
     while i < hunks.len() {
         let (Some(Hunk::Change { old: o, new: n, .. }), Some(Hunk::Equal { old: eo, new: en })) = (hunks.get(i), hunks.get(i + 1)) else {
@@ -248,8 +264,8 @@ fn slide(hunks: &mut Vec<Hunk>, old_ids: &[u32], new_ids: &[u32]) {
         let mut moved_by = 0;
         // A pure insertion (or deletion) whose first token is also the next equal run's first.
         while !eo.is_empty()
-            && ((o.is_empty() && !n.is_empty() && new_ids[n.start] == new_ids[en.start])
-                || (n.is_empty() && !o.is_empty() && old_ids[o.start] == old_ids[eo.start]))
+            && ((o.is_empty() && !n.is_empty() && new_key(n.start) == new_key(en.start))
+                || (n.is_empty() && !o.is_empty() && old_key(o.start) == old_key(eo.start)))
         {
             o = o.start + 1..o.end + 1;
             n = n.start + 1..n.end + 1;
@@ -315,19 +331,34 @@ fn increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
 }
 
 /// Diffs two texts word by word.
-pub(crate) fn diff(old_text: &str, new_text: &str) -> WordDiff {
+pub(crate) fn diff<'t>(old_text: &'t str, new_text: &'t str) -> WordDiff {
     let old = tokenize(old_text);
     let new = tokenize(new_text);
-    let old_keys: Vec<&str> = old.iter().map(|t| key(old_text, t)).collect();
-    let new_keys: Vec<&str> = new.iter().map(|t| key(new_text, t)).collect();
-    let mut table = HashMap::with_capacity_and_hasher(old.len(), BuildHasherDefault::<Fnv>::default());
-    let old_ids = intern(old_keys.iter().copied(), &mut table);
-    let new_ids = intern(new_keys.iter().copied(), &mut table);
+    let old_key = |i: usize| key(old_text, &old[i]);
+    let new_key = |i: usize| key(new_text, &new[i]);
+    // The common start and end are equal as they are; only the tokens between are numbered
+    // and aligned (the ids outside stay unread).
+    let prefix = (0..old.len().min(new.len())).take_while(|&i| old_key(i) == new_key(i)).count();
+    let suffix = (0..old.len().min(new.len()) - prefix)
+        .take_while(|&k| old_key(old.len() - 1 - k) == new_key(new.len() - 1 - k))
+        .count();
+    let (o, n) = (prefix..old.len() - suffix, prefix..new.len() - suffix);
+    let mut table = HashMap::with_capacity_and_hasher(o.len(), BuildHasherDefault::<Fnv>::default());
+    let mut old_ids = vec![u32::MAX; old.len()];
+    let mut new_ids = vec![u32::MAX; new.len()];
+    old_ids[o.clone()].copy_from_slice(&intern(o.clone().map(old_key), &mut table));
+    new_ids[n.clone()].copy_from_slice(&intern(n.clone().map(new_key), &mut table));
+    let mut steps = Vec::new();
+    if prefix > 0 {
+        steps.push((true, 0..prefix, 0..prefix));
+    }
     // Patience anchors on words that occur once on each side, so a moved sentence shows as
     // one cut and one insertion rather than being matched piecemeal.
     let mut seen = vec![Seen::default(); table.len()];
-    let mut steps = Vec::new();
-    patience(&old_ids, &new_ids, 0..old_ids.len(), 0..new_ids.len(), &mut seen, &mut steps);
+    patience(&old_ids, &new_ids, o.clone(), n.clone(), &mut seen, &mut steps);
+    if suffix > 0 {
+        steps.push((true, o.end..old.len(), n.end..new.len()));
+    }
 
     // Consecutive changes become one hunk, and so do consecutive equal runs.
     let mut hunks: Vec<Hunk> = Vec::new();
@@ -345,15 +376,15 @@ pub(crate) fn diff(old_text: &str, new_text: &str) -> WordDiff {
         }
     }
 
-    slide(&mut hunks, &old_ids, &new_ids);
+    slide(&mut hunks, old_key, new_key);
 
     // Changes separated only by whitespace become one.
     let mut merged: Vec<Hunk> = Vec::with_capacity(hunks.len());
     let mut i = 0;
     while i < hunks.len() {
         let spaces_between = match (&hunks[i], hunks.get(i + 1), merged.last()) {
-            (Hunk::Equal { old, .. }, Some(Hunk::Change { .. }), Some(Hunk::Change { .. })) => {
-                old.clone().all(|t| old_keys[t] == " ")
+            (Hunk::Equal { old: gap, .. }, Some(Hunk::Change { .. }), Some(Hunk::Change { .. })) => {
+                gap.clone().all(|t| old[t].kind == TokenKind::Space)
             }
             _ => false,
         };
@@ -373,23 +404,23 @@ pub(crate) fn diff(old_text: &str, new_text: &str) -> WordDiff {
 
     // A cut and an insertion of the same words (at least two; spacing and punctuation
     // around them aside) are a move.
-    let words_of = |tokens: &[Token], ids: &[u32], r: &Range<usize>| -> Vec<u32> {
-        r.clone().filter(|&t| tokens[t].kind == TokenKind::Word).map(|t| ids[t]).collect()
+    let words_of = |tokens: &[Token], text: &'t str, r: &Range<usize>| -> Vec<&'t str> {
+        r.clone().filter(|&t| tokens[t].kind == TokenKind::Word).map(|t| key(text, &tokens[t])).collect()
     };
-    let cuts: Vec<(usize, Vec<u32>)> = merged
+    let cuts: Vec<(usize, Vec<&str>)> = merged
         .iter()
         .enumerate()
         .filter_map(|(i, h)| match h {
-            Hunk::Change { old: cut, .. } => Some((i, words_of(&old, &old_ids, cut))).filter(|(_, w)| w.len() >= 2),
+            Hunk::Change { old: cut, .. } => Some((i, words_of(&old, old_text, cut))).filter(|(_, w)| w.len() >= 2),
             Hunk::Equal { .. } => None,
         })
         .collect();
     if !cuts.is_empty() {
-        let puts: Vec<(usize, Vec<u32>)> = merged
+        let puts: Vec<(usize, Vec<&str>)> = merged
             .iter()
             .enumerate()
             .filter_map(|(i, h)| match h {
-                Hunk::Change { new: put, .. } => Some((i, words_of(&new, &new_ids, put))).filter(|(_, w)| w.len() >= 2),
+                Hunk::Change { new: put, .. } => Some((i, words_of(&new, new_text, put))).filter(|(_, w)| w.len() >= 2),
                 Hunk::Equal { .. } => None,
             })
             .collect();

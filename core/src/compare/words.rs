@@ -24,6 +24,8 @@ pub(crate) enum TokenKind {
     Word,
     Space,
     Punct,
+    /// A stretch at the start or end that both texts share, kept whole (see [`diff`]).
+    Same,
 }
 
 /// A token: its kind and its character and byte ranges in the text.
@@ -43,6 +45,7 @@ fn is_punct(c: char) -> bool {
         )
 }
 
+#[inline]
 fn kind_of(c: char) -> TokenKind {
     if c.is_ascii() {
         return if c.is_ascii_whitespace() {
@@ -64,17 +67,89 @@ fn kind_of(c: char) -> TokenKind {
 
 /// Cuts a text into tokens.
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::new();
-    for (ci, (bi, c)) in text.char_indices().enumerate() {
+    let mut out = Vec::with_capacity(text.len() / 3);
+    tokenize_into(text, 0..text.len(), 0, &mut out);
+    out
+}
+
+/// Appends the tokens of `text[bytes]`, whose first character is character `first`.
+fn tokenize_into(text: &str, bytes: Range<usize>, first: usize, out: &mut Vec<Token>) {
+    let Some(part) = text.get(bytes.clone()) else { return };
+    let start = out.len();
+    for (ci, (bi, c)) in part.char_indices().enumerate() {
         let kind = kind_of(c);
+        let (ci, bi) = (first + ci, bytes.start + bi);
         let end = bi + c.len_utf8();
+        let joinable = out.len() > start;
         match out.last_mut() {
-            Some(t) if t.kind == kind && kind != TokenKind::Punct => {
+            Some(t) if joinable && t.kind == kind && kind != TokenKind::Punct => {
                 t.chars.end = ci + 1;
                 t.bytes.end = end;
             }
             _ => out.push(Token { kind, chars: ci..ci + 1, bytes: bi..end }),
         }
+    }
+}
+
+/// Characters of shared start and end kept as tokens next to the part that differs, so
+/// that a change can still slide into them.
+const MARGIN: usize = 48;
+
+/// Where the shared start of two texts ends for tokenizing (a byte offset valid in both):
+/// at least [`MARGIN`] bytes before the first difference, just after a whitespace, before a
+/// non-whitespace character in both texts; 0 if there is no such place.
+fn shared_start(a: &str, b: &str) -> usize {
+    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let mut at = common.saturating_sub(MARGIN);
+    while at > 0 {
+        let boundary = a.is_char_boundary(at) && b.is_char_boundary(at);
+        let after_space = boundary && a[..at].chars().next_back().is_some_and(char::is_whitespace);
+        let word_next = |t: &str| t[at..].chars().next().is_none_or(|c| !c.is_whitespace());
+        if after_space && word_next(a) && word_next(b) {
+            return at;
+        }
+        at -= 1;
+    }
+    0
+}
+
+/// How many bytes at the end of both texts are shared for tokenizing, from at least
+/// [`MARGIN`] bytes after the last difference: the stretch starts with a non-whitespace
+/// character after a whitespace in both texts (0 if there is no such place). Never
+/// reaches into the first `keep` bytes of either text.
+fn shared_end(a: &str, b: &str, keep: usize) -> usize {
+    let room = a.len().min(b.len()) - keep;
+    let common = a.bytes().rev().zip(b.bytes().rev()).take(room).take_while(|(x, y)| x == y).count();
+    let mut len = common.saturating_sub(MARGIN);
+    while len > 0 {
+        let (sa, sb) = (a.len() - len, b.len() - len);
+        let ok = |t: &str, at: usize| {
+            t.is_char_boundary(at)
+                && t[at..].chars().next().is_some_and(|c| !c.is_whitespace())
+                && t[..at].chars().next_back().is_some_and(char::is_whitespace)
+        };
+        if ok(a, sa) && ok(b, sb) {
+            return len;
+        }
+        len -= 1;
+    }
+    0
+}
+
+/// Tokens of a text whose first `start` and last `end` bytes are kept whole, each as one
+/// [`TokenKind::Same`] token.
+fn tokenize_middle(text: &str, start: usize, end: usize) -> Vec<Token> {
+    let mut out = Vec::with_capacity((text.len() - start - end) / 3 + 2);
+    let first = text[..start].chars().count();
+    if start > 0 {
+        out.push(Token { kind: TokenKind::Same, chars: 0..first, bytes: 0..start });
+    }
+    let middle = start..text.len() - end;
+    let middle_chars = text[middle.clone()].chars().count();
+    tokenize_into(text, middle.clone(), first, &mut out);
+    if end > 0 {
+        let at = first + middle_chars;
+        out.push(Token { kind: TokenKind::Same, chars: at..at + text[middle.end..].chars().count(), bytes: middle.end..text.len() });
     }
     out
 }
@@ -332,8 +407,11 @@ fn increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
 
 /// Diffs two texts word by word.
 pub(crate) fn diff<'t>(old_text: &'t str, new_text: &'t str) -> WordDiff {
-    let old = tokenize(old_text);
-    let new = tokenize(new_text);
+    // Most paragraphs differ in a few places: the shared start and end are not tokenized.
+    let start = shared_start(old_text, new_text);
+    let end = shared_end(old_text, new_text, start);
+    let old = tokenize_middle(old_text, start, end);
+    let new = tokenize_middle(new_text, start, end);
     let old_key = |i: usize| key(old_text, &old[i]);
     let new_key = |i: usize| key(new_text, &new[i]);
     // The common start and end are equal as they are; only the tokens between are numbered
@@ -500,33 +578,56 @@ mod tests {
         assert_eq!(texts(&d, a, b), vec![("note the report".to_owned(), "welcome this plan".to_owned())]);
     }
 
+    /// Checks that the hunks tile both token lists in order and equal hunks hold equal tokens.
+    fn tiles(d: &WordDiff, old: &str, new: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let (mut o_at, mut n_at) = (0, 0);
+        for h in &d.hunks {
+            let (o, n) = match h {
+                Hunk::Equal { old: o, new: n } => {
+                    proptest::prop_assert_eq!(o.len(), n.len());
+                    for (i, j) in o.clone().zip(n.clone()) {
+                        proptest::prop_assert_eq!(key(old, &d.old[i]), key(new, &d.new[j]));
+                    }
+                    (o, n)
+                }
+                Hunk::Change { old: o, new: n, .. } => {
+                    proptest::prop_assert!(!(o.is_empty() && n.is_empty()));
+                    (o, n)
+                }
+            };
+            proptest::prop_assert_eq!((o.start, n.start), (o_at, n_at), "{:?}", d.hunks);
+            (o_at, n_at) = (o.end, n.end);
+        }
+        proptest::prop_assert_eq!((o_at, n_at), (d.old.len(), d.new.len()));
+        // Together the tokens spell each text.
+        let spelled = |tokens: &[Token], text: &str| tokens.iter().map(|t| &text[t.bytes.clone()]).collect::<String>();
+        proptest::prop_assert_eq!(spelled(&d.old, old), old);
+        proptest::prop_assert_eq!(spelled(&d.new, new), new);
+        Ok(())
+    }
+
     proptest::proptest! {
-        /// The hunks tile both token lists in order, and equal hunks hold equal tokens.
         #[test]
         fn hunks_tile_both_texts(
             old in "((la|de|migración|rights|safe|,|\\.|¿|  | )( |, )?){0,30}",
             new in "((la|de|migración|rights|safe|,|\\.|¿|  | )( |, )?){0,30}",
         ) {
-            let d = diff(&old, &new);
-            let (mut o_at, mut n_at) = (0, 0);
-            for h in &d.hunks {
-                let (o, n) = match h {
-                    Hunk::Equal { old: o, new: n } => {
-                        proptest::prop_assert_eq!(o.len(), n.len());
-                        for (i, j) in o.clone().zip(n.clone()) {
-                            proptest::prop_assert_eq!(key(&old, &d.old[i]), key(&new, &d.new[j]));
-                        }
-                        (o, n)
-                    }
-                    Hunk::Change { old: o, new: n, .. } => {
-                        proptest::prop_assert!(!(o.is_empty() && n.is_empty()));
-                        (o, n)
-                    }
-                };
-                proptest::prop_assert_eq!((o.start, n.start), (o_at, n_at), "{:?}", d.hunks);
-                (o_at, n_at) = (o.end, n.end);
-            }
-            proptest::prop_assert_eq!((o_at, n_at), (d.old.len(), d.new.len()));
+            tiles(&diff(&old, &new), &old, &new)?;
+        }
+
+        /// One edit in a long text: the shared start and end are kept whole, the rest as tokens.
+        #[test]
+        fn one_edit_in_a_long_text_tiles(
+            old in "((la|de|migración|rights|safe|,|\\.|¿|  | )( |, )?){20,80}",
+            at in 0..1000usize,
+            del in 0..12usize,
+            put in "( ?(nueva|regular|,|\\.| )){0,4}",
+        ) {
+            let chars: Vec<char> = old.chars().collect();
+            let at = at * chars.len() / 1000;
+            let del = del.min(chars.len() - at);
+            let new: String = chars[..at].iter().chain(put.chars().collect::<Vec<_>>().iter()).chain(chars[at + del..].iter()).collect();
+            tiles(&diff(&old, &new), &old, &new)?;
         }
     }
 

@@ -65,8 +65,9 @@ fn kind_of(c: char) -> TokenKind {
     }
 }
 
-/// Cuts a text into tokens.
-pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+/// Cuts a text into tokens (a comparison tokenizes only what differs: [`diff`]).
+#[cfg(test)]
+fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 3);
     tokenize_into(text, 0..text.len(), 0, &mut out);
     out

@@ -294,7 +294,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
         let diff = match old_map.get(id).copied() {
             None => {
                 let credits = text.insert_credits();
-                let pieces = split(&text.text, 0..text.text.len(), 0, PieceOp::Insert, &credits[..], false);
+                let pieces = split(&text.text, 0..text.text.len(), 0, PieceOp::Insert, &credits, false);
                 tally(&mut summary, &pieces);
                 summary.added += 1;
                 let by = pieces.iter().find_map(|p| p.country.clone());
@@ -327,7 +327,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
                     } else {
                         let ins = text.insert_credits();
                         let del = between.delete_credits(before_text, &old.actors);
-                        let pieces = pieces_of(&d, &before_text.text, &text.text, &del, &ins[..]);
+                        let pieces = pieces_of(&d, &before_text.text, &text.text, &del, &ins);
                         tally(&mut summary, &pieces);
                         summary.changed += 1;
                         (ParagraphChange::Changed, pieces)
@@ -383,9 +383,7 @@ fn title_pieces(old: &Snapshot, new: &Snapshot, lang: Lang) -> Vec<Piece> {
     if a.text == b.text {
         return equal_piece(&b.text);
     }
-    let del = snapshot::SnapText::expand(&a.inserter, a.len());
-    let ins = snapshot::SnapText::expand(&b.inserter, b.len());
-    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &del[..], &ins[..])
+    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &a.inserter_credits(), &b.inserter_credits())
 }
 
 /// The pieces of a changed text: equal runs from the newer text, then for each change its

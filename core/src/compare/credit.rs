@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use automerge::legacy::{ElementId, Key, ObjectId, OpType};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
 
-use super::snapshot::{Credits, SnapText, Snapshot};
+use super::snapshot::{CountryRun, IdRun, RunCursor, SnapText, Snapshot};
 use super::words::{FnvMap, FnvSet};
 use crate::ids::Country;
 use crate::schema::SuggestionKind;
@@ -165,20 +165,22 @@ impl<'s> CreditOf<'s> for [Option<&'s Country>] {
 
 /// [`Between::delete_credits`] of one text.
 pub(crate) struct DeleteCredits<'s> {
-    cut: Credits<'s>,
-    inserter: Credits<'s>,
-    ids: Vec<(&'s str, u64)>,
+    cut: RunCursor<'s, CountryRun>,
+    inserter: RunCursor<'s, CountryRun>,
+    ids: RunCursor<'s, IdRun>,
+    actors: &'s [String],
     between: &'s Between<'s>,
 }
 
 impl<'s> CreditOf<'s> for DeleteCredits<'s> {
     fn at(&self, index: usize) -> Option<&'s Country> {
-        if let Some(cut) = self.cut.at(index) {
+        if let Some(cut) = self.cut.country(index) {
             return Some(cut);
         }
-        match self.ids.get(index).and_then(|id| self.between.chars.get(id)) {
+        let id = SnapText::char_id(&self.ids, self.actors, index);
+        match id.and_then(|id| self.between.chars.get(&id)) {
             Some((_, credit)) => *credit,
-            None => self.inserter.at(index),
+            None => self.inserter.country(index),
         }
     }
 }
@@ -201,6 +203,7 @@ impl<'s> Between<'s> {
             .chain(old.deleted_paragraphs.iter().map(|d| d.change.as_str()))
             .collect();
         let mut chars: FnvMap<(&str, u64), (&str, Option<&Country>)> = FnvMap::default();
+        chars.reserve(new.deleted_chars.iter().map(|d| d.len as usize).sum::<usize>());
         for d in new.deleted_chars.iter().filter(|d| !known.contains(d.change.as_str())) {
             let actor = new.actors.get(d.actor as usize).map_or("", String::as_str);
             let credit = d.cut.as_ref().or(d.by.as_ref());
@@ -232,11 +235,11 @@ impl<'s> Between<'s> {
     /// that change or that change's delegation; else its inserter's. Worked out per
     /// character when asked ([`CreditOf::at`]): a comparison asks only for the deleted ones.
     pub(crate) fn delete_credits(&'s self, text: &'s SnapText, actors: &'s [String]) -> DeleteCredits<'s> {
-        let len = text.len();
         DeleteCredits {
-            cut: SnapText::expand(&text.proposed_cut, len),
-            inserter: SnapText::expand(&text.inserter, len),
-            ids: text.char_ids(actors).collect(),
+            cut: RunCursor::new(&text.proposed_cut),
+            inserter: RunCursor::new(&text.inserter),
+            ids: RunCursor::new(&text.ids),
+            actors,
             between: self,
         }
     }

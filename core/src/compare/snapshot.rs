@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use automerge::{ChangeHash, ObjId, ObjType, Value};
 use serde::{Deserialize, Serialize};
 
-use super::credit::{self, ActorCountries, CountryOf};
+use super::credit::{self, ActorCountries, CountryOf, CreditOf};
 use super::ProposalNote;
 use crate::draft::Draft;
 use crate::error::DraftError;
@@ -120,8 +120,62 @@ pub(crate) struct DeletedParagraph {
     pub(crate) by: Option<Country>,
 }
 
-/// Per-character country credits of one text (borrowed from a snapshot).
-pub(crate) type Credits<'s> = Vec<Option<&'s Country>>;
+/// A run of characters.
+pub(crate) trait Run {
+    /// How many characters it covers.
+    fn len(&self) -> usize;
+}
+
+impl Run for CountryRun {
+    fn len(&self) -> usize {
+        self.len as usize
+    }
+}
+
+impl Run for IdRun {
+    fn len(&self) -> usize {
+        self.len as usize
+    }
+}
+
+/// Finds the run covering a character. Lookups mostly go forward (a comparison asks for
+/// the characters of a change in order), so it goes on from the run it last found.
+pub(crate) struct RunCursor<'s, R> {
+    runs: &'s [R],
+    /// The run last found and the index of its first character.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'s, R: Run> RunCursor<'s, R> {
+    pub(crate) fn new(runs: &'s [R]) -> Self {
+        RunCursor { runs, last: std::cell::Cell::new((0, 0)) }
+    }
+
+    /// The run covering character `index`, and the index of its first character.
+    pub(crate) fn find(&self, index: usize) -> Option<(&'s R, usize)> {
+        let (mut run, mut start) = self.last.get();
+        if index < start {
+            (run, start) = (0, 0);
+        }
+        while let Some(r) = self.runs.get(run) {
+            if index < start + r.len() {
+                self.last.set((run, start));
+                return Some((r, start));
+            }
+            start += r.len();
+            run += 1;
+        }
+        self.last.set((run, start));
+        None
+    }
+}
+
+impl<'s> RunCursor<'s, CountryRun> {
+    /// The country of character `index`, if any.
+    pub(crate) fn country(&self, index: usize) -> Option<&'s Country> {
+        self.find(index).and_then(|(r, _)| r.country.as_ref())
+    }
+}
 
 /// Run-length encodes a sequence of values.
 pub(crate) fn runs_of<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<(u32, T)> {
@@ -150,32 +204,34 @@ impl SnapText {
         self.ids.iter().map(|r| r.len as usize).sum::<usize>().max(self.text.chars().count())
     }
 
-    /// Expands runs to one credit per character (`None` past the runs' end).
-    pub(crate) fn expand<'s>(runs: &'s [CountryRun], len: usize) -> Credits<'s> {
-        let mut out = Vec::with_capacity(len);
-        for r in runs {
-            out.extend(std::iter::repeat_n(r.country.as_ref(), r.len as usize));
-        }
-        out.resize(len, None);
-        out.truncate(len);
-        out
-    }
-
-    /// Each character's element id: (actor hex, counter).
-    pub(crate) fn char_ids<'s>(&'s self, actors: &'s [String]) -> impl Iterator<Item = (&'s str, u64)> + 's {
-        self.ids.iter().flat_map(move |r| {
-            let actor = actors.get(r.actor as usize).map_or("", String::as_str);
-            (0..u64::from(r.len)).map(move |k| (actor, r.counter + k))
-        })
+    /// The element id (actor hex, counter) of character `index`.
+    pub(crate) fn char_id<'s>(ids: &RunCursor<'s, IdRun>, actors: &'s [String], index: usize) -> Option<(&'s str, u64)> {
+        let (run, start) = ids.find(index)?;
+        let actor = actors.get(run.actor as usize).map_or("", String::as_str);
+        Some((actor, run.counter + (index - start) as u64))
     }
 
     /// Credits of the characters as insertions: a pending insertion's country, else the
-    /// inserting actor's delegation.
-    pub(crate) fn insert_credits(&self) -> Credits<'_> {
-        let len = self.len();
-        let proposed = Self::expand(&self.proposed_in, len);
-        let inserter = Self::expand(&self.inserter, len);
-        proposed.into_iter().zip(inserter).map(|(p, i)| p.or(i)).collect()
+    /// inserting actor's delegation (worked out per character when asked).
+    pub(crate) fn insert_credits(&self) -> InsertCredits<'_> {
+        InsertCredits { proposed: RunCursor::new(&self.proposed_in), inserter: RunCursor::new(&self.inserter) }
+    }
+
+    /// Credits of the characters by inserting actor alone (titles carry no proposals).
+    pub(crate) fn inserter_credits(&self) -> InsertCredits<'_> {
+        InsertCredits { proposed: RunCursor::new(&[]), inserter: RunCursor::new(&self.inserter) }
+    }
+}
+
+/// [`SnapText::insert_credits`].
+pub(crate) struct InsertCredits<'s> {
+    proposed: RunCursor<'s, CountryRun>,
+    inserter: RunCursor<'s, CountryRun>,
+}
+
+impl<'s> CreditOf<'s> for InsertCredits<'s> {
+    fn at(&self, index: usize) -> Option<&'s Country> {
+        self.proposed.country(index).or_else(|| self.inserter.country(index))
     }
 }
 

@@ -422,7 +422,7 @@ pub(crate) fn diff<'t>(old_text: &'t str, new_text: &'t str) -> WordDiff {
         .take_while(|&k| old_key(old.len() - 1 - k) == new_key(new.len() - 1 - k))
         .count();
     let (o, n) = (prefix..old.len() - suffix, prefix..new.len() - suffix);
-    let mut table = HashMap::with_capacity_and_hasher(o.len(), BuildHasherDefault::<Fnv>::default());
+    let mut table = HashMap::with_capacity_and_hasher(o.len() + n.len(), BuildHasherDefault::<Fnv>::default());
     let mut old_ids = vec![u32::MAX; old.len()];
     let mut new_ids = vec![u32::MAX; new.len()];
     old_ids[o.clone()].copy_from_slice(&intern(o.clone().map(old_key), &mut table));

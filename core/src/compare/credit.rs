@@ -178,18 +178,29 @@ impl<'s> CreditOf<'s> for DeleteCredits<'s> {
             return Some(cut);
         }
         let id = SnapText::char_id(&self.ids, self.actors, index);
-        match id.and_then(|id| self.between.chars.get(&id)) {
-            Some((_, credit)) => *credit,
+        match id.and_then(|id| self.between.deleted(id)) {
+            Some(credit) => credit,
             None => self.inserter.country(index),
         }
     }
 }
 
+/// A run of characters deleted by one change, as [`Between`] looks them up.
+struct Deleted<'s> {
+    actor: &'s str,
+    counter: u64,
+    len: u64,
+    change: &'s str,
+    credit: Option<&'s Country>,
+}
+
 /// The deletions between two snapshots: those of the newer one whose change is not in the
 /// older one's history.
 pub(crate) struct Between<'s> {
-    /// (char actor hex, counter) → (change, credited country).
-    chars: FnvMap<(&'s str, u64), (&'s str, Option<&'s Country>)>,
+    /// Runs of deleted characters, sorted by (actor hex, first counter).
+    chars: Vec<Deleted<'s>>,
+    /// The longest run, which bounds how far back a lookup looks.
+    longest: u64,
     /// Paragraph id → (change, deleting delegation).
     paragraphs: FnvMap<&'s str, (&'s str, Option<&'s Country>)>,
 }
@@ -202,18 +213,20 @@ impl<'s> Between<'s> {
             .map(|d| d.change.as_str())
             .chain(old.deleted_paragraphs.iter().map(|d| d.change.as_str()))
             .collect();
-        let mut chars: FnvMap<(&str, u64), (&str, Option<&Country>)> = FnvMap::default();
-        chars.reserve(new.deleted_chars.iter().map(|d| d.len as usize).sum::<usize>());
-        for d in new.deleted_chars.iter().filter(|d| !known.contains(d.change.as_str())) {
-            let actor = new.actors.get(d.actor as usize).map_or("", String::as_str);
-            let credit = d.cut.as_ref().or(d.by.as_ref());
-            for k in 0..u64::from(d.len) {
-                let slot = chars.entry((actor, d.counter + k)).or_insert((d.change.as_str(), credit));
-                if d.change.as_str() < slot.0 {
-                    *slot = (d.change.as_str(), credit);
-                }
-            }
-        }
+        let mut chars: Vec<Deleted<'s>> = new
+            .deleted_chars
+            .iter()
+            .filter(|d| !known.contains(d.change.as_str()))
+            .map(|d| Deleted {
+                actor: new.actors.get(d.actor as usize).map_or("", String::as_str),
+                counter: d.counter,
+                len: u64::from(d.len),
+                change: d.change.as_str(),
+                credit: d.cut.as_ref().or(d.by.as_ref()),
+            })
+            .collect();
+        chars.sort_unstable_by(|a, b| (a.actor, a.counter, a.change).cmp(&(b.actor, b.counter, b.change)));
+        let longest = chars.iter().map(|d| d.len).max().unwrap_or(0);
         let mut paragraphs: FnvMap<&str, (&str, Option<&Country>)> = FnvMap::default();
         for d in new.deleted_paragraphs.iter().filter(|d| !known.contains(d.change.as_str())) {
             let slot = paragraphs.entry(d.id.as_str()).or_insert((d.change.as_str(), d.by.as_ref()));
@@ -221,7 +234,22 @@ impl<'s> Between<'s> {
                 *slot = (d.change.as_str(), d.by.as_ref());
             }
         }
-        Between { chars, paragraphs }
+        Between { chars, longest, paragraphs }
+    }
+
+    /// The credit of a character deleted in between, if it was: of the deleting change with
+    /// the smallest hash, should two have deleted it.
+    fn deleted(&self, (actor, counter): (&str, u64)) -> Option<Option<&'s Country>> {
+        // Runs that start at or before the character, nearest first, as far back as the
+        // longest run reaches.
+        let end = self.chars.partition_point(|d| (d.actor, d.counter) <= (actor, counter));
+        self.chars[..end]
+            .iter()
+            .rev()
+            .take_while(|d| d.actor == actor && d.counter + self.longest > counter)
+            .filter(|d| counter < d.counter + d.len)
+            .min_by_key(|d| d.change)
+            .map(|d| d.credit)
     }
 
     /// The delegation that deleted a paragraph, if it was deleted in between by one.

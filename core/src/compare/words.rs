@@ -48,7 +48,7 @@ fn is_punct(c: char) -> bool {
 #[inline]
 fn kind_of(c: char) -> TokenKind {
     if c.is_ascii() {
-        return if c.is_ascii_whitespace() {
+        return if c.is_whitespace() {
             TokenKind::Space
         } else if c.is_ascii_punctuation() {
             TokenKind::Punct
@@ -76,21 +76,47 @@ fn tokenize(text: &str) -> Vec<Token> {
 /// Appends the tokens of `text[bytes]`, whose first character is character `first`.
 fn tokenize_into(text: &str, bytes: Range<usize>, first: usize, out: &mut Vec<Token>) {
     let Some(part) = text.get(bytes.clone()) else { return };
+    let raw = part.as_bytes();
     let start = out.len();
-    for (ci, (bi, c)) in part.char_indices().enumerate() {
-        let kind = kind_of(c);
-        let (ci, bi) = (first + ci, bytes.start + bi);
-        let end = bi + c.len_utf8();
+    let (mut bi, mut ci) = (0, first);
+    while bi < raw.len() {
+        // ASCII by table, the rest by character.
+        let (kind, len) = match raw[bi] {
+            b if b.is_ascii() => (ASCII_KINDS[usize::from(b)], 1),
+            _ => part[bi..].chars().next().map_or((TokenKind::Word, 1), |c| (kind_of(c), c.len_utf8())),
+        };
+        let (at, end) = (bytes.start + bi, bytes.start + bi + len);
         let joinable = out.len() > start;
         match out.last_mut() {
             Some(t) if joinable && t.kind == kind && kind != TokenKind::Punct => {
                 t.chars.end = ci + 1;
                 t.bytes.end = end;
             }
-            _ => out.push(Token { kind, chars: ci..ci + 1, bytes: bi..end }),
+            _ => out.push(Token { kind, chars: ci..ci + 1, bytes: at..end }),
         }
+        bi += len;
+        ci += 1;
     }
 }
+
+/// [`kind_of`] for each ASCII character.
+const ASCII_KINDS: [TokenKind; 128] = {
+    let mut kinds = [TokenKind::Word; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        // As `char::is_whitespace`, which also counts the vertical tab.
+        kinds[b] = if c.is_ascii_whitespace() || c == 0x0B {
+            TokenKind::Space
+        } else if c.is_ascii_punctuation() {
+            TokenKind::Punct
+        } else {
+            TokenKind::Word
+        };
+        b += 1;
+    }
+    kinds
+};
 
 /// Characters of shared start and end kept as tokens next to the part that differs, so
 /// that a change can still slide into them.
@@ -244,12 +270,11 @@ impl Hasher for Fnv {
 }
 
 /// Gives each distinct key a small number, so the diff compares integers.
-fn intern<'t>(keys: impl Iterator<Item = &'t str>, table: &mut HashMap<&'t str, u32, BuildHasherDefault<Fnv>>) -> Vec<u32> {
-    keys.map(|k| {
+fn intern<'t>(keys: impl Iterator<Item = &'t str>, table: &mut HashMap<&'t str, u32, BuildHasherDefault<Fnv>>, ids: &mut [u32]) {
+    for (k, id) in keys.zip(ids) {
         let next = u32::try_from(table.len()).unwrap_or(u32::MAX);
-        *table.entry(k).or_insert(next)
-    })
-    .collect()
+        *id = *table.entry(k).or_insert(next);
+    }
 }
 
 /// Where each token id occurs in the ranges being aligned: counts and last index per side.
@@ -425,8 +450,8 @@ pub(crate) fn diff<'t>(old_text: &'t str, new_text: &'t str) -> WordDiff {
     let mut table = HashMap::with_capacity_and_hasher(o.len() + n.len(), BuildHasherDefault::<Fnv>::default());
     let mut old_ids = vec![u32::MAX; old.len()];
     let mut new_ids = vec![u32::MAX; new.len()];
-    old_ids[o.clone()].copy_from_slice(&intern(o.clone().map(old_key), &mut table));
-    new_ids[n.clone()].copy_from_slice(&intern(n.clone().map(new_key), &mut table));
+    intern(o.clone().map(old_key), &mut table, &mut old_ids[o.clone()]);
+    intern(n.clone().map(new_key), &mut table, &mut new_ids[n.clone()]);
     let mut steps = Vec::new();
     if prefix > 0 {
         steps.push((true, 0..prefix, 0..prefix));

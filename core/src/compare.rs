@@ -236,6 +236,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
     let old_map: FnvMap<&ParagraphId, &SnapParagraph> = old.paragraphs.iter().map(|p| (&p.id, p)).collect();
     let new_map: FnvMap<&ParagraphId, &SnapParagraph> = new.paragraphs.iter().map(|p| (&p.id, p)).collect();
     let mut summary = Summary::default();
+    let mut scratch = words::Scratch::default();
 
     // Paragraphs in both whose relative order changed: those outside the longest common
     // subsequence of the two orders.
@@ -269,7 +270,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
             // Its characters went with the paragraph: they are the remover's deletion.
             let pieces = match by {
                 Some(c) => split(&text.text, 0..text.text.len(), 0, PieceOp::Delete, &vec![Some(c); text.len()][..], false),
-                None => split(&text.text, 0..text.text.len(), 0, PieceOp::Delete, &between.delete_credits(text, &old.actors), false),
+                None => split(&text.text, 0..text.text.len(), 0, PieceOp::Delete, &between.delete_credits(text), false),
             };
             tally(summary, &pieces);
             summary.removed += 1;
@@ -321,12 +322,12 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
                 let (change, pieces) = if before_text.text == text.text {
                     (ParagraphChange::Unchanged, equal_piece(&text.text))
                 } else {
-                    let d = words::diff(&before_text.text, &text.text);
+                    let d = words::diff_with(&mut scratch, &before_text.text, &text.text);
                     if d.hunks.iter().all(|h| matches!(h, Hunk::Equal { .. })) {
                         (ParagraphChange::Unchanged, equal_piece(&text.text))
                     } else {
                         let ins = text.insert_credits();
-                        let del = between.delete_credits(before_text, &old.actors);
+                        let del = between.delete_credits(before_text);
                         let pieces = pieces_of(&d, &before_text.text, &text.text, &del, &ins);
                         tally(&mut summary, &pieces);
                         summary.changed += 1;

@@ -168,7 +168,6 @@ pub(crate) struct DeleteCredits<'s> {
     cut: RunCursor<'s, CountryRun>,
     inserter: RunCursor<'s, CountryRun>,
     ids: RunCursor<'s, IdRun>,
-    actors: &'s [String],
     between: &'s Between<'s>,
 }
 
@@ -177,8 +176,8 @@ impl<'s> CreditOf<'s> for DeleteCredits<'s> {
         if let Some(cut) = self.cut.country(index) {
             return Some(cut);
         }
-        let id = SnapText::char_id(&self.ids, self.actors, index);
-        match id.and_then(|id| self.between.deleted(id)) {
+        let id = SnapText::char_id(&self.ids, index);
+        match id.and_then(|(actor, counter)| self.between.deleted(actor, counter)) {
             Some(credit) => credit,
             None => self.inserter.country(index),
         }
@@ -187,7 +186,8 @@ impl<'s> CreditOf<'s> for DeleteCredits<'s> {
 
 /// A run of characters deleted by one change, as [`Between`] looks them up.
 struct Deleted<'s> {
-    actor: &'s str,
+    /// The characters' actor, numbered as the older snapshot numbers its actors.
+    actor: u32,
     counter: u64,
     len: u64,
     change: &'s str,
@@ -197,7 +197,7 @@ struct Deleted<'s> {
 /// The deletions between two snapshots: those of the newer one whose change is not in the
 /// older one's history.
 pub(crate) struct Between<'s> {
-    /// Runs of deleted characters, sorted by (actor hex, first counter).
+    /// Runs of deleted characters, sorted by (actor, first counter).
     chars: Vec<Deleted<'s>>,
     /// The longest run, which bounds how far back a lookup looks.
     longest: u64,
@@ -213,12 +213,16 @@ impl<'s> Between<'s> {
             .map(|d| d.change.as_str())
             .chain(old.deleted_paragraphs.iter().map(|d| d.change.as_str()))
             .collect();
+        // Actors are numbered as the older snapshot numbers them (the characters looked up
+        // are its own); one it does not know cannot be looked up.
+        let old_index: FnvMap<&str, u32> = old.actors.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect();
         let mut chars: Vec<Deleted<'s>> = new
             .deleted_chars
             .iter()
             .filter(|d| !known.contains(d.change.as_str()))
-            .map(|d| Deleted {
-                actor: new.actors.get(d.actor as usize).map_or("", String::as_str),
+            .filter_map(|d| Some((d, *old_index.get(new.actors.get(d.actor as usize)?.as_str())?)))
+            .map(|(d, actor)| Deleted {
+                actor,
                 counter: d.counter,
                 len: u64::from(d.len),
                 change: d.change.as_str(),
@@ -239,7 +243,7 @@ impl<'s> Between<'s> {
 
     /// The credit of a character deleted in between, if it was: of the deleting change with
     /// the smallest hash, should two have deleted it.
-    fn deleted(&self, (actor, counter): (&str, u64)) -> Option<Option<&'s Country>> {
+    fn deleted(&self, actor: u32, counter: u64) -> Option<Option<&'s Country>> {
         // Runs that start at or before the character, nearest first, as far back as the
         // longest run reaches.
         let end = self.chars.partition_point(|d| (d.actor, d.counter) <= (actor, counter));
@@ -262,12 +266,11 @@ impl<'s> Between<'s> {
     /// if a change in between deleted it, the country of the cut it carried just before
     /// that change or that change's delegation; else its inserter's. Worked out per
     /// character when asked ([`CreditOf::at`]): a comparison asks only for the deleted ones.
-    pub(crate) fn delete_credits(&'s self, text: &'s SnapText, actors: &'s [String]) -> DeleteCredits<'s> {
+    pub(crate) fn delete_credits(&'s self, text: &'s SnapText) -> DeleteCredits<'s> {
         DeleteCredits {
             cut: RunCursor::new(&text.proposed_cut),
             inserter: RunCursor::new(&text.inserter),
             ids: RunCursor::new(&text.ids),
-            actors,
             between: self,
         }
     }

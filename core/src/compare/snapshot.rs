@@ -204,11 +204,10 @@ impl SnapText {
         self.ids.iter().map(|r| r.len as usize).sum::<usize>().max(self.text.chars().count())
     }
 
-    /// The element id (actor hex, counter) of character `index`.
-    pub(crate) fn char_id<'s>(ids: &RunCursor<'s, IdRun>, actors: &'s [String], index: usize) -> Option<(&'s str, u64)> {
+    /// The element id (actor index in the snapshot's table, counter) of character `index`.
+    pub(crate) fn char_id(ids: &RunCursor<'_, IdRun>, index: usize) -> Option<(u32, u64)> {
         let (run, start) = ids.find(index)?;
-        let actor = actors.get(run.actor as usize).map_or("", String::as_str);
-        Some((actor, run.counter + (index - start) as u64))
+        Some((run.actor, run.counter + (index - start) as u64))
     }
 
     /// Credits of the characters as insertions: a pending insertion's country, else the

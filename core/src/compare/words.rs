@@ -432,7 +432,22 @@ fn increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
 }
 
 /// Diffs two texts word by word.
-pub(crate) fn diff<'t>(old_text: &'t str, new_text: &'t str) -> WordDiff {
+pub(crate) fn diff(old_text: &str, new_text: &str) -> WordDiff {
+    diff_with(&mut Scratch::default(), old_text, new_text)
+}
+
+/// Buffers a word diff works in, kept from one paragraph to the next of a comparison.
+#[derive(Default)]
+pub(crate) struct Scratch<'t> {
+    table: FnvMap<&'t str, u32>,
+    old_ids: Vec<u32>,
+    new_ids: Vec<u32>,
+    seen: Vec<Seen>,
+    steps: Vec<(bool, Range<usize>, Range<usize>)>,
+}
+
+/// [`diff`] with buffers from an earlier one.
+pub(crate) fn diff_with<'t>(scratch: &mut Scratch<'t>, old_text: &'t str, new_text: &'t str) -> WordDiff {
     // Most paragraphs differ in a few places: the shared start and end are not tokenized.
     let start = shared_start(old_text, new_text);
     let end = shared_end(old_text, new_text, start);
@@ -447,26 +462,30 @@ pub(crate) fn diff<'t>(old_text: &'t str, new_text: &'t str) -> WordDiff {
         .take_while(|&k| old_key(old.len() - 1 - k) == new_key(new.len() - 1 - k))
         .count();
     let (o, n) = (prefix..old.len() - suffix, prefix..new.len() - suffix);
-    let mut table = HashMap::with_capacity_and_hasher(o.len() + n.len(), BuildHasherDefault::<Fnv>::default());
-    let mut old_ids = vec![u32::MAX; old.len()];
-    let mut new_ids = vec![u32::MAX; new.len()];
-    intern(o.clone().map(old_key), &mut table, &mut old_ids[o.clone()]);
-    intern(n.clone().map(new_key), &mut table, &mut new_ids[n.clone()]);
-    let mut steps = Vec::new();
+    let Scratch { table, old_ids, new_ids, seen, steps } = scratch;
+    table.clear();
+    steps.clear();
+    old_ids.clear();
+    old_ids.resize(old.len(), u32::MAX);
+    new_ids.clear();
+    new_ids.resize(new.len(), u32::MAX);
+    intern(o.clone().map(old_key), table, &mut old_ids[o.clone()]);
+    intern(n.clone().map(new_key), table, &mut new_ids[n.clone()]);
     if prefix > 0 {
         steps.push((true, 0..prefix, 0..prefix));
     }
     // Patience anchors on words that occur once on each side, so a moved sentence shows as
     // one cut and one insertion rather than being matched piecemeal.
-    let mut seen = vec![Seen::default(); table.len()];
-    patience(&old_ids, &new_ids, o.clone(), n.clone(), &mut seen, &mut steps);
+    seen.clear();
+    seen.resize(table.len(), Seen::default());
+    patience(old_ids, new_ids, o.clone(), n.clone(), seen, steps);
     if suffix > 0 {
         steps.push((true, o.end..old.len(), n.end..new.len()));
     }
 
     // Consecutive changes become one hunk, and so do consecutive equal runs.
     let mut hunks: Vec<Hunk> = Vec::new();
-    for (equal, o, n) in steps {
+    for (equal, o, n) in steps.drain(..) {
         if o.is_empty() && n.is_empty() {
             continue;
         }

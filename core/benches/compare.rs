@@ -8,7 +8,7 @@
 //!   texts already in memory (the floor).
 //! - `core_words_{lang}`: Pluma's word diff of the same texts (tokens, hunks, moves).
 //! - `json_diff_{lang}`: what the server does for two saved versions: `compare_snapshots`
-//!   of the two versions' snapshots, then `serde_json`.
+//!   of the two versions' snapshots, then `Comparison::to_json`.
 //! - `snapshot_decode`: reading one version's snapshot back from its stored JSON (the
 //!   server does it for each version it has not yet cached).
 //! - `snapshot_make`: making one version's snapshot from the loaded document (once per
@@ -155,13 +155,13 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("json_diff_{lang}"), |b| {
             b.iter(|| {
                 let cmp = compare_snapshots(&old, &new, lang);
-                std::hint::black_box(serde_json::to_string(&cmp).expect("json"))
+                std::hint::black_box(cmp.to_json().expect("json"))
             })
         });
         g.bench_function(format!("json_diff_from_document_{lang}"), |b| {
             b.iter(|| {
                 let cmp = draft.compare(Some(&f.v1), Some(&f.v2), lang, &who).expect("compare");
-                std::hint::black_box(serde_json::to_string(&cmp).expect("json"))
+                std::hint::black_box(cmp.to_json().expect("json"))
             })
         });
         let cmp = draft.compare(Some(&f.v1), Some(&f.v2), lang, &who).expect("compare");

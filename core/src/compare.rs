@@ -184,6 +184,15 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// The comparison as JSON, written into a buffer sized for it at once.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        let pieces = self.paragraphs.iter().flat_map(|p| &p.pieces).chain(&self.title);
+        let estimate = pieces.map(|p| p.text.len() + 48).sum::<usize>() + 160 * self.paragraphs.len() + 1024;
+        let mut out = Vec::with_capacity(estimate);
+        serde_json::to_writer(&mut out, self)?;
+        Ok(out)
+    }
+
     /// Whether nothing differs.
     pub fn is_empty(&self) -> bool {
         let s = &self.summary;
@@ -447,8 +456,11 @@ fn tally(summary: &mut Summary, pieces: &[Piece]) {
         if n == 0 {
             continue;
         }
-        let key = p.country.as_ref().map_or_else(|| "?".to_owned(), |c| c.as_str().to_owned());
-        let t = summary.by_country.entry(key).or_default();
+        let key = p.country.as_ref().map_or("?", Country::as_str);
+        let t = match summary.by_country.get_mut(key) {
+            Some(t) => t,
+            None => summary.by_country.entry(key.to_owned()).or_default(),
+        };
         match p.op {
             PieceOp::Insert => t.inserted += n,
             PieceOp::Delete => t.deleted += n,
@@ -459,9 +471,11 @@ fn tally(summary: &mut Summary, pieces: &[Piece]) {
 
 fn proposal_changes(old: &Snapshot, new: &Snapshot, lang: Lang) -> ProposalChanges {
     let (before, after) = (old.proposals.get(lang), new.proposals.get(lang));
-    let key = |p: &ProposalNote| (p.id.clone(), p.kind);
-    let before_keys: HashSet<_> = before.iter().map(key).collect();
-    let after_keys: HashSet<_> = after.iter().map(key).collect();
+    fn key(p: &ProposalNote) -> (&str, SuggestionKind) {
+        (p.id.as_str(), p.kind)
+    }
+    let before_keys: FnvSet<_> = before.iter().map(key).collect();
+    let after_keys: FnvSet<_> = after.iter().map(key).collect();
     ProposalChanges {
         opened: after.iter().filter(|p| !before_keys.contains(&key(p))).cloned().collect(),
         settled: before.iter().filter(|p| !after_keys.contains(&key(p))).cloned().collect(),

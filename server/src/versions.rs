@@ -148,7 +148,7 @@ pub fn render_diff(draft: &DraftRecord, [old, new]: &[Snapshot; 2], req: &DiffRe
     let cmp = compare_snapshots(old, new, lang);
     let names = CountryNames::builtin();
     Ok(match req.format {
-        DiffFormat::Json => Output { content_type: "application/json", body: serde_json::to_vec(&cmp)?, file_name: None },
+        DiffFormat::Json => Output { content_type: "application/json", body: cmp.to_json()?, file_name: None },
         DiffFormat::Html => text("text/html; charset=utf-8", cmp.to_html(&names, &heading)),
         DiffFormat::Md => text("text/markdown; charset=utf-8", cmp.to_markdown(&names)),
         DiffFormat::Docx => {

@@ -120,7 +120,7 @@ const ASCII_KINDS: [TokenKind; 128] = {
 
 /// Characters of shared start and end kept as tokens next to the part that differs, so
 /// that a change can still slide into them.
-const MARGIN: usize = 48;
+const MARGIN: usize = 16;
 
 /// Where the shared start of two texts ends for tokenizing (a byte offset valid in both):
 /// at least [`MARGIN`] bytes before the first difference, just after a whitespace, before a

@@ -126,7 +126,7 @@ const MARGIN: usize = 16;
 /// at least [`MARGIN`] bytes before the first difference, just after a whitespace, before a
 /// non-whitespace character in both texts; 0 if there is no such place.
 fn shared_start(a: &str, b: &str) -> usize {
-    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let common = common_prefix(a.as_bytes(), b.as_bytes());
     let mut at = common.saturating_sub(MARGIN);
     while at > 0 {
         let boundary = a.is_char_boundary(at) && b.is_char_boundary(at);
@@ -140,13 +140,33 @@ fn shared_start(a: &str, b: &str) -> usize {
     0
 }
 
+/// Length of the longest common prefix of two byte strings (compared a block at a time).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 16;
+    let mut at = 0;
+    while a.len().min(b.len()) >= at + BLOCK && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + a[at..].iter().zip(&b[at..]).take_while(|(x, y)| x == y).count()
+}
+
+/// Length of the longest common suffix of two byte strings (compared a block at a time).
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 16;
+    let mut len = 0;
+    while a.len().min(b.len()) >= len + BLOCK && a[a.len() - len - BLOCK..a.len() - len] == b[b.len() - len - BLOCK..b.len() - len] {
+        len += BLOCK;
+    }
+    len + a[..a.len() - len].iter().rev().zip(b[..b.len() - len].iter().rev()).take_while(|(x, y)| x == y).count()
+}
+
 /// How many bytes at the end of both texts are shared for tokenizing, from at least
 /// [`MARGIN`] bytes after the last difference: the stretch starts with a non-whitespace
 /// character after a whitespace in both texts (0 if there is no such place). Never
 /// reaches into the first `keep` bytes of either text.
 fn shared_end(a: &str, b: &str, keep: usize) -> usize {
     let room = a.len().min(b.len()) - keep;
-    let common = a.bytes().rev().zip(b.bytes().rev()).take(room).take_while(|(x, y)| x == y).count();
+    let common = common_suffix(&a.as_bytes()[a.len() - room..], &b.as_bytes()[b.len() - room..]);
     let mut len = common.saturating_sub(MARGIN);
     while len > 0 {
         let (sa, sb) = (a.len() - len, b.len() - len);

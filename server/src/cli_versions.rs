@@ -100,7 +100,7 @@ pub(crate) async fn diff(args: DiffArgs) -> anyhow::Result<()> {
     };
     let now = pluma_server::time::now_ms();
     let bytes = versions::stored_bytes(&store, &draft.doc_id);
-    let snapshots = version_snapshots::comparison_snapshots(store.as_ref(), [Some(&from), to.as_ref()], bytes, now)
+    let snapshots = version_snapshots::comparison_snapshots(store.as_ref(), None, [Some(&from), to.as_ref()], bytes, now)
         .await
         .map_err(|e| match e {
             SnapshotsError::Document(e) => anyhow::Error::msg(e),

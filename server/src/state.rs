@@ -29,6 +29,8 @@ pub struct AppState {
     /// Wakes the silence-procedure timer ([`crate::workflow::silence`]) when a procedure
     /// starts, so that it sleeps until the new deadline if that comes first.
     pub silence_timer: Arc<tokio::sync::Notify>,
+    /// Decoded comparison snapshots of saved versions.
+    pub snapshots: Arc<crate::version_snapshots::SnapshotCache>,
 }
 
 impl FromRef<AppState> for Arc<dyn Store> {
@@ -70,6 +72,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         metrics,
         rate_limits: Arc::new(RateLimits::new(&config.rate_limits)),
         silence_timer: Arc::new(tokio::sync::Notify::new()),
+        snapshots: Arc::default(),
         config: Arc::new(config),
     })
 }

@@ -3,17 +3,23 @@
 //! made from the document each time. Comparing two saved versions whose snapshots are
 //! stored reads no document at all.
 //!
+//! Decoded snapshots of saved versions are also kept in memory ([`SnapshotCache`]), the
+//! most recently used first, so comparing the same versions again reads neither the
+//! database nor JSON.
+//!
 //! A stored snapshot that does not read back (another format, corrupt JSON, other heads
 //! than its version's) is made again and replaced, with a warning in the log: it is derived
 //! data, never the only copy of anything.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use pluma_core::automerge::ActorId;
 use pluma_core::compare::{Snapshot, SNAPSHOT_FORMAT};
 use pluma_core::{Country, Draft, DraftError};
 
+use crate::ids::VersionId;
 use crate::store::{Store, StoreError, VersionRecord};
 use crate::versions::{actor_countries, document_actors};
 
@@ -34,22 +40,58 @@ pub enum SnapshotsError<E> {
     Task(String),
 }
 
+/// How many decoded snapshots a server keeps (each is a few times its draft's text).
+pub const CACHED_SNAPSHOTS: usize = 16;
+
+/// Decoded snapshots of saved versions, the most recently used first.
+#[derive(Debug, Default)]
+pub struct SnapshotCache {
+    entries: Mutex<Vec<(VersionId, Arc<Snapshot>)>>,
+}
+
+impl SnapshotCache {
+    fn get(&self, id: &VersionId) -> Option<Arc<Snapshot>> {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let at = entries.iter().position(|(v, _)| v == id)?;
+        let entry = entries.remove(at);
+        let found = entry.1.clone();
+        entries.insert(0, entry);
+        Some(found)
+    }
+
+    fn put(&self, id: &VersionId, snapshot: Arc<Snapshot>) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.retain(|(v, _)| v != id);
+        entries.insert(0, (id.clone(), snapshot));
+        entries.truncate(CACHED_SNAPSHOTS);
+    }
+}
+
 /// `[from, to]` as snapshots (`None`: the current text). `bytes` fetches the document; it
 /// is awaited only if some snapshot has to be made.
 pub async fn comparison_snapshots<E, F>(
     store: &dyn Store,
+    cache: Option<&SnapshotCache>,
     sides: [Option<&VersionRecord>; 2],
     bytes: F,
     now: i64,
-) -> Result<[Snapshot; 2], SnapshotsError<E>>
+) -> Result<[Arc<Snapshot>; 2], SnapshotsError<E>>
 where
     F: Future<Output = Result<Vec<u8>, E>>,
 {
-    let mut found: [Option<Snapshot>; 2] = [None, None];
+    let mut found: [Option<Arc<Snapshot>>; 2] = [None, None];
     for (slot, side) in found.iter_mut().zip(sides) {
-        if let Some(version) = side {
-            *slot = stored(store, version).await?;
-        }
+        let Some(version) = side else { continue };
+        *slot = match cache.and_then(|c| c.get(&version.id)) {
+            Some(hit) => Some(hit),
+            None => {
+                let read = stored(store, version).await?.map(Arc::new);
+                if let (Some(c), Some(s)) = (cache, &read) {
+                    c.put(&version.id, s.clone());
+                }
+                read
+            }
+        };
     }
     let found = match found {
         [Some(a), Some(b)] => return Ok([a, b]),
@@ -77,8 +119,12 @@ where
         let snapshot = match (have, made) {
             (Some(s), _) => s,
             (None, Some(s)) => {
+                let s = Arc::new(s);
                 if let Some(version) = side {
                     keep(store, version, &s, now).await;
+                    if let Some(c) = cache {
+                        c.put(&version.id, s.clone());
+                    }
                 }
                 s
             }
@@ -153,4 +199,32 @@ async fn keep(store: &dyn Store, version: &VersionRecord, snapshot: &Snapshot, n
 /// Runs CPU work on the blocking pool.
 async fn blocking<T: Send + 'static, E>(f: impl FnOnce() -> Result<T, DraftError> + Send + 'static) -> Result<T, SnapshotsError<E>> {
     Ok(tokio::task::spawn_blocking(f).await.map_err(|e| SnapshotsError::Task(e.to_string()))??)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot() -> Arc<Snapshot> {
+        let mut d = Draft::new(pluma_core::DraftKind::Communique, pluma_core::Bilingual { en: "a", es: "b" }).expect("draft");
+        Arc::new(d.snapshot(None, &|_| None).expect("snapshot"))
+    }
+
+    #[test]
+    fn the_cache_keeps_the_most_recently_used() {
+        let cache = SnapshotCache::default();
+        let ids: Vec<VersionId> = (0..=CACHED_SNAPSHOTS).map(|_| VersionId::random()).collect();
+        let s = snapshot();
+        for id in &ids[..CACHED_SNAPSHOTS] {
+            cache.put(id, s.clone());
+        }
+        // Using the oldest makes it the newest: the next one in pushes out the second.
+        assert!(cache.get(&ids[0]).is_some());
+        cache.put(&ids[CACHED_SNAPSHOTS], s.clone());
+        assert!(cache.get(&ids[1]).is_none());
+        assert!(cache.get(&ids[0]).is_some() && cache.get(&ids[CACHED_SNAPSHOTS]).is_some());
+        // Putting one again does not hold it twice.
+        cache.put(&ids[0], s);
+        assert_eq!(cache.entries.lock().expect("lock").len(), CACHED_SNAPSHOTS);
+    }
 }

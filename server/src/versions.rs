@@ -140,7 +140,7 @@ pub struct DiffRequest {
 
 /// Compares two versions of a draft, given as their snapshots (see
 /// [`crate::version_snapshots`]).
-pub fn render_diff(draft: &DraftRecord, [old, new]: &[Snapshot; 2], req: &DiffRequest) -> Result<Output, RenderError> {
+pub fn render_diff(draft: &DraftRecord, [old, new]: &[Arc<Snapshot>; 2], req: &DiffRequest) -> Result<Output, RenderError> {
     let lang = req.lang;
     let label = |v: &Option<VersionRecord>| v.as_ref().map_or_else(|| current_label(lang).to_owned(), |v| v.label.clone());
     let heading = format!("{} → {}", label(&req.from), label(&req.to));

@@ -126,7 +126,7 @@ pub async fn diff(
     let to = find_version(&state, &draft, q.to.as_deref()).await?;
     let now = now_ms();
     let snapshots =
-        version_snapshots::comparison_snapshots(state.store.as_ref(), [from.as_ref(), to.as_ref()], current_bytes(&state, &draft), now)
+        version_snapshots::comparison_snapshots(state.store.as_ref(), Some(&state.snapshots), [from.as_ref(), to.as_ref()], current_bytes(&state, &draft), now)
             .await
             .map_err(|e| match e {
                 SnapshotsError::Document(e) => e,

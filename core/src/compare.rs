@@ -425,29 +425,32 @@ fn split<'s>(text: &str, bytes: std::ops::Range<usize>, first: usize, op: PieceO
     if op == PieceOp::Equal {
         return vec![Piece { op, text: part.to_owned(), country: None, moved }];
     }
-    let mut out: Vec<Piece> = Vec::new();
-    for (i, c) in part.chars().enumerate() {
+    // Runs of characters with one credit, as byte ranges of `part`.
+    let mut runs: Vec<(std::ops::Range<usize>, Option<&'s Country>)> = Vec::new();
+    for (i, (at, c)) in part.char_indices().enumerate() {
         let country = credits.at(first + i);
-        match out.last_mut() {
-            Some(p) if p.country.as_ref() == country => p.text.push(c),
-            _ => out.push(Piece { op, text: c.to_string(), country: country.cloned(), moved }),
+        let end = at + c.len_utf8();
+        match runs.last_mut() {
+            Some((r, last)) if *last == country => r.end = end,
+            _ => runs.push((at..end, country)),
         }
     }
     // Whitespace carries no authorship worth showing: a space the word diff took from the
     // text around an insertion joins the neighbouring piece.
-    let mut merged: Vec<Piece> = Vec::with_capacity(out.len());
-    for p in out {
+    let blank = |r: &std::ops::Range<usize>| part[r.clone()].trim().is_empty();
+    let mut merged: Vec<(std::ops::Range<usize>, Option<&'s Country>)> = Vec::with_capacity(runs.len());
+    for (r, country) in runs {
         match merged.last_mut() {
-            Some(last) if p.text.trim().is_empty() || last.text.trim().is_empty() => {
-                if last.text.trim().is_empty() {
-                    last.country = p.country;
+            Some((last, last_country)) if blank(&r) || blank(last) => {
+                if blank(last) {
+                    *last_country = country;
                 }
-                last.text.push_str(&p.text);
+                last.end = r.end;
             }
-            _ => merged.push(p),
+            _ => merged.push((r, country)),
         }
     }
-    merged
+    merged.into_iter().map(|(r, country)| Piece { op, text: part[r].to_owned(), country: country.cloned(), moved }).collect()
 }
 
 fn tally(summary: &mut Summary, pieces: &[Piece]) {

@@ -77,25 +77,29 @@ fn tokenize(text: &str) -> Vec<Token> {
 fn tokenize_into(text: &str, bytes: Range<usize>, first: usize, out: &mut Vec<Token>) {
     let Some(part) = text.get(bytes.clone()) else { return };
     let raw = part.as_bytes();
-    let start = out.len();
+    // The kind and length of the character at byte `at`: ASCII by table, the rest decoded.
+    let class = |at: usize| match raw[at] {
+        b if b.is_ascii() => (ASCII_KINDS[usize::from(b)], 1),
+        _ => part[at..].chars().next().map_or((TokenKind::Word, 1), |c| (kind_of(c), c.len_utf8())),
+    };
     let (mut bi, mut ci) = (0, first);
     while bi < raw.len() {
-        // ASCII by table, the rest by character.
-        let (kind, len) = match raw[bi] {
-            b if b.is_ascii() => (ASCII_KINDS[usize::from(b)], 1),
-            _ => part[bi..].chars().next().map_or((TokenKind::Word, 1), |c| (kind_of(c), c.len_utf8())),
-        };
-        let (at, end) = (bytes.start + bi, bytes.start + bi + len);
-        let joinable = out.len() > start;
-        match out.last_mut() {
-            Some(t) if joinable && t.kind == kind && kind != TokenKind::Punct => {
-                t.chars.end = ci + 1;
-                t.bytes.end = end;
-            }
-            _ => out.push(Token { kind, chars: ci..ci + 1, bytes: at..end }),
-        }
+        let (kind, len) = class(bi);
+        let (start, start_char) = (bi, ci);
         bi += len;
         ci += 1;
+        // Words and whitespace run on; each punctuation mark is a token of its own.
+        if kind != TokenKind::Punct {
+            while bi < raw.len() {
+                let (next, len) = class(bi);
+                if next != kind {
+                    break;
+                }
+                bi += len;
+                ci += 1;
+            }
+        }
+        out.push(Token { kind, chars: start_char..ci, bytes: bytes.start + start..bytes.start + bi });
     }
 }
 
@@ -547,26 +551,25 @@ pub(crate) fn diff_with<'t>(scratch: &mut Scratch<'t>, old_text: &'t str, new_te
 
     // A cut and an insertion of the same words (at least two; spacing and punctuation
     // around them aside) are a move.
-    let words_of = |tokens: &[Token], text: &'t str, r: &Range<usize>| -> Vec<&'t str> {
-        r.clone().filter(|&t| tokens[t].kind == TokenKind::Word).map(|t| key(text, &tokens[t])).collect()
-    };
-    let cuts: Vec<(usize, Vec<&str>)> = merged
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| match h {
-            Hunk::Change { old: cut, .. } => Some((i, words_of(&old, old_text, cut))).filter(|(_, w)| w.len() >= 2),
-            Hunk::Equal { .. } => None,
-        })
-        .collect();
-    if !cuts.is_empty() {
-        let puts: Vec<(usize, Vec<&str>)> = merged
+    // Each change's words on one side, for changes of at least two words.
+    let words_of = |side_old: bool| -> Vec<(usize, Vec<&'t str>)> {
+        let (tokens, text) = if side_old { (&old, old_text) } else { (&new, new_text) };
+        merged
             .iter()
             .enumerate()
             .filter_map(|(i, h)| match h {
-                Hunk::Change { new: put, .. } => Some((i, words_of(&new, new_text, put))).filter(|(_, w)| w.len() >= 2),
+                Hunk::Change { old: o, new: n, .. } => {
+                    let r = if side_old { o } else { n };
+                    let words: Vec<&str> = r.clone().filter(|&t| tokens[t].kind == TokenKind::Word).map(|t| key(text, &tokens[t])).collect();
+                    (words.len() >= 2).then_some((i, words))
+                }
                 Hunk::Equal { .. } => None,
             })
-            .collect();
+            .collect()
+    };
+    let cuts = words_of(true);
+    if !cuts.is_empty() {
+        let puts = words_of(false);
         for (a, cut) in &cuts {
             for (b, put) in &puts {
                 if a != b && cut == put {

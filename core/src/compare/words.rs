@@ -340,11 +340,14 @@ fn patience(old: &[u32], new: &[u32], mut o: Range<usize>, mut n: Range<usize>, 
             s.new += 1;
             s.new_at = j;
         }
-        // Unique on both sides, in the newer text's order: (old index, new index).
+        // Unique on both sides, in the newer text's order: (old index, new index); and
+        // whether the two sides share any token at all.
+        let mut shared = false;
         let pairs: Vec<(usize, usize)> = n
             .clone()
             .filter_map(|j| {
                 let s = seen[new[j] as usize];
+                shared |= s.old > 0;
                 (s.old == 1 && s.new == 1).then_some((s.old_at, j))
             })
             .collect();
@@ -355,7 +358,10 @@ fn patience(old: &[u32], new: &[u32], mut o: Range<usize>, mut n: Range<usize>, 
             seen[new[j] as usize] = Seen::default();
         }
         let anchors = increasing(&pairs);
-        if anchors.is_empty() {
+        if !shared {
+            // Nothing in common (a word replaced by another): one change.
+            out.push((false, o, n));
+        } else if anchors.is_empty() {
             for op in similar::capture_diff_slices(Algorithm::Myers, &old[o.clone()], &new[n.clone()]) {
                 let (tag, a, b) = op.as_tag_tuple();
                 out.push((tag == DiffTag::Equal, o.start + a.start..o.start + a.end, n.start + b.start..n.start + b.end));

@@ -4,6 +4,7 @@
 //!
 //! - [`words`]: the word diff (tokens, `similar`, hunks, moves within a paragraph).
 //! - [`snapshot`]: a version as a comparison reads it, kept apart from the document.
+//! - `align`: Patience alignment of numbered tokens (for `words`).
 //! - [`credit`]: who inserted and who deleted each character.
 //! - [`render`]: the comparison as an HTML redline and as Markdown with CriticMarkup.
 //!
@@ -12,6 +13,7 @@
 //! texts compared are the texts as written: a pending insertion is part of the text, a
 //! pending deletion is not yet a deletion (both are listed among the proposals).
 
+mod align;
 pub mod credit;
 pub mod render;
 pub mod snapshot;
@@ -31,7 +33,8 @@ pub use credit::CountryOf;
 use credit::{Between, CreditOf};
 pub use snapshot::{Snapshot, SNAPSHOT_FORMAT};
 use snapshot::SnapParagraph;
-use words::{FnvMap, FnvSet, Hunk, WordDiff};
+use align::{FnvMap, FnvSet};
+use words::{Hunk, WordDiff};
 
 /// What a piece of a compared text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

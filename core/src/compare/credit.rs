@@ -10,7 +10,7 @@
 //!   history; it is then credited to whoever inserted it. Should two concurrent changes
 //!   both delete a character, the one with the smaller hash counts.
 //!
-//! Deletions are read from the changes of a version's history ([`deletions`], when a
+//! Deletions are read from the changes of a version's history (`deletions`, when a
 //! [`Snapshot`] is made): a delete operation names the character (by the id of the
 //! operation that inserted it) or the map key (a paragraph) it removes.
 
@@ -20,7 +20,7 @@ use automerge::legacy::{ElementId, Key, ObjectId, OpType};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
 
 use super::snapshot::{CountryRun, IdRun, RunCursor, SnapText, Snapshot};
-use super::words::{FnvMap, FnvSet};
+use super::align::{FnvMap, FnvSet};
 use crate::ids::Country;
 use crate::schema::SuggestionKind;
 use crate::view::DraftView;

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use pluma_core::automerge::ActorId;
+use pluma_core::automerge::{ActorId, ChangeHash};
 use pluma_core::compare::{Snapshot, SNAPSHOT_FORMAT};
 use pluma_core::{Country, Draft, DraftError};
 
@@ -104,13 +104,13 @@ where
         blocking(move || document_actors(&bytes)).await?
     };
     let owners = actor_countries(store, &actors).await?;
-    let wanted: Vec<Option<Vec<pluma_core::automerge::ChangeHash>>> = sides
+    let wanted: Vec<Want> = sides
         .iter()
         .zip(&found)
         .map(|(side, have)| match (side, have) {
-            (_, Some(_)) => Ok(None),
-            (Some(v), None) => v.change_hashes().map(Some),
-            (None, None) => Ok(Some(Vec::new())),
+            (_, Some(_)) => Ok(Want::Nothing),
+            (Some(v), None) => v.change_hashes().map(Want::At),
+            (None, None) => Ok(Want::Current),
         })
         .collect::<Result<_, StoreError>>()?;
     let made = blocking(move || make(&bytes, &owners, &wanted)).await?;
@@ -139,20 +139,26 @@ where
     }
 }
 
-/// Makes the snapshots asked for: `Some(heads)` (empty: the current text), `None`: skip.
-fn make(
-    bytes: &[u8],
-    owners: &HashMap<String, Country>,
-    wanted: &[Option<Vec<pluma_core::automerge::ChangeHash>>],
-) -> Result<Vec<Option<Snapshot>>, DraftError> {
+/// Which snapshot to make for one side of a comparison.
+enum Want {
+    /// None: it was found already.
+    Nothing,
+    /// The current text's.
+    Current,
+    /// A saved version's, at its heads.
+    At(Vec<ChangeHash>),
+}
+
+/// Makes the snapshots asked for.
+fn make(bytes: &[u8], owners: &HashMap<String, Country>, wanted: &[Want]) -> Result<Vec<Option<Snapshot>>, DraftError> {
     let mut doc = Draft::load(bytes)?;
     let who = |a: &ActorId| owners.get(&a.to_hex_string()).cloned();
     wanted
         .iter()
         .map(|w| match w {
-            None => Ok(None),
-            Some(heads) if heads.is_empty() => Ok(Some(doc.snapshot(None, &who)?)),
-            Some(heads) => Ok(Some(doc.snapshot(Some(heads), &who)?)),
+            Want::Nothing => Ok(None),
+            Want::Current => Ok(Some(doc.snapshot(None, &who)?)),
+            Want::At(heads) => Ok(Some(doc.snapshot(Some(heads), &who)?)),
         })
         .collect()
 }

@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use automerge::legacy::{ElementId, Key, ObjectId, OpType};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
 
-use super::snapshot::{CountryRun, IdRun, RunCursor, SnapText, Snapshot};
+use super::snapshot::{ActorTable, CountryRun, DeletedParagraph, DeletedRun, IdRun, RunCursor, SnapText, Snapshot};
 use super::align::{FnvMap, FnvSet};
 use crate::ids::Country;
 use crate::schema::SuggestionKind;
@@ -28,32 +28,20 @@ use crate::view::DraftView;
 /// Maps actor ids to delegations (the server's actor bindings).
 pub type CountryOf<'f> = &'f dyn Fn(&ActorId) -> Option<Country>;
 
-/// Characters `counter..counter + len` of `actor` (hex), deleted by `change`.
-pub(crate) struct CharDeletion {
-    pub(crate) actor: String,
-    pub(crate) counter: u64,
-    pub(crate) len: u32,
-    pub(crate) change: ChangeHash,
-    pub(crate) by: Option<Country>,
-    pub(crate) cut: Option<Country>,
-}
-
-/// Every deletion in a version's history.
-#[derive(Default)]
-pub(crate) struct Deletions {
-    /// Deleted characters, in runs.
-    pub(crate) chars: Vec<CharDeletion>,
-    /// Deleted paragraphs: id, deleting change, deleting actor's delegation.
-    pub(crate) paragraphs: Vec<(String, ChangeHash, Option<Country>)>,
-}
-
 /// A text object as the legacy change format names it: (op counter, actor hex).
 type TextKey = (u64, String);
 
 /// Reads the delete operations of every change in the history of `heads`, with the
 /// deleting delegation and, on texts where a cut was ever proposed, the country of the
-/// cut each character carried just before the change that deleted it.
-pub(crate) fn deletions(doc: &mut AutoCommit, heads: &[ChangeHash], paragraphs_obj: &ObjId, who: &mut ActorCountries<'_>) -> Deletions {
+/// cut each character carried just before the change that deleted it: the deleted
+/// characters in runs (actors numbered by `actors`) and the deleted paragraphs.
+pub(crate) fn deletions(
+    doc: &mut AutoCommit,
+    heads: &[ChangeHash],
+    paragraphs_obj: &ObjId,
+    who: &mut ActorCountries<'_>,
+    actors: &mut ActorTable,
+) -> (Vec<DeletedRun>, Vec<DeletedParagraph>) {
     let paragraphs_op = match paragraphs_obj {
         ObjId::Id(ctr, actor, _) => Some((*ctr, actor.clone())),
         ObjId::Root => None,
@@ -65,7 +53,7 @@ pub(crate) fn deletions(doc: &mut AutoCommit, heads: &[ChangeHash], paragraphs_o
     // (text, char counter, char actor, change, deleting actor)
     let mut chars: Vec<(TextKey, u64, String, ChangeHash, ActorId)> = Vec::new();
     let mut cut_texts: HashSet<TextKey> = HashSet::new();
-    let mut out = Deletions::default();
+    let mut paragraphs: Vec<(String, ChangeHash, Option<Country>)> = Vec::new();
     while let Some(hash) = stack.pop() {
         let Some(change) = all.get(&hash) else { continue };
         for dep in change.deps() {
@@ -98,7 +86,7 @@ pub(crate) fn deletions(doc: &mut AutoCommit, heads: &[ChangeHash], paragraphs_o
                         _ => false,
                     };
                     if on_paragraphs {
-                        out.paragraphs.push((name.to_string(), hash, who.of(&expanded.actor_id)));
+                        paragraphs.push((name.to_string(), hash, who.of(&expanded.actor_id)));
                     }
                 }
                 _ => {}
@@ -108,6 +96,7 @@ pub(crate) fn deletions(doc: &mut AutoCommit, heads: &[ChangeHash], paragraphs_o
     // Runs: one change deleting consecutive characters of one actor, credited alike.
     chars.sort_by(|a, b| (a.3, &a.2, a.1).cmp(&(b.3, &b.2, b.1)));
     let mut cuts: HashMap<(ChangeHash, TextKey), HashMap<(u64, String), Country>> = HashMap::new();
+    let mut runs: Vec<(ChangeHash, DeletedRun)> = Vec::new();
     for (text, counter, actor, change, deleter) in chars {
         let cut = if cut_texts.contains(&text) {
             let before = cuts.entry((change, text.clone())).or_insert_with(|| cuts_before(doc, change, &text));
@@ -116,9 +105,10 @@ pub(crate) fn deletions(doc: &mut AutoCommit, heads: &[ChangeHash], paragraphs_o
             None
         };
         let by = who.of(&deleter);
-        match out.chars.last_mut() {
-            Some(last)
-                if last.change == change
+        let actor = actors.index(&actor);
+        match runs.last_mut() {
+            Some((last_change, last))
+                if *last_change == change
                     && last.actor == actor
                     && last.counter + u64::from(last.len) == counter
                     && last.by == by
@@ -126,11 +116,12 @@ pub(crate) fn deletions(doc: &mut AutoCommit, heads: &[ChangeHash], paragraphs_o
             {
                 last.len += 1;
             }
-            _ => out.chars.push(CharDeletion { actor, counter, len: 1, change, by, cut }),
+            _ => runs.push((change, DeletedRun { change: change.to_string(), actor, counter, len: 1, by, cut })),
         }
     }
-    out.paragraphs.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    out
+    paragraphs.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let paragraphs = paragraphs.into_iter().map(|(id, change, by)| DeletedParagraph { id, change: change.to_string(), by }).collect();
+    (runs.into_iter().map(|(_, run)| run).collect(), paragraphs)
 }
 
 /// The characters of a text under a `del:XX` proposal just before `change` was applied.

@@ -177,25 +177,20 @@ impl<'s> RunCursor<'s, CountryRun> {
     }
 }
 
-/// Run-length encodes a sequence of values.
-pub(crate) fn runs_of<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<(u32, T)> {
-    let mut out: Vec<(u32, T)> = Vec::new();
-    for item in items {
-        match out.last_mut() {
-            Some((n, last)) if *last == item => *n += 1,
-            _ => out.push((1, item)),
+/// Run-length encodes one country (or none) per character.
+fn country_runs(items: impl IntoIterator<Item = Option<Country>>) -> Vec<CountryRun> {
+    let mut runs: Vec<CountryRun> = Vec::new();
+    for country in items {
+        match runs.last_mut() {
+            Some(last) if last.country == country => last.len += 1,
+            _ => runs.push(CountryRun { len: 1, country }),
         }
     }
-    out
-}
-
-fn country_runs(items: impl IntoIterator<Item = Option<Country>>) -> Vec<CountryRun> {
-    let runs = runs_of(items);
     // A text nobody proposed on has one run of nothing: store none.
-    if runs.len() == 1 && runs[0].1.is_none() {
+    if runs.len() == 1 && runs[0].country.is_none() {
         return Vec::new();
     }
-    runs.into_iter().map(|(len, country)| CountryRun { len, country }).collect()
+    runs
 }
 
 impl SnapText {
@@ -236,13 +231,13 @@ impl<'s> CreditOf<'s> for InsertCredits<'s> {
 
 /// Interns actor ids (hex) as indices.
 #[derive(Default)]
-struct ActorTable {
+pub(crate) struct ActorTable {
     hex: Vec<String>,
     index: HashMap<String, u32>,
 }
 
 impl ActorTable {
-    fn index(&mut self, hex: &str) -> u32 {
+    pub(crate) fn index(&mut self, hex: &str) -> u32 {
         if let Some(i) = self.index.get(hex) {
             return *i;
         }
@@ -315,7 +310,7 @@ impl Draft {
         let paragraphs_obj = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
         let mut who = ActorCountries::new(country_of);
         let mut actors = ActorTable::default();
-        let deletions = credit::deletions(&mut self.doc, &heads, &paragraphs_obj, &mut who);
+        let (deleted_chars, deleted_paragraphs) = credit::deletions(&mut self.doc, &heads, &paragraphs_obj, &mut who, &mut actors);
         let view = DraftView::new(&self.doc, Some(&heads));
         let mut paragraphs = Vec::new();
         let mut proposals = Bilingual { en: Vec::new(), es: Vec::new() };
@@ -342,23 +337,6 @@ impl Draft {
             en: title_snap(&view, Lang::En, &mut actors, &mut who)?,
             es: title_snap(&view, Lang::Es, &mut actors, &mut who)?,
         };
-        let deleted_chars = deletions
-            .chars
-            .into_iter()
-            .map(|d| DeletedRun {
-                change: d.change.to_string(),
-                actor: actors.index(&d.actor),
-                counter: d.counter,
-                len: d.len,
-                by: d.by,
-                cut: d.cut,
-            })
-            .collect();
-        let deleted_paragraphs = deletions
-            .paragraphs
-            .into_iter()
-            .map(|(id, change, by)| DeletedParagraph { id, change: change.to_string(), by })
-            .collect();
         Ok(Snapshot {
             format: SNAPSHOT_FORMAT,
             heads: heads.iter().map(ChangeHash::to_string).collect(),

@@ -8,6 +8,7 @@
 //!   decode → validate → persist → apply → forward lives there.
 //! - [`changes`]: taking apart the changes a sync message carries.
 //! - [`persist`]: the group-commit writer shared by all documents.
+//! - [`receive`]: automerge's `receive_sync_message` without its walk over the whole history.
 //! - [`cluster`]: other servers on the same database: their notices reach the document
 //!   tasks, which read the changes they lack from the log.
 //!
@@ -21,6 +22,7 @@ pub mod document;
 pub mod hub;
 pub mod persist;
 pub mod protocol;
+pub mod receive;
 
 use std::sync::Arc;
 use std::time::Instant;

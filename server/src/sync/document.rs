@@ -12,8 +12,9 @@
 //!    and check on a copy that they apply;
 //! 3. **persist** them through the group-commit writer and wait for the commit;
 //! 4. only then **apply**: the copy becomes the shared document and each message goes
-//!    through `receive_sync_message` with its peer's state;
-//! 5. **forward**: generate a sync message for every peer.
+//!    through `receive_sync_message` ([`super::receive`]) with its peer's state;
+//! 5. **forward**: generate a sync message for every peer (once for all peers in the same
+//!    sync state).
 //!
 //! After a commit, approvals of other heads are voided. A workflow action holds the task
 //! ([`DocCommand::Hold`]) while it decides on the document's heads.
@@ -28,7 +29,7 @@ use std::time::Instant;
 
 use std::sync::Arc;
 
-use automerge::sync::{State, SyncDoc};
+use automerge::sync::State;
 use automerge::{ActorId, AutoCommit, Change};
 use pluma_core::rules::Summary;
 use tokio::sync::{mpsc, oneshot};
@@ -343,17 +344,18 @@ impl DocumentTask {
                         state: State::new(),
                     });
                     entry.link = peer;
-                    let applied = self.doc.sync().receive_sync_message(&mut entry.state, message);
+                    let applied = super::receive::receive_sync_message(&mut self.doc, &mut entry.state, message);
                     match applied {
-                        // Answer each message at once, as automerge's protocol expects: the
-                        // answer carries our heads, which is how a client learns its changes
-                        // are stored. (A later message of the same batch whose heads equal
-                        // ours would otherwise leave it unanswered.)
+                        // Answer a message with changes at once: the answer carries our
+                        // heads, which is how a client learns its changes are stored (a later
+                        // message of the same batch whose heads equal ours would otherwise
+                        // leave it unanswered). Other messages are answered by `forward`,
+                        // which makes one message for all peers in the same state.
                         Ok(()) => {
                             if had_changes {
                                 latencies.push(received);
+                                self.sync_peer(conn);
                             }
-                            self.sync_peer(conn);
                         }
                         Err(error) => {
                             let link = entry.link.clone();

@@ -1,12 +1,15 @@
 //! Sending out: sync messages to every peer, ephemeral relays, `doc-unavailable`, and
 //! disconnecting peers that do not keep up.
 
-use automerge::sync::SyncDoc;
+use std::collections::HashMap;
+
+use automerge::sync::{State, SyncDoc};
 use serde_bytes::ByteBuf;
 use tokio::sync::mpsc::error::TrySendError;
 
 use super::DocumentTask;
 use crate::sync::changes::missing_deps;
+use crate::sync::receive::nothing_to_send;
 use crate::ids::DocumentId;
 use crate::sync::protocol::Message;
 use crate::sync::{ConnId, Outbound, PeerLink};
@@ -58,11 +61,47 @@ impl DocumentTask {
     }
 
     /// Sends every peer what it lacks.
+    ///
+    /// Peers that are waiting for an answer to what they were last sent, or that have our
+    /// heads, are passed over without generating (see [`nothing_to_send`]). A sync message
+    /// depends only on the document and the peer's sync state, and so does the state it
+    /// leaves behind: peers in the same state (most of them, when they keep up) get the
+    /// same message, generated and encoded once.
     pub(super) fn forward(&mut self) {
         let conns: Vec<ConnId> = self.peers.keys().copied().collect();
-        for conn in conns {
+        let (individual, shared): (Vec<ConnId>, Vec<ConnId>) = conns.into_iter().partition(|c| self.waiting.contains_key(c));
+        for conn in individual {
             self.sync_peer(conn);
         }
+        let server = self.hub.shared().peer_id.clone();
+        let document_id = self.doc_id.to_string();
+        let mut made: HashMap<State, Option<(State, Vec<u8>)>> = HashMap::new();
+        let mut dead = Vec::new();
+        let heads = self.doc.get_heads();
+        for conn in shared {
+            let Some(peer) = self.peers.get_mut(&conn) else { continue };
+            let doc = &mut self.doc;
+            if nothing_to_send(doc, &peer.state, &heads) {
+                continue;
+            }
+            let outcome = made.entry(peer.state.clone()).or_insert_with_key(|before| {
+                let mut after = before.clone();
+                doc.sync().generate_sync_message(&mut after).map(|m| (after, m.encode()))
+            });
+            let Some((after, data)) = outcome else { continue };
+            peer.state.clone_from(after);
+            tracing::trace!(document = %self.doc_id, peer = %peer.link.peer_id, "send");
+            let msg = Message::Sync {
+                sender_id: server.clone(),
+                target_id: peer.link.peer_id.clone(),
+                document_id: document_id.clone(),
+                data: ByteBuf::from(data.clone()),
+            };
+            if let Err(e) = peer.link.out.try_send(Outbound::Message(msg)) {
+                dead.push((conn, matches!(e, TrySendError::Full(_))));
+            }
+        }
+        self.drop_lagging(dead);
     }
 
     /// Sends one peer a sync message if automerge has one for it.

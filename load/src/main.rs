@@ -10,6 +10,11 @@ use clap::{Parser, ValueEnum};
 use pluma_load::target::DEMO_DELEGATIONS;
 use pluma_load::{Settings, Target};
 
+/// The same allocator as the server's (see `server/src/main.rs`): the harness shares the
+/// machine with the server it measures, and spends less CPU and memory with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Load an automerge-repo sync server (Pluma, or any other) with editing clients.
 #[derive(Debug, Parser)]
 #[command(name = "pluma-load", version, about)]

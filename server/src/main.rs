@@ -15,6 +15,13 @@ use tokio_util::sync::CancellationToken;
 mod cli_backup;
 mod cli_versions;
 
+/// mimalloc instead of the system allocator: the server allocates and frees from many
+/// threads (the runtime's workers, the blocking pool), and glibc's per-thread arenas held
+/// on to freed memory: in 30-second runs at 1,000 clients over 100 drafts the peak RSS was
+/// 811 MiB with glibc against 276 MiB with mimalloc (BENCHMARKS.md, sync load).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Pluma: collaborative drafting of negotiated texts.
 #[derive(Debug, Parser)]
 #[command(name = "pluma", version, about)]

@@ -111,6 +111,15 @@ fn forget_acknowledged(doc: &mut AutoCommit, known_heads: &[ChangeHash], state: 
     if state.sent_hashes.is_empty() || known_heads.is_empty() {
         return;
     }
+    // Heads cover themselves, and our heads cover every change we have (so every one sent).
+    state.sent_hashes.retain(|h| !known_heads.contains(h));
+    if state.sent_hashes.is_empty() {
+        return;
+    }
+    if doc.get_heads() == known_heads {
+        state.sent_hashes.clear();
+        return;
+    }
     let not_covered: HashSet<ChangeHash> = doc.get_changes_meta(known_heads).into_iter().map(|c| c.hash).collect();
     state.sent_hashes.retain(|h| not_covered.contains(h));
 }

@@ -77,10 +77,10 @@ pub fn nothing_to_send(doc: &mut AutoCommit, state: &State, heads: &[ChangeHash]
         return false;
     }
     // automerge answers a peer whose last sync point it does not know with a reset.
-    if let Some(first) = state.their_have.as_ref().and_then(|have| have.first()) {
-        if !first.last_sync.iter().all(|h| has_change(doc, h)) {
-            return false;
-        }
+    if let Some(first) = state.their_have.as_ref().and_then(|have| have.first())
+        && !first.last_sync.iter().all(|h| has_change(doc, h))
+    {
+        return false;
     }
     // Already sent these heads and waiting for the answer; or the peer has exactly our
     // heads (so its filter covers every change we could send) and asks for nothing.

@@ -1,5 +1,5 @@
-//! Sending out: sync messages to every peer, ephemeral relays, `doc-unavailable`, and
-//! disconnecting peers that do not keep up.
+//! Sending out: sync messages to every peer, ephemeral relays, `doc-unavailable`; and
+//! letting peers go: those that do not keep up, those refused, those that leave.
 
 use std::collections::HashMap;
 
@@ -143,6 +143,28 @@ impl DocumentTask {
                 }
                 peer.link.kill.cancel();
             }
+        }
+    }
+
+    /// Refuses a peer: its later messages are dropped until it detaches; it is sent the
+    /// reason and disconnected.
+    pub(super) fn refuse(&mut self, conn: ConnId, link: &PeerLink, reason: &str) {
+        self.hub.shared().metrics.rejected();
+        self.peers.remove(&conn);
+        self.waiting.remove(&conn);
+        self.banned.insert(conn);
+        if link.out.try_send(Outbound::Fatal(reason.to_owned())).is_err() {
+            link.kill.cancel();
+        }
+    }
+
+    /// Forgets a peer whose connection closed.
+    pub(super) fn detach(&mut self, conn: ConnId) {
+        self.banned.remove(&conn);
+        self.waiting.remove(&conn);
+        if let Some(peer) = self.peers.remove(&conn) {
+            let id = peer.link.peer_id;
+            self.ephemeral_seen.retain(|(sender, _), _| *sender != id);
         }
     }
 }

@@ -8,7 +8,8 @@
 //!   decode → validate → persist → apply → forward lives there.
 //! - [`changes`]: taking apart the changes a sync message carries.
 //! - [`persist`]: the group-commit writer shared by all documents.
-//! - [`receive`]: automerge's `receive_sync_message` without its walk over the whole history.
+//! - [`state`]: peers' sync states: receiving without automerge's walk over the whole
+//!   history, and knowing when there is nothing to send without generating.
 //! - [`cluster`]: other servers on the same database: their notices reach the document
 //!   tasks, which read the changes they lack from the log.
 //!
@@ -22,7 +23,7 @@ pub mod document;
 pub mod hub;
 pub mod persist;
 pub mod protocol;
-pub mod receive;
+pub mod state;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -12,7 +12,7 @@
 //!    and check on a copy that they apply;
 //! 3. **persist** them through the group-commit writer and wait for the commit;
 //! 4. only then **apply**: the copy becomes the shared document and each message goes
-//!    through `receive_sync_message` ([`super::receive`]) with its peer's state;
+//!    through `receive_sync_message` ([`super::state`]) with its peer's state;
 //! 5. **forward**: generate a sync message for every peer (once for all peers in the same
 //!    sync state).
 //!
@@ -345,7 +345,7 @@ impl DocumentTask {
                         state: State::new(),
                     });
                     entry.link = peer;
-                    let applied = super::receive::receive_sync_message(&mut self.doc, &mut entry.state, message);
+                    let applied = super::state::receive_sync_message(&mut self.doc, &mut entry.state, message);
                     match applied {
                         // Answer a message with changes at once: the answer carries our
                         // heads, which is how a client learns its changes are stored (a later

@@ -9,7 +9,7 @@ use tokio::sync::mpsc::error::TrySendError;
 
 use super::DocumentTask;
 use crate::sync::changes::missing_deps;
-use crate::sync::receive::nothing_to_send;
+use crate::sync::state::nothing_to_send;
 use crate::ids::DocumentId;
 use crate::sync::protocol::Message;
 use crate::sync::{ConnId, Outbound, PeerLink};
@@ -24,6 +24,18 @@ pub(super) fn send_unavailable(server: &str, doc_id: &DocumentId, peer: &PeerLin
     if peer.out.try_send(Outbound::Message(msg)).is_err() {
         peer.kill.cancel();
     }
+}
+
+/// Sends a peer an encoded sync message; `Err(true)` if its queue is full (it does not keep
+/// up), `Err(false)` if it is gone.
+fn send_sync(server: &str, document_id: &str, peer: &PeerLink, data: Vec<u8>) -> Result<(), bool> {
+    let msg = Message::Sync {
+        sender_id: server.to_owned(),
+        target_id: peer.peer_id.clone(),
+        document_id: document_id.to_owned(),
+        data: ByteBuf::from(data),
+    };
+    peer.out.try_send(Outbound::Message(msg)).map_err(|e| matches!(e, TrySendError::Full(_)))
 }
 
 impl DocumentTask {
@@ -91,14 +103,8 @@ impl DocumentTask {
             let Some((after, data)) = outcome else { continue };
             peer.state.clone_from(after);
             tracing::trace!(document = %self.doc_id, peer = %peer.link.peer_id, "send");
-            let msg = Message::Sync {
-                sender_id: server.clone(),
-                target_id: peer.link.peer_id.clone(),
-                document_id: document_id.clone(),
-                data: ByteBuf::from(data.clone()),
-            };
-            if let Err(e) = peer.link.out.try_send(Outbound::Message(msg)) {
-                dead.push((conn, matches!(e, TrySendError::Full(_))));
+            if let Err(lagging) = send_sync(&server, &document_id, &peer.link, data.clone()) {
+                dead.push((conn, lagging));
             }
         }
         self.drop_lagging(dead);
@@ -120,14 +126,8 @@ impl DocumentTask {
             }
         }
         tracing::trace!(document = %self.doc_id, peer = %peer.link.peer_id, heads = ?message.heads, changes = message.changes.len(), "send");
-        let msg = Message::Sync {
-            sender_id: self.hub.shared().peer_id.clone(),
-            target_id: peer.link.peer_id.clone(),
-            document_id: self.doc_id.to_string(),
-            data: ByteBuf::from(message.encode()),
-        };
-        if let Err(e) = peer.link.out.try_send(Outbound::Message(msg)) {
-            self.drop_lagging(vec![(conn, matches!(e, TrySendError::Full(_)))]);
+        if let Err(lagging) = send_sync(&self.hub.shared().peer_id, &self.doc_id.to_string(), &peer.link, message.encode()) {
+            self.drop_lagging(vec![(conn, lagging)]);
         }
     }
 

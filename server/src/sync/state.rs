@@ -1,16 +1,18 @@
-//! Receiving a sync message: automerge's `receive_sync_message`, without its walk over the
-//! whole history.
+//! Peers' sync states, kept as automerge keeps them but without its walks over history.
 //!
-//! automerge 0.12 ends every `receive_sync_message` by removing from the sync state's
-//! `sent_hashes` the ancestors of the peer's heads, and finds them by visiting every
-//! ancestor, i.e. the whole change graph, on every message. On a draft with thousands of
-//! changes and a hundred peers that walk was most of the server's time (the sync load's
-//! profile in BENCHMARKS.md). [`receive_sync_message`] updates the state exactly as
-//! automerge does, but finds which sent hashes the peer now has by asking which changes are
-//! *not* covered by its heads (`get_changes_meta`, which reads the per-actor sequence clock
-//! and costs what came after those heads) and only when something was sent and not yet
-//! acknowledged. `tests` below compares the two, state field by state field, over random
-//! sync sessions.
+//! - [`receive_sync_message`]: automerge 0.12 ends every `receive_sync_message` by removing
+//!   from the state's `sent_hashes` the ancestors of the peer's heads, and finds them by
+//!   visiting every ancestor, i.e. the whole change graph, on every message. On a draft with
+//!   thousands of changes and a hundred peers that walk was most of the server's time (the
+//!   sync load's profile in BENCHMARKS.md). Ours updates the state exactly as automerge does,
+//!   but learns which sent changes the peer has from its heads themselves, from our heads
+//!   when they are equal, and otherwise from the changes after its heads (`get_changes_meta`,
+//!   which reads the per-actor clock and costs what came after those heads).
+//! - [`nothing_to_send`]: whether `generate_sync_message` would return nothing, read from
+//!   the state (generating costs walks over recent history even when it ends with nothing).
+//!
+//! `tests` below replays random sync sessions through automerge's functions and ours side
+//! by side and compares the documents, the states and the messages after every step.
 
 use std::collections::HashSet;
 

@@ -1,18 +1,50 @@
 // Reading and writing one automerge text with tracked-change marks: the bridge between the
 // pure planning in suggest.ts and the document.
 import * as A from "@automerge/automerge";
-import { type CharMarks, type Op, type TrackValue, parseMarkName } from "./suggest";
+import { type CharMarks, type Op, type TrackValue, markKey, parseMarkName } from "./suggest";
 
 export type TextPath = A.Prop[];
 
-/** The tracked-change marks on every character of the text at `path`. */
+/**
+ * The tracked-change marks on every character of the text at `path`, by kind and country.
+ * Where two actors' insertions of one country overlap (their replicas typed at one spot at
+ * once, and one mark's range encloses the other's characters), a character is the
+ * insertion of the actor that typed it.
+ */
 export function charMarks(doc: A.Doc<unknown>, path: TextPath, length: number): CharMarks[] {
   const out: CharMarks[] = Array.from({ length }, () => ({}));
+  const actors: Array<Record<string, string | undefined>> = out.map(() => ({}));
+  const typedBy = new Map<number, string | undefined>();
+  const actorOf = (i: number) => {
+    if (!typedBy.has(i)) typedBy.set(i, opId(doc, path, i)?.[1]);
+    return typedBy.get(i);
+  };
   for (const m of A.marks(doc, path)) {
-    if (!parseMarkName(m.name) || typeof m.value !== "string") continue;
-    for (let i = Math.max(0, m.start); i < Math.min(m.end, length); i++) out[i][m.name] = m.value;
+    const name = parseMarkName(m.name);
+    if (!name || typeof m.value !== "string") continue;
+    const key = markKey(name);
+    for (let i = Math.max(0, m.start); i < Math.min(m.end, length); i++) {
+      const contested = out[i][key] !== undefined && name.actor !== undefined && actors[i][key] !== name.actor;
+      if (contested && actorOf(i) !== name.actor) continue;
+      out[i][key] = m.value;
+      actors[i][key] = name.actor;
+    }
   }
   return out;
+}
+
+/** The text's spans as the editor shows them: tracked-change marks by kind and country. */
+export function displaySpans(spans: A.Span[]): A.Span[] {
+  return spans.map((s) => {
+    if (s.type !== "text" || !s.marks) return s;
+    const marks: A.MarkSet = {};
+    for (const [name, value] of Object.entries(s.marks)) {
+      const parsed = parseMarkName(name);
+      const key = parsed ? markKey(parsed) : name;
+      if (!(key in marks)) marks[key] = value;
+    }
+    return { ...s, marks };
+  });
 }
 
 /** The text at `path` as a string. */

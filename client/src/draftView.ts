@@ -15,7 +15,7 @@ import { exportButton } from "./exportMenu";
 import { versionsPanel } from "./versionsPanel";
 import { RemoteCursors } from "./cursors";
 import { TicketSocketAdapter } from "./net";
-import { parseMarkName, parseValue } from "./suggest";
+import { markKey, parseMarkName, parseValue } from "./suggest";
 import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
 import { mountWorkflowPanel } from "./workflowPanel";
 
@@ -86,7 +86,7 @@ export function proposalsOf(doc: A.Doc<DraftDoc>, marksOf: (path: A.Prop[]) => A
         const name = parseMarkName(m.name);
         const v = typeof m.value === "string" ? parseValue(m.value) : null;
         if (!name || !v) continue;
-        const key = `${m.name}/${v.id}`;
+        const key = `${markKey(name)}/${v.id}`;
         const prev = byId.get(key);
         const piece = text.slice(m.start, m.end);
         if (prev) prev.text += piece;

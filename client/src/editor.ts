@@ -6,14 +6,14 @@
 // changes) or as a plain splice (editing mode), and written with automerge's own
 // splice/mark inside `handle.change`; `sync` then shows the result.
 import type { DocHandle } from "@automerge/automerge-repo";
-import { SchemaAdapter, init, pmDocFromSpans } from "@automerge/prosemirror";
+import { SchemaAdapter, pmDocFromSpans } from "@automerge/prosemirror";
 import * as A from "@automerge/automerge";
 import { baseKeymap } from "prosemirror-commands";
 import { keymap } from "prosemirror-keymap";
 import type { Mark, Node as PmNode } from "prosemirror-model";
 import { EditorState, TextSelection, type Transaction } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
-import { applyOps, charMarks, cursorAt, indexOf, textAt } from "./amText";
+import { applyOps, charMarks, cursorAt, displaySpans, indexOf, textAt } from "./amText";
 import { colourOf } from "./countries";
 import { type Editor, type UndoStep, normaliseInput, parseMarkName, planDirect, planSuggestion, planUndo, randomSuggestionId } from "./suggest";
 
@@ -94,9 +94,10 @@ function related(a: A.Prop[], b: A.Prop[]): boolean {
 }
 
 export function bind(el: HTMLElement, o: BindOptions): Binding {
-  // Only the schema and the first document come from @automerge/prosemirror: its sync
+  // Only the schema and the conversion of spans come from @automerge/prosemirror: its sync
   // plugin is not used (see `sync` below).
-  const { schema, pmDoc } = init(o.handle, o.path, { schemaAdapter: o.adapter });
+  const schema = o.adapter.schema;
+  const pmDoc = pmDocFromSpans(o.adapter, displaySpans(A.spans(o.handle.doc() as A.Doc<unknown>, o.path)));
   const undo: UndoEntry[] = [];
   let lastTyping = false;
   let lastEditAt = 0;
@@ -236,7 +237,7 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
     if (!patches.some((p) => related(p.path, o.path))) return;
     let truth: PmNode;
     try {
-      truth = pmDocFromSpans(o.adapter, A.spans(o.handle.doc() as A.Doc<unknown>, o.path));
+      truth = pmDocFromSpans(o.adapter, displaySpans(A.spans(o.handle.doc() as A.Doc<unknown>, o.path)));
     } catch {
       // The paragraph is gone: the draft view redraws the paragraphs.
       return;

@@ -2,14 +2,15 @@
 // character of one text and an edit (replace [from, to) by `text`), it plans the operations
 // that turn the edit into tracked changes, and the operations that undo them.
 //
-// - Inserted characters carry `ins:XX` (XX = the editor's country). Typing right after one's
-//   own pending insertion, from the same replica, extends that proposal.
+// - Inserted characters carry `ins:XX:<actor>` (XX = the editor's country, the actor that of
+//   this replica). Typing right after one's own pending insertion, from the same replica,
+//   extends that proposal. Characters' marks are read by kind and country (`ins:XX`).
 // - Deleting characters that carry the country's own pending `ins:XX` really deletes them.
 // - Deleting any other character keeps it and adds `del:XX` (already proposed: left alone).
 // - Replacing a selection keeps the struck text and puts the insertion after it.
 // Direct (editing-mode) edits are plain splices. Positions are character indexes.
 
-/** The marks on one character: mark name → value (track-mark values are JSON strings). */
+/** The tracked-change marks on one character: `ins:XX` / `del:XX` → value (a JSON string). */
 export type CharMarks = Record<string, string>;
 
 /** Who is editing. */
@@ -72,10 +73,37 @@ export function parseValue(raw: string | undefined): TrackValue | null {
   return null;
 }
 
-/** Parses `ins:MX` / `del:AR`; null for formatting marks. */
-export function parseMarkName(name: string): { kind: "ins" | "del"; country: string } | null {
-  const m = /^(ins|del):([A-Z]{2,8})$/.exec(name);
-  return m ? { kind: m[1] as "ins" | "del", country: m[2] } : null;
+/** A tracked-change mark name, parsed. */
+export interface MarkName {
+  kind: "ins" | "del";
+  country: string;
+  /** For insertions: the actor (hex) whose characters the mark is for. */
+  actor?: string;
+}
+
+/**
+ * Parses `ins:MX:<actor>` / `del:AR` (and `ins:MX`, as drafts written before insertion
+ * marks named their actor have it); null for formatting marks.
+ */
+export function parseMarkName(name: string): MarkName | null {
+  const m = /^(ins|del):([A-Z]{2,8})(?::((?:[0-9a-f]{2}){1,32}))?$/.exec(name);
+  if (!m || (m[3] !== undefined && m[1] !== "ins")) return null;
+  return m[3] === undefined ? { kind: m[1] as "ins" | "del", country: m[2] } : { kind: "ins", country: m[2], actor: m[3] };
+}
+
+/** What a character's marks are read under: the kind and the country (`ins:MX`, `del:AR`). */
+export function markKey(name: MarkName): string {
+  return `${name.kind}:${name.country}`;
+}
+
+/**
+ * The name `who`'s insertions are stored under: one per actor, so that two replicas of one
+ * delegation typing at one spot at once each keep their own characters (automerge lets
+ * either mark's range enclose the other's characters, and a character keeps only one value
+ * per mark name).
+ */
+export function insertionMark(who: Editor): string {
+  return `ins:${who.country}:${who.actor}`;
 }
 
 /** Every character's text is one paragraph: line breaks become spaces. */
@@ -137,7 +165,7 @@ export function planSuggestion(chars: CharMarks[], textOf: (start: number, end: 
     const before = prevIndex >= 0 ? chars[prevIndex] : undefined;
     const extend = before !== undefined && adjacentExtend(before[ins], who) ? parseValue(before[ins]) : null;
     const value: TrackValue = extend ?? { id: newId(), user: who.user, at: now, actor: who.actor };
-    ops.push({ kind: "insert", at, text, mark: ins, value });
+    ops.push({ kind: "insert", at, text, mark: insertionMark(who), value });
     undo.push({ kind: "removeInserted", at, len: text.length, ownOnly: true });
     caret = at + text.length;
   }
@@ -224,7 +252,7 @@ export function planUndo(chars: CharMarks[], steps: UndoStep[], who: Editor, sug
     const at = r.at - removedBefore + shift;
     if (suggesting) {
       const value: TrackValue = { id: r.value?.id ?? `s${Date.now().toString(16)}`, user: who.user, at: r.value?.at ?? Date.now(), actor: who.actor };
-      ops.push({ kind: "insert", at, text: r.text, mark: ins, value });
+      ops.push({ kind: "insert", at, text: r.text, mark: insertionMark(who), value });
     } else {
       ops.push({ kind: "insert", at, text: r.text, mark: null, value: null });
     }
@@ -248,7 +276,8 @@ export function applyOps(text: string, chars: CharMarks[], ops: Op[]): { text: s
     switch (op.kind) {
       case "insert": {
         t = t.slice(0, op.at) + op.text + t.slice(op.at);
-        const fresh = Array.from(op.text, () => (op.mark && op.value ? { [op.mark]: JSON.stringify(op.value) } : {}));
+        const name = op.mark ? parseMarkName(op.mark) : null;
+        const fresh = Array.from(op.text, () => (name && op.value ? { [markKey(name)]: JSON.stringify(op.value) } : {}));
         c = [...c.slice(0, op.at), ...fresh, ...c.slice(op.at)];
         break;
       }

@@ -319,7 +319,8 @@ pub fn apply_untrusted(doc: &mut AutoCommit, changes: &[Change]) -> std::result:
 }
 
 /// A proposal mark set by these changes: named for the acting person's country, in their
-/// name, and for an insertion naming the actor of the change itself. (Removals, which set
+/// name, and for an insertion naming the actor of the change itself, in its name and its
+/// value (see [`TrackMarkName`]). (Removals, which set
 /// a null value, are judged by their effect on the text.)
 fn check_mark_op(name: &str, value: &automerge::ScalarValue, actor: &str, who: &Who) -> Result<(), Violation> {
     let Some(mark) = TrackMarkName::parse(name) else { return Ok(()) };
@@ -338,8 +339,13 @@ fn check_mark_op(name: &str, value: &automerge::ScalarValue, actor: &str, who: &
     if value.user != who.user {
         return Err(violation(Rule::ProposalAuthor, None, Some(&mark.country), format!("a proposal attributed to another person ({})", value.user)));
     }
-    if mark.kind == SuggestionKind::Insert && value.actor.as_deref() != Some(actor) {
-        return Err(violation(Rule::ProposalCountry, None, Some(&mark.country), "an insertion mark that does not name the actor of its change"));
+    if mark.kind == SuggestionKind::Insert && (value.actor.as_deref() != Some(actor) || mark.actor.as_deref() != Some(actor)) {
+        return Err(violation(
+            Rule::ProposalCountry,
+            None,
+            Some(&mark.country),
+            format!("an insertion mark must be named ins:{}:{actor} and name that actor in its value", mark.country),
+        ));
     }
     Ok(())
 }

@@ -210,39 +210,79 @@ impl SuggestionKind {
     }
 }
 
-/// The name of a tracked-change mark: `ins:MX`, `del:AR`.
+/// The name of a tracked-change mark: `ins:MX:<actor>`, `del:AR`.
+///
+/// An insertion's name ends with the actor (hex) that inserted its characters. automerge
+/// anchors a mark's start to the character before it, so when two replicas insert at one
+/// spot at the same time either mark's range can enclose the other's characters; and for
+/// one mark name a character keeps only one value. Were two members of one delegation to
+/// share the name `ins:MX`, the enclosing value (whose `actor` is not theirs) could hide
+/// the other's proposal on those characters. With one name per actor, each insertion keeps
+/// its own characters. Names without the actor (`ins:MX`) are still read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TrackMarkName {
     /// Insertion or deletion.
     pub kind: SuggestionKind,
     /// The proposing country.
     pub country: Country,
+    /// For insertions: the actor (lower-case hex) whose characters the mark is for.
+    pub actor: Option<String>,
 }
 
 impl TrackMarkName {
     /// Parses a mark name; `None` for formatting marks and anything else.
     pub fn parse(name: &str) -> Option<TrackMarkName> {
-        let (prefix, code) = name.split_once(':')?;
-        let kind = match prefix {
+        let mut parts = name.splitn(3, ':');
+        let kind = match parts.next()? {
             "ins" => SuggestionKind::Insert,
             "del" => SuggestionKind::Delete,
             _ => return None,
         };
-        Some(TrackMarkName {
-            kind,
-            country: code.parse().ok()?,
-        })
+        let country = parts.next()?.parse().ok()?;
+        let actor = match parts.next() {
+            None => None,
+            Some(hex) if kind == SuggestionKind::Insert && is_actor_hex(hex) => Some(hex.to_owned()),
+            Some(_) => return None,
+        };
+        Some(TrackMarkName { kind, country, actor })
+    }
+
+    /// The name of an insertion by `actor` (hex) for `country`.
+    pub fn insertion(country: &Country, actor: &str) -> TrackMarkName {
+        TrackMarkName {
+            kind: SuggestionKind::Insert,
+            country: country.clone(),
+            actor: Some(actor.to_owned()),
+        }
+    }
+
+    /// The name of a deletion for `country`.
+    pub fn deletion(country: &Country) -> TrackMarkName {
+        TrackMarkName {
+            kind: SuggestionKind::Delete,
+            country: country.clone(),
+            actor: None,
+        }
     }
 
     /// The name as stored in the document.
     pub fn to_name(&self) -> String {
-        format!("{}:{}", self.kind.prefix(), self.country)
+        self.to_string()
     }
+}
+
+/// An automerge actor id as hex: 1 to 32 bytes, lower case.
+fn is_actor_hex(s: &str) -> bool {
+    (2..=64).contains(&s.len()) && s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl fmt::Display for TrackMarkName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.kind.prefix(), self.country)
+        write!(f, "{}:{}", self.kind.prefix(), self.country)?;
+        match &self.actor {
+            Some(actor) => write!(f, ":{actor}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -399,6 +439,16 @@ mod tests {
         assert!(TrackMarkName::parse("strong").is_none());
         assert!(TrackMarkName::parse("ins:mx").is_none());
         assert!(TrackMarkName::parse("upd:MX").is_none());
+        let n = TrackMarkName::parse("ins:MX:0a1b").unwrap();
+        assert_eq!((n.kind, n.actor.as_deref()), (SuggestionKind::Insert, Some("0a1b")));
+        assert_eq!(n.to_name(), "ins:MX:0a1b");
+        assert_eq!(TrackMarkName::insertion(&"MX".parse().unwrap(), "0a1b"), n);
+        // Only insertions name an actor, and only in lower-case hex.
+        assert!(TrackMarkName::parse("del:MX:0a1b").is_none());
+        assert!(TrackMarkName::parse("ins:MX:0A1B").is_none());
+        assert!(TrackMarkName::parse("ins:MX:0a1").is_none());
+        assert!(TrackMarkName::parse("ins:MX:").is_none());
+        assert!(TrackMarkName::parse("ins:MX:0a:1b").is_none());
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct Suggestion {
     pub ranges: Vec<(usize, usize)>,
     /// The characters it covers, in order.
     pub text: String,
+    /// The mark names it is stored under (`ins:MX:<actor>`; more than one when the same
+    /// proposal was continued from another replica).
+    #[serde(skip)]
+    pub mark_names: BTreeSet<String>,
 }
 
 impl Suggestion {
@@ -53,15 +57,6 @@ impl Suggestion {
         let start = self.ranges.first().map_or(0, |r| r.0);
         let end = self.ranges.last().map_or(0, |r| r.1);
         (start, end)
-    }
-
-    /// The mark name it is stored under (`ins:MX`).
-    pub fn mark_name(&self) -> String {
-        TrackMarkName {
-            kind: self.kind,
-            country: self.country.clone(),
-        }
-        .to_name()
     }
 }
 
@@ -127,7 +122,9 @@ impl<'a> DraftView<'a> {
                 lang,
                 ranges: Vec::new(),
                 text: String::new(),
+                mark_names: BTreeSet::new(),
             });
+            s.mark_names.insert(name.to_name());
             match s.ranges.last_mut() {
                 Some(last) if last.1 == start => last.1 = end,
                 _ => s.ranges.push((start, end)),
@@ -174,11 +171,8 @@ impl Draft {
         text: &str,
         by: &Stamp,
     ) -> Result<SuggestionId> {
-        let name = TrackMarkName {
-            kind: SuggestionKind::Insert,
-            country: by.country.clone(),
-        }
-        .to_name();
+        let actor = self.doc.get_actor().to_hex_string();
+        let name = TrackMarkName::insertion(&by.country, &actor).to_name();
         let n = text.chars().count();
         if let Some(p) = &self.pending
             && p.continues(id, lang, &name, &by.user, pos)
@@ -198,7 +192,6 @@ impl Draft {
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, pos, pos, len)?;
-        let actor = self.doc.get_actor().to_hex_string();
         let previous = match pos.checked_sub(1) {
             Some(before) => self.own_value_at(id, lang, before, &name, &by.user)?,
             None => None,
@@ -273,16 +266,7 @@ impl Draft {
                 at: start,
             });
         }
-        let ins_name = TrackMarkName {
-            kind: SuggestionKind::Insert,
-            country: by.country.clone(),
-        }
-        .to_name();
-        let del_name = TrackMarkName {
-            kind: SuggestionKind::Delete,
-            country: by.country.clone(),
-        }
-        .to_name();
+        let del_name = TrackMarkName::deletion(&by.country).to_name();
 
         // Split the range into runs that are / are not the country's own pending insertion,
         // noting the inserting op of every character that will be marked.
@@ -291,10 +275,10 @@ impl Draft {
         for i in start..end {
             let char_id = CharId::parse(&self.peek().cursor_at(&obj, i)?)
                 .ok_or_else(|| DraftError::malformed("text", "unreadable cursor"))?;
-            let own = match self.shadow(id, lang)?.value_at(&ins_name, i) {
-                Some(v) => TrackMarkValue::parse(v).is_some_and(|v| v.covers(char_id.counter, &char_id.actor)),
-                None => false,
-            };
+            let own = self.shadow(id, lang)?.values_at(i).any(|(name, v)| {
+                TrackMarkName::parse(name).is_some_and(|n| n.kind == SuggestionKind::Insert && n.country == by.country)
+                    && TrackMarkValue::parse(v).is_some_and(|v| v.covers(char_id.counter, &char_id.actor))
+            });
             if !own {
                 marked.push(char_id);
             }
@@ -427,7 +411,7 @@ impl Draft {
                 if removes_text {
                     entry.1.push((a, b));
                 } else {
-                    entry.0.push((s.mark_name(), a, b));
+                    entry.0.extend(s.mark_names.iter().map(|name| (name.clone(), a, b)));
                 }
             }
         }

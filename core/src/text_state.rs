@@ -38,8 +38,8 @@ pub(crate) struct RawMark {
 ///
 /// Exact for marks this replica sets and for what it deletes; for characters it inserts,
 /// it assumes they take the marks whose range strictly contains the insertion point, as
-/// automerge does. Only the proposer's own `ins:XX` on characters it marked itself is ever
-/// read from it, and that it tracks exactly.
+/// automerge does. Only the proposer's own `ins:XX:<actor>` on characters it marked itself,
+/// and its country's insertions as last read from the document, are ever read from it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct MarkShadow {
     marks: Vec<RawMark>,
@@ -123,10 +123,15 @@ impl MarkShadow {
 
     /// The value of mark `name` on character `index`, if any.
     pub(crate) fn value_at(&self, name: &str, index: usize) -> Option<&str> {
+        self.values_at(index).find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// Every proposal mark on character `index`: (name, value).
+    pub(crate) fn values_at(&self, index: usize) -> impl Iterator<Item = (&str, &str)> {
         self.marks
             .iter()
-            .find(|m| m.name == name && m.start <= index && index < m.end)
-            .map(|m| m.value.as_str())
+            .filter(move |m| m.start <= index && index < m.end)
+            .map(|m| (m.name.as_str(), m.value.as_str()))
     }
 }
 
@@ -137,7 +142,7 @@ pub(crate) struct PendingInsert {
     pub(crate) lang: Lang,
     pub(crate) start: usize,
     pub(crate) end: usize,
-    /// The mark name, `ins:XX`.
+    /// The mark name, `ins:XX:<actor>`.
     pub(crate) name: String,
     pub(crate) value: TrackMarkValue,
     /// `value` as the JSON string the mark will carry.

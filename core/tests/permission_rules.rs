@@ -72,7 +72,7 @@ fn role_by_action_matrix() {
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
 }
 
-fn forged(b: &Base, login: &str, forge: fn(&mut AutoCommit, &Base)) -> Result<(), Rule> {
+fn forged(b: &Base, login: &str, forge: impl Fn(&mut AutoCommit, &Base)) -> Result<(), Rule> {
     let mut doc = AutoCommit::load(&b.bytes).unwrap().with_actor(ActorId::random());
     let heads = doc.get_heads();
     forge(&mut doc, b);
@@ -121,10 +121,25 @@ fn forged_changes_are_refused() {
         doc.mark(&t, Mark::new("ins:US".into(), v, 9, 14), ExpandMark::None).unwrap();
     });
     assert_eq!(r, Err(Rule::ProposalCountry));
+    // An insertion mark that does not carry its actor in its name (`ins:MX`), or names
+    // another actor: one actor's mark could then hide a colleague's concurrent proposal.
+    for name in ["ins:MX".to_owned(), format!("ins:MX:{}", ActorId::random().to_hex_string())] {
+        let r = forged(&b, "mx", |doc, b| {
+            let t = text_obj(doc, &b.p1, "en");
+            doc.splice_text(&t, 0, 0, "X").unwrap();
+            let v = value("u-mx", &doc.get_actor().clone());
+            doc.mark(&t, Mark::new(name.clone(), v, 0, 1), ExpandMark::None).unwrap();
+        });
+        assert_eq!(r, Err(Rule::ProposalCountry));
+    }
     // Mexico accepts its own proposal by removing the mark.
     let r = forged(&b, "mx", |doc, b| {
         let t = text_obj(doc, &b.p1, "en");
-        doc.unmark(&t, "ins:MX", 0, doc.length(&t), ExpandMark::None).unwrap();
+        let names: Vec<String> = doc.marks(&t).unwrap().iter().map(|m| m.name().to_owned()).filter(|n| n.starts_with("ins:MX")).collect();
+        assert!(!names.is_empty());
+        for name in names {
+            doc.unmark(&t, &name, 0, doc.length(&t), ExpandMark::None).unwrap();
+        }
     });
     assert_eq!(r, Err(Rule::AcceptReject));
     // A comment in the United States' name by Mexico.

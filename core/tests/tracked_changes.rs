@@ -239,3 +239,47 @@ fn concurrent_insertion_is_not_swept_into_a_deletion() {
     }
     d.commit();
 }
+
+/// Two members of one delegation (or one person in two windows) type at the same spot at
+/// the same time. automerge anchors a mark's start to the character before it, so either
+/// proposal's range can enclose the other's characters. Both insertions must stay
+/// proposals, each credited to its author, and the rules must accept each replica's change
+/// whichever reaches the server first.
+#[test]
+fn same_country_concurrent_insertions_at_one_spot_both_stay_proposals() {
+    use pluma_core::automerge::{ActorId, AutoCommit};
+    use pluma_core::rules::{check_on_copy, Role, Who};
+    let who = |s: &pluma_core::Stamp| Who { user: s.user.clone(), role: Role::Delegate, country: Some(s.country.clone()) };
+    let (mut d, p) = one_paragraph("hello world", "x");
+    let base = d.save();
+    let base_heads = d.heads();
+    // Random actors and a few extra operations on one side cover every order of the two
+    // replicas' operation ids.
+    for round in 0..24 {
+        let mut x = pluma_core::Draft::load(&base).unwrap();
+        x.set_actor(ActorId::random());
+        let mut y = pluma_core::Draft::load(&base).unwrap();
+        y.set_actor(ActorId::random());
+        for _ in 0..round % 4 {
+            y.splice(&p, Lang::Es, 0, 0, "y").unwrap();
+            y.splice(&p, Lang::Es, 0, 1, "").unwrap();
+        }
+        y.commit();
+        let start = y.heads();
+        x.suggest_insert(&p, Lang::En, 5, " dear", &stamp("MX")).unwrap();
+        x.commit();
+        y.suggest_insert(&p, Lang::En, 5, " old", &colleague("MX")).unwrap();
+        y.commit();
+        let from_x = x.changes_since(&base_heads);
+        let from_y = y.changes_since(&start);
+        // y's change reaching a server that has x's, and x's reaching one that has y's.
+        let x_doc = AutoCommit::load(&x.save()).unwrap();
+        check_on_copy(&x_doc, &from_y, &who(&colleague("MX"))).unwrap_or_else(|v| panic!("round {round}: the colleague's change refused: {v:?}"));
+        let y_doc = AutoCommit::load(&y.save()).unwrap();
+        check_on_copy(&y_doc, &from_x, &who(&stamp("MX"))).unwrap_or_else(|v| panic!("round {round}: the first change refused: {v:?}"));
+        x.merge(&mut y).unwrap();
+        let mut texts: Vec<(String, String)> = x.suggestions().unwrap().into_iter().map(|s| (s.user.to_string(), s.text)).collect();
+        texts.sort();
+        assert_eq!(texts, vec![("umx".to_owned(), " dear".to_owned()), ("umx2".to_owned(), " old".to_owned())], "round {round}");
+    }
+}

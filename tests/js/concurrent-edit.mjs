@@ -1,5 +1,5 @@
 // Two delegations (config.a, config.b) open the same draft through the Pluma server and
-// propose insertions concurrently, each marked ins:<their country>; they converge through
+// propose insertions concurrently, each marked ins:<their country>:<actor>; they converge through
 // the server. Prints one JSON line: the converged paragraphs, heads and actor ids.
 import * as A from "@automerge/automerge";
 import { config, connect, describe, fail, reachedServer, sameHeads, until } from "./common.mjs";
@@ -20,7 +20,7 @@ function propose(handle, who, lang, text, where) {
     const pos = where(current);
     A.splice(d, textPath(lang), pos, 0, text);
     const value = JSON.stringify({ id: randomId(), user: who.user, at: Date.now(), actor });
-    A.mark(d, textPath(lang), { start: pos, end: pos + text.length, expand: "none" }, `ins:${who.country}`, value);
+    A.mark(d, textPath(lang), { start: pos, end: pos + text.length, expand: "none" }, `ins:${who.country}:${actor}`, value);
   });
 }
 

@@ -37,18 +37,19 @@ impl Proposer {
 }
 
 /// Proposes appending `s` to paragraph `index` in `lang`, as the browser does: the new
-/// characters carry `ins:XX` with the proposer, the time and this replica's actor.
+/// characters carry `ins:XX:<actor>` with the proposer, the time and this replica's actor.
 pub fn append(doc: &mut AutoCommit, who: &Proposer, index: usize, lang: &str, s: &str) -> Result<()> {
     let obj = paragraph_text(doc, index, lang)?;
     let len = doc.length(&obj);
     doc.splice_text(&obj, len, 0, s)?;
+    let actor = doc.get_actor().to_hex_string();
     let value = serde_json::json!({
         "id": format!("s{:016x}", rand::random::<u64>()),
         "user": who.user,
         "at": 1_631_196_000_000_i64,
-        "actor": doc.get_actor().to_hex_string(),
+        "actor": actor,
     });
-    let mark = automerge::marks::Mark::new(format!("ins:{}", who.country), value.to_string(), len, len + s.chars().count());
+    let mark = automerge::marks::Mark::new(format!("ins:{}:{actor}", who.country), value.to_string(), len, len + s.chars().count());
     doc.mark(&obj, mark, automerge::marks::ExpandMark::None)?;
     Ok(())
 }

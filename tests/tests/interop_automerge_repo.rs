@@ -137,8 +137,10 @@ async fn automerge_repo_clients_converge_and_survive_restart() {
         assert_eq!(heads, before);
         let p = &read["paragraphs"][1];
         let en = marks(p, "en");
-        assert!(en.contains(&("ins:MX".into(), " in 2022".into())), "{en:?}");
-        assert!(en.contains(&("ins:AR".into(), " regularly".into())), "{en:?}");
+        // Each insertion mark names its country and the actor that typed it.
+        let actor = |who: &str| edited["actors"][who].as_str().unwrap().to_owned();
+        assert!(en.contains(&(format!("ins:MX:{}", actor("a")), " in 2022".into())), "{en:?}");
+        assert!(en.contains(&(format!("ins:AR:{}", actor("b")), " regularly".into())), "{en:?}");
 
         // The server's copy, read with pluma-core: both proposals, attributed.
         let stored = server.state.store.load_document(&doc_id).await.unwrap();

@@ -125,7 +125,10 @@ fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
         ("mx", "accepts its own proposal by removing the mark", |doc, b, _| {
             let t = text_obj(doc, &b.p1, "en");
             let len = doc.length(&t);
-            doc.unmark(&t, "ins:MX", 0, len, ExpandMark::None).unwrap();
+            let names: Vec<String> = doc.marks(&t).unwrap().iter().map(|m| m.name().to_owned()).filter(|n| n.starts_with("ins:MX")).collect();
+            for name in names {
+                doc.unmark(&t, &name, 0, len, ExpandMark::None).unwrap();
+            }
         }, "accept-reject"),
         ("mx", "edits an agreed paragraph", |doc, b, _| {
             let t = text_obj(doc, &b.p3, "en");

@@ -77,6 +77,71 @@ async fn two_clients_converge() {
     }
 }
 
+/// Two members of one delegation append at the same point at the same time, round after
+/// round. automerge lets either insertion mark's range enclose the other's characters; with
+/// one mark name per actor neither loses its proposal, so the server refuses nothing, both
+/// converge, and every word is Mexico's proposal, credited to the person who typed it.
+#[tokio::test]
+async fn one_delegation_appending_at_one_spot_at_once_loses_nothing() {
+    use automerge::ReadDoc;
+    use pluma_core::Draft;
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db.url).await;
+    let chair = server.user_session("chair", Role::Chair, Some("MX")).await;
+    let draft = server.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
+    let doc_id = draft["doc_id"].as_str().unwrap().to_owned();
+    let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
+    let mx2 = server.user_session("mx2", Role::Delegate, Some("MX")).await;
+    let mut a = client::connect(&server.sync_url(&mx).await, "peer-a").await.unwrap();
+    let mut b = client::connect(&server.sync_url(&mx2).await, "peer-b").await.unwrap();
+    a.open(&doc_id).await.unwrap();
+    b.open(&doc_id).await.unwrap();
+    let mut enclosed = 0;
+    for round in 0..8 {
+        // Neither hears of the other's word before sending its own.
+        a.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&mx), 1, "en", &format!(" a{round}"))).await.unwrap();
+        b.change(&doc_id, |d| edits::append(d, &edits::Proposer::of(&mx2), 1, "en", &format!(" b{round}"))).await.unwrap();
+        a.wait_synced(&doc_id).await.unwrap();
+        b.wait_synced(&doc_id).await.unwrap();
+        // The server may have taken either word first: both clients end with both.
+        let both = |c: &client::SyncClient| {
+            let text = edits::text(&c.docs[&doc_id].doc, 1, "en").unwrap();
+            text.contains(&format!(" a{round}")) && text.contains(&format!(" b{round}"))
+        };
+        b.pump_until(both).await.unwrap();
+        a.pump_until(both).await.unwrap();
+        assert_eq!(a.docs[&doc_id].doc.clone().get_heads(), b.docs[&doc_id].doc.clone().get_heads(), "round {round}: converged");
+        let doc = &a.docs[&doc_id].doc;
+        let text: Vec<char> = edits::text(doc, 1, "en").unwrap().chars().collect();
+        let obj = edits::paragraph_text(doc, 1, "en").unwrap();
+        let b_actor = b.docs[&doc_id].doc.get_actor().to_hex_string();
+        // One client's mark reaching over the other's word is the case this is about.
+        for m in doc.marks(&obj).unwrap().iter() {
+            let covered: String = text[m.start..m.end].iter().collect();
+            if m.name() != format!("ins:MX:{b_actor}") && covered.contains(&format!("b{round}")) {
+                enclosed += 1;
+            }
+        }
+    }
+    assert!(!a.is_closed() && !b.is_closed(), "the server refused neither");
+    assert!(enclosed > 0, "no round had one mark enclosing the other's word");
+
+    // The server's copy: sixteen proposals, each word its typist's.
+    let stored = server.state.store.load_document(&doc_id.parse().unwrap()).await.unwrap();
+    let mut copy = Draft::load(&stored.snapshot.unwrap()).unwrap();
+    for (_, bytes) in stored.changes {
+        copy.load_incremental(&bytes).unwrap();
+    }
+    let mut proposals: Vec<(String, String)> = copy.view().suggestions().unwrap().into_iter().map(|s| (s.text, s.user.to_string())).collect();
+    proposals.sort();
+    let mut expected: Vec<(String, String)> = (0..8)
+        .flat_map(|r| [(format!(" a{r}"), mx.user["id"].as_str().unwrap().to_owned()), (format!(" b{r}"), mx2.user["id"].as_str().unwrap().to_owned())])
+        .collect();
+    expected.sort();
+    assert_eq!(proposals, expected);
+    server.stop().await;
+}
+
 /// An ephemeral message reaches the document's other peers once, with the original sender,
 /// and is never stored.
 #[tokio::test]

@@ -143,7 +143,7 @@ describe("on an automerge text", () => {
     doc = run(doc, { ...mx, actor: "0a" }, 13, 13, " again");
     doc = run(doc, { ...mx, actor: "0a" }, 3, 9, "");
     expect(doc.text).toBe("We shall meet again.");
-    expect(marksOf(doc)).toEqual([["del:MX", 3, 9], ["ins:MX", 13, 19]]);
+    expect(marksOf(doc)).toEqual([["del:MX", 3, 9], ["ins:MX:0a", 13, 19]]);
     const del = parseValue(A.marks(doc, path).find((m) => m.name === "del:MX")!.value as string)!;
     expect(Object.keys(del.seen ?? {})).toEqual(["0a"]);
   });
@@ -155,6 +155,37 @@ describe("on an automerge text", () => {
     b = run(b, { ...mx, actor: "0b" }, 9, 9, "XX");
     expect(b.text).toBe("We meet sXXoon.");
     const names = A.marks(b, path).filter((m) => m.start <= 9 && m.end >= 11).map((m) => m.name);
-    expect(names).toEqual(["ins:MX"]);
+    expect(names).toEqual(["ins:MX:0b"]);
+  });
+
+  // automerge anchors a mark's start to the character before it, so when two replicas insert
+  // at one spot at once either mark's range can enclose the other's characters.
+  it("two replicas of one delegation typing at one spot at once each keep their proposal", () => {
+    const colleague: Editor = { ...mx, user: "u00000000000000a2" };
+    let enclosed = 0;
+    for (const [x, y] of [["0a", "0b"], ["0b", "0a"]]) {
+      for (let extra = 0; extra < 4; extra++) {
+        const base = A.from<D>({ text: "We meet." }, { actor: "01" });
+        let a = A.clone(base, { actor: x });
+        let b = A.clone(base, { actor: y });
+        for (let i = 0; i < extra; i++) b = A.change(b, (d) => A.splice(d, path, 0, 0, "z"));
+        a = run(a, { ...mx, actor: x }, 7, 7, " soon");
+        b = run(b, { ...colleague, actor: y }, 7 + extra, 7 + extra, " again");
+        const merged = A.merge(a, b);
+        const t = textAt(merged, path);
+        const chars = charMarks(merged, path, t.length);
+        const names = A.marks(merged, path).map((m) => m.name);
+        if (A.marks(merged, path).some((m) => m.name === `ins:MX:${x}` && t.slice(m.start, m.end).includes("again"))) enclosed++;
+        expect(names).toContain(`ins:MX:${x}`);
+        for (let i = 0; i < t.length; i++) {
+          const typedBy = /@([0-9a-f]+)$/.exec(A.getCursor(merged, path, i))![1];
+          const v = parseValue(chars[i]["ins:MX"]);
+          if (typedBy === "01" || typedBy === y && t[i] === "z") expect(v).toBeNull();
+          else expect(v?.actor, `character ${i} of "${t}"`).toBe(typedBy);
+        }
+      }
+    }
+    // The case this is about did occur.
+    expect(enclosed).toBeGreaterThan(0);
   });
 });

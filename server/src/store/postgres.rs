@@ -53,6 +53,12 @@ impl PgStore {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+
+    /// A read-only transaction whose reads all see one state of the database (PostgreSQL's
+    /// default, READ COMMITTED, gives each statement a newer one).
+    pub(crate) async fn begin_snapshot(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await
+    }
 }
 
 super::versions::version_methods!(PgStore);

@@ -56,6 +56,12 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+
+    /// A transaction whose reads all see one state of the database: in WAL mode a read
+    /// transaction keeps the snapshot of its first read.
+    pub(crate) async fn begin_snapshot(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin().await
+    }
 }
 
 super::versions::version_methods!(SqliteStore);

@@ -39,10 +39,7 @@ impl PgStore {
     pub(super) async fn read_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
         // One read transaction; changes before the snapshot, so that a compaction committed
         // in between can only add overlap, never hide a change.
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.begin_snapshot().await?;
         let changes: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq")
             .bind(doc.as_str())
             .fetch_all(&mut *tx)
@@ -100,10 +97,7 @@ impl PgStore {
     }
 
     pub(super) async fn read_log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.begin_snapshot().await?;
         let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq")
             .bind(doc.as_str())
             .fetch_all(&mut *tx)

@@ -29,7 +29,7 @@ impl SqliteStore {
     pub(super) async fn read_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
         // One read transaction; changes before the snapshot, so that a compaction committed
         // in between can only add overlap, never hide a change.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_snapshot().await?;
         let changes: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq")
             .bind(doc.as_str())
             .fetch_all(&mut *tx)
@@ -82,7 +82,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn read_log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_snapshot().await?;
         let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq")
             .bind(doc.as_str())
             .fetch_all(&mut *tx)

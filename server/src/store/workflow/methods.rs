@@ -27,7 +27,8 @@ macro_rules! workflow_methods {
         impl $store {
             pub(crate) async fn read_workflow(&self, draft: &DraftId) -> Result<$crate::store::workflow::WorkflowRecord> {
                 use $crate::store::workflow as w;
-                let mut tx = self.pool.begin().await?;
+                // One snapshot: a dashboard read while an adoption commits shows it whole.
+                let mut tx = self.begin_snapshot().await?;
                 let approvals: Vec<w::ApprovalRow> = sqlx::query_as(w::APPROVALS).bind(draft.as_str()).fetch_all(&mut *tx).await?;
                 let silences: Vec<w::SilenceRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT {} FROM silence_procedures WHERE draft_id = $1 ORDER BY started_at, id",

@@ -283,3 +283,41 @@ fn same_country_concurrent_insertions_at_one_spot_both_stay_proposals() {
         assert_eq!(texts, vec![("umx".to_owned(), " dear".to_owned()), ("umx2".to_owned(), " old".to_owned())], "round {round}");
     }
 }
+
+/// Two members of one delegation propose cutting overlapping words at the same time: the
+/// rules accept each replica's change whichever reaches the server first, and every
+/// character either proposed stays proposed for deletion.
+#[test]
+fn same_country_concurrent_deletions_of_overlapping_text_are_both_accepted() {
+    use pluma_core::automerge::{ActorId, AutoCommit};
+    use pluma_core::rules::{check_on_copy, Role, Who};
+    let who = |s: &pluma_core::Stamp| Who { user: s.user.clone(), role: Role::Delegate, country: Some(s.country.clone()) };
+    let (mut d, p) = one_paragraph("we shall meet again soon", "x");
+    let base = d.save();
+    let base_heads = d.heads();
+    for round in 0..24 {
+        let mut x = pluma_core::Draft::load(&base).unwrap();
+        x.set_actor(ActorId::random());
+        let mut y = pluma_core::Draft::load(&base).unwrap();
+        y.set_actor(ActorId::random());
+        for _ in 0..round % 4 {
+            y.splice(&p, Lang::Es, 0, 0, "y").unwrap();
+            y.splice(&p, Lang::Es, 0, 1, "").unwrap();
+        }
+        y.commit();
+        let start = y.heads();
+        x.suggest_delete(&p, Lang::En, 3, 14, &stamp("MX")).unwrap();
+        x.commit();
+        y.suggest_delete(&p, Lang::En, 9, 20, &colleague("MX")).unwrap();
+        y.commit();
+        let from_x = x.changes_since(&base_heads);
+        let from_y = y.changes_since(&start);
+        let x_doc = AutoCommit::load(&x.save()).unwrap();
+        check_on_copy(&x_doc, &from_y, &who(&colleague("MX"))).unwrap_or_else(|v| panic!("round {round}: the colleague's change refused: {v:?}"));
+        let y_doc = AutoCommit::load(&y.save()).unwrap();
+        check_on_copy(&y_doc, &from_x, &who(&stamp("MX"))).unwrap_or_else(|v| panic!("round {round}: the first change refused: {v:?}"));
+        x.merge(&mut y).unwrap();
+        let cut: String = x.suggestions().unwrap().into_iter().map(|s| s.text).collect();
+        assert_eq!(cut.len(), "shall meet again ".len(), "round {round}: {cut:?}");
+    }
+}

@@ -7,44 +7,61 @@ export type TextPath = A.Prop[];
 
 /**
  * The tracked-change marks on every character of the text at `path`, by kind and country.
- * Where two actors' insertions of one country overlap (their replicas typed at one spot at
- * once, and one mark's range encloses the other's characters), a character is the
- * insertion of the actor that typed it.
+ * An insertion mark that names its actor (`ins:XX:<actor>`) can reach over characters other
+ * replicas typed at its edges at the same time; a character is the insertion of the actor
+ * that typed it. That is read (a cursor per character) only where two such marks overlap:
+ * typing inside another's proposal marks one's own characters, and a chair's acceptance
+ * clears every insertion mark from the accepted characters.
  */
 export function charMarks(doc: A.Doc<unknown>, path: TextPath, length: number): CharMarks[] {
   const out: CharMarks[] = Array.from({ length }, () => ({}));
-  const actors: Array<Record<string, string | undefined>> = out.map(() => ({}));
-  const typedBy = new Map<number, string | undefined>();
-  const actorOf = (i: number) => {
-    if (!typedBy.has(i)) typedBy.set(i, opId(doc, path, i)?.[1]);
-    return typedBy.get(i);
-  };
+  const insertions: Array<Array<[key: string, actor: string, value: string]>> = out.map(() => []);
   for (const m of A.marks(doc, path)) {
     const name = parseMarkName(m.name);
     if (!name || typeof m.value !== "string") continue;
-    const key = markKey(name);
     for (let i = Math.max(0, m.start); i < Math.min(m.end, length); i++) {
-      const contested = out[i][key] !== undefined && name.actor !== undefined && actors[i][key] !== name.actor;
-      if (contested && actorOf(i) !== name.actor) continue;
-      out[i][key] = m.value;
-      actors[i][key] = name.actor;
+      if (name.actor === undefined) out[i][markKey(name)] = m.value;
+      else insertions[i].push([markKey(name), name.actor, m.value]);
+    }
+  }
+  insertions.forEach((found, i) => {
+    if (found.length === 0) return;
+    const typedBy = found.length > 1 ? opId(doc, path, i)?.[1] : found[0][1];
+    for (const [key, actor, value] of found) if (actor === typedBy) out[i][key] = value;
+  });
+  return out;
+}
+
+/**
+ * The text's spans as the editor shows them: formatting as stored, tracked-change marks by
+ * kind and country as `charMarks` attributes them (a proposal's mark may reach over a
+ * colleague's concurrent characters, which are the colleague's).
+ */
+export function displaySpans(doc: A.Doc<unknown>, path: TextPath): A.Span[] {
+  const spans = A.spans(doc, path);
+  const length = spans.reduce((n, s) => n + (s.type === "text" ? s.value.length : 0), 0);
+  const tracked = charMarks(doc, path, length);
+  const out: A.Span[] = [];
+  let at = 0;
+  for (const s of spans) {
+    if (s.type !== "text") {
+      out.push(s);
+      continue;
+    }
+    const formatting = Object.entries(s.marks ?? {}).filter(([name]) => !parseMarkName(name));
+    for (let i = 0; i < s.value.length; i++, at++) {
+      const marks: A.MarkSet = Object.fromEntries([...formatting, ...Object.entries(tracked[at])]);
+      const last = out[out.length - 1];
+      if (last?.type === "text" && sameMarks(last.marks ?? {}, marks)) last.value += s.value[i];
+      else out.push({ type: "text", value: s.value[i], marks });
     }
   }
   return out;
 }
 
-/** The text's spans as the editor shows them: tracked-change marks by kind and country. */
-export function displaySpans(spans: A.Span[]): A.Span[] {
-  return spans.map((s) => {
-    if (s.type !== "text" || !s.marks) return s;
-    const marks: A.MarkSet = {};
-    for (const [name, value] of Object.entries(s.marks)) {
-      const parsed = parseMarkName(name);
-      const key = parsed ? markKey(parsed) : name;
-      if (!(key in marks)) marks[key] = value;
-    }
-    return { ...s, marks };
-  });
+function sameMarks(a: A.MarkSet, b: A.MarkSet): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
 /** The text at `path` as a string. */
@@ -74,9 +91,13 @@ export function applyOps(d: A.Doc<unknown>, path: TextPath, ops: Op[]): void {
         A.splice(d, path, op.at, 0, op.text);
         const end = op.at + op.text.length;
         for (const m of A.marks(d, path)) {
-          if (m.start < end && m.end > op.at && parseMarkName(m.name) && m.name !== op.mark) {
-            A.unmark(d, path, { start: op.at, end, expand: "none" }, m.name);
-          }
+          const name = parseMarkName(m.name);
+          if (!(m.start < end && m.end > op.at && name && m.name !== op.mark)) continue;
+          // Proposed characters carry their own insertion mark, which `charMarks` weighs
+          // against another actor's reaching over them; removing that one would be anchored
+          // like a mark, and could reach over the owner's concurrent characters.
+          if (op.mark && name.actor !== undefined) continue;
+          A.unmark(d, path, { start: op.at, end, expand: "none" }, m.name);
         }
         if (op.mark && op.value) {
           A.mark(d, path, { start: op.at, end, expand: "none" }, op.mark, JSON.stringify(op.value));

@@ -15,7 +15,8 @@ import { exportButton } from "./exportMenu";
 import { versionsPanel } from "./versionsPanel";
 import { RemoteCursors } from "./cursors";
 import { TicketSocketAdapter } from "./net";
-import { markKey, parseMarkName, parseValue } from "./suggest";
+import { charMarks } from "./amText";
+import { type CharMarks, parseMarkName, parseValue } from "./suggest";
 import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
 import { mountWorkflowPanel } from "./workflowPanel";
 
@@ -73,8 +74,12 @@ function theRepo(): { repo: Repo; net: TicketSocketAdapter } {
   return { repo, net };
 }
 
-/** Every pending proposal in the document, in reading order. */
-export function proposalsOf(doc: A.Doc<DraftDoc>, marksOf: (path: A.Prop[]) => A.Mark[]): Proposal[] {
+/**
+ * Every pending proposal in the document, in reading order. `charsOf` gives the
+ * tracked-change marks of each character of a text (see `charMarks`), so that a character
+ * counts for the proposal that holds it, not for every mark whose range reaches over it.
+ */
+export function proposalsOf(doc: A.Doc<DraftDoc>, charsOf: (path: A.Prop[], length: number) => CharMarks[]): Proposal[] {
   const out: Proposal[] = [];
   for (const pid of outline(doc).order) {
     const p = doc.paragraphs?.[pid];
@@ -82,16 +87,16 @@ export function proposalsOf(doc: A.Doc<DraftDoc>, marksOf: (path: A.Prop[]) => A
     for (const l of ["en", "es"] as const) {
       const text = String(p.text[l]);
       const byId = new Map<string, Proposal>();
-      for (const m of marksOf(["paragraphs", pid, "text", l])) {
-        const name = parseMarkName(m.name);
-        const v = typeof m.value === "string" ? parseValue(m.value) : null;
-        if (!name || !v) continue;
-        const key = `${markKey(name)}/${v.id}`;
-        const prev = byId.get(key);
-        const piece = text.slice(m.start, m.end);
-        if (prev) prev.text += piece;
-        else byId.set(key, { id: v.id, country: name.country, kind: name.kind, user: v.user, at: v.at, paragraph: pid, lang: l, text: piece });
-      }
+      charsOf(["paragraphs", pid, "text", l], text.length).forEach((marks, i) => {
+        for (const [key, raw] of Object.entries(marks)) {
+          const name = parseMarkName(key);
+          const v = parseValue(raw);
+          if (!name || !v) continue;
+          const prev = byId.get(`${key}/${v.id}`);
+          if (prev) prev.text += text[i];
+          else byId.set(`${key}/${v.id}`, { id: v.id, country: name.country, kind: name.kind, user: v.user, at: v.at, paragraph: pid, lang: l, text: text[i] });
+        }
+      });
       out.push(...byId.values());
     }
   }
@@ -460,7 +465,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     const panel = proposalsBox;
     const full = handle.doc();
     const doc = outline(full);
-    const all = proposalsOf(full, (path) => A_.marks(full, path));
+    const all = proposalsOf(full, (path, length) => charMarks(full, path, length));
     const shown = all.filter((p) => (!filterCountry || p.country === filterCountry) && (!filterParagraph || p.paragraph === filterParagraph));
     // Most changes (comments, direct edits, other texts) leave the proposals as they were.
     const sig = JSON.stringify([all, doc, filterCountry, filterParagraph]);

@@ -97,7 +97,7 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
   // Only the schema and the conversion of spans come from @automerge/prosemirror: its sync
   // plugin is not used (see `sync` below).
   const schema = o.adapter.schema;
-  const pmDoc = pmDocFromSpans(o.adapter, displaySpans(A.spans(o.handle.doc() as A.Doc<unknown>, o.path)));
+  const pmDoc = pmDocFromSpans(o.adapter, displaySpans(o.handle.doc() as A.Doc<unknown>, o.path));
   const undo: UndoEntry[] = [];
   let lastTyping = false;
   let lastEditAt = 0;
@@ -237,7 +237,7 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
     if (!patches.some((p) => related(p.path, o.path))) return;
     let truth: PmNode;
     try {
-      truth = pmDocFromSpans(o.adapter, displaySpans(A.spans(o.handle.doc() as A.Doc<unknown>, o.path)));
+      truth = pmDocFromSpans(o.adapter, displaySpans(o.handle.doc() as A.Doc<unknown>, o.path));
     } catch {
       // The paragraph is gone: the draft view redraws the paragraphs.
       return;

@@ -86,7 +86,7 @@ export interface MarkName {
  * marks named their actor have it); null for formatting marks.
  */
 export function parseMarkName(name: string): MarkName | null {
-  const m = /^(ins|del):([A-Z]{2,8})(?::((?:[0-9a-f]{2}){1,32}))?$/.exec(name);
+  const m = /^(ins|del):([A-Z]{2,8})(?::((?:[0-9a-f]{2}){1,64}))?$/.exec(name);
   if (!m || (m[3] !== undefined && m[1] !== "ins")) return null;
   return m[3] === undefined ? { kind: m[1] as "ins" | "del", country: m[2] } : { kind: "ins", country: m[2], actor: m[3] };
 }

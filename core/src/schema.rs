@@ -194,7 +194,7 @@ str_enum!(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SuggestionKind {
-    /// Proposed insertion: the characters carry `ins:XX`.
+    /// Proposed insertion: the characters carry `ins:XX:<actor>`.
     Insert,
     /// Proposed deletion: the characters carry `del:XX` and stay in the text.
     Delete,
@@ -271,9 +271,9 @@ impl TrackMarkName {
     }
 }
 
-/// An automerge actor id as hex: 1 to 32 bytes, lower case.
+/// An automerge actor id as hex: 1 to 64 bytes, lower case.
 fn is_actor_hex(s: &str) -> bool {
-    (2..=64).contains(&s.len()) && s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    (2..=128).contains(&s.len()) && s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl fmt::Display for TrackMarkName {

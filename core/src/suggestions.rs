@@ -418,7 +418,25 @@ impl Draft {
         for ((paragraph, lang), (unmarks, mut deletes)) in per_text {
             let obj = self.text_obj(&paragraph, lang)?;
             self.forget_shadow(&paragraph, lang);
+            // An accepted insertion's characters lose every insertion mark, not only its
+            // own: another replica's mark can reach over them (see `TrackMarkName`). It never
+            // covered them, but left there it would read as that replica's proposal to
+            // anything that trusts a mark's range.
+            let insertions: Vec<(String, usize, usize)> = self
+                .peek()
+                .marks(&obj)?
+                .iter()
+                .filter(|m| TrackMarkName::parse(&m.name).is_some_and(|n| n.kind == SuggestionKind::Insert))
+                .map(|m| (m.name.to_string(), m.start, m.end))
+                .collect();
+            let mut removals: BTreeSet<(String, usize, usize)> = BTreeSet::new();
             for (name, a, b) in unmarks {
+                if TrackMarkName::parse(&name).is_some_and(|n| n.kind == SuggestionKind::Insert) {
+                    removals.extend(insertions.iter().filter(|m| m.1 < b && a < m.2).map(|m| (m.0.clone(), a.max(m.1), b.min(m.2))));
+                }
+                removals.insert((name, a, b));
+            }
+            for (name, a, b) in removals {
                 self.doc.unmark(&obj, &name, a, b, ExpandMark::None)?;
             }
             deletes.sort_unstable();

@@ -281,7 +281,30 @@ fn same_country_concurrent_insertions_at_one_spot_both_stay_proposals() {
         let mut texts: Vec<(String, String)> = x.suggestions().unwrap().into_iter().map(|s| (s.user.to_string(), s.text)).collect();
         texts.sort();
         assert_eq!(texts, vec![("umx".to_owned(), " dear".to_owned()), ("umx2".to_owned(), " old".to_owned())], "round {round}");
+        // Accepting one leaves no insertion mark reaching over its words, the other's
+        // included, and the other proposal as it was.
+        let old = x.suggestions().unwrap().into_iter().find(|s| s.text == " old").unwrap();
+        x.accept(&pluma_core::Selection::Ids(vec![old.id.clone()])).unwrap();
+        x.commit();
+        let doc = AutoCommit::load(&x.save()).unwrap();
+        let text = text_obj(&doc, &p, "en");
+        use pluma_core::automerge::ReadDoc;
+        let words = old.ranges[0];
+        for m in doc.marks(&text).unwrap().iter() {
+            let reaches = m.start < words.1 && words.0 < m.end;
+            assert!(!(reaches && m.name().starts_with("ins:")), "round {round}: {} still reaches over the accepted words", m.name());
+        }
+        let left: Vec<String> = x.suggestions().unwrap().into_iter().map(|s| s.text).collect();
+        assert_eq!(left, vec![" dear".to_owned()], "round {round}");
     }
+}
+
+fn text_obj(doc: &pluma_core::automerge::AutoCommit, p: &pluma_core::ParagraphId, lang: &str) -> pluma_core::automerge::ObjId {
+    use pluma_core::automerge::{ReadDoc, ROOT};
+    let (_, ps) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
+    let (_, pm) = doc.get(&ps, p.as_str()).unwrap().unwrap();
+    let (_, t) = doc.get(&pm, "text").unwrap().unwrap();
+    doc.get(&t, lang).unwrap().unwrap().1
 }
 
 /// Two members of one delegation propose cutting overlapping words at the same time: the

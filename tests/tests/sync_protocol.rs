@@ -114,12 +114,14 @@ async fn one_delegation_appending_at_one_spot_at_once_loses_nothing() {
         let doc = &a.docs[&doc_id].doc;
         let text: Vec<char> = edits::text(doc, 1, "en").unwrap().chars().collect();
         let obj = edits::paragraph_text(doc, 1, "en").unwrap();
-        let b_actor = b.docs[&doc_id].doc.get_actor().to_hex_string();
         // One client's mark reaching over the other's word is the case this is about.
-        for m in doc.marks(&obj).unwrap().iter() {
-            let covered: String = text[m.start..m.end].iter().collect();
-            if m.name() != format!("ins:MX:{b_actor}") && covered.contains(&format!("b{round}")) {
-                enclosed += 1;
+        for (client, other) in [(&a, "b"), (&b, "a")] {
+            let name = format!("ins:MX:{}", client.docs[&doc_id].doc.get_actor().to_hex_string());
+            for m in doc.marks(&obj).unwrap().iter().filter(|m| m.name() == name) {
+                let covered: String = text[m.start..m.end].iter().collect();
+                if covered.contains(&format!("{other}{round}")) {
+                    enclosed += 1;
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 // The suggesting-mode transaction logic, on the in-memory model and on real automerge texts.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { applyOps as applyToDoc, charMarks, textAt } from "../../src/amText";
+import { applyOps as applyToDoc, charMarks, displaySpans, textAt } from "../../src/amText";
 import { type CharMarks, type Editor, type Plan, applyOps, parseValue, planDirect, planSuggestion, planUndo } from "../../src/suggest";
 
 const mx: Editor = { country: "MX", user: "u00000000000000a1", actor: "aa" };
@@ -154,8 +154,14 @@ describe("on an automerge text", () => {
     let b = A.clone(a, { actor: "0b" });
     b = run(b, { ...mx, actor: "0b" }, 9, 9, "XX");
     expect(b.text).toBe("We meet sXXoon.");
-    const names = A.marks(b, path).filter((m) => m.start <= 9 && m.end >= 11).map((m) => m.name);
-    expect(names).toEqual(["ins:MX:0b"]);
+    const chars = charMarks(b, path, b.text.length);
+    expect(Object.keys(chars[9])).toEqual(["ins:MX"]);
+    expect(Object.keys(chars[10])).toEqual(["ins:MX"]);
+    expect(parseValue(chars[9]["ins:MX"])?.actor).toBe("0b");
+    for (const i of [7, 8, 11, 12, 13]) expect(Object.keys(chars[i]), `character ${i}`).toEqual(["ins:AR"]);
+    // Shown the same way.
+    const shown = displaySpans(b, path).map((s) => (s.type === "text" ? [s.value, Object.keys(s.marks ?? {})] : []));
+    expect(shown).toEqual([["We meet", []], [" s", ["ins:AR"]], ["XX", ["ins:MX"]], ["oon", ["ins:AR"]], [".", []]]);
   });
 
   // automerge anchors a mark's start to the character before it, so when two replicas insert
@@ -183,6 +189,9 @@ describe("on an automerge text", () => {
           if (typedBy === "01" || typedBy === y && t[i] === "z") expect(v).toBeNull();
           else expect(v?.actor, `character ${i} of "${t}"`).toBe(typedBy);
         }
+        // The editor shows each character with the proposal that holds it.
+        const shown = displaySpans(merged, path).flatMap((s) => (s.type === "text" ? Array.from(s.value, () => s.marks?.["ins:MX"]) : []));
+        expect(shown).toEqual(chars.map((c) => c["ins:MX"]));
       }
     }
     // The case this is about did occur.

@@ -247,37 +247,13 @@ fn concurrent_insertion_is_not_swept_into_a_deletion() {
 /// whichever reaches the server first.
 #[test]
 fn same_country_concurrent_insertions_at_one_spot_both_stay_proposals() {
-    use pluma_core::automerge::{ActorId, AutoCommit};
-    use pluma_core::rules::{check_on_copy, Role, Who};
-    let who = |s: &pluma_core::Stamp| Who { user: s.user.clone(), role: Role::Delegate, country: Some(s.country.clone()) };
+    use pluma_core::automerge::{AutoCommit, ReadDoc};
     let (mut d, p) = one_paragraph("hello world", "x");
-    let base = d.save();
-    let base_heads = d.heads();
-    // Random actors and a few extra operations on one side cover every order of the two
-    // replicas' operation ids.
     for round in 0..24 {
-        let mut x = pluma_core::Draft::load(&base).unwrap();
-        x.set_actor(ActorId::random());
-        let mut y = pluma_core::Draft::load(&base).unwrap();
-        y.set_actor(ActorId::random());
-        for _ in 0..round % 4 {
-            y.splice(&p, Lang::Es, 0, 0, "y").unwrap();
-            y.splice(&p, Lang::Es, 0, 1, "").unwrap();
-        }
-        y.commit();
-        let start = y.heads();
-        x.suggest_insert(&p, Lang::En, 5, " dear", &stamp("MX")).unwrap();
-        x.commit();
-        y.suggest_insert(&p, Lang::En, 5, " old", &colleague("MX")).unwrap();
-        y.commit();
-        let from_x = x.changes_since(&base_heads);
-        let from_y = y.changes_since(&start);
-        // y's change reaching a server that has x's, and x's reaching one that has y's.
-        let x_doc = AutoCommit::load(&x.save()).unwrap();
-        check_on_copy(&x_doc, &from_y, &who(&colleague("MX"))).unwrap_or_else(|v| panic!("round {round}: the colleague's change refused: {v:?}"));
-        let y_doc = AutoCommit::load(&y.save()).unwrap();
-        check_on_copy(&y_doc, &from_x, &who(&stamp("MX"))).unwrap_or_else(|v| panic!("round {round}: the first change refused: {v:?}"));
-        x.merge(&mut y).unwrap();
+        let mut x = colleagues_at_once(&mut d, &p, round, |x, y| {
+            x.suggest_insert(&p, Lang::En, 5, " dear", &stamp("MX")).unwrap();
+            y.suggest_insert(&p, Lang::En, 5, " old", &colleague("MX")).unwrap();
+        });
         let mut texts: Vec<(String, String)> = x.suggestions().unwrap().into_iter().map(|s| (s.user.to_string(), s.text)).collect();
         texts.sort();
         assert_eq!(texts, vec![("umx".to_owned(), " dear".to_owned()), ("umx2".to_owned(), " old".to_owned())], "round {round}");
@@ -288,7 +264,6 @@ fn same_country_concurrent_insertions_at_one_spot_both_stay_proposals() {
         x.commit();
         let doc = AutoCommit::load(&x.save()).unwrap();
         let text = text_obj(&doc, &p, "en");
-        use pluma_core::automerge::ReadDoc;
         let words = old.ranges[0];
         for m in doc.marks(&text).unwrap().iter() {
             let reaches = m.start < words.1 && words.0 < m.end;
@@ -297,6 +272,40 @@ fn same_country_concurrent_insertions_at_one_spot_both_stay_proposals() {
         let left: Vec<String> = x.suggestions().unwrap().into_iter().map(|s| s.text).collect();
         assert_eq!(left, vec![" dear".to_owned()], "round {round}");
     }
+}
+
+/// Two replicas of `d` with random actors edit at once: `edit` runs Mexico's delegate's
+/// edit on the first and a colleague's on the second, which first makes `round % 4` extra
+/// operations so that the rounds cover every order of the two replicas' operation ids.
+/// Checks that the rules accept each replica's change whichever reaches the server first;
+/// returns the first replica with both merged.
+fn colleagues_at_once(d: &mut pluma_core::Draft, p: &pluma_core::ParagraphId, round: usize, edit: impl Fn(&mut pluma_core::Draft, &mut pluma_core::Draft)) -> pluma_core::Draft {
+    use pluma_core::automerge::{ActorId, AutoCommit};
+    use pluma_core::rules::{check_on_copy, Role, Who};
+    let who = |s: &pluma_core::Stamp| Who { user: s.user.clone(), role: Role::Delegate, country: Some(s.country.clone()) };
+    let base = d.save();
+    let base_heads = d.heads();
+    let mut x = pluma_core::Draft::load(&base).unwrap();
+    x.set_actor(ActorId::random());
+    let mut y = pluma_core::Draft::load(&base).unwrap();
+    y.set_actor(ActorId::random());
+    for _ in 0..round % 4 {
+        y.splice(p, Lang::Es, 0, 0, "y").unwrap();
+        y.splice(p, Lang::Es, 0, 1, "").unwrap();
+    }
+    y.commit();
+    let start = y.heads();
+    edit(&mut x, &mut y);
+    x.commit();
+    y.commit();
+    let from_x = x.changes_since(&base_heads);
+    let from_y = y.changes_since(&start);
+    let x_doc = AutoCommit::load(&x.save()).unwrap();
+    check_on_copy(&x_doc, &from_y, &who(&colleague("MX"))).unwrap_or_else(|v| panic!("round {round}: the colleague's change refused: {v:?}"));
+    let y_doc = AutoCommit::load(&y.save()).unwrap();
+    check_on_copy(&y_doc, &from_x, &who(&stamp("MX"))).unwrap_or_else(|v| panic!("round {round}: the first change refused: {v:?}"));
+    x.merge(&mut y).unwrap();
+    x
 }
 
 fn text_obj(doc: &pluma_core::automerge::AutoCommit, p: &pluma_core::ParagraphId, lang: &str) -> pluma_core::automerge::ObjId {
@@ -312,34 +321,12 @@ fn text_obj(doc: &pluma_core::automerge::AutoCommit, p: &pluma_core::ParagraphId
 /// character either proposed stays proposed for deletion.
 #[test]
 fn same_country_concurrent_deletions_of_overlapping_text_are_both_accepted() {
-    use pluma_core::automerge::{ActorId, AutoCommit};
-    use pluma_core::rules::{check_on_copy, Role, Who};
-    let who = |s: &pluma_core::Stamp| Who { user: s.user.clone(), role: Role::Delegate, country: Some(s.country.clone()) };
     let (mut d, p) = one_paragraph("we shall meet again soon", "x");
-    let base = d.save();
-    let base_heads = d.heads();
     for round in 0..24 {
-        let mut x = pluma_core::Draft::load(&base).unwrap();
-        x.set_actor(ActorId::random());
-        let mut y = pluma_core::Draft::load(&base).unwrap();
-        y.set_actor(ActorId::random());
-        for _ in 0..round % 4 {
-            y.splice(&p, Lang::Es, 0, 0, "y").unwrap();
-            y.splice(&p, Lang::Es, 0, 1, "").unwrap();
-        }
-        y.commit();
-        let start = y.heads();
-        x.suggest_delete(&p, Lang::En, 3, 14, &stamp("MX")).unwrap();
-        x.commit();
-        y.suggest_delete(&p, Lang::En, 9, 20, &colleague("MX")).unwrap();
-        y.commit();
-        let from_x = x.changes_since(&base_heads);
-        let from_y = y.changes_since(&start);
-        let x_doc = AutoCommit::load(&x.save()).unwrap();
-        check_on_copy(&x_doc, &from_y, &who(&colleague("MX"))).unwrap_or_else(|v| panic!("round {round}: the colleague's change refused: {v:?}"));
-        let y_doc = AutoCommit::load(&y.save()).unwrap();
-        check_on_copy(&y_doc, &from_x, &who(&stamp("MX"))).unwrap_or_else(|v| panic!("round {round}: the first change refused: {v:?}"));
-        x.merge(&mut y).unwrap();
+        let mut x = colleagues_at_once(&mut d, &p, round, |x, y| {
+            x.suggest_delete(&p, Lang::En, 3, 14, &stamp("MX")).unwrap();
+            y.suggest_delete(&p, Lang::En, 9, 20, &colleague("MX")).unwrap();
+        });
         let cut: String = x.suggestions().unwrap().into_iter().map(|s| s.text).collect();
         assert_eq!(cut.len(), "shall meet again ".len(), "round {round}: {cut:?}");
     }

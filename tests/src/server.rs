@@ -74,6 +74,15 @@ impl TestServer {
         self.state.store.create_user(&new, 0).await.expect("create user")
     }
 
+    /// Mexico's chair (login `chair`), signed in, and a new small draft of theirs: the
+    /// session and the draft's document id.
+    pub async fn chair_and_draft(&self) -> (Session, String) {
+        let chair = self.user_session("chair", Role::Chair, Some("MX")).await;
+        let draft = self.api.create_draft(&chair.token, crate::api::small_zero_draft()).await.expect("create draft");
+        let doc_id = draft["doc_id"].as_str().expect("doc_id").to_owned();
+        (chair, doc_id)
+    }
+
     /// Creates a user and logs them in.
     pub async fn user_session(&self, login: &str, role: Role, country: Option<&str>) -> Session {
         self.add_user(login, role, country).await;

@@ -12,7 +12,6 @@ use std::time::Duration;
 use automerge::{Change, ChangeHash};
 use pluma_server::model::Role;
 use pluma_server::sync::protocol::Message;
-use pluma_tests::api::small_zero_draft;
 use pluma_tests::client::{self, Event};
 use pluma_tests::db::TestDb;
 use pluma_tests::edits;
@@ -37,9 +36,7 @@ fn sync_message(heads: Vec<ChangeHash>, changes: &[&Change]) -> automerge::sync:
 async fn a_change_waits_for_its_dependency_and_both_are_kept() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db.url).await;
-    let chair = server.user_session("chair", Role::Chair, Some("MX")).await;
-    let draft = server.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
-    let doc_id = draft["doc_id"].as_str().unwrap().to_owned();
+    let (_, doc_id) = server.chair_and_draft().await;
     let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
     let logged = || async { server.state.store.logged_change_count(&doc_id.parse().unwrap()).await.unwrap() };
 

@@ -43,9 +43,7 @@ async fn handshake_and_unknown_documents() {
 async fn two_clients_converge() {
     for db in TestDb::each().await {
         let server = TestServer::start(&db.url).await;
-        let chair = server.user_session("chair", Role::Chair, Some("MX")).await;
-        let draft = server.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
-        let doc_id = draft["doc_id"].as_str().unwrap().to_owned();
+        let (_, doc_id) = server.chair_and_draft().await;
         let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
         let ar = server.user_session("ar", Role::Delegate, Some("AR")).await;
         let mut a = client::connect(&server.sync_url(&mx).await, "peer-a").await.unwrap();
@@ -87,9 +85,7 @@ async fn one_delegation_appending_at_one_spot_at_once_loses_nothing() {
     use pluma_core::Draft;
     let db = TestDb::sqlite();
     let server = TestServer::start(&db.url).await;
-    let chair = server.user_session("chair", Role::Chair, Some("MX")).await;
-    let draft = server.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
-    let doc_id = draft["doc_id"].as_str().unwrap().to_owned();
+    let (_, doc_id) = server.chair_and_draft().await;
     let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
     let mx2 = server.user_session("mx2", Role::Delegate, Some("MX")).await;
     let mut a = client::connect(&server.sync_url(&mx).await, "peer-a").await.unwrap();
@@ -150,9 +146,7 @@ async fn one_delegation_appending_at_one_spot_at_once_loses_nothing() {
 async fn ephemeral_messages_are_relayed_not_stored() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db.url).await;
-    let chair = server.user_session("chair", Role::Chair, Some("MX")).await;
-    let draft = server.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
-    let doc_id = draft["doc_id"].as_str().unwrap().to_owned();
+    let (chair, doc_id) = server.chair_and_draft().await;
     let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
     let mut a = client::connect(&server.sync_url(&mx).await, "peer-a").await.unwrap();
     let mut b = client::connect(&server.sync_url(&chair).await, "peer-b").await.unwrap();

@@ -16,7 +16,7 @@ import { versionsPanel } from "./versionsPanel";
 import { RemoteCursors } from "./cursors";
 import { TicketSocketAdapter } from "./net";
 import { charMarks } from "./amText";
-import { type CharMarks, parseMarkName, parseValue } from "./suggest";
+import { parseMarkName, parseValue } from "./suggest";
 import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
 import { mountWorkflowPanel } from "./workflowPanel";
 
@@ -75,11 +75,11 @@ function theRepo(): { repo: Repo; net: TicketSocketAdapter } {
 }
 
 /**
- * Every pending proposal in the document, in reading order. `charsOf` gives the
- * tracked-change marks of each character of a text (see `charMarks`), so that a character
- * counts for the proposal that holds it, not for every mark whose range reaches over it.
+ * Every pending proposal in the document, in reading order. Characters are read as
+ * `charMarks` attributes them: a character counts for the proposal that holds it, not for
+ * every mark whose range reaches over it.
  */
-export function proposalsOf(doc: A.Doc<DraftDoc>, charsOf: (path: A.Prop[], length: number) => CharMarks[]): Proposal[] {
+export function proposalsOf(doc: A.Doc<DraftDoc>): Proposal[] {
   const out: Proposal[] = [];
   for (const pid of outline(doc).order) {
     const p = doc.paragraphs?.[pid];
@@ -87,7 +87,7 @@ export function proposalsOf(doc: A.Doc<DraftDoc>, charsOf: (path: A.Prop[], leng
     for (const l of ["en", "es"] as const) {
       const text = String(p.text[l]);
       const byId = new Map<string, Proposal>();
-      charsOf(["paragraphs", pid, "text", l], text.length).forEach((marks, i) => {
+      charMarks(doc, ["paragraphs", pid, "text", l], text.length).forEach((marks, i) => {
         for (const [key, raw] of Object.entries(marks)) {
           const name = parseMarkName(key);
           const v = parseValue(raw);
@@ -465,7 +465,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     const panel = proposalsBox;
     const full = handle.doc();
     const doc = outline(full);
-    const all = proposalsOf(full, (path, length) => charMarks(full, path, length));
+    const all = proposalsOf(full);
     const shown = all.filter((p) => (!filterCountry || p.country === filterCountry) && (!filterParagraph || p.paragraph === filterParagraph));
     // Most changes (comments, direct edits, other texts) leave the proposals as they were.
     const sig = JSON.stringify([all, doc, filterCountry, filterParagraph]);

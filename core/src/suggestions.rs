@@ -45,10 +45,6 @@ pub struct Suggestion {
     pub ranges: Vec<(usize, usize)>,
     /// The characters it covers, in order.
     pub text: String,
-    /// The mark names it is stored under (`ins:MX:<actor>`; more than one when the same
-    /// proposal was continued from another replica).
-    #[serde(skip)]
-    pub mark_names: BTreeSet<String>,
 }
 
 impl Suggestion {
@@ -73,8 +69,16 @@ pub enum Selection {
     All,
 }
 
-/// For one text: marks to remove (name, start, end), and character ranges to delete.
-type TextResolution = (Vec<(String, usize, usize)>, Vec<(usize, usize)>);
+/// What resolving proposals does to one text.
+#[derive(Debug, Default)]
+struct TextResolution {
+    /// Rejected deletions: their mark to remove (name, start, end).
+    unmarks: Vec<(String, usize, usize)>,
+    /// Accepted insertions: character ranges that lose every insertion mark.
+    accepted: Vec<(usize, usize)>,
+    /// Character ranges to delete.
+    deletes: Vec<(usize, usize)>,
+}
 
 /// What to do with the characters of a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,9 +126,7 @@ impl<'a> DraftView<'a> {
                 lang,
                 ranges: Vec::new(),
                 text: String::new(),
-                mark_names: BTreeSet::new(),
             });
-            s.mark_names.insert(name.to_name());
             match s.ranges.last_mut() {
                 Some(last) if last.1 == start => last.1 = end,
                 _ => s.ranges.push((start, end)),
@@ -408,33 +410,28 @@ impl Draft {
                 (SuggestionKind::Insert, Resolution::Reject) | (SuggestionKind::Delete, Resolution::Accept)
             );
             for &(a, b) in &s.ranges {
-                if removes_text {
-                    entry.1.push((a, b));
-                } else {
-                    entry.0.extend(s.mark_names.iter().map(|name| (name.clone(), a, b)));
+                match (removes_text, s.kind) {
+                    (true, _) => entry.deletes.push((a, b)),
+                    (false, SuggestionKind::Insert) => entry.accepted.push((a, b)),
+                    (false, SuggestionKind::Delete) => entry.unmarks.push((TrackMarkName::deletion(&s.country).to_name(), a, b)),
                 }
             }
         }
-        for ((paragraph, lang), (unmarks, mut deletes)) in per_text {
+        for ((paragraph, lang), TextResolution { unmarks, accepted, mut deletes }) in per_text {
             let obj = self.text_obj(&paragraph, lang)?;
             self.forget_shadow(&paragraph, lang);
-            // An accepted insertion's characters lose every insertion mark, not only its
-            // own: another replica's mark can reach over them (see `TrackMarkName`). It never
-            // covered them, but left there it would read as that replica's proposal to
-            // anything that trusts a mark's range.
-            let insertions: Vec<(String, usize, usize)> = self
-                .peek()
-                .marks(&obj)?
-                .iter()
-                .filter(|m| TrackMarkName::parse(&m.name).is_some_and(|n| n.kind == SuggestionKind::Insert))
-                .map(|m| (m.name.to_string(), m.start, m.end))
-                .collect();
-            let mut removals: BTreeSet<(String, usize, usize)> = BTreeSet::new();
-            for (name, a, b) in unmarks {
-                if TrackMarkName::parse(&name).is_some_and(|n| n.kind == SuggestionKind::Insert) {
-                    removals.extend(insertions.iter().filter(|m| m.1 < b && a < m.2).map(|m| (m.0.clone(), a.max(m.1), b.min(m.2))));
+            // An accepted insertion's characters lose every insertion mark, not only its own
+            // (a proposal continued from another replica has several): another replica's mark
+            // can reach over them (see `TrackMarkName`). It never covered them, but left there
+            // it would read as that replica's proposal to anything that trusts a mark's range.
+            let mut removals: BTreeSet<(String, usize, usize)> = unmarks.into_iter().collect();
+            if !accepted.is_empty() {
+                let insertion = |name: &str| TrackMarkName::parse(name).is_some_and(|n| n.kind == SuggestionKind::Insert);
+                for m in self.peek().marks(&obj)?.into_iter().filter(|m| insertion(&m.name)) {
+                    for &(a, b) in accepted.iter().filter(|&&(a, b)| m.start < b && a < m.end) {
+                        removals.insert((m.name.to_string(), a.max(m.start), b.min(m.end)));
+                    }
                 }
-                removals.insert((name, a, b));
             }
             for (name, a, b) in removals {
                 self.doc.unmark(&obj, &name, a, b, ExpandMark::None)?;

@@ -327,8 +327,11 @@ mod tests {
             let mut b = client::connect(&server.sync_url(&ar).await, "peer-ar").await.unwrap();
             b.open(&doc_id).await.unwrap();
 
-            // B edits; the server forwards the edit to A with a bloom filter that holds it.
+            // B edits, and stays until the server has the edit (the server's filter may
+            // wrongly claim B's edit too, and then asks B for it); the server forwards the
+            // edit to A with a bloom filter that holds it.
             let b_heads = b.change(&doc_id, |doc| edits::append(doc, &Proposer::of(&ar), 0, "en", " ar")).await.unwrap();
+            b.wait_synced(&doc_id).await.unwrap();
             a.pump_until(|c| b_heads.iter().all(|h| c.docs[&doc_id].doc.clone().get_change_by_hash(h).is_some())).await.unwrap();
             a.pump_for(Duration::from_millis(300)).await.unwrap();
 

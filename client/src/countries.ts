@@ -13,11 +13,19 @@ export interface CountryInfo {
   name_es: string;
 }
 
-const known = new Map<string, CountryInfo>();
+/** The technical secretariat signs its proposals as `SEC`: no delegation, so it takes no
+ * delegation's colour (the 26th code registered would wrap round to the first delegation's). */
+export const SECRETARIAT = "SEC";
+const SECRETARIAT_COLOUR = "#757575";
+
+const known = new Map<string, CountryInfo>([
+  [SECRETARIAT, { code: SECRETARIAT, name_en: "Technical Secretariat", name_es: "Secretaría Técnica" }],
+]);
 const order: string[] = [];
 
 export function registerCountries(list: CountryInfo[]): void {
   for (const c of list) {
+    if (c.code === SECRETARIAT) continue;
     const had = known.get(c.code);
     if (!had) order.push(c.code);
     // A placeholder (the code as its own name) never replaces a real name.
@@ -25,11 +33,13 @@ export function registerCountries(list: CountryInfo[]): void {
   }
 }
 
+/** Every code with a colour: the delegations registered so far, and the secretariat. */
 export function countryCodes(): string[] {
-  return [...order];
+  return [...order, SECRETARIAT];
 }
 
 export function colourOf(code: string): string {
+  if (code === SECRETARIAT) return SECRETARIAT_COLOUR;
   let i = order.indexOf(code);
   if (i < 0) {
     registerCountries([{ code, name_en: code, name_es: code }]);

@@ -31,6 +31,9 @@ struct File {
 #[derive(Debug, Clone, Default)]
 pub struct CountryNames(HashMap<Country, Bilingual<String>>);
 
+/// The code the technical secretariat signs with: no delegation, but it proposes like one.
+pub const SECRETARIAT: &str = "SEC";
+
 impl CountryNames {
     /// The delegations shipped with Pluma.
     pub fn builtin() -> CountryNames {
@@ -47,6 +50,9 @@ impl CountryNames {
             if let Ok(code) = e.code.parse::<Country>() {
                 map.insert(code, Bilingual { en: e.en, es: e.es });
             }
+        }
+        if let Ok(code) = SECRETARIAT.parse::<Country>() {
+            map.insert(code, Bilingual { en: "Technical Secretariat".into(), es: "Secretaría Técnica".into() });
         }
         Ok(CountryNames(map))
     }
@@ -69,6 +75,7 @@ mod tests {
         assert_eq!(names.name(&"MX".parse().unwrap(), Lang::Es), "México");
         assert_eq!(names.name(&"AR".parse().unwrap(), Lang::En), "Argentina");
         assert_eq!(names.name(&"ZZ".parse().unwrap(), Lang::En), "ZZ");
+        assert_eq!(names.name(&SECRETARIAT.parse().unwrap(), Lang::Es), "Secretaría Técnica");
         assert!(names.0.len() >= 23);
     }
 }

@@ -146,13 +146,8 @@ impl Draft {
              ol.pluma-paragraphs{padding-left:2em}h2{font-size:13pt}\
              ins{text-decoration:underline}del{text-decoration:line-through}\n",
         );
-        for c in &countries {
-            let _ = writeln!(
-                css,
-                "[data-country=\"{code}\"]{{color:{col}}}",
-                code = c.as_str(),
-                col = crate::compare::render::country_colour(c)
-            );
+        for (c, colour) in crate::compare::render::country_colours(&countries) {
+            let _ = writeln!(css, "[data-country=\"{code}\"]{{color:{colour}}}", code = c.as_str());
         }
         let mut out = format!(
             "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{css}</style></head>\n<body>\n<h1>{title}</h1>\n<p class=\"pluma-meta\">{meta}</p>\n",

@@ -13,21 +13,37 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{Comparison, ParagraphChange, ParagraphDiff, Piece, PieceOp};
-use crate::delegations::CountryNames;
+use crate::delegations::{CountryNames, SECRETARIAT};
 use crate::ids::Country;
 use crate::markdown::{escape_html, escape_markdown};
 
-/// Colours for country classes: distinct, readable on white, assigned by a stable hash of
-/// the code so a country keeps its colour across documents.
-const PALETTE: [&str; 12] = [
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#ff7f0e", "#393b79",
-    "#637939", "#843c39",
+/// Colours for country classes: 25 that can be told apart on white (the web client's own,
+/// in `client/src/countries.ts`), so a page with every delegation of a meeting gives each
+/// one its own colour.
+const PALETTE: [&str; 25] = [
+    "#0b5fa5", "#c1272d", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#1a237e", "#827717",
+    "#d81b60", "#00695c", "#6a1b9a", "#bf360c", "#33691e", "#283593", "#4e342e", "#0277bd", "#9e9d24", "#880e4f",
+    "#37474f", "#e65100", "#1b5e20", "#4527a0", "#b71c1c",
 ];
 
-/// The colour of a country's changes.
-pub fn country_colour(country: &Country) -> &'static str {
-    let h = country.as_str().bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
-    PALETTE[(h as usize) % PALETTE.len()]
+/// The secretariat is no delegation and takes none of their colours.
+const SECRETARIAT_COLOUR: &str = "#757575";
+
+/// The colour of each country of a page, in the order given (sorted, from a set): distinct
+/// for up to 25 delegations; the secretariat always neutral grey.
+pub fn country_colours<'a>(countries: impl IntoIterator<Item = &'a Country>) -> Vec<(&'a Country, &'static str)> {
+    let mut next = 0;
+    countries
+        .into_iter()
+        .map(|c| {
+            if c.as_str() == SECRETARIAT {
+                return (c, SECRETARIAT_COLOUR);
+            }
+            let colour = PALETTE[next % PALETTE.len()];
+            next += 1;
+            (c, colour)
+        })
+        .collect()
 }
 
 /// The CSS class of a country's changes (`pluma-c-MX`; `pluma-c-none` for unbound actors).
@@ -46,8 +62,8 @@ pub fn redline_css<'a>(countries: impl IntoIterator<Item = &'a Country>) -> Stri
          .pluma-note{color:#555;font-size:.85em;margin:0}\
          .pluma-added{border-left:3px solid #2ca02c;padding-left:.5em}.pluma-removed{border-left:3px solid #d62728;padding-left:.5em}\n",
     );
-    for c in countries {
-        let _ = writeln!(css, ".pluma-c-{code}{{color:{col}}}", code = c.as_str(), col = country_colour(c));
+    for (c, colour) in country_colours(countries) {
+        let _ = writeln!(css, ".pluma-c-{code}{{color:{colour}}}", code = c.as_str());
     }
     css
 }
@@ -173,5 +189,25 @@ fn md_pieces(out: &mut String, pieces: &[Piece]) {
                 let _ = write!(out, "{{--{body}--}}{{>>{who}{moved}<<}}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page with all 25 delegations of a meeting and the secretariat gives each its own
+    /// colour; the secretariat's is none of the delegations'.
+    #[test]
+    fn every_delegation_of_a_meeting_and_the_secretariat_have_their_own_colour() {
+        let mut countries: Vec<Country> = (0..25u8)
+            .map(|i| format!("{}{}", char::from(b'A' + i / 5), char::from(b'A' + i % 5)).parse().unwrap())
+            .collect();
+        countries.push(SECRETARIAT.parse().unwrap());
+        countries.sort();
+        let colours = country_colours(&countries);
+        let distinct: BTreeSet<&str> = colours.iter().map(|(_, c)| *c).collect();
+        assert_eq!(distinct.len(), 26);
+        assert!(colours.iter().any(|(c, colour)| c.as_str() == SECRETARIAT && *colour == SECRETARIAT_COLOUR));
     }
 }

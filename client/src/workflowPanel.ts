@@ -89,7 +89,8 @@ const words = {
     out_of_concordance: "out of concordance",
     unconfirmed: "not confirmed",
     reasonPrompt: "Reopening an agreed paragraph needs a reason (kept in the activity log):",
-    overridePrompt: "{n} paragraph(s) are out of concordance. Adopt anyway? Give the reason (kept in the activity log):",
+    overridePrompt: "{n} paragraph(s) are not confirmed to match in both languages. Go ahead anyway? Give the reason (kept in the activity log):",
+    pendingFirst: "{n} proposal(s) still pending ({list}): accept or reject each before the text is approved or put under silence.",
     status_open: "Open",
     status_bracketed: "Bracketed",
     status_agreed_ad_ref: "Agreed ad ref.",
@@ -129,7 +130,8 @@ const words = {
     out_of_concordance: "sin concordancia",
     unconfirmed: "sin confirmar",
     reasonPrompt: "Reabrir un párrafo acordado requiere un motivo (queda en el registro):",
-    overridePrompt: "{n} párrafo(s) sin concordancia. ¿Adoptar de todos modos? Indique el motivo (queda en el registro):",
+    overridePrompt: "{n} párrafo(s) sin concordancia confirmada entre ambos idiomas. ¿Continuar de todos modos? Indique el motivo (queda en el registro):",
+    pendingFirst: "Quedan {n} propuesta(s) pendientes ({list}): acepte o rechace cada una antes de aprobar el texto o someterlo a silencio.",
     status_open: "Abierto",
     status_bracketed: "Entre corchetes",
     status_agreed_ad_ref: "Acordado ad ref.",
@@ -275,7 +277,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     if (chair && me.country && wf.ppt.includes(me.country) && !wf.adopted && !wf.approved_by.includes(me.country)) {
       bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(d) }, w("approve")));
     }
-    if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm());
+    if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm(d));
     // After adoption by silence the PPTs' approvals no longer matter: the banner says how.
     if (!(wf.adopted && wf.adopted.how === "silence")) el.append(bar);
 
@@ -309,7 +311,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
    * The chair picks the deadline as a wall-clock time in their own capital (the input's
    * value is read in that zone, not the browser's), and sees it back as it will be shown.
    */
-  function silenceForm(): HTMLElement {
+  function silenceForm(d: Dashboard): HTMLElement {
     const l = lang();
     const city = placeOf(me.country, zone, l);
     const preview = h("div", { class: "muted small wf-preview", "data-testid": "silence-preview", "aria-live": "polite" });
@@ -337,7 +339,14 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
           notify(w("deadlineHelp"), true);
           return;
         }
-        void act("POST", "/silence", { deadline: ms }).then((r) => { if (r) silenceDraft = ""; });
+        if (stillPending(d)) return;
+        const body: { deadline: number; concordance_override?: string } = { deadline: ms };
+        if (d.out_of_concordance > 0) {
+          const given = prompt(w("overridePrompt", { n: d.out_of_concordance }));
+          if (!given || !given.trim()) return;
+          body.concordance_override = given.trim();
+        }
+        void act("POST", "/silence", body).then((r) => { if (r) silenceDraft = ""; });
       } }, w("start")),
       preview);
   }
@@ -355,7 +364,18 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     await act("POST", `/paragraphs/${encodeURIComponent(p.paragraph)}/status`, reason ? { status, reason } : { status });
   }
 
+  /** A text with pending proposals is neither approved nor put under silence (the server
+   * refuses it too): says so, and which delegations' proposals remain. */
+  function stillPending(d: Dashboard): boolean {
+    const counts = Object.entries(d.proposals_by_country).filter(([, n]) => n > 0);
+    const n = counts.reduce((sum, [, k]) => sum + k, 0);
+    if (n === 0) return false;
+    notify(w("pendingFirst", { n, list: counts.map(([c, k]) => `${countryName(c, lang())} ${k}`).join(", ") }), true);
+    return true;
+  }
+
   async function approve(d: Dashboard): Promise<void> {
+    if (stillPending(d)) return;
     const body: { heads: string[]; concordance_override?: string } = { heads: d.workflow.heads };
     if (d.out_of_concordance > 0) {
       const given = prompt(w("overridePrompt", { n: d.out_of_concordance }));

@@ -19,6 +19,7 @@
 
 pub mod adoption;
 pub mod deadline;
+pub mod pending;
 pub mod silence;
 pub mod view;
 

@@ -66,7 +66,19 @@ async fn silence_on_one_node_freezes_and_frees_the_text_on_another() {
     watcher.open(&doc).await.unwrap();
     assert_eq!(propose(n1, &pe, &doc, "open").await, None);
 
-    // Concordance confirmed and silence started, all through node 0.
+    // The proposal accepted, concordance confirmed and silence started, all through node 0.
+    // (Node 0 may learn of the proposal a moment later.)
+    let mut resolved = false;
+    for _ in 0..50 {
+        let (status, body) = post(n0, &format!("/api/drafts/{id}/suggestions/accept"), &sec, json!({"all": true})).await;
+        assert_eq!(status, 200, "{body}");
+        if !body["suggestions"].as_array().unwrap().is_empty() {
+            resolved = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(resolved, "node 0 accepted the proposal taken by node 1");
     let (status, dashboard) = n0.api.call(Method::GET, &format!("/api/drafts/{id}/dashboard"), Some(&pe.token), None).await.unwrap();
     assert_eq!(status, 200, "{dashboard}");
     for p in dashboard["paragraphs"].as_array().unwrap() {

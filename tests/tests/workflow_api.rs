@@ -16,6 +16,7 @@ use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
+use automerge::transaction::Transactable;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -230,10 +231,19 @@ async fn an_edit_after_one_approval_voids_it() {
         let voided: Vec<Value> = w.activity(Some("MX")).await.into_iter().filter(|e| e["action"] == "approval_voided").collect();
         assert_eq!(voided.len(), 1, "{b}: the activity of Mexico shows it");
 
-        // Heads read before the change are refused; Argentina's approval of the new text
+        // Heads read before the change are refused; so is the new text while Peru's
+        // proposal is pending. Once it is accepted, Argentina's approval of the new text
         // does not adopt it: Mexico's was of the old one.
         let (code, body) = w.post("/approvals", &w.ar, json!({"heads": first["approval"]["heads"]})).await;
         assert_eq!(code, 409, "{b}: {body}");
+        let (code, body) = w.post("/approvals", &w.ar, json!({})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        let error = body["error"].as_str().unwrap();
+        assert!(error.contains("1 pending proposal (PE 1)") && error.contains("before the text can be approved"), "{b}: {error}");
+        assert_eq!(w.count("approval_given").await, 1, "{b}: nothing recorded");
+        let (code, body) = w.post("/suggestions/accept", &w.sec, json!({"all": true})).await;
+        assert_eq!(code, 200, "{b}: {body}");
+        w.confirm_all().await;
         let (code, body) = w.post("/approvals", &w.ar, json!({})).await;
         assert_eq!(code, 201, "{b}: {body}");
         assert_eq!(body["adopted"], false, "{b}");
@@ -252,10 +262,17 @@ async fn both_approvals_adopt_and_then_every_change_is_refused() {
     for db in TestDb::each().await {
         let b = db.backend;
         let w = world(&db.url).await;
-        // A pending proposal, so the secretariat has something to accept later.
+        // A pending proposal stops approval (and nothing is recorded) until it is accepted
+        // or rejected.
         let mut pe = w.delegate_client(&w.pe, "peer-pe").await;
         pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " soon")).await.unwrap();
         pe.wait_synced(&w.doc).await.unwrap();
+        w.confirm_all().await;
+        let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("pending proposal (PE 1)"), "{b}: {body}");
+        let (code, body) = w.post("/suggestions/reject", &w.sec, json!({"country": "PE"})).await;
+        assert_eq!(code, 200, "{b}: {body}");
         w.confirm_all().await;
 
         let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
@@ -285,16 +302,26 @@ async fn both_approvals_adopt_and_then_every_change_is_refused() {
         let (code, body) = w.post(&format!("/paragraphs/{p2}/status"), &w.mx, json!({"status": "agreed"})).await;
         assert_eq!(code, 409, "{b}: {body}");
         assert!(body["error"].as_str().unwrap().contains("adopted"), "{b}: {body}");
-        let (code, body) = w.post("/suggestions/accept", &w.sec, json!({"all": true})).await;
-        assert_eq!(code, 409, "{b}: {body}");
         let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
         assert_eq!(code, 409, "{b}: {body}");
-        // Nothing was stored: the same heads, the proposal still pending, no "ya".
+        // The secretariat's direct edit through the sync path: refused too.
+        let mut sec = w.delegate_client(&w.sec, "peer-sec").await;
+        sec.change(&w.doc, |d| {
+            let obj = edits::paragraph_text(d, 1, "en")?;
+            d.splice_text(&obj, 0, 0, "Finally, ")?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let error = sec.expect_error().await.unwrap();
+        assert!(error.contains("adopted"), "{b}: {error}");
+        // Nothing was stored: the same heads, no proposal, no "ya", no "Finally".
         let d = w.dashboard().await;
         assert_eq!(d["workflow"]["heads"], heads, "{b}");
-        assert_eq!(d["proposals_by_country"], json!({"PE": 1}), "{b}");
+        assert_eq!(d["proposals_by_country"], json!({}), "{b}");
         let late = w.delegate_client(&w.us, "peer-us").await;
         assert!(!edits::text(&late.docs[&w.doc].doc, 0, "es").unwrap().ends_with(" ya"), "{b}");
+        assert!(!edits::text(&late.docs[&w.doc].doc, 1, "en").unwrap().starts_with("Finally"), "{b}");
         let refused: Vec<Value> = w.activity(Some("PE")).await.into_iter().filter(|e| e["action"] == "violation_refused").collect();
         assert_eq!(refused[0]["detail"]["rule"], "workflow-lock", "{b}: {refused:?}");
 
@@ -385,6 +412,12 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
         let mut pe = w.delegate_client(&w.pe, "peer-pe-2").await;
         pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 1, "en", " now")).await.unwrap();
         pe.wait_synced(&w.doc).await.unwrap();
+        // Not while Peru's proposal is pending.
+        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00Z"})).await;
+        assert_eq!(code, 409, "{b}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("before the text can be put under silence"), "{b}: {body}");
+        let (code, body) = w.post("/suggestions/accept", &w.sec, json!({"all": true})).await;
+        assert_eq!(code, 200, "{b}: {body}");
 
         // A second silence, on a saved version of the current text, passes unbroken (once
         // the secretariat confirmed the edited paragraph's concordance again).
@@ -427,6 +460,8 @@ async fn concordance_blocks_adoption_unless_a_chair_overrides() {
         let mut pe = w.delegate_client(&w.pe, "peer-pe").await;
         pe.change(&w.doc, |d| edits::append(d, &Proposer::of(&w.pe), 0, "es", " y la solidaridad")).await.unwrap();
         pe.wait_synced(&w.doc).await.unwrap();
+        let (code, body) = w.post("/suggestions/accept", &w.sec, json!({"all": true})).await;
+        assert_eq!(code, 200, "{b}: {body}");
         assert_eq!(w.dashboard().await["paragraphs"][0]["concordance"], "out_of_concordance", "{b}");
 
         let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00Z"})).await;

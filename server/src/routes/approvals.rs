@@ -2,7 +2,8 @@
 //! as it stands (its heads; a version is saved). When every PPT of the draft's meeting has
 //! approved the same heads, the text is adopted: locked, a version "Adopted" saved, and
 //! its certified fingerprint recorded — unless paragraphs are out of concordance and no
-//! chair gave `concordance_override` with a reason.
+//! chair gave `concordance_override` with a reason. A text with pending proposals cannot be
+//! approved (see [`crate::workflow::pending`]).
 //!
 //! The decision runs with the document held (see [`crate::workflow`]): no change can slip
 //! between reading the heads and recording the approval or the adoption.
@@ -10,6 +11,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use pluma_core::Draft;
 use serde::{Deserialize, Serialize};
 
 use super::drafts::find_draft;
@@ -24,7 +26,7 @@ use crate::store::{ApprovalRecord, AuditAction, AuditEntry};
 use crate::time::now_ms;
 use crate::workflow::adoption::{self, How, Outcome};
 use crate::workflow::view::WorkflowState;
-use crate::workflow::{auto_version, heads_hex, hold, out_of_concordance_phrase, ppt_countries, same_heads, Unconcordant};
+use crate::workflow::{auto_version, blocking, heads_hex, hold, out_of_concordance_phrase, pending, ppt_countries, same_heads, Unconcordant};
 
 /// What `POST /api/drafts/{id}/approvals` takes (every field optional).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -107,6 +109,12 @@ pub async fn approve(
             a.fingerprint
         )));
     }
+    let bytes = held.bytes.clone();
+    blocking(move || {
+        let mut draft = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a held draft", e))?;
+        pending::refuse_if_any(&mut draft, "approved")
+    })
+    .await?;
     let now = now_ms();
     let existing = workflow.live_approvals().find(|a| a.country == country && same_heads(&a.heads, &heads)).cloned();
     let (approval, status) = match existing {

@@ -1,7 +1,8 @@
 //! The silence procedure:
 //! - `POST /api/drafts/{id}/silence` `{deadline, version?, concordance_override?}`: a chair
 //!   puts the text (the current text, or a version that is the current text) under silence
-//!   until the deadline (RFC 3339 or unix milliseconds). The text is frozen meanwhile.
+//!   until the deadline (RFC 3339 or unix milliseconds). The text is frozen meanwhile. A
+//!   text with pending proposals cannot be (see [`crate::workflow::pending`]).
 //! - `POST /api/drafts/{id}/silence/objections` `{text}`: a delegation (a delegate or a
 //!   chair, not observers or staff) breaks the silence with a written objection, strictly
 //!   before the deadline; the text unfreezes. After the deadline: 409.
@@ -119,6 +120,7 @@ pub async fn start(
     let bytes = held.bytes.clone();
     let unconcordant = blocking(move || {
         let mut draft = pluma_core::Draft::load(&bytes).map_err(|e| ApiError::internal("loading a held draft", e))?;
+        crate::workflow::pending::refuse_if_any(&mut draft, "put under silence")?;
         out_of_concordance(&mut draft).map_err(|e| ApiError::internal("checking concordance", e))
     })
     .await?;

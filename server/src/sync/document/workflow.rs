@@ -79,7 +79,7 @@ impl DocumentTask {
         let mut audit = Vec::new();
         for a in &stale {
             let reason = format!(
-                "the text changed after {}'s approval ({} accepted on {})",
+                "the text changed after {}'s approval ({} on {})",
                 a.country,
                 by,
                 pluma_core::export::iso8601(now)

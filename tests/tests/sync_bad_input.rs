@@ -283,7 +283,7 @@ async fn protocol_misuse_is_refused() {
 async fn limits_are_enforced_with_clear_errors() {
     let limits = SyncLimits {
         max_documents_per_connection: 1,
-        join_timeout: std::time::Duration::from_millis(300),
+        join_timeout: std::time::Duration::from_secs(2),
         ..SyncLimits::default()
     };
     let s = setup_with(limits).await;

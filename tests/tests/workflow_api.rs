@@ -424,7 +424,7 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
         w.confirm_all().await;
         let (code, version) = w.post("/versions", &w.mx, json!({"label": "To capitals"})).await;
         assert_eq!(code, 201, "{b}: {version}");
-        let deadline = pluma_server::time::now_ms() + 1500;
+        let deadline = pluma_server::time::now_ms() + 5000;
         let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline, "version": version["id"]})).await;
         assert_eq!(code, 201, "{b}: {body}");
         let d = w.wait_adopted().await;
@@ -499,7 +499,7 @@ async fn a_deadline_passed_while_down_is_applied_once_at_the_next_start() {
         let b = db.backend;
         let w = world(&db.url).await;
         w.confirm_all().await;
-        let deadline = pluma_server::time::now_ms() + 1500;
+        let deadline = pluma_server::time::now_ms() + 5000;
         let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline})).await;
         assert_eq!(code, 201, "{b}: {body}");
         let World { server, pe, draft, .. } = w;

@@ -248,6 +248,7 @@ test("bulk accept of one country's proposals", async () => {
   await editor(mx.page, n, "es").click();
   await mx.page.keyboard.press("Control+Home");
   await mx.page.keyboard.type("Y ");
+  await until('"Y " at the chair', async () => (await paraText(chair.page, n, "es")).startsWith("Y "));
   // Only this paragraph's proposals (earlier tests left others in the draft).
   const pid = await chair.page.locator(".para").nth(n).getAttribute("data-paragraph");
   const cards = chair.page.locator(".proposal");

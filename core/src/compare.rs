@@ -340,7 +340,8 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
                     } else {
                         let ins = text.insert_credits();
                         let del = between.delete_credits(before_text);
-                        let pieces = pieces_of(&d, &before_text.text, &text.text, &del, &ins);
+                        let kept = Kept::of(old, before_text, new, text);
+                        let pieces = pieces_of(&d, &before_text.text, &text.text, &del, &ins, Some(&kept));
                         tally(&mut summary, &pieces);
                         summary.changed += 1;
                         (ParagraphChange::Changed, pieces)
@@ -380,7 +381,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
 /// texts from outside a draft).
 pub fn diff_texts(old: &str, new: &str) -> Vec<Piece> {
     let none: &[Option<&Country>] = &[];
-    pieces_of(&words::diff(old, new), old, new, none, none)
+    pieces_of(&words::diff(old, new), old, new, none, none, None)
 }
 
 fn equal_piece(text: &str) -> Vec<Piece> {
@@ -396,12 +397,75 @@ fn title_pieces(old: &Snapshot, new: &Snapshot, lang: Lang) -> Vec<Piece> {
     if a.text == b.text {
         return equal_piece(&b.text);
     }
-    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &a.inserter_credits(), &b.inserter_credits())
+    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &a.inserter_credits(), &b.inserter_credits(), None)
+}
+
+/// Which characters of two versions of a text are the very same characters (by the id of
+/// the operation that inserted them), whatever the word diff makes of them.
+struct Kept {
+    old: Vec<bool>,
+    new: Vec<bool>,
+}
+
+impl Kept {
+    fn of(old: &Snapshot, a: &snapshot::SnapText, new: &Snapshot, b: &snapshot::SnapText) -> Kept {
+        // Ids in the newer snapshot's numbering of actors; an actor it does not know has no
+        // character in it.
+        let index: FnvMap<&str, u32> = new.actors.iter().enumerate().map(|(i, h)| (h.as_str(), i as u32)).collect();
+        let to_new = |actor: u32| old.actors.get(actor as usize).and_then(|h| index.get(h.as_str()).copied());
+        let expand = |t: &snapshot::SnapText, actor_of: &dyn Fn(u32) -> Option<u32>| -> Vec<Option<(u32, u64)>> {
+            t.ids
+                .iter()
+                .flat_map(|r| {
+                    let actor = actor_of(r.actor);
+                    (0..u64::from(r.len)).map(move |k| actor.map(|a| (a, r.counter + k)))
+                })
+                .collect()
+        };
+        let (a_ids, b_ids) = (expand(a, &to_new), expand(b, &Some));
+        let a_set: FnvSet<(u32, u64)> = a_ids.iter().flatten().copied().collect();
+        let b_set: FnvSet<(u32, u64)> = b_ids.iter().flatten().copied().collect();
+        Kept {
+            old: a_ids.iter().map(|id| id.is_some_and(|id| b_set.contains(&id))).collect(),
+            new: b_ids.iter().map(|id| id.is_some_and(|id| a_set.contains(&id))).collect(),
+        }
+    }
+}
+
+/// The credits of one change of the word diff: characters really deleted (old) or inserted
+/// (new) keep their own; characters the word diff only took along with them (in both
+/// versions, e.g. the rest of a word someone inserted into) take the change's credit, the
+/// first real insertion's country, else the first real deletion's.
+fn change_credits<'s>(
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
+    del: &(impl CreditOf<'s> + ?Sized),
+    ins: &(impl CreditOf<'s> + ?Sized),
+    kept: &Kept,
+) -> (Vec<Option<&'s Country>>, Vec<Option<&'s Country>>) {
+    let is_kept = |side: &[bool], i: usize| side.get(i).copied().unwrap_or(false);
+    let real_new = new.clone().filter(|&i| !is_kept(&kept.new, i)).find_map(|i| ins.at(i));
+    let real_old = old.clone().filter(|&i| !is_kept(&kept.old, i)).find_map(|i| del.at(i));
+    let credit = real_new.or(real_old);
+    let dels = old.map(|i| if is_kept(&kept.old, i) { credit } else { del.at(i) }).collect();
+    let inss = new.map(|i| if is_kept(&kept.new, i) { credit } else { ins.at(i) }).collect();
+    (dels, inss)
 }
 
 /// The pieces of a changed text: equal runs from the newer text, then for each change its
 /// deleted and inserted characters split by credited country.
-fn pieces_of<'s>(d: &WordDiff, old: &str, new: &str, del: &(impl CreditOf<'s> + ?Sized), ins: &(impl CreditOf<'s> + ?Sized)) -> Vec<Piece> {
+///
+/// `kept`: which characters are in both versions (texts of one draft); where the word diff
+/// shows such characters as changed, they take the credit of the change around them (see
+/// [`change_credits`]).
+fn pieces_of<'s>(
+    d: &WordDiff,
+    old: &str,
+    new: &str,
+    del: &(impl CreditOf<'s> + ?Sized),
+    ins: &(impl CreditOf<'s> + ?Sized),
+    kept: Option<&Kept>,
+) -> Vec<Piece> {
     let mut out = Vec::new();
     for h in &d.hunks {
         match h {
@@ -409,8 +473,18 @@ fn pieces_of<'s>(d: &WordDiff, old: &str, new: &str, del: &(impl CreditOf<'s> + 
                 out.extend(split(new, d.new_bytes(n), d.new_chars(n).start, PieceOp::Equal, ins, false));
             }
             Hunk::Change { old: o, new: n, moved } => {
-                out.extend(split(old, d.old_bytes(o), d.old_chars(o).start, PieceOp::Delete, del, *moved));
-                out.extend(split(new, d.new_bytes(n), d.new_chars(n).start, PieceOp::Insert, ins, *moved));
+                let (oc, nc) = (d.old_chars(o), d.new_chars(n));
+                match kept {
+                    Some(kept) => {
+                        let (dels, inss) = change_credits(oc.clone(), nc.clone(), del, ins, kept);
+                        out.extend(split(old, d.old_bytes(o), 0, PieceOp::Delete, &dels[..], *moved));
+                        out.extend(split(new, d.new_bytes(n), 0, PieceOp::Insert, &inss[..], *moved));
+                    }
+                    None => {
+                        out.extend(split(old, d.old_bytes(o), oc.start, PieceOp::Delete, del, *moved));
+                        out.extend(split(new, d.new_bytes(n), nc.start, PieceOp::Insert, ins, *moved));
+                    }
+                }
             }
         }
     }

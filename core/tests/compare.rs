@@ -235,6 +235,46 @@ fn an_accepted_cut_is_credited_to_its_proposer_and_status_changes_are_listed() {
     assert_eq!(c.summary.status_changed, 1);
 }
 
+/// A country inserting inside a word changes the whole word in a word-level redline: the
+/// old word struck and the new one inserted, all of it credited to that country, before and
+/// after a chair accepts it — the letters around the insertion were nobody's change, and
+/// were shown "not attributed" (and the surviving letters of a delegation's own earlier
+/// insertion credited to it as a deletion).
+#[test]
+fn an_insertion_inside_a_word_credits_the_whole_word_to_its_proposer() {
+    let (mut w, ids) = World::new(&[("Migration issues remain.", "Persisten los problemas.")]);
+    let v1 = w.heads();
+    // "issue" + "-related" + "s"
+    w.at("BR").suggest_insert(&ids[0], Lang::En, 15, "-related", &stamp("BR")).unwrap();
+    w.sync("BR");
+    let expected = vec![(PieceOp::Delete, "issues".to_owned(), "BR".to_owned()), (PieceOp::Insert, "issue-relateds".to_owned(), "BR".to_owned())];
+    let c = w.compare(&v1, Lang::En);
+    assert_eq!(changes(&c, &ids[0]), expected);
+    assert_eq!(text_of(&c, &ids[0], PieceOp::Insert), "Migration issue-relateds remain.");
+    assert_eq!(text_of(&c, &ids[0], PieceOp::Delete), "Migration issues remain.");
+    w.at("MX").accept(&Selection::All).unwrap();
+    w.sync("MX");
+    let v2 = w.heads();
+    assert_eq!(changes(&w.compare(&v1, Lang::En), &ids[0]), expected);
+
+    // Argentina proposes a word, which is accepted; later Colombia cuts its last letters.
+    // Only Colombia cut anything.
+    w.at("AR").suggest_insert(&ids[0], Lang::En, 24, " everywhere", &stamp("AR")).unwrap();
+    w.sync("AR");
+    w.at("MX").accept(&Selection::All).unwrap();
+    w.sync("MX");
+    let v3 = w.heads();
+    w.at("CO").suggest_delete(&ids[0], Lang::En, 33, 35, &stamp("CO")).unwrap();
+    w.sync("CO");
+    w.at("MX").accept(&Selection::All).unwrap();
+    w.sync("MX");
+    let c = w.compare(&v3, Lang::En);
+    assert_eq!(text_of(&c, &ids[0], PieceOp::Insert), "Migration issue-relateds everywhe remain.");
+    let credited: Vec<String> = changes(&c, &ids[0]).into_iter().map(|(_, _, country)| country).collect();
+    assert_eq!(credited, ["CO", "CO"], "{:?}", changes(&c, &ids[0]));
+    assert!(!w.compare(&v2, Lang::En).summary.by_country.contains_key("?"));
+}
+
 /// Unknown heads are refused with a precise error; comparing a version with itself finds
 /// nothing.
 #[test]

@@ -143,7 +143,12 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const adapter = buildAdapter(countryCodes());
   const decides = me.role === "chair" || me.role === "secretariat";
   const drafts = me.role !== "observer" && me.role !== "admin" && me.country !== null;
-  let suggesting = !decides;
+  // Everyone starts by proposing: a chair's or the secretariat's direct edit is a choice
+  // they make with the toggle, never what typing does by default.
+  let suggesting = true;
+  // The workflow's lock (adopted, or under silence), as the workflow panel last read it:
+  // the text takes no change, so nothing offers to make one.
+  let locked: string | null = null;
   let showLangs: Lang[] = ["en", "es"];
   let filterCountry = "";
   let filterParagraph = "";
@@ -269,6 +274,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   function paintToolbar(): void {
     clear(modeEl);
     if (!drafts) modeEl.append(h("span", { class: "badge" }, t("readOnly")));
+    else if (locked) modeEl.append(h("span", { class: "badge", "data-testid": "locked", title: locked }, t("lockedText")));
     else if (decides) {
       modeEl.append(
         h("span", { class: "muted" }, t("mode"), ": "),
@@ -295,7 +301,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   };
 
   const mayEdit = (p: { status: string }): boolean => {
-    if (!drafts) return false;
+    if (!drafts || locked) return false;
     if (p.status === "agreed" && me.role !== "chair") return false;
     return true;
   };
@@ -480,7 +486,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       h("option", { value: "" }, t("allParagraphs")),
       ...doc.order.filter((pid) => all.some((p) => p.paragraph === pid)).map((pid) => h("option", { value: pid, selected: pid === filterParagraph }, labelOf(doc, pid))));
     panel.append(h("h2", {}, `${t("proposals")} (${shown.length})`), h("div", { class: "filters" }, countrySel, paraSel));
-    if (decides && shown.length > 0) {
+    const resolves = decides && !locked;
+    if (resolves && shown.length > 0) {
       const ids = [...new Set(shown.map((p) => p.id))];
       panel.append(h("div", { class: "bulk" },
         h("button", { type: "button", class: "accept", "data-testid": "bulk-accept", onclick: () => { if (confirm(t("confirmBulk", { action: t("accept"), n: ids.length }))) void act("accept", { ids }); } }, t("acceptShown")),
@@ -499,9 +506,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
         h("blockquote", { class: p.kind === "ins" ? "q-ins" : "q-del", lang: p.lang }, p.text),
         h("div", { class: "p-meta muted" }, `${personOf(p.user, p.country)} · ${formatTime(p.at)}`),
         h("div", { class: "p-actions" },
-          decides ? h("button", { type: "button", class: "accept", "data-testid": "accept", onclick: () => void act("accept", { ids: [p.id] }) }, t("accept")) : null,
-          decides ? h("button", { type: "button", class: "reject", "data-testid": "reject", onclick: () => void act("reject", { ids: [p.id] }) }, t("reject")) : null,
-          own && (me.role === "delegate" || me.role === "chair") ? h("button", { type: "button", "data-testid": "withdraw", onclick: () => void act("withdraw", { ids: [p.id] }) }, t("withdraw")) : null,
+          resolves ? h("button", { type: "button", class: "accept", "data-testid": "accept", onclick: () => void act("accept", { ids: [p.id] }) }, t("accept")) : null,
+          resolves ? h("button", { type: "button", class: "reject", "data-testid": "reject", onclick: () => void act("reject", { ids: [p.id] }) }, t("reject")) : null,
+          own && !locked && (me.role === "delegate" || me.role === "chair") ? h("button", { type: "button", "data-testid": "withdraw", onclick: () => void act("withdraw", { ids: [p.id] }) }, t("withdraw")) : null,
         )));
     }
     panel.append(list);
@@ -538,6 +545,13 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     me,
     meetings,
     notify,
+    onLock: (now) => {
+      if (now === locked) return;
+      locked = now;
+      paintToolbar();
+      paintBody();
+      paintPanel();
+    },
     paragraphLabel: (pid) => labelOf(outline(handle.doc()), pid),
     firstWords: (pid) => {
       const text = String(handle.doc().paragraphs?.[pid]?.text?.[l] ?? "").trim();

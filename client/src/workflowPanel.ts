@@ -178,6 +178,9 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
   me: User;
   meetings: Meeting[];
   notify: (text: string, bad?: boolean) => void;
+  /** Told the workflow's lock (why the text takes no change: adopted, under silence) or
+   * null, after every read of the dashboard. */
+  onLock?: (locked: string | null) => void;
   /** The paragraph's label as the text shows it ("OP 3"), when the page knows it. */
   paragraphLabel?: (pid: string) => string;
   /** The paragraph's first words in the reader's language, when the page has the text. */
@@ -214,6 +217,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     } catch {
       return;
     }
+    opts.onLock?.(d.workflow.locked);
     const sig = JSON.stringify(d);
     if (!force && sig === last) return;
     last = sig;

@@ -31,6 +31,8 @@ test("status, silence with an objection, approvals and the fingerprint", async (
     assert.equal(r.status, 200, JSON.stringify(r.body));
   }
   const ar = await signedIn(browser, server.url, "ar-chair", draft.id);
+  // A chair proposes by default; editing directly is a choice.
+  assert.equal(await ar.page.locator("[data-testid=mode-suggesting]").getAttribute("class"), "on");
   await ar.page.click("[data-testid=dashboard] summary");
   await ar.page.waitForSelector("[data-testid=dashboard] [data-testid=status-select]");
 
@@ -67,6 +69,12 @@ test("status, silence with an objection, approvals and the fingerprint", async (
     await page.locator("[data-testid=adopted-banner]").waitFor({ timeout: 8000 });
     const fp = await page.locator("[data-testid=fingerprint]").innerText();
     assert.match(fp, /^[0-9a-f]{64}$/);
+  }
+  // The adopted text offers no change to anyone: no editable text, no accept or mode buttons.
+  for (const page of [ar.page, us.page]) {
+    await page.locator("[data-testid=locked]").waitFor({ timeout: 8000 });
+    assert.equal(await page.locator(".para [contenteditable=true]").count(), 0);
+    assert.equal(await page.locator("[data-testid=mode-editing], [data-testid=accept]").count(), 0);
   }
   const after = await apiGet(server.url, secTok, `/api/drafts/${draft.id}/dashboard`);
   assert.equal(await us.page.locator("[data-testid=fingerprint]").innerText(), after.workflow.adopted.fingerprint);

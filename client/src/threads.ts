@@ -31,11 +31,15 @@ interface RawThread {
   messages?: Array<Record<string, unknown>>;
 }
 
-// Whether the character a cursor sits on is still in the text.
-function alive(doc: A.Doc<unknown>, path: A.Prop[], cursor: string, length: number): boolean {
+// Whether a thread still has text under it, read as the server's core reads it: a cursor
+// on a deleted character stands for the next character still there, so the thread keeps
+// whatever is left of its words and is detached only once none is.
+function anchored(doc: A.Doc<unknown>, path: A.Prop[], start: string, end: string, length: number): boolean {
   try {
-    const i = A.getCursorPosition(doc, path, cursor);
-    return i < length && A.getCursor(doc, path, i) === cursor;
+    const s = A.getCursorPosition(doc, path, start);
+    const e = A.getCursorPosition(doc, path, end);
+    const endAlive = e < length && A.getCursor(doc, path, e) === end.replace(/^-+/, "");
+    return s < (endAlive ? e + 1 : e);
   } catch {
     return false;
   }
@@ -49,7 +53,7 @@ export function threadsOf(doc: A.Doc<{ threads?: Record<string, RawThread>; para
     const text = doc.paragraphs?.[paragraph]?.text?.[lang];
     const path = ["paragraphs", paragraph, "text", lang];
     const length = text === undefined ? 0 : String(text).length;
-    const detached = text === undefined || !alive(doc, path, String(t.start), length) || !alive(doc, path, String(t.end), length);
+    const detached = text === undefined || !anchored(doc, path, String(t.start), String(t.end), length);
     out.push({
       id,
       paragraph,

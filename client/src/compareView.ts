@@ -142,7 +142,7 @@ export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading:
   }
   out.append(
     h("p", { class: "cmp-summary", "data-testid": "cmp-summary" }, h("strong", {}, t("paragraphsColon")), " ",
-      counts.filter(([n]) => n > 0).map(([n, k]) => (k === "sumStatus" && n === 1 ? t("sumStatus1") : t(k, { n }))).join(" · ") || "—"),
+      counts.filter(([n]) => n > 0).map(([n, k]) => (n === 1 ? t(`${k}1` as Key) : t(k, { n }))).join(" · ") || "—"),
   );
 
   // Legend: every country credited with a change, its colour and code, and its word counts.

@@ -139,6 +139,7 @@ impl ServerSide {
             bind,
             changes: vec![LoggedChange { hash: change.hash().0, actor, bytes: change.raw_bytes().to_vec() }],
             audit: vec![],
+            session: None,
         };
         self.rt.block_on(self.store.append_changes(&[request], 0)).expect("stored");
         self.doc.apply_changes([change]).expect("applies");

@@ -138,6 +138,12 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 pub const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a document with no peers stays in memory before it is unloaded.
 pub const DOCUMENT_IDLE: Duration = Duration::from_secs(30);
+/// How often each server asks the database whether the sessions of its sync connections
+/// still live: the longest a connection of an ended session stays open on a server that
+/// missed the sign-out's notice, while the database answers ([`crate::sync::sessions`]).
+/// A sign-out is usually heard within milliseconds; this bounds the rare case, at the cost
+/// of one small query per server per interval.
+pub const SESSION_CHECK_INTERVAL: Duration = Duration::from_secs(15);
 
 /// The limits of the sync protocol; the defaults are the constants above.
 #[derive(Debug, Clone, clap::Args)]
@@ -163,6 +169,9 @@ pub struct SyncLimits {
     /// Seconds a document without peers stays loaded.
     #[arg(long = "document-idle-secs", env = "PLUMA_DOCUMENT_IDLE_SECS", default_value = "30", value_parser = parse_secs)]
     pub document_idle: Duration,
+    /// Seconds between checks of the sync connections' sessions.
+    #[arg(long = "session-check-secs", env = "PLUMA_SESSION_CHECK_SECS", default_value = "15", value_parser = parse_secs)]
+    pub session_check_interval: Duration,
 }
 
 impl Default for SyncLimits {
@@ -175,6 +184,7 @@ impl Default for SyncLimits {
             idle_timeout: IDLE_TIMEOUT,
             join_timeout: JOIN_TIMEOUT,
             document_idle: DOCUMENT_IDLE,
+            session_check_interval: SESSION_CHECK_INTERVAL,
         }
     }
 }

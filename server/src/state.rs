@@ -12,6 +12,7 @@ use crate::rate_limit::RateLimits;
 use crate::store::{self, Store, StoreError};
 use crate::sync::hub::{Hub, Shared};
 use crate::sync::persist::Persister;
+use crate::sync::sessions::Sessions;
 
 /// The server's shared state; cheap to clone.
 #[derive(Clone, Debug)]
@@ -61,7 +62,9 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         storage_id,
         shutdown: CancellationToken::new(),
         tracker: TaskTracker::new(),
+        sessions: Sessions::default(),
     });
+    crate::sync::sessions::spawn_checker(&hub);
     // Other servers on the same database (PostgreSQL): their changes reach loaded documents.
     if let Some(notices) = store.subscribe() {
         crate::sync::cluster::spawn(hub.clone(), notices);

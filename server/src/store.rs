@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cluster;
 mod postgres;
 mod rows;
+pub mod sessions;
 mod sqlite;
 pub mod versions;
 pub mod workflow;
@@ -24,6 +25,7 @@ use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use cluster::{Compaction, Feed, LogIndex, Notice};
 pub use postgres::PgStore;
+pub use sessions::{SessionHash, TicketGrant};
 pub use sqlite::SqliteStore;
 pub use versions::VersionRecord;
 pub use workflow::{AdoptionRecord, ApprovalRecord, ObjectionOutcome, ObjectionRecord, SilenceRecord, SilenceState, WorkflowRecord};
@@ -143,6 +145,10 @@ pub struct AppendRequest {
     pub changes: Vec<LoggedChange>,
     /// Audit entries written with the changes (in the same transaction), if they are stored.
     pub audit: Vec<AuditEntry>,
+    /// The session of the sync connection that sent the changes: they are stored only if
+    /// it is alive when the transaction commits. `None` for changes the server makes
+    /// itself on a request it has authenticated.
+    pub session: Option<SessionHash>,
 }
 
 /// Why one request of a group commit was refused while the others went through.
@@ -158,6 +164,10 @@ pub enum AppendRefusal {
     /// account: another process locked it after this one last read its workflow state.
     #[error("the text was adopted or put under silence; it accepts no change")]
     Locked,
+    /// The session of the connection that sent the changes has ended (signed out, expired,
+    /// or its user removed), perhaps on another server.
+    #[error("the session has ended")]
+    SessionEnded,
 }
 
 /// The outcome of one request of a group commit: the log sequence numbers of the changes
@@ -199,14 +209,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn create_session(&self, token_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()>;
     /// The user of an unexpired session.
     async fn session_user(&self, token_hash: &[u8], now: i64) -> Result<Option<User>>;
-    /// Ends a session; whether it existed.
+    /// Ends a session; whether it existed. On a backend several servers share, the others
+    /// hear of it ([`Notice::SessionEnded`]) when, and only if, the deletion commits.
     async fn delete_session(&self, token_hash: &[u8]) -> Result<bool>;
+    /// Those of `sessions` that exist and have not expired at `now`.
+    async fn live_sessions(&self, sessions: &[SessionHash], now: i64) -> Result<Vec<SessionHash>>;
 
-    /// Stores a sync ticket (hash only).
-    async fn create_ticket(&self, ticket_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()>;
-    /// Consumes a ticket atomically: its user if it was unused and unexpired, else `None`.
-    /// A second call with the same ticket always gives `None`.
-    async fn consume_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<User>>;
+    /// Stores a sync ticket (hash only) issued by `session` (the hash of its token).
+    async fn create_ticket(&self, ticket_hash: &[u8], session: &SessionHash, user: &UserId, now: i64, expires_at: i64) -> Result<()>;
+    /// Consumes a ticket atomically: its user and session if it was unused and unexpired
+    /// and its session is alive, else `None`. A second call with the same ticket always
+    /// gives `None`.
+    async fn consume_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<TicketGrant>>;
 
     /// Creates a meeting and its delegations.
     async fn create_meeting(&self, meeting: &NewMeeting, now: i64) -> Result<Meeting>;

@@ -12,6 +12,8 @@
 //!   history, and knowing when there is nothing to send without generating.
 //! - [`cluster`]: other servers on the same database: their notices reach the document
 //!   tasks, which read the changes they lack from the log.
+//! - [`sessions`]: a connection ends with the session whose ticket opened it, on every
+//!   server.
 //!
 //! Connections and documents talk only through channels: no lock is shared across
 //! documents, and a slow peer is disconnected rather than allowed to stall a document.
@@ -23,6 +25,7 @@ pub mod document;
 pub mod hub;
 pub mod persist;
 pub mod protocol;
+pub mod sessions;
 pub mod state;
 
 use std::sync::Arc;
@@ -56,6 +59,9 @@ pub struct PeerLink {
     pub peer_id: String,
     /// Who is connected.
     pub principal: Arc<Principal>,
+    /// The session whose ticket opened the connection: its changes are stored only while
+    /// it lives.
+    pub session: crate::store::SessionHash,
     /// The connection's outbound queue. Documents only `try_send`: a full queue means the
     /// peer does not keep up, and it is disconnected through `kill`.
     pub out: mpsc::Sender<Outbound>,

@@ -1,5 +1,6 @@
 //! The connection loop driven through channels instead of a socket (it is generic over
-//! `Sink`/`Stream`): handshake, unknown documents, and errors for text and oversized frames.
+//! `Sink`/`Stream`): handshake, unknown documents, errors for text and oversized frames, and
+//! the end of the session.
 
 // Helpers outside #[test] functions unwrap too: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -8,6 +9,7 @@ use futures_util::SinkExt;
 use pluma_server::config::Config;
 use pluma_server::ids::DocumentId;
 use pluma_server::model::{NewUser, Role};
+use pluma_server::store::TicketGrant;
 use pluma_server::sync::connection::{self, Frame, FrameError};
 use pluma_server::sync::protocol::{self, Message};
 use serde_bytes::ByteBuf;
@@ -18,6 +20,8 @@ struct Harness {
     to_server: mpsc::Sender<Result<Frame, FrameError>>,
     from_server: mpsc::Receiver<Frame>,
     task: tokio::task::JoinHandle<()>,
+    state: pluma_server::AppState,
+    session: [u8; 32],
     _dir: tempfile::TempDir,
 }
 
@@ -40,12 +44,15 @@ async fn start() -> Harness {
         )
         .await
         .unwrap();
+    let session = [5u8; 32];
+    state.store.create_session(&session, &user.id, 0, i64::MAX).await.unwrap();
+    let grant = TicketGrant { user, session, session_expires_at: i64::MAX };
     let (to_server, rx) = mpsc::channel(16);
     let (tx, from_server) = mpsc::channel(16);
     let stream = Box::pin(futures_util::stream::unfold(rx, |mut rx| async { rx.recv().await.map(|f| (f, rx)) }));
     let sink = Box::pin(PollSender::new(tx).sink_map_err(|e| e.to_string()));
-    let task = tokio::spawn(connection::run(sink, stream, user, state.hub.clone()));
-    Harness { to_server, from_server, task, _dir: dir }
+    let task = tokio::spawn(connection::run(sink, stream, grant, state.hub.clone()));
+    Harness { to_server, from_server, task, state, session, _dir: dir }
 }
 
 impl Harness {
@@ -125,6 +132,21 @@ async fn oversized_frames_name_the_limit() {
     h.to_server.send(Err(FrameError::TooLarge)).await.unwrap();
     match h.recv_message().await {
         Message::Error { message, .. } => assert!(message.contains(&pluma_server::config::MAX_FRAME_BYTES.to_string()), "{message}"),
+        other => panic!("expected error, got {other:?}"),
+    }
+    assert_eq!(h.recv().await, Frame::Close);
+    h.task.await.unwrap();
+}
+
+/// When the connection's session ends, it gets an error saying so, then a close frame, and
+/// the loop ends.
+#[tokio::test]
+async fn ending_the_session_closes_the_connection() {
+    let mut h = start().await;
+    h.join().await;
+    assert_eq!(h.state.hub.shared().sessions.end(&h.session), 1, "the connection was registered");
+    match h.recv_message().await {
+        Message::Error { message, .. } => assert_eq!(message, pluma_server::sync::sessions::SESSION_ENDED),
         other => panic!("expected error, got {other:?}"),
     }
     assert_eq!(h.recv().await, Frame::Close);

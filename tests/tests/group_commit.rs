@@ -55,6 +55,7 @@ async fn appends_waiting_for_a_commit_share_the_next_one() {
         bind: vec![(format!("a{i}"), ActorOwner { user: user.id.clone(), country: user.country.clone() })],
         changes: vec![LoggedChange { hash: [i as u8; 32], actor: format!("a{i}"), bytes: vec![i as u8] }],
         audit: vec![],
+        session: None,
     };
     let metrics = Arc::new(Metrics::default());
     let persister = Persister::spawn(store.clone(), metrics.clone());

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use pluma_server::model::{NewUser, Role};
-use pluma_server::store::StoreError;
+use pluma_server::store::{StoreError, TicketGrant};
 use pluma_tests::db::TestDb;
 
 fn new_user(login: &str, role: Role, country: Option<&str>) -> NewUser {
@@ -63,22 +63,26 @@ async fn sessions_expire_and_end() {
     }
 }
 
-/// A ticket is consumed once: the second use, an expired ticket and an unknown ticket give
-/// no user, also when many consumers race for the same ticket.
+/// A ticket is consumed once and grants its user and session: the second use, an expired
+/// ticket and an unknown ticket give nothing, also when many consumers race for the same
+/// ticket.
 #[tokio::test]
 async fn tickets_are_single_use_and_expire() {
     for db in TestDb::each().await {
         let store = db.open().await;
         let u = store.create_user(&new_user("us", Role::Delegate, Some("US")), 0).await.unwrap();
-        store.create_ticket(&[1u8; 32], &u.id, 0, 60_000).await.unwrap();
-        assert_eq!(store.consume_ticket(&[1u8; 32], 10).await.unwrap(), Some(u.clone()));
+        let session = [9u8; 32];
+        store.create_session(&session, &u.id, 0, 1_000_000).await.unwrap();
+        store.create_ticket(&[1u8; 32], &session, &u.id, 0, 60_000).await.unwrap();
+        let grant = TicketGrant { user: u.clone(), session, session_expires_at: 1_000_000 };
+        assert_eq!(store.consume_ticket(&[1u8; 32], 10).await.unwrap(), Some(grant));
         assert_eq!(store.consume_ticket(&[1u8; 32], 20).await.unwrap(), None, "{}: reused", db.backend);
 
-        store.create_ticket(&[2u8; 32], &u.id, 0, 60_000).await.unwrap();
+        store.create_ticket(&[2u8; 32], &session, &u.id, 0, 60_000).await.unwrap();
         assert_eq!(store.consume_ticket(&[2u8; 32], 60_000).await.unwrap(), None, "expired");
         assert_eq!(store.consume_ticket(&[3u8; 32], 10).await.unwrap(), None, "unknown");
 
-        store.create_ticket(&[4u8; 32], &u.id, 0, 60_000).await.unwrap();
+        store.create_ticket(&[4u8; 32], &session, &u.id, 0, 60_000).await.unwrap();
         let racers: Vec<_> = (0..8)
             .map(|_| {
                 let store = store.clone();
@@ -90,6 +94,35 @@ async fn tickets_are_single_use_and_expire() {
             winners += usize::from(r.await.unwrap().is_some());
         }
         assert_eq!(winners, 1, "{}: exactly one consumer wins", db.backend);
+        store.close().await;
+    }
+}
+
+/// A ticket whose session has ended, or expired, opens nothing; `live_sessions` names
+/// exactly the sessions that exist and have not expired.
+#[tokio::test]
+async fn tickets_end_with_their_session() {
+    for db in TestDb::each().await {
+        let store = db.open().await;
+        let u = store.create_user(&new_user("cl", Role::Delegate, Some("CL")), 0).await.unwrap();
+        let (ended, expiring, live) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+        store.create_session(&ended, &u.id, 0, 1_000_000).await.unwrap();
+        store.create_session(&expiring, &u.id, 0, 500).await.unwrap();
+        store.create_session(&live, &u.id, 0, 1_000_000).await.unwrap();
+        store.create_ticket(&[11u8; 32], &ended, &u.id, 0, 60_000).await.unwrap();
+        store.create_ticket(&[12u8; 32], &expiring, &u.id, 0, 60_000).await.unwrap();
+        assert!(store.delete_session(&ended).await.unwrap());
+        assert_eq!(store.consume_ticket(&[11u8; 32], 10).await.unwrap(), None, "{}: signed out", db.backend);
+        assert_eq!(store.consume_ticket(&[12u8; 32], 600).await.unwrap(), None, "{}: session expired", db.backend);
+
+        let mut found = store.live_sessions(&[ended, expiring, live, [4u8; 32]], 600).await.unwrap();
+        found.sort();
+        assert_eq!(found, vec![live], "{}", db.backend);
+        assert_eq!(store.live_sessions(&[expiring, live], 10).await.unwrap().len(), 2, "{}", db.backend);
+        // More sessions than one statement asks about.
+        let mut many: Vec<[u8; 32]> = (0..1200u32).map(|i| std::array::from_fn(|b| if b < 4 { i.to_be_bytes()[b] } else { 1 })).collect();
+        many.push(live);
+        assert_eq!(store.live_sessions(&many, 10).await.unwrap(), vec![live], "{}", db.backend);
         store.close().await;
     }
 }

@@ -28,6 +28,7 @@ async fn append(store: &Arc<dyn Store>, doc: &pluma_server::ids::DocumentId, cha
         bind: vec![("aa".into(), ActorOwner { user: user.id.clone(), country: user.country.clone() })],
         changes,
         audit: vec![],
+        session: None,
     };
     store.append_changes(&[req], 1).await.unwrap()[0].clone().unwrap()
 }

@@ -94,12 +94,14 @@ async fn group_commit_appends_binds_and_refuses_alone() {
                 bind: vec![("aa".into(), owner(&mx))],
                 changes: vec![change(1, "aa"), change(2, "aa")],
                 audit: vec![],
+                session: None,
             },
             AppendRequest {
                 doc_id: d2.doc_id.clone(),
                 bind: vec![("bb".into(), owner(&ar))],
                 changes: vec![change(3, "bb")],
                 audit: vec![],
+                session: None,
             },
         ];
         let out = store.append_changes(&first, 10).await.unwrap();
@@ -120,6 +122,7 @@ async fn group_commit_appends_binds_and_refuses_alone() {
                 bind: vec![("cc".into(), owner(&ar)), ("aa".into(), owner(&ar))],
                 changes: vec![change(4, "aa")],
                 audit: vec![],
+                session: None,
             },
             // MX resends change 2 (already logged) and adds change 5.
             AppendRequest {
@@ -127,6 +130,7 @@ async fn group_commit_appends_binds_and_refuses_alone() {
                 bind: vec![],
                 changes: vec![change(2, "aa"), change(5, "aa")],
                 audit: vec![],
+                session: None,
             },
         ];
         let out = store.append_changes(&second, 20).await.unwrap();
@@ -156,6 +160,7 @@ async fn compaction_replaces_covered_changes() {
             bind: vec![("aa".into(), owner(&mx))],
             changes,
             audit: vec![],
+            session: None,
         };
         let covered = store.append_changes(&[req(vec![change(1, "aa"), change(2, "aa")])], 1).await.unwrap();
         let covered = covered[0].clone().unwrap();
@@ -183,9 +188,45 @@ async fn changes_need_an_existing_document() {
             bind: vec![("aa".into(), owner(&mx))],
             changes: vec![change(1, "aa")],
             audit: vec![],
+            session: None,
         };
         assert!(store.append_changes(&[req], 1).await.is_err(), "{}", db.backend);
         assert!(store.actor_owners(&["aa".into()]).await.unwrap().is_empty(), "whole batch rolled back");
+        store.close().await;
+    }
+}
+
+/// Changes sent over a connection are stored only while its session lives: once the session
+/// is deleted (signed out, perhaps on another server) or has expired, the request is
+/// refused alone and nothing of it is written; the others of the batch are stored.
+#[tokio::test]
+async fn changes_of_an_ended_session_are_refused() {
+    for db in TestDb::each().await {
+        let store = db.open().await;
+        let mx = user(&store, "mx", "MX").await;
+        let ar = user(&store, "ar", "AR").await;
+        let d = draft(&store, b"s1").await;
+        let (signed_out, expiring, live) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+        store.create_session(&signed_out, &mx.id, 0, 1_000).await.unwrap();
+        store.create_session(&expiring, &mx.id, 0, 50).await.unwrap();
+        store.create_session(&live, &ar.id, 0, 1_000).await.unwrap();
+        assert!(store.delete_session(&signed_out).await.unwrap());
+        let req = |actor: &str, owner_of: &pluma_server::model::User, n: u8, session: [u8; 32]| AppendRequest {
+            doc_id: d.doc_id.clone(),
+            bind: vec![(actor.into(), owner(owner_of))],
+            changes: vec![change(n, actor)],
+            audit: vec![],
+            session: Some(session),
+        };
+        let out = store
+            .append_changes(&[req("aa", &mx, 1, signed_out), req("bb", &mx, 2, expiring), req("cc", &ar, 3, live)], 100)
+            .await
+            .unwrap();
+        assert_eq!(out[0], Err(AppendRefusal::SessionEnded), "{}: signed out", db.backend);
+        assert_eq!(out[1], Err(AppendRefusal::SessionEnded), "{}: expired", db.backend);
+        assert_eq!(out[2].as_ref().map(Vec::len), Ok(1), "{}: the live session's change", db.backend);
+        assert_eq!(store.logged_change_count(&d.doc_id).await.unwrap(), 1, "{}", db.backend);
+        assert!(store.actor_owners(&["aa".into(), "bb".into()]).await.unwrap().is_empty(), "refused bindings rolled back");
         store.close().await;
     }
 }

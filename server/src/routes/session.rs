@@ -107,11 +107,15 @@ pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>
     Ok(([(SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
-/// Logs out: ends the session and clears the cookie.
+/// Logs out: ends the session and clears the cookie. The session's sync connections on this
+/// server are closed before the answer; on other servers soon after
+/// ([`crate::sync::sessions`]).
 #[utoipa::path(delete, path = "/api/session", tag = "session",
     responses((status = 204, description = "signed out"), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn delete(State(state): State<AppState>, who: CurrentUser) -> Result<Response, ApiError> {
     state.store.delete_session(&who.token_hash).await?;
+    let closed = state.hub.shared().sessions.end(&who.token_hash);
+    tracing::info!(user = %who.user.login, sync_connections = closed, "logged out");
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::auth::hash_token;
 use crate::rate_limit::RateLimits;
 use crate::error::ApiError;
-use crate::model::User;
+use crate::store::TicketGrant;
 use crate::state::AppState;
 use crate::sync::connection::{self, Frame, FrameError};
 use crate::sync::hub::Hub;
@@ -41,22 +41,22 @@ pub async fn upgrade(
         .ok()
         .and_then(|Query(q)| q.ticket)
         .ok_or(ApiError::Unauthorized("a sync ticket is required: /sync?ticket=… with a ticket from POST /api/sync-tickets"))?;
-    let user = state
+    let grant = state
         .store
         .consume_ticket(&hash_token(&ticket), now_ms())
         .await?
-        .ok_or(ApiError::Unauthorized("the sync ticket is invalid, expired or already used"))?;
+        .ok_or(ApiError::Unauthorized("the sync ticket is invalid, expired or already used, or its session has ended"))?;
     let limits = &state.config.limits;
     let hub = state.hub.clone();
     let tracker = hub.shared().tracker.clone();
     Ok(ws
         .max_message_size(limits.max_frame_bytes)
         .max_frame_size(limits.max_frame_bytes)
-        .on_upgrade(move |socket| tracker.track_future(run(socket, user, hub, state.rate_limits.clone())))
+        .on_upgrade(move |socket| tracker.track_future(run(socket, grant, hub, state.rate_limits.clone())))
         .into_response())
 }
 
-async fn run(socket: WebSocket, user: User, hub: Hub, limits: Arc<RateLimits>) {
+async fn run(socket: WebSocket, grant: TicketGrant, hub: Hub, limits: Arc<RateLimits>) {
     let (sink, stream) = socket.split();
     let sink = sink.with(|frame: Frame| async move {
         Ok::<_, axum::Error>(match frame {
@@ -81,7 +81,7 @@ async fn run(socket: WebSocket, user: User, hub: Hub, limits: Arc<RateLimits>) {
     // Per-user rate limit on incoming bytes: a frame over the user's rate is handed on only
     // after the wait it costs, which slows the sender's socket (TCP backpressure) and loses
     // nothing.
-    let key = user.id.as_str().to_owned();
+    let key = grant.user.id.as_str().to_owned();
     let stream = stream.then(move |item| {
         let limits = limits.clone();
         let key = key.clone();
@@ -101,7 +101,7 @@ async fn run(socket: WebSocket, user: User, hub: Hub, limits: Arc<RateLimits>) {
             item
         }
     });
-    connection::run(Box::pin(sink), Box::pin(stream), user, hub).await;
+    connection::run(Box::pin(sink), Box::pin(stream), grant, hub).await;
 }
 
 fn classify(e: axum::Error) -> FrameError {

@@ -26,13 +26,14 @@ pub struct Ticket {
     pub expires_at: i64,
 }
 
-/// Issues a ticket bound to the caller.
+/// Issues a ticket bound to the caller and their session: the connection it opens ends with
+/// the session.
 #[utoipa::path(post, path = "/api/sync-tickets", tag = "sync",
     responses((status = 201, body = Ticket), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn create(State(state): State<AppState>, who: CurrentUser) -> Result<(StatusCode, Json<Ticket>), ApiError> {
     let (ticket, hash) = auth::new_token();
     let now = now_ms();
     let expires_at = now + i64::try_from(TICKET_TTL.as_millis()).unwrap_or(60_000);
-    state.store.create_ticket(&hash, &who.user.id, now, expires_at).await?;
+    state.store.create_ticket(&hash, &who.token_hash, &who.user.id, now, expires_at).await?;
     Ok((StatusCode::CREATED, Json(Ticket { ticket, expires_at })))
 }

@@ -2,14 +2,16 @@
 //! stay consistent: the notices of committed changes (PostgreSQL `NOTIFY` on
 //! [`CHANNEL`]), and the reads a server uses to catch up on a document.
 //!
-//! A notice is only a hint: a server that receives one reads the change log, which is the
-//! truth. A notice whose changes do not fit [`MAX_PAYLOAD`] names the document alone, and a
+//! A notice is only a hint: a server that receives one reads the change log (or, for an
+//! ended session, nothing: it closes the session's connections), and the database stays
+//! the truth. A notice whose changes do not fit [`MAX_PAYLOAD`] names the document alone, and a
 //! server that may have missed notices (its listening connection was lost) gets
 //! [`Notice::Resync`] and re-reads the log of every document it has loaded.
 
 use automerge::ChangeHash;
 
 use crate::ids::DocumentId;
+use crate::store::SessionHash;
 
 /// The `LISTEN`/`NOTIFY` channel.
 pub const CHANNEL: &str = "pluma_changes";
@@ -33,8 +35,16 @@ pub enum Notice {
         /// The document.
         doc: DocumentId,
     },
+    /// A session ended (signed out): its sync connections must close. Servers that miss
+    /// it find out at their next check of their connections' sessions
+    /// ([`crate::sync::sessions`]).
+    SessionEnded {
+        /// The session.
+        session: SessionHash,
+    },
     /// Notices may have been lost (the listening connection was re-established): every
-    /// loaded document must re-read its log and workflow state.
+    /// loaded document must re-read its log and workflow state, and the sessions of the
+    /// connections must be checked.
     Resync,
 }
 
@@ -99,6 +109,7 @@ pub fn encode(node: &str, notice: &Notice) -> String {
         }
         Notice::Changes { doc, hashes: None } => format!("c {node} {doc}"),
         Notice::Workflow { doc } => format!("w {node} {doc}"),
+        Notice::SessionEnded { session } => format!("s {node} {}", session_hex(session)),
         Notice::Resync => format!("r {node}"),
     }
 }
@@ -112,6 +123,10 @@ pub fn decode(payload: &str) -> Option<(String, Notice)> {
     if kind == "r" {
         return Some((node, Notice::Resync));
     }
+    if kind == "s" {
+        let session = parse_session_hex(parts.next()?)?;
+        return Some((node, Notice::SessionEnded { session }));
+    }
     let doc: DocumentId = parts.next()?.parse().ok()?;
     match kind {
         "w" => Some((node, Notice::Workflow { doc })),
@@ -122,6 +137,21 @@ pub fn decode(payload: &str) -> Option<(String, Notice)> {
         }
         _ => None,
     }
+}
+
+fn session_hex(session: &SessionHash) -> String {
+    session.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn parse_session_hex(s: &str) -> Option<SessionHash> {
+    if s.len() != 64 || !s.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -139,6 +169,8 @@ mod tests {
             Notice::Changes { doc: doc.clone(), hashes: Some(vec![hash(1), hash(2)]) },
             Notice::Changes { doc: doc.clone(), hashes: None },
             Notice::Workflow { doc: doc.clone() },
+            Notice::SessionEnded { session: std::array::from_fn(|i| i as u8 * 7) },
+            Notice::Resync,
         ] {
             assert_eq!(decode(&encode("n1", &notice)), Some(("n1".to_owned(), notice)));
         }
@@ -158,5 +190,6 @@ mod tests {
         assert_eq!(decode(""), None);
         assert_eq!(decode("x n1 abc"), None);
         assert_eq!(decode("c n1 not-a-document"), None);
+        assert_eq!(decode("s n1 abcd"), None, "a session hash is 32 bytes");
     }
 }

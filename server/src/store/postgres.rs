@@ -64,6 +64,7 @@ impl PgStore {
 super::versions::version_methods!(PgStore);
 super::agenda::agenda_methods!(PgStore, MeetingRow);
 super::workflow::workflow_methods!(PgStore);
+super::sessions::ticket_methods!(PgStore);
 
 #[async_trait]
 impl Store for PgStore {
@@ -228,43 +229,32 @@ impl Store for PgStore {
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn create_ticket(&self, ticket_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()> {
-        sqlx::query("DELETE FROM sync_tickets WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
-        sqlx::query("INSERT INTO sync_tickets (ticket_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(ticket_hash)
-            .bind(user.as_str())
-            .bind(now)
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| StoreError::unique(e, "ticket"))?;
-        Ok(())
-    }
-
-    async fn consume_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<User>> {
-        let used: Option<(String,)> = sqlx::query_as(
-            "UPDATE sync_tickets SET used_at = $2
-             WHERE ticket_hash = $1 AND used_at IS NULL AND expires_at > $2
-             RETURNING user_id",
-        )
-        .bind(ticket_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        match used {
-            Some((user,)) => {
-                let id: UserId = user.parse().map_err(|e| StoreError::corrupt("user id", e))?;
-                Ok(Some(self.user(&id).await?))
-            }
-            None => Ok(None),
+        let existed = done.rows_affected() > 0;
+        if let Ok(session) = <super::SessionHash>::try_from(token_hash)
+            && existed
+        {
+            // Sent with the commit: the other servers close the session's connections.
+            feed::notify(&mut tx, &self.node, &Notice::SessionEnded { session }).await?;
         }
+        tx.commit().await?;
+        Ok(existed)
+    }
+
+    async fn live_sessions(&self, sessions: &[super::SessionHash], now: i64) -> Result<Vec<super::SessionHash>> {
+        self.find_live_sessions(sessions, now).await
+    }
+
+    async fn create_ticket(&self, ticket_hash: &[u8], session: &super::SessionHash, user: &UserId, now: i64, expires_at: i64) -> Result<()> {
+        self.insert_ticket(ticket_hash, session, user, now, expires_at).await
+    }
+
+    async fn consume_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<super::TicketGrant>> {
+        self.use_ticket(ticket_hash, now).await
     }
 
     async fn create_meeting(&self, meeting: &NewMeeting, now: i64) -> Result<Meeting> {

@@ -67,6 +67,7 @@ impl SqliteStore {
 super::versions::version_methods!(SqliteStore);
 super::agenda::agenda_methods!(SqliteStore, MeetingRow);
 super::workflow::workflow_methods!(SqliteStore);
+super::sessions::ticket_methods!(SqliteStore);
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -238,36 +239,16 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() > 0)
     }
 
-    async fn create_ticket(&self, ticket_hash: &[u8], user: &UserId, now: i64, expires_at: i64) -> Result<()> {
-        sqlx::query("DELETE FROM sync_tickets WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
-        sqlx::query("INSERT INTO sync_tickets (ticket_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(ticket_hash)
-            .bind(user.as_str())
-            .bind(now)
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| StoreError::unique(e, "ticket"))?;
-        Ok(())
+    async fn live_sessions(&self, sessions: &[super::SessionHash], now: i64) -> Result<Vec<super::SessionHash>> {
+        self.find_live_sessions(sessions, now).await
     }
 
-    async fn consume_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<User>> {
-        let used: Option<(String,)> = sqlx::query_as(
-            "UPDATE sync_tickets SET used_at = $2
-             WHERE ticket_hash = $1 AND used_at IS NULL AND expires_at > $2
-             RETURNING user_id",
-        )
-        .bind(ticket_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        match used {
-            Some((user,)) => {
-                let id: UserId = user.parse().map_err(|e| StoreError::corrupt("user id", e))?;
-                Ok(Some(self.user(&id).await?))
-            }
-            None => Ok(None),
-        }
+    async fn create_ticket(&self, ticket_hash: &[u8], session: &super::SessionHash, user: &UserId, now: i64, expires_at: i64) -> Result<()> {
+        self.insert_ticket(ticket_hash, session, user, now, expires_at).await
+    }
+
+    async fn consume_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<super::TicketGrant>> {
+        self.use_ticket(ticket_hash, now).await
     }
 
     async fn create_meeting(&self, meeting: &NewMeeting, now: i64) -> Result<Meeting> {

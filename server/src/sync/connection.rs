@@ -3,7 +3,8 @@
 //! tests can drive it with channels; `routes::sync` adapts axum's socket.
 //!
 //! Every protocol violation is answered with an automerge-repo `error` message that says
-//! what was wrong, and the connection is closed; other connections are unaffected.
+//! what was wrong, and the connection is closed; other connections are unaffected. So is
+//! the end of the session whose ticket opened the connection ([`super::sessions`]).
 
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
@@ -15,14 +16,20 @@ use tokio_util::sync::CancellationToken;
 
 use super::hub::Hub;
 use super::protocol::{self, Message, PeerMetadata, PROTOCOL_VERSION};
+use super::sessions::SESSION_ENDED;
 use super::{DocCommand, Outbound, PeerLink};
 use crate::ids::DocumentId;
 use crate::model::User;
+use crate::store::{SessionHash, TicketGrant};
+use crate::time::now_ms;
 use crate::validate::Principal;
 
 /// Messages that may wait for a slow socket before the peer counts as lagging and is
 /// disconnected. Generous: a document sends each peer one message per batch.
 pub const OUTBOUND_QUEUE: usize = 1024;
+/// A session expiry further away than this is waited for as if it were this far: an
+/// `Instant` cannot hold any time (the idle timeout ends the connection long before).
+const FAR_FUTURE: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 /// How long closing waits for the final `error` message to be written.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
@@ -62,6 +69,7 @@ struct Connection {
     hub: Hub,
     user: User,
     principal: Arc<Principal>,
+    session: SessionHash,
     conn: super::ConnId,
     out: mpsc::Sender<Outbound>,
     kill: CancellationToken,
@@ -70,8 +78,9 @@ struct Connection {
     last_message: Instant,
 }
 
-/// Runs one connection for `user` until it closes. Never panics on client input.
-pub async fn run<Si, St>(sink: Si, mut stream: St, user: User, hub: Hub)
+/// Runs one connection for the user of `grant` until it closes, or until its session ends.
+/// Never panics on client input.
+pub async fn run<Si, St>(sink: Si, mut stream: St, grant: TicketGrant, hub: Hub)
 where
     Si: Sink<Frame> + Unpin + Send + 'static,
     Si::Error: std::fmt::Display,
@@ -84,9 +93,14 @@ where
     let mut writer = tokio::spawn(write_loop(sink, out_rx, shared.peer_id.clone(), peer_id.clone()));
     shared.metrics.connection_delta(1);
     let started = Instant::now();
+    let TicketGrant { user, session, session_expires_at } = grant;
+    let session_guard = shared.sessions.register(session);
+    let expires_in = u64::try_from(session_expires_at.saturating_sub(now_ms())).unwrap_or(0);
+    let session_expiry = tokio::time::Instant::now() + Duration::from_millis(expires_in).min(FAR_FUTURE);
     let mut c = Connection {
         conn: hub.next_conn_id(),
         principal: Arc::new(Principal::from(&user)),
+        session,
         hub,
         user,
         out,
@@ -106,6 +120,8 @@ where
         };
         tokio::select! {
             _ = shared.shutdown.cancelled() => break Some("the server is shutting down".to_owned()),
+            _ = session_guard.ended().cancelled() => break Some(SESSION_ENDED.to_owned()),
+            _ = tokio::time::sleep_until(session_expiry) => break Some(SESSION_ENDED.to_owned()),
             _ = c.kill.cancelled() => {
                 // The outbound queue is full or the peer was dropped: nothing more can be sent.
                 writer.abort();
@@ -128,6 +144,11 @@ where
                         break Some("text frames are not accepted: send automerge-repo messages as binary CBOR".to_owned());
                     }
                     Some(Ok(Frame::Binary(bytes))) => {
+                        // Both may be ready at once, and `select!` picks at random: nothing
+                        // read after the session ended goes on.
+                        if session_guard.ended().is_cancelled() {
+                            break Some(SESSION_ENDED.to_owned());
+                        }
                         if bytes.len() > limits.max_frame_bytes {
                             break Some(format!("message too large: the limit is {} bytes", limits.max_frame_bytes));
                         }
@@ -272,6 +293,7 @@ impl Connection {
                 conn: self.conn,
                 peer_id,
                 principal: self.principal.clone(),
+                session: self.session,
                 out: self.out.clone(),
                 kill: self.kill.clone(),
             },

@@ -41,6 +41,8 @@ pub struct Shared {
     pub shutdown: CancellationToken,
     /// Tracks connection and document tasks, to wait for them at shutdown.
     pub tracker: TaskTracker,
+    /// The sessions of the connections, to close them when their session ends.
+    pub sessions: super::sessions::Sessions,
 }
 
 struct Entry {

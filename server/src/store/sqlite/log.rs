@@ -159,6 +159,16 @@ async fn append_one(
     if locked > 0 {
         return Ok(Err(AppendRefusal::Locked));
     }
+    if let Some(session) = &req.session {
+        let alive: Option<(i64,)> = sqlx::query_as(crate::store::sessions::CHECK_FOR_APPEND)
+            .bind(&session[..])
+            .bind(now)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if alive.is_none() {
+            return Ok(Err(AppendRefusal::SessionEnded));
+        }
+    }
     for entry in &req.audit {
         crate::store::audit::insert_entry!(&mut *conn, entry, now)?;
     }

@@ -53,6 +53,11 @@ impl DocumentTask {
                                 Origin::Local(reply) => refused_locally.push((reply, SubmitError::Locked(reason))),
                             }
                         }
+                        Err(AppendRefusal::SessionEnded) => {
+                            self.forget_bindings(&a.bind);
+                            let reason = super::super::sessions::SESSION_ENDED.to_owned();
+                            refuse(a.origin, reason, rejected, refused_locally);
+                        }
                         Err(refusal) => {
                             self.forget_bindings(&a.bind);
                             let reason = format!("rule {} broken: {refusal}", validate::ACTOR_BINDING);
@@ -104,6 +109,10 @@ impl DocumentTask {
                     None => serde_json::json!({ "hashes": hashes, "events": a.summary.events }),
                 },
             }],
+            session: match &a.origin {
+                Origin::Peer(link) => Some(link.session),
+                Origin::Local(_) => None,
+            },
         }
     }
 

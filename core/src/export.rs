@@ -9,7 +9,10 @@
 //!   authored by the country's name, each comment thread a Word comment), and the redline
 //!   of a [`crate::compare::Comparison`].
 //!
-//! Headings are not numbered; every other paragraph is numbered in reading order.
+//! Paragraphs are numbered as a communiqué is printed and as the web client counts them
+//! ([`crate::labels`]): operative paragraphs 1..m (the number a delegate calls "OP 2"),
+//! preambular paragraphs, headings and Concept Note questions not numbered. The certified
+//! canonical text keeps its own numbering ([`crate::fingerprint`]).
 
 pub mod docx;
 
@@ -85,24 +88,6 @@ impl ExportInfo {
     }
 }
 
-/// The number shown before each paragraph (`None` for headings).
-pub(crate) fn numbers(view: &DraftView<'_>) -> Result<Vec<(crate::ParagraphId, ParagraphKind, Option<usize>)>> {
-    let mut n = 0;
-    let mut out = Vec::new();
-    for id in view.paragraph_ids()? {
-        let p = view.paragraph_obj(&id)?;
-        let kind: ParagraphKind = view.string(&p, crate::schema::keys::P_KIND, &format!("paragraphs/{id}/kind"))?.parse()?;
-        let number = if kind == ParagraphKind::Heading {
-            None
-        } else {
-            n += 1;
-            Some(n)
-        };
-        out.push((id, kind, number));
-    }
-    Ok(out)
-}
-
 impl Draft {
     /// The draft (at `heads`, or as it stands) as Markdown with proposals in CriticMarkup.
     pub fn export_markdown(&mut self, heads: Option<&[ChangeHash]>, lang: Lang, info: &ExportInfo) -> Result<String> {
@@ -112,9 +97,9 @@ impl Draft {
         if let Some(line) = info.certification_line(lang) {
             let _ = write!(out, "> {}\n\n", crate::markdown::escape_markdown(&line));
         }
-        for (id, kind, number) in numbers(&view)? {
+        for (id, kind, label) in view.labels()? {
             let body = view.render_markdown(&id, lang)?;
-            match (kind, number) {
+            match (kind, label.number()) {
                 (ParagraphKind::Heading, _) => {
                     let _ = write!(out, "## {body}\n\n");
                 }
@@ -157,15 +142,18 @@ impl Draft {
         if let Some(line) = info.certification_line(lang) {
             let _ = writeln!(out, "<p class=\"pluma-meta pluma-certified\">{}</p>", escape_html(&line));
         }
-        for (id, kind, number) in numbers(&view)? {
+        for (id, kind, label) in view.labels()? {
             let body = view.render_html(&id, lang)?;
             let pid = escape_html(id.as_str());
-            match (kind, number) {
-                (ParagraphKind::Heading, _) | (_, None) => {
+            match (kind, label.number()) {
+                (ParagraphKind::Heading, _) => {
                     let _ = writeln!(out, "<h2 data-paragraph=\"{pid}\">{body}</h2>");
                 }
                 (_, Some(n)) => {
                     let _ = writeln!(out, "<p data-paragraph=\"{pid}\"><span class=\"pluma-number\">{n}.</span> {body}</p>");
+                }
+                (_, None) => {
+                    let _ = writeln!(out, "<p class=\"pluma-{kind}\" data-paragraph=\"{pid}\">{body}</p>");
                 }
             }
         }

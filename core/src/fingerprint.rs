@@ -21,7 +21,10 @@
 //! left out and text proposed for deletion is kept (the clean export's reading).
 //! Formatting is not part of it. In titles and paragraphs a backslash is written `\\` and a
 //! line break `\n`, so every paragraph is one line. Numbers count every paragraph that is
-//! not a heading, from 1, as the exports do.
+//! not a heading, from 1, in reading order. (The exports numbered paragraphs so when this
+//! version was fixed; they now number operative paragraphs only, as the web client does,
+//! but the canonical text keeps this numbering: texts already adopted carry fingerprints
+//! over it.)
 //!
 //! ## The fingerprint
 //!
@@ -33,9 +36,8 @@ use automerge::ChangeHash;
 use sha2::{Digest, Sha256};
 
 use crate::draft::Draft;
-use crate::export::numbers;
-use crate::ids::Lang;
-use crate::schema::ParagraphKind;
+use crate::ids::{Lang, ParagraphId};
+use crate::schema::{keys, ParagraphKind};
 use crate::view::DraftView;
 use crate::Result;
 
@@ -56,10 +58,30 @@ fn one_line(text: &str) -> String {
     out
 }
 
+/// The canonical text's number of each paragraph in reading order (`None` for headings):
+/// every paragraph that is not a heading, counted from 1. Part of version 1 of the format;
+/// not the numbering of exports ([`crate::labels`]).
+fn canonical_numbers(view: &DraftView<'_>) -> Result<Vec<(ParagraphId, ParagraphKind, Option<usize>)>> {
+    let mut n = 0;
+    let mut out = Vec::new();
+    for id in view.paragraph_ids()? {
+        let p = view.paragraph_obj(&id)?;
+        let kind: ParagraphKind = view.string(&p, keys::P_KIND, &format!("paragraphs/{id}/kind"))?.parse()?;
+        let number = if kind == ParagraphKind::Heading {
+            None
+        } else {
+            n += 1;
+            Some(n)
+        };
+        out.push((id, kind, number));
+    }
+    Ok(out)
+}
+
 /// The canonical text of a view (see the module docs).
 pub fn canonical_text(view: &DraftView<'_>) -> Result<String> {
     let mut out = format!("{CANONICAL_HEADER}\nkind: {}\n", view.kind()?.as_str());
-    let numbered = numbers(view)?;
+    let numbered = canonical_numbers(view)?;
     for lang in Lang::ALL {
         out.push_str(&format!("[{}]\ntitle: {}\n", lang.as_str(), one_line(&view.title(lang)?)));
         for (id, kind, number) in &numbered {

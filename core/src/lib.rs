@@ -20,6 +20,8 @@
 //! - [`compare`]: two versions compared word by word, each change credited to a country.
 //! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
 //!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
+//! - [`labels`]: how paragraphs are named and numbered (PP 3, OP 2), as the web client
+//!   shows them: exports print operative numbers, messages name paragraphs by label.
 //! - [`fingerprint`]: the canonical text and certified fingerprint of an adopted draft.
 //! - [`delegations`]: country names for exports.
 //! - [`agenda`]: the meeting's agenda parsed from the circulated text (days, sessions,
@@ -80,6 +82,7 @@ pub mod export;
 pub mod fingerprint;
 pub mod ids;
 pub mod import;
+pub mod labels;
 pub mod markdown;
 pub mod paragraphs;
 pub mod render;
@@ -94,6 +97,7 @@ mod zero_draft;
 pub use automerge;
 pub use draft::Draft;
 pub use error::DraftError;
+pub use labels::Label;
 pub use ids::{AlternativeId, Country, IdError, Lang, MessageId, ParagraphId, SuggestionId, ThreadId, UserId};
 pub use paragraphs::{Concordance, Format};
 pub use schema::{Bilingual, DraftKind, NewParagraph, Paragraph, ParagraphKind, Stamp, Status, SuggestionKind};

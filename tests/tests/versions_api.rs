@@ -48,7 +48,8 @@ async fn save_version(server: &TestServer, who: &Session, draft: &str, label: &s
 
 /// Mexico proposes in English and Argentina in Spanish between two saved versions; the
 /// diff credits each in its language (JSON, HTML, Markdown, DOCX), and the exports of the
-/// first version and of the current text show the text of their time.
+/// first version and of the current text show the text of their time, the operative
+/// paragraph numbered 1 and the preambular one unnumbered.
 #[tokio::test]
 async fn versions_diff_and_exports_credit_countries() {
     for db in TestDb::each().await {
@@ -122,12 +123,25 @@ async fn versions_diff_and_exports_credit_countries() {
         let html = String::from_utf8(html).unwrap();
         assert_eq!((status, ctype.as_str()), (200, "text/html; charset=utf-8"));
         assert!(html.contains("class=\"pluma-c-MX\"") && html.contains("Zero draft → Current text"), "{html}");
+        // Numbered as the web client counts: the operative paragraph is 1 (OP 1), the
+        // preambular one has no number.
+        assert!(html.contains("<p>Recognizing the value") && html.contains("<p>1. Agree to meet again."), "{html}");
         let (_, _, md) = get(&server, &format!("/api/drafts/{id}/diff?from={v1}&lang=es&format=md"), &ar.token).await;
         assert!(String::from_utf8(md).unwrap().contains("{++ en Lima++}{>>AR<<}"));
         let (status, ctype, docx) = get(&server, &format!("/api/drafts/{id}/diff?from={v1}&lang=es&format=docx"), &ar.token).await;
         assert_eq!(status, 200);
         assert!(ctype.contains("wordprocessingml"));
         assert!(docx_part(&docx, "word/document.xml").contains("w:author=\"Argentina\""));
+
+        for (lang, pp, op) in [("en", "*Recognizing* the value", "1\\. Agree to meet again."), ("es", "*Reconociendo* el valor", "1\\. Acuerdan reunirse nuevamente.")] {
+            let (_, _, md) = get(&server, &format!("/api/drafts/{id}/export?version={v1}&lang={lang}&format=md"), &mx.token).await;
+            let md = String::from_utf8(md).unwrap();
+            assert!(md.contains(&format!("\n\n{pp}")) && md.contains(&format!("\n\n{op}")) && !md.contains("2\\."), "{lang}: {md}");
+            let (_, _, html) = get(&server, &format!("/api/drafts/{id}/export?version={v1}&lang={lang}&format=html"), &mx.token).await;
+            let html = String::from_utf8(html).unwrap();
+            assert_eq!(html.matches("class=\"pluma-number\"").count(), 1, "{lang}: {html}");
+            assert!(html.contains("<p class=\"pluma-preamble\""), "{lang}: {html}");
+        }
 
         // Exports: the first version has no proposal; the current text has both.
         let (_, _, old) = get(&server, &format!("/api/drafts/{id}/export?version={v1}&lang=en&format=md"), &mx.token).await;

@@ -8,13 +8,19 @@
 //! Markdown: `{++inserted++}{>>MX<<}`, `{--deleted--}{>>AR<<}`; moved text adds `moved`
 //! to the comment; added, removed and moved paragraphs and status changes are noted in a
 //! line of their own above the paragraph.
+//!
+//! Both number operative paragraphs as the exports do ([`crate::labels`]), by their place
+//! in the version they are shown from (the newer one unless removed), and name the places
+//! of a moved paragraph as the web client's comparison view does (`OP 3`, `PP 1`, `¶ 5`
+//! for a heading or question).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{Comparison, ParagraphChange, ParagraphDiff, Piece, PieceOp};
 use crate::delegations::{CountryNames, SECRETARIAT};
-use crate::ids::Country;
+use crate::ids::{Country, Lang};
+use crate::labels::{Label, Labeller};
 use crate::markdown::{escape_html, escape_markdown};
 
 /// Colours for country classes: 25 that can be told apart on white (the web client's own,
@@ -99,7 +105,63 @@ fn html_pieces(out: &mut String, pieces: &[Piece], names: &CountryNames, cmp: &C
     }
 }
 
-fn note(p: &ParagraphDiff, names: &CountryNames, cmp: &Comparison) -> Vec<String> {
+/// A paragraph's labels in the older and the newer version (`None` where it is absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SideLabels {
+    /// In the older version.
+    pub from: Option<Label>,
+    /// In the newer version.
+    pub to: Option<Label>,
+}
+
+impl SideLabels {
+    /// The label in the version the paragraph is shown from: the newer one unless removed.
+    pub fn shown(&self) -> Option<&Label> {
+        self.to.as_ref().or(self.from.as_ref())
+    }
+}
+
+/// A place in one version for a note: the short label (`OP 3`), or for a heading or
+/// question its position, as the web client's comparison view names them.
+pub(crate) fn place(label: Option<&Label>, position: Option<usize>, lang: Lang) -> String {
+    if let Some(short) = label.and_then(|l| l.short(lang)) {
+        return short;
+    }
+    let sign = match lang {
+        Lang::En => '¶',
+        Lang::Es => '§',
+    };
+    position.map_or_else(|| "?".to_owned(), |n| format!("{sign} {n}"))
+}
+
+impl Comparison {
+    /// Each paragraph's labels (in the order of [`Comparison::paragraphs`]): both versions'
+    /// preambular and operative paragraphs counted in their own reading order, with the
+    /// kind each had there.
+    pub fn labels(&self) -> Vec<SideLabels> {
+        let side = |newer: bool| -> Vec<Option<Label>> {
+            let at = |p: &ParagraphDiff| if newer { p.to_number } else { p.from_number };
+            let mut rows: Vec<usize> = (0..self.paragraphs.len()).filter(|i| at(&self.paragraphs[*i]).is_some()).collect();
+            rows.sort_by_key(|i| at(&self.paragraphs[*i]));
+            let mut out = vec![None; self.paragraphs.len()];
+            let mut labeller = Labeller::default();
+            for i in rows {
+                let p = &self.paragraphs[i];
+                let kind = match (&p.kind_change, newer) {
+                    (Some(k), false) => k.from,
+                    _ => p.kind,
+                };
+                // The text the paragraph had in that version, to name a heading or question.
+                let absent = if newer { PieceOp::Delete } else { PieceOp::Insert };
+                out[i] = Some(labeller.next(kind, || p.pieces.iter().filter(|x| x.op != absent).map(|x| x.text.as_str()).collect()));
+            }
+            out
+        };
+        side(false).into_iter().zip(side(true)).map(|(from, to)| SideLabels { from, to }).collect()
+    }
+}
+
+fn note(p: &ParagraphDiff, labels: &SideLabels, names: &CountryNames, cmp: &Comparison) -> Vec<String> {
     let mut notes = Vec::new();
     let by = |c: &Option<Country>| c.as_ref().map(|c| format!(" by {}", names.name(c, cmp.lang))).unwrap_or_default();
     match p.change {
@@ -110,8 +172,8 @@ fn note(p: &ParagraphDiff, names: &CountryNames, cmp: &Comparison) -> Vec<String
     if p.moved {
         notes.push(format!(
             "moved from {} to {}",
-            p.from_number.map_or("?".into(), |n| n.to_string()),
-            p.to_number.map_or("?".into(), |n| n.to_string())
+            place(labels.from.as_ref(), p.from_number, cmp.lang),
+            place(labels.to.as_ref(), p.to_number, cmp.lang)
         ));
     }
     if let Some(s) = &p.status {
@@ -138,17 +200,17 @@ impl Comparison {
         );
         html_pieces(&mut out, &self.title, names, self);
         out.push_str("</h1></header>\n");
-        for p in &self.paragraphs {
+        for (p, labels) in self.paragraphs.iter().zip(self.labels()) {
             let class = match p.change {
                 ParagraphChange::Added => " pluma-added",
                 ParagraphChange::Removed => " pluma-removed",
                 _ => "",
             };
             let _ = write!(out, "<section class=\"pluma-paragraph{class}\" data-paragraph=\"{}\">", escape_html(p.id.as_str()));
-            for n in note(p, names, self) {
+            for n in note(p, &labels, names, self) {
                 let _ = write!(out, "<p class=\"pluma-note\">{}</p>", escape_html(&n));
             }
-            let number = p.to_number.or(p.from_number).map(|n| format!("{n}. ")).unwrap_or_default();
+            let number = labels.shown().and_then(Label::number).map(|n| format!("{n}. ")).unwrap_or_default();
             let _ = write!(out, "<p>{number}");
             html_pieces(&mut out, &p.pieces, names, self);
             out.push_str("</p></section>\n");
@@ -163,10 +225,13 @@ impl Comparison {
         let mut out = String::from("# ");
         md_pieces(&mut out, &self.title);
         out.push_str("\n\n");
-        for p in &self.paragraphs {
-            let notes = note(p, names, self);
+        for (p, labels) in self.paragraphs.iter().zip(self.labels()) {
+            let notes = note(p, &labels, names, self);
             if !notes.is_empty() {
                 let _ = writeln!(out, "{{>>{}<<}}\n", notes.join("; "));
+            }
+            if let Some(n) = labels.shown().and_then(Label::number) {
+                let _ = write!(out, "{n}\\. ");
             }
             md_pieces(&mut out, &p.pieces);
             out.push_str("\n\n");

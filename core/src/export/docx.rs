@@ -22,12 +22,14 @@ use std::io::Cursor;
 use automerge::ChangeHash;
 use docx_rs::{AlignmentType, Comment, Delete, Docx, Insert, Paragraph, Run, Style, StyleType};
 
-use super::{iso8601, numbers, ExportInfo};
+use super::{iso8601, ExportInfo};
+use crate::compare::render::place;
 use crate::compare::{Comparison, ParagraphChange, Piece, PieceOp};
 use crate::delegations::CountryNames;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang};
+use crate::labels::Label;
 use crate::render::{ProposalMark, Segment};
 use crate::schema::ParagraphKind;
 use crate::threads::{Anchor, Thread};
@@ -182,7 +184,7 @@ impl Draft {
             DocxMode::Clean => Vec::new(),
         };
         let mut next_comment = 1usize;
-        for (id, kind, number) in numbers(&view)? {
+        for (id, kind, label) in view.labels()? {
             let segments = view.segments(&id, lang)?;
             let len = segments.last().map_or(0, |s| s.end);
             // Comment anchors on this paragraph, as (start, end, comment id, thread).
@@ -196,7 +198,7 @@ impl Draft {
                 next_comment += 1;
             }
             let mut parts: Vec<RunPart> = Vec::new();
-            parts.extend(number_run(number));
+            parts.extend(number_run(label.number()));
             let mut cuts: Vec<usize> = anchors.iter().flat_map(|a| [a.0, a.1]).collect();
             cuts.sort_unstable();
             cuts.dedup();
@@ -261,7 +263,7 @@ impl Comparison {
         };
         let mut docx = header(parts_of(&self.title), info, lang);
         let mut next_comment = 1usize;
-        for p in &self.paragraphs {
+        for (p, labels) in self.paragraphs.iter().zip(self.labels()) {
             let mut notes: Vec<String> = Vec::new();
             match p.change {
                 ParagraphChange::Added => notes.push(format!("Paragraph added{}", by(&p.by, names, lang))),
@@ -271,8 +273,8 @@ impl Comparison {
             if p.moved {
                 notes.push(format!(
                     "Paragraph moved from {} to {}",
-                    p.from_number.map_or("?".into(), |n| n.to_string()),
-                    p.to_number.map_or("?".into(), |n| n.to_string())
+                    place(labels.from.as_ref(), p.from_number, lang),
+                    place(labels.to.as_ref(), p.to_number, lang)
                 ));
             }
             if let Some(s) = &p.status {
@@ -297,7 +299,7 @@ impl Comparison {
                 parts.push(RunPart::CommentEnd(id));
             }
             let mut para = Paragraph::new();
-            if let Some(n) = p.to_number.or(p.from_number) {
+            if let Some(n) = labels.shown().and_then(Label::number) {
                 para = para.add_run(Run::new().add_text(format!("{n}. ")));
             }
             if p.kind == ParagraphKind::Heading {

@@ -110,6 +110,13 @@ fn first_words(text: &str) -> String {
     out
 }
 
+/// The label of one paragraph of a document as it stands (`None` if it has no such
+/// paragraph): for a message about a change to a document not wrapped in a
+/// [`crate::Draft`].
+pub fn label_in(doc: &automerge::AutoCommit, id: &ParagraphId) -> Result<Option<Label>> {
+    Ok(DraftView::new(doc, None).labels()?.into_iter().find(|(p, _, _)| p == id).map(|(_, _, label)| label))
+}
+
 impl DraftView<'_> {
     /// Every paragraph in reading order with its kind and label; reads a paragraph's
     /// English text only to name a heading or question.

@@ -152,16 +152,26 @@ pub struct Violation {
     pub detail: String,
 }
 
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "rule {}: {}", self.rule, self.detail)?;
-        if let Some(p) = &self.paragraph {
-            write!(f, " (paragraph {p})")?;
+impl Violation {
+    /// The violation in words for people: its paragraph named by `label` (`OP 2`, see
+    /// [`crate::labels`]) when the caller has one, else by id as in `Display` (for logs).
+    pub fn describe(&self, label: Option<&crate::labels::Label>) -> String {
+        let mut out = format!("rule {}: {}", self.rule, self.detail);
+        match (label, &self.paragraph) {
+            (Some(l), _) => out.push_str(&format!(" ({l})")),
+            (None, Some(p)) => out.push_str(&format!(" (paragraph {p})")),
+            (None, None) => {}
         }
         if let Some(c) = &self.country {
-            write!(f, " (country {c})")?;
+            out.push_str(&format!(" (country {c})"));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(None))
     }
 }
 

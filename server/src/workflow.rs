@@ -23,7 +23,7 @@ pub mod pending;
 pub mod silence;
 pub mod view;
 
-use pluma_core::{Concordance, Country, Draft, DraftError, ParagraphId, ParagraphKind};
+use pluma_core::{Concordance, Country, Draft, DraftError, Label, ParagraphId, ParagraphKind};
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -126,20 +126,39 @@ pub struct Unconcordant {
     /// `out_of_concordance` (a text changed since it was confirmed) or `unconfirmed`.
     #[schema(value_type = String)]
     pub concordance: Concordance,
+    /// How messages name it (`PP 3`, `OP 2`, a heading by its words); not in the API's
+    /// fields, which stay as they were.
+    #[serde(skip)]
+    pub label: Label,
 }
 
-/// Each paragraph in reading order with its number (headings: `None`).
-pub fn numbered(draft: &mut Draft) -> Result<Vec<(Option<usize>, pluma_core::Paragraph)>, DraftError> {
+/// A paragraph in reading order: its number in the API's structured fields (every
+/// paragraph but headings counted in reading order, as clients of the dashboard read it),
+/// its label for messages ([`pluma_core::labels`]: what people read), and the paragraph.
+#[derive(Debug, Clone)]
+pub struct Numbered {
+    /// Reading-order number; `None` for headings.
+    pub number: Option<usize>,
+    /// What messages call it.
+    pub label: Label,
+    /// The paragraph.
+    pub paragraph: pluma_core::Paragraph,
+}
+
+/// Each paragraph in reading order with its number and label.
+pub fn numbered(draft: &mut Draft) -> Result<Vec<Numbered>, DraftError> {
+    let paragraphs = draft.paragraphs()?;
+    let labels = pluma_core::labels::labels(&paragraphs);
     let mut n = 0;
-    let mut out = Vec::new();
-    for p in draft.paragraphs()? {
-        let number = if p.kind == ParagraphKind::Heading {
+    let mut out = Vec::with_capacity(paragraphs.len());
+    for (paragraph, label) in paragraphs.into_iter().zip(labels) {
+        let number = if paragraph.kind == ParagraphKind::Heading {
             None
         } else {
             n += 1;
             Some(n)
         };
-        out.push((number, p));
+        out.push(Numbered { number, label, paragraph });
     }
     Ok(out)
 }
@@ -147,22 +166,23 @@ pub fn numbered(draft: &mut Draft) -> Result<Vec<(Option<usize>, pluma_core::Par
 /// The paragraphs out of concordance. CPU work: call from the blocking pool.
 pub fn out_of_concordance(draft: &mut Draft) -> Result<Vec<Unconcordant>, DraftError> {
     let mut out = Vec::new();
-    for (number, p) in numbered(draft)? {
-        let concordance = draft.concordance(&p.id)?;
+    for Numbered { number, label, paragraph } in numbered(draft)? {
+        let concordance = draft.concordance(&paragraph.id)?;
         if concordance != Concordance::Confirmed {
-            out.push(Unconcordant { number, paragraph: p.id, concordance });
+            out.push(Unconcordant { number, paragraph: paragraph.id, concordance, label });
         }
     }
     Ok(out)
 }
 
-/// Says which paragraphs are out of concordance: "paragraph 2 is out of concordance",
-/// "paragraphs 1, 3 and a heading (p…) are out of concordance".
+/// Says which paragraphs are out of concordance, naming them as the web client does:
+/// "OP 2 is out of concordance", "PP 1, OP 3 and the heading "Objectives" are out of
+/// concordance".
 pub fn out_of_concordance_phrase(list: &[Unconcordant]) -> String {
-    let names: Vec<String> = list.iter().map(|u| u.number.map_or_else(|| format!("the heading {}", u.paragraph), |n| n.to_string())).collect();
+    let names: Vec<String> = list.iter().map(|u| u.label.to_string()).collect();
     match names.as_slice() {
-        [one] => format!("paragraph {one} is out of concordance"),
-        [init @ .., last] => format!("paragraphs {} and {last} are out of concordance", init.join(", ")),
+        [one] => format!("{one} is out of concordance"),
+        [init @ .., last] => format!("{} and {last} are out of concordance", init.join(", ")),
         [] => "every paragraph is in concordance".to_owned(),
     }
 }
@@ -262,11 +282,15 @@ mod tests {
         assert!(locked.contains("adopted") && locked.contains("f00d"), "{locked}");
     }
 
-    /// Paragraphs out of concordance are named by number, headings by id.
+    /// Paragraphs out of concordance are named by label (PP n, OP n, a heading by its
+    /// words), never by id.
     #[test]
     fn unconcordant_paragraphs_are_named() {
-        let u = |number: Option<usize>| Unconcordant { number, paragraph: "p1".parse().unwrap(), concordance: Concordance::Unconfirmed };
-        assert_eq!(out_of_concordance_phrase(&[u(Some(2))]), "paragraph 2 is out of concordance");
-        assert_eq!(out_of_concordance_phrase(&[u(Some(1)), u(None), u(Some(3))]), "paragraphs 1, the heading p1 and 3 are out of concordance");
+        let u = |label: Label| Unconcordant { number: Some(7), paragraph: "p1".parse().unwrap(), concordance: Concordance::Unconfirmed, label };
+        assert_eq!(out_of_concordance_phrase(&[u(Label::Operative(2))]), "OP 2 is out of concordance");
+        assert_eq!(
+            out_of_concordance_phrase(&[u(Label::Preamble(1)), u(Label::Heading("Objectives".into())), u(Label::Operative(3))]),
+            "PP 1, the heading \"Objectives\" and OP 3 are out of concordance"
+        );
     }
 }

@@ -149,6 +149,8 @@ fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
     ]
 }
 
+/// Each forged change is refused by its rule, naming the paragraph as the web client does
+/// (OP 2), and nothing of it reaches anyone; the others carry on.
 #[tokio::test]
 async fn forged_changes_are_refused_and_others_carry_on() {
     for db in TestDb::each().await {
@@ -172,6 +174,13 @@ async fn forged_changes_are_refused_and_others_carry_on() {
             .unwrap();
             let text = forger.expect_error().await.unwrap();
             assert!(text.contains(rule), "{backend}: {login} {what}: {text}");
+            // The refusal names a paragraph as the web client does, never by its id.
+            assert!([&b.p1, &b.p2, &b.p3].iter().all(|p| !text.contains(p.as_str())), "{backend}: {login} {what}: {text}");
+            match rule {
+                "agreed-frozen" => assert!(text.contains("(OP 2)"), "{backend}: {what}: {text}"),
+                "accept-reject" => assert!(text.contains("(OP 1)"), "{backend}: {what}: {text}"),
+                _ => {}
+            }
             forger.expect_closed().await.unwrap();
             assert_eq!(logged(&server, &doc_id).await, 0, "{backend}: {login} {what}: nothing stored");
 

@@ -439,7 +439,8 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
 }
 
 /// Adoption is refused while paragraphs are out of concordance — by approvals and by
-/// silence — unless a chair overrides with a reason, which the audit log keeps.
+/// silence — unless a chair overrides with a reason, which the audit log keeps. Messages
+/// name the paragraphs as the web client does (PP 1, OP 1), never by id.
 #[tokio::test]
 async fn concordance_blocks_adoption_unless_a_chair_overrides() {
     for db in TestDb::each().await {
@@ -466,7 +467,10 @@ async fn concordance_blocks_adoption_unless_a_chair_overrides() {
 
         let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00Z"})).await;
         assert_eq!(code, 409, "{b}: {body}");
-        assert!(body["error"].as_str().unwrap().contains("concordance"), "{b}: {body}");
+        // Named as the web client names them (PP 1, OP 1), never by id.
+        let error = body["error"].as_str().unwrap();
+        assert!(error.starts_with("PP 1 and OP 1 are out of concordance, so the silence"), "{b}: {body}");
+        assert!(!error.contains(&p1) && !error.contains(&World::paragraph(&d, 1)), "{b}: {body}");
 
         let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
         assert_eq!(code, 201, "{b}: {body}");
@@ -474,8 +478,13 @@ async fn concordance_blocks_adoption_unless_a_chair_overrides() {
         assert_eq!(code, 201, "{b}: {body}");
         assert_eq!(body["adopted"], false, "{b}: {body}");
         assert_eq!(body["adoption_blocked"]["paragraphs"].as_array().unwrap().len(), 2, "{b}: {body}");
+        // The structured fields stay as they were: reading-order numbers and ids.
+        assert_eq!(body["adoption_blocked"]["paragraphs"][0], json!({"number": 1, "paragraph": p1, "concordance": "out_of_concordance"}), "{b}: {body}");
+        assert!(body["adoption_blocked"]["reason"].as_str().unwrap().contains("but PP 1 and OP 1 are out of concordance:"), "{b}: {body}");
         assert!(body["workflow"]["adopted"].is_null(), "{b}");
         assert_eq!(w.count("adoption_refused").await, 1, "{b}");
+        let refused: Vec<Value> = w.activity(None).await.into_iter().filter(|e| e["action"] == "adoption_refused").collect();
+        assert_eq!(refused[0]["detail"]["reason"], "PP 1 and OP 1 are out of concordance", "{b}: {refused:?}");
         let (code, body) = w.post("/approvals", &w.ar, json!({"concordance_override": ""})).await;
         assert_eq!(code, 422, "{b}: {body}");
 
@@ -486,6 +495,7 @@ async fn concordance_blocks_adoption_unless_a_chair_overrides() {
         let adopted: Vec<Value> = w.activity(None).await.into_iter().filter(|e| e["action"] == "draft_adopted").collect();
         assert_eq!(adopted.len(), 1, "{b}");
         assert_eq!(adopted[0]["detail"]["concordance_override"]["reason"], "The interpreters checked both texts in the room", "{b}");
+        assert_eq!(adopted[0]["detail"]["concordance_override"]["note"], "adopted although PP 1 and OP 1 are out of concordance", "{b}");
         assert_eq!(adopted[0]["country"], "AR", "{b}");
         w.server.stop().await;
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use pluma_core::{Concordance, Draft, DraftError, ParagraphId, Status};
 use serde::Serialize;
 
-use super::{deadline, numbered, same_heads, Lock};
+use super::{deadline, numbered, same_heads, Lock, Numbered};
 use crate::store::{AdoptionRecord, ApprovalRecord, ObjectionRecord, SilenceRecord, WorkflowRecord};
 
 /// Words shown of a paragraph in lists.
@@ -152,7 +152,7 @@ fn first_words(text: &str) -> String {
 pub fn text_figures(draft: &mut Draft) -> Result<TextFigures, DraftError> {
     let mut status_counts: BTreeMap<String, usize> = Status::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
     let mut paragraphs = Vec::new();
-    for (number, p) in numbered(draft)? {
+    for Numbered { number, paragraph: p, .. } in numbered(draft)? {
         *status_counts.entry(p.status.as_str().to_owned()).or_default() += 1;
         let concordance = draft.concordance(&p.id)?;
         paragraphs.push(ParagraphLine { number, first_words: first_words(&p.text.en), status: p.status, paragraph: p.id, concordance });

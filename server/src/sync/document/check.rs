@@ -43,8 +43,15 @@ impl DocumentTask {
             }
             Ok(()) => pluma_core::rules::check(copy, &heads, &new, &who.who()).map_err(|v| {
                 tracing::info!(document = %self.doc_id, user = %who.user, violation = %v, "refused changes");
-                self.note_violation(who, violations, v.rule.as_str(), &v.to_string());
-                v.to_string()
+                // People read the paragraph as the web client names it: in the text with the
+                // refused change, or in the stored one if the change removed it.
+                let label = v.paragraph.as_ref().and_then(|p| {
+                    let label_in = |doc| pluma_core::labels::label_in(doc, p).ok().flatten();
+                    label_in(copy).or_else(|| label_in(&self.doc))
+                });
+                let message = v.describe(label.as_ref());
+                self.note_violation(who, violations, v.rule.as_str(), &message);
+                message
             }),
         };
         match outcome {

@@ -397,14 +397,20 @@ fn title_pieces(old: &Snapshot, new: &Snapshot, lang: Lang) -> Vec<Piece> {
     if a.text == b.text {
         return equal_piece(&b.text);
     }
-    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &a.inserter_credits(), &b.inserter_credits(), None)
+    let kept = Kept::of(old, a, new, b);
+    pieces_of(&words::diff(&a.text, &b.text), &a.text, &b.text, &a.inserter_credits(), &b.inserter_credits(), Some(&kept))
 }
 
 /// Which characters of two versions of a text are the very same characters (by the id of
-/// the operation that inserted them), whatever the word diff makes of them.
+/// the operation that inserted them), whatever the word diff makes of them, and where.
 struct Kept {
-    old: Vec<bool>,
-    new: Vec<bool>,
+    /// For each character of the older text, its index in the newer one if it is there.
+    old_in_new: Vec<Option<usize>>,
+    /// For each character of the newer text, its index in the older one if it was there.
+    new_in_old: Vec<Option<usize>>,
+    /// Whether each character is whitespace (where words end), in each text.
+    old_blank: Vec<bool>,
+    new_blank: Vec<bool>,
 }
 
 impl Kept {
@@ -423,19 +429,45 @@ impl Kept {
                 .collect()
         };
         let (a_ids, b_ids) = (expand(a, &to_new), expand(b, &Some));
-        let a_set: FnvSet<(u32, u64)> = a_ids.iter().flatten().copied().collect();
-        let b_set: FnvSet<(u32, u64)> = b_ids.iter().flatten().copied().collect();
+        let position = |ids: &[Option<(u32, u64)>]| -> FnvMap<(u32, u64), usize> {
+            ids.iter().enumerate().filter_map(|(i, id)| id.map(|id| (id, i))).collect()
+        };
+        let (a_at, b_at) = (position(&a_ids), position(&b_ids));
+        let blanks = |t: &str| t.chars().map(char::is_whitespace).collect();
         Kept {
-            old: a_ids.iter().map(|id| id.is_some_and(|id| b_set.contains(&id))).collect(),
-            new: b_ids.iter().map(|id| id.is_some_and(|id| a_set.contains(&id))).collect(),
+            old_in_new: a_ids.iter().map(|id| id.and_then(|id| b_at.get(&id).copied())).collect(),
+            new_in_old: b_ids.iter().map(|id| id.and_then(|id| a_at.get(&id).copied())).collect(),
+            old_blank: blanks(&a.text),
+            new_blank: blanks(&b.text),
         }
     }
 }
 
-/// The credits of one change of the word diff: characters really deleted (old) or inserted
-/// (new) keep their own; characters the word diff only took along with them (in both
-/// versions, e.g. the rest of a word someone inserted into) take the change's credit, the
-/// first real insertion's country, else the first real deletion's.
+/// The credit of the real change (`real`: `Some(credit)` for a character really inserted or
+/// deleted) nearest to character `i` within its word, inside `range`.
+fn nearest_in_word<'s>(i: usize, range: &std::ops::Range<usize>, blank: &[bool], real: impl Fn(usize) -> Option<Option<&'s Country>>) -> Option<&'s Country> {
+    let in_word = |k: usize| range.contains(&k) && !blank.get(k).copied().unwrap_or(true);
+    let (mut left, mut right) = (true, true);
+    for d in 1..range.len() {
+        left &= i >= d && in_word(i - d);
+        right &= in_word(i + d);
+        if !left && !right {
+            break;
+        }
+        for k in [left.then(|| i - d), right.then_some(i + d)].into_iter().flatten() {
+            if let Some(Some(credit)) = real(k) {
+                return Some(credit);
+            }
+        }
+    }
+    None
+}
+
+/// The credits of one change of the word diff. Characters really deleted (old) or inserted
+/// (new) keep their own. Characters the word diff only took along with them (in both
+/// versions: the rest of a word a delegation inserted into or cut from) take the credit of
+/// the nearest real change in their word — in the newer text first, then in the older —
+/// and, in a word with none, the change's first real insertion's, else deletion's.
 fn change_credits<'s>(
     old: std::ops::Range<usize>,
     new: std::ops::Range<usize>,
@@ -443,12 +475,27 @@ fn change_credits<'s>(
     ins: &(impl CreditOf<'s> + ?Sized),
     kept: &Kept,
 ) -> (Vec<Option<&'s Country>>, Vec<Option<&'s Country>>) {
-    let is_kept = |side: &[bool], i: usize| side.get(i).copied().unwrap_or(false);
-    let real_new = new.clone().filter(|&i| !is_kept(&kept.new, i)).find_map(|i| ins.at(i));
-    let real_old = old.clone().filter(|&i| !is_kept(&kept.old, i)).find_map(|i| del.at(i));
-    let credit = real_new.or(real_old);
-    let dels = old.map(|i| if is_kept(&kept.old, i) { credit } else { del.at(i) }).collect();
-    let inss = new.map(|i| if is_kept(&kept.new, i) { credit } else { ins.at(i) }).collect();
+    let old_kept = |i: usize| kept.old_in_new.get(i).copied().flatten();
+    let new_kept = |j: usize| kept.new_in_old.get(j).copied().flatten();
+    let real_old = |i: usize| old_kept(i).is_none().then(|| del.at(i));
+    let real_new = |j: usize| new_kept(j).is_none().then(|| ins.at(j));
+    let fallback = new.clone().find_map(|j| real_new(j).flatten()).or_else(|| old.clone().find_map(|i| real_old(i).flatten()));
+    let in_new = |j: usize| nearest_in_word(j, &new, &kept.new_blank, real_new);
+    let in_old = |i: usize| nearest_in_word(i, &old, &kept.old_blank, real_old);
+    let dels = old
+        .clone()
+        .map(|i| match old_kept(i) {
+            None => del.at(i),
+            Some(j) => new.contains(&j).then(|| in_new(j)).flatten().or_else(|| in_old(i)).or(fallback),
+        })
+        .collect();
+    let inss = new
+        .clone()
+        .map(|j| match new_kept(j) {
+            None => ins.at(j),
+            Some(i) => in_new(j).or_else(|| old.contains(&i).then(|| in_old(i)).flatten()).or(fallback),
+        })
+        .collect();
     (dels, inss)
 }
 

@@ -275,6 +275,46 @@ fn an_insertion_inside_a_word_credits_the_whole_word_to_its_proposer() {
     assert!(!w.compare(&v2, Lang::En).summary.by_country.contains_key("?"));
 }
 
+/// Two countries changing neighbouring words make one change of the word diff; each word
+/// is still credited to the country that changed it.
+#[test]
+fn neighbouring_words_changed_by_two_countries_keep_their_own_credit() {
+    let (mut w, ids) = World::new(&[("Migration issues remain here.", "Persisten los problemas.")]);
+    let v1 = w.heads();
+    w.at("BR").suggest_insert(&ids[0], Lang::En, 15, "-related", &stamp("BR")).unwrap();
+    w.sync("BR");
+    // "remain" → "remaining" (after "-related" moved it along).
+    w.at("CO").suggest_insert(&ids[0], Lang::En, 31, "ing", &stamp("CO")).unwrap();
+    w.sync("CO");
+    let c = w.compare(&v1, Lang::En);
+    assert_eq!(text_of(&c, &ids[0], PieceOp::Insert), "Migration issue-relateds remaining here.");
+    let by_word: Vec<(PieceOp, String, String)> = changes(&c, &ids[0]);
+    assert_eq!(
+        by_word,
+        vec![
+            (PieceOp::Delete, "issues".into(), "BR".into()),
+            (PieceOp::Delete, "remain".into(), "CO".into()),
+            (PieceOp::Insert, "issue-relateds".into(), "BR".into()),
+            (PieceOp::Insert, "remaining".into(), "CO".into()),
+        ]
+    );
+    // ("issue-relateds" counts as two words.)
+    assert_eq!((c.summary.by_country["BR"].inserted, c.summary.by_country["CO"].inserted), (2, 1));
+    assert_eq!((c.summary.by_country["BR"].deleted, c.summary.by_country["CO"].deleted), (1, 1));
+
+    // A cut inside a word: the rest of the word is the cutter's too.
+    w.at("MX").accept(&Selection::All).unwrap();
+    w.sync("MX");
+    let v2 = w.heads();
+    w.at("AR").suggest_delete(&ids[0], Lang::En, 23, 24, &stamp("AR")).unwrap();
+    w.sync("AR");
+    w.at("MX").accept(&Selection::All).unwrap();
+    w.sync("MX");
+    let c = w.compare(&v2, Lang::En);
+    assert_eq!(text_of(&c, &ids[0], PieceOp::Insert), "Migration issue-related remaining here.");
+    assert!(changes(&c, &ids[0]).iter().all(|(_, _, country)| country == "AR"), "{:?}", changes(&c, &ids[0]));
+}
+
 /// Unknown heads are refused with a precise error; comparing a version with itself finds
 /// nothing.
 #[test]

@@ -23,9 +23,11 @@ use crate::ids::{Country, Lang};
 use crate::labels::{Label, Labeller};
 use crate::markdown::{escape_html, escape_markdown};
 
-/// Colours for country classes: 25 that can be told apart on white (the web client's own,
-/// in `client/src/countries.ts`), so a page with every delegation of a meeting gives each
-/// one its own colour.
+/// Colours for country classes: the web client's 25 (`client/src/countries.ts`), which can
+/// be told apart on white. They go to the countries of a page in code order, so every
+/// delegation on a page has its own colour (a fixed colour per code could not promise that
+/// for 25 delegations); a country's colour may differ from one page to another, and every
+/// change names its country beside the colour.
 const PALETTE: [&str; 25] = [
     "#0b5fa5", "#c1272d", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#1a237e", "#827717",
     "#d81b60", "#00695c", "#6a1b9a", "#bf360c", "#33691e", "#283593", "#4e342e", "#0277bd", "#9e9d24", "#880e4f",

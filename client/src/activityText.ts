@@ -2,6 +2,7 @@
 // GET /api/drafts/{id}/activity becomes one or more lines ("Peru proposed an insertion in
 // OP 3 (ES)", "Mexico put the text under silence until 30 Nov, 18:00 GMT-5"). Pure (no
 // DOM, no fetch), unit-tested; activityFeed.ts draws and polls.
+import { SECRETARIAT } from "./countries";
 import type { Lang } from "./i18n";
 
 export interface Entry {
@@ -147,7 +148,7 @@ function tell(e: Entry, ctx: Context): Line[] {
     return s;
   };
   // The technical secretariat signs as "SEC", which is no country.
-  const who = e.country && e.country !== "SEC" ? ctx.country(e.country) : e.user ? W.secretariat : W.someone;
+  const who = e.country && e.country !== SECRETARIAT ? ctx.country(e.country) : e.user ? W.secretariat : W.someone;
   const d = e.detail;
   const p = (pid: unknown) => ctx.paragraph(str(pid)) || "¶";
   const statusWord = (s: unknown) => (W as Record<string, string>)[`status_${str(s)}`] ?? str(s);

@@ -122,12 +122,21 @@ function chip(country: string | undefined): HTMLElement {
 }
 
 /** Renders a comparison (without the controls). */
+/** Each summary count's wording for one paragraph. */
+const SINGULAR = {
+  sumChanged: "sumChanged1",
+  sumAdded: "sumAdded1",
+  sumRemoved: "sumRemoved1",
+  sumMoved: "sumMoved1",
+  sumStatus: "sumStatus1",
+} as const satisfies Partial<Record<Key, Key>>;
+
 export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading: string): HTMLElement {
   const labels = paragraphLabels(cmp);
   const s = cmp.summary;
   const out = h("div", { class: "cmp-body", "data-testid": "comparison" });
   out.append(h("p", { class: "cmp-heading" }, heading));
-  const counts: Array<[number, Key]> = [
+  const counts: Array<[number, keyof typeof SINGULAR]> = [
     [s.changed, "sumChanged"],
     [s.added, "sumAdded"],
     [s.removed, "sumRemoved"],
@@ -142,7 +151,7 @@ export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading:
   }
   out.append(
     h("p", { class: "cmp-summary", "data-testid": "cmp-summary" }, h("strong", {}, t("paragraphsColon")), " ",
-      counts.filter(([n]) => n > 0).map(([n, k]) => (n === 1 ? t(`${k}1` as Key) : t(k, { n }))).join(" · ") || "—"),
+      counts.filter(([n]) => n > 0).map(([n, k]) => (n === 1 ? t(SINGULAR[k]) : t(k, { n }))).join(" · ") || "—"),
   );
 
   // Legend: every country credited with a change, its colour and code, and its word counts.

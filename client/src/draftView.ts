@@ -147,8 +147,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   // they make with the toggle, never what typing does by default.
   let suggesting = true;
   // The workflow's lock (adopted, or under silence), as the workflow panel last read it:
-  // the text takes no change, so nothing offers to make one.
-  let locked: string | null = null;
+  // the text takes no change, so nothing offers to make one. Unknown (`undefined`) until
+  // the panel's first read, and read-only meanwhile, so an adopted text never looks open.
+  let locked: string | null | undefined = undefined;
   let showLangs: Lang[] = ["en", "es"];
   let filterCountry = "";
   let filterParagraph = "";
@@ -275,7 +276,9 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     clear(modeEl);
     if (!drafts) modeEl.append(h("span", { class: "badge" }, t("readOnly")));
     else if (locked) modeEl.append(h("span", { class: "badge", "data-testid": "locked", title: locked }, t("lockedText")));
-    else if (decides) {
+    else if (locked === undefined) {
+      // Nothing to offer until the lock is known.
+    } else if (decides) {
       modeEl.append(
         h("span", { class: "muted" }, t("mode"), ": "),
         h("button", { type: "button", class: suggesting ? "on" : "", "data-testid": "mode-suggesting", title: t("modeHelp"), onclick: () => { suggesting = true; paintToolbar(); } }, t("suggesting")),
@@ -301,7 +304,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   };
 
   const mayEdit = (p: { status: string }): boolean => {
-    if (!drafts || locked) return false;
+    if (!drafts || locked !== null) return false;
     if (p.status === "agreed" && me.role !== "chair") return false;
     return true;
   };
@@ -314,6 +317,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     const doc = outline(handle.doc());
     titleEl.textContent = doc.title[l];
     body.classList.toggle("one-lang", showLangs.length === 1);
+    body.dataset.lock = locked === undefined ? "unknown" : locked ? "locked" : "open";
     for (const pid of doc.order) {
       const p = doc.paragraphs[pid];
       if (!p) continue;
@@ -403,7 +407,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
 
   function paintNewComment(): void {
     clear(newCommentEl);
-    if (!me.country || me.role === "admin") return;
+    if (!me.country || me.role === "admin" || locked !== null) return;
     if (!selection) {
       newCommentEl.append(h("p", { class: "muted" }, t("commentHelp")));
       return;
@@ -456,12 +460,12 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
             h("div", { class: "p-meta" }, h("span", { class: "chip", style: `--c:${colourOf(m.country)}` }, m.country), ` ${personOf(m.user, m.country)} · ${formatTime(m.at)}`),
             bodyEl);
         }),
-        me.country && me.role !== "admin" ? h("div", { class: "reply" }, replyBox, h("button", { type: "button", "data-testid": "reply", onclick: () => {
+        me.country && me.role !== "admin" && locked === null ? h("div", { class: "reply" }, replyBox, h("button", { type: "button", "data-testid": "reply", onclick: () => {
           const body = replyBox.value.trim();
           if (!body) return;
           handle.change((d) => reply(d as A.Doc<unknown>, th.id, body, { user: me.id, country: me.country ?? "" }, Date.now()));
         } }, t("reply"))) : null,
-        mayResolve ? h("button", { type: "button", "data-testid": th.resolved ? "reopen" : "resolve", onclick: () => handle.change((d) => setResolved(d as A.Doc<unknown>, th.id, !th.resolved)) }, th.resolved ? t("reopen") : t("resolve")) : null,
+        mayResolve && locked === null ? h("button", { type: "button", "data-testid": th.resolved ? "reopen" : "resolve", onclick: () => handle.change((d) => setResolved(d as A.Doc<unknown>, th.id, !th.resolved)) }, th.resolved ? t("reopen") : t("resolve")) : null,
       ));
     }
   }
@@ -486,7 +490,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       h("option", { value: "" }, t("allParagraphs")),
       ...doc.order.filter((pid) => all.some((p) => p.paragraph === pid)).map((pid) => h("option", { value: pid, selected: pid === filterParagraph }, labelOf(doc, pid))));
     panel.append(h("h2", {}, `${t("proposals")} (${shown.length})`), h("div", { class: "filters" }, countrySel, paraSel));
-    const resolves = decides && !locked;
+    const resolves = decides && locked === null;
     if (resolves && shown.length > 0) {
       const ids = [...new Set(shown.map((p) => p.id))];
       panel.append(h("div", { class: "bulk" },
@@ -508,7 +512,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
         h("div", { class: "p-actions" },
           resolves ? h("button", { type: "button", class: "accept", "data-testid": "accept", onclick: () => void act("accept", { ids: [p.id] }) }, t("accept")) : null,
           resolves ? h("button", { type: "button", class: "reject", "data-testid": "reject", onclick: () => void act("reject", { ids: [p.id] }) }, t("reject")) : null,
-          own && !locked && (me.role === "delegate" || me.role === "chair") ? h("button", { type: "button", "data-testid": "withdraw", onclick: () => void act("withdraw", { ids: [p.id] }) }, t("withdraw")) : null,
+          own && locked === null && (me.role === "delegate" || me.role === "chair") ? h("button", { type: "button", "data-testid": "withdraw", onclick: () => void act("withdraw", { ids: [p.id] }) }, t("withdraw")) : null,
         )));
     }
     panel.append(list);
@@ -548,6 +552,8 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     onLock: (now) => {
       if (now === locked) return;
       locked = now;
+      lastProposals = "";
+      lastThreads = "";
       paintToolbar();
       paintBody();
       paintPanel();

@@ -195,6 +195,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
   const decides = chair || me.role === "secretariat";
   const delegation = (me.role === "delegate" || me.role === "chair") && me.country !== null;
   let last = "";
+  let lockKnown = false;
   let open = localStorage.getItem("pluma.workflowOpen") === "1";
   let objectionDraft = "";
   let silenceDraft = "";
@@ -215,8 +216,13 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     try {
       d = await call<Dashboard>("GET", `${base}/dashboard`);
     } catch {
+      // Unreadable (offline, say): the text stays editable, and the server still refuses
+      // what a lock forbids.
+      if (!lockKnown) opts.onLock?.(null);
+      lockKnown = true;
       return;
     }
+    lockKnown = true;
     opts.onLock?.(d.workflow.locked);
     const sig = JSON.stringify(d);
     if (!force && sig === last) return;
@@ -281,7 +287,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     if (chair && me.country && wf.ppt.includes(me.country) && !wf.adopted && !wf.approved_by.includes(me.country)) {
       bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(d) }, w("approve")));
     }
-    if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm(d));
+    if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm());
     // After adoption by silence the PPTs' approvals no longer matter: the banner says how.
     if (!(wf.adopted && wf.adopted.how === "silence")) el.append(bar);
 
@@ -315,7 +321,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
    * The chair picks the deadline as a wall-clock time in their own capital (the input's
    * value is read in that zone, not the browser's), and sees it back as it will be shown.
    */
-  function silenceForm(d: Dashboard): HTMLElement {
+  function silenceForm(): HTMLElement {
     const l = lang();
     const city = placeOf(me.country, zone, l);
     const preview = h("div", { class: "muted small wf-preview", "data-testid": "silence-preview", "aria-live": "polite" });
@@ -343,16 +349,30 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
           notify(w("deadlineHelp"), true);
           return;
         }
-        if (stillPending(d)) return;
-        const body: { deadline: number; concordance_override?: string } = { deadline: ms };
-        if (d.out_of_concordance > 0) {
-          const given = prompt(w("overridePrompt", { n: d.out_of_concordance }));
-          if (!given || !given.trim()) return;
-          body.concordance_override = given.trim();
-        }
-        void act("POST", "/silence", body).then((r) => { if (r) silenceDraft = ""; });
+        void startSilence(ms);
       } }, w("start")),
       preview);
+  }
+
+  /** Puts the text under silence, checked against the dashboard as it is now (the one
+   * painted may be up to a poll old): not with proposals pending; out of concordance only
+   * with the chair's reason. */
+  async function startSilence(deadline: number): Promise<void> {
+    let now: Dashboard;
+    try {
+      now = await call<Dashboard>("GET", `${base}/dashboard`);
+    } catch (e) {
+      notify(errorText(e), true);
+      return;
+    }
+    if (stillPending(now)) return;
+    const body: { deadline: number; concordance_override?: string } = { deadline };
+    if (now.out_of_concordance > 0) {
+      const given = prompt(w("overridePrompt", { n: now.out_of_concordance }));
+      if (!given || !given.trim()) return;
+      body.concordance_override = given.trim();
+    }
+    if (await act("POST", "/silence", body)) silenceDraft = "";
   }
 
   async function setStatus(p: Line, status: Status, select: HTMLSelectElement): Promise<void> {

@@ -104,6 +104,8 @@ export async function signedIn(browser, base, login, draftId, options = {}) {
   if (draftId) {
     await page.goto(`${base}/#/draft/${draftId}`);
     await page.waitForSelector(".para .text .pm");
+    // The workflow lock is known (the text is editable or locked, not yet unknown).
+    await page.waitForSelector(".paragraphs[data-lock=open], .paragraphs[data-lock=locked]", { timeout: 15000 });
     await page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 15000 });
   }
   return { context, page };

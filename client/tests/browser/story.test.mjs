@@ -101,6 +101,7 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   for (const s of [pe, us]) {
     await s.page.goto(`${server.url}/#/draft/${draft.id}`);
     await s.page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 15000 });
+    await s.page.waitForSelector(".paragraphs[data-lock=open]", { timeout: 15000 });
   }
   // The chairs' browsers speak Spanish (dates in the date picker as dd/mm/aaaa).
   const ar = await signedIn(browser, server.url, "ar-chair", draft.id, { locale: "es-AR" });
@@ -127,11 +128,10 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   const proposed = [["PE", ops[0].i, " in full respect of human rights"], ["US", ops[1].i, " through regular pathways"]];
   await propose(pe.page, proposed[0][1], proposed[0][2]);
   await propose(us.page, proposed[1][1], proposed[1][2]);
-  for (const [c, i, words] of proposed) {
+  for (const [c, , words] of proposed) {
     // Every character has arrived (typing may reach the chair in several messages, and
     // accepting part of it would leave the rest pending).
-    await until(`${c}'s words at Argentina's chair`, async () => (await para(ar.page, i).locator(".text[data-lang=en]").innerText()).includes(words.trim()), 8000);
-    const card = ar.page.locator(`.proposal[data-country=${c}][data-kind=ins]`).first();
+    const card = ar.page.locator(`.proposal[data-country=${c}][data-kind=ins]`, { hasText: words.trim() }).first();
     await card.waitFor({ timeout: 8000 });
     await card.locator("[data-testid=accept]").click();
     await until(`${c}'s proposal accepted`, async () => (await ar.page.locator(`.proposal[data-country=${c}]`).count()) === 0, 8000);

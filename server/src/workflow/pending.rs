@@ -3,23 +3,25 @@
 //! would be in the export with tracked changes and not in the clean one, both stamped with
 //! the same certified fingerprint, and the locked text would keep it open for ever.
 
-use pluma_core::{Country, Draft};
+use std::collections::BTreeMap;
+
+use pluma_core::{Country, Draft, DraftError};
 
 use crate::error::ApiError;
 
-/// The pending proposals of the draft, counted per country, by code.
-pub fn by_country(draft: &mut Draft) -> Result<Vec<(Country, usize)>, ApiError> {
-    let mut counts: std::collections::BTreeMap<Country, usize> = std::collections::BTreeMap::new();
-    for s in draft.suggestions().map_err(|e| ApiError::internal("listing pending proposals", e))? {
+/// The pending proposals of the draft, counted per country (what the dashboard shows, too).
+pub fn by_country(draft: &mut Draft) -> Result<BTreeMap<Country, usize>, DraftError> {
+    let mut counts = BTreeMap::new();
+    for s in draft.suggestions()? {
         *counts.entry(s.country).or_default() += 1;
     }
-    Ok(counts.into_iter().collect())
+    Ok(counts)
 }
 
 /// A conflict naming the pending proposals, if the draft has any; `what` the text cannot
 /// be yet ("approved", "put under silence").
 pub fn refuse_if_any(draft: &mut Draft, what: &str) -> Result<(), ApiError> {
-    let counts = by_country(draft)?;
+    let counts = by_country(draft).map_err(|e| ApiError::internal("listing pending proposals", e))?;
     if counts.is_empty() {
         return Ok(());
     }

@@ -157,10 +157,8 @@ pub fn text_figures(draft: &mut Draft) -> Result<TextFigures, DraftError> {
         let concordance = draft.concordance(&p.id)?;
         paragraphs.push(ParagraphLine { number, first_words: first_words(&p.text.en), status: p.status, paragraph: p.id, concordance });
     }
-    let mut proposals_by_country: BTreeMap<String, usize> = BTreeMap::new();
-    for s in draft.suggestions()? {
-        *proposals_by_country.entry(s.country.to_string()).or_default() += 1;
-    }
+    let proposals_by_country: BTreeMap<String, usize> =
+        super::pending::by_country(draft)?.into_iter().map(|(c, n)| (c.to_string(), n)).collect();
     Ok(TextFigures {
         status_counts,
         unsettled: paragraphs.iter().filter(|p| matches!(p.status, Status::Open | Status::Bracketed)).cloned().collect(),

@@ -25,7 +25,7 @@ pub fn refuse_if_any(draft: &mut Draft, what: &str) -> Result<(), ApiError> {
     if counts.is_empty() {
         return Ok(());
     }
-    let total: usize = counts.iter().map(|(_, n)| n).sum();
+    let total: usize = counts.values().sum();
     let each: Vec<String> = counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
     Err(ApiError::Conflict(format!(
         "the text still carries {total} pending proposal{s} ({each}): a chair or the secretariat accepts or rejects {them} before the text can be {what}",

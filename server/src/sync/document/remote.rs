@@ -44,7 +44,7 @@ impl DocumentTask {
                 }
             }
         }
-        let applied = if unnamed { self.catch_up().await } else { self.apply_named(named).await };
+        let applied = if unnamed { self.catch_up().await.unwrap_or(false) } else { self.apply_named(named).await };
         if workflow {
             self.reload_workflow().await;
             self.void_stale_approvals(&[]).await;
@@ -72,9 +72,9 @@ impl DocumentTask {
         match store.logged_changes(&self.doc_id, &missing).await {
             Ok(rows) if rows.len() == missing.len() => match self.apply_rows(rows) {
                 Ok(applied) => applied,
-                Err(_) => self.catch_up().await,
+                Err(_) => self.catch_up().await.unwrap_or(false),
             },
-            Ok(_) => self.catch_up().await,
+            Ok(_) => self.catch_up().await.unwrap_or(false),
             Err(error) => {
                 tracing::warn!(document = %self.doc_id, %error, "could not read other servers' changes; retrying");
                 self.retry_later();
@@ -85,15 +85,15 @@ impl DocumentTask {
 
     /// Brings the document up to the database: whatever the log holds that the document
     /// lacks, or the stored document whole after another server's compaction. Whether
-    /// anything was applied.
-    pub(super) async fn catch_up(&mut self) -> bool {
+    /// anything was applied; `None` if the database could not be read (a retry is set).
+    pub(super) async fn catch_up(&mut self) -> Option<bool> {
         let store = self.hub.shared().store.clone();
         let index = match store.log_index(&self.doc_id).await {
             Ok(index) => index,
             Err(error) => {
                 tracing::warn!(document = %self.doc_id, %error, "could not read the change log to catch up; retrying");
                 self.retry_later();
-                return false;
+                return None;
             }
         };
         if index.snapshot_id != self.snapshot_id {
@@ -106,11 +106,11 @@ impl DocumentTask {
             .filter(|h| self.doc.get_change_by_hash(&ChangeHash(*h)).is_none())
             .collect();
         if missing.is_empty() {
-            return false;
+            return Some(false);
         }
         match store.logged_changes(&self.doc_id, &missing).await {
             Ok(rows) if rows.len() == missing.len() => match self.apply_rows(rows) {
-                Ok(applied) => applied,
+                Ok(applied) => Some(applied),
                 Err(_) => self.merge_stored().await,
             },
             // Compacted between the two reads.
@@ -118,31 +118,32 @@ impl DocumentTask {
             Err(error) => {
                 tracing::warn!(document = %self.doc_id, %error, "could not read other servers' changes; retrying");
                 self.retry_later();
-                false
+                None
             }
         }
     }
 
     /// Loads the stored document (newest snapshot and log) and merges it in: the document
-    /// then includes that snapshot, the base of its next compaction.
-    pub(super) async fn merge_stored(&mut self) -> bool {
+    /// then includes that snapshot, the base of its next compaction. Whether anything new
+    /// came in; `None` if it could not be read or merged.
+    pub(super) async fn merge_stored(&mut self) -> Option<bool> {
         let store = self.hub.shared().store.clone();
         match load::load_log(&store, &self.doc_id).await {
             Ok((mut stored, logged, snapshot_id)) => {
                 let before = self.doc.get_heads();
                 if let Err(error) = self.doc.merge(&mut stored) {
                     tracing::error!(document = %self.doc_id, %error, "the stored document does not merge");
-                    return false;
+                    return None;
                 }
                 pluma_core::draft::drop_patch_log(&mut self.doc);
                 self.logged = logged;
                 self.snapshot_id = snapshot_id;
-                before != self.doc.get_heads()
+                Some(before != self.doc.get_heads())
             }
             Err(error) => {
                 tracing::warn!(document = %self.doc_id, %error, "could not load the stored document to catch up; retrying");
                 self.retry_later();
-                false
+                None
             }
         }
     }

@@ -111,9 +111,13 @@ impl DocumentTask {
     /// Hands the document's heads and bytes to a workflow action and waits until it is
     /// done (or [`MAX_HOLD`]), then reloads the workflow state the action changed.
     pub(super) async fn hold(&mut self, reply: oneshot::Sender<Held>) {
-        // The action decides on every change committed so far, by any server.
-        if self.catch_up().await {
-            self.forward();
+        // The action decides on every change committed so far, by any server; if the
+        // database cannot say what those are, it does not decide (the reply is dropped, and
+        // the request answered 503) rather than on a text that may be stale.
+        match self.catch_up().await {
+            Some(true) => self.forward(),
+            Some(false) => {}
+            None => return,
         }
         let (release, released) = oneshot::channel();
         let held = Held { heads: self.doc.get_heads(), bytes: self.doc.save(), _release: release };

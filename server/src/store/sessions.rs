@@ -3,7 +3,7 @@
 //! A ticket names the session that issued it, so a sync connection knows its session for
 //! as long as it lives: ending the session ends the connection
 //! ([`crate::sync::sessions`]), and the change log refuses what a connection of an ended
-//! session sends ([`CHECK_FOR_APPEND`]).
+//! session sends (`session_alive!`).
 
 use pluma_core::UserId;
 
@@ -48,18 +48,30 @@ pub(crate) const CONSUME_TICKET: &str = "UPDATE sync_tickets SET used_at = $2
      WHERE ticket_hash = $1 AND used_at IS NULL AND expires_at > $2 AND session_hash IS NOT NULL
      RETURNING user_id, session_hash";
 
+/// A session's expiry, if it exists and has not expired at `$2`.
 pub(crate) const SESSION_EXPIRY: &str = "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2";
 
-/// Whether the session of an append request is alive, asked inside the group commit: a
-/// change is stored only while the session of the connection that sent it lives. SQLite
-/// has one writer at a time, so a sign-out commits wholly before or after; PostgreSQL
-/// appends ` FOR SHARE` ([`CHECK_FOR_APPEND_LOCKING`]).
-pub(crate) const CHECK_FOR_APPEND: &str = "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2";
-
-/// [`CHECK_FOR_APPEND`] with the row locked until the commit: a sign-out that deletes it
-/// waits for the commit, and once a sign-out has committed the check finds nothing.
-pub(crate) const CHECK_FOR_APPEND_LOCKING: &str =
+/// [`SESSION_EXPIRY`] with the row locked until the commit (PostgreSQL): a sign-out that
+/// deletes it waits for the commit, and once a sign-out has committed the check finds
+/// nothing. SQLite has one writer at a time, so a sign-out commits wholly before or after.
+pub(crate) const SESSION_EXPIRY_LOCKING: &str =
     "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 FOR SHARE";
+
+/// Whether the session of an append request is alive, asked inside the group commit with
+/// `$query` ([`SESSION_EXPIRY`] or [`SESSION_EXPIRY_LOCKING`]): a change is stored only
+/// while the session of the connection that sent it lives.
+macro_rules! session_alive {
+    ($conn:expr, $query:expr, $session:expr, $now:expr) => {{
+        let session: &$crate::store::SessionHash = $session;
+        sqlx::query_as::<_, (i64,)>($query)
+            .bind(&session[..])
+            .bind($now)
+            .fetch_optional($conn)
+            .await
+            .map(|row| row.is_some())
+    }};
+}
+pub(crate) use session_alive;
 
 /// Sessions asked about in one statement by [`ticket_methods`]' `find_live_sessions`.
 pub(crate) const LIVE_CHUNK: usize = 500;

@@ -168,15 +168,10 @@ async fn append_one(
     if locked > 0 {
         return Ok(Err(AppendRefusal::Locked));
     }
-    if let Some(session) = &req.session {
-        let alive: Option<(i64,)> = sqlx::query_as(crate::store::sessions::CHECK_FOR_APPEND_LOCKING)
-            .bind(&session[..])
-            .bind(now)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if alive.is_none() {
-            return Ok(Err(AppendRefusal::SessionEnded));
-        }
+    if let Some(session) = &req.session
+        && !crate::store::sessions::session_alive!(&mut *conn, crate::store::sessions::SESSION_EXPIRY_LOCKING, session, now)?
+    {
+        return Ok(Err(AppendRefusal::SessionEnded));
     }
     for entry in &req.audit {
         crate::store::audit::insert_entry!(&mut *conn, entry, now)?;

@@ -106,7 +106,10 @@ test("save versions, compare them, export them", async () => {
   });
   await until("both edits at the secretariat", async () =>
     (await editor(sec.page, n, "en").innerText()).includes(" by 2030") && !(await editor(sec.page, n + 1, "en").innerText()).startsWith(`${word} `));
-  const proposalColour = await sec.page.locator(".para").nth(n).locator("ins.sg[data-country=MX]").first().evaluate((e) => getComputedStyle(e).getPropertyValue("--c").trim());
+  // (Read again while the editor redraws the mark: a detached element has no style.)
+  let proposalColour = "";
+  await until("Mexico's colour at the secretariat", async () =>
+    (proposalColour = await sec.page.locator(".para").nth(n).locator("ins.sg[data-country=MX]").first().evaluate((e) => getComputedStyle(e).getPropertyValue("--c").trim())) !== "");
 
   await saveVersion(sec.page, "After the Mexico proposal");
   await shot(sec.page, "versions-panel");

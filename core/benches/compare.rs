@@ -25,12 +25,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use criterion::{criterion_group, Criterion};
+use criterion::{Criterion, criterion_group};
 use pluma_core::automerge::{ActorId, AutoCommit, ChangeHash};
-use pluma_core::compare::{compare_snapshots, diff_texts, Snapshot};
+use pluma_core::compare::{Snapshot, compare_snapshots, diff_texts};
 use pluma_core::delegations::CountryNames;
-use pluma_core::export::docx::DocxMode;
 use pluma_core::export::ExportInfo;
+use pluma_core::export::docx::DocxMode;
 use pluma_core::{Bilingual, Country, Draft, DraftKind, Lang, NewParagraph, ParagraphKind, Stamp};
 use rand::{RngExt, SeedableRng};
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use criterion::{criterion_group, Criterion};
+use criterion::{Criterion, criterion_group};
 use pluma_core::automerge::{ActorId, AutoCommit};
 use pluma_core::{Bilingual, Country, Draft, DraftKind, Lang, NewParagraph, ParagraphKind, Stamp};
 use rand::{RngExt, SeedableRng};
@@ -20,8 +20,7 @@ const WORDS: [&str; 8] = ["migrantes ", "cooperation ", "regional ", "protecció
 /// Builds the draft; returns its bytes and the actor → country bindings.
 fn build(paragraphs: usize, changes: usize) -> (Vec<u8>, HashMap<ActorId, Country>) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(2021);
-    let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" })
-        .expect("draft");
+    let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).expect("draft");
     for i in 0..paragraphs {
         d.insert_paragraph(
             i,
@@ -39,11 +38,7 @@ fn build(paragraphs: usize, changes: usize) -> (Vec<u8>, HashMap<ActorId, Countr
     }
     d.commit();
     let actors: Vec<ActorId> = (0..COUNTRIES.len()).map(|_| ActorId::random()).collect();
-    let bindings = actors
-        .iter()
-        .zip(COUNTRIES)
-        .map(|(a, c)| (a.clone(), c.parse().expect("country")))
-        .collect();
+    let bindings = actors.iter().zip(COUNTRIES).map(|(a, c)| (a.clone(), c.parse().expect("country"))).collect();
     let ids = d.paragraph_ids().expect("ids");
     for n in 0..changes {
         let who = rng.random_range(0..COUNTRIES.len());

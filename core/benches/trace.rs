@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, Criterion};
+use criterion::{Criterion, criterion_group};
 use pluma_core::automerge::transaction::Transactable;
 use pluma_core::automerge::{AutoCommit, ObjType, ROOT};
 use pluma_core::{Bilingual, Draft, DraftKind, Lang, NewParagraph, ParagraphId, ParagraphKind, Stamp};
@@ -18,9 +18,7 @@ type Edit = (usize, usize, String);
 fn load_trace() -> Vec<Edit> {
     let gz = include_bytes!("data/automerge-paper-edits.json.gz");
     let mut json = String::new();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_string(&mut json)
-        .expect("trace decompresses");
+    flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut json).expect("trace decompresses");
     let raw: Vec<serde_json::Value> = serde_json::from_str(&json).expect("trace is JSON");
     raw.iter()
         .map(|e| {
@@ -45,15 +43,7 @@ fn replay_raw(edits: &[Edit]) -> usize {
 fn empty_draft() -> (Draft, ParagraphId) {
     let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "t", es: "t" }).expect("draft");
     let p = d
-        .insert_paragraph(
-            0,
-            NewParagraph {
-                kind: ParagraphKind::Operative,
-                section: None,
-                editors: vec![],
-                text: Bilingual::default(),
-            },
-        )
+        .insert_paragraph(0, NewParagraph { kind: ParagraphKind::Operative, section: None, editors: vec![], text: Bilingual::default() })
         .expect("paragraph");
     d.commit();
     (d, p)
@@ -69,11 +59,7 @@ fn replay_direct(edits: &[Edit]) -> usize {
 
 fn replay_suggest(edits: &[Edit]) -> usize {
     let (mut d, p) = empty_draft();
-    let by = Stamp {
-        user: "umx".parse().expect("user"),
-        country: "MX".parse().expect("country"),
-        at: 1,
-    };
+    let by = Stamp { user: "umx".parse().expect("user"), country: "MX".parse().expect("country"), at: 1 };
     for (pos, del, ins) in edits {
         if *del > 0 {
             d.suggest_delete(&p, Lang::En, *pos, pos + del, &by).expect("delete");
@@ -127,9 +113,11 @@ fn ratios() {
         }
     }
     let [raw, direct, suggest] = best;
-    println!("trace replay, best of 5 interleaved rounds: raw {raw:.2?}, direct {direct:.2?} ({:.2}x raw), suggest {suggest:.2?} ({:.2}x raw)",
+    println!(
+        "trace replay, best of 5 interleaved rounds: raw {raw:.2?}, direct {direct:.2?} ({:.2}x raw), suggest {suggest:.2?} ({:.2}x raw)",
         direct.as_secs_f64() / raw.as_secs_f64(),
-        suggest.as_secs_f64() / raw.as_secs_f64());
+        suggest.as_secs_f64() / raw.as_secs_f64()
+    );
 }
 
 criterion_group!(benches, bench);

@@ -140,8 +140,7 @@ impl Agenda {
     /// Fills in Spanish texts from a JSON object mapping English to Spanish. Texts without
     /// an entry keep `es: None`; [`Agenda::untranslated`] lists them.
     pub fn translate(&mut self, table_json: &str) -> Result<(), AgendaError> {
-        let table: BTreeMap<String, String> =
-            serde_json::from_str(table_json).map_err(|e| AgendaError::Translations(e.to_string()))?;
+        let table: BTreeMap<String, String> = serde_json::from_str(table_json).map_err(|e| AgendaError::Translations(e.to_string()))?;
         self.for_each_text(|t| t.es = table.get(&t.en).cloned());
         Ok(())
     }
@@ -280,7 +279,8 @@ impl Parser<'_> {
             // A continuation row: more of the current item after a page break.
             return self.content(n, right);
         }
-        let (start, end) = time_range(left).ok_or_else(|| AgendaError::Line { line: n, detail: format!("expected a time or a session heading, found {left:?}") })?;
+        let (start, end) = time_range(left)
+            .ok_or_else(|| AgendaError::Line { line: n, detail: format!("expected a time or a session heading, found {left:?}") })?;
         let (start, end) = self.instants(n, start, end)?;
         match self.pending.as_mut() {
             Some(item) if item.end.is_none() && item.start == 0 => {
@@ -387,7 +387,8 @@ impl Parser<'_> {
 
     fn instants(&self, n: usize, start: Clock, end: Option<Clock>) -> Result<(i64, Option<i64>), AgendaError> {
         let offset = self.offset.ok_or(AgendaError::NoTimeZone)?;
-        let day = self.agenda.days.last().ok_or_else(|| AgendaError::Line { line: n, detail: "a time row before any day heading".into() })?;
+        let day =
+            self.agenda.days.last().ok_or_else(|| AgendaError::Line { line: n, detail: "a time row before any day heading".into() })?;
         let at = |(h, m): Clock| instant(&day.date, h, m, offset);
         Ok((at(start), end.map(at)))
     }
@@ -497,9 +498,8 @@ fn day_heading(s: &str) -> Option<String> {
     Some(date.trim().to_owned())
 }
 
-const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-];
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /// `September 9, 2021` → `2021-09-09`.
 fn parse_date(s: &str) -> Option<String> {

@@ -12,12 +12,12 @@ use automerge::transaction::Transactable;
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use serde::Serialize;
 
+use crate::Result;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{AlternativeId, Country, Lang, ParagraphId};
-use crate::schema::{keys, AlternativeState, Bilingual, Stamp};
+use crate::schema::{AlternativeState, Bilingual, Stamp, keys};
 use crate::view::DraftView;
-use crate::Result;
 
 /// The longest alternative text accepted, in characters per language.
 pub const MAX_ALTERNATIVE_CHARS: usize = 20_000;

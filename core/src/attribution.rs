@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use automerge::ActorId;
 use serde::Serialize;
 
+use crate::Result;
 use crate::ids::{Country, Lang, ParagraphId};
 use crate::view::DraftView;
-use crate::Result;
 
 /// A run of consecutive characters inserted by the same delegation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,11 +66,6 @@ impl<'a> DraftView<'a> {
                 _ => runs.push(AttributedRun { start: i, end: i + 1, country }),
             }
         }
-        Ok(Attribution {
-            paragraph: paragraph.clone(),
-            lang,
-            runs,
-            pending: self.pending_countries(paragraph, lang)?,
-        })
+        Ok(Attribution { paragraph: paragraph.clone(), lang, runs, pending: self.pending_countries(paragraph, lang)? })
     }
 }

@@ -24,16 +24,16 @@ use std::collections::{BTreeMap, HashSet};
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
+use crate::Result;
 use crate::draft::Draft;
 use crate::ids::{Country, Lang, ParagraphId, SuggestionId};
 use crate::schema::{ParagraphKind, Status, SuggestionKind};
-use crate::Result;
 
+use align::{FnvMap, FnvSet};
 pub use credit::CountryOf;
 use credit::{Between, CreditOf};
-pub use snapshot::{Snapshot, SNAPSHOT_FORMAT};
 use snapshot::SnapParagraph;
-use align::{FnvMap, FnvSet};
+pub use snapshot::{SNAPSHOT_FORMAT, Snapshot};
 use words::{Hunk, WordDiff};
 
 /// What a piece of a compared text is.
@@ -445,7 +445,12 @@ impl Kept {
 
 /// The credit of the real change (`real`: `Some(credit)` for a character really inserted or
 /// deleted) nearest to character `i` within its word, inside `range`.
-fn nearest_in_word<'s>(i: usize, range: &std::ops::Range<usize>, blank: &[bool], real: impl Fn(usize) -> Option<Option<&'s Country>>) -> Option<&'s Country> {
+fn nearest_in_word<'s>(
+    i: usize,
+    range: &std::ops::Range<usize>,
+    blank: &[bool],
+    real: impl Fn(usize) -> Option<Option<&'s Country>>,
+) -> Option<&'s Country> {
     let in_word = |k: usize| range.contains(&k) && !blank.get(k).copied().unwrap_or(true);
     let (mut left, mut right) = (true, true);
     for d in 1..range.len() {
@@ -541,7 +546,14 @@ fn pieces_of<'s>(
 /// The characters in `bytes` of `text` (the first being character number `first`) as pieces
 /// of one op, split where the credited country changes (equal pieces are not split and carry
 /// no country).
-fn split<'s>(text: &str, bytes: std::ops::Range<usize>, first: usize, op: PieceOp, credits: &(impl CreditOf<'s> + ?Sized), moved: bool) -> Vec<Piece> {
+fn split<'s>(
+    text: &str,
+    bytes: std::ops::Range<usize>,
+    first: usize,
+    op: PieceOp,
+    credits: &(impl CreditOf<'s> + ?Sized),
+    moved: bool,
+) -> Vec<Piece> {
     let Some(part) = text.get(bytes) else { return Vec::new() };
     if part.is_empty() {
         return Vec::new();

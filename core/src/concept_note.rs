@@ -8,10 +8,10 @@
 //! Texts without a Spanish translation in the agenda are written in English in the Spanish
 //! text too, so the secretariat sees them untranslated rather than missing.
 
+use crate::Result;
 use crate::agenda::{Agenda, Texts};
 use crate::draft::Draft;
 use crate::schema::{Bilingual, DraftKind, NewParagraph, ParagraphKind};
-use crate::Result;
 
 /// Builds the Concept Note of a meeting from its agenda, as one committed draft.
 pub fn concept_note(agenda: &Agenda) -> Result<Draft> {

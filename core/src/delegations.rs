@@ -59,9 +59,7 @@ impl CountryNames {
 
     /// A country's name in a language; its code when unknown.
     pub fn name(&self, country: &Country, lang: Lang) -> String {
-        self.0
-            .get(country)
-            .map_or_else(|| country.as_str().to_owned(), |n| n.get(lang).clone())
+        self.0.get(country).map_or_else(|| country.as_str().to_owned(), |n| n.get(lang).clone())
     }
 }
 

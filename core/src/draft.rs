@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, Change, ChangeHash, ObjId, ObjType, ScalarValue};
 
+use crate::Result;
 use crate::error::DraftError;
 use crate::ids::{Lang, ParagraphId};
-use crate::schema::{keys, Bilingual, DraftKind, Paragraph, SCHEMA_VERSION};
+use crate::schema::{Bilingual, DraftKind, Paragraph, SCHEMA_VERSION, keys};
 use crate::text_state::{MarkShadow, PendingInsert, TextState};
 use crate::view::DraftView;
-use crate::Result;
 
 /// A negotiated draft: the Joint Communiqué or the Concept Note, in English and Spanish.
 ///
@@ -65,13 +65,7 @@ impl Draft {
     }
 
     fn wrap(doc: AutoCommit) -> Draft {
-        Draft {
-            doc,
-            texts: HashMap::new(),
-            pending: None,
-            dirty: false,
-            known_len: None,
-        }
+        Draft { doc, texts: HashMap::new(), pending: None, dirty: false, known_len: None }
     }
 
     /// Wraps an existing automerge document, checking that it is a draft (schema version,
@@ -260,11 +254,7 @@ impl Draft {
     /// Commits pending edits as one change with a message and a timestamp (unix ms).
     pub fn commit_with(&mut self, message: &str, at_ms: i64) -> Option<ChangeHash> {
         self.settle();
-        self.doc.commit_with(
-            automerge::transaction::CommitOptions::default()
-                .with_message(message.to_owned())
-                .with_time(at_ms / 1000),
-        )
+        self.doc.commit_with(automerge::transaction::CommitOptions::default().with_message(message.to_owned()).with_time(at_ms / 1000))
     }
 
     /// Current heads (commits pending edits first).
@@ -392,10 +382,7 @@ impl Draft {
             let obj = self.peek().text_obj(id, lang)?;
             self.texts.entry(id.clone()).or_default()[slot] = Some(TextState { obj, shadow: None });
         }
-        self.texts
-            .get_mut(id)
-            .and_then(|s| s[slot].as_mut())
-            .ok_or_else(|| DraftError::UnknownParagraph(id.clone()))
+        self.texts.get_mut(id).and_then(|s| s[slot].as_mut()).ok_or_else(|| DraftError::UnknownParagraph(id.clone()))
     }
 
     /// The mark shadow of a text, read from the document if not yet built.
@@ -438,21 +425,9 @@ impl Draft {
     }
 
     /// Checks that `start..end` lies within a text of length `len`.
-    pub(crate) fn check_range(
-        id: &ParagraphId,
-        lang: Lang,
-        start: usize,
-        end: usize,
-        len: usize,
-    ) -> Result<()> {
+    pub(crate) fn check_range(id: &ParagraphId, lang: Lang, start: usize, end: usize, len: usize) -> Result<()> {
         if start > end || end > len {
-            return Err(DraftError::OutOfRange {
-                paragraph: id.clone(),
-                lang,
-                start,
-                end,
-                len,
-            });
+            return Err(DraftError::OutOfRange { paragraph: id.clone(), lang, start, end, len });
         }
         Ok(())
     }

@@ -123,9 +123,6 @@ pub enum DraftError {
 
 impl DraftError {
     pub(crate) fn malformed(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        DraftError::Malformed {
-            path: path.into(),
-            reason: reason.into(),
-        }
+        DraftError::Malformed { path: path.into(), reason: reason.into() }
     }
 }

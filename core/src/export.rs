@@ -21,12 +21,12 @@ use std::fmt::Write as _;
 use automerge::ChangeHash;
 use serde::Serialize;
 
+use crate::Result;
 use crate::draft::Draft;
 use crate::ids::Lang;
 use crate::markdown::escape_html;
 use crate::schema::ParagraphKind;
 use crate::view::DraftView;
-use crate::Result;
 
 /// What an export says about itself besides the text: supplied by the caller.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -80,10 +80,9 @@ impl ExportInfo {
                 "An earlier version: the text adopted on {} has the certified fingerprint (SHA-256) {}",
                 c.adopted_on, c.fingerprint
             ),
-            (Lang::Es, false) => format!(
-                "Versión anterior: el texto adoptado el {} tiene la huella certificada (SHA-256) {}",
-                c.adopted_on, c.fingerprint
-            ),
+            (Lang::Es, false) => {
+                format!("Versión anterior: el texto adoptado el {} tiene la huella certificada (SHA-256) {}", c.adopted_on, c.fingerprint)
+            }
         })
     }
 }
@@ -93,7 +92,11 @@ impl Draft {
     pub fn export_markdown(&mut self, heads: Option<&[ChangeHash]>, lang: Lang, info: &ExportInfo) -> Result<String> {
         let heads = self.checked_heads(heads)?;
         let view = self.view_opt(heads.as_deref());
-        let mut out = format!("# {}\n\n> {}\n\n", crate::markdown::escape_markdown(&view.title(lang)?), crate::markdown::escape_markdown(&info.line(lang)));
+        let mut out = format!(
+            "# {}\n\n> {}\n\n",
+            crate::markdown::escape_markdown(&view.title(lang)?),
+            crate::markdown::escape_markdown(&info.line(lang))
+        );
         if let Some(line) = info.certification_line(lang) {
             let _ = write!(out, "> {}\n\n", crate::markdown::escape_markdown(&line));
         }
@@ -167,9 +170,7 @@ impl Draft {
         match heads {
             None => Ok(None),
             Some(h) if crate::compare::credit::has_heads(&self.doc, h) => Ok(Some(h.to_vec())),
-            Some(h) => Err(crate::DraftError::UnknownHeads(
-                h.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","),
-            )),
+            Some(h) => Err(crate::DraftError::UnknownHeads(h.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))),
         }
     }
 

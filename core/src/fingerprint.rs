@@ -35,11 +35,11 @@
 use automerge::ChangeHash;
 use sha2::{Digest, Sha256};
 
+use crate::Result;
 use crate::draft::Draft;
 use crate::ids::{Lang, ParagraphId};
-use crate::schema::{keys, ParagraphKind};
+use crate::schema::{ParagraphKind, keys};
 use crate::view::DraftView;
-use crate::Result;
 
 /// The first line of the canonical text, naming its version.
 pub const CANONICAL_HEADER: &str = "pluma-canonical-text 1";
@@ -85,12 +85,7 @@ pub fn canonical_text(view: &DraftView<'_>) -> Result<String> {
     for lang in Lang::ALL {
         out.push_str(&format!("[{}]\ntitle: {}\n", lang.as_str(), one_line(&view.title(lang)?)));
         for (id, kind, number) in &numbered {
-            let text: String = view
-                .segments(id, lang)?
-                .into_iter()
-                .filter(|s| s.ins.is_empty())
-                .map(|s| s.text)
-                .collect();
+            let text: String = view.segments(id, lang)?.into_iter().filter(|s| s.ins.is_empty()).map(|s| s.text).collect();
             match (kind, number) {
                 (ParagraphKind::Heading, _) | (_, None) => out.push_str(&format!("## {}\n", one_line(&text))),
                 (_, Some(n)) => out.push_str(&format!("{n}. {}\n", one_line(&text))),
@@ -139,12 +134,17 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Bilingual, DraftKind, NewParagraph};
     use crate::Country;
+    use crate::schema::{Bilingual, DraftKind, NewParagraph};
 
     fn draft() -> Draft {
         let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint\\Communiqué", es: "Comunicado conjunto" }).unwrap();
-        let p = |kind, en: &str, es: &str| NewParagraph { kind, section: None, editors: Vec::new(), text: Bilingual { en: en.into(), es: es.into() } };
+        let p = |kind, en: &str, es: &str| NewParagraph {
+            kind,
+            section: None,
+            editors: Vec::new(),
+            text: Bilingual { en: en.into(), es: es.into() },
+        };
         d.insert_paragraph(0, p(ParagraphKind::Heading, "Preamble", "Preámbulo")).unwrap();
         d.insert_paragraph(1, p(ParagraphKind::Preamble, "*Recognizing* the value", "*Reconociendo* el valor")).unwrap();
         d.insert_paragraph(2, p(ParagraphKind::Operative, "Agree.", "Acuerdan.")).unwrap();

@@ -19,11 +19,7 @@ pub struct IdError {
 
 impl IdError {
     fn new(kind: &'static str, value: &str, reason: &'static str) -> Self {
-        IdError {
-            kind,
-            value: value.chars().take(80).collect(),
-            reason,
-        }
+        IdError { kind, value: value.chars().take(80).collect(), reason }
     }
 }
 
@@ -37,15 +33,8 @@ fn check_token(kind: &'static str, s: &str) -> Result<(), IdError> {
     if s.len() > MAX_ID_LEN {
         return Err(IdError::new(kind, s, "longer than 64 characters"));
     }
-    if !s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(IdError::new(
-            kind,
-            s,
-            "only ASCII letters, digits, '-' and '_' are allowed",
-        ));
+    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(IdError::new(kind, s, "only ASCII letters, digits, '-' and '_' are allowed"));
     }
     Ok(())
 }

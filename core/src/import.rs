@@ -16,11 +16,11 @@
 
 use docx_rs::{Bold, DocumentChild, InsertChild, Italic, ParagraphChild, Run, RunChild};
 
+use crate::Result;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::Lang;
 use crate::schema::{Bilingual, DraftKind, NewParagraph, ParagraphKind};
-use crate::Result;
 
 /// One language of an imported document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,10 +38,7 @@ fn strip_number(text: &str) -> &str {
         return text;
     }
     let rest = &text[digits..];
-    let rest = rest
-        .strip_prefix("\\.")
-        .or_else(|| rest.strip_prefix('.'))
-        .or_else(|| rest.strip_prefix(')'));
+    let rest = rest.strip_prefix("\\.").or_else(|| rest.strip_prefix('.')).or_else(|| rest.strip_prefix(')'));
     match rest {
         Some(r) if r.starts_with(char::is_whitespace) => r.trim_start(),
         _ => text,
@@ -191,14 +188,19 @@ pub fn from_docx(bytes: &[u8]) -> Result<ImportedText> {
 impl Draft {
     /// A new draft from imported texts, one or both languages. The title is each file's
     /// own, else `fallback_title`. Refuses two files of different lengths, and no file.
-    pub fn import(kind: DraftKind, en: Option<ImportedText>, es: Option<ImportedText>, fallback_title: &Bilingual<String>) -> Result<Draft> {
+    pub fn import(
+        kind: DraftKind,
+        en: Option<ImportedText>,
+        es: Option<ImportedText>,
+        fallback_title: &Bilingual<String>,
+    ) -> Result<Draft> {
         let (en_len, es_len) = (en.as_ref().map(|t| t.paragraphs.len()), es.as_ref().map(|t| t.paragraphs.len()));
         let count = match (en_len, es_len) {
             (None, None) => return Err(DraftError::InvalidImport("give a file in at least one language".into())),
             (Some(a), Some(b)) if a != b => {
                 return Err(DraftError::InvalidImport(format!(
                     "the English file has {a} paragraphs and the Spanish one {b}; they are matched one by one"
-                )))
+                )));
             }
             (Some(n), _) | (_, Some(n)) => n,
         };
@@ -232,7 +234,8 @@ mod tests {
 
     #[test]
     fn markdown_blocks_titles_headings_and_numbers() {
-        let t = from_markdown("# Joint Communiqué\n\n## Cooperation\n\n1\\. *Recognizing* the value\nof cooperation,\n\n2. Agree **fully**.\n");
+        let t =
+            from_markdown("# Joint Communiqué\n\n## Cooperation\n\n1\\. *Recognizing* the value\nof cooperation,\n\n2. Agree **fully**.\n");
         assert_eq!(t.title.as_deref(), Some("Joint Communiqué"));
         assert_eq!(
             t.paragraphs,

@@ -13,10 +13,10 @@
 
 use std::fmt;
 
-use crate::ids::{Lang, ParagraphId};
-use crate::schema::{keys, Paragraph, ParagraphKind};
-use crate::view::DraftView;
 use crate::Result;
+use crate::ids::{Lang, ParagraphId};
+use crate::schema::{Paragraph, ParagraphKind, keys};
+use crate::view::DraftView;
 
 /// How many words of a heading or question name it in a message.
 const NAMING_WORDS: usize = 8;
@@ -154,7 +154,8 @@ mod tests {
             ParagraphKind::Question,
             ParagraphKind::Operative,
         ];
-        let got: Vec<Label> = kinds.iter().map(|k| l.next(*k, || "How can the two conferences share data on flows in the region?".into())).collect();
+        let got: Vec<Label> =
+            kinds.iter().map(|k| l.next(*k, || "How can the two conferences share data on flows in the region?".into())).collect();
         let shown: Vec<String> = got.iter().map(ToString::to_string).collect();
         assert_eq!(
             shown,

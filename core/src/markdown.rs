@@ -1,7 +1,7 @@
 //! Markdown in and out: inline markdown of zero drafts becomes text with `strong`/`em`
 //! marks; comment bodies become safe HTML.
 
-use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// A run of plain text with its formatting.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -34,11 +34,7 @@ pub fn parse_inline(markdown: &str) -> Vec<InlineRun> {
             last.text.push_str(text);
             return;
         }
-        runs.push(InlineRun {
-            text: text.to_owned(),
-            strong,
-            em,
-        });
+        runs.push(InlineRun { text: text.to_owned(), strong, em });
     };
     for event in Parser::new_ext(markdown, Options::empty()) {
         match event {
@@ -52,9 +48,7 @@ pub fn parse_inline(markdown: &str) -> Vec<InlineRun> {
                 }
                 paragraphs += 1;
             }
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                push(&mut runs, &t, strong > 0, em > 0)
-            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => push(&mut runs, &t, strong > 0, em > 0),
             Event::SoftBreak | Event::HardBreak => push(&mut runs, " ", strong > 0, em > 0),
             _ => {}
         }
@@ -85,12 +79,7 @@ pub fn render_comment_html(markdown: &str) -> String {
             in_image = in_image.saturating_sub(1);
             None
         }
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             let dest_url = if is_safe_url(&dest_url) { dest_url } else { CowStr::from("") };
             Some(Event::Start(Tag::Link {
                 link_type: match link_type {
@@ -169,9 +158,8 @@ mod tests {
 
     #[test]
     fn comment_html_is_safe() {
-        let html = render_comment_html(
-            "**ok** <script>alert(1)</script> [x](javascript:alert(1)) ![img](http://t/p.png) [ok](https://iom.int)",
-        );
+        let html =
+            render_comment_html("**ok** <script>alert(1)</script> [x](javascript:alert(1)) ![img](http://t/p.png) [ok](https://iom.int)");
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(html.contains("<strong>ok</strong>"));

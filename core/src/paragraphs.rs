@@ -5,12 +5,12 @@ use automerge::transaction::Transactable;
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use sha2::{Digest, Sha256};
 
+use crate::Result;
 use crate::draft::{Draft, KnownLen};
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId};
 use crate::markdown::parse_inline;
-use crate::schema::{keys, Bilingual, NewParagraph, ParagraphKind, Status};
-use crate::Result;
+use crate::schema::{Bilingual, NewParagraph, ParagraphKind, Status, keys};
 
 /// Inline formatting a chair or pen-holder may apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,10 +122,7 @@ impl Draft {
         let visible = view.paragraph_ids()?;
         let visible: Vec<_> = visible.iter().filter(|p| Some(*p) != ignore).collect();
         if index > visible.len() {
-            return Err(DraftError::IndexOutOfRange {
-                index,
-                len: visible.len(),
-            });
+            return Err(DraftError::IndexOutOfRange { index, len: visible.len() });
         }
         let order = view.root_object(keys::ORDER, ObjType::List)?;
         let raw = view.string_list(&order, keys::ORDER)?;
@@ -207,9 +204,7 @@ impl Draft {
         let p = self.paragraph(id)?;
         Ok(match p.concordance {
             None => Concordance::Unconfirmed,
-            Some(c) if c.en == text_digest(&p.text.en) && c.es == text_digest(&p.text.es) => {
-                Concordance::Confirmed
-            }
+            Some(c) if c.en == text_digest(&p.text.en) && c.es == text_digest(&p.text.es) => Concordance::Confirmed,
             Some(_) => Concordance::OutOfConcordance,
         })
     }
@@ -221,14 +216,7 @@ impl Draft {
     /// proposal marks whose range they fall inside, but a proposal covers only characters
     /// its value names (see [`crate::schema::TrackMarkValue`]), so they are not counted as
     /// anyone's proposal.
-    pub fn splice(
-        &mut self,
-        id: &ParagraphId,
-        lang: Lang,
-        pos: usize,
-        delete: usize,
-        insert: &str,
-    ) -> Result<()> {
+    pub fn splice(&mut self, id: &ParagraphId, lang: Lang, pos: usize, delete: usize, insert: &str) -> Result<()> {
         // A run of direct edits to one text knows its length from the previous edit.
         let known = self.known_len.take().filter(|k| k.paragraph == *id && k.lang == lang);
         self.prepare_local()?;
@@ -244,36 +232,20 @@ impl Draft {
             shadow.delete(pos, delete);
             shadow.insert(pos, inserted);
         }
-        let mut known = known.unwrap_or_else(|| KnownLen {
-            paragraph: id.clone(),
-            lang,
-            len,
-        });
+        let mut known = known.unwrap_or_else(|| KnownLen { paragraph: id.clone(), lang, len });
         known.len = len - delete + inserted;
         self.known_len = Some(known);
         Ok(())
     }
 
     /// Turns bold or italic on or off over `start..end`.
-    pub fn set_format(
-        &mut self,
-        id: &ParagraphId,
-        lang: Lang,
-        start: usize,
-        end: usize,
-        format: Format,
-        on: bool,
-    ) -> Result<()> {
+    pub fn set_format(&mut self, id: &ParagraphId, lang: Lang, start: usize, end: usize, format: Format, on: bool) -> Result<()> {
         self.prepare_local()?;
         let obj = self.text_obj(id, lang)?;
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, start, end, len)?;
         if start == end {
-            return Err(DraftError::EmptyRange {
-                paragraph: id.clone(),
-                lang,
-                at: start,
-            });
+            return Err(DraftError::EmptyRange { paragraph: id.clone(), lang, at: start });
         }
         if on {
             let mark = Mark::new(format.mark_name().to_owned(), true, start, end);
@@ -302,19 +274,12 @@ impl Draft {
 
     /// Both texts of a paragraph.
     pub fn texts(&mut self, id: &ParagraphId) -> Result<Bilingual<String>> {
-        Ok(Bilingual {
-            en: self.text(id, Lang::En)?,
-            es: self.text(id, Lang::Es)?,
-        })
+        Ok(Bilingual { en: self.text(id, Lang::En)?, es: self.text(id, Lang::Es)? })
     }
 }
 
 /// Writes inline markdown into an empty text object as text plus `strong`/`em` marks.
-pub(crate) fn write_inline_markdown(
-    doc: &mut automerge::AutoCommit,
-    text: &ObjId,
-    markdown: &str,
-) -> Result<()> {
+pub(crate) fn write_inline_markdown(doc: &mut automerge::AutoCommit, text: &ObjId, markdown: &str) -> Result<()> {
     let runs = parse_inline(markdown);
     // All text first, then marks: a mark that expands would otherwise swallow the next run.
     let plain: String = runs.iter().map(|r| r.text.as_str()).collect();

@@ -5,12 +5,12 @@
 use automerge::ScalarValue;
 use serde::Serialize;
 
+use crate::Result;
 use crate::ids::{Country, Lang, ParagraphId, SuggestionId, UserId};
 use crate::markdown::{escape_html, escape_markdown};
-use crate::schema::{keys, SuggestionKind};
-use crate::view::TrackedRun;
+use crate::schema::{SuggestionKind, keys};
 use crate::view::DraftView;
-use crate::Result;
+use crate::view::TrackedRun;
 
 /// A proposal mark on a segment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,12 +92,7 @@ impl<'a> DraftView<'a> {
                 }
             }
             for TrackedRun { name, value, .. } in tracked.iter().filter(|t| t.start <= start && t.end >= end) {
-                let pm = ProposalMark {
-                    country: name.country.clone(),
-                    id: value.id.clone(),
-                    user: value.user.clone(),
-                    at: value.at,
-                };
+                let pm = ProposalMark { country: name.country.clone(), id: value.id.clone(), user: value.user.clone(), at: value.at };
                 match name.kind {
                     SuggestionKind::Insert => seg.ins.push(pm),
                     SuggestionKind::Delete => seg.del.push(pm),
@@ -123,18 +118,12 @@ impl<'a> DraftView<'a> {
         let mut out = String::new();
         for seg in self.segments(paragraph, lang)? {
             let body = emphasise(&escape_markdown(&seg.text), seg.strong, seg.em);
-            let codes = |marks: &[ProposalMark]| {
-                marks.iter().map(|m| m.country.as_str()).collect::<Vec<_>>().join(", ")
-            };
+            let codes = |marks: &[ProposalMark]| marks.iter().map(|m| m.country.as_str()).collect::<Vec<_>>().join(", ");
             match (seg.ins.is_empty(), seg.del.is_empty()) {
                 (true, true) => out.push_str(&body),
                 (false, true) => out.push_str(&format!("{{++{body}++}}{{>>{}<<}}", codes(&seg.ins))),
                 (true, false) => out.push_str(&format!("{{--{body}--}}{{>>{}<<}}", codes(&seg.del))),
-                (false, false) => out.push_str(&format!(
-                    "{{--{body}--}}{{>>ins {}; del {}<<}}",
-                    codes(&seg.ins),
-                    codes(&seg.del)
-                )),
+                (false, false) => out.push_str(&format!("{{--{body}--}}{{>>ins {}; del {}<<}}", codes(&seg.ins), codes(&seg.del))),
             }
         }
         Ok(out)

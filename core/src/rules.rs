@@ -19,8 +19,8 @@ use automerge::{AutoCommit, Change, ChangeHash, ObjId, ObjType};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{Country, Lang, ParagraphId, ThreadId, UserId};
-use crate::schema::{keys, Status, SuggestionKind, TrackMarkName, TrackMarkValue};
-use crate::view::{tracked_runs_of, CharId, DraftView};
+use crate::schema::{Status, SuggestionKind, TrackMarkName, TrackMarkValue, keys};
+use crate::view::{CharId, DraftView, tracked_runs_of};
 
 mod alternatives;
 mod ops;
@@ -225,12 +225,7 @@ pub struct Summary {
 }
 
 pub(crate) fn violation(rule: Rule, paragraph: Option<&ParagraphId>, country: Option<&Country>, detail: impl Into<String>) -> Violation {
-    Violation {
-        rule,
-        paragraph: paragraph.cloned(),
-        country: country.cloned(),
-        detail: detail.into(),
-    }
+    Violation { rule, paragraph: paragraph.cloned(), country: country.cloned(), detail: detail.into() }
 }
 
 /// Checks that `changes`, which turned `before` into `after`, are allowed for `who`.
@@ -262,7 +257,13 @@ fn guarded(run: impl FnOnce() -> Result<Summary, Violation>) -> Result<Summary, 
         .unwrap_or_else(|_| Err(schema("the changes are malformed (automerge could not read them)")))
 }
 
-fn check_unguarded(after: &AutoCommit, before_heads: &[ChangeHash], changes: &[Change], who: &Who, shortcuts: Shortcuts) -> Result<Summary, Violation> {
+fn check_unguarded(
+    after: &AutoCommit,
+    before_heads: &[ChangeHash],
+    changes: &[Change],
+    who: &Who,
+    shortcuts: Shortcuts,
+) -> Result<Summary, Violation> {
     if who.role == Role::Admin && changes.iter().any(|c| !c.is_empty()) {
         return Err(violation(Rule::NoDocumentRights, None, None, "an administrator may not change a draft"));
     }
@@ -343,11 +344,20 @@ fn check_mark_op(name: &str, value: &automerge::ScalarValue, actor: &str, who: &
             Rule::ProposalCountry,
             None,
             Some(&mark.country),
-            format!("a proposal mark in the name of {}, by someone of {}", mark.country, who.country.as_ref().map_or("no delegation", |c| c.as_str())),
+            format!(
+                "a proposal mark in the name of {}, by someone of {}",
+                mark.country,
+                who.country.as_ref().map_or("no delegation", |c| c.as_str())
+            ),
         ));
     }
     if value.user != who.user {
-        return Err(violation(Rule::ProposalAuthor, None, Some(&mark.country), format!("a proposal attributed to another person ({})", value.user)));
+        return Err(violation(
+            Rule::ProposalAuthor,
+            None,
+            Some(&mark.country),
+            format!("a proposal attributed to another person ({})", value.user),
+        ));
     }
     if mark.kind == SuggestionKind::Insert && (value.actor.as_deref() != Some(actor) || mark.actor.as_deref() != Some(actor)) {
         return Err(violation(
@@ -431,7 +441,12 @@ fn check_paragraph(
                 || before.section != after.section
                 || before.editors != after.editors;
             if changed && !chair {
-                return Err(violation(Rule::ParagraphFields, Some(id), None, "only a chair may change a paragraph's kind, status, section or editors"));
+                return Err(violation(
+                    Rule::ParagraphFields,
+                    Some(id),
+                    None,
+                    "only a chair may change a paragraph's kind, status, section or editors",
+                ));
             }
             if before.status != after.status {
                 summary.events.insert(Event::StatusChanged { paragraph: id.clone(), from: before.status, to: after.status });
@@ -458,9 +473,7 @@ fn check_paragraph_keys(a: &DraftView<'_>, id: &ParagraphId) -> Result<(), Viola
     if let Some(k) = a.keys(&p).into_iter().find(|k| !allowed.contains(&k.as_str())) {
         return Err(violation(Rule::Schema, Some(id), None, format!("unknown paragraph field {k:?}")));
     }
-    let texts = a
-        .object(&p, keys::P_TEXT, ObjType::Map, "text")
-        .map_err(|e| violation(Rule::Schema, Some(id), None, e.to_string()))?;
+    let texts = a.object(&p, keys::P_TEXT, ObjType::Map, "text").map_err(|e| violation(Rule::Schema, Some(id), None, e.to_string()))?;
     if let Some(k) = a.keys(&texts).into_iter().find(|k| k != "en" && k != "es") {
         return Err(violation(Rule::Schema, Some(id), None, format!("unknown language {k:?}")));
     }
@@ -485,15 +498,8 @@ pub(crate) fn read_text(v: &DraftView<'_>, obj: &ObjId) -> Result<(Vec<CharId>, 
 
 /// The state of each character of a text (in the order of `ids`), from its marks.
 pub(crate) fn states_of(ids: &[CharId], marks: &[automerge::marks::Mark]) -> Result<Vec<CharState>, Violation> {
-    let mut states: Vec<CharState> = vec![
-        CharState {
-            proposals: BTreeSet::new(),
-            values: Vec::new(),
-            strong: false,
-            em: false,
-        };
-        ids.len()
-    ];
+    let mut states: Vec<CharState> =
+        vec![CharState { proposals: BTreeSet::new(), values: Vec::new(), strong: false, em: false }; ids.len()];
     for m in marks {
         let end = m.end.min(ids.len());
         match m.name.as_str() {

@@ -249,20 +249,12 @@ impl TrackMarkName {
 
     /// The name of an insertion by `actor` (hex) for `country`.
     pub fn insertion(country: &Country, actor: &str) -> TrackMarkName {
-        TrackMarkName {
-            kind: SuggestionKind::Insert,
-            country: country.clone(),
-            actor: Some(actor.to_owned()),
-        }
+        TrackMarkName { kind: SuggestionKind::Insert, country: country.clone(), actor: Some(actor.to_owned()) }
     }
 
     /// The name of a deletion for `country`.
     pub fn deletion(country: &Country) -> TrackMarkName {
-        TrackMarkName {
-            kind: SuggestionKind::Delete,
-            country: country.clone(),
-            actor: None,
-        }
+        TrackMarkName { kind: SuggestionKind::Delete, country: country.clone(), actor: None }
     }
 
     /// The name as stored in the document.
@@ -457,9 +449,6 @@ mod tests {
             assert_eq!(s.as_str().parse::<Status>().unwrap(), *s);
         }
         assert!("closed".parse::<Status>().is_err());
-        assert_eq!(
-            serde_json::to_string(&Status::AgreedAdRef).unwrap(),
-            "\"agreed_ad_ref\""
-        );
+        assert_eq!(serde_json::to_string(&Status::AgreedAdRef).unwrap(), "\"agreed_ad_ref\"");
     }
 }

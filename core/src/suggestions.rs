@@ -10,18 +10,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use automerge::ReadDoc;
 use automerge::marks::{ExpandMark, Mark};
 use automerge::transaction::Transactable;
-use automerge::ReadDoc;
 use serde::Serialize;
 
+use crate::Result;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId, SuggestionId, UserId};
 use crate::schema::{Stamp, SuggestionKind, TrackMarkName, TrackMarkValue};
 use crate::text_state::PendingInsert;
 use crate::view::{CharId, DraftView, TrackedRun};
-use crate::Result;
 
 /// A pending proposal as it stands in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -136,11 +136,7 @@ impl<'a> DraftView<'a> {
             .into_values()
             .map(|mut s| {
                 s.ranges.sort_unstable();
-                s.text = s
-                    .ranges
-                    .iter()
-                    .flat_map(|&(a, b)| chars[a..b].iter())
-                    .collect();
+                s.text = s.ranges.iter().flat_map(|&(a, b)| chars[a..b].iter()).collect();
                 s
             })
             .collect();
@@ -165,14 +161,7 @@ impl Draft {
     /// existing one when this continues the same person's insertion just before `pos`).
     ///
     /// Consecutive typing is marked once, when the run ends (see [`crate::text_state`]).
-    pub fn suggest_insert(
-        &mut self,
-        id: &ParagraphId,
-        lang: Lang,
-        pos: usize,
-        text: &str,
-        by: &Stamp,
-    ) -> Result<SuggestionId> {
+    pub fn suggest_insert(&mut self, id: &ParagraphId, lang: Lang, pos: usize, text: &str, by: &Stamp) -> Result<SuggestionId> {
         let actor = self.doc.get_actor().to_hex_string();
         let name = TrackMarkName::insertion(&by.country, &actor).to_name();
         let n = text.chars().count();
@@ -198,11 +187,7 @@ impl Draft {
             Some(before) => self.own_value_at(id, lang, before, &name, &by.user)?,
             None => None,
         };
-        let value = TrackMarkValue {
-            actor: Some(actor),
-            seen: None,
-            ..previous.unwrap_or_else(|| new_value(by))
-        };
+        let value = TrackMarkValue { actor: Some(actor), seen: None, ..previous.unwrap_or_else(|| new_value(by)) };
         if n == 0 {
             return Ok(value.id);
         }
@@ -211,29 +196,14 @@ impl Draft {
             shadow.insert(pos, n);
         }
         let suggestion = value.id.clone();
-        self.pending = Some(PendingInsert {
-            paragraph: id.clone(),
-            lang,
-            start: pos,
-            end: pos + n,
-            name,
-            json: value.to_json(),
-            value,
-        });
+        self.pending = Some(PendingInsert { paragraph: id.clone(), lang, start: pos, end: pos + n, name, json: value.to_json(), value });
         Ok(suggestion)
     }
 
     /// Proposes deleting `start..end`, for `by.country`. Characters of the country's own
     /// pending insertions are removed outright; the rest gain `del:XX`. Returns the id of the
     /// deletion proposal, or `None` if every character was the country's own insertion.
-    pub fn suggest_delete(
-        &mut self,
-        id: &ParagraphId,
-        lang: Lang,
-        start: usize,
-        end: usize,
-        by: &Stamp,
-    ) -> Result<Option<SuggestionId>> {
+    pub fn suggest_delete(&mut self, id: &ParagraphId, lang: Lang, start: usize, end: usize, by: &Stamp) -> Result<Option<SuggestionId>> {
         // Backspace inside the run being typed: those characters are simply removed.
         if let Some(p) = &self.pending
             && &p.paragraph == id
@@ -262,11 +232,7 @@ impl Draft {
         let len = self.doc.length(&obj);
         Draft::check_range(id, lang, start, end, len)?;
         if start == end {
-            return Err(DraftError::EmptyRange {
-                paragraph: id.clone(),
-                lang,
-                at: start,
-            });
+            return Err(DraftError::EmptyRange { paragraph: id.clone(), lang, at: start });
         }
         let del_name = TrackMarkName::deletion(&by.country).to_name();
 
@@ -275,8 +241,8 @@ impl Draft {
         let mut runs: Vec<(usize, usize, bool)> = Vec::new();
         let mut marked: Vec<CharId> = Vec::new();
         for i in start..end {
-            let char_id = CharId::parse(&self.peek().cursor_at(&obj, i)?)
-                .ok_or_else(|| DraftError::malformed("text", "unreadable cursor"))?;
+            let char_id =
+                CharId::parse(&self.peek().cursor_at(&obj, i)?).ok_or_else(|| DraftError::malformed("text", "unreadable cursor"))?;
             let own = self.shadow(id, lang)?.values_at(i).any(|(name, v)| {
                 TrackMarkName::parse(name).is_some_and(|n| n.kind == SuggestionKind::Insert && n.country == by.country)
                     && TrackMarkValue::parse(v).is_some_and(|v| v.covers(char_id.counter, &char_id.actor))
@@ -293,11 +259,7 @@ impl Draft {
         let value = if marked.is_empty() {
             None
         } else {
-            let after = if end < len {
-                self.own_value_at(id, lang, end, &del_name, &by.user)?
-            } else {
-                None
-            };
+            let after = if end < len { self.own_value_at(id, lang, end, &del_name, &by.user)? } else { None };
             let before = match (after.is_none(), start.checked_sub(1)) {
                 (true, Some(b)) => self.own_value_at(id, lang, b, &del_name, &by.user)?,
                 _ => None,
@@ -317,11 +279,7 @@ impl Draft {
                 self.doc.splice_text(&obj, s, (e - s) as isize, "")?;
                 self.shadow(id, lang)?.delete(s, e - s);
             } else if let Some(json) = &json {
-                self.doc.mark(
-                    &obj,
-                    Mark::new(del_name.clone(), json.clone(), s, e),
-                    ExpandMark::None,
-                )?;
+                self.doc.mark(&obj, Mark::new(del_name.clone(), json.clone(), s, e), ExpandMark::None)?;
                 self.shadow(id, lang)?.set(&del_name, Some(json), s, e);
             }
         }
@@ -329,19 +287,8 @@ impl Draft {
     }
 
     /// The value of mark `name` on character `index` if it was set by `user`.
-    fn own_value_at(
-        &mut self,
-        id: &ParagraphId,
-        lang: Lang,
-        index: usize,
-        name: &str,
-        user: &UserId,
-    ) -> Result<Option<TrackMarkValue>> {
-        Ok(self
-            .shadow(id, lang)?
-            .value_at(name, index)
-            .and_then(TrackMarkValue::parse)
-            .filter(|v| &v.user == user))
+    fn own_value_at(&mut self, id: &ParagraphId, lang: Lang, index: usize, name: &str, user: &UserId) -> Result<Option<TrackMarkValue>> {
+        Ok(self.shadow(id, lang)?.value_at(name, index).and_then(TrackMarkValue::parse).filter(|v| &v.user == user))
     }
 
     /// Accepts the selected proposals: insertions become plain text, deleted text goes.
@@ -376,10 +323,7 @@ impl Draft {
                     match all.iter().find(|s| &s.id == id) {
                         None => return Err(DraftError::UnknownSuggestion(id.clone())),
                         Some(s) if only.is_some_and(|c| c != &s.country) => {
-                            return Err(DraftError::NotProposer {
-                                suggestion: id.clone(),
-                                country: s.country.clone(),
-                            })
+                            return Err(DraftError::NotProposer { suggestion: id.clone(), country: s.country.clone() });
                         }
                         Some(_) => {}
                     }
@@ -393,10 +337,7 @@ impl Draft {
             }
             Selection::All => all,
         };
-        Ok(chosen
-            .into_iter()
-            .filter(|s| only.is_none_or(|c| c == &s.country))
-            .collect())
+        Ok(chosen.into_iter().filter(|s| only.is_none_or(|c| c == &s.country)).collect())
     }
 
     fn resolve(&mut self, chosen: &[Suggestion], how: Resolution) -> Result<()> {
@@ -405,10 +346,8 @@ impl Draft {
         let mut per_text: BTreeMap<(ParagraphId, Lang), TextResolution> = BTreeMap::new();
         for s in chosen {
             let entry = per_text.entry((s.paragraph.clone(), s.lang)).or_default();
-            let removes_text = matches!(
-                (s.kind, how),
-                (SuggestionKind::Insert, Resolution::Reject) | (SuggestionKind::Delete, Resolution::Accept)
-            );
+            let removes_text =
+                matches!((s.kind, how), (SuggestionKind::Insert, Resolution::Reject) | (SuggestionKind::Delete, Resolution::Accept));
             for &(a, b) in &s.ranges {
                 match (removes_text, s.kind) {
                     (true, _) => entry.deletes.push((a, b)),
@@ -453,11 +392,5 @@ impl Draft {
 }
 
 fn new_value(by: &Stamp) -> TrackMarkValue {
-    TrackMarkValue {
-        id: SuggestionId::random(),
-        user: by.user.clone(),
-        at: by.at,
-        actor: None,
-        seen: None,
-    }
+    TrackMarkValue { id: SuggestionId::random(), user: by.user.clone(), at: by.at, actor: None, seen: None }
 }

@@ -13,10 +13,10 @@
 
 use automerge::{ObjId, ScalarValue};
 
+use crate::Result;
 use crate::ids::{Lang, ParagraphId};
 use crate::schema::{TrackMarkName, TrackMarkValue};
 use crate::view::DraftView;
-use crate::Result;
 
 /// The cached object id of one text and, once needed, its mark shadow.
 #[derive(Debug, Clone)]
@@ -53,12 +53,7 @@ impl MarkShadow {
             .into_iter()
             .filter(|m| m.start < m.end && TrackMarkName::parse(&m.name).is_some())
             .filter_map(|m| match &m.value {
-                ScalarValue::Str(v) => Some(RawMark {
-                    name: m.name.to_string(),
-                    value: v.to_string(),
-                    start: m.start,
-                    end: m.end,
-                }),
+                ScalarValue::Str(v) => Some(RawMark { name: m.name.to_string(), value: v.to_string(), start: m.start, end: m.end }),
                 _ => None,
             })
             .collect();
@@ -111,12 +106,7 @@ impl MarkShadow {
             }
         }
         if let Some(v) = value {
-            kept.push(RawMark {
-                name: name.to_owned(),
-                value: v.to_owned(),
-                start,
-                end,
-            });
+            kept.push(RawMark { name: name.to_owned(), value: v.to_owned(), start, end });
         }
         self.marks = kept;
     }
@@ -128,10 +118,7 @@ impl MarkShadow {
 
     /// Every proposal mark on character `index`: (name, value).
     pub(crate) fn values_at(&self, index: usize) -> impl Iterator<Item = (&str, &str)> {
-        self.marks
-            .iter()
-            .filter(move |m| m.start <= index && index < m.end)
-            .map(|m| (m.name.as_str(), m.value.as_str()))
+        self.marks.iter().filter(move |m| m.start <= index && index < m.end).map(|m| (m.name.as_str(), m.value.as_str()))
     }
 }
 

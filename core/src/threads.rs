@@ -5,18 +5,17 @@
 //! every character of its range is deleted, or its paragraph is, it is listed as
 //! [`Anchor::Detached`] and keeps the quote taken when it was created.
 
-
 use automerge::transaction::Transactable;
 use automerge::{Cursor, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use serde::Serialize;
 
+use crate::Result;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, MessageId, ParagraphId, ThreadId, UserId};
 use crate::markdown::render_comment_html;
-use crate::schema::{keys, Stamp};
+use crate::schema::{Stamp, keys};
 use crate::view::DraftView;
-use crate::Result;
 
 /// The longest comment body accepted, in characters.
 pub const MAX_COMMENT_CHARS: usize = 20_000;
@@ -146,15 +145,7 @@ impl<'a> DraftView<'a> {
                 body: self.string(&m, keys::M_BODY, &mpath)?,
             });
         }
-        Ok(Thread {
-            id: id.clone(),
-            paragraph,
-            lang,
-            anchor,
-            quote,
-            resolved,
-            messages,
-        })
+        Ok(Thread { id: id.clone(), paragraph, lang, anchor, quote, resolved, messages })
     }
 
     /// Resolves a thread's cursors to a range, or detached if its characters are gone.
@@ -176,11 +167,7 @@ impl<'a> DraftView<'a> {
         };
         let end_alive = e < self.length(&obj) && self.cursor_at(&obj, e)? == end.trim_start_matches('-');
         let e = if end_alive { e + 1 } else { e };
-        if s < e {
-            Ok(Anchor::Range { start: s, end: e })
-        } else {
-            Ok(Anchor::Detached)
-        }
+        if s < e { Ok(Anchor::Range { start: s, end: e }) } else { Ok(Anchor::Detached) }
     }
 }
 
@@ -206,11 +193,7 @@ impl Draft {
         let len = self.doc.length(&obj);
         Draft::check_range(paragraph, lang, start, end, len)?;
         if start == end {
-            return Err(DraftError::EmptyRange {
-                paragraph: paragraph.clone(),
-                lang,
-                at: start,
-            });
+            return Err(DraftError::EmptyRange { paragraph: paragraph.clone(), lang, at: start });
         }
         let start_cursor = self.doc.get_cursor(&obj, start, None)?;
         let end_cursor = self.doc.get_cursor(&obj, end - 1, None)?;
@@ -235,9 +218,7 @@ impl Draft {
         check_body(body)?;
         self.prepare_local()?;
         let t = self.peek().thread_obj(thread)?;
-        let list = self
-            .view()
-            .object(&t, keys::T_MESSAGES, ObjType::List, &format!("threads/{thread}/messages"))?;
+        let list = self.view().object(&t, keys::T_MESSAGES, ObjType::List, &format!("threads/{thread}/messages"))?;
         let id = MessageId::random();
         let at = self.doc.length(&list);
         let m = self.doc.insert_object(&list, at, ObjType::Map)?;
@@ -254,9 +235,7 @@ impl Draft {
         check_body(body)?;
         self.prepare_local()?;
         let t = self.peek().thread_obj(thread)?;
-        let list = self
-            .view()
-            .object(&t, keys::T_MESSAGES, ObjType::List, &format!("threads/{thread}/messages"))?;
+        let list = self.view().object(&t, keys::T_MESSAGES, ObjType::List, &format!("threads/{thread}/messages"))?;
         for i in 0..self.doc.length(&list) {
             if let Some((Value::Object(ObjType::Map), m)) = self.doc.get(&list, i)? {
                 let id = self.peek().string(&m, keys::M_ID, "message")?;
@@ -266,10 +245,7 @@ impl Draft {
                 }
             }
         }
-        Err(DraftError::UnknownMessage {
-            thread: thread.clone(),
-            message: message.clone(),
-        })
+        Err(DraftError::UnknownMessage { thread: thread.clone(), message: message.clone() })
     }
 
     /// Marks a thread resolved.

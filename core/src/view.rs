@@ -8,10 +8,10 @@ use std::borrow::Cow;
 use automerge::marks::Mark;
 use automerge::{AutoCommit, ChangeHash, Cursor, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
+use crate::Result;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId};
-use crate::schema::{keys, Bilingual, DraftKind, Paragraph, ParagraphKind, Status, TrackMarkName, TrackMarkValue};
-use crate::Result;
+use crate::schema::{Bilingual, DraftKind, Paragraph, ParagraphKind, Status, TrackMarkName, TrackMarkValue, keys};
 
 /// A read-only view of a draft, either current or at a set of heads.
 ///
@@ -139,8 +139,7 @@ impl<'a> DraftView<'a> {
         let ids = (0..len)
             .map(|i| {
                 let cursor = self.cursor_at(obj, i)?;
-                CharId::parse(&cursor)
-                    .ok_or_else(|| DraftError::malformed("text", format!("unexpected cursor {cursor}")))
+                CharId::parse(&cursor).ok_or_else(|| DraftError::malformed("text", format!("unexpected cursor {cursor}")))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok((ids, None))
@@ -156,10 +155,7 @@ impl<'a> DraftView<'a> {
     pub(crate) fn object(&self, obj: &ObjId, prop: &str, ty: ObjType, path: &str) -> Result<ObjId> {
         match self.get(obj, prop)? {
             Some((Value::Object(t), id)) if t == ty => Ok(id),
-            Some((Value::Object(t), _)) => Err(DraftError::malformed(
-                path,
-                format!("expected {ty:?}, found {t:?}"),
-            )),
+            Some((Value::Object(t), _)) => Err(DraftError::malformed(path, format!("expected {ty:?}, found {t:?}"))),
             Some(_) => Err(DraftError::malformed(path, format!("expected {ty:?}, found a scalar"))),
             None => Err(DraftError::malformed(path, "missing")),
         }
@@ -181,9 +177,7 @@ impl<'a> DraftView<'a> {
                 other => Err(DraftError::malformed(path, format!("expected a string, found {other}"))),
             },
             Some((Value::Object(ObjType::Text), id)) => self.text_of(&id),
-            Some((Value::Object(t), _)) => {
-                Err(DraftError::malformed(path, format!("expected a string, found {t:?}")))
-            }
+            Some((Value::Object(t), _)) => Err(DraftError::malformed(path, format!("expected a string, found {t:?}"))),
             None => Err(DraftError::malformed(path, "missing")),
         }
     }
@@ -191,9 +185,7 @@ impl<'a> DraftView<'a> {
     pub(crate) fn opt_int(&self, obj: &ObjId, prop: &str, path: &str) -> Result<Option<i64>> {
         match self.scalar(obj, prop)?.as_deref() {
             None | Some(ScalarValue::Null) => Ok(None),
-            Some(v) => scalar_int(v)
-                .map(Some)
-                .ok_or_else(|| DraftError::malformed(path, format!("expected an integer, found {v}"))),
+            Some(v) => scalar_int(v).map(Some).ok_or_else(|| DraftError::malformed(path, format!("expected an integer, found {v}"))),
         }
     }
 
@@ -213,12 +205,7 @@ impl<'a> DraftView<'a> {
             match self.get_index(list, i)? {
                 Some((Value::Scalar(s), _)) => match s.as_ref() {
                     ScalarValue::Str(s) => out.push(s.to_string()),
-                    other => {
-                        return Err(DraftError::malformed(
-                            format!("{path}/{i}"),
-                            format!("expected a string, found {other}"),
-                        ))
-                    }
+                    other => return Err(DraftError::malformed(format!("{path}/{i}"), format!("expected a string, found {other}"))),
                 },
                 _ => return Err(DraftError::malformed(format!("{path}/{i}"), "expected a string")),
             }
@@ -286,10 +273,7 @@ impl<'a> DraftView<'a> {
     /// One paragraph with all its fields.
     pub fn paragraph(&self, id: &ParagraphId) -> Result<Paragraph> {
         let mut paragraph = self.paragraph_fields(id)?;
-        paragraph.text = Bilingual {
-            en: self.text(id, Lang::En)?,
-            es: self.text(id, Lang::Es)?,
-        };
+        paragraph.text = Bilingual { en: self.text(id, Lang::En)?, es: self.text(id, Lang::Es)? };
         Ok(paragraph)
     }
 
@@ -318,19 +302,9 @@ impl<'a> DraftView<'a> {
             }),
             Some((Value::Scalar(s), _)) if s.is_null() => None,
             None => None,
-            Some(_) => {
-                return Err(DraftError::malformed(format!("{path}/concordance"), "expected a map or null"))
-            }
+            Some(_) => return Err(DraftError::malformed(format!("{path}/concordance"), "expected a map or null")),
         };
-        Ok(Paragraph {
-            id: id.clone(),
-            kind,
-            status,
-            editors,
-            section,
-            text: Bilingual::default(),
-            concordance,
-        })
+        Ok(Paragraph { id: id.clone(), kind, status, editors, section, text: Bilingual::default(), concordance })
     }
 
     /// Every paragraph in reading order.
@@ -369,10 +343,7 @@ impl CharId {
     pub(crate) fn parse(cursor: &str) -> Option<CharId> {
         let s = cursor.strip_prefix('-').unwrap_or(cursor);
         let (ctr, actor) = s.split_once('@')?;
-        Some(CharId {
-            counter: ctr.parse().ok()?,
-            actor: actor.to_owned(),
-        })
+        Some(CharId { counter: ctr.parse().ok()?, actor: actor.to_owned() })
     }
 }
 

@@ -4,11 +4,11 @@
 
 use serde::Deserialize;
 
+use crate::Result;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::Country;
 use crate::schema::{Bilingual, DraftKind, NewParagraph, ParagraphKind, Status};
-use crate::Result;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,24 +40,12 @@ impl Draft {
     /// Builds a draft from zero-draft JSON. The whole file is checked before anything is
     /// written; an invalid file gives [`DraftError::InvalidZeroDraft`] naming the problem.
     pub fn from_zero_draft_json(json: &str) -> Result<Draft> {
-        let zero: ZeroDraft =
-            serde_json::from_str(json).map_err(|e| DraftError::InvalidZeroDraft(e.to_string()))?;
-        let mut draft = Draft::new(
-            zero.kind,
-            Bilingual {
-                en: zero.title.en.as_str(),
-                es: zero.title.es.as_str(),
-            },
-        )?;
+        let zero: ZeroDraft = serde_json::from_str(json).map_err(|e| DraftError::InvalidZeroDraft(e.to_string()))?;
+        let mut draft = Draft::new(zero.kind, Bilingual { en: zero.title.en.as_str(), es: zero.title.es.as_str() })?;
         for (i, p) in zero.paragraphs.into_iter().enumerate() {
             let id = draft.insert_paragraph(
                 i,
-                NewParagraph {
-                    kind: p.kind,
-                    section: p.section,
-                    editors: p.editors,
-                    text: Bilingual { en: p.en, es: p.es },
-                },
+                NewParagraph { kind: p.kind, section: p.section, editors: p.editors, text: Bilingual { en: p.en, es: p.es } },
             )?;
             if let Some(status) = p.status {
                 draft.set_status(&id, status)?;

@@ -39,7 +39,15 @@ fn days_and_rows_in_order() {
     use ItemKind::*;
     assert_eq!(
         kinds(0),
-        [(Opening, None), (Presentation, None), (Session, Some(1)), (Break, None), (Session, Some(2)), (Session, Some(3)), (EndOfDay, None)]
+        [
+            (Opening, None),
+            (Presentation, None),
+            (Session, Some(1)),
+            (Break, None),
+            (Session, Some(2)),
+            (Session, Some(3)),
+            (EndOfDay, None)
+        ]
     );
     assert_eq!(kinds(1), [(Session, Some(4)), (Session, Some(5)), (Break, None), (Session, Some(6)), (Closure, None)]);
     assert_eq!(a.sessions().count(), 6);
@@ -122,10 +130,7 @@ fn irregular_text_is_refused_precisely() {
         other => panic!("{other:?}"),
     }
     let bad_lead = format!("{head}<b>SESSION 1. X</b>\t\n9:00 – 10:00\t<ul><li>• A</li></ul> Lead panelist country: <b>Atlantis</b>\n");
-    assert_eq!(
-        agenda::parse(&bad_lead, &countries).unwrap_err(),
-        agenda::AgendaError::UnknownCountry { line: 5, name: "Atlantis".into() }
-    );
+    assert_eq!(agenda::parse(&bad_lead, &countries).unwrap_err(), agenda::AgendaError::UnknownCountry { line: 5, name: "Atlantis".into() });
     let no_zone = "## MEETING\n### DAY ONE: September 9, 2021\n9:00 – 10:00\tBreak\n";
     assert_eq!(agenda::parse(no_zone, &countries).unwrap_err(), agenda::AgendaError::NoTimeZone);
     let good = format!("{head}<b>SESSION 1. X</b>\t\n9:00 – 10:00\t<ul><li>• A</li></ul> Lead panelist country: <b>Peru</b>\n");

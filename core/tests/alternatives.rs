@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pluma_core::automerge::transaction::Transactable;
-use pluma_core::automerge::{ActorId, AutoCommit, ObjId, ReadDoc, ROOT};
-use pluma_core::rules::{check_on_copy, Role, Rule, Who};
+use pluma_core::automerge::{ActorId, AutoCommit, ObjId, ROOT, ReadDoc};
+use pluma_core::rules::{Role, Rule, Who, check_on_copy};
 use pluma_core::schema::AlternativeState;
 use pluma_core::{AlternativeId, Bilingual, Country, Draft, DraftError, DraftKind, Lang, NewParagraph, ParagraphId, ParagraphKind, Stamp};
 
@@ -24,12 +24,15 @@ fn who(country: &str, role: Role) -> Who {
 fn base() -> (Draft, ParagraphId) {
     let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).unwrap();
     let p = d
-        .insert_paragraph(0, NewParagraph {
-            kind: ParagraphKind::Operative,
-            section: None,
-            editors: vec![],
-            text: Bilingual { en: "Agree to cooperate.".into(), es: "Acuerdan cooperar.".into() },
-        })
+        .insert_paragraph(
+            0,
+            NewParagraph {
+                kind: ParagraphKind::Operative,
+                section: None,
+                editors: vec![],
+                text: Bilingual { en: "Agree to cooperate.".into(), es: "Acuerdan cooperar.".into() },
+            },
+        )
         .unwrap();
     d.commit();
     (d, p)
@@ -45,7 +48,8 @@ fn replica(d: &mut Draft) -> Draft {
 #[test]
 fn proposing_and_cosponsoring_number_the_alternatives() {
     let (mut d, p) = base();
-    let a1 = d.propose_alternative(&p, Bilingual { en: "Agree to work together.", es: "Acuerdan trabajar juntos." }, &stamp("PE", 10)).unwrap();
+    let a1 =
+        d.propose_alternative(&p, Bilingual { en: "Agree to work together.", es: "Acuerdan trabajar juntos." }, &stamp("PE", 10)).unwrap();
     let a2 = d.propose_alternative(&p, Bilingual { en: "Decide to cooperate.", es: "Deciden cooperar." }, &stamp("US", 20)).unwrap();
     d.cosponsor_alternative(&p, &a1, &c("AR")).unwrap();
     d.cosponsor_alternative(&p, &a1, &c("AR")).unwrap();
@@ -79,12 +83,16 @@ fn withdrawing_sponsorship_and_the_alternative() {
 #[test]
 fn adopting_replaces_the_paragraph_text() {
     let (mut d, p) = base();
-    let a1 = d.propose_alternative(&p, Bilingual { en: "Agree to work together.", es: "Acuerdan trabajar juntos." }, &stamp("PE", 1)).unwrap();
+    let a1 =
+        d.propose_alternative(&p, Bilingual { en: "Agree to work together.", es: "Acuerdan trabajar juntos." }, &stamp("PE", 1)).unwrap();
     let a2 = d.propose_alternative(&p, Bilingual { en: "Decide to cooperate.", es: "Deciden cooperar." }, &stamp("US", 2)).unwrap();
     d.adopt_alternative(&p, &a2).unwrap();
     assert_eq!(d.texts(&p).unwrap(), Bilingual { en: "Decide to cooperate.".into(), es: "Deciden cooperar.".into() });
     let alts = d.alternatives(&p).unwrap();
-    assert_eq!(alts.iter().map(|a| (&a.id, a.state)).collect::<Vec<_>>(), [(&a1, AlternativeState::Proposed), (&a2, AlternativeState::Adopted)]);
+    assert_eq!(
+        alts.iter().map(|a| (&a.id, a.state)).collect::<Vec<_>>(),
+        [(&a1, AlternativeState::Proposed), (&a2, AlternativeState::Adopted)]
+    );
     assert!(matches!(d.adopt_alternative(&p, &a2), Err(DraftError::AlternativeNotProposed { .. })));
     let unknown: AlternativeId = "anope".parse().unwrap();
     assert!(matches!(d.adopt_alternative(&p, &unknown), Err(DraftError::UnknownAlternative { .. })));
@@ -157,7 +165,10 @@ fn rules_keep_each_delegation_to_its_own_name() {
     let chair = who("MX", Role::Chair);
     // Proposing in one's own name passes; in Peru's name, or with a co-sponsor already, not.
     assert_eq!(check(&mut d, &us, |r| drop(r.propose_alternative(&p, Bilingual { en: "B.", es: "B." }, &stamp("US", 2)).unwrap())), Ok(()));
-    assert_eq!(check(&mut d, &us, |r| drop(r.propose_alternative(&p, Bilingual { en: "B.", es: "B." }, &stamp("PE", 2)).unwrap())), Err(Rule::AlternativeSponsor));
+    assert_eq!(
+        check(&mut d, &us, |r| drop(r.propose_alternative(&p, Bilingual { en: "B.", es: "B." }, &stamp("PE", 2)).unwrap())),
+        Err(Rule::AlternativeSponsor)
+    );
     assert_eq!(
         check(&mut d, &us, |r| {
             let b = r.propose_alternative(&p, Bilingual { en: "B.", es: "B." }, &stamp("US", 2)).unwrap();
@@ -206,5 +217,8 @@ fn rules_keep_each_delegation_to_its_own_name() {
     assert_eq!(forged(&mut d, &pe, extra), Err(Rule::Schema));
     // The secretariat drafts but does not sponsor.
     let sec = Who { user: "u-sec".parse().unwrap(), role: Role::Secretariat, country: Some(c("SEC")) };
-    assert_eq!(check(&mut d, &sec, |r| drop(r.propose_alternative(&p, Bilingual { en: "S.", es: "S." }, &stamp("SEC", 2)).unwrap())), Err(Rule::AlternativeSponsor));
+    assert_eq!(
+        check(&mut d, &sec, |r| drop(r.propose_alternative(&p, Bilingual { en: "S.", es: "S." }, &stamp("SEC", 2)).unwrap())),
+        Err(Rule::AlternativeSponsor)
+    );
 }

@@ -30,10 +30,8 @@ fn runs_are_credited_by_actor() {
     let seed = base.actor().clone();
     let mut mx = base.fork();
     let mut ar = base.fork();
-    let bindings: HashMap<ActorId, Country> = HashMap::from([
-        (mx.actor().clone(), "MX".parse().unwrap()),
-        (ar.actor().clone(), "AR".parse().unwrap()),
-    ]);
+    let bindings: HashMap<ActorId, Country> =
+        HashMap::from([(mx.actor().clone(), "MX".parse().unwrap()), (ar.actor().clone(), "AR".parse().unwrap())]);
     mx.suggest_insert(&p, Lang::En, 5, " fully", &stamp("MX")).unwrap();
     ar.splice(&p, Lang::En, 0, 0, "We ").unwrap();
     mx.merge(&mut ar).unwrap();

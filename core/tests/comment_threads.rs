@@ -88,9 +88,7 @@ fn thread_errors() {
 #[test]
 fn comment_bodies_are_safe_html() {
     let (mut d, p) = one_paragraph("abc", "x");
-    let t = d
-        .create_thread(&p, Lang::En, 0, 1, "<img src=x onerror=alert(1)> [go](javascript:alert(1))", &stamp("MX"))
-        .unwrap();
+    let t = d.create_thread(&p, Lang::En, 0, 1, "<img src=x onerror=alert(1)> [go](javascript:alert(1))", &stamp("MX")).unwrap();
     let html = d.view().thread(&t).unwrap().messages[0].body_html();
     assert!(!html.contains("<img"), "{html}");
     assert!(!html.contains("javascript:"), "{html}");

@@ -247,7 +247,8 @@ fn an_insertion_inside_a_word_credits_the_whole_word_to_its_proposer() {
     // "issue" + "-related" + "s"
     w.at("BR").suggest_insert(&ids[0], Lang::En, 15, "-related", &stamp("BR")).unwrap();
     w.sync("BR");
-    let expected = vec![(PieceOp::Delete, "issues".to_owned(), "BR".to_owned()), (PieceOp::Insert, "issue-relateds".to_owned(), "BR".to_owned())];
+    let expected =
+        vec![(PieceOp::Delete, "issues".to_owned(), "BR".to_owned()), (PieceOp::Insert, "issue-relateds".to_owned(), "BR".to_owned())];
     let c = w.compare(&v1, Lang::En);
     assert_eq!(changes(&c, &ids[0]), expected);
     assert_eq!(text_of(&c, &ids[0], PieceOp::Insert), "Migration issue-relateds remain.");

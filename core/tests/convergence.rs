@@ -78,11 +78,7 @@ struct World {
 }
 
 fn stamp_of(i: usize) -> Stamp {
-    Stamp {
-        user: format!("u{i}").parse().unwrap(),
-        country: COUNTRIES[i].parse().unwrap(),
-        at: 1_000 + i as i64,
-    }
+    Stamp { user: format!("u{i}").parse().unwrap(), country: COUNTRIES[i].parse().unwrap(), at: 1_000 + i as i64 }
 }
 
 fn lang(es: bool) -> Lang {
@@ -94,15 +90,11 @@ fn char_ids(d: &mut Draft, p: &pluma_core::ParagraphId, l: Lang, ranges: &[(usiz
     use pluma_core::automerge::ReadDoc;
     let text = text_obj(d, p, l);
     let doc = d.automerge();
-    ranges
-        .iter()
-        .flat_map(|&(a, b)| a..b)
-        .map(|i| doc.get_cursor(&text, i, None).unwrap().to_string())
-        .collect()
+    ranges.iter().flat_map(|&(a, b)| a..b).map(|i| doc.get_cursor(&text, i, None).unwrap().to_string()).collect()
 }
 
 fn text_obj(d: &mut Draft, p: &pluma_core::ParagraphId, l: Lang) -> pluma_core::automerge::ObjId {
-    use pluma_core::automerge::{ReadDoc, ROOT};
+    use pluma_core::automerge::{ROOT, ReadDoc};
     let doc = d.automerge();
     let (_, ps) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
     let (_, pm) = doc.get(&ps, p.as_str()).unwrap().unwrap();
@@ -113,15 +105,8 @@ fn text_obj(d: &mut Draft, p: &pluma_core::ParagraphId, l: Lang) -> pluma_core::
 
 impl World {
     fn new(n: usize) -> World {
-        let mut base = Draft::new(
-            pluma_core::DraftKind::Communique,
-            pluma_core::Bilingual { en: "T", es: "T" },
-        )
-        .unwrap();
-        for (i, t) in ["Recognizing that migration matters,", "Agree to cooperate.", "Decide to meet again."]
-            .iter()
-            .enumerate()
-        {
+        let mut base = Draft::new(pluma_core::DraftKind::Communique, pluma_core::Bilingual { en: "T", es: "T" }).unwrap();
+        for (i, t) in ["Recognizing that migration matters,", "Agree to cooperate.", "Decide to meet again."].iter().enumerate() {
             base.insert_paragraph(i, para(ParagraphKind::Operative, t)).unwrap();
         }
         base.commit();
@@ -133,11 +118,7 @@ impl World {
                 d
             })
             .collect();
-        let countries = replicas
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.actor().clone(), COUNTRIES[i].parse().unwrap()))
-            .collect();
+        let countries = replicas.iter().enumerate().map(|(i, r)| (r.actor().clone(), COUNTRIES[i].parse().unwrap())).collect();
         World { replicas, countries, deletion_targets: HashMap::new() }
     }
 
@@ -245,11 +226,8 @@ impl World {
         }
         // Changes travel as bytes, as they do between browsers and the server.
         let have = self.replicas[to].heads();
-        let changes = self.replicas[from]
-            .changes_since(&have)
-            .iter()
-            .map(|c| Change::from_bytes(c.raw_bytes().to_vec()).unwrap())
-            .collect();
+        let changes =
+            self.replicas[from].changes_since(&have).iter().map(|c| Change::from_bytes(c.raw_bytes().to_vec()).unwrap()).collect();
         self.replicas[to].apply_changes(changes).unwrap();
         self.check_against_reload(to);
     }
@@ -270,12 +248,29 @@ impl World {
                     let e = f3.view().segments(&id, l).unwrap();
                     use pluma_core::automerge::ReadDoc;
                     let o = text_obj(&mut fresh, &id, l);
-                    let raw_fresh: Vec<String> = fresh.automerge().marks(&o).unwrap().iter().map(|m| format!("{} {}..{}", m.name, m.start, m.end)).collect();
+                    let raw_fresh: Vec<String> =
+                        fresh.automerge().marks(&o).unwrap().iter().map(|m| format!("{} {}..{}", m.name, m.start, m.end)).collect();
                     let o2 = text_obj(&mut self.replicas[i], &id, l);
-                    let raw_mem: Vec<String> = self.replicas[i].automerge().marks(&o2).unwrap().iter().map(|m| format!("{} {}..{}", m.name, m.start, m.end)).collect();
+                    let raw_mem: Vec<String> = self.replicas[i]
+                        .automerge()
+                        .marks(&o2)
+                        .unwrap()
+                        .iter()
+                        .map(|m| format!("{} {}..{}", m.name, m.start, m.end))
+                        .collect();
                     let h = self.replicas[i].heads();
-                    let raw_at: Vec<String> = self.replicas[i].automerge().marks_at(&o2, &h).unwrap().iter().map(|m| format!("{} {}..{}", m.name, m.start, m.end)).collect();
-                    println!("DEBUG second load equal to first: {}, load of fresh save equal: {}; raw fresh {raw_fresh:?} raw mem {raw_mem:?} raw mem at heads {raw_at:?}", a == c, a == e);
+                    let raw_at: Vec<String> = self.replicas[i]
+                        .automerge()
+                        .marks_at(&o2, &h)
+                        .unwrap()
+                        .iter()
+                        .map(|m| format!("{} {}..{}", m.name, m.start, m.end))
+                        .collect();
+                    println!(
+                        "DEBUG second load equal to first: {}, load of fresh save equal: {}; raw fresh {raw_fresh:?} raw mem {raw_mem:?} raw mem at heads {raw_at:?}",
+                        a == c,
+                        a == e
+                    );
                 }
                 assert_eq!(a, b, "replica {i} reads other marks than its saved bytes");
             }
@@ -335,43 +330,43 @@ proptest! {
 }
 
 fn run(n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
-        let mut w = World::new(n);
-        for step in steps {
-            match step {
-                Step::Do { replica, op } => w.apply(*replica as usize % n, op),
-                Step::Sync { from, to } => w.sync(*from as usize % n, *to as usize % n),
-            }
-            w.check_marks();
-        }
-        w.sync_all();
-        let first = snapshot(&mut w.replicas[0]);
-        for i in 1..w.replicas.len() {
-            let other = snapshot(&mut w.replicas[i]);
-            prop_assert_eq!(&other, &first);
+    let mut w = World::new(n);
+    for step in steps {
+        match step {
+            Step::Do { replica, op } => w.apply(*replica as usize % n, op),
+            Step::Sync { from, to } => w.sync(*from as usize % n, *to as usize % n),
         }
         w.check_marks();
+    }
+    w.sync_all();
+    let first = snapshot(&mut w.replicas[0]);
+    for i in 1..w.replicas.len() {
+        let other = snapshot(&mut w.replicas[i]);
+        prop_assert_eq!(&other, &first);
+    }
+    w.check_marks();
 
-        // Accept-all and reject-all produce what the proposals say.
-        let d = &mut w.replicas[0];
-        for id in d.paragraph_ids().unwrap() {
-            for l in Lang::ALL {
-                let segs = d.view().segments(&id, l).unwrap();
-                let kept_if_accepted: String = segs.iter().filter(|s| s.del.is_empty()).map(|s| s.text.as_str()).collect();
-                let kept_if_rejected: String = segs.iter().filter(|s| s.ins.is_empty()).map(|s| s.text.as_str()).collect();
-                let mut acc = d.fork();
-                acc.accept(&Selection::All).unwrap();
-                prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted.clone());
-                prop_assert!(acc.suggestions().unwrap().is_empty());
-                prop_assert!(acc.reject(&Selection::All).unwrap().is_empty());
-                prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted);
-                let mut rej = d.fork();
-                rej.reject(&Selection::All).unwrap();
-                prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected.clone());
-                prop_assert!(rej.accept(&Selection::All).unwrap().is_empty());
-                prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected);
-            }
+    // Accept-all and reject-all produce what the proposals say.
+    let d = &mut w.replicas[0];
+    for id in d.paragraph_ids().unwrap() {
+        for l in Lang::ALL {
+            let segs = d.view().segments(&id, l).unwrap();
+            let kept_if_accepted: String = segs.iter().filter(|s| s.del.is_empty()).map(|s| s.text.as_str()).collect();
+            let kept_if_rejected: String = segs.iter().filter(|s| s.ins.is_empty()).map(|s| s.text.as_str()).collect();
+            let mut acc = d.fork();
+            acc.accept(&Selection::All).unwrap();
+            prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted.clone());
+            prop_assert!(acc.suggestions().unwrap().is_empty());
+            prop_assert!(acc.reject(&Selection::All).unwrap().is_empty());
+            prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted);
+            let mut rej = d.fork();
+            rej.reject(&Selection::All).unwrap();
+            prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected.clone());
+            prop_assert!(rej.accept(&Selection::All).unwrap().is_empty());
+            prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected);
         }
-        Ok(())
+    }
+    Ok(())
 }
 
 /// Two delegations insert concurrently at the same place in the same text.

@@ -9,8 +9,8 @@ use std::io::Read;
 
 use fixtures::{para, stamp};
 use pluma_core::delegations::CountryNames;
-use pluma_core::export::docx::DocxMode;
 use pluma_core::export::ExportInfo;
+use pluma_core::export::docx::DocxMode;
 use pluma_core::{Bilingual, Draft, DraftKind, Lang, NewParagraph, ParagraphKind};
 
 /// The demo zero draft: six preambular then nine operative paragraphs, in the form of the
@@ -38,7 +38,12 @@ fn communique() -> Draft {
     let mut d = Draft::from_zero_draft_json(COMMUNIQUE).unwrap();
     d.insert_paragraph(
         0,
-        NewParagraph { kind: ParagraphKind::Heading, section: None, editors: vec![], text: Bilingual { en: "Preamble".into(), es: "Preámbulo".into() } },
+        NewParagraph {
+            kind: ParagraphKind::Heading,
+            section: None,
+            editors: vec![],
+            text: Bilingual { en: "Preamble".into(), es: "Preámbulo".into() },
+        },
     )
     .unwrap();
     let op2 = d.paragraph_ids().unwrap()[8].clone();
@@ -97,7 +102,10 @@ fn every_export_numbers_operative_paragraphs_only() {
         assert!(md.contains(&format!("\n1\\. {op1}")), "{lang}: {md}");
         assert!(md.contains("\n2\\. {++"), "{lang}: OP 2 with its proposal first: {md}");
         assert!(md.contains(&format!("\n\n{}", pp1(lang))), "{lang}: PP 1 unnumbered: {md}");
-        assert!(md.contains(&format!("\n\n*{}*", if lang == Lang::En { "Mindful" } else { "Conscientes" })), "{lang}: PP 2 unnumbered: {md}");
+        assert!(
+            md.contains(&format!("\n\n*{}*", if lang == Lang::En { "Mindful" } else { "Conscientes" })),
+            "{lang}: PP 2 unnumbered: {md}"
+        );
         assert!(md.contains(if lang == Lang::En { "\n## Preamble\n" } else { "\n## Preámbulo\n" }), "{lang}: {md}");
 
         let html = d.export_html(None, lang, &info()).unwrap();

@@ -7,8 +7,8 @@ use std::io::Read;
 
 use fixtures::{one_paragraph, stamp};
 use pluma_core::delegations::CountryNames;
-use pluma_core::export::docx::DocxMode;
 use pluma_core::export::ExportInfo;
+use pluma_core::export::docx::DocxMode;
 use pluma_core::{Draft, Lang, ParagraphId};
 
 fn part(docx: &[u8], name: &str) -> String {
@@ -19,7 +19,12 @@ fn part(docx: &[u8], name: &str) -> String {
 }
 
 fn info() -> ExportInfo {
-    ExportInfo { meeting: Some("RCM–SACM 2021".into()), version: Some("Sent to capitals".into()), date: "2021-11-30".into(), certified: None }
+    ExportInfo {
+        meeting: Some("RCM–SACM 2021".into()),
+        version: Some("Sent to capitals".into()),
+        date: "2021-11-30".into(),
+        certified: None,
+    }
 }
 
 /// A draft where MX proposes an insertion, AR proposes a cut, and BR comments.
@@ -112,12 +117,19 @@ fn exports_import_back() {
     let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).unwrap();
     let texts = [
         (ParagraphKind::Heading, "Cooperation", "Cooperación"),
-        (ParagraphKind::Operative, "*Recognizing* the value of **regional** cooperation,", "*Reconociendo* el valor de la cooperación **regional**,"),
+        (
+            ParagraphKind::Operative,
+            "*Recognizing* the value of **regional** cooperation,",
+            "*Reconociendo* el valor de la cooperación **regional**,",
+        ),
         (ParagraphKind::Operative, "Agree to meet again in 2022.", "Acuerdan reunirse nuevamente en 2022."),
     ];
     for (i, (kind, en, es)) in texts.iter().enumerate() {
-        d.insert_paragraph(i, NewParagraph { kind: *kind, section: None, editors: vec![], text: Bilingual { en: (*en).into(), es: (*es).into() } })
-            .unwrap();
+        d.insert_paragraph(
+            i,
+            NewParagraph { kind: *kind, section: None, editors: vec![], text: Bilingual { en: (*en).into(), es: (*es).into() } },
+        )
+        .unwrap();
     }
     d.commit();
     let names = CountryNames::builtin();

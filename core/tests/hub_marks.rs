@@ -6,7 +6,7 @@
 mod fixtures;
 
 use fixtures::para;
-use pluma_core::automerge::{ActorId, AutoCommit, Change, ObjId, ReadDoc, ROOT};
+use pluma_core::automerge::{ActorId, AutoCommit, Change, ObjId, ROOT, ReadDoc};
 use pluma_core::{Bilingual, Draft, DraftKind, Lang, ParagraphKind, Selection, Stamp};
 use proptest::prelude::*;
 

@@ -16,10 +16,7 @@ fn insert_places_paragraphs_in_reading_order() {
     let zeroth = d.insert_paragraph(0, para(ParagraphKind::Preamble, "zeroth")).unwrap();
     assert_eq!(d.paragraph_ids().unwrap(), vec![zeroth.clone(), first, second, third]);
     assert_eq!(d.paragraph(&zeroth).unwrap().kind, ParagraphKind::Preamble);
-    assert!(matches!(
-        d.insert_paragraph(9, para(ParagraphKind::Operative, "x")),
-        Err(DraftError::IndexOutOfRange { index: 9, len: 4 })
-    ));
+    assert!(matches!(d.insert_paragraph(9, para(ParagraphKind::Operative, "x")), Err(DraftError::IndexOutOfRange { index: 9, len: 4 })));
 }
 
 /// Moving a paragraph changes only its place; its text and id stay.

@@ -5,11 +5,11 @@
 #[path = "support/permission_cases.rs"]
 mod permission_cases;
 
-use permission_cases::{base, cases, Action, Base, Cast, PERSONAS};
+use permission_cases::{Action, Base, Cast, PERSONAS, base, cases};
 use pluma_core::automerge::marks::{ExpandMark, Mark};
 use pluma_core::automerge::transaction::Transactable;
-use pluma_core::automerge::{ActorId, AutoCommit, ReadDoc, ROOT};
-use pluma_core::rules::{check_on_copy, check_thoroughly, Event, Rule, Who};
+use pluma_core::automerge::{ActorId, AutoCommit, ROOT, ReadDoc};
+use pluma_core::rules::{Event, Rule, Who, check_on_copy, check_thoroughly};
 use pluma_core::schema::TrackMarkValue;
 use pluma_core::{Draft, Lang, ParagraphId, Selection, Stamp, Status};
 
@@ -89,7 +89,8 @@ fn text_obj(doc: &AutoCommit, p: &ParagraphId, lang: &str) -> pluma_core::autome
 }
 
 fn value(user: &str, actor: &ActorId) -> String {
-    TrackMarkValue { id: "sforged".parse().unwrap(), user: user.parse().unwrap(), at: 1, actor: Some(actor.to_hex_string()), seen: None }.to_json()
+    TrackMarkValue { id: "sforged".parse().unwrap(), user: user.parse().unwrap(), at: 1, actor: Some(actor.to_hex_string()), seen: None }
+        .to_json()
 }
 
 /// Forged changes that no browser of ours makes are refused with a precise rule.
@@ -178,7 +179,6 @@ fn forged_changes_are_refused() {
     assert_eq!(r, Err(Rule::Schema));
 }
 
-
 /// An allowed change comes with a summary of what it did, for the audit log.
 #[test]
 fn allowed_changes_are_summarised() {
@@ -197,8 +197,18 @@ fn allowed_changes_are_summarised() {
     let (_, summary) = check_on_copy(&before, &d.changes_since(&heads), &who("ar-chair")).unwrap();
     let p1 = b.p1.clone();
     let expected = [
-        Event::ProposalAccepted { paragraph: p1.clone(), lang: Lang::En, country: "MX".parse().unwrap(), kind: pluma_core::SuggestionKind::Insert },
-        Event::ProposalRejected { paragraph: p1.clone(), lang: Lang::En, country: "AR".parse().unwrap(), kind: pluma_core::SuggestionKind::Delete },
+        Event::ProposalAccepted {
+            paragraph: p1.clone(),
+            lang: Lang::En,
+            country: "MX".parse().unwrap(),
+            kind: pluma_core::SuggestionKind::Insert,
+        },
+        Event::ProposalRejected {
+            paragraph: p1.clone(),
+            lang: Lang::En,
+            country: "AR".parse().unwrap(),
+            kind: pluma_core::SuggestionKind::Delete,
+        },
         Event::StatusChanged { paragraph: p1, from: Status::Open, to: Status::AgreedAdRef },
         Event::CommentAdded { thread: b.thread.clone() },
     ];

@@ -8,25 +8,43 @@
 #[path = "support/permission_cases.rs"]
 mod permission_cases;
 
-use permission_cases::{base, Cast, PERSONAS};
+use permission_cases::{Cast, PERSONAS, base};
 use pluma_core::automerge::marks::{ExpandMark, Mark};
 use pluma_core::automerge::transaction::Transactable;
-use pluma_core::automerge::{ActorId, AutoCommit, ReadDoc, ROOT};
-use pluma_core::rules::{apply_untrusted, check, check_thoroughly, Summary, Violation};
+use pluma_core::automerge::{ActorId, AutoCommit, ROOT, ReadDoc};
+use pluma_core::rules::{Summary, Violation, apply_untrusted, check, check_thoroughly};
 use pluma_core::schema::TrackMarkValue;
 use pluma_core::{Draft, Format, Lang, Selection};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Act {
-    SuggestInsert { at: u16, text: String },
-    SuggestDelete { at: u16, len: u8 },
-    Splice { at: u16, del: u8, text: String },
-    Bold { at: u16, len: u8 },
+    SuggestInsert {
+        at: u16,
+        text: String,
+    },
+    SuggestDelete {
+        at: u16,
+        len: u8,
+    },
+    Splice {
+        at: u16,
+        del: u8,
+        text: String,
+    },
+    Bold {
+        at: u16,
+        len: u8,
+    },
     Accept,
     Reject,
     /// Inserts text and marks it (or text around it) as a proposal of `country`.
-    ForgedMark { at: u16, text: String, country: &'static str, reach: u8 },
+    ForgedMark {
+        at: u16,
+        text: String,
+        country: &'static str,
+        reach: u8,
+    },
 }
 
 fn act() -> impl Strategy<Value = Act> {
@@ -79,7 +97,8 @@ fn changes_of(bytes: &[u8], p: &pluma_core::ParagraphId, cast: &Cast, login: &st
             let s = at(*f, len);
             doc.splice_text(&obj, s, 0, text).unwrap();
             let actor = doc.get_actor().to_hex_string();
-            let value = TrackMarkValue { id: "sforged".parse().unwrap(), user: stamp.user.clone(), at: 1, actor: Some(actor), seen: None }.to_json();
+            let value = TrackMarkValue { id: "sforged".parse().unwrap(), user: stamp.user.clone(), at: 1, actor: Some(actor), seen: None }
+                .to_json();
             // `reach` characters beyond the inserted ones, on either side.
             let start = s.saturating_sub(usize::from(*reach));
             let end = (s + text.chars().count() + usize::from(*reach)).min(len + text.chars().count());

@@ -68,10 +68,7 @@ fn deleting_others_insertion_is_a_proposal() {
     d.suggest_insert(&p, Lang::En, 1, "XYZ", &stamp("MX")).unwrap();
     d.suggest_delete(&p, Lang::En, 2, 3, &stamp("AR")).unwrap();
     assert_eq!(d.text(&p, Lang::En).unwrap(), "aXYZb");
-    assert_eq!(
-        d.view().render_markdown(&p, Lang::En).unwrap(),
-        "a{++X++}{>>MX<<}{--Y--}{>>ins MX; del AR<<}{++Z++}{>>MX<<}b"
-    );
+    assert_eq!(d.view().render_markdown(&p, Lang::En).unwrap(), "a{++X++}{>>MX<<}{--Y--}{>>ins MX; del AR<<}{++Z++}{>>MX<<}b");
 }
 
 /// Holding backspace makes one deletion proposal, growing to the left.
@@ -193,10 +190,7 @@ fn unknown_suggestion_is_refused_whole() {
     let (mut d, p) = one_paragraph("ab", "ab");
     let real = d.suggest_insert(&p, Lang::En, 1, "X", &stamp("PE")).unwrap();
     let fake = "snothere".parse().unwrap();
-    assert!(matches!(
-        d.accept(&Selection::Ids(vec![real, fake])),
-        Err(DraftError::UnknownSuggestion(_))
-    ));
+    assert!(matches!(d.accept(&Selection::Ids(vec![real, fake])), Err(DraftError::UnknownSuggestion(_))));
     assert_eq!(d.suggestions().unwrap().len(), 1);
 }
 
@@ -279,9 +273,14 @@ fn same_country_concurrent_insertions_at_one_spot_both_stay_proposals() {
 /// operations so that the rounds cover every order of the two replicas' operation ids.
 /// Checks that the rules accept each replica's change whichever reaches the server first;
 /// returns the first replica with both merged.
-fn colleagues_at_once(d: &mut pluma_core::Draft, p: &pluma_core::ParagraphId, round: usize, edit: impl Fn(&mut pluma_core::Draft, &mut pluma_core::Draft)) -> pluma_core::Draft {
+fn colleagues_at_once(
+    d: &mut pluma_core::Draft,
+    p: &pluma_core::ParagraphId,
+    round: usize,
+    edit: impl Fn(&mut pluma_core::Draft, &mut pluma_core::Draft),
+) -> pluma_core::Draft {
     use pluma_core::automerge::{ActorId, AutoCommit};
-    use pluma_core::rules::{check_on_copy, Role, Who};
+    use pluma_core::rules::{Role, Who, check_on_copy};
     let who = |s: &pluma_core::Stamp| Who { user: s.user.clone(), role: Role::Delegate, country: Some(s.country.clone()) };
     let base = d.save();
     let base_heads = d.heads();
@@ -301,7 +300,8 @@ fn colleagues_at_once(d: &mut pluma_core::Draft, p: &pluma_core::ParagraphId, ro
     let from_x = x.changes_since(&base_heads);
     let from_y = y.changes_since(&start);
     let x_doc = AutoCommit::load(&x.save()).unwrap();
-    check_on_copy(&x_doc, &from_y, &who(&colleague("MX"))).unwrap_or_else(|v| panic!("round {round}: the colleague's change refused: {v:?}"));
+    check_on_copy(&x_doc, &from_y, &who(&colleague("MX")))
+        .unwrap_or_else(|v| panic!("round {round}: the colleague's change refused: {v:?}"));
     let y_doc = AutoCommit::load(&y.save()).unwrap();
     check_on_copy(&y_doc, &from_x, &who(&stamp("MX"))).unwrap_or_else(|v| panic!("round {round}: the first change refused: {v:?}"));
     x.merge(&mut y).unwrap();
@@ -309,7 +309,7 @@ fn colleagues_at_once(d: &mut pluma_core::Draft, p: &pluma_core::ParagraphId, ro
 }
 
 fn text_obj(doc: &pluma_core::automerge::AutoCommit, p: &pluma_core::ParagraphId, lang: &str) -> pluma_core::automerge::ObjId {
-    use pluma_core::automerge::{ReadDoc, ROOT};
+    use pluma_core::automerge::{ROOT, ReadDoc};
     let (_, ps) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
     let (_, pm) = doc.get(&ps, p.as_str()).unwrap().unwrap();
     let (_, t) = doc.get(&pm, "text").unwrap().unwrap();

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use fixtures::{one_paragraph, para, stamp};
 use pluma_core::automerge::{ActorId, ChangeHash};
-use pluma_core::compare::{compare_snapshots, ParagraphChange, PieceOp, Snapshot};
+use pluma_core::compare::{ParagraphChange, PieceOp, Snapshot, compare_snapshots};
 use pluma_core::{Country, Draft, Lang, ParagraphKind, Selection};
 use proptest::prelude::*;
 
@@ -63,7 +63,8 @@ type Saved = Vec<(Vec<ChangeHash>, Snapshot)>;
 
 /// Plays the steps; returns the draft, the saved versions and the actor bindings.
 fn play(steps: &[Step]) -> (Draft, Saved, HashMap<ActorId, Country>) {
-    let (mut d, _) = one_paragraph("Recognizing the valuable contributions of both processes.", "Reconociendo los valiosos aportes de ambos procesos.");
+    let (mut d, _) =
+        one_paragraph("Recognizing the valuable contributions of both processes.", "Reconociendo los valiosos aportes de ambos procesos.");
     let actors: Vec<ActorId> = COUNTRIES.iter().map(|_| ActorId::random()).collect();
     let mut bindings: HashMap<ActorId, Country> = actors.iter().zip(COUNTRIES).map(|(a, c)| (a.clone(), c.parse().unwrap())).collect();
     // The seeding actor is the secretariat's, bound to no delegation.

@@ -29,10 +29,7 @@ fn zero_draft_fields_are_imported() {
 fn inline_markdown_becomes_marks() {
     let mut d = Draft::from_zero_draft_json(ZERO).unwrap();
     let id = &d.paragraph_ids().unwrap()[0].clone();
-    assert_eq!(
-        d.text(id, Lang::En).unwrap(),
-        "Convinced that cooperation between regional processes serves all migrants,"
-    );
+    assert_eq!(d.text(id, Lang::En).unwrap(), "Convinced that cooperation between regional processes serves all migrants,");
     let segs = d.view().segments(id, Lang::En).unwrap();
     assert_eq!(segs[0].text, "Convinced");
     assert!(segs[0].em && !segs[0].strong);

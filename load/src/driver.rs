@@ -2,20 +2,20 @@
 //! schedule, and note when every other client's edit arrives.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Result};
-use automerge::transaction::CommitOptions;
+use anyhow::{Result, bail};
 use automerge::ChangeHash;
+use automerge::transaction::CommitOptions;
 use pluma_tests::client::{self, Event, SyncClient};
 use pluma_tests::edits::{self, Proposer};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::target::Prepared;
 use crate::Settings;
+use crate::target::Prepared;
 
 /// Paragraphs of the zero draft that edits go to (client and sequence number pick one).
 const PARAGRAPHS: usize = 8;
@@ -73,9 +73,8 @@ pub async fn drive(settings: &Settings, prepared: Prepared) -> Outcome {
     // the document from it), then the rest, a bounded number at a time.
     let connect_started = Instant::now();
     let mut connected: Vec<Option<SyncClient>> = (0..settings.clients).map(|_| None).collect();
-    let mut outcomes: Vec<ClientOutcome> = (0..settings.clients)
-        .map(|i| ClientOutcome { draft: i % settings.drafts, ..ClientOutcome::default() })
-        .collect();
+    let mut outcomes: Vec<ClientOutcome> =
+        (0..settings.clients).map(|i| ClientOutcome { draft: i % settings.drafts, ..ClientOutcome::default() }).collect();
     let firsts: Vec<usize> = (0..settings.drafts).collect();
     let rest: Vec<usize> = (settings.drafts..settings.clients).collect();
     for wave in [firsts, rest] {
@@ -143,13 +142,7 @@ pub async fn drive(settings: &Settings, prepared: Prepared) -> Outcome {
     if let Some(first) = clients.first_mut() {
         first.errors.extend(task_failures);
     }
-    Outcome {
-        clients,
-        edit_phase: end.saturating_duration_since(start),
-        connect_time,
-        server_cpu_s,
-        harness_cpu_s,
-    }
+    Outcome { clients, edit_phase: end.saturating_duration_since(start), connect_time, server_cpu_s, harness_cpu_s }
 }
 
 fn note_on_first(outcomes: &mut [ClientOutcome], note: String) {

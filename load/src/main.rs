@@ -86,9 +86,7 @@ async fn main() -> anyhow::Result<()> {
                         .context("--url of a Pluma server must start with http://")
                 })
                 .collect::<anyhow::Result<_>>()?,
-            logins: cli
-                .logins
-                .unwrap_or_else(|| DEMO_DELEGATIONS.iter().map(|c| c.to_lowercase()).collect()),
+            logins: cli.logins.unwrap_or_else(|| DEMO_DELEGATIONS.iter().map(|c| c.to_lowercase()).collect()),
             creator: cli.creator,
             password: cli.password,
         },

@@ -5,8 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::driver::Outcome;
 use crate::Settings;
+use crate::driver::Outcome;
 
 /// What a run measured.
 #[derive(Debug, Clone, Serialize)]
@@ -145,13 +145,7 @@ fn percentiles(sorted_us: &[u32]) -> Percentiles {
         let rank = ((q * sorted_us.len() as f64).ceil() as usize).clamp(1, sorted_us.len());
         f64::from(sorted_us[rank - 1]) / 1000.0
     };
-    Percentiles {
-        p50: at(0.50),
-        p95: at(0.95),
-        p99: at(0.99),
-        max: at(1.0),
-        samples: sorted_us.len(),
-    }
+    Percentiles { p50: at(0.50), p95: at(0.95), p99: at(0.99), max: at(1.0), samples: sorted_us.len() }
 }
 
 /// CPU time (user + system) a process has used so far, in seconds, from `/proc/PID/stat`

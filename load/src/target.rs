@@ -20,8 +20,8 @@ pub const ZERO_DRAFT: &str = include_str!("../../data/demo/joint-communique.json
 
 /// The member delegations of the demo meeting, whose logins (lowercase codes) may propose.
 pub const DEMO_DELEGATIONS: [&str; 23] = [
-    "BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US", "AR", "BO", "BR", "CL", "CO", "EC", "GY", "PY", "PE",
-    "SR", "UY", "VE",
+    "BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US", "AR", "BO", "BR", "CL", "CO", "EC", "GY", "PY", "PE", "SR", "UY",
+    "VE",
 ];
 
 /// The server under load.
@@ -86,10 +86,7 @@ impl Prepared {
 
     /// A client's replica of a document before it syncs (Repo targets).
     pub fn initial_doc(&self) -> Result<Option<AutoCommit>> {
-        self.initial
-            .as_ref()
-            .map(|bytes| AutoCommit::load(bytes).context("loading the initial document"))
-            .transpose()
+        self.initial.as_ref().map(|bytes| AutoCommit::load(bytes).context("loading the initial document")).transpose()
     }
 }
 
@@ -121,13 +118,7 @@ async fn prepare_pluma(settings: &Settings, addrs: &[String], logins: &[String],
         docs.push(draft["doc_id"].as_str().context("the draft has no doc_id")?.to_owned());
     }
     let proposers = (0..settings.clients).map(|i| Proposer::of(&sessions[i % sessions.len()])).collect();
-    Ok(Prepared {
-        docs,
-        initial: None,
-        proposers,
-        nodes: apis.len(),
-        access: Access::Pluma { apis, sessions },
-    })
+    Ok(Prepared { docs, initial: None, proposers, nodes: apis.len(), access: Access::Pluma { apis, sessions } })
 }
 
 fn prepare_repo(settings: &Settings, url: &str) -> Result<Prepared> {
@@ -135,16 +126,7 @@ fn prepare_repo(settings: &Settings, url: &str) -> Result<Prepared> {
     let initial = draft.save();
     let docs = (0..settings.drafts).map(|_| DocumentId::random().to_string()).collect();
     let proposers = (0..settings.clients)
-        .map(|i| Proposer {
-            user: format!("load-{i}"),
-            country: DEMO_DELEGATIONS[i % DEMO_DELEGATIONS.len()].to_owned(),
-        })
+        .map(|i| Proposer { user: format!("load-{i}"), country: DEMO_DELEGATIONS[i % DEMO_DELEGATIONS.len()].to_owned() })
         .collect();
-    Ok(Prepared {
-        docs,
-        initial: Some(initial),
-        proposers,
-        nodes: 1,
-        access: Access::Repo { url: url.to_owned() },
-    })
+    Ok(Prepared { docs, initial: Some(initial), proposers, nodes: 1, access: Access::Repo { url: url.to_owned() } })
 }

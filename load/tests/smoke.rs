@@ -7,8 +7,8 @@ use std::time::Duration;
 use pluma_load::{Settings, Target};
 use pluma_server::auth::hash_password;
 use pluma_server::model::{NewUser, Role};
+use pluma_tests::cluster::{Cluster, wait_listening};
 use pluma_tests::db::TestDb;
-use pluma_tests::cluster::{wait_listening, Cluster};
 use pluma_tests::server::TestServer;
 
 const PASSWORD: &str = "smoke-password";

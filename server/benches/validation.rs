@@ -18,7 +18,7 @@
 use std::time::{Duration, Instant};
 
 use automerge::{ActorId, AutoCommit, Change};
-use criterion::{criterion_group, Criterion};
+use criterion::{Criterion, criterion_group};
 use pluma_core::rules::{self, Role, Who};
 use pluma_core::{Draft, Lang, Selection, Stamp};
 use pluma_server::ids::DocumentId;
@@ -83,9 +83,7 @@ fn setup() -> (ServerSide, Delegate) {
     let url = format!("sqlite:{}", dir.path().join("bench.db").display());
     let store = rt.block_on(pluma_server::store::connect(&url)).expect("store");
     let mut draft = Draft::from_zero_draft_json(COMMUNIQUE).expect("demo draft");
-    let record = rt
-        .block_on(pluma_server::routes::drafts::create_draft(store.as_ref(), &mut draft, None, None))
-        .expect("draft stored");
+    let record = rt.block_on(pluma_server::routes::drafts::create_draft(store.as_ref(), &mut draft, None, None)).expect("draft stored");
     let bytes = draft.save();
     let mut client = Draft::load(&bytes).expect("load");
     client.set_actor(ActorId::random());

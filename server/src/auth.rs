@@ -3,8 +3,8 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
@@ -22,10 +22,7 @@ pub const SESSION_COOKIE: &str = "pluma_session";
 /// Hashes a password with argon2id and a random salt (PHC string). CPU-heavy: call it from
 /// `spawn_blocking` on a request path.
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::internal("hashing a password", e))
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| ApiError::internal("hashing a password", e))
 }
 
 /// Whether `password` matches the PHC string. CPU-heavy like [`hash_password`]. A hash that

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use sqlx::migrate::Migrator;
 
-pub use archive::{ArchiveReader, Header, TableHeader, FORMAT_VERSION};
+pub use archive::{ArchiveReader, FORMAT_VERSION, Header, TableHeader};
 
 /// The migrations this binary runs on SQLite (the same as `store::SqliteStore` runs).
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -115,10 +115,7 @@ pub enum BackupError {
 
 impl BackupError {
     fn io(path: &Path, source: std::io::Error) -> BackupError {
-        BackupError::Io {
-            path: path.to_owned(),
-            source,
-        }
+        BackupError::Io { path: path.to_owned(), source }
     }
 }
 
@@ -170,10 +167,7 @@ pub struct Summary {
 
 impl Summary {
     fn of(schema_version: i64, tables: &[TableHeader]) -> Summary {
-        Summary {
-            schema_version,
-            tables: tables.iter().map(|t| (t.table.clone(), t.rows)).collect(),
-        }
+        Summary { schema_version, tables: tables.iter().map(|t| (t.table.clone(), t.rows)).collect() }
     }
 
     /// Rows in all tables.
@@ -221,10 +215,7 @@ pub async fn restore(database_url: &str, input: &Path) -> Result<Summary> {
     let (header, tables) = ArchiveReader::verify(input)?;
     let binary = latest(backend.migrator());
     if header.schema_version != binary {
-        return Err(BackupError::SchemaVersion {
-            archive: header.schema_version,
-            binary,
-        });
+        return Err(BackupError::SchemaVersion { archive: header.schema_version, binary });
     }
     match backend {
         Backend::Sqlite => sqlite::load(database_url, input, &tables).await?,

@@ -31,20 +31,14 @@ pub(crate) struct RestoreArgs {
 }
 
 fn describe(summary: &Summary) -> String {
-    format!(
-        "{} tables, {} rows, schema version {}",
-        summary.tables.len(),
-        summary.rows(),
-        summary.schema_version
-    )
+    format!("{} tables, {} rows, schema version {}", summary.tables.len(), summary.rows(), summary.schema_version)
 }
 
 /// Runs `pluma backup`.
 pub(crate) async fn backup(args: BackupArgs) -> anyhow::Result<()> {
     let url = &args.db.database_url;
-    let summary = backup::backup(url, &args.out)
-        .await
-        .with_context(|| format!("backing up {} to {}", redact_url(url), args.out.display()))?;
+    let summary =
+        backup::backup(url, &args.out).await.with_context(|| format!("backing up {} to {}", redact_url(url), args.out.display()))?;
     println!("wrote {} ({})", args.out.display(), describe(&summary));
     Ok(())
 }
@@ -52,9 +46,8 @@ pub(crate) async fn backup(args: BackupArgs) -> anyhow::Result<()> {
 /// Runs `pluma restore`.
 pub(crate) async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     let url = &args.db.database_url;
-    let summary = backup::restore(url, &args.input)
-        .await
-        .with_context(|| format!("restoring {} into {}", args.input.display(), redact_url(url)))?;
+    let summary =
+        backup::restore(url, &args.input).await.with_context(|| format!("restoring {} into {}", args.input.display(), redact_url(url)))?;
     println!("restored {} into {} ({})", args.input.display(), redact_url(url), describe(&summary));
     Ok(())
 }

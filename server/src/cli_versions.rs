@@ -3,7 +3,7 @@
 //! working on the server machine. Versions are named by id (`pluma diff` lists them when
 //! the id is wrong).
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::Args;
 use pluma_core::Lang;
 use pluma_server::config::redact_url;
@@ -69,8 +69,7 @@ async fn version(store: &dyn Store, draft: &DraftId, id: &VersionId) -> anyhow::
     match store.version(draft, id).await {
         Ok(v) => Ok(v),
         Err(StoreError::NotFound(_)) => {
-            let known: Vec<String> =
-                store.versions(draft).await?.into_iter().map(|v| format!("  {}  {}", v.id, v.label)).collect();
+            let known: Vec<String> = store.versions(draft).await?.into_iter().map(|v| format!("  {}  {}", v.id, v.label)).collect();
             bail!("draft {draft} has no version {id}; its versions are:\n{}", known.join("\n"))
         }
         Err(e) => Err(e.into()),
@@ -100,12 +99,12 @@ pub(crate) async fn diff(args: DiffArgs) -> anyhow::Result<()> {
     };
     let now = pluma_server::time::now_ms();
     let bytes = versions::stored_bytes(&store, &draft.doc_id);
-    let snapshots = version_snapshots::comparison_snapshots(store.as_ref(), None, [Some(&from), to.as_ref()], bytes, now)
-        .await
-        .map_err(|e| match e {
+    let snapshots = version_snapshots::comparison_snapshots(store.as_ref(), None, [Some(&from), to.as_ref()], bytes, now).await.map_err(
+        |e| match e {
             SnapshotsError::Document(e) => anyhow::Error::msg(e),
             other => anyhow::Error::new(other),
-        })?;
+        },
+    )?;
     let meeting = versions::meeting_name(store.as_ref(), &draft, args.lang).await?;
     store.close().await;
     let req = DiffRequest { from: Some(from), to, lang: args.lang, format, meeting, now };

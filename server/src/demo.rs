@@ -73,8 +73,7 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
     if store.count_users().await? > 0 {
         return Ok(None);
     }
-    let fixture: Fixture =
-        serde_json::from_str(DELEGATIONS).map_err(|e| ApiError::internal("reading the demo delegations", e))?;
+    let fixture: Fixture = serde_json::from_str(DELEGATIONS).map_err(|e| ApiError::internal("reading the demo delegations", e))?;
 
     let mut delegations = Vec::new();
     for (entries, conference, ppt) in [
@@ -140,8 +139,7 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
         }
     }
 
-    let mut draft =
-        Draft::from_zero_draft_json(COMMUNIQUE).map_err(|e| ApiError::internal("reading the demo communiqué", e))?;
+    let mut draft = Draft::from_zero_draft_json(COMMUNIQUE).map_err(|e| ApiError::internal("reading the demo communiqué", e))?;
     create_draft(store, &mut draft, Some(meeting.id.clone()), secretariat.as_ref()).await?;
     let mut note = pluma_core::concept_note::concept_note(&agenda).map_err(|e| ApiError::internal("generating the concept note", e))?;
     create_draft(store, &mut note, Some(meeting.id.clone()), secretariat.as_ref()).await?;
@@ -149,12 +147,7 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
 }
 
 fn login(login: String, role: Role, country: Option<Country>, display_name: String) -> DemoLogin {
-    DemoLogin {
-        login,
-        role,
-        country,
-        display_name,
-    }
+    DemoLogin { login, role, country, display_name }
 }
 
 /// The table of logins printed by `pluma serve --demo`.

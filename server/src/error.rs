@@ -2,9 +2,9 @@
 //! right status. Client mistakes say precisely what is wrong; server faults say nothing
 //! more than "internal error" and log the detail.
 
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 
 use crate::store::StoreError;
 

@@ -17,18 +17,13 @@ pub struct BadId {
 
 impl BadId {
     fn new(kind: &'static str, value: &str) -> Self {
-        BadId {
-            kind,
-            value: value.chars().take(80).collect(),
-        }
+        BadId { kind, value: value.chars().take(80).collect() }
     }
 }
 
 /// `prefix` followed by exactly 16 lowercase hex digits.
 fn is_hex_token(s: &str, prefix: char) -> bool {
-    s.strip_prefix(prefix).is_some_and(|rest| {
-        rest.len() == 16 && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
+    s.strip_prefix(prefix).is_some_and(|rest| rest.len() == 16 && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 macro_rules! hex_id {

@@ -57,7 +57,7 @@ pub mod versions;
 pub mod workflow;
 
 pub use config::Config;
-pub use state::{build_state, AppState};
+pub use state::{AppState, build_state};
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -79,9 +79,7 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: Cancellatio
     // Due silence procedures are applied at start-up, then as each deadline comes.
     let silence_timer = workflow::silence::spawn(state.clone());
     let app = routes::router(state);
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-        .await;
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
     shutdown.cancel();
     let _ = closer.await;
     let _ = silence_timer.await;

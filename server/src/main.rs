@@ -4,10 +4,10 @@
 
 use std::io::BufRead;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use pluma_core::Country;
-use pluma_server::config::{redact_url, Config, DEFAULT_DATABASE_URL};
+use pluma_server::config::{Config, DEFAULT_DATABASE_URL, redact_url};
 use pluma_server::model::{NewUser, Role};
 use pluma_server::{auth, demo, store};
 use tokio_util::sync::CancellationToken;
@@ -99,17 +99,14 @@ struct UserAdd {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(db) => {
-            let store = store::connect(&db.database_url)
-                .await
-                .with_context(|| format!("opening {}", redact_url(&db.database_url)))?;
+            let store = store::connect(&db.database_url).await.with_context(|| format!("opening {}", redact_url(&db.database_url)))?;
             store.close().await;
             println!("database {} is up to date", redact_url(&db.database_url));
             Ok(())
@@ -133,9 +130,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     tracing::info!(?config, "starting");
     let listen = config.listen;
-    let state = pluma_server::build_state(config)
-        .await
-        .context("opening the database")?;
+    let state = pluma_server::build_state(config).await.context("opening the database")?;
     if args.demo {
         match demo::seed(state.store.as_ref()).await {
             Ok(Some(logins)) => println!("Seeded the demo meeting.\n{}", demo::login_table(&logins)),
@@ -143,9 +138,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Err(e) => bail!("seeding the demo failed: {e}"),
         }
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("Pluma listening on http://{addr}");
     let shutdown = CancellationToken::new();
@@ -193,12 +186,8 @@ async fn add_user(add: UserAdd) -> anyhow::Result<()> {
     if password.is_empty() {
         bail!("no password on standard input (give it on the first line)");
     }
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await?
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let store = store::connect(&add.db.database_url)
-        .await
-        .with_context(|| format!("opening {}", redact_url(&add.db.database_url)))?;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = store::connect(&add.db.database_url).await.with_context(|| format!("opening {}", redact_url(&add.db.database_url)))?;
     let user = NewUser {
         display_name: add.display_name.unwrap_or_else(|| add.login.clone()),
         login: add.login,

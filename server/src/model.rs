@@ -54,13 +54,7 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = BadId;
     fn from_str(s: &str) -> Result<Self, BadId> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| BadId {
-                kind: "role",
-                value: s.chars().take(80).collect(),
-            })
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| BadId { kind: "role", value: s.chars().take(80).collect() })
     }
 }
 
@@ -152,10 +146,7 @@ impl FromStr for Conference {
             "rcm" => Ok(Conference::Rcm),
             "sacm" => Ok(Conference::Sacm),
             "observer" => Ok(Conference::Observer),
-            _ => Err(BadId {
-                kind: "conference",
-                value: s.chars().take(80).collect(),
-            }),
+            _ => Err(BadId { kind: "conference", value: s.chars().take(80).collect() }),
         }
     }
 }

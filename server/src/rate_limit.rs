@@ -29,11 +29,7 @@ struct Bucket {
 impl RateLimiter {
     /// `rate` tokens per second, at most `burst` saved up.
     pub fn new(rate: f64, burst: f64) -> RateLimiter {
-        RateLimiter {
-            rate: rate.max(f64::MIN_POSITIVE),
-            burst: burst.max(1.0),
-            buckets: Mutex::new(HashMap::new()),
-        }
+        RateLimiter { rate: rate.max(f64::MIN_POSITIVE), burst: burst.max(1.0), buckets: Mutex::new(HashMap::new()) }
     }
 
     /// How long until `key` could spend `cost` tokens (zero if it can now). Spends nothing.
@@ -58,11 +54,7 @@ impl RateLimiter {
 
     fn shortfall(&self, tokens: f64, cost: f64) -> Duration {
         let missing = cost.min(self.burst) - tokens;
-        if missing <= 0.0 {
-            Duration::ZERO
-        } else {
-            Duration::from_secs_f64(missing / self.rate)
-        }
+        if missing <= 0.0 { Duration::ZERO } else { Duration::from_secs_f64(missing / self.rate) }
     }
 
     fn refilled(&self, bucket: Option<Bucket>, now: Instant) -> Bucket {
@@ -70,10 +62,7 @@ impl RateLimiter {
             None => Bucket { tokens: self.burst, at: now },
             Some(b) => {
                 let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
-                Bucket {
-                    tokens: (b.tokens + elapsed * self.rate).min(self.burst),
-                    at: now.max(b.at),
-                }
+                Bucket { tokens: (b.tokens + elapsed * self.rate).min(self.burst), at: now.max(b.at) }
             }
         }
     }
@@ -97,10 +86,7 @@ impl RateLimits {
     /// From the settings.
     pub fn new(config: &crate::config::RateLimitSettings) -> RateLimits {
         RateLimits {
-            sign_in: RateLimiter::new(
-                f64::from(config.failed_sign_ins_per_minute) / 60.0,
-                f64::from(config.failed_sign_ins_per_minute),
-            ),
+            sign_in: RateLimiter::new(f64::from(config.failed_sign_ins_per_minute) / 60.0, f64::from(config.failed_sign_ins_per_minute)),
             sync_bytes: RateLimiter::new(config.sync_bytes_per_second as f64, config.sync_burst_bytes as f64),
         }
     }

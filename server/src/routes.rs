@@ -18,13 +18,13 @@ pub mod sync_tickets;
 pub mod versions;
 pub mod web;
 
+use axum::Router;
 use axum::extract::{FromRequest, Request};
 use axum::routing::any;
-use axum::Router;
+use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -73,10 +73,7 @@ impl From<sqlx::Error> for StoreError {
 
 impl StoreError {
     pub(crate) fn corrupt(what: &'static str, detail: impl ToString) -> Self {
-        StoreError::Corrupt {
-            what,
-            detail: detail.to_string(),
-        }
+        StoreError::Corrupt { what, detail: detail.to_string() }
     }
 
     /// Whether the database is out of reach (down, restarting, connections cut), as
@@ -84,7 +81,11 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             StoreError::Other(e) => match e {
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => true,
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_) => true,
                 // Class 08: connection exception; 57P01–57P03: administrator or crash
                 // shutdown, cannot connect now.
                 // 53: insufficient resources (too many connections); 55000 with this
@@ -294,7 +295,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// A page of a draft's audit log concerning one delegation (its own entries and those
     /// whose detail names it), newest first.
-    async fn audit_page_of_country(&self, draft: &DraftId, country: &pluma_core::Country, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>>;
+    async fn audit_page_of_country(
+        &self,
+        draft: &DraftId,
+        country: &pluma_core::Country,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>>;
     /// Everything the workflow keeps about a draft (see [`workflow`]).
     async fn workflow(&self, draft: &DraftId) -> Result<WorkflowRecord>;
     /// In one transaction: the version saved with an approval, the approval, its audit.

@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use automerge::{ActorId, Change};
 use automerge::AutoCommit;
+use automerge::{ActorId, Change};
 use pluma_core::{Country, UserId};
 
 use crate::model::{ActorOwner, Role, User};
@@ -26,11 +26,7 @@ pub struct Principal {
 
 impl From<&User> for Principal {
     fn from(u: &User) -> Self {
-        Principal {
-            user: u.id.clone(),
-            role: u.role,
-            country: u.country.clone(),
-        }
+        Principal { user: u.id.clone(), role: u.role, country: u.country.clone() }
     }
 }
 
@@ -53,10 +49,7 @@ impl Principal {
 
     /// The binding this principal gives an actor id.
     pub fn as_owner(&self) -> ActorOwner {
-        ActorOwner {
-            user: self.user.clone(),
-            country: self.country.clone(),
-        }
+        ActorOwner { user: self.user.clone(), country: self.country.clone() }
     }
 }
 
@@ -81,12 +74,7 @@ pub type ActorOwners = HashMap<ActorId, ActorOwner>;
 /// the changes are stored: those not bound yet.
 ///
 /// Pure: no I/O, does not block.
-pub fn check_changes(
-    before: &AutoCommit,
-    changes: &[Change],
-    who: &Principal,
-    owners: &ActorOwners,
-) -> Result<Vec<ActorId>, Violation> {
+pub fn check_changes(before: &AutoCommit, changes: &[Change], who: &Principal, owners: &ActorOwners) -> Result<Vec<ActorId>, Violation> {
     let _ = before;
     let mut new_actors: Vec<ActorId> = Vec::new();
     for change in changes {
@@ -94,10 +82,7 @@ pub fn check_changes(
         match owners.get(actor) {
             Some(owner) if owner.user == who.user => {}
             Some(_) => {
-                return Err(Violation {
-                    rule: ACTOR_BINDING,
-                    detail: format!("actor {actor} belongs to another user"),
-                });
+                return Err(Violation { rule: ACTOR_BINDING, detail: format!("actor {actor} belongs to another user") });
             }
             None if !new_actors.contains(actor) => {
                 // An actor is bound by its first change. An unbound actor that already has
@@ -129,11 +114,7 @@ mod tests {
     }
 
     fn who(country: &str) -> Principal {
-        Principal {
-            user: UserId::random(),
-            role: Role::Delegate,
-            country: Some(country.parse().unwrap()),
-        }
+        Principal { user: UserId::random(), role: Role::Delegate, country: Some(country.parse().unwrap()) }
     }
 
     fn changes_by(actor: &ActorId, n: usize) -> Vec<Change> {

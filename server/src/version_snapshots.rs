@@ -16,7 +16,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use pluma_core::automerge::{ActorId, ChangeHash};
-use pluma_core::compare::{Snapshot, SNAPSHOT_FORMAT};
+use pluma_core::compare::{SNAPSHOT_FORMAT, Snapshot};
 use pluma_core::{Country, Draft, DraftError};
 
 use crate::ids::VersionId;

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use pluma_core::automerge::{ActorId, ChangeHash};
-use pluma_core::compare::{compare_snapshots, Snapshot};
+use pluma_core::compare::{Snapshot, compare_snapshots};
 use pluma_core::delegations::CountryNames;
 use pluma_core::export::docx::DocxMode;
 use pluma_core::export::{self, ExportInfo};
@@ -186,9 +186,7 @@ pub fn render_export(
         ExportFormat::Md => text("text/markdown; charset=utf-8", doc.export_markdown(heads, lang, &info)?),
         ExportFormat::Html => text("text/html; charset=utf-8", doc.export_html(heads, lang, &info)?),
         ExportFormat::Docx => docx(draft, lang, "clean", doc.export_docx(heads, lang, &info, DocxMode::Clean, &names)?),
-        ExportFormat::DocxTracked => {
-            docx(draft, lang, "tracked", doc.export_docx(heads, lang, &info, DocxMode::Tracked, &names)?)
-        }
+        ExportFormat::DocxTracked => docx(draft, lang, "tracked", doc.export_docx(heads, lang, &info, DocxMode::Tracked, &names)?),
     })
 }
 

@@ -286,7 +286,8 @@ mod tests {
     /// words), never by id.
     #[test]
     fn unconcordant_paragraphs_are_named() {
-        let u = |label: Label| Unconcordant { number: Some(7), paragraph: "p1".parse().unwrap(), concordance: Concordance::Unconfirmed, label };
+        let u =
+            |label: Label| Unconcordant { number: Some(7), paragraph: "p1".parse().unwrap(), concordance: Concordance::Unconfirmed, label };
         assert_eq!(out_of_concordance_phrase(&[u(Label::Operative(2))]), "OP 2 is out of concordance");
         assert_eq!(
             out_of_concordance_phrase(&[u(Label::Preamble(1)), u(Label::Heading("Objectives".into())), u(Label::Operative(3))]),

@@ -9,12 +9,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn pluma(args: &[&str], url: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pluma"))
-        .args(args)
-        .env("PLUMA_DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_pluma")).args(args).env("PLUMA_DATABASE_URL", url).env("RUST_LOG", "warn").output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

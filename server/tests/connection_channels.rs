@@ -27,9 +27,7 @@ struct Harness {
 
 async fn start() -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let state = pluma_server::build_state(Config::with_database(format!("sqlite:{}/p.db", dir.path().display())))
-        .await
-        .unwrap();
+    let state = pluma_server::build_state(Config::with_database(format!("sqlite:{}/p.db", dir.path().display()))).await.unwrap();
     let user = state
         .store
         .create_user(

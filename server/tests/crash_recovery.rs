@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
-use pluma_tests::api::{small_zero_draft, Api};
+use pluma_tests::api::{Api, small_zero_draft};
 use pluma_tests::client::{self, SyncClient};
 use pluma_tests::db::TestDb;
 use pluma_tests::edits;
@@ -78,7 +78,13 @@ async fn connect(api: &Api, login: &str, peer: &str) -> (SyncClient, edits::Prop
 
 /// One writer's connection: appends to its paragraph until the server goes away. Returns
 /// its replica and every head the server advertised.
-async fn write_until_killed(mut c: SyncClient, who: edits::Proposer, doc_id: String, writer: usize, round: usize) -> (AutoCommit, HashSet<ChangeHash>) {
+async fn write_until_killed(
+    mut c: SyncClient,
+    who: edits::Proposer,
+    doc_id: String,
+    writer: usize,
+    round: usize,
+) -> (AutoCommit, HashSet<ChangeHash>) {
     let mut n = 0;
     while !c.is_closed() {
         let edit = c.change(&doc_id, |d| edits::append(d, &who, writer % 2, "en", &format!(" w{writer}r{round}n{n}"))).await;
@@ -104,7 +110,9 @@ async fn converge(clients: &mut [SyncClient], doc_id: &str) {
             c.pump_for(Duration::from_millis(30)).await.expect("pump");
         }
         let heads: Vec<_> = clients.iter().map(|c| sorted(c.docs[doc_id].doc.clone().get_heads())).collect();
-        if heads.windows(2).all(|w| w[0] == w[1]) && clients.iter().all(|c| c.docs[doc_id].state.their_heads.as_ref().map(|h| sorted(h.clone())) == Some(heads[0].clone())) {
+        if heads.windows(2).all(|w| w[0] == w[1])
+            && clients.iter().all(|c| c.docs[doc_id].state.their_heads.as_ref().map(|h| sorted(h.clone())) == Some(heads[0].clone()))
+        {
             return;
         }
     }

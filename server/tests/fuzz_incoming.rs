@@ -10,10 +10,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use automerge::marks::{ExpandMark, Mark};
-use automerge::transaction::Transactable;
 use automerge::sync::SyncDoc;
-use automerge::{ActorId, AutoCommit, Change, ReadDoc, ROOT};
-use pluma_core::rules::{check_on_copy, Role, Who};
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, Change, ROOT, ReadDoc};
+use pluma_core::rules::{Role, Who, check_on_copy};
 use pluma_core::{Bilingual, Draft, DraftKind, Lang, NewParagraph, ParagraphKind, Stamp};
 use pluma_server::sync::changes::{parse_changes, unknown_to};
 use pluma_server::sync::protocol::{self, Message};

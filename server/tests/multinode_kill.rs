@@ -11,9 +11,9 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 
-use pluma_tests::api::{small_zero_draft, Api};
+use pluma_tests::api::{Api, small_zero_draft};
 use pluma_tests::client;
-use pluma_tests::cluster::{wait_listening, Writer};
+use pluma_tests::cluster::{Writer, wait_listening};
 use pluma_tests::db::TestDb;
 use pluma_tests::edits;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -70,7 +70,8 @@ async fn a_killed_node_loses_no_acknowledged_edit() {
         eprintln!("note: skipped: several servers need PostgreSQL");
         return;
     };
-    let migrate = std::process::Command::new(env!("CARGO_BIN_EXE_pluma")).arg("migrate").env("PLUMA_DATABASE_URL", &db.url).output().unwrap();
+    let migrate =
+        std::process::Command::new(env!("CARGO_BIN_EXE_pluma")).arg("migrate").env("PLUMA_DATABASE_URL", &db.url).output().unwrap();
     assert!(migrate.status.success(), "pluma migrate failed");
     add_user(&db.url, "chair", "chair", "MX");
     for (login, country) in [("mx", "MX"), ("ar", "AR"), ("br", "BR")] {

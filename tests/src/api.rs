@@ -1,7 +1,7 @@
 //! A small HTTP client for Pluma's JSON API, for tests and load tools.
 
-use anyhow::{bail, Context, Result};
-use serde_json::{json, Value};
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
 
 /// The JSON API of one server.
 #[derive(Debug, Clone)]
@@ -23,10 +23,7 @@ pub struct Session {
 impl Api {
     /// A client for the server at `addr` (`host:port`).
     pub fn new(addr: impl std::fmt::Display) -> Api {
-        Api {
-            base: format!("http://{addr}"),
-            http: reqwest::Client::new(),
-        }
+        Api { base: format!("http://{addr}"), http: reqwest::Client::new() }
     }
 
     /// The WebSocket URL for a ticket.
@@ -52,16 +49,12 @@ impl Api {
 
     /// Logs in.
     pub async fn login(&self, login: &str, password: &str) -> Result<Session> {
-        let (status, body) = self
-            .call(reqwest::Method::POST, "/api/session", None, Some(json!({"login": login, "password": password})))
-            .await?;
+        let (status, body) =
+            self.call(reqwest::Method::POST, "/api/session", None, Some(json!({"login": login, "password": password}))).await?;
         if status != 200 {
             bail!("login {login}: {status} {body}");
         }
-        Ok(Session {
-            token: body["token"].as_str().context("token")?.to_owned(),
-            user: body["user"].clone(),
-        })
+        Ok(Session { token: body["token"].as_str().context("token")?.to_owned(), user: body["user"].clone() })
     }
 
     /// A fresh sync ticket.
@@ -75,9 +68,7 @@ impl Api {
 
     /// Creates a draft from a zero draft; returns the API's draft object.
     pub async fn create_draft(&self, token: &str, zero_draft: Value) -> Result<Value> {
-        let (status, body) = self
-            .call(reqwest::Method::POST, "/api/drafts", Some(token), Some(json!({"zero_draft": zero_draft})))
-            .await?;
+        let (status, body) = self.call(reqwest::Method::POST, "/api/drafts", Some(token), Some(json!({"zero_draft": zero_draft}))).await?;
         if status != 201 {
             bail!("create draft: {status} {body}");
         }

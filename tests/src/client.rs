@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use futures_util::{SinkExt, StreamExt};
@@ -137,9 +137,7 @@ impl SyncClient {
 
     /// The next automerge-repo message, `None` when the socket closed.
     pub async fn next_message(&mut self) -> Result<Option<Message>> {
-        self.read_until(tokio::time::Instant::now() + WAIT)
-            .await?
-            .ok_or_else(|| anyhow!("no message from the server within {WAIT:?}"))
+        self.read_until(tokio::time::Instant::now() + WAIT).await?.ok_or_else(|| anyhow!("no message from the server within {WAIT:?}"))
     }
 
     /// The next message before `deadline`: `Ok(None)` at the deadline, `Ok(Some(None))`
@@ -273,13 +271,14 @@ impl SyncClient {
     /// Waits until the server has advertised heads equal to ours and nothing is in flight.
     pub async fn wait_synced(&mut self, doc_id: &str) -> Result<()> {
         let id = doc_id.to_owned();
-        let result = self.pump_until(|c| {
-            let d = &c.docs[&id];
-            let ours: HashSet<_> = d.doc.clone().get_heads().into_iter().collect();
-            let theirs: Option<HashSet<_>> = d.state.their_heads.as_ref().map(|h| h.iter().copied().collect());
-            theirs.as_ref() == Some(&ours) && ours.iter().all(|h| d.advertised.contains(h))
-        })
-        .await;
+        let result = self
+            .pump_until(|c| {
+                let d = &c.docs[&id];
+                let ours: HashSet<_> = d.doc.clone().get_heads().into_iter().collect();
+                let theirs: Option<HashSet<_>> = d.state.their_heads.as_ref().map(|h| h.iter().copied().collect());
+                theirs.as_ref() == Some(&ours) && ours.iter().all(|h| d.advertised.contains(h))
+            })
+            .await;
         result.with_context(|| {
             let d = &self.docs[&id];
             format!(
@@ -336,11 +335,6 @@ impl SyncClient {
 
 impl ClientDoc {
     fn new(doc: AutoCommit) -> ClientDoc {
-        ClientDoc {
-            doc,
-            state: sync::State::new(),
-            advertised: HashSet::new(),
-            unavailable: false,
-        }
+        ClientDoc { doc, state: sync::State::new(), advertised: HashSet::new(), unavailable: false }
     }
 }

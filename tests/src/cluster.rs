@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use automerge::AutoCommit;
 use pluma_server::Config;
 
@@ -180,7 +180,12 @@ impl Writer {
     pub async fn sync(&mut self) -> Result<()> {
         let deadline = tokio::time::Instant::now() + PERSIST;
         loop {
-            anyhow::ensure!(tokio::time::Instant::now() < deadline, "{}: could not sync in {PERSIST:?}; errors {:?}", self.peer, self.errors);
+            anyhow::ensure!(
+                tokio::time::Instant::now() < deadline,
+                "{}: could not sync in {PERSIST:?}; errors {:?}",
+                self.peer,
+                self.errors
+            );
             if self.client.is_none() && self.connect().await.is_err() {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
@@ -202,7 +207,12 @@ impl Writer {
     pub async fn until(&mut self, mut done: impl FnMut(&AutoCommit) -> bool) -> Result<()> {
         let deadline = tokio::time::Instant::now() + PERSIST;
         while !done(self.doc()) {
-            anyhow::ensure!(tokio::time::Instant::now() < deadline, "{}: condition not reached; text {:?}", self.peer, edits::text(self.doc(), 0, "en"));
+            anyhow::ensure!(
+                tokio::time::Instant::now() < deadline,
+                "{}: condition not reached; text {:?}",
+                self.peer,
+                edits::text(self.doc(), 0, "en")
+            );
             if self.client.is_none() && self.connect().await.is_err() {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;

@@ -26,12 +26,7 @@ impl TestDb {
     pub fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite:{}", dir.path().join("pluma.db").display());
-        TestDb {
-            backend: "sqlite",
-            url,
-            dir: Some(dir),
-            postgres: None,
-        }
+        TestDb { backend: "sqlite", url, dir: Some(dir), postgres: None }
     }
 
     /// A fresh PostgreSQL database, or `None` when `PLUMA_TEST_POSTGRES_URL` is unset.
@@ -42,16 +37,8 @@ impl TestDb {
         };
         let name = format!("pluma_test_{:016x}", rand::random::<u64>());
         let mut conn = sqlx_connect(&admin).await;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create the test database");
-        Some(TestDb {
-            backend: "postgres",
-            url: with_database(&admin, &name),
-            dir: None,
-            postgres: Some((admin, name)),
-        })
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create the test database");
+        Some(TestDb { backend: "postgres", url: with_database(&admin, &name), dir: None, postgres: Some((admin, name)) })
     }
 
     /// SQLite, then PostgreSQL if configured.
@@ -63,9 +50,7 @@ impl TestDb {
 
     /// Opens the store (running migrations).
     pub async fn open(&self) -> Arc<dyn Store> {
-        store::connect(&self.url)
-            .await
-            .unwrap_or_else(|e| panic!("open the {} test database: {e}", self.backend))
+        store::connect(&self.url).await.unwrap_or_else(|e| panic!("open the {} test database: {e}", self.backend))
     }
 
     /// Runs SQL statements directly on the database (to corrupt data or break writes in
@@ -91,11 +76,12 @@ impl TestDb {
     pub async fn cut_connections(&self) -> usize {
         let (admin, name) = self.postgres.as_ref().expect("cut_connections needs PostgreSQL");
         let mut conn = sqlx_connect(admin).await;
-        let ended: Vec<(bool,)> = sqlx::query_as("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
-            .bind(name)
-            .fetch_all(&mut conn)
-            .await
-            .expect("terminate connections");
+        let ended: Vec<(bool,)> =
+            sqlx::query_as("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+                .bind(name)
+                .fetch_all(&mut conn)
+                .await
+                .expect("terminate connections");
         ended.len()
     }
 
@@ -144,9 +130,7 @@ impl Drop for TestDb {
 
 async fn sqlx_connect(url: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
-    sqlx::PgConnection::connect(url)
-        .await
-        .unwrap_or_else(|e| panic!("connect to {POSTGRES_ENV}: {e}"))
+    sqlx::PgConnection::connect(url).await.unwrap_or_else(|e| panic!("connect to {POSTGRES_ENV}: {e}"))
 }
 
 /// The same server URL with another database name.
@@ -184,10 +168,7 @@ mod tests {
     /// The database name in a PostgreSQL URL is replaced, keeping credentials and options.
     #[test]
     fn database_names_are_swapped() {
-        assert_eq!(
-            super::with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
+        assert_eq!(super::with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
         assert_eq!(super::with_database("postgres://u:p@h/db?sslmode=disable", "y"), "postgres://u:p@h/y?sslmode=disable");
         assert_eq!(super::with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
     }

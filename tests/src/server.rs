@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use pluma_server::model::{NewUser, Role, User};
-use pluma_server::{auth, build_state, serve, AppState, Config};
+use pluma_server::{AppState, Config, auth, build_state, serve};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -36,22 +36,13 @@ impl TestServer {
     /// Starts a server with `config` (its `listen` is ignored: `127.0.0.1:0`).
     pub async fn start_with(config: Config) -> TestServer {
         // RUST_LOG=pluma_server=debug shows the server's log in a failing test's output.
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_test_writer()
-            .try_init();
+        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_test_writer().try_init();
         let state = build_state(config).await.expect("build the server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local address");
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(serve(listener, state.clone(), shutdown.clone()));
-        TestServer {
-            addr,
-            api: Api::new(addr),
-            state,
-            shutdown,
-            task,
-        }
+        TestServer { addr, api: Api::new(addr), state, shutdown, task }
     }
 
     /// Stops the server gracefully and closes its database.

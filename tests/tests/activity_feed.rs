@@ -10,16 +10,23 @@ use std::time::Duration;
 use pluma_server::ids::MeetingId;
 use pluma_server::model::{Conference, Delegation, Role};
 use pluma_server::store::NewMeeting;
-use pluma_tests::api::{small_zero_draft, Session};
+use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
-    Delegation { code: code.parse().unwrap(), name_en: code.into(), name_es: code.into(), conference, time_zone: "America/Lima".into(), is_ppt }
+    Delegation {
+        code: code.parse().unwrap(),
+        name_en: code.into(),
+        name_es: code.into(),
+        conference,
+        time_zone: "America/Lima".into(),
+        is_ppt,
+    }
 }
 
 async fn get(server: &TestServer, who: &Session, path: &str) -> Value {
@@ -62,12 +69,18 @@ async fn forward_feed_per_delegation() {
         let us = server.user_session("us", Role::Delegate, Some("US")).await;
         let (status, draft) = server
             .api
-            .call(Method::POST, "/api/drafts", Some(&mx.token), Some(json!({"meeting_id": meeting.id.as_str(), "zero_draft": small_zero_draft()})))
+            .call(
+                Method::POST,
+                "/api/drafts",
+                Some(&mx.token),
+                Some(json!({"meeting_id": meeting.id.as_str(), "zero_draft": small_zero_draft()})),
+            )
             .await
             .unwrap();
         assert_eq!(status, 201, "{b}: {draft}");
         let (id, doc) = (draft["id"].as_str().unwrap().to_owned(), draft["doc_id"].as_str().unwrap().to_owned());
-        let feed = |country: &str, after: i64, limit: usize| format!("/api/drafts/{id}/activity?after={after}&limit={limit}&country={country}");
+        let feed =
+            |country: &str, after: i64, limit: usize| format!("/api/drafts/{id}/activity?after={after}&limit={limit}&country={country}");
 
         for (who, peer) in [(&us, "peer-us"), (&pe, "peer-pe")] {
             let mut c = client::connect(&server.sync_url(who).await, peer).await.unwrap();
@@ -75,11 +88,19 @@ async fn forward_feed_per_delegation() {
             c.change(&doc, |d| edits::append(d, &Proposer::of(who), 1, "en", " indeed")).await.unwrap();
             c.wait_synced(&doc).await.unwrap();
         }
-        let (code, body) = server.api.call(Method::POST, &format!("/api/drafts/{id}/suggestions/accept"), Some(&ar.token), Some(json!({"country": "US"}))).await.unwrap();
+        let (code, body) = server
+            .api
+            .call(Method::POST, &format!("/api/drafts/{id}/suggestions/accept"), Some(&ar.token), Some(json!({"country": "US"})))
+            .await
+            .unwrap();
         assert_eq!(code, 200, "{b}: {body}");
         let dash = get(&server, &pe, &format!("/api/drafts/{id}/dashboard")).await;
         let p1 = dash["paragraphs"][0]["paragraph"].as_str().unwrap().to_owned();
-        let (code, body) = server.api.call(Method::POST, &format!("/api/drafts/{id}/paragraphs/{p1}/status"), Some(&ar.token), Some(json!({"status": "bracketed"}))).await.unwrap();
+        let (code, body) = server
+            .api
+            .call(Method::POST, &format!("/api/drafts/{id}/paragraphs/{p1}/status"), Some(&ar.token), Some(json!({"status": "bracketed"})))
+            .await
+            .unwrap();
         assert_eq!(code, 200, "{b}: {body}");
 
         // Peru: its proposal and the status change; not the United States' proposal nor
@@ -92,7 +113,11 @@ async fn forward_feed_per_delegation() {
         let us_page = get(&server, &us, &feed("US", 0, 500)).await;
         assert_eq!(actions(&us_page), ["changes_accepted", "proposals_accepted", "paragraph_status_changed"], "{b}: {us_page}");
         let everything = get(&server, &mx, &format!("/api/drafts/{id}/activity?after=0&limit=500")).await;
-        assert_eq!(actions(&everything), ["draft_created", "changes_accepted", "changes_accepted", "proposals_accepted", "paragraph_status_changed"], "{b}: {everything}");
+        assert_eq!(
+            actions(&everything),
+            ["draft_created", "changes_accepted", "changes_accepted", "proposals_accepted", "paragraph_status_changed"],
+            "{b}: {everything}"
+        );
         assert!(ids(&everything).windows(2).all(|w| w[0] < w[1]), "{b}: oldest first");
 
         // Once settled, the cursor moves past what was read; one entry at a time walks the
@@ -117,11 +142,28 @@ async fn forward_feed_per_delegation() {
 
         // Peru's proposal accepted, then a silence started by Mexico and broken by the
         // United States: all of it reaches Peru.
-        let (code, body) = server.api.call(Method::POST, &format!("/api/drafts/{id}/suggestions/accept"), Some(&ar.token), Some(json!({"country": "PE"}))).await.unwrap();
+        let (code, body) = server
+            .api
+            .call(Method::POST, &format!("/api/drafts/{id}/suggestions/accept"), Some(&ar.token), Some(json!({"country": "PE"})))
+            .await
+            .unwrap();
         assert_eq!(code, 200, "{b}: {body}");
-        let (code, body) = server.api.call(Method::POST, &format!("/api/drafts/{id}/silence"), Some(&mx.token), Some(json!({"deadline": "2999-01-01T00:00:00Z", "concordance_override": "Both texts were read out in the plenary."}))).await.unwrap();
+        let (code, body) = server
+            .api
+            .call(
+                Method::POST,
+                &format!("/api/drafts/{id}/silence"),
+                Some(&mx.token),
+                Some(json!({"deadline": "2999-01-01T00:00:00Z", "concordance_override": "Both texts were read out in the plenary."})),
+            )
+            .await
+            .unwrap();
         assert_eq!(code, 201, "{b}: {body}");
-        let (code, body) = server.api.call(Method::POST, &format!("/api/drafts/{id}/silence/objections"), Some(&us.token), Some(json!({"text": "Not yet."}))).await.unwrap();
+        let (code, body) = server
+            .api
+            .call(Method::POST, &format!("/api/drafts/{id}/silence/objections"), Some(&us.token), Some(json!({"text": "Not yet."})))
+            .await
+            .unwrap();
         assert_eq!(code, 201, "{b}: {body}");
         let news = get(&server, &pe, &feed("PE", cursor, 500)).await;
         assert_eq!(actions(&news), ["proposals_accepted", "silence_started", "silence_broken"], "{b}: {news}");
@@ -132,7 +174,8 @@ async fn forward_feed_per_delegation() {
         assert_eq!(back["next_before"], back["entries"][2]["id"], "{b}: an older entry of Peru's remains");
 
         for bad in ["after=-1", "after=3&before=9", "after=x"] {
-            let (status, _) = server.api.call(Method::GET, &format!("/api/drafts/{id}/activity?{bad}"), Some(&pe.token), None).await.unwrap();
+            let (status, _) =
+                server.api.call(Method::GET, &format!("/api/drafts/{id}/activity?{bad}"), Some(&pe.token), None).await.unwrap();
             assert_eq!(status, 400, "{b}: {bad}");
         }
         server.stop().await;

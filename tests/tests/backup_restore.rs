@@ -13,18 +13,18 @@ use std::path::Path;
 use std::sync::Arc;
 
 use automerge::{AutoCommit, AutoSerde};
+use pluma_server::Config;
 use pluma_server::backup::{self, BackupError};
 use pluma_server::ids::MeetingId;
 use pluma_server::model::{Conference, Delegation, Role};
 use pluma_server::store::{NewMeeting, Store};
-use pluma_server::Config;
-use pluma_tests::api::{small_zero_draft, Session};
+use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
-use pluma_tests::server::{password_of, TestServer};
+use pluma_tests::server::{TestServer, password_of};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, Row, ValueRef};
 
 /// Every table's rows, each row a JSON object with sorted keys (bytes as `\x` + hex, as
@@ -65,11 +65,8 @@ async fn table_rows(db: &TestDb) -> Rows {
         .await
         .unwrap();
         for (table,) in tables {
-            let columns: Vec<(String, String)> = sqlx::query_as("SELECT name, type FROM pragma_table_info($1)")
-                .bind(&table)
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
+            let columns: Vec<(String, String)> =
+                sqlx::query_as("SELECT name, type FROM pragma_table_info($1)").bind(&table).fetch_all(&mut conn).await.unwrap();
             let sql = format!("SELECT * FROM \"{table}\"");
             let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut conn).await.unwrap();
             let mut normalised = Vec::new();
@@ -216,12 +213,7 @@ async fn populate(db: &TestDb) -> Populated {
     assert!(text_en.ends_with("in Lima in May of 2022"), "{text_en}");
     drop((a, b));
     server.stop().await;
-    Populated {
-        draft,
-        doc_id,
-        text_en,
-        mx,
-    }
+    Populated { draft, doc_id, text_en, mx }
 }
 
 /// The restored installation works: the old session still signs the delegate in, the
@@ -239,11 +231,8 @@ async fn serves_the_draft(db: &TestDb, populated: &Populated) {
     assert_eq!(edits::text(&c.docs[&populated.doc_id].doc, 1, "en").unwrap(), populated.text_en, "{}", db.backend);
     c.change(&populated.doc_id, |d| edits::append(d, &Proposer::of(&mx), 1, "en", " (restored)")).await.unwrap();
     c.wait_synced(&populated.doc_id).await.unwrap();
-    let (status, audit) = server
-        .api
-        .call(Method::GET, &format!("/api/drafts/{}/activity", populated.draft), Some(&mx.token), None)
-        .await
-        .unwrap();
+    let (status, audit) =
+        server.api.call(Method::GET, &format!("/api/drafts/{}/activity", populated.draft), Some(&mx.token), None).await.unwrap();
     assert_eq!(status, 200, "{audit}");
     drop(c);
     server.stop().await;
@@ -264,7 +253,19 @@ async fn round_trip_sqlite_postgres_sqlite() {
     let source = TestDb::sqlite();
     let populated = populate(&source).await;
     let (rows, docs) = snapshot_of(&source).await;
-    for table in ["users", "sessions", "sync_tickets", "actors", "meetings", "delegations", "drafts", "changes", "snapshots", "audit_log", "versions"] {
+    for table in [
+        "users",
+        "sessions",
+        "sync_tickets",
+        "actors",
+        "meetings",
+        "delegations",
+        "drafts",
+        "changes",
+        "snapshots",
+        "audit_log",
+        "versions",
+    ] {
         assert!(!rows[table].is_empty(), "the source has rows in {table}");
     }
     assert!(rows["sync_tickets"].iter().any(|r| r.contains("\"used_at\":null")));
@@ -365,7 +366,8 @@ async fn restore_refuses_damaged_archives() {
     cases.push(("no-end.backup", "truncated"));
     let mut half_line = lines[..lines.len() / 2].join("\n");
     half_line.truncate(half_line.len() - 3);
-    let mut out = flate2::write::GzEncoder::new(std::fs::File::create(dir.path().join("half-line.backup")).unwrap(), flate2::Compression::default());
+    let mut out =
+        flate2::write::GzEncoder::new(std::fs::File::create(dir.path().join("half-line.backup")).unwrap(), flate2::Compression::default());
     out.write_all(half_line.as_bytes()).unwrap();
     out.finish().unwrap();
     cases.push(("half-line.backup", "truncated"));

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pluma_core::delegations::CountryNames;
-use pluma_core::export::docx::DocxMode;
 use pluma_core::export::ExportInfo;
+use pluma_core::export::docx::DocxMode;
 use pluma_core::{Bilingual, Draft, DraftKind, Lang, NewParagraph, ParagraphKind, Stamp};
 
 fn soffice() -> Option<PathBuf> {
@@ -26,7 +26,9 @@ fn soffice() -> Option<PathBuf> {
         if std::env::var_os("PLUMA_REQUIRE_LIBREOFFICE").is_some() {
             panic!("soffice is not installed but PLUMA_REQUIRE_LIBREOFFICE is set: run scripts/install-libreoffice");
         }
-        eprintln!("\n*** SKIPPED: LibreOffice (soffice) is not installed; the DOCX files were NOT checked with a real reader. Run scripts/install-libreoffice. ***\n");
+        eprintln!(
+            "\n*** SKIPPED: LibreOffice (soffice) is not installed; the DOCX files were NOT checked with a real reader. Run scripts/install-libreoffice. ***\n"
+        );
     }
     found
 }
@@ -69,11 +71,7 @@ fn part(bytes: &[u8], name: &str) -> String {
 }
 
 fn stamp(country: &str) -> Stamp {
-    Stamp {
-        user: format!("u{}", country.to_lowercase()).parse().unwrap(),
-        country: country.parse().unwrap(),
-        at: 1_638_281_100_000,
-    }
+    Stamp { user: format!("u{}", country.to_lowercase()).parse().unwrap(), country: country.parse().unwrap(), at: 1_638_281_100_000 }
 }
 
 /// A draft with a heading and two paragraphs in both languages; Mexico proposes an
@@ -88,8 +86,11 @@ fn negotiated() -> (Draft, Vec<u8>) {
     let mut ids = Vec::new();
     for (i, (kind, en, es)) in texts.iter().enumerate() {
         ids.push(
-            d.insert_paragraph(i, NewParagraph { kind: *kind, section: None, editors: vec![], text: Bilingual { en: (*en).into(), es: (*es).into() } })
-                .unwrap(),
+            d.insert_paragraph(
+                i,
+                NewParagraph { kind: *kind, section: None, editors: vec![], text: Bilingual { en: (*en).into(), es: (*es).into() } },
+            )
+            .unwrap(),
         );
     }
     d.commit();
@@ -103,7 +104,12 @@ fn negotiated() -> (Draft, Vec<u8>) {
 }
 
 fn info() -> ExportInfo {
-    ExportInfo { meeting: Some("RCM–SACM 2021".into()), version: Some("Sent to capitals".into()), date: "2021-11-30".into(), certified: None }
+    ExportInfo {
+        meeting: Some("RCM–SACM 2021".into()),
+        version: Some("Sent to capitals".into()),
+        date: "2021-11-30".into(),
+        certified: None,
+    }
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -127,8 +133,26 @@ fn exports_open_in_libreoffice() {
 
     // Clean, both languages.
     for (lang, expected) in [
-        (Lang::En, vec!["Joint Communiqué", "RCM–SACM 2021 · Sent to capitals · 2021-11-30", "Cooperation", "Recognizing the value of cooperation,", "1. We agree on safe migration."]),
-        (Lang::Es, vec!["Comunicado Conjunto", "RCM–SACM 2021 · Sent to capitals · 2021-11-30", "Cooperación", "Reconociendo el valor de la cooperación,", "1. Acordamos una migración segura."]),
+        (
+            Lang::En,
+            vec![
+                "Joint Communiqué",
+                "RCM–SACM 2021 · Sent to capitals · 2021-11-30",
+                "Cooperation",
+                "Recognizing the value of cooperation,",
+                "1. We agree on safe migration.",
+            ],
+        ),
+        (
+            Lang::Es,
+            vec![
+                "Comunicado Conjunto",
+                "RCM–SACM 2021 · Sent to capitals · 2021-11-30",
+                "Cooperación",
+                "Reconociendo el valor de la cooperación,",
+                "1. Acordamos una migración segura.",
+            ],
+        ),
     ] {
         let bytes = d.export_docx(None, lang, &info(), DocxMode::Clean, &names).unwrap();
         let file = write(&format!("clean-{lang}.docx"), &bytes);

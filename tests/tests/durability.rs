@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use pluma_server::config::Config;
 use pluma_server::model::Role;
-use pluma_tests::api::{small_zero_draft, Session};
+use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client::{self, Event};
 use pluma_tests::db::TestDb;
 use pluma_tests::edits;
-use pluma_tests::server::{password_of, TestServer};
+use pluma_tests::server::{TestServer, password_of};
 
 async fn draft(server: &TestServer) -> (String, Session) {
     let chair = server.user_session("chair", Role::Chair, Some("MX")).await;

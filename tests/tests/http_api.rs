@@ -18,12 +18,8 @@ async fn sessions_by_cookie_and_bearer() {
         let server = TestServer::start(&db.url).await;
         server.add_user("mx", Role::Delegate, Some("MX")).await;
         let http = reqwest::Client::new();
-        let resp = http
-            .post(format!("{}/api/session", server.api.base))
-            .json(&json!({"login": "mx", "password": "pw-mx"}))
-            .send()
-            .await
-            .unwrap();
+        let resp =
+            http.post(format!("{}/api/session", server.api.base)).json(&json!({"login": "mx", "password": "pw-mx"})).send().await.unwrap();
         assert_eq!(resp.status(), 200);
         let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(cookie.starts_with("pluma_session="), "{cookie}");
@@ -59,16 +55,8 @@ async fn wrong_credentials_are_one_generic_401() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db.url).await;
     server.add_user("mx", Role::Delegate, Some("MX")).await;
-    let wrong = server
-        .api
-        .call(Method::POST, "/api/session", None, Some(json!({"login": "mx", "password": "nope"})))
-        .await
-        .unwrap();
-    let unknown = server
-        .api
-        .call(Method::POST, "/api/session", None, Some(json!({"login": "zz", "password": "nope"})))
-        .await
-        .unwrap();
+    let wrong = server.api.call(Method::POST, "/api/session", None, Some(json!({"login": "mx", "password": "nope"}))).await.unwrap();
+    let unknown = server.api.call(Method::POST, "/api/session", None, Some(json!({"login": "zz", "password": "nope"}))).await.unwrap();
     assert_eq!(wrong.0, 401);
     assert_eq!(wrong, unknown);
     assert_eq!(wrong.1, json!({"error": "wrong login or password"}));
@@ -127,21 +115,24 @@ async fn drafts_are_created_listed_and_fetched() {
         assert_eq!(status, 201);
         assert_eq!(note["kind"], "concept_note");
 
-        let (status, body) = server
-            .api
-            .call(Method::POST, "/api/drafts", Some(&mx.token), Some(json!({"zero_draft": small_zero_draft()})))
-            .await
-            .unwrap();
+        let (status, body) =
+            server.api.call(Method::POST, "/api/drafts", Some(&mx.token), Some(json!({"zero_draft": small_zero_draft()}))).await.unwrap();
         assert_eq!(status, 403, "{body}");
         let bad = json!({"zero_draft": {"kind": "communique", "title": {"en": "x", "es": "y"}, "paragraphs": [{"kind": "limerick", "en": "", "es": ""}]}});
         let (status, body) = server.api.call(Method::POST, "/api/drafts", Some(&chair.token), Some(bad)).await.unwrap();
         assert_eq!(status, 422);
         assert!(body["error"].as_str().unwrap().contains("limerick"), "{body}");
-        let (status, _) = server.api.call(Method::POST, "/api/drafts", Some(&chair.token), Some(json!({"kind": "communique"}))).await.unwrap();
+        let (status, _) =
+            server.api.call(Method::POST, "/api/drafts", Some(&chair.token), Some(json!({"kind": "communique"}))).await.unwrap();
         assert_eq!(status, 422);
         let (status, body) = server
             .api
-            .call(Method::POST, "/api/drafts", Some(&chair.token), Some(json!({"zero_draft": small_zero_draft(), "meeting_id": "m0000000000000000"})))
+            .call(
+                Method::POST,
+                "/api/drafts",
+                Some(&chair.token),
+                Some(json!({"zero_draft": small_zero_draft(), "meeting_id": "m0000000000000000"})),
+            )
             .await
             .unwrap();
         assert_eq!(status, 422, "{body}");
@@ -177,7 +168,13 @@ async fn health_metrics_and_web_fallback() {
     let (status, body) = server.api.call(Method::GET, "/healthz", None, None).await.unwrap();
     assert_eq!((status, body), (200, json!({"status": "ok", "database": "ok", "feed": "single"})));
     let text = reqwest::get(format!("{}/metrics", server.api.base)).await.unwrap().text().await.unwrap();
-    for name in ["pluma_connections", "pluma_documents_loaded", "pluma_changes_persisted_total", "pluma_remote_catch_ups_total", "pluma_sync_latency_seconds_bucket"] {
+    for name in [
+        "pluma_connections",
+        "pluma_documents_loaded",
+        "pluma_changes_persisted_total",
+        "pluma_remote_catch_ups_total",
+        "pluma_sync_latency_seconds_bucket",
+    ] {
         assert!(text.contains(name), "{name} missing");
     }
     let page = reqwest::get(format!("{}/some/client/route", server.api.base)).await.unwrap();

@@ -13,8 +13,8 @@ use pluma_core::{Draft, Lang, SuggestionKind};
 use pluma_server::model::Role;
 use pluma_tests::api::small_zero_draft;
 use pluma_tests::db::TestDb;
-use pluma_tests::server::{password_of, TestServer};
-use serde_json::{json, Value};
+use pluma_tests::server::{TestServer, password_of};
+use serde_json::{Value, json};
 
 fn js_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js")
@@ -50,17 +50,10 @@ async fn run_node(script: &str, config: Value) -> Value {
         .kill_on_drop(true)
         .spawn()
         .expect("spawn node");
-    let out = tokio::time::timeout(Duration::from_secs(90), child.wait_with_output())
-        .await
-        .expect("node finished in time")
-        .expect("node ran");
+    let out =
+        tokio::time::timeout(Duration::from_secs(90), child.wait_with_output()).await.expect("node finished in time").expect("node ran");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{script} failed ({}):\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{script} failed ({}):\n{stdout}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     let last = stdout.lines().last().unwrap_or_default();
     serde_json::from_str(last).unwrap_or_else(|e| panic!("{script} printed no JSON ({e}): {stdout}"))
 }
@@ -149,10 +142,7 @@ async fn automerge_repo_clients_converge_and_survive_restart() {
             copy.load_incremental(&bytes).unwrap();
         }
         let suggestions = copy.view().suggestions().unwrap();
-        let found: Vec<_> = suggestions
-            .iter()
-            .map(|s| (s.country.to_string(), s.kind, s.lang, s.text.clone()))
-            .collect();
+        let found: Vec<_> = suggestions.iter().map(|s| (s.country.to_string(), s.kind, s.lang, s.text.clone())).collect();
         assert!(found.contains(&("MX".into(), SuggestionKind::Insert, Lang::En, " in 2022".into())), "{found:?}");
         assert!(found.contains(&("AR".into(), SuggestionKind::Insert, Lang::Es, " periódicamente".into())), "{found:?}");
 

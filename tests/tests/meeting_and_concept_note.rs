@@ -8,7 +8,7 @@
 
 use automerge::ActorId;
 use pluma_core::{Draft, DraftKind, Lang, ParagraphKind, Stamp};
-use pluma_server::demo::{seed, DEMO_PASSWORD};
+use pluma_server::demo::{DEMO_PASSWORD, seed};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::server::TestServer;
@@ -107,12 +107,7 @@ async fn lead_country_edits_its_question_others_propose() {
         let mut c = client::connect(&server.sync_url(&pe).await, "peer-pe").await.unwrap();
         c.open(&doc_id).await.unwrap();
         let mut d = Draft::load(&c.docs[&doc_id].doc.clone().save()).unwrap();
-        let question = d
-            .paragraphs()
-            .unwrap()
-            .into_iter()
-            .find(|p| p.kind == ParagraphKind::Question && p.section == Some(3))
-            .unwrap();
+        let question = d.paragraphs().unwrap().into_iter().find(|p| p.kind == ParagraphKind::Question && p.section == Some(3)).unwrap();
         assert_eq!(question.editors, ["PE".parse().unwrap()]);
         d.set_actor(ActorId::random());
         let heads = d.heads();
@@ -149,11 +144,8 @@ async fn lead_country_edits_its_question_others_propose() {
         c.change(&doc_id, |doc| Ok(doc.apply_changes(changes)?)).await.unwrap();
         c.wait_synced(&doc_id).await.unwrap();
         assert_eq!(logged().await, start + 2, "{}: the proposal is stored", db.backend);
-        let (status, pending) = server
-            .api
-            .call(Method::GET, &format!("/api/drafts/{}/suggestions", note.id), Some(&us.token), None)
-            .await
-            .unwrap();
+        let (status, pending) =
+            server.api.call(Method::GET, &format!("/api/drafts/{}/suggestions", note.id), Some(&us.token), None).await.unwrap();
         assert_eq!(status, 200);
         let mine: Vec<&Value> = pending["suggestions"].as_array().unwrap().iter().filter(|s| s["country"] == "US").collect();
         assert_eq!(mine.len(), 1, "{}: {pending}", db.backend);

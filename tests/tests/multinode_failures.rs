@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use pluma_server::config::Config;
 use pluma_tests::client;
-use pluma_tests::cluster::{wait_listening, Cluster, Writer, DELEGATES};
+use pluma_tests::cluster::{Cluster, DELEGATES, Writer, wait_listening};
 use pluma_tests::edits;
 use pluma_tests::server::password_of;
 use reqwest::Method;
@@ -104,11 +104,7 @@ async fn a_lost_database_is_refused_clearly_and_recovered() {
     assert!(!edit.is_finished(), "nothing can be acknowledged without the database");
     cluster.db.set_reachable(true).await;
     let mx = edit.await.unwrap();
-    assert!(
-        mx.errors.iter().any(|e| e.contains("could not store")),
-        "the client was told its changes were not stored: {:?}",
-        mx.errors
-    );
+    assert!(mx.errors.iter().any(|e| e.contains("could not store")), "the client was told its changes were not stored: {:?}", mx.errors);
     assert!(mx.reconnects > 0);
     wait_listening(&cluster.apis()).await.unwrap();
     let expected = vec!["before".to_owned(), "during".to_owned()];

@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use automerge::ActorId;
 use pluma_server::config::Config;
 use pluma_tests::client;
-use pluma_tests::cluster::{wait_listening, Cluster, Writer, DELEGATES};
+use pluma_tests::cluster::{Cluster, DELEGATES, Writer, wait_listening};
 use pluma_tests::edits::{self, Proposer};
-use pluma_tests::server::{password_of, TestServer};
+use pluma_tests::server::{TestServer, password_of};
 
 /// Every token appears exactly once in `text`.
 fn assert_each_once(text: &str, tokens: &[String]) {

@@ -13,16 +13,23 @@ use pluma_server::config::Config;
 use pluma_server::ids::MeetingId;
 use pluma_server::model::{Conference, Delegation, Role};
 use pluma_server::store::NewMeeting;
-use pluma_tests::api::{small_zero_draft, Session};
+use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
-use pluma_tests::cluster::{wait_listening, Cluster};
+use pluma_tests::cluster::{Cluster, wait_listening};
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
-    Delegation { code: code.parse().unwrap(), name_en: code.into(), name_es: code.into(), conference, time_zone: "America/Lima".into(), is_ppt }
+    Delegation {
+        code: code.parse().unwrap(),
+        name_en: code.into(),
+        name_es: code.into(),
+        conference,
+        time_zone: "America/Lima".into(),
+        is_ppt,
+    }
 }
 
 async fn post(node: &TestServer, path: &str, who: &Session, body: Value) -> (u16, Value) {
@@ -51,7 +58,11 @@ async fn silence_on_one_node_freezes_and_frees_the_text_on_another() {
         id: MeetingId::random(),
         name_en: "Plenary".into(),
         name_es: "Plenaria".into(),
-        delegations: vec![delegation("MX", Conference::Rcm, true), delegation("AR", Conference::Sacm, true), delegation("PE", Conference::Sacm, false)],
+        delegations: vec![
+            delegation("MX", Conference::Rcm, true),
+            delegation("AR", Conference::Sacm, true),
+            delegation("PE", Conference::Sacm, false),
+        ],
     };
     n0.state.store.create_meeting(&meeting, 1).await.unwrap();
     let mx = n0.user_session("mx-chair", Role::Chair, Some("MX")).await;
@@ -103,7 +114,8 @@ async fn silence_on_one_node_freezes_and_frees_the_text_on_another() {
     assert!(precise, "node 1 learned of the silence procedure started on node 0");
 
     // Peru objects through node 0: node 1 takes proposals again.
-    let (status, body) = post(n0, &format!("/api/drafts/{id}/silence/objections"), &pe, json!({"text": "Peru cannot join paragraph 2."})).await;
+    let (status, body) =
+        post(n0, &format!("/api/drafts/{id}/silence/objections"), &pe, json!({"text": "Peru cannot join paragraph 2."})).await;
     assert_eq!(status, 201, "{body}");
     let mut accepted = false;
     for i in 0..50 {

@@ -9,7 +9,7 @@ use pluma_server::model::Role;
 use pluma_tests::db::TestDb;
 use pluma_tests::server::TestServer;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Every endpoint of the API, as `METHOD path`.
 const ENDPOINTS: &[&str] = &[

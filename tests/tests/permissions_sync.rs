@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use automerge::marks::{ExpandMark, Mark};
 use automerge::sync::{BloomFilter, Have};
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, ReadDoc, ROOT};
-use permission_cases::{base, cases, Base, Cast, PERSONAS};
+use automerge::{ActorId, AutoCommit, ROOT, ReadDoc};
+use permission_cases::{Base, Cast, PERSONAS, base, cases};
 use pluma_core::rules::Role as RuleRole;
 use pluma_core::schema::TrackMarkValue;
 use pluma_core::{Draft, ParagraphId};
@@ -116,35 +116,62 @@ type Forgery = fn(&mut AutoCommit, &Base, &Cast);
 /// Forged changes no browser of ours makes, each refused by its rule.
 fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
     vec![
-        ("mx", "inserts text marked as Brazil's proposal", |doc, b, cast| {
-            let t = text_obj(doc, &b.p1, "en");
-            doc.splice_text(&t, 0, 0, "X").unwrap();
-            let v = TrackMarkValue { id: "sforged1".parse().unwrap(), user: cast.who("mx").user, at: 1, actor: Some(doc.get_actor().to_hex_string()), seen: None };
-            doc.mark(&t, Mark::new("ins:BR".into(), v.to_json(), 0, 1), ExpandMark::None).unwrap();
-        }, "proposal-country"),
-        ("mx", "accepts its own proposal by removing the mark", |doc, b, _| {
-            let t = text_obj(doc, &b.p1, "en");
-            let len = doc.length(&t);
-            let names: Vec<String> = doc.marks(&t).unwrap().iter().map(|m| m.name().to_owned()).filter(|n| n.starts_with("ins:MX")).collect();
-            for name in names {
-                doc.unmark(&t, &name, 0, len, ExpandMark::None).unwrap();
-            }
-        }, "accept-reject"),
-        ("mx", "edits an agreed paragraph", |doc, b, _| {
-            let t = text_obj(doc, &b.p3, "en");
-            doc.splice_text(&t, 0, 6, "Open").unwrap();
-        }, "agreed-frozen"),
-        ("mx", "comments in the United States' name", |doc, b, cast| {
-            let (_, threads) = doc.get(ROOT, "threads").unwrap().unwrap();
-            let (_, t) = doc.get(&threads, b.thread.as_str()).unwrap().unwrap();
-            let (_, msgs) = doc.get(&t, "messages").unwrap().unwrap();
-            let m = doc.insert_object(&msgs, 1, automerge::ObjType::Map).unwrap();
-            let us = cast.who("us").user.to_string();
-            for (k, v) in [("id", "mforged"), ("user", us.as_str()), ("country", "US"), ("body", "We object")] {
-                doc.put(&m, k, v).unwrap();
-            }
-            doc.put(&m, "at", 1).unwrap();
-        }, "comment-author"),
+        (
+            "mx",
+            "inserts text marked as Brazil's proposal",
+            |doc, b, cast| {
+                let t = text_obj(doc, &b.p1, "en");
+                doc.splice_text(&t, 0, 0, "X").unwrap();
+                let v = TrackMarkValue {
+                    id: "sforged1".parse().unwrap(),
+                    user: cast.who("mx").user,
+                    at: 1,
+                    actor: Some(doc.get_actor().to_hex_string()),
+                    seen: None,
+                };
+                doc.mark(&t, Mark::new("ins:BR".into(), v.to_json(), 0, 1), ExpandMark::None).unwrap();
+            },
+            "proposal-country",
+        ),
+        (
+            "mx",
+            "accepts its own proposal by removing the mark",
+            |doc, b, _| {
+                let t = text_obj(doc, &b.p1, "en");
+                let len = doc.length(&t);
+                let names: Vec<String> =
+                    doc.marks(&t).unwrap().iter().map(|m| m.name().to_owned()).filter(|n| n.starts_with("ins:MX")).collect();
+                for name in names {
+                    doc.unmark(&t, &name, 0, len, ExpandMark::None).unwrap();
+                }
+            },
+            "accept-reject",
+        ),
+        (
+            "mx",
+            "edits an agreed paragraph",
+            |doc, b, _| {
+                let t = text_obj(doc, &b.p3, "en");
+                doc.splice_text(&t, 0, 6, "Open").unwrap();
+            },
+            "agreed-frozen",
+        ),
+        (
+            "mx",
+            "comments in the United States' name",
+            |doc, b, cast| {
+                let (_, threads) = doc.get(ROOT, "threads").unwrap().unwrap();
+                let (_, t) = doc.get(&threads, b.thread.as_str()).unwrap().unwrap();
+                let (_, msgs) = doc.get(&t, "messages").unwrap().unwrap();
+                let m = doc.insert_object(&msgs, 1, automerge::ObjType::Map).unwrap();
+                let us = cast.who("us").user.to_string();
+                for (k, v) in [("id", "mforged"), ("user", us.as_str()), ("country", "US"), ("body", "We object")] {
+                    doc.put(&m, k, v).unwrap();
+                }
+                doc.put(&m, "at", 1).unwrap();
+            },
+            "comment-author",
+        ),
         ("ar-chair", "adds an unknown key at the root", |doc, _, _| doc.put(ROOT, "approved", true).unwrap(), "schema"),
     ]
 }
@@ -166,12 +193,13 @@ async fn forged_changes_are_refused_and_others_carry_on() {
             for c in [&mut honest, &mut watcher, &mut forger] {
                 c.open(&doc_id).await.unwrap();
             }
-            forger.change(&doc_id, |doc| {
-                forge(doc, &b, &cast);
-                Ok(())
-            })
-            .await
-            .unwrap();
+            forger
+                .change(&doc_id, |doc| {
+                    forge(doc, &b, &cast);
+                    Ok(())
+                })
+                .await
+                .unwrap();
             let text = forger.expect_error().await.unwrap();
             assert!(text.contains(rule), "{backend}: {login} {what}: {text}");
             // The refusal names a paragraph as the web client does, never by its id.
@@ -187,7 +215,9 @@ async fn forged_changes_are_refused_and_others_carry_on() {
             // The others go on: Argentina proposes, the secretariat receives it, and both
             // end with the same heads, without any trace of the forgery.
             honest
-                .change(&doc_id, |doc| pluma_tests::edits::append(doc, &pluma_tests::edits::Proposer::of(&sessions["ar"]), 0, "es", " [AR]"))
+                .change(&doc_id, |doc| {
+                    pluma_tests::edits::append(doc, &pluma_tests::edits::Proposer::of(&sessions["ar"]), 0, "es", " [AR]")
+                })
                 .await
                 .unwrap();
             honest.wait_synced(&doc_id).await.unwrap();

@@ -12,7 +12,7 @@ use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The pending proposals a client's copy holds.
 fn pending(doc: &automerge::AutoCommit) -> Vec<pluma_core::Suggestion> {
@@ -48,21 +48,40 @@ async fn chairs_accept_and_reject_delegations_withdraw_everyone_sees_it() {
         assert_eq!(list["suggestions"].as_array().unwrap().len(), 4, "{b}: {list}");
 
         // A delegate may not accept, not even their own proposal; nothing changes.
-        let (status, body) = server.api.call(Method::POST, &format!("{base}/accept"), Some(&mx.token), Some(json!({"all": true}))).await.unwrap();
+        let (status, body) =
+            server.api.call(Method::POST, &format!("{base}/accept"), Some(&mx.token), Some(json!({"all": true}))).await.unwrap();
         assert_eq!(status, 403, "{b}: {body}");
         // Withdrawing another country's proposal by id is refused.
-        let co_id = list["suggestions"].as_array().unwrap().iter().find(|s| s["country"] == "CO" && s["text"] == " [CO]").unwrap()["id"].clone();
-        let (status, body) = server.api.call(Method::POST, &format!("{base}/withdraw"), Some(&mx.token), Some(json!({"ids": [co_id]}))).await.unwrap();
+        let co_id =
+            list["suggestions"].as_array().unwrap().iter().find(|s| s["country"] == "CO" && s["text"] == " [CO]").unwrap()["id"].clone();
+        let (status, body) =
+            server.api.call(Method::POST, &format!("{base}/withdraw"), Some(&mx.token), Some(json!({"ids": [co_id]}))).await.unwrap();
         assert_eq!(status, 403, "{b}: {body}");
         // Malformed selections and unknown ids are clear errors.
-        for bad in [json!({}), json!({"all": true, "country": "MX"}), json!({"ids": []}), json!({"country": "mexico"}), json!({"all": false}), json!({"every": true})] {
-            let (status, body) = server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(bad.clone())).await.unwrap();
+        for bad in [
+            json!({}),
+            json!({"all": true, "country": "MX"}),
+            json!({"ids": []}),
+            json!({"country": "mexico"}),
+            json!({"all": false}),
+            json!({"every": true}),
+        ] {
+            let (status, body) =
+                server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(bad.clone())).await.unwrap();
             assert_eq!(status, 422, "{b}: {bad} -> {body}");
             assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
         }
-        let (status, body) = server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(json!({"ids": ["s0000000000000000"]}))).await.unwrap();
+        let (status, body) = server
+            .api
+            .call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(json!({"ids": ["s0000000000000000"]})))
+            .await
+            .unwrap();
         assert_eq!(status, 404, "{b}: {body}");
-        let (status, _) = server.api.call(Method::POST, "/api/drafts/d0000000000000000/suggestions/accept", Some(&chair.token), Some(json!({"all": true}))).await.unwrap();
+        let (status, _) = server
+            .api
+            .call(Method::POST, "/api/drafts/d0000000000000000/suggestions/accept", Some(&chair.token), Some(json!({"all": true})))
+            .await
+            .unwrap();
         assert_eq!(status, 404, "{b}");
         let (status, _) = server.api.call(Method::POST, &format!("{base}/accept"), None, Some(json!({"all": true}))).await.unwrap();
         assert_eq!(status, 401, "{b}");
@@ -71,19 +90,23 @@ async fn chairs_accept_and_reject_delegations_withdraw_everyone_sees_it() {
         assert_eq!(again, list, "{b}: refused requests changed nothing");
 
         // The chair accepts Mexico's proposals and rejects Colombia's in paragraph 2.
-        let (status, body) = server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(json!({"country": "MX"}))).await.unwrap();
+        let (status, body) =
+            server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(json!({"country": "MX"}))).await.unwrap();
         assert_eq!(status, 200, "{b}: {body}");
         assert_eq!(body["suggestions"].as_array().unwrap().len(), 2, "{b}: {body}");
         let p2 = list["suggestions"].as_array().unwrap().iter().find(|s| s["text"] == " [CO]").unwrap()["paragraph"].clone();
-        let (status, body) = server.api.call(Method::POST, &format!("{base}/reject"), Some(&chair.token), Some(json!({"paragraph": p2}))).await.unwrap();
+        let (status, body) =
+            server.api.call(Method::POST, &format!("{base}/reject"), Some(&chair.token), Some(json!({"paragraph": p2}))).await.unwrap();
         assert_eq!(status, 200, "{b}: {body}");
         assert_eq!(body["suggestions"].as_array().unwrap().len(), 1, "{b}: only Colombia's is left there: {body}");
         // Colombia withdraws its own remaining proposal.
-        let (status, body) = server.api.call(Method::POST, &format!("{base}/withdraw"), Some(&co.token), Some(json!({"country": "CO"}))).await.unwrap();
+        let (status, body) =
+            server.api.call(Method::POST, &format!("{base}/withdraw"), Some(&co.token), Some(json!({"country": "CO"}))).await.unwrap();
         assert_eq!(status, 200, "{b}: {body}");
         assert_eq!(body["suggestions"][0]["text"], " [CO2]", "{b}: {body}");
         // Nothing left: a second accept-all is a no-op, not an error.
-        let (status, body) = server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(json!({"all": true}))).await.unwrap();
+        let (status, body) =
+            server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(json!({"all": true}))).await.unwrap();
         assert_eq!((status, body["suggestions"].as_array().unwrap().len()), (200, 0), "{b}");
 
         // Both clients receive the server's changes and agree with what the server stores.
@@ -103,7 +126,8 @@ async fn chairs_accept_and_reject_delegations_withdraw_everyone_sees_it() {
         assert_eq!(edits::text(&late.docs[&doc_id].doc, 1, "en").unwrap(), expected_en1, "{b}: stored");
 
         // The activity log names each action and its author, newest first, in pages.
-        let (status, page) = server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?limit=4"), Some(&pe.token), None).await.unwrap();
+        let (status, page) =
+            server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?limit=4"), Some(&pe.token), None).await.unwrap();
         assert_eq!(status, 200, "{b}: {page}");
         let actions: Vec<&str> = page["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert_eq!(actions, ["proposals_withdrawn", "proposals_rejected", "proposals_accepted", "changes_accepted"], "{b}: {page}");
@@ -112,7 +136,11 @@ async fn chairs_accept_and_reject_delegations_withdraw_everyone_sees_it() {
         let mut all: Vec<Value> = page["entries"].as_array().unwrap().clone();
         let mut before = page["next_before"].as_i64();
         while let Some(cursor) = before {
-            let (status, next) = server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?limit=4&before={cursor}"), Some(&pe.token), None).await.unwrap();
+            let (status, next) = server
+                .api
+                .call(Method::GET, &format!("/api/drafts/{draft_id}/activity?limit=4&before={cursor}"), Some(&pe.token), None)
+                .await
+                .unwrap();
             assert_eq!(status, 200, "{b}: {next}");
             all.extend(next["entries"].as_array().unwrap().iter().cloned());
             before = next["next_before"].as_i64();
@@ -121,15 +149,13 @@ async fn chairs_accept_and_reject_delegations_withdraw_everyone_sees_it() {
         assert_eq!(count("draft_created"), 1, "{b}");
         // A client may send two of its edits in one message, which is one entry: count the
         // changes the entries record.
-        let accepted_changes: usize = all
-            .iter()
-            .filter(|e| e["action"] == "changes_accepted")
-            .map(|e| e["detail"]["hashes"].as_array().map_or(0, Vec::len))
-            .sum();
+        let accepted_changes: usize =
+            all.iter().filter(|e| e["action"] == "changes_accepted").map(|e| e["detail"]["hashes"].as_array().map_or(0, Vec::len)).sum();
         assert_eq!(accepted_changes, 4, "{b}: the four proposals: {all:?}");
         assert!(all.windows(2).all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64()), "{b}: newest first, no repeats");
         for bad in ["limit=0", "limit=501", "before=0", "limit=x"] {
-            let (status, _) = server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?{bad}"), Some(&pe.token), None).await.unwrap();
+            let (status, _) =
+                server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?{bad}"), Some(&pe.token), None).await.unwrap();
             assert_eq!(status, 400, "{b}: {bad}");
         }
         server.stop().await;
@@ -146,7 +172,8 @@ async fn failed_sign_ins_are_rate_limited() {
     server.add_user("ar", Role::Delegate, Some("AR")).await;
     let limit = pluma_server::config::FAILED_SIGN_INS_PER_MINUTE;
     for _ in 0..limit {
-        let (status, _) = server.api.call(Method::POST, "/api/session", None, Some(json!({"login": "mx", "password": "wrong"}))).await.unwrap();
+        let (status, _) =
+            server.api.call(Method::POST, "/api/session", None, Some(json!({"login": "mx", "password": "wrong"}))).await.unwrap();
         assert_eq!(status, 401);
     }
     let resp = reqwest::Client::new()

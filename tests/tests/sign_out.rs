@@ -12,10 +12,10 @@ use pluma_server::model::Role;
 use pluma_server::sync::sessions::SESSION_ENDED;
 use pluma_tests::api::Session;
 use pluma_tests::client::{self, Event, SyncClient};
-use pluma_tests::cluster::{wait_listening, Cluster};
+use pluma_tests::cluster::{Cluster, wait_listening};
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
-use pluma_tests::server::{password_of, TestServer};
+use pluma_tests::server::{TestServer, password_of};
 
 async fn logged(server: &TestServer, doc_id: &str) -> i64 {
     server.state.store.logged_change_count(&doc_id.parse().unwrap()).await.unwrap()
@@ -71,7 +71,11 @@ async fn signing_out_closes_the_sessions_sockets_and_stores_nothing_after() {
         // takes it at all), and is not stored.
         let proposer = Proposer::of(&hn);
         let late = hn_socket.change(&doc_id, |d| edits::append(d, &proposer, 0, "en", " after")).await;
-        assert!(client::connect(&server.api.sync_url(&spare_ticket), "peer-hn-2").await.is_err(), "{}: a ticket of the ended session opens nothing", db.backend);
+        assert!(
+            client::connect(&server.api.sync_url(&spare_ticket), "peer-hn-2").await.is_err(),
+            "{}: a ticket of the ended session opens nothing",
+            db.backend
+        );
 
         propose(&mut gt_socket, &gt, &doc_id, " gt").await;
         propose(&mut phone_socket, &hn_phone, &doc_id, " phone").await;
@@ -130,7 +134,11 @@ async fn the_periodic_check_closes_sockets_of_vanished_sessions_only() {
         if db.backend == "postgres" {
             db.set_reachable(false).await;
             hn_socket.pump_for(Duration::from_secs(1)).await.unwrap();
-            assert!(!hn_socket.events.iter().any(|e| matches!(e, Event::Error(_) | Event::Closed)), "a failed check closes nothing: {:?}", hn_socket.events);
+            assert!(
+                !hn_socket.events.iter().any(|e| matches!(e, Event::Error(_) | Event::Closed)),
+                "a failed check closes nothing: {:?}",
+                hn_socket.events
+            );
             db.set_reachable(true).await;
         }
 

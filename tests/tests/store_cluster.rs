@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use pluma_server::model::{ActorOwner, NewUser, Role};
 use pluma_server::store::{AppendRequest, Compaction, LoggedChange, Store};
-use pluma_tests::db::{stored_draft, TestDb};
+use pluma_tests::db::{TestDb, stored_draft};
 
 fn change(n: u8) -> LoggedChange {
     LoggedChange { hash: [n; 32], actor: "aa".into(), bytes: vec![n; 3] }
@@ -19,7 +19,13 @@ async fn append(store: &Arc<dyn Store>, doc: &pluma_server::ids::DocumentId, cha
     let user = match store.user_by_login("mx").await.unwrap() {
         Some((u, _)) => u,
         None => {
-            let new = NewUser { login: "mx".into(), display_name: "mx".into(), role: Role::Delegate, country: Some("MX".parse().unwrap()), password_hash: "x".into() };
+            let new = NewUser {
+                login: "mx".into(),
+                display_name: "mx".into(),
+                role: Role::Delegate,
+                country: Some("MX".parse().unwrap()),
+                password_hash: "x".into(),
+            };
             store.create_user(&new, 0).await.unwrap()
         }
     };

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use pluma_server::ids::{DocumentId, DraftId, MeetingId};
 use pluma_server::model::{ActorOwner, Conference, Delegation, DraftRecord, NewUser, Role, User};
 use pluma_server::store::{AppendRefusal, AppendRequest, Compaction, LoggedChange, NewMeeting, Store, StoreError};
-use pluma_tests::db::{stored_draft, TestDb};
+use pluma_tests::db::{TestDb, stored_draft};
 
 async fn user(store: &Arc<dyn Store>, login: &str, country: &str) -> User {
     let new = NewUser {
@@ -27,18 +27,11 @@ async fn draft(store: &Arc<dyn Store>, snapshot: &[u8]) -> DraftRecord {
 }
 
 fn change(n: u8, actor: &str) -> LoggedChange {
-    LoggedChange {
-        hash: [n; 32],
-        actor: actor.into(),
-        bytes: vec![n; 3],
-    }
+    LoggedChange { hash: [n; 32], actor: actor.into(), bytes: vec![n; 3] }
 }
 
 fn owner(u: &User) -> ActorOwner {
-    ActorOwner {
-        user: u.id.clone(),
-        country: u.country.clone(),
-    }
+    ActorOwner { user: u.id.clone(), country: u.country.clone() }
 }
 
 /// A meeting keeps its delegations; a draft is found by id and document id with its first

@@ -9,7 +9,7 @@ use pluma_core::DraftKind;
 use pluma_server::ids::{DraftId, VersionId};
 use pluma_server::model::{DraftRecord, NewUser, Role};
 use pluma_server::store::{Store, StoreError, VersionRecord};
-use pluma_tests::db::{stored_draft, TestDb};
+use pluma_tests::db::{TestDb, stored_draft};
 
 async fn draft(store: &Arc<dyn Store>) -> DraftRecord {
     let bytes = pluma_core::Draft::new(DraftKind::Communique, pluma_core::Bilingual { en: "a", es: "b" }).unwrap().save();

@@ -10,8 +10,10 @@ use std::sync::Arc;
 use pluma_core::DraftKind;
 use pluma_server::ids::{DraftId, ObjectionId, SilenceId, VersionId};
 use pluma_server::model::{DraftRecord, NewUser, Role, User};
-use pluma_server::store::{AdoptionRecord, ObjectionOutcome, ObjectionRecord, SilenceRecord, SilenceState, Store, StoreError, VersionRecord};
-use pluma_tests::db::{stored_draft, TestDb};
+use pluma_server::store::{
+    AdoptionRecord, ObjectionOutcome, ObjectionRecord, SilenceRecord, SilenceState, Store, StoreError, VersionRecord,
+};
+use pluma_tests::db::{TestDb, stored_draft};
 
 async fn draft(store: &Arc<dyn Store>) -> DraftRecord {
     let bytes = pluma_core::Draft::new(DraftKind::Communique, pluma_core::Bilingual { en: "a", es: "b" }).unwrap().save();
@@ -19,12 +21,26 @@ async fn draft(store: &Arc<dyn Store>) -> DraftRecord {
 }
 
 async fn user(store: &Arc<dyn Store>, login: &str, country: &str) -> User {
-    let new = NewUser { login: login.into(), display_name: login.into(), role: Role::Delegate, country: Some(country.parse().unwrap()), password_hash: "x".into() };
+    let new = NewUser {
+        login: login.into(),
+        display_name: login.into(),
+        role: Role::Delegate,
+        country: Some(country.parse().unwrap()),
+        password_hash: "x".into(),
+    };
     store.create_user(&new, 0).await.unwrap()
 }
 
 fn version(draft: &DraftId, label: &str) -> VersionRecord {
-    VersionRecord { id: VersionId::random(), draft_id: draft.clone(), label: label.into(), heads: vec!["ab".repeat(32)], created_by: None, country: None, created_at: 10 }
+    VersionRecord {
+        id: VersionId::random(),
+        draft_id: draft.clone(),
+        label: label.into(),
+        heads: vec!["ab".repeat(32)],
+        created_by: None,
+        country: None,
+        created_at: 10,
+    }
 }
 
 fn silence(draft: &DraftId, deadline: i64) -> SilenceRecord {
@@ -45,7 +61,14 @@ fn silence(draft: &DraftId, deadline: i64) -> SilenceRecord {
 }
 
 fn objection(silence: &SilenceId, by: &User, at: i64) -> ObjectionRecord {
-    ObjectionRecord { id: ObjectionId::random(), silence_id: silence.clone(), user: by.id.clone(), country: by.country.clone().unwrap(), body: "We object.".into(), created_at: at }
+    ObjectionRecord {
+        id: ObjectionId::random(),
+        silence_id: silence.clone(),
+        user: by.id.clone(),
+        country: by.country.clone().unwrap(),
+        body: "We object.".into(),
+        created_at: at,
+    }
 }
 
 fn adoption(draft: &DraftId, version: &VersionRecord, silence: Option<&SilenceId>) -> AdoptionRecord {

@@ -9,7 +9,7 @@ use pluma_server::config::{Config, SyncLimits};
 use pluma_server::ids::DocumentId;
 use pluma_server::model::Role;
 use pluma_server::sync::protocol::{self, Message};
-use pluma_tests::api::{small_zero_draft, Session};
+use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client::{self, Event, SyncClient};
 use pluma_tests::db::TestDb;
 use pluma_tests::edits;
@@ -34,13 +34,7 @@ async fn setup_with(limits: SyncLimits) -> Setup {
     let draft = server.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();
     let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
     let ar = server.user_session("ar", Role::Delegate, Some("AR")).await;
-    Setup {
-        doc_id: draft["doc_id"].as_str().unwrap().to_owned(),
-        _db: db,
-        server,
-        mx,
-        ar,
-    }
+    Setup { doc_id: draft["doc_id"].as_str().unwrap().to_owned(), _db: db, server, mx, ar }
 }
 
 async fn setup() -> Setup {
@@ -192,14 +186,8 @@ async fn unknown_document_ids_are_unavailable() {
     let missing = DocumentId::random();
     assert!(c.open(missing.as_str()).await.is_err());
     assert!(c.open("not-a-document-id").await.is_err());
-    assert_eq!(
-        c.events,
-        vec![Event::Unavailable(missing.to_string()), Event::Unavailable("not-a-document-id".into())]
-    );
-    assert!(matches!(
-        s.server.state.store.draft_by_document(&missing).await,
-        Err(pluma_server::store::StoreError::NotFound(_))
-    ));
+    assert_eq!(c.events, vec![Event::Unavailable(missing.to_string()), Event::Unavailable("not-a-document-id".into())]);
+    assert!(matches!(s.server.state.store.draft_by_document(&missing).await, Err(pluma_server::store::StoreError::NotFound(_))));
     c.open(&s.doc_id).await.unwrap();
 }
 
@@ -254,9 +242,7 @@ async fn protocol_misuse_is_refused() {
     assert!(c.expect_error().await.unwrap().contains("expected a join message first"));
 
     let mut c = s.client(&s.mx, "peer-3").await;
-    c.send(&Message::Join { sender_id: "peer-3".into(), peer_metadata: None, supported_protocol_versions: None })
-        .await
-        .unwrap();
+    c.send(&Message::Join { sender_id: "peer-3".into(), peer_metadata: None, supported_protocol_versions: None }).await.unwrap();
     assert!(c.expect_error().await.unwrap().contains("second join"));
 
     let mut c = s.client(&s.mx, "peer-4").await;
@@ -281,11 +267,7 @@ async fn protocol_misuse_is_refused() {
 /// `join`, are each closed with an error naming the limit.
 #[tokio::test]
 async fn limits_are_enforced_with_clear_errors() {
-    let limits = SyncLimits {
-        max_documents_per_connection: 1,
-        join_timeout: std::time::Duration::from_secs(2),
-        ..SyncLimits::default()
-    };
+    let limits = SyncLimits { max_documents_per_connection: 1, join_timeout: std::time::Duration::from_secs(2), ..SyncLimits::default() };
     let s = setup_with(limits).await;
     let chair = s.server.api.login("chair", "pw-chair").await.unwrap();
     let second = s.server.api.create_draft(&chair.token, small_zero_draft()).await.unwrap();

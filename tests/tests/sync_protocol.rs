@@ -130,10 +130,16 @@ async fn one_delegation_appending_at_one_spot_at_once_loses_nothing() {
     for (_, bytes) in stored.changes {
         copy.load_incremental(&bytes).unwrap();
     }
-    let mut proposals: Vec<(String, String)> = copy.view().suggestions().unwrap().into_iter().map(|s| (s.text, s.user.to_string())).collect();
+    let mut proposals: Vec<(String, String)> =
+        copy.view().suggestions().unwrap().into_iter().map(|s| (s.text, s.user.to_string())).collect();
     proposals.sort();
     let mut expected: Vec<(String, String)> = (0..8)
-        .flat_map(|r| [(format!(" a{r}"), mx.user["id"].as_str().unwrap().to_owned()), (format!(" b{r}"), mx2.user["id"].as_str().unwrap().to_owned())])
+        .flat_map(|r| {
+            [
+                (format!(" a{r}"), mx.user["id"].as_str().unwrap().to_owned()),
+                (format!(" b{r}"), mx2.user["id"].as_str().unwrap().to_owned()),
+            ]
+        })
         .collect();
     expected.sort();
     assert_eq!(proposals, expected);

@@ -8,22 +8,17 @@
 use std::io::Read;
 
 use pluma_server::model::Role;
-use pluma_tests::api::{small_zero_draft, Session};
+use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits;
 use pluma_tests::server::TestServer;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// A raw GET: status, content type and body bytes.
 async fn get(server: &TestServer, path: &str, token: &str) -> (u16, String, Vec<u8>) {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{path}", server.api.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    let resp = reqwest::Client::new().get(format!("{}{path}", server.api.base)).bearer_auth(token).send().await.unwrap();
     let status = resp.status().as_u16();
     let ctype = resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     (status, ctype, resp.bytes().await.unwrap().to_vec())
@@ -90,7 +85,9 @@ async fn versions_diff_and_exports_credit_countries() {
             .iter()
             .flat_map(|p| p["pieces"].as_array().unwrap().iter())
             .filter(|p| p["op"] != "equal")
-            .map(|p| (p["op"].as_str().unwrap().into(), p["text"].as_str().unwrap().trim().into(), p["country"].as_str().unwrap_or("?").into()))
+            .map(|p| {
+                (p["op"].as_str().unwrap().into(), p["text"].as_str().unwrap().trim().into(), p["country"].as_str().unwrap_or("?").into())
+            })
             .collect();
         assert_eq!(changed, vec![("insert".to_owned(), "in Lima".to_owned(), "MX".to_owned())], "{}", db.backend);
         assert_eq!(en["proposals"]["opened"][0]["country"], "MX");
@@ -115,11 +112,13 @@ async fn versions_diff_and_exports_credit_countries() {
         second.stop().await;
         store.close().await;
 
-        let (_, es) = server.api.call(Method::GET, &format!("/api/drafts/{id}/diff?from={v1}&lang=es"), Some(&mx.token), None).await.unwrap();
+        let (_, es) =
+            server.api.call(Method::GET, &format!("/api/drafts/{id}/diff?from={v1}&lang=es"), Some(&mx.token), None).await.unwrap();
         assert_eq!(es["summary"]["by_country"]["AR"]["inserted"], 2, "{es}");
         assert!(es["summary"]["by_country"].get("MX").is_none());
 
-        let (status, ctype, html) = get(&server, &format!("/api/drafts/{id}/diff?from={v1}&to=current&lang=en&format=html"), &ar.token).await;
+        let (status, ctype, html) =
+            get(&server, &format!("/api/drafts/{id}/diff?from={v1}&to=current&lang=en&format=html"), &ar.token).await;
         let html = String::from_utf8(html).unwrap();
         assert_eq!((status, ctype.as_str()), (200, "text/html; charset=utf-8"));
         assert!(html.contains("class=\"pluma-c-MX\"") && html.contains("Zero draft → Current text"), "{html}");
@@ -133,7 +132,10 @@ async fn versions_diff_and_exports_credit_countries() {
         assert!(ctype.contains("wordprocessingml"));
         assert!(docx_part(&docx, "word/document.xml").contains("w:author=\"Argentina\""));
 
-        for (lang, pp, op) in [("en", "*Recognizing* the value", "1\\. Agree to meet again."), ("es", "*Reconociendo* el valor", "1\\. Acuerdan reunirse nuevamente.")] {
+        for (lang, pp, op) in [
+            ("en", "*Recognizing* the value", "1\\. Agree to meet again."),
+            ("es", "*Reconociendo* el valor", "1\\. Acuerdan reunirse nuevamente."),
+        ] {
             let (_, _, md) = get(&server, &format!("/api/drafts/{id}/export?version={v1}&lang={lang}&format=md"), &mx.token).await;
             let md = String::from_utf8(md).unwrap();
             assert!(md.contains(&format!("\n\n{pp}")) && md.contains(&format!("\n\n{op}")) && !md.contains("2\\."), "{lang}: {md}");
@@ -150,7 +152,8 @@ async fn versions_diff_and_exports_credit_countries() {
         let (_, ctype, now) = get(&server, &format!("/api/drafts/{id}/export?lang=en&format=html"), &mx.token).await;
         assert!(ctype.starts_with("text/html"));
         assert!(String::from_utf8(now).unwrap().contains("data-country=\"MX\""));
-        let (status, _, tracked) = get(&server, &format!("/api/drafts/{id}/export?version=current&lang=es&format=docx-tracked"), &mx.token).await;
+        let (status, _, tracked) =
+            get(&server, &format!("/api/drafts/{id}/export?version=current&lang=es&format=docx-tracked"), &mx.token).await;
         assert_eq!(status, 200);
         let doc = docx_part(&tracked, "word/document.xml");
         assert!(doc.contains("<w:ins ") && doc.contains("w:author=\"Argentina\""), "{doc}");
@@ -190,11 +193,8 @@ async fn bad_requests_are_precise() {
         assert!(body["error"].as_str().unwrap().contains(needle), "{path}: {body}");
     }
     for label in ["", "   ", &"x".repeat(201)] {
-        let (got, body) = server
-            .api
-            .call(Method::POST, &format!("/api/drafts/{id}/versions"), t, Some(json!({"label": label})))
-            .await
-            .unwrap();
+        let (got, body) =
+            server.api.call(Method::POST, &format!("/api/drafts/{id}/versions"), t, Some(json!({"label": label}))).await.unwrap();
         assert_eq!(got, 422, "{body}");
     }
     let (got, _) = server.api.call(Method::POST, &format!("/api/drafts/{id}/versions"), t, Some(json!({"name": "x"}))).await.unwrap();
@@ -218,12 +218,19 @@ async fn import_markdown_and_docx() {
         let mx = server.user_session("mx", Role::Delegate, Some("MX")).await;
         let md = "# Joint Communiqué\n\n## Cooperation\n\n1. *Recognizing* the value of cooperation,\n\n2. Agree to meet again.\n";
         // A Spanish DOCX: an export of a draft made from the Spanish Markdown.
-        let es_md = "# Comunicado Conjunto\n\n## Cooperación\n\n*Reconociendo* el valor de la cooperación,\n\nAcuerdan reunirse nuevamente.\n";
+        let es_md =
+            "# Comunicado Conjunto\n\n## Cooperación\n\n*Reconociendo* el valor de la cooperación,\n\nAcuerdan reunirse nuevamente.\n";
         let es = pluma_core::import::from_markdown(es_md);
         let mut es_draft = pluma_core::Draft::import(pluma_core::DraftKind::Communique, None, Some(es), &Default::default()).unwrap();
         let info = pluma_core::export::ExportInfo::default();
         let docx = es_draft
-            .export_docx(None, pluma_core::Lang::Es, &info, pluma_core::export::docx::DocxMode::Clean, &pluma_core::delegations::CountryNames::builtin())
+            .export_docx(
+                None,
+                pluma_core::Lang::Es,
+                &info,
+                pluma_core::export::docx::DocxMode::Clean,
+                &pluma_core::delegations::CountryNames::builtin(),
+            )
             .unwrap();
         let b64 = base64::engine::general_purpose::STANDARD.encode(&docx);
         let body = json!({"kind": "communique", "en": {"format": "md", "content": md}, "es": {"format": "docx", "content": b64}});
@@ -233,7 +240,11 @@ async fn import_markdown_and_docx() {
         let id = draft["id"].as_str().unwrap();
         let (_, _, out) = get(&server, &format!("/api/drafts/{id}/export?lang=es&format=md"), &chair.token).await;
         let out = String::from_utf8(out).unwrap();
-        assert!(out.contains("## Cooperación") && out.contains("1\\. *Reconociendo* el valor") && out.contains("2\\. Acuerdan"), "{}: {out}", db.backend);
+        assert!(
+            out.contains("## Cooperación") && out.contains("1\\. *Reconociendo* el valor") && out.contains("2\\. Acuerdan"),
+            "{}: {out}",
+            db.backend
+        );
         let (_, _, out) = get(&server, &format!("/api/drafts/{id}/export?lang=en&format=md"), &chair.token).await;
         assert!(String::from_utf8(out).unwrap().contains("2\\. Agree to meet again."));
 

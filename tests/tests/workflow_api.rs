@@ -8,17 +8,17 @@
 
 use std::time::Duration;
 
+use automerge::transaction::Transactable;
 use pluma_server::ids::MeetingId;
 use pluma_server::model::{Conference, Delegation, Role};
 use pluma_server::store::NewMeeting;
-use pluma_tests::api::{small_zero_draft, Session};
+use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
-use automerge::transaction::Transactable;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// A meeting with two PPTs (Mexico for the RCM, Argentina for the SACM), their chairs,
 /// delegates of Peru and the United States, the secretariat, an observer, and a draft.
@@ -105,7 +105,8 @@ impl World {
     async fn confirm_all(&self) {
         let d = self.dashboard().await;
         for p in d["paragraphs"].as_array().unwrap() {
-            let (status, body) = self.post(&format!("/paragraphs/{}/concordance", p["paragraph"].as_str().unwrap()), &self.sec, json!({})).await;
+            let (status, body) =
+                self.post(&format!("/paragraphs/{}/concordance", p["paragraph"].as_str().unwrap()), &self.sec, json!({})).await;
             assert_eq!(status, 200, "{body}");
         }
         assert_eq!(self.dashboard().await["out_of_concordance"], 0);
@@ -371,7 +372,8 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
         assert_eq!(code, 409, "{b}: nothing to object to: {body}");
         let (code, body) = w.post("/silence", &w.pe, json!({"deadline": "2999-01-01T00:00:00Z"})).await;
         assert_eq!(code, 403, "{b}: {body}");
-        for bad in [json!({"deadline": "tomorrow"}), json!({"deadline": "2001-01-01T00:00:00Z"}), json!({}), json!({"deadline": 1, "x": 1})] {
+        for bad in [json!({"deadline": "tomorrow"}), json!({"deadline": "2001-01-01T00:00:00Z"}), json!({}), json!({"deadline": 1, "x": 1})]
+        {
             let (code, body) = w.post("/silence", &w.mx, bad.clone()).await;
             assert_eq!(code, 422, "{b}: {bad}: {body}");
         }
@@ -479,7 +481,11 @@ async fn concordance_blocks_adoption_unless_a_chair_overrides() {
         assert_eq!(body["adopted"], false, "{b}: {body}");
         assert_eq!(body["adoption_blocked"]["paragraphs"].as_array().unwrap().len(), 2, "{b}: {body}");
         // The structured fields stay as they were: reading-order numbers and ids.
-        assert_eq!(body["adoption_blocked"]["paragraphs"][0], json!({"number": 1, "paragraph": p1, "concordance": "out_of_concordance"}), "{b}: {body}");
+        assert_eq!(
+            body["adoption_blocked"]["paragraphs"][0],
+            json!({"number": 1, "paragraph": p1, "concordance": "out_of_concordance"}),
+            "{b}: {body}"
+        );
         assert!(body["adoption_blocked"]["reason"].as_str().unwrap().contains("but PP 1 and OP 1 are out of concordance:"), "{b}: {body}");
         assert!(body["workflow"]["adopted"].is_null(), "{b}");
         assert_eq!(w.count("adoption_refused").await, 1, "{b}");
@@ -488,7 +494,8 @@ async fn concordance_blocks_adoption_unless_a_chair_overrides() {
         let (code, body) = w.post("/approvals", &w.ar, json!({"concordance_override": ""})).await;
         assert_eq!(code, 422, "{b}: {body}");
 
-        let (code, body) = w.post("/approvals", &w.ar, json!({"concordance_override": "The interpreters checked both texts in the room"})).await;
+        let (code, body) =
+            w.post("/approvals", &w.ar, json!({"concordance_override": "The interpreters checked both texts in the room"})).await;
         assert_eq!(code, 200, "{b}: the same approval: {body}");
         assert_eq!(body["adopted"], true, "{b}: {body}");
         assert_eq!(body["workflow"]["adopted"]["concordance_override"], "The interpreters checked both texts in the room", "{b}");

@@ -55,7 +55,14 @@ pub(crate) struct Seen {
 /// the alignment (the longest run of them in the same order), and the stretches between
 /// anchors are aligned the same way; a stretch with no such token is aligned by Myers.
 /// Appends (equal?, old range, new range) steps in order.
-pub(crate) fn patience(old: &[u32], new: &[u32], mut o: Range<usize>, mut n: Range<usize>, seen: &mut [Seen], out: &mut Vec<(bool, Range<usize>, Range<usize>)>) {
+pub(crate) fn patience(
+    old: &[u32],
+    new: &[u32],
+    mut o: Range<usize>,
+    mut n: Range<usize>,
+    seen: &mut [Seen],
+    out: &mut Vec<(bool, Range<usize>, Range<usize>)>,
+) {
     let prefix = o.clone().zip(n.clone()).take_while(|&(i, j)| old[i] == new[j]).count();
     if prefix > 0 {
         out.push((true, o.start..o.start + prefix, n.start..n.start + prefix));

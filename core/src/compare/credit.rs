@@ -19,8 +19,8 @@ use std::collections::{HashMap, HashSet};
 use automerge::legacy::{ElementId, Key, ObjectId, OpType};
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
 
-use super::snapshot::{ActorTable, CountryRun, DeletedParagraph, DeletedRun, IdRun, RunCursor, SnapText, Snapshot};
 use super::align::{FnvMap, FnvSet};
+use super::snapshot::{ActorTable, CountryRun, DeletedParagraph, DeletedRun, IdRun, RunCursor, SnapText, Snapshot};
 use crate::ids::Country;
 use crate::schema::SuggestionKind;
 use crate::view::DraftView;
@@ -198,12 +198,8 @@ pub(crate) struct Between<'s> {
 
 impl<'s> Between<'s> {
     pub(crate) fn of(old: &'s Snapshot, new: &'s Snapshot) -> Self {
-        let known: FnvSet<&str> = old
-            .deleted_chars
-            .iter()
-            .map(|d| d.change.as_str())
-            .chain(old.deleted_paragraphs.iter().map(|d| d.change.as_str()))
-            .collect();
+        let known: FnvSet<&str> =
+            old.deleted_chars.iter().map(|d| d.change.as_str()).chain(old.deleted_paragraphs.iter().map(|d| d.change.as_str())).collect();
         // Actors are numbered as the older snapshot numbers them (the characters looked up
         // are its own); one it does not know cannot be looked up.
         let old_index: FnvMap<&str, u32> = old.actors.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect();

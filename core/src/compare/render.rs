@@ -29,9 +29,9 @@ use crate::markdown::{escape_html, escape_markdown};
 /// for 25 delegations); a country's colour may differ from one page to another, and every
 /// change names its country beside the colour.
 const PALETTE: [&str; 25] = [
-    "#0b5fa5", "#c1272d", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#1a237e", "#827717",
-    "#d81b60", "#00695c", "#6a1b9a", "#bf360c", "#33691e", "#283593", "#4e342e", "#0277bd", "#9e9d24", "#880e4f",
-    "#37474f", "#e65100", "#1b5e20", "#4527a0", "#b71c1c",
+    "#0b5fa5", "#c1272d", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#1a237e", "#827717", "#d81b60", "#00695c",
+    "#6a1b9a", "#bf360c", "#33691e", "#283593", "#4e342e", "#0277bd", "#9e9d24", "#880e4f", "#37474f", "#e65100", "#1b5e20", "#4527a0",
+    "#b71c1c",
 ];
 
 /// The secretariat is no delegation and takes none of their colours.
@@ -77,11 +77,7 @@ pub fn redline_css<'a>(countries: impl IntoIterator<Item = &'a Country>) -> Stri
 }
 
 fn countries(cmp: &Comparison) -> BTreeSet<Country> {
-    cmp.title
-        .iter()
-        .chain(cmp.paragraphs.iter().flat_map(|p| p.pieces.iter()))
-        .filter_map(|p| p.country.clone())
-        .collect()
+    cmp.title.iter().chain(cmp.paragraphs.iter().flat_map(|p| p.pieces.iter())).filter_map(|p| p.country.clone()).collect()
 }
 
 fn html_pieces(out: &mut String, pieces: &[Piece], names: &CountryNames, cmp: &Comparison) {
@@ -267,9 +263,8 @@ mod tests {
     /// colour; the secretariat's is none of the delegations'.
     #[test]
     fn every_delegation_of_a_meeting_and_the_secretariat_have_their_own_colour() {
-        let mut countries: Vec<Country> = (0..25u8)
-            .map(|i| format!("{}{}", char::from(b'A' + i / 5), char::from(b'A' + i % 5)).parse().unwrap())
-            .collect();
+        let mut countries: Vec<Country> =
+            (0..25u8).map(|i| format!("{}{}", char::from(b'A' + i / 5), char::from(b'A' + i % 5)).parse().unwrap()).collect();
         countries.push(SECRETARIAT.parse().unwrap());
         countries.sort();
         let colours = country_colours(&countries);

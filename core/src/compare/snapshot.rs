@@ -20,14 +20,14 @@ use std::collections::HashMap;
 use automerge::{ChangeHash, ObjId, ObjType, Value};
 use serde::{Deserialize, Serialize};
 
-use super::credit::{self, ActorCountries, CountryOf, CreditOf};
 use super::ProposalNote;
+use super::credit::{self, ActorCountries, CountryOf, CreditOf};
+use crate::Result;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId};
-use crate::schema::{keys, Bilingual, ParagraphKind, Status, SuggestionKind};
+use crate::schema::{Bilingual, ParagraphKind, Status, SuggestionKind, keys};
 use crate::view::{CharId, DraftView};
-use crate::Result;
 
 /// The format of [`Snapshot`]s this build writes; a snapshot of another format is made
 /// again from the document.
@@ -333,10 +333,8 @@ impl Draft {
             }
             paragraphs.push(SnapParagraph { id, kind, status, text });
         }
-        let title = Bilingual {
-            en: title_snap(&view, Lang::En, &mut actors, &mut who)?,
-            es: title_snap(&view, Lang::Es, &mut actors, &mut who)?,
-        };
+        let title =
+            Bilingual { en: title_snap(&view, Lang::En, &mut actors, &mut who)?, es: title_snap(&view, Lang::Es, &mut actors, &mut who)? };
         Ok(Snapshot {
             format: SNAPSHOT_FORMAT,
             heads: heads.iter().map(ChangeHash::to_string).collect(),

@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use super::align::{intern, patience, FnvMap, Seen};
+use super::align::{FnvMap, Seen, intern, patience};
 
 /// What kind of token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,10 +37,7 @@ pub(crate) struct Token {
 /// Punctuation that ends or splits words, in English and Spanish typography.
 fn is_punct(c: char) -> bool {
     c.is_ascii_punctuation()
-        || matches!(
-            c,
-            '¿' | '¡' | '«' | '»' | '“' | '”' | '‘' | '’' | '„' | '–' | '—' | '…' | '·' | '•' | '§' | '°' | '\u{00A0}'
-        )
+        || matches!(c, '¿' | '¡' | '«' | '»' | '“' | '”' | '‘' | '’' | '„' | '–' | '—' | '…' | '·' | '•' | '§' | '°' | '\u{00A0}')
 }
 
 #[inline]
@@ -348,9 +345,7 @@ pub(crate) fn diff_with<'t>(scratch: &mut Scratch<'t>, old_text: &'t str, new_te
     // The common start and end are equal as they are; only the tokens between are numbered
     // and aligned (the ids outside stay unread).
     let prefix = (0..old.len().min(new.len())).take_while(|&i| old_key(i) == new_key(i)).count();
-    let suffix = (0..old.len().min(new.len()) - prefix)
-        .take_while(|&k| old_key(old.len() - 1 - k) == new_key(new.len() - 1 - k))
-        .count();
+    let suffix = (0..old.len().min(new.len()) - prefix).take_while(|&k| old_key(old.len() - 1 - k) == new_key(new.len() - 1 - k)).count();
     let (o, n) = (prefix..old.len() - suffix, prefix..new.len() - suffix);
     let Scratch { table, old_ids, new_ids, seen, steps } = scratch;
     table.clear();
@@ -426,7 +421,8 @@ pub(crate) fn diff_with<'t>(scratch: &mut Scratch<'t>, old_text: &'t str, new_te
             .filter_map(|(i, h)| match h {
                 Hunk::Change { old: o, new: n, .. } => {
                     let r = if side_old { o } else { n };
-                    let words: Vec<&str> = r.clone().filter(|&t| tokens[t].kind == TokenKind::Word).map(|t| key(text, &tokens[t])).collect();
+                    let words: Vec<&str> =
+                        r.clone().filter(|&t| tokens[t].kind == TokenKind::Word).map(|t| key(text, &tokens[t])).collect();
                     (words.len() >= 2).then_some((i, words))
                 }
                 Hunk::Equal { .. } => None,
@@ -473,10 +469,7 @@ mod tests {
         d.hunks
             .iter()
             .filter_map(|h| match h {
-                Hunk::Change { old: a, new: b, .. } => Some((
-                    o[d.old_chars(a)].iter().collect(),
-                    n[d.new_chars(b)].iter().collect(),
-                )),
+                Hunk::Change { old: a, new: b, .. } => Some((o[d.old_chars(a)].iter().collect(), n[d.new_chars(b)].iter().collect())),
                 Hunk::Equal { .. } => None,
             })
             .collect()

@@ -22,7 +22,8 @@ use std::io::Cursor;
 use automerge::ChangeHash;
 use docx_rs::{AlignmentType, Comment, Delete, Docx, Insert, Paragraph, Run, Style, StyleType};
 
-use super::{iso8601, ExportInfo};
+use super::{ExportInfo, iso8601};
+use crate::Result;
 use crate::compare::render::place;
 use crate::compare::{Comparison, ParagraphChange, Piece, PieceOp};
 use crate::delegations::CountryNames;
@@ -33,7 +34,6 @@ use crate::labels::Label;
 use crate::render::{ProposalMark, Segment};
 use crate::schema::ParagraphKind;
 use crate::threads::{Anchor, Thread};
-use crate::Result;
 
 /// Which DOCX of a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +59,7 @@ fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) -> Docx {
     for part in title_runs {
         title = part.add_to(title, |r| r);
     }
-    let docx = docx
-        .add_paragraph(title)
-        .add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(info.line(lang))));
+    let docx = docx.add_paragraph(title).add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(info.line(lang))));
     match info.certification_line(lang) {
         Some(line) => docx.add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(line))),
         None => docx,
@@ -84,11 +82,9 @@ impl RunPart {
             RunPart::Plain(r) => p.add_run(style(r)),
             RunPart::Ins(r, author, date) => p.add_insert(Insert::new(style(r)).author(author).date(date)),
             RunPart::Del(r, author, date) => p.add_delete(Delete::new().add_run(style(r)).author(author).date(date)),
-            RunPart::InsDel { text, ins, del } => p.add_insert(
-                Insert::new_with_del(Delete::new().add_run(style(text)).author(del.0).date(del.1))
-                    .author(ins.0)
-                    .date(ins.1),
-            ),
+            RunPart::InsDel { text, ins, del } => {
+                p.add_insert(Insert::new_with_del(Delete::new().add_run(style(text)).author(del.0).date(del.1)).author(ins.0).date(ins.1))
+            }
             RunPart::CommentStart(c) => p.add_comment_start(*c),
             RunPart::CommentEnd(id) => p.add_comment_end(id),
         }
@@ -255,9 +251,7 @@ impl Comparison {
                 .map(|p| match p.op {
                     PieceOp::Equal => RunPart::Plain(Run::new().add_text(p.text.clone())),
                     PieceOp::Insert => RunPart::Ins(Run::new().add_text(p.text.clone()), author(&p.country), date.clone()),
-                    PieceOp::Delete => {
-                        RunPart::Del(Run::new().add_delete_text(p.text.clone()), author(&p.country), date.clone())
-                    }
+                    PieceOp::Delete => RunPart::Del(Run::new().add_delete_text(p.text.clone()), author(&p.country), date.clone()),
                 })
                 .collect()
         };

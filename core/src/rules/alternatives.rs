@@ -10,17 +10,25 @@ use automerge::ObjType;
 
 use crate::alternatives::{Alternative, AlternativeAction};
 use crate::ids::{AlternativeId, Country, ParagraphId};
-use crate::rules::{violation, Event, Role, Rule, Summary, Violation, Who};
-use crate::schema::{keys, AlternativeState};
+use crate::rules::{Event, Role, Rule, Summary, Violation, Who, violation};
+use crate::schema::{AlternativeState, keys};
 use crate::view::DraftView;
 
 const ALTERNATIVE_KEYS: [&str; 4] = [keys::A_TEXT, keys::A_SPONSORS, keys::A_PROPOSER, keys::A_STATE];
 const PROPOSER_KEYS: [&str; 3] = ["user", "country", "at"];
 
-pub(super) fn check_alternatives(b: &DraftView<'_>, a: &DraftView<'_>, id: &ParagraphId, who: &Who, summary: &mut Summary) -> Result<(), Violation> {
+pub(super) fn check_alternatives(
+    b: &DraftView<'_>,
+    a: &DraftView<'_>,
+    id: &ParagraphId,
+    who: &Who,
+    summary: &mut Summary,
+) -> Result<(), Violation> {
     let before = read(b, id)?;
     let after = read(a, id)?;
-    let refuse = |rule: Rule, alt: &AlternativeId, detail: &str| violation(rule, Some(id), who.country.as_ref(), format!("{detail} (alternative {alt})"));
+    let refuse = |rule: Rule, alt: &AlternativeId, detail: &str| {
+        violation(rule, Some(id), who.country.as_ref(), format!("{detail} (alternative {alt})"))
+    };
     if let Some(gone) = before.keys().find(|k| !after.contains_key(*k)) {
         return Err(refuse(Rule::AlternativeText, gone, "an alternative was removed; alternatives stay on record"));
     }
@@ -59,7 +67,11 @@ pub(super) fn check_alternatives(b: &DraftView<'_>, a: &DraftView<'_>, id: &Para
         }
         if old.text != new.text {
             if !proposer_acts || old.state != AlternativeState::Proposed {
-                return Err(refuse(Rule::AlternativeText, alt_id, "only the proposing delegation may edit an alternative, while it is proposed"));
+                return Err(refuse(
+                    Rule::AlternativeText,
+                    alt_id,
+                    "only the proposing delegation may edit an alternative, while it is proposed",
+                ));
             }
             note(alt_id, AlternativeAction::Edited);
         }
@@ -76,11 +88,18 @@ pub(super) fn check_alternatives(b: &DraftView<'_>, a: &DraftView<'_>, id: &Para
                 if who.role != Role::Chair {
                     return Err(refuse(Rule::AlternativeAdopt, alt_id, "only a chair may adopt an alternative or undo its adoption"));
                 }
-                note(alt_id, if new.state == AlternativeState::Adopted { AlternativeAction::Adopted } else { AlternativeAction::Unadopted });
+                note(
+                    alt_id,
+                    if new.state == AlternativeState::Adopted { AlternativeAction::Adopted } else { AlternativeAction::Unadopted },
+                );
             }
             (_, to) => {
                 if !proposer_acts {
-                    return Err(refuse(Rule::AlternativeSponsor, alt_id, "only the proposing delegation may withdraw or reinstate its alternative"));
+                    return Err(refuse(
+                        Rule::AlternativeSponsor,
+                        alt_id,
+                        "only the proposing delegation may withdraw or reinstate its alternative",
+                    ));
                 }
                 note(alt_id, if to == AlternativeState::Withdrawn { AlternativeAction::Withdrawn } else { AlternativeAction::Reinstated });
             }

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use automerge::legacy::{Key, OpType};
 use automerge::{AutoCommit, Change, Prop, ReadDoc, ScalarValue};
 
-use super::{check_mark_op, schema, Violation, Who};
+use super::{Violation, Who, check_mark_op, schema};
 use crate::ids::Lang;
 use crate::schema::keys;
 use crate::view::CharId;
@@ -151,7 +151,16 @@ fn classify(path: &[String], key: Option<String>) -> Result<Touch, Violation> {
             Touch::Text((*id).to_owned(), (*lang).to_owned())
         }
         [keys::PARAGRAPHS, id, field, ..]
-            if [keys::P_KIND, keys::P_STATUS, keys::P_EDITORS, keys::P_SECTION, keys::P_CONCORDANCE, keys::P_TEXT, keys::P_ALTERNATIVES].contains(field) =>
+            if [
+                keys::P_KIND,
+                keys::P_STATUS,
+                keys::P_EDITORS,
+                keys::P_SECTION,
+                keys::P_CONCORDANCE,
+                keys::P_TEXT,
+                keys::P_ALTERNATIVES,
+            ]
+            .contains(field) =>
         {
             Touch::ParagraphField((*id).to_owned(), (*field).to_owned())
         }

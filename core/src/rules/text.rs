@@ -6,7 +6,7 @@ use automerge::ScalarValue;
 
 use super::ops::TextOps;
 use crate::ids::{Lang, ParagraphId};
-use crate::rules::{read_text, states_of, violation, CharState, Event, Role, Rule, Summary, Who};
+use crate::rules::{CharState, Event, Role, Rule, Summary, Who, read_text, states_of, violation};
 use crate::schema::SuggestionKind;
 use crate::view::{CharId, DraftView};
 
@@ -85,16 +85,16 @@ fn judge_inserted(
 ) -> Result<bool, crate::rules::Violation> {
     check_new_marks(id, who, &state.proposals, &BTreeSet::new(), true)?;
     let own = who.country.as_ref();
-    let proposed = state
-        .proposals
-        .iter()
-        .any(|(kind, country, _, _)| *kind == SuggestionKind::Insert && Some(country) == own);
+    let proposed = state.proposals.iter().any(|(kind, country, _, _)| *kind == SuggestionKind::Insert && Some(country) == own);
     if !proposed && !may_edit {
         return Err(violation(
             Rule::DirectEdit,
             Some(id),
             own,
-            format!("inserting text (character {}@{}) in the {lang} text is a direct edit; propose it as a suggestion instead", char_id.counter, char_id.actor),
+            format!(
+                "inserting text (character {}@{}) in the {lang} text is a direct edit; propose it as a suggestion instead",
+                char_id.counter, char_id.actor
+            ),
         ));
     }
     for (kind, country, _, _) in &state.proposals {
@@ -155,7 +155,12 @@ fn compare_text(
             if let Some(other) = ins.iter().find(|p| Some(&p.1) != own)
                 && !decides
             {
-                return Err(violation(Rule::AcceptReject, Some(id), Some(&other.1), "only a chair or the secretariat may reject another country's proposal"));
+                return Err(violation(
+                    Rule::AcceptReject,
+                    Some(id),
+                    Some(&other.1),
+                    "only a chair or the secretariat may reject another country's proposal",
+                ));
             }
             for p in &ins {
                 note(if Some(&p.1) == own && !decides { withdrawn } else { rejected }, &p.1, SuggestionKind::Insert);
@@ -163,7 +168,12 @@ fn compare_text(
         } else if let Some(d) = del.first() {
             // Removing text proposed for deletion: accepting that deletion.
             if !decides {
-                return Err(violation(Rule::AcceptReject, Some(id), Some(&d.1), "only a chair or the secretariat may accept a proposed deletion"));
+                return Err(violation(
+                    Rule::AcceptReject,
+                    Some(id),
+                    Some(&d.1),
+                    "only a chair or the secretariat may accept a proposed deletion",
+                ));
             }
             for p in &del {
                 note(accepted, &p.1, SuggestionKind::Delete);
@@ -230,18 +240,31 @@ fn check_new_marks(
                 Rule::ProposalCountry,
                 Some(id),
                 Some(country),
-                format!("a proposal in the name of {country}, by someone of {}", who.country.as_ref().map_or("no delegation", |c| c.as_str())),
+                format!(
+                    "a proposal in the name of {country}, by someone of {}",
+                    who.country.as_ref().map_or("no delegation", |c| c.as_str())
+                ),
             ));
         }
         if user != &who.user {
-            return Err(violation(Rule::ProposalAuthor, Some(id), Some(country), format!("a proposal attributed to another person ({user})")));
+            return Err(violation(
+                Rule::ProposalAuthor,
+                Some(id),
+                Some(country),
+                format!("a proposal attributed to another person ({user})"),
+            ));
         }
         match (kind, inserted) {
             (SuggestionKind::Insert, false) => {
                 return Err(violation(Rule::ProposalCountry, Some(id), Some(country), "an insertion mark on text that was already there"));
             }
             (SuggestionKind::Delete, true) => {
-                return Err(violation(Rule::ProposalCountry, Some(id), Some(country), "a deletion mark on text inserted in the same change"));
+                return Err(violation(
+                    Rule::ProposalCountry,
+                    Some(id),
+                    Some(country),
+                    "a deletion mark on text inserted in the same change",
+                ));
             }
             _ => {}
         }

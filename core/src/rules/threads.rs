@@ -4,20 +4,13 @@
 use automerge::{ObjType, Value};
 
 use crate::ids::ThreadId;
-use crate::rules::{violation, Event, Role, Rule, Summary, Violation, Who};
+use crate::rules::{Event, Role, Rule, Summary, Violation, Who, violation};
 use crate::schema::keys;
 use crate::threads::{Message, Thread};
 use crate::view::DraftView;
 
-const THREAD_KEYS: [&str; 7] = [
-    keys::T_PARAGRAPH,
-    keys::T_LANG,
-    keys::T_START,
-    keys::T_END,
-    keys::T_QUOTE,
-    keys::T_RESOLVED,
-    keys::T_MESSAGES,
-];
+const THREAD_KEYS: [&str; 7] =
+    [keys::T_PARAGRAPH, keys::T_LANG, keys::T_START, keys::T_END, keys::T_QUOTE, keys::T_RESOLVED, keys::T_MESSAGES];
 const MESSAGE_KEYS: [&str; 5] = [keys::M_ID, keys::M_USER, keys::M_COUNTRY, keys::M_AT, keys::M_BODY];
 
 pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, who: &Who, summary: &mut Summary) -> Result<(), Violation> {
@@ -45,7 +38,12 @@ pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, 
             return Err(violation(Rule::Schema, None, None, format!("thread {id} has no message")));
         }
         if let Some(m) = after.messages.iter().find(|m| !authored(m)) {
-            return Err(violation(Rule::CommentAuthor, Some(&after.paragraph), Some(&m.country), format!("a comment in the name of {} ({})", m.user, m.country)));
+            return Err(violation(
+                Rule::CommentAuthor,
+                Some(&after.paragraph),
+                Some(&m.country),
+                format!("a comment in the name of {} ({})", m.user, m.country),
+            ));
         }
         if after.resolved {
             return Err(violation(Rule::ThreadResolve, Some(&after.paragraph), None, "a thread must start open"));
@@ -71,7 +69,12 @@ pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, 
         }
     }
     if let Some(m) = after.messages[before.messages.len()..].iter().find(|m| !authored(m)) {
-        return Err(violation(Rule::CommentAuthor, Some(&after.paragraph), Some(&m.country), format!("a reply in the name of {} ({})", m.user, m.country)));
+        return Err(violation(
+            Rule::CommentAuthor,
+            Some(&after.paragraph),
+            Some(&m.country),
+            format!("a reply in the name of {} ({})", m.user, m.country),
+        ));
     }
     if after.messages.len() > before.messages.len() {
         summary.events.insert(Event::CommentAdded { thread: id.clone() });
@@ -80,7 +83,12 @@ pub(super) fn check_thread(b: &DraftView<'_>, a: &DraftView<'_>, id: &ThreadId, 
         let opener = before.messages.first().map(|m| &m.country);
         let may = matches!(who.role, Role::Chair | Role::Secretariat) || opener == Some(country);
         if !may {
-            return Err(violation(Rule::ThreadResolve, Some(&after.paragraph), None, "only a chair, the secretariat or the delegation that opened a thread may resolve or reopen it"));
+            return Err(violation(
+                Rule::ThreadResolve,
+                Some(&after.paragraph),
+                None,
+                "only a chair, the secretariat or the delegation that opened a thread may resolve or reopen it",
+            ));
         }
         summary.events.insert(if after.resolved {
             Event::ThreadResolved { thread: id.clone() }

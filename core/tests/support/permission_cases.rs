@@ -5,7 +5,10 @@
 
 use pluma_core::automerge::ActorId;
 use pluma_core::rules::{Role, Rule, Who};
-use pluma_core::{AlternativeId, Bilingual, Draft, DraftKind, Format, Lang, NewParagraph, ParagraphId, ParagraphKind, Selection, Stamp, Status, ThreadId, UserId};
+use pluma_core::{
+    AlternativeId, Bilingual, Draft, DraftKind, Format, Lang, NewParagraph, ParagraphId, ParagraphKind, Selection, Stamp, Status, ThreadId,
+    UserId,
+};
 
 /// The personas: login, role, country.
 pub const PERSONAS: [(&str, Role, Option<&str>); 9] = [
@@ -35,9 +38,7 @@ impl Cast {
     pub fn with_ids(mut id_of: impl FnMut(&str) -> UserId) -> Cast {
         let people = PERSONAS
             .iter()
-            .map(|(login, role, country)| {
-                (*login, Who { user: id_of(login), role: *role, country: country.map(|c| c.parse().unwrap()) })
-            })
+            .map(|(login, role, country)| (*login, Who { user: id_of(login), role: *role, country: country.map(|c| c.parse().unwrap()) }))
             .collect();
         Cast { people }
     }
@@ -89,7 +90,9 @@ pub fn base(cast: &Cast) -> Base {
     mx.set_actor(ActorId::random());
     mx.suggest_insert(&p1, Lang::En, 8, "fully ", &cast.stamp("mx")).unwrap();
     let thread = mx.create_thread(&p1, Lang::En, 0, 5, "Why *agree*?", &cast.stamp("mx")).unwrap();
-    let alt = mx.propose_alternative(&p1, Bilingual { en: "Agree to work together.", es: "Acuerdan trabajar juntos." }, &cast.stamp("mx")).unwrap();
+    let alt = mx
+        .propose_alternative(&p1, Bilingual { en: "Agree to work together.", es: "Acuerdan trabajar juntos." }, &cast.stamp("mx"))
+        .unwrap();
     mx.commit();
     let mut ar = Draft::load(&mx.save()).unwrap();
     ar.set_actor(ActorId::random());
@@ -138,61 +141,216 @@ impl Case {
 /// Every kind of change.
 pub fn cases() -> Vec<Case> {
     vec![
-        Case { name: "suggest an insertion", action: |d, b, s| drop(d.suggest_insert(&b.p1, Lang::En, 0, "We ", s).unwrap()),
-            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec"], refused_by: Rule::DirectEdit, comment: false },
-        Case { name: "suggest a deletion", action: |d, b, s| drop(d.suggest_delete(&b.p1, Lang::En, 0, 5, s).unwrap()),
-            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec"], refused_by: Rule::DirectEdit, comment: false },
-        Case { name: "direct insertion", action: |d, b, _| d.splice(&b.p1, Lang::En, 0, 0, "We ").unwrap(),
-            allowed: &["ar-chair", "sec"], refused_by: Rule::DirectEdit, comment: false },
-        Case { name: "direct deletion", action: |d, b, _| d.splice(&b.p1, Lang::Es, 0, 6, "").unwrap(),
-            allowed: &["ar-chair", "sec"], refused_by: Rule::DirectEdit, comment: false },
-        Case { name: "direct edit by a paragraph's editor", action: |d, b, _| d.splice(&b.p2, Lang::En, 0, 4, "Which").unwrap(),
-            allowed: &["pa", "ar-chair", "sec"], refused_by: Rule::DirectEdit, comment: false },
-        Case { name: "accept Mexico's insertion", action: |d, _, _| { let s = suggestion(d, "MX"); d.accept(&Selection::Ids(vec![s])).unwrap(); },
-            allowed: &["ar-chair", "sec"], refused_by: Rule::AcceptReject, comment: false },
-        Case { name: "reject Mexico's insertion (withdraw, for Mexico)", action: |d, _, _| { let s = suggestion(d, "MX"); d.reject(&Selection::Ids(vec![s])).unwrap(); },
-            allowed: &["mx", "mx2", "ar-chair", "sec"], refused_by: Rule::AcceptReject, comment: false },
-        Case { name: "accept Argentina's deletion", action: |d, _, _| { let s = suggestion(d, "AR"); d.accept(&Selection::Ids(vec![s])).unwrap(); },
-            allowed: &["ar-chair", "sec"], refused_by: Rule::AcceptReject, comment: false },
-        Case { name: "reject Argentina's deletion (withdraw, for Argentina)", action: |d, _, _| { let s = suggestion(d, "AR"); d.reject(&Selection::Ids(vec![s])).unwrap(); },
-            allowed: &["ar", "ar-chair", "sec"], refused_by: Rule::AcceptReject, comment: false },
-        Case { name: "set a paragraph's status", action: |d, b, _| d.set_status(&b.p1, Status::Bracketed).unwrap(),
-            allowed: &["ar-chair"], refused_by: Rule::ParagraphFields, comment: false },
-        Case { name: "set a paragraph's editors", action: |d, b, _| d.set_editors(&b.p1, &["US".parse().unwrap()]).unwrap(),
-            allowed: &["ar-chair"], refused_by: Rule::ParagraphFields, comment: false },
-        Case { name: "move a paragraph", action: |d, b, _| d.move_paragraph(&b.p2, 0).unwrap(),
-            allowed: &["ar-chair"], refused_by: Rule::ParagraphOrder, comment: false },
-        Case { name: "add a paragraph", action: |d, _, _| drop(d.insert_paragraph(0, para(ParagraphKind::Operative, vec![], "New.")).unwrap()),
-            allowed: &["ar-chair"], refused_by: Rule::ParagraphOrder, comment: false },
-        Case { name: "delete a paragraph", action: |d, b, _| d.delete_paragraph(&b.p2).unwrap(),
-            allowed: &["ar-chair"], refused_by: Rule::ParagraphOrder, comment: false },
-        Case { name: "confirm concordance", action: |d, b, _| d.confirm_concordance(&b.p1).unwrap(),
-            allowed: &["ar-chair", "sec"], refused_by: Rule::Concordance, comment: false },
-        Case { name: "change the title", action: |d, _, _| d.splice_title(Lang::En, 0, 5, "Final").unwrap(),
-            allowed: &["ar-chair", "sec"], refused_by: Rule::Title, comment: false },
-        Case { name: "bold text", action: |d, b, _| d.set_format(&b.p1, Lang::En, 0, 5, Format::Strong, true).unwrap(),
-            allowed: &["ar-chair", "sec"], refused_by: Rule::DirectEdit, comment: false },
-        Case { name: "propose in an agreed paragraph", action: |d, b, s| drop(d.suggest_insert(&b.p3, Lang::En, 0, "Not ", s).unwrap()),
-            allowed: &["ar-chair"], refused_by: Rule::AgreedFrozen, comment: false },
-        Case { name: "open a comment thread", action: |d, b, s| drop(d.create_thread(&b.p1, Lang::Es, 0, 5, "Una pregunta", s).unwrap()),
-            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec", "iom"], refused_by: Rule::CommentAuthor, comment: true },
-        Case { name: "comment on an agreed paragraph", action: |d, b, s| drop(d.create_thread(&b.p3, Lang::En, 0, 6, "Noted", s).unwrap()),
-            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec", "iom"], refused_by: Rule::CommentAuthor, comment: true },
-        Case { name: "reply", action: |d, b, s| drop(d.reply(&b.thread, "Agreed.", s).unwrap()),
-            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec", "iom"], refused_by: Rule::CommentAuthor, comment: true },
-        Case { name: "edit Mexico's comment", action: |d, b, _| { let m = d.view().thread(&b.thread).unwrap().messages[0].id.clone(); d.edit_message(&b.thread, &m, "Why?").unwrap(); },
-            allowed: &["mx"], refused_by: Rule::CommentEdit, comment: true },
-        Case { name: "propose an alternative", action: |d, b, s| drop(d.propose_alternative(&b.p1, Bilingual { en: "Agree.", es: "Acuerdan." }, s).unwrap()),
-            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair"], refused_by: Rule::AlternativeSponsor, comment: false },
-        Case { name: "add Panama as co-sponsor of Mexico's alternative", action: |d, b, _| d.cosponsor_alternative(&b.p1, &b.alt, &"PA".parse().unwrap()).unwrap(),
-            allowed: &["pa"], refused_by: Rule::AlternativeSponsor, comment: false },
-        Case { name: "withdraw Argentina's sponsorship of Mexico's alternative", action: |d, b, _| d.withdraw_sponsorship(&b.p1, &b.alt, &"AR".parse().unwrap()).unwrap(),
-            allowed: &["ar", "ar-chair"], refused_by: Rule::AlternativeSponsor, comment: false },
-        Case { name: "withdraw Mexico's alternative", action: |d, b, _| d.withdraw_sponsorship(&b.p1, &b.alt, &"MX".parse().unwrap()).unwrap(),
-            allowed: &["mx", "mx2"], refused_by: Rule::AlternativeSponsor, comment: false },
-        Case { name: "adopt Mexico's alternative", action: |d, b, _| d.adopt_alternative(&b.p1, &b.alt).unwrap(),
-            allowed: &["ar-chair"], refused_by: Rule::AlternativeAdopt, comment: false },
-        Case { name: "resolve Mexico's thread", action: |d, b, _| d.resolve_thread(&b.thread).unwrap(),
-            allowed: &["mx", "mx2", "ar-chair", "sec"], refused_by: Rule::ThreadResolve, comment: true },
+        Case {
+            name: "suggest an insertion",
+            action: |d, b, s| drop(d.suggest_insert(&b.p1, Lang::En, 0, "We ", s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec"],
+            refused_by: Rule::DirectEdit,
+            comment: false,
+        },
+        Case {
+            name: "suggest a deletion",
+            action: |d, b, s| drop(d.suggest_delete(&b.p1, Lang::En, 0, 5, s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec"],
+            refused_by: Rule::DirectEdit,
+            comment: false,
+        },
+        Case {
+            name: "direct insertion",
+            action: |d, b, _| d.splice(&b.p1, Lang::En, 0, 0, "We ").unwrap(),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::DirectEdit,
+            comment: false,
+        },
+        Case {
+            name: "direct deletion",
+            action: |d, b, _| d.splice(&b.p1, Lang::Es, 0, 6, "").unwrap(),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::DirectEdit,
+            comment: false,
+        },
+        Case {
+            name: "direct edit by a paragraph's editor",
+            action: |d, b, _| d.splice(&b.p2, Lang::En, 0, 4, "Which").unwrap(),
+            allowed: &["pa", "ar-chair", "sec"],
+            refused_by: Rule::DirectEdit,
+            comment: false,
+        },
+        Case {
+            name: "accept Mexico's insertion",
+            action: |d, _, _| {
+                let s = suggestion(d, "MX");
+                d.accept(&Selection::Ids(vec![s])).unwrap();
+            },
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::AcceptReject,
+            comment: false,
+        },
+        Case {
+            name: "reject Mexico's insertion (withdraw, for Mexico)",
+            action: |d, _, _| {
+                let s = suggestion(d, "MX");
+                d.reject(&Selection::Ids(vec![s])).unwrap();
+            },
+            allowed: &["mx", "mx2", "ar-chair", "sec"],
+            refused_by: Rule::AcceptReject,
+            comment: false,
+        },
+        Case {
+            name: "accept Argentina's deletion",
+            action: |d, _, _| {
+                let s = suggestion(d, "AR");
+                d.accept(&Selection::Ids(vec![s])).unwrap();
+            },
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::AcceptReject,
+            comment: false,
+        },
+        Case {
+            name: "reject Argentina's deletion (withdraw, for Argentina)",
+            action: |d, _, _| {
+                let s = suggestion(d, "AR");
+                d.reject(&Selection::Ids(vec![s])).unwrap();
+            },
+            allowed: &["ar", "ar-chair", "sec"],
+            refused_by: Rule::AcceptReject,
+            comment: false,
+        },
+        Case {
+            name: "set a paragraph's status",
+            action: |d, b, _| d.set_status(&b.p1, Status::Bracketed).unwrap(),
+            allowed: &["ar-chair"],
+            refused_by: Rule::ParagraphFields,
+            comment: false,
+        },
+        Case {
+            name: "set a paragraph's editors",
+            action: |d, b, _| d.set_editors(&b.p1, &["US".parse().unwrap()]).unwrap(),
+            allowed: &["ar-chair"],
+            refused_by: Rule::ParagraphFields,
+            comment: false,
+        },
+        Case {
+            name: "move a paragraph",
+            action: |d, b, _| d.move_paragraph(&b.p2, 0).unwrap(),
+            allowed: &["ar-chair"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "add a paragraph",
+            action: |d, _, _| drop(d.insert_paragraph(0, para(ParagraphKind::Operative, vec![], "New.")).unwrap()),
+            allowed: &["ar-chair"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "delete a paragraph",
+            action: |d, b, _| d.delete_paragraph(&b.p2).unwrap(),
+            allowed: &["ar-chair"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "confirm concordance",
+            action: |d, b, _| d.confirm_concordance(&b.p1).unwrap(),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::Concordance,
+            comment: false,
+        },
+        Case {
+            name: "change the title",
+            action: |d, _, _| d.splice_title(Lang::En, 0, 5, "Final").unwrap(),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::Title,
+            comment: false,
+        },
+        Case {
+            name: "bold text",
+            action: |d, b, _| d.set_format(&b.p1, Lang::En, 0, 5, Format::Strong, true).unwrap(),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::DirectEdit,
+            comment: false,
+        },
+        Case {
+            name: "propose in an agreed paragraph",
+            action: |d, b, s| drop(d.suggest_insert(&b.p3, Lang::En, 0, "Not ", s).unwrap()),
+            allowed: &["ar-chair"],
+            refused_by: Rule::AgreedFrozen,
+            comment: false,
+        },
+        Case {
+            name: "open a comment thread",
+            action: |d, b, s| drop(d.create_thread(&b.p1, Lang::Es, 0, 5, "Una pregunta", s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec", "iom"],
+            refused_by: Rule::CommentAuthor,
+            comment: true,
+        },
+        Case {
+            name: "comment on an agreed paragraph",
+            action: |d, b, s| drop(d.create_thread(&b.p3, Lang::En, 0, 6, "Noted", s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec", "iom"],
+            refused_by: Rule::CommentAuthor,
+            comment: true,
+        },
+        Case {
+            name: "reply",
+            action: |d, b, s| drop(d.reply(&b.thread, "Agreed.", s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec", "iom"],
+            refused_by: Rule::CommentAuthor,
+            comment: true,
+        },
+        Case {
+            name: "edit Mexico's comment",
+            action: |d, b, _| {
+                let m = d.view().thread(&b.thread).unwrap().messages[0].id.clone();
+                d.edit_message(&b.thread, &m, "Why?").unwrap();
+            },
+            allowed: &["mx"],
+            refused_by: Rule::CommentEdit,
+            comment: true,
+        },
+        Case {
+            name: "propose an alternative",
+            action: |d, b, s| drop(d.propose_alternative(&b.p1, Bilingual { en: "Agree.", es: "Acuerdan." }, s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair"],
+            refused_by: Rule::AlternativeSponsor,
+            comment: false,
+        },
+        Case {
+            name: "add Panama as co-sponsor of Mexico's alternative",
+            action: |d, b, _| d.cosponsor_alternative(&b.p1, &b.alt, &"PA".parse().unwrap()).unwrap(),
+            allowed: &["pa"],
+            refused_by: Rule::AlternativeSponsor,
+            comment: false,
+        },
+        Case {
+            name: "withdraw Argentina's sponsorship of Mexico's alternative",
+            action: |d, b, _| d.withdraw_sponsorship(&b.p1, &b.alt, &"AR".parse().unwrap()).unwrap(),
+            allowed: &["ar", "ar-chair"],
+            refused_by: Rule::AlternativeSponsor,
+            comment: false,
+        },
+        Case {
+            name: "withdraw Mexico's alternative",
+            action: |d, b, _| d.withdraw_sponsorship(&b.p1, &b.alt, &"MX".parse().unwrap()).unwrap(),
+            allowed: &["mx", "mx2"],
+            refused_by: Rule::AlternativeSponsor,
+            comment: false,
+        },
+        Case {
+            name: "adopt Mexico's alternative",
+            action: |d, b, _| d.adopt_alternative(&b.p1, &b.alt).unwrap(),
+            allowed: &["ar-chair"],
+            refused_by: Rule::AlternativeAdopt,
+            comment: false,
+        },
+        Case {
+            name: "resolve Mexico's thread",
+            action: |d, b, _| d.resolve_thread(&b.thread).unwrap(),
+            allowed: &["mx", "mx2", "ar-chair", "sec"],
+            refused_by: Rule::ThreadResolve,
+            comment: true,
+        },
     ]
 }

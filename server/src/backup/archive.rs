@@ -34,8 +34,8 @@ use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use super::schema::Kind;
 use super::BackupError;
+use super::schema::Kind;
 
 /// The `format` field of every archive's header.
 pub const FORMAT_NAME: &str = "pluma-backup";
@@ -167,13 +167,7 @@ impl ArchiveWriter {
     pub fn create(path: &Path, header: &Header) -> Result<ArchiveWriter, BackupError> {
         let file = File::create(path).map_err(|e| BackupError::io(path, e))?;
         let out = GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
-        let mut writer = ArchiveWriter {
-            path: path.to_owned(),
-            out,
-            table: None,
-            tables: 0,
-            rows: 0,
-        };
+        let mut writer = ArchiveWriter { path: path.to_owned(), out, table: None, tables: 0, rows: 0 };
         writer.line(header)?;
         Ok(writer)
     }
@@ -205,10 +199,7 @@ impl ArchiveWriter {
         if let Some((table, written)) = self.table.take()
             && written != table.rows
         {
-            return Err(BackupError::Inconsistent(format!(
-                "table {} announced {} rows but {written} were read",
-                table.table, table.rows
-            )));
+            return Err(BackupError::Inconsistent(format!("table {} announced {} rows but {written} were read", table.table, table.rows)));
         }
         Ok(())
     }
@@ -216,11 +207,7 @@ impl ArchiveWriter {
     /// Writes the last line, finishes the gzip stream and flushes the file to disk.
     pub fn finish(mut self) -> Result<(), BackupError> {
         self.end_table()?;
-        let trailer = Trailer {
-            end: true,
-            tables: self.tables,
-            rows: self.rows,
-        };
+        let trailer = Trailer { end: true, tables: self.tables, rows: self.rows };
         self.line(&trailer)?;
         let path = self.path;
         let buffered = self.out.finish().map_err(|e| BackupError::io(&path, e))?;
@@ -397,9 +384,10 @@ impl ArchiveReader {
     /// The next line as JSON, or `None` at the end of the stream.
     fn read_json(&mut self) -> Result<Option<Json>, BackupError> {
         self.line.clear();
-        let n = self.input.read_line(&mut self.line).map_err(|e| {
-            BackupError::Archive(format!("the archive is not a readable gzip stream or is damaged: {e}"))
-        })?;
+        let n = self
+            .input
+            .read_line(&mut self.line)
+            .map_err(|e| BackupError::Archive(format!("the archive is not a readable gzip stream or is damaged: {e}")))?;
         if n == 0 {
             return Ok(None);
         }

@@ -1,8 +1,8 @@
 //! Rows of an archive grouped into insert batches: all rows of a batch belong to one table,
 //! and a batch stays under both databases' limit of bound parameters and a memory bound.
 
-use super::archive::{ArchiveReader, Item, TableHeader, Value};
 use super::Result;
+use super::archive::{ArchiveReader, Item, TableHeader, Value};
 
 /// Bound parameters per statement; SQLite allows 32766, PostgreSQL 65535.
 const MAX_PARAMETERS: usize = 30_000;
@@ -21,11 +21,7 @@ pub(super) struct Batches {
 
 impl Batches {
     pub(super) fn new(reader: ArchiveReader) -> Batches {
-        Batches {
-            reader,
-            table: None,
-            pending: None,
-        }
+        Batches { reader, table: None, pending: None }
     }
 
     /// The next batch of rows with the table they belong to; `None` at the end of the archive.

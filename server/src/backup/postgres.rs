@@ -11,8 +11,8 @@ use sqlx::{AssertSqlSafe, Connection, PgConnection, Row};
 
 use super::archive::{ArchiveReader, ArchiveWriter, TableHeader, Value};
 use super::batches::Batches;
-use super::schema::{self, quote, Column, Kind, Table};
-use super::{new_header, BackupError, Result, Summary};
+use super::schema::{self, Column, Kind, Table, quote};
+use super::{BackupError, Result, Summary, new_header};
 use crate::store::PgStore;
 
 /// Every ordinary table of the current schema except `_sqlx_migrations`, by name.
@@ -39,11 +39,7 @@ async fn tables(conn: &mut PgConnection) -> Result<Vec<Table>> {
         let mut columns = Vec::with_capacity(info.len());
         for (column, typname, sql_type) in info {
             let kind = Kind::of_postgres(&typname).ok_or_else(|| schema::unsupported(&name, &column, &sql_type))?;
-            columns.push(Column {
-                name: column,
-                kind,
-                sql_type,
-            });
+            columns.push(Column { name: column, kind, sql_type });
         }
         let key: Vec<(String,)> = sqlx::query_as(
             "SELECT a.attname::text
@@ -79,9 +75,8 @@ async fn schema_version(conn: &mut PgConnection) -> Result<i64> {
     if !exists {
         return Err(BackupError::NotPluma);
     }
-    let (version,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-        .fetch_one(&mut *conn)
-        .await?;
+    let (version,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(&mut *conn).await?;
     version.ok_or(BackupError::NotPluma)
 }
 
@@ -116,11 +111,8 @@ fn decode(row: &PgRow, index: usize, table: &Table, column: &Column) -> Result<V
         Kind::Bytes => row.try_get::<Option<Vec<u8>>, _>(index).map(|v| v.map(Value::Bytes)),
         Kind::Bool => row.try_get::<Option<bool>, _>(index).map(|v| v.map(Value::Bool)),
     };
-    let value = value.map_err(|e| BackupError::BadValue {
-        table: table.name.clone(),
-        column: column.name.clone(),
-        detail: e.to_string(),
-    })?;
+    let value =
+        value.map_err(|e| BackupError::BadValue { table: table.name.clone(), column: column.name.clone(), detail: e.to_string() })?;
     Ok(value.unwrap_or(Value::Null))
 }
 
@@ -143,12 +135,7 @@ pub(super) async fn dump(url: &str, out: &Path) -> Result<Summary> {
         let sql = format!("SELECT {} FROM {name} ORDER BY {}", columns.join(", "), order.join(", "));
         let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *tx);
         while let Some(row) = rows.try_next().await? {
-            let values = table
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, column)| decode(&row, i, table, column))
-                .collect::<Result<Vec<_>>>()?;
+            let values = table.columns.iter().enumerate().map(|(i, column)| decode(&row, i, table, column)).collect::<Result<Vec<_>>>()?;
             writer.row(&values)?;
         }
     }
@@ -182,9 +169,7 @@ async fn insert_all(store: &PgStore, input: &Path, archived: &[TableHeader]) -> 
     // Nobody writes while the archive loads; readers may look.
     let names: Vec<String> = database.iter().map(|t| quote(&t.name)).collect();
     if !names.is_empty() {
-        sqlx::query(AssertSqlSafe(format!("LOCK TABLE {} IN EXCLUSIVE MODE", names.join(", "))))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(AssertSqlSafe(format!("LOCK TABLE {} IN EXCLUSIVE MODE", names.join(", ")))).execute(&mut *tx).await?;
     }
     if let Some(table) = first_nonempty(&mut tx, &database).await? {
         return Err(BackupError::NotEmpty { table });
@@ -216,12 +201,8 @@ async fn insert_all(store: &PgStore, input: &Path, archived: &[TableHeader]) -> 
         }
         let columns: Vec<String> = header.columns.iter().map(|c| quote(&c.name)).collect();
         // OVERRIDING SYSTEM VALUE: identity columns take the archived ids.
-        let sql = format!(
-            "INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES {}",
-            quote(&header.table),
-            columns.join(", "),
-            tuples.join(", ")
-        );
+        let sql =
+            format!("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES {}", quote(&header.table), columns.join(", "), tuples.join(", "));
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for row in rows {
             for (value, column) in row.into_iter().zip(&header.columns) {

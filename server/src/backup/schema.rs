@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::archive::TableHeader;
 use super::BackupError;
+use super::archive::TableHeader;
 
 /// A column's type in the archive, the same on both backends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,14 +102,7 @@ impl Table {
     pub fn header(&self, rows: u64) -> TableHeader {
         TableHeader {
             table: self.name.clone(),
-            columns: self
-                .columns
-                .iter()
-                .map(|c| super::archive::ColumnHeader {
-                    name: c.name.clone(),
-                    kind: c.kind,
-                })
-                .collect(),
+            columns: self.columns.iter().map(|c| super::archive::ColumnHeader { name: c.name.clone(), kind: c.kind }).collect(),
             rows,
         }
     }
@@ -126,11 +119,7 @@ impl Table {
 
 /// The error for a column whose type has no [`Kind`].
 pub fn unsupported(table: &str, column: &str, sql_type: &str) -> BackupError {
-    BackupError::UnsupportedType {
-        table: table.to_owned(),
-        column: column.to_owned(),
-        sql_type: sql_type.to_owned(),
-    }
+    BackupError::UnsupportedType { table: table.to_owned(), column: column.to_owned(), sql_type: sql_type.to_owned() }
 }
 
 /// Quotes an identifier for SQL (the same on SQLite and PostgreSQL).
@@ -144,16 +133,11 @@ pub fn dependency_order(tables: Vec<Table>) -> Result<Vec<Table>, BackupError> {
     let mut remaining: BTreeMap<String, Table> = tables.into_iter().map(|t| (t.name.clone(), t)).collect();
     let mut ordered = Vec::with_capacity(remaining.len());
     while !remaining.is_empty() {
-        let ready = remaining
-            .values()
-            .find(|t| t.references.iter().all(|r| r == &t.name || !remaining.contains_key(r)))
-            .map(|t| t.name.clone());
+        let ready =
+            remaining.values().find(|t| t.references.iter().all(|r| r == &t.name || !remaining.contains_key(r))).map(|t| t.name.clone());
         let Some(name) = ready else {
             let names: Vec<&str> = remaining.keys().map(String::as_str).collect();
-            return Err(BackupError::SchemaMismatch(format!(
-                "the tables {} reference each other in a cycle",
-                names.join(", ")
-            )));
+            return Err(BackupError::SchemaMismatch(format!("the tables {} reference each other in a cycle", names.join(", "))));
         };
         ordered.extend(remaining.remove(&name));
     }
@@ -167,10 +151,7 @@ pub fn check_archive(archive: &[TableHeader], database: &[Table]) -> Result<(), 
     let mut loaded: BTreeSet<&str> = BTreeSet::new();
     for header in archive {
         let Some(table) = by_name.get(header.table.as_str()) else {
-            return Err(BackupError::SchemaMismatch(format!(
-                "the archive has a table {} that this database does not have",
-                header.table
-            )));
+            return Err(BackupError::SchemaMismatch(format!("the archive has a table {} that this database does not have", header.table)));
         };
         let archived: BTreeMap<&str, _> = header.columns.iter().map(|c| (c.name.as_str(), c.kind)).collect();
         let expected: BTreeMap<&str, _> = table.columns.iter().map(|c| (c.name.as_str(), c.kind)).collect();
@@ -215,11 +196,7 @@ mod tests {
     fn table(name: &str, references: &[&str]) -> Table {
         Table {
             name: name.into(),
-            columns: vec![Column {
-                name: "id".into(),
-                kind: Kind::Int,
-                sql_type: "INTEGER".into(),
-            }],
+            columns: vec![Column { name: "id".into(), kind: Kind::Int, sql_type: "INTEGER".into() }],
             primary_key: vec!["id".into()],
             references: references.iter().map(|s| s.to_string()).collect(),
         }

@@ -12,8 +12,8 @@ use sqlx::{AssertSqlSafe, Connection, Row, SqliteConnection};
 
 use super::archive::{ArchiveReader, ArchiveWriter, TableHeader, Value};
 use super::batches::Batches;
-use super::schema::{self, quote, Column, Kind, Table};
-use super::{new_header, BackupError, Result, Summary};
+use super::schema::{self, Column, Kind, Table, quote};
+use super::{BackupError, Result, Summary, new_header};
 use crate::store::SqliteStore;
 
 /// How long to wait for a writer's lock (a running server may be committing).
@@ -22,10 +22,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Opens an existing database file without creating or migrating anything; `None` if the
 /// file does not exist.
 async fn connect_existing(url: &str) -> Result<Option<SqliteConnection>> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(false)
-        .busy_timeout(BUSY_TIMEOUT)
-        .foreign_keys(true);
+    let options = SqliteConnectOptions::from_str(url)?.create_if_missing(false).busy_timeout(BUSY_TIMEOUT).foreign_keys(true);
     if !options.get_filename().exists() {
         return Ok(None);
     }
@@ -42,10 +39,8 @@ async fn tables(conn: &mut SqliteConnection) -> Result<Vec<Table>> {
     .await?;
     let mut tables = Vec::with_capacity(names.len());
     for (name,) in names {
-        let info: Vec<(String, String, i64)> = sqlx::query_as("SELECT name, type, pk FROM pragma_table_info($1) ORDER BY cid")
-            .bind(&name)
-            .fetch_all(&mut *conn)
-            .await?;
+        let info: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT name, type, pk FROM pragma_table_info($1) ORDER BY cid").bind(&name).fetch_all(&mut *conn).await?;
         let mut columns = Vec::with_capacity(info.len());
         let mut key: Vec<(i64, String)> = Vec::new();
         for (column, declared, pk) in info {
@@ -53,17 +48,11 @@ async fn tables(conn: &mut SqliteConnection) -> Result<Vec<Table>> {
             if pk > 0 {
                 key.push((pk, column.clone()));
             }
-            columns.push(Column {
-                name: column,
-                kind,
-                sql_type: declared,
-            });
+            columns.push(Column { name: column, kind, sql_type: declared });
         }
         key.sort();
-        let references: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)")
-            .bind(&name)
-            .fetch_all(&mut *conn)
-            .await?;
+        let references: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)").bind(&name).fetch_all(&mut *conn).await?;
         tables.push(Table {
             name,
             columns,
@@ -82,9 +71,8 @@ async fn schema_version(conn: &mut SqliteConnection) -> Result<i64> {
     if exists == 0 {
         return Err(BackupError::NotPluma);
     }
-    let (version,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-        .fetch_one(&mut *conn)
-        .await?;
+    let (version,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(&mut *conn).await?;
     version.ok_or(BackupError::NotPluma)
 }
 
@@ -101,11 +89,7 @@ async fn first_nonempty(conn: &mut SqliteConnection, tables: &[Table]) -> Result
 }
 
 fn decode(row: &SqliteRow, index: usize, table: &Table, column: &Column) -> Result<Value> {
-    let bad = |detail: String| BackupError::BadValue {
-        table: table.name.clone(),
-        column: column.name.clone(),
-        detail,
-    };
+    let bad = |detail: String| BackupError::BadValue { table: table.name.clone(), column: column.name.clone(), detail };
     let value = match column.kind {
         Kind::Int => row.try_get::<Option<i64>, _>(index).map(|v| v.map(Value::Int)),
         Kind::Float => row.try_get::<Option<f64>, _>(index).map(|v| v.map(Value::Float)),
@@ -125,9 +109,7 @@ fn decode(row: &SqliteRow, index: usize, table: &Table, column: &Column) -> Resu
 /// Writes the archive of the database at `url` to `out`.
 pub(super) async fn dump(url: &str, out: &Path) -> Result<Summary> {
     let options = SqliteConnectOptions::from_str(url)?;
-    let mut conn = connect_existing(url)
-        .await?
-        .ok_or_else(|| BackupError::NoDatabase(options.get_filename().to_owned()))?;
+    let mut conn = connect_existing(url).await?.ok_or_else(|| BackupError::NoDatabase(options.get_filename().to_owned()))?;
     // A deferred transaction: its first read starts the snapshot that every later read of
     // this transaction sees, whatever a running server commits meanwhile.
     let mut tx = conn.begin().await?;
@@ -146,12 +128,7 @@ pub(super) async fn dump(url: &str, out: &Path) -> Result<Summary> {
         let sql = format!("SELECT {} FROM {name} ORDER BY {}", columns.join(", "), order.join(", "));
         let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *tx);
         while let Some(row) = rows.try_next().await? {
-            let values = table
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, column)| decode(&row, i, table, column))
-                .collect::<Result<Vec<_>>>()?;
+            let values = table.columns.iter().enumerate().map(|(i, column)| decode(&row, i, table, column)).collect::<Result<Vec<_>>>()?;
             writer.row(&values)?;
         }
     }
@@ -190,12 +167,7 @@ async fn insert_all(store: &SqliteStore, input: &Path, archived: &[TableHeader])
     while let Some((table, rows)) = batches.next_batch()? {
         let columns: Vec<String> = table.columns.iter().map(|c| quote(&c.name)).collect();
         let one = format!("({})", vec!["?"; columns.len()].join(", "));
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
-            quote(&table.table),
-            columns.join(", "),
-            vec![one; rows.len()].join(", ")
-        );
+        let sql = format!("INSERT INTO {} ({}) VALUES {}", quote(&table.table), columns.join(", "), vec![one; rows.len()].join(", "));
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for value in rows.into_iter().flatten() {
             query = match value {

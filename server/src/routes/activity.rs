@@ -9,8 +9,8 @@
 
 mod concern;
 
-use axum::extract::{Path, Query, State};
 use axum::Json;
+use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 
 use super::drafts::{current_bytes, find_draft};

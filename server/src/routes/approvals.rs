@@ -8,15 +8,15 @@
 //! The decision runs with the document held (see [`crate::workflow`]): no change can slip
 //! between reading the heads and recording the approval or the adoption.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use pluma_core::Draft;
 use serde::{Deserialize, Serialize};
 
+use super::ApiJson;
 use super::drafts::find_draft;
 use super::paragraphs::checked_reason;
-use super::ApiJson;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::ApprovalId;
@@ -26,7 +26,9 @@ use crate::store::{ApprovalRecord, AuditAction, AuditEntry};
 use crate::time::now_ms;
 use crate::workflow::adoption::{self, How, Outcome};
 use crate::workflow::view::WorkflowState;
-use crate::workflow::{auto_version, blocking, heads_hex, hold, out_of_concordance_phrase, pending, ppt_countries, same_heads, Unconcordant};
+use crate::workflow::{
+    Unconcordant, auto_version, blocking, heads_hex, hold, out_of_concordance_phrase, pending, ppt_countries, same_heads,
+};
 
 /// What `POST /api/drafts/{id}/approvals` takes (every field optional).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -146,9 +148,8 @@ pub async fn approve(
     };
 
     // Adopted when every PPT has a live approval of exactly these heads.
-    let approved = |c: &pluma_core::Country| {
-        c == &country || workflow.live_approvals().any(|a| &a.country == c && same_heads(&a.heads, &heads))
-    };
+    let approved =
+        |c: &pluma_core::Country| c == &country || workflow.live_approvals().any(|a| &a.country == c && same_heads(&a.heads, &heads));
     let mut adopted = false;
     let mut adoption_blocked = None;
     if ppt.iter().all(approved) {

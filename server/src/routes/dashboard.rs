@@ -3,14 +3,14 @@
 //! concordance per paragraph, and the workflow (approvals and why any were voided, the
 //! silence procedure, the adoption and its fingerprint).
 
-use axum::extract::{Path, State};
 use axum::Json;
+use axum::extract::{Path, State};
 
 use super::drafts::{current_bytes, find_draft};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::workflow::view::{text_figures, Dashboard, WorkflowState};
+use crate::workflow::view::{Dashboard, WorkflowState, text_figures};
 use crate::workflow::{blocking, heads_hex, ppt_countries};
 
 /// The draft's dashboard (any signed-in person).

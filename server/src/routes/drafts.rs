@@ -1,8 +1,8 @@
 //! `GET /api/drafts`, `POST /api/drafts`, `GET /api/drafts/{id}`.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use pluma_core::{Bilingual, Draft, DraftKind, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -82,11 +82,7 @@ pub(crate) async fn find_draft(state: &AppState, id: &str) -> Result<DraftRecord
 /// cannot be loaded.
 pub(crate) async fn current_bytes(state: &AppState, record: &DraftRecord) -> Result<Vec<u8>, ApiError> {
     let (reply, answer) = tokio::sync::oneshot::channel();
-    state
-        .hub
-        .send(&record.doc_id, crate::sync::DocCommand::Snapshot { reply })
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
+    state.hub.send(&record.doc_id, crate::sync::DocCommand::Snapshot { reply }).await.map_err(|_| ApiError::Unavailable)?;
     // The task drops the reply when the document cannot be loaded.
     answer.await.map_err(|_| {
         tracing::error!(draft = %record.id, "the draft's document is unavailable");
@@ -117,20 +113,14 @@ pub async fn create(
 
 async fn check_meeting(store: &dyn Store, id: &str) -> Result<MeetingId, ApiError> {
     let id: MeetingId = id.parse().map_err(|e| ApiError::Unprocessable(format!("{e}")))?;
-    if store.meetings().await?.iter().any(|m| m.id == id) {
-        Ok(id)
-    } else {
-        Err(ApiError::Unprocessable(format!("no meeting {id}")))
-    }
+    if store.meetings().await?.iter().any(|m| m.id == id) { Ok(id) } else { Err(ApiError::Unprocessable(format!("no meeting {id}"))) }
 }
 
 fn build(body: NewDraft) -> Result<Draft, ApiError> {
     let invalid = |e: pluma_core::DraftError| ApiError::Unprocessable(e.to_string());
     match (body.zero_draft, body.kind, body.title) {
         (Some(zero), None, None) => Draft::from_zero_draft_json(&zero.to_string()).map_err(invalid),
-        (None, Some(kind), Some(title)) => {
-            Draft::new(kind, Bilingual { en: title.en.as_str(), es: title.es.as_str() }).map_err(invalid)
-        }
+        (None, Some(kind), Some(title)) => Draft::new(kind, Bilingual { en: title.en.as_str(), es: title.es.as_str() }).map_err(invalid),
         (Some(_), _, _) => Err(ApiError::Unprocessable("give either zero_draft or kind and title, not both".into())),
         (None, _, _) => Err(ApiError::Unprocessable("give zero_draft, or both kind and title".into())),
     }

@@ -1,9 +1,9 @@
 //! `GET /healthz` and `GET /metrics`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
-use axum::Json;
 
 use crate::error::ApiError;
 use crate::state::AppState;

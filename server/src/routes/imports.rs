@@ -5,16 +5,16 @@
 //! standard base64. Who may create drafts may import them; the new draft is stored like
 //! one created empty (record and first snapshot in one transaction).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use base64::Engine;
 use pluma_core::import::{self, ImportedText};
 use pluma_core::{Bilingual, Draft, DraftKind};
 use serde::Deserialize;
 
-use super::drafts::{create_draft, DraftOut};
 use super::ApiJson;
+use super::drafts::{DraftOut, create_draft};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::MeetingId;

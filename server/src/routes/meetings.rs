@@ -2,8 +2,8 @@
 //! `GET /api/meetings/{id}`: one meeting with its conferences and their Pro-Tempore
 //! Presidencies, its delegations and its agenda.
 
-use axum::extract::{Path, State};
 use axum::Json;
+use axum::extract::{Path, State};
 use pluma_core::agenda::Agenda;
 use serde::Serialize;
 

@@ -9,14 +9,14 @@
 //! permission rules (only chairs change status; only the secretariat and chairs confirm
 //! concordance) and the workflow lock (adopted, under silence) decide as for any change.
 
-use axum::extract::{Path, State};
 use axum::Json;
+use axum::extract::{Path, State};
 use pluma_core::{Concordance, ParagraphId, Status};
 use serde::{Deserialize, Serialize};
 
+use super::ApiJson;
 use super::drafts::find_draft;
 use super::suggestions::{current_draft, submit_noted};
-use super::ApiJson;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::model::Role;
@@ -105,7 +105,8 @@ pub async fn set_status(
 ) -> Result<Json<StatusOut>, ApiError> {
     let record = find_draft(&state, &id).await?;
     let paragraph = parse_paragraph(&pid)?;
-    let to: Status = body.status.parse().map_err(|e| ApiError::Unprocessable(format!("{e}: use open, bracketed, agreed_ad_ref or agreed")))?;
+    let to: Status =
+        body.status.parse().map_err(|e| ApiError::Unprocessable(format!("{e}: use open, bracketed, agreed_ad_ref or agreed")))?;
     let reason = checked_reason(body.reason, "reason")?;
     // An early, friendly refusal; the rules are what decide.
     if who.user.role != Role::Chair {

@@ -1,10 +1,10 @@
 //! `POST /api/session` (log in), `DELETE /api/session` (log out), `GET /api/me`.
 
-use axum::extract::State;
-use axum::http::header::SET_COOKIE;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::ApiJson;
@@ -13,8 +13,8 @@ use crate::error::ApiError;
 use crate::model::User;
 use crate::state::AppState;
 use crate::store::{AuditAction, AuditEntry};
-use std::time::Instant;
 use crate::time::now_ms;
+use std::time::Instant;
 
 /// Longest password accepted; argon2 would hash anything, but megabytes cost time.
 const MAX_PASSWORD_BYTES: usize = 1024;
@@ -99,10 +99,7 @@ pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>
     };
     state.store.append_audit(&[entry], now).await?;
     tracing::info!(user = %user.login, "logged in");
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-        ttl.as_secs()
-    );
+    let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", ttl.as_secs());
     let body = SessionCreated { token, expires_at, user };
     Ok(([(SET_COOKIE, cookie)], Json(body)).into_response())
 }

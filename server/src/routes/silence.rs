@@ -9,14 +9,14 @@
 //!
 //! At the deadline, [`crate::workflow::silence`] adopts an unbroken text.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::ApiJson;
 use super::drafts::find_draft;
 use super::paragraphs::checked_reason;
-use super::ApiJson;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::{ObjectionId, SilenceId, VersionId};
@@ -24,7 +24,7 @@ use crate::model::Role;
 use crate::state::AppState;
 use crate::store::{AuditAction, AuditEntry, ObjectionOutcome, ObjectionRecord, SilenceRecord, SilenceState, StoreError};
 use crate::time::now_ms;
-use crate::workflow::deadline::{utc_display, DeadlineIn};
+use crate::workflow::deadline::{DeadlineIn, utc_display};
 use crate::workflow::view::WorkflowState;
 use crate::workflow::{auto_version, blocking, heads_hex, hold, out_of_concordance, out_of_concordance_phrase, ppt_countries, same_heads};
 
@@ -211,7 +211,9 @@ pub async fn object(
                 utc_display(s.deadline),
                 s.outcome.as_deref().unwrap_or(s.state.as_str())
             ),
-            Some(s) => format!("no silence procedure is running: the last one ended ({})", s.outcome.as_deref().unwrap_or(s.state.as_str())),
+            Some(s) => {
+                format!("no silence procedure is running: the last one ended ({})", s.outcome.as_deref().unwrap_or(s.state.as_str()))
+            }
             None => "no silence procedure is running for this draft".to_owned(),
         }));
     };

@@ -6,14 +6,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
 use axum::Json;
+use axum::extract::{Path, State};
 use pluma_core::{Country, Draft, ParagraphId, Selection, Suggestion, SuggestionId};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::drafts::{current_bytes, find_draft};
 use super::ApiJson;
+use super::drafts::{current_bytes, find_draft};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::model::{DraftRecord, Role};
@@ -48,19 +48,14 @@ impl SelectionIn {
                 if ids.is_empty() {
                     return Err(ApiError::Unprocessable("ids is empty: name at least one proposal".into()));
                 }
-                let ids = ids
-                    .iter()
-                    .map(|i| i.parse::<SuggestionId>().map_err(|e| bad("ids", &e)))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let ids = ids.iter().map(|i| i.parse::<SuggestionId>().map_err(|e| bad("ids", &e))).collect::<Result<Vec<_>, _>>()?;
                 Ok(Selection::Ids(ids))
             }
             (None, Some(c), None, None) => Ok(Selection::Country(c.parse::<Country>().map_err(|e| bad("country", &e))?)),
             (None, None, Some(p), None) => Ok(Selection::Paragraph(p.parse::<ParagraphId>().map_err(|e| bad("paragraph", &e))?)),
             (None, None, None, Some(true)) => Ok(Selection::All),
             (None, None, None, Some(false)) => Err(ApiError::Unprocessable("all must be true when given".into())),
-            _ => Err(ApiError::Unprocessable(
-                "give exactly one of ids, country, paragraph or all".into(),
-            )),
+            _ => Err(ApiError::Unprocessable("give exactly one of ids, country, paragraph or all".into())),
         }
     }
 }
@@ -233,11 +228,7 @@ pub(crate) async fn submit_noted(
 ) -> Result<pluma_core::rules::Summary, ApiError> {
     let (reply, answer) = oneshot::channel();
     let who = Arc::new(Principal::from(&who.user));
-    state
-        .hub
-        .send(&record.doc_id, DocCommand::Submit { who, changes, action, note, reply })
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
+    state.hub.send(&record.doc_id, DocCommand::Submit { who, changes, action, note, reply }).await.map_err(|_| ApiError::Unavailable)?;
     match answer.await {
         Ok(Ok(summary)) => Ok(summary),
         Ok(Err(SubmitError::Refused(reason))) => Err(ApiError::Refused(reason)),

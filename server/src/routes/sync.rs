@@ -12,10 +12,10 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::auth::hash_token;
-use crate::rate_limit::RateLimits;
 use crate::error::ApiError;
-use crate::store::TicketGrant;
+use crate::rate_limit::RateLimits;
 use crate::state::AppState;
+use crate::store::TicketGrant;
 use crate::sync::connection::{self, Frame, FrameError};
 use crate::sync::hub::Hub;
 use crate::time::now_ms;

@@ -8,17 +8,17 @@
 //! every change already acknowledged to a client; comparing and exporting run on the
 //! blocking pool.
 
+use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use pluma_core::{Draft, Lang};
 use serde::Deserialize;
 
-use super::drafts::{current_bytes, find_draft};
 use super::ApiJson;
+use super::drafts::{current_bytes, find_draft};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::VersionId;
@@ -43,11 +43,7 @@ pub struct NewVersion {
 /// A draft's versions, oldest first.
 #[utoipa::path(get, path = "/api/drafts/{id}/versions", tag = "versions", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
     responses((status = 200, body = Vec<Object>), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    _who: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Json<Vec<VersionRecord>>, ApiError> {
+pub async fn list(State(state): State<AppState>, _who: CurrentUser, Path(id): Path<String>) -> Result<Json<Vec<VersionRecord>>, ApiError> {
     let draft = find_draft(&state, &id).await?;
     Ok(Json(state.store.versions(&draft.id).await?))
 }
@@ -125,20 +121,23 @@ pub async fn diff(
     let from = find_version(&state, &draft, Some(from_ref)).await?;
     let to = find_version(&state, &draft, q.to.as_deref()).await?;
     let now = now_ms();
-    let snapshots =
-        version_snapshots::comparison_snapshots(state.store.as_ref(), Some(&state.snapshots), [from.as_ref(), to.as_ref()], current_bytes(&state, &draft), now)
-            .await
-            .map_err(|e| match e {
-                SnapshotsError::Document(e) => e,
-                SnapshotsError::Store(e) => e.into(),
-                other => ApiError::internal("reading the versions to compare", other),
-            })?;
+    let snapshots = version_snapshots::comparison_snapshots(
+        state.store.as_ref(),
+        Some(&state.snapshots),
+        [from.as_ref(), to.as_ref()],
+        current_bytes(&state, &draft),
+        now,
+    )
+    .await
+    .map_err(|e| match e {
+        SnapshotsError::Document(e) => e,
+        SnapshotsError::Store(e) => e.into(),
+        other => ApiError::internal("reading the versions to compare", other),
+    })?;
     let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
     let req = DiffRequest { from, to, lang, format, meeting, now };
-    let out = blocking(move || {
-        versions::render_diff(&draft, &snapshots, &req).map_err(|e| ApiError::internal("comparing versions", e))
-    })
-    .await?;
+    let out =
+        blocking(move || versions::render_diff(&draft, &snapshots, &req).map_err(|e| ApiError::internal("comparing versions", e))).await?;
     Ok(respond(out))
 }
 
@@ -174,11 +173,10 @@ pub async fn export(
 
 fn respond(out: Output) -> Response {
     match out.file_name {
-        Some(name) => (
-            [(CONTENT_TYPE, out.content_type.to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
-            out.body,
-        )
-            .into_response(),
+        Some(name) => {
+            ([(CONTENT_TYPE, out.content_type.to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], out.body)
+                .into_response()
+        }
         None => ([(CONTENT_TYPE, out.content_type)], out.body).into_response(),
     }
 }
@@ -193,9 +191,8 @@ fn parse_lang(lang: Option<&str>) -> Result<Lang, ApiError> {
 /// A version of the draft by id; `None` for "current" or nothing.
 async fn find_version(state: &AppState, draft: &DraftRecord, reference: Option<&str>) -> Result<Option<VersionRecord>, ApiError> {
     let Some(reference) = reference.filter(|r| *r != "current") else { return Ok(None) };
-    let id: VersionId = reference
-        .parse()
-        .map_err(|e| ApiError::BadRequest(format!("{e}: give a version id (v0123456789abcdef) or current")))?;
+    let id: VersionId =
+        reference.parse().map_err(|e| ApiError::BadRequest(format!("{e}: give a version id (v0123456789abcdef) or current")))?;
     match state.store.version(&draft.id, &id).await {
         Ok(v) => Ok(Some(v)),
         Err(StoreError::NotFound(_)) => Err(ApiError::NotFound(format!("no version {id} of draft {}", draft.id))),
@@ -204,8 +201,5 @@ async fn find_version(state: &AppState, draft: &DraftRecord, reference: Option<&
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::internal("a blocking task failed", e))?
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal("a blocking task failed", e))?
 }
-

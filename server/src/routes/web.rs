@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use axum::response::Html;
-use axum::routing::{get, MethodRouter};
+use axum::routing::{MethodRouter, get};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::config::{Config, DEFAULT_WEB_DIR};

@@ -15,10 +15,7 @@ macro_rules! agenda_methods {
     ($store:ty, $row:ty) => {
         impl $store {
             pub(crate) async fn find_meeting(&self, id: &$crate::ids::MeetingId) -> Result<$crate::model::Meeting> {
-                let row: Option<$row> = sqlx::query_as($crate::store::agenda::MEETING)
-                    .bind(id.as_str())
-                    .fetch_optional(&self.pool)
-                    .await?;
+                let row: Option<$row> = sqlx::query_as($crate::store::agenda::MEETING).bind(id.as_str()).fetch_optional(&self.pool).await?;
                 match row {
                     Some(row) => row.into_meeting(),
                     None => Err(StoreError::NotFound("meeting")),
@@ -26,24 +23,18 @@ macro_rules! agenda_methods {
             }
 
             pub(crate) async fn upsert_agenda(&self, meeting: &$crate::ids::MeetingId, json: &str, now: i64) -> Result<()> {
-                sqlx::query($crate::store::agenda::UPSERT)
-                    .bind(meeting.as_str())
-                    .bind(json)
-                    .bind(now)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(|e| match e {
+                sqlx::query($crate::store::agenda::UPSERT).bind(meeting.as_str()).bind(json).bind(now).execute(&self.pool).await.map_err(
+                    |e| match e {
                         sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::NotFound("meeting"),
                         e => e.into(),
-                    })?;
+                    },
+                )?;
                 Ok(())
             }
 
             pub(crate) async fn find_agenda(&self, meeting: &$crate::ids::MeetingId) -> Result<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::store::agenda::AGENDA)
-                    .bind(meeting.as_str())
-                    .fetch_optional(&self.pool)
-                    .await?;
+                let row: Option<(String,)> =
+                    sqlx::query_as($crate::store::agenda::AGENDA).bind(meeting.as_str()).fetch_optional(&self.pool).await?;
                 Ok(row.map(|(json,)| json))
             }
         }

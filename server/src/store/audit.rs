@@ -106,8 +106,7 @@ pub struct AuditRecord {
     pub detail: serde_json::Value,
 }
 
-pub(crate) const INSERT: &str =
-    "INSERT INTO audit_log (at, user_id, country, draft_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)";
+pub(crate) const INSERT: &str = "INSERT INTO audit_log (at, user_id, country, draft_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)";
 
 pub(crate) const PAGE: &str = "SELECT id, at, user_id, country, draft_id, action, detail FROM audit_log
      WHERE draft_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";

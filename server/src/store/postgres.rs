@@ -8,8 +8,11 @@ use pluma_core::UserId;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgConnection, PgPool};
 
-use super::rows::{draft_columns, user_columns, ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow};
-use super::{AppendOutcome, AppendRequest, AuditEntry, AuditRecord, Compaction, Feed, LogIndex, NewMeeting, Notice, Result, Store, StoreError, StoredDocument};
+use super::rows::{ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow, draft_columns, user_columns};
+use super::{
+    AppendOutcome, AppendRequest, AuditEntry, AuditRecord, Compaction, Feed, LogIndex, NewMeeting, Notice, Result, Store, StoreError,
+    StoredDocument,
+};
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 
@@ -36,17 +39,9 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to a `postgres://` URL and runs the migrations.
     pub async fn open(url: &str) -> Result<PgStore> {
-        let pool = PgPoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect(url)
-            .await?;
+        let pool = PgPoolOptions::new().max_connections(MAX_CONNECTIONS).acquire_timeout(ACQUIRE_TIMEOUT).connect(url).await?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
-        Ok(PgStore {
-            pool,
-            node: format!("{:016x}", rand::random::<u64>()),
-            feed: Arc::default(),
-        })
+        Ok(PgStore { pool, node: format!("{:016x}", rand::random::<u64>()), feed: Arc::default() })
     }
 
     /// The connection pool, for tests that inspect tables directly.
@@ -100,7 +95,13 @@ impl Store for PgStore {
         self.upsert_version_snapshot(id, format, json, now).await
     }
 
-    async fn audit_page_of_country(&self, draft: &DraftId, country: &pluma_core::Country, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+    async fn audit_page_of_country(
+        &self,
+        draft: &DraftId,
+        country: &pluma_core::Country,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
         self.read_audit_of_country(draft, country, before, limit).await
     }
 
@@ -108,7 +109,13 @@ impl Store for PgStore {
         self.read_workflow(draft).await
     }
 
-    async fn record_approval(&self, approval: &super::ApprovalRecord, version: &super::VersionRecord, audit: &[AuditEntry], now: i64) -> Result<()> {
+    async fn record_approval(
+        &self,
+        approval: &super::ApprovalRecord,
+        version: &super::VersionRecord,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<()> {
         self.write_approval(approval, version, audit, now).await
     }
 
@@ -116,15 +123,32 @@ impl Store for PgStore {
         self.write_voids(voids, audit, now).await
     }
 
-    async fn record_adoption(&self, adoption: &super::AdoptionRecord, version: &super::VersionRecord, audit: &[AuditEntry], now: i64) -> Result<bool> {
+    async fn record_adoption(
+        &self,
+        adoption: &super::AdoptionRecord,
+        version: &super::VersionRecord,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<bool> {
         self.write_adoption(adoption, version, audit, now).await
     }
 
-    async fn start_silence(&self, silence: &super::SilenceRecord, version: Option<&super::VersionRecord>, audit: &[AuditEntry], now: i64) -> Result<()> {
+    async fn start_silence(
+        &self,
+        silence: &super::SilenceRecord,
+        version: Option<&super::VersionRecord>,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<()> {
         self.write_silence(silence, version, audit, now).await
     }
 
-    async fn record_objection(&self, objection: &super::ObjectionRecord, audit: &[AuditEntry], now: i64) -> Result<super::ObjectionOutcome> {
+    async fn record_objection(
+        &self,
+        objection: &super::ObjectionRecord,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<super::ObjectionOutcome> {
         self.write_objection(objection, audit, now).await
     }
 
@@ -154,9 +178,7 @@ impl Store for PgStore {
             .bind(uuid::Uuid::new_v4().to_string())
             .execute(&self.pool)
             .await?;
-        let (id,): (String,) = sqlx::query_as("SELECT value FROM server_meta WHERE key = 'storage_id'")
-            .fetch_one(&self.pool)
-            .await?;
+        let (id,): (String,) = sqlx::query_as("SELECT value FROM server_meta WHERE key = 'storage_id'").fetch_one(&self.pool).await?;
         Ok(id)
     }
 
@@ -230,10 +252,7 @@ impl Store for PgStore {
 
     async fn delete_session(&self, token_hash: &[u8]) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
         let existed = done.rows_affected() > 0;
         if let Ok(session) = <super::SessionHash>::try_from(token_hash)
             && existed
@@ -249,7 +268,14 @@ impl Store for PgStore {
         self.find_live_sessions(sessions, now).await
     }
 
-    async fn create_ticket(&self, ticket_hash: &[u8], session: &super::SessionHash, user: &UserId, now: i64, expires_at: i64) -> Result<()> {
+    async fn create_ticket(
+        &self,
+        ticket_hash: &[u8],
+        session: &super::SessionHash,
+        user: &UserId,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
         self.insert_ticket(ticket_hash, session, user, now, expires_at).await
     }
 
@@ -271,19 +297,12 @@ impl Store for PgStore {
             insert_delegation(&mut tx, &meeting.id, d).await?;
         }
         tx.commit().await?;
-        Ok(Meeting {
-            id: meeting.id.clone(),
-            name_en: meeting.name_en.clone(),
-            name_es: meeting.name_es.clone(),
-            created_at: now,
-        })
+        Ok(Meeting { id: meeting.id.clone(), name_en: meeting.name_en.clone(), name_es: meeting.name_es.clone(), created_at: now })
     }
 
     async fn meetings(&self) -> Result<Vec<Meeting>> {
         let rows: Vec<MeetingRow> =
-            sqlx::query_as("SELECT id, name_en, name_es, created_at FROM meetings ORDER BY created_at, id")
-                .fetch_all(&self.pool)
-                .await?;
+            sqlx::query_as("SELECT id, name_en, name_es, created_at FROM meetings ORDER BY created_at, id").fetch_all(&self.pool).await?;
         rows.into_iter().map(MeetingRow::into_meeting).collect()
     }
 
@@ -334,28 +353,24 @@ impl Store for PgStore {
     }
 
     async fn draft_by_document(&self, doc: &DocumentId) -> Result<DraftRecord> {
-        let row: Option<DraftRow> =
-            sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts WHERE doc_id = $1"))
-                .bind(doc.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<DraftRow> = sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts WHERE doc_id = $1"))
+            .bind(doc.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.ok_or(StoreError::NotFound("document"))?.into_record()
     }
 
     async fn drafts(&self) -> Result<Vec<DraftRecord>> {
         let rows: Vec<DraftRow> =
-            sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts ORDER BY created_at, id"))
-                .fetch_all(&self.pool)
-                .await?;
+            sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts ORDER BY created_at, id")).fetch_all(&self.pool).await?;
         rows.into_iter().map(DraftRow::into_record).collect()
     }
 
     async fn actor_owners(&self, actors: &[String]) -> Result<Vec<(String, ActorOwner)>> {
-        let rows: Vec<ActorRow> =
-            sqlx::query_as("SELECT actor_id, user_id, country FROM actors WHERE actor_id = ANY($1)")
-                .bind(actors)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<ActorRow> = sqlx::query_as("SELECT actor_id, user_id, country FROM actors WHERE actor_id = ANY($1)")
+            .bind(actors)
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter().map(ActorRow::into_pair).collect()
     }
 
@@ -392,10 +407,8 @@ impl Store for PgStore {
     }
 
     async fn logged_change_count(&self, doc: &DocumentId) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM changes WHERE doc_id = $1")
-            .bind(doc.as_str())
-            .fetch_one(&self.pool)
-            .await?;
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM changes WHERE doc_id = $1").bind(doc.as_str()).fetch_one(&self.pool).await?;
         Ok(n)
     }
 
@@ -409,12 +422,8 @@ impl Store for PgStore {
     }
 
     async fn audit_after(&self, draft: &DraftId, after: i64, limit: i64) -> Result<Vec<AuditRecord>> {
-        let rows: Vec<super::audit::Row> = sqlx::query_as(super::audit::AFTER)
-            .bind(draft.as_str())
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<super::audit::Row> =
+            sqlx::query_as(super::audit::AFTER).bind(draft.as_str()).bind(after).bind(limit).fetch_all(&self.pool).await?;
         rows.into_iter().map(super::audit::record).collect()
     }
 

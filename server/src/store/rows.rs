@@ -70,12 +70,7 @@ pub(super) struct MeetingRow {
 
 impl MeetingRow {
     pub(super) fn into_meeting(self) -> Result<Meeting> {
-        Ok(Meeting {
-            id: parse("meeting id", &self.id)?,
-            name_en: self.name_en,
-            name_es: self.name_es,
-            created_at: self.created_at,
-        })
+        Ok(Meeting { id: parse("meeting id", &self.id)?, name_en: self.name_en, name_es: self.name_es, created_at: self.created_at })
     }
 }
 
@@ -146,12 +141,6 @@ pub(super) struct ActorRow {
 
 impl ActorRow {
     pub(super) fn into_pair(self) -> Result<(String, ActorOwner)> {
-        Ok((
-            self.actor_id,
-            ActorOwner {
-                user: parse("user id", &self.user_id)?,
-                country: parse_country(self.country)?,
-            },
-        ))
+        Ok((self.actor_id, ActorOwner { user: parse("user id", &self.user_id)?, country: parse_country(self.country)? }))
     }
 }

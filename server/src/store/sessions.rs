@@ -54,8 +54,7 @@ pub(crate) const SESSION_EXPIRY: &str = "SELECT expires_at FROM sessions WHERE t
 /// [`SESSION_EXPIRY`] with the row locked until the commit (PostgreSQL): a sign-out that
 /// deletes it waits for the commit, and once a sign-out has committed the check finds
 /// nothing. SQLite has one writer at a time, so a sign-out commits wholly before or after.
-pub(crate) const SESSION_EXPIRY_LOCKING: &str =
-    "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 FOR SHARE";
+pub(crate) const SESSION_EXPIRY_LOCKING: &str = "SELECT expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 FOR SHARE";
 
 /// Whether the session of an append request is alive, asked inside the group commit with
 /// `$query` ([`SESSION_EXPIRY`] or [`SESSION_EXPIRY_LOCKING`]): a change is stored only
@@ -63,12 +62,7 @@ pub(crate) const SESSION_EXPIRY_LOCKING: &str =
 macro_rules! session_alive {
     ($conn:expr, $query:expr, $session:expr, $now:expr) => {{
         let session: &$crate::store::SessionHash = $session;
-        sqlx::query_as::<_, (i64,)>($query)
-            .bind(&session[..])
-            .bind($now)
-            .fetch_optional($conn)
-            .await
-            .map(|row| row.is_some())
+        sqlx::query_as::<_, (i64,)>($query).bind(&session[..]).bind($now).fetch_optional($conn).await.map(|row| row.is_some())
     }};
 }
 pub(crate) use session_alive;
@@ -89,9 +83,7 @@ pub(crate) fn consumed(row: (String, Option<Vec<u8>>)) -> Result<(UserId, Sessio
 
 /// Session hashes as read from the database; one that is not 32 bytes is corrupt.
 pub(crate) fn hashes(rows: Vec<(Vec<u8>,)>) -> Result<Vec<SessionHash>> {
-    rows.into_iter()
-        .map(|(h,)| h.try_into().map_err(|_| StoreError::corrupt("session hash", "not 32 bytes")))
-        .collect()
+    rows.into_iter().map(|(h,)| h.try_into().map_err(|_| StoreError::corrupt("session hash", "not 32 bytes"))).collect()
 }
 
 /// The ticket queries as inherent methods of a backend whose struct has a `pool` field;
@@ -121,19 +113,13 @@ macro_rules! ticket_methods {
             }
 
             pub(crate) async fn use_ticket(&self, ticket_hash: &[u8], now: i64) -> Result<Option<$crate::store::TicketGrant>> {
-                let row: Option<(String, Option<Vec<u8>>)> = sqlx::query_as($crate::store::sessions::CONSUME_TICKET)
-                    .bind(ticket_hash)
-                    .bind(now)
-                    .fetch_optional(&self.pool)
-                    .await?;
+                let row: Option<(String, Option<Vec<u8>>)> =
+                    sqlx::query_as($crate::store::sessions::CONSUME_TICKET).bind(ticket_hash).bind(now).fetch_optional(&self.pool).await?;
                 let Some(row) = row else { return Ok(None) };
                 let (user, session) = $crate::store::sessions::consumed(row)?;
                 // The ticket is used up either way: one whose session has ended opens nothing.
-                let expiry: Option<(i64,)> = sqlx::query_as($crate::store::sessions::SESSION_EXPIRY)
-                    .bind(&session[..])
-                    .bind(now)
-                    .fetch_optional(&self.pool)
-                    .await?;
+                let expiry: Option<(i64,)> =
+                    sqlx::query_as($crate::store::sessions::SESSION_EXPIRY).bind(&session[..]).bind(now).fetch_optional(&self.pool).await?;
                 let Some((session_expires_at,)) = expiry else { return Ok(None) };
                 let user = self.user(&user).await?;
                 Ok(Some($crate::store::TicketGrant { user, session, session_expires_at }))

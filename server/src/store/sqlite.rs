@@ -8,8 +8,11 @@ use pluma_core::UserId;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::rows::{draft_columns, user_columns, ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow};
-use super::{AppendOutcome, AppendRequest, AuditEntry, AuditRecord, Compaction, Feed, LogIndex, NewMeeting, Notice, Result, Store, StoreError, StoredDocument};
+use super::rows::{ActorRow, DelegationRow, DraftRow, MeetingRow, UserRow, UserWithHashRow, draft_columns, user_columns};
+use super::{
+    AppendOutcome, AppendRequest, AuditEntry, AuditRecord, Compaction, Feed, LogIndex, NewMeeting, Notice, Result, Store, StoreError,
+    StoredDocument,
+};
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 
@@ -44,10 +47,7 @@ impl SqliteStore {
         {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Other(sqlx::Error::Io(e)))?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS).connect_with(options).await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore { pool })
     }
@@ -103,7 +103,13 @@ impl Store for SqliteStore {
         self.upsert_version_snapshot(id, format, json, now).await
     }
 
-    async fn audit_page_of_country(&self, draft: &DraftId, country: &pluma_core::Country, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+    async fn audit_page_of_country(
+        &self,
+        draft: &DraftId,
+        country: &pluma_core::Country,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
         self.read_audit_of_country(draft, country, before, limit).await
     }
 
@@ -111,7 +117,13 @@ impl Store for SqliteStore {
         self.read_workflow(draft).await
     }
 
-    async fn record_approval(&self, approval: &super::ApprovalRecord, version: &super::VersionRecord, audit: &[AuditEntry], now: i64) -> Result<()> {
+    async fn record_approval(
+        &self,
+        approval: &super::ApprovalRecord,
+        version: &super::VersionRecord,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<()> {
         self.write_approval(approval, version, audit, now).await
     }
 
@@ -119,15 +131,32 @@ impl Store for SqliteStore {
         self.write_voids(voids, audit, now).await
     }
 
-    async fn record_adoption(&self, adoption: &super::AdoptionRecord, version: &super::VersionRecord, audit: &[AuditEntry], now: i64) -> Result<bool> {
+    async fn record_adoption(
+        &self,
+        adoption: &super::AdoptionRecord,
+        version: &super::VersionRecord,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<bool> {
         self.write_adoption(adoption, version, audit, now).await
     }
 
-    async fn start_silence(&self, silence: &super::SilenceRecord, version: Option<&super::VersionRecord>, audit: &[AuditEntry], now: i64) -> Result<()> {
+    async fn start_silence(
+        &self,
+        silence: &super::SilenceRecord,
+        version: Option<&super::VersionRecord>,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<()> {
         self.write_silence(silence, version, audit, now).await
     }
 
-    async fn record_objection(&self, objection: &super::ObjectionRecord, audit: &[AuditEntry], now: i64) -> Result<super::ObjectionOutcome> {
+    async fn record_objection(
+        &self,
+        objection: &super::ObjectionRecord,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<super::ObjectionOutcome> {
         self.write_objection(objection, audit, now).await
     }
 
@@ -157,9 +186,7 @@ impl Store for SqliteStore {
             .bind(uuid::Uuid::new_v4().to_string())
             .execute(&self.pool)
             .await?;
-        let (id,): (String,) = sqlx::query_as("SELECT value FROM server_meta WHERE key = 'storage_id'")
-            .fetch_one(&self.pool)
-            .await?;
+        let (id,): (String,) = sqlx::query_as("SELECT value FROM server_meta WHERE key = 'storage_id'").fetch_one(&self.pool).await?;
         Ok(id)
     }
 
@@ -232,10 +259,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -243,7 +267,14 @@ impl Store for SqliteStore {
         self.find_live_sessions(sessions, now).await
     }
 
-    async fn create_ticket(&self, ticket_hash: &[u8], session: &super::SessionHash, user: &UserId, now: i64, expires_at: i64) -> Result<()> {
+    async fn create_ticket(
+        &self,
+        ticket_hash: &[u8],
+        session: &super::SessionHash,
+        user: &UserId,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
         self.insert_ticket(ticket_hash, session, user, now, expires_at).await
     }
 
@@ -265,19 +296,12 @@ impl Store for SqliteStore {
             insert_delegation(&mut tx, &meeting.id, d).await?;
         }
         tx.commit().await?;
-        Ok(Meeting {
-            id: meeting.id.clone(),
-            name_en: meeting.name_en.clone(),
-            name_es: meeting.name_es.clone(),
-            created_at: now,
-        })
+        Ok(Meeting { id: meeting.id.clone(), name_en: meeting.name_en.clone(), name_es: meeting.name_es.clone(), created_at: now })
     }
 
     async fn meetings(&self) -> Result<Vec<Meeting>> {
         let rows: Vec<MeetingRow> =
-            sqlx::query_as("SELECT id, name_en, name_es, created_at FROM meetings ORDER BY created_at, id")
-                .fetch_all(&self.pool)
-                .await?;
+            sqlx::query_as("SELECT id, name_en, name_es, created_at FROM meetings ORDER BY created_at, id").fetch_all(&self.pool).await?;
         rows.into_iter().map(MeetingRow::into_meeting).collect()
     }
 
@@ -328,30 +352,26 @@ impl Store for SqliteStore {
     }
 
     async fn draft_by_document(&self, doc: &DocumentId) -> Result<DraftRecord> {
-        let row: Option<DraftRow> =
-            sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts WHERE doc_id = $1"))
-                .bind(doc.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<DraftRow> = sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts WHERE doc_id = $1"))
+            .bind(doc.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.ok_or(StoreError::NotFound("document"))?.into_record()
     }
 
     async fn drafts(&self) -> Result<Vec<DraftRecord>> {
         let rows: Vec<DraftRow> =
-            sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts ORDER BY created_at, id"))
-                .fetch_all(&self.pool)
-                .await?;
+            sqlx::query_as(concat!("SELECT ", draft_columns!(), " FROM drafts ORDER BY created_at, id")).fetch_all(&self.pool).await?;
         rows.into_iter().map(DraftRow::into_record).collect()
     }
 
     async fn actor_owners(&self, actors: &[String]) -> Result<Vec<(String, ActorOwner)>> {
         let json = serde_json::to_string(actors).map_err(|e| StoreError::corrupt("actor list", e))?;
-        let rows: Vec<ActorRow> = sqlx::query_as(
-            "SELECT actor_id, user_id, country FROM actors WHERE actor_id IN (SELECT value FROM json_each($1))",
-        )
-        .bind(json)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<ActorRow> =
+            sqlx::query_as("SELECT actor_id, user_id, country FROM actors WHERE actor_id IN (SELECT value FROM json_each($1))")
+                .bind(json)
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(ActorRow::into_pair).collect()
     }
 
@@ -390,10 +410,8 @@ impl Store for SqliteStore {
     }
 
     async fn logged_change_count(&self, doc: &DocumentId) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM changes WHERE doc_id = $1")
-            .bind(doc.as_str())
-            .fetch_one(&self.pool)
-            .await?;
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM changes WHERE doc_id = $1").bind(doc.as_str()).fetch_one(&self.pool).await?;
         Ok(n)
     }
 
@@ -407,12 +425,8 @@ impl Store for SqliteStore {
     }
 
     async fn audit_after(&self, draft: &DraftId, after: i64, limit: i64) -> Result<Vec<AuditRecord>> {
-        let rows: Vec<super::audit::Row> = sqlx::query_as(super::audit::AFTER)
-            .bind(draft.as_str())
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<super::audit::Row> =
+            sqlx::query_as(super::audit::AFTER).bind(draft.as_str()).bind(after).bind(limit).fetch_all(&self.pool).await?;
         rows.into_iter().map(super::audit::record).collect()
     }
 

@@ -31,10 +31,7 @@ impl VersionRecord {
     /// The heads as change hashes. They were checked when stored; a row edited by hand to
     /// something else is reported as corrupt.
     pub fn change_hashes(&self) -> Result<Vec<ChangeHash>> {
-        self.heads
-            .iter()
-            .map(|h| h.parse::<ChangeHash>().map_err(|e| StoreError::corrupt("version heads", e)))
-            .collect()
+        self.heads.iter().map(|h| h.parse::<ChangeHash>().map_err(|e| StoreError::corrupt("version heads", e))).collect()
     }
 }
 
@@ -64,12 +61,8 @@ pub(crate) fn record(row: Row) -> Result<VersionRecord> {
         draft_id: draft_id.parse().map_err(|e| StoreError::corrupt("version draft id", e))?,
         label,
         heads: heads.split_whitespace().map(str::to_owned).collect(),
-        created_by: created_by
-            .map(|u| u.parse().map_err(|e| StoreError::corrupt("version user", e)))
-            .transpose()?,
-        country: country
-            .map(|c| c.parse().map_err(|e| StoreError::corrupt("version country", e)))
-            .transpose()?,
+        created_by: created_by.map(|u| u.parse().map_err(|e| StoreError::corrupt("version user", e))).transpose()?,
+        country: country.map(|c| c.parse().map_err(|e| StoreError::corrupt("version country", e))).transpose()?,
         created_at,
     })
 }
@@ -80,55 +73,56 @@ pub(crate) fn record(row: Row) -> Result<VersionRecord> {
 macro_rules! version_methods {
     ($store:ty) => {
         impl $store {
-        pub(crate) async fn insert_version(&self, v: &$crate::store::VersionRecord) -> Result<()> {
-            sqlx::query($crate::store::versions::INSERT)
-                .bind(v.id.as_str())
-                .bind(v.draft_id.as_str())
-                .bind(&v.label)
-                .bind(v.heads.join(" "))
-                .bind(v.created_by.as_ref().map(|u| u.as_str()))
-                .bind(v.country.as_ref().map(|c| c.as_str()))
-                .bind(v.created_at)
-                .execute(&self.pool)
-                .await
-                .map_err(|e| StoreError::unique(e, "version"))?;
-            Ok(())
-        }
-
-        pub(crate) async fn list_versions(&self, draft: &DraftId) -> Result<Vec<$crate::store::VersionRecord>> {
-            let rows: Vec<$crate::store::versions::Row> = sqlx::query_as($crate::store::versions::LIST)
-                .bind(draft.as_str())
-                .fetch_all(&self.pool)
-                .await?;
-            rows.into_iter().map($crate::store::versions::record).collect()
-        }
-
-        pub(crate) async fn find_version(&self, draft: &DraftId, id: &$crate::ids::VersionId) -> Result<$crate::store::VersionRecord> {
-            let row: Option<$crate::store::versions::Row> = sqlx::query_as($crate::store::versions::ONE)
-                .bind(draft.as_str())
-                .bind(id.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-            match row {
-                Some(row) => $crate::store::versions::record(row),
-                None => Err(StoreError::NotFound("version")),
+            pub(crate) async fn insert_version(&self, v: &$crate::store::VersionRecord) -> Result<()> {
+                sqlx::query($crate::store::versions::INSERT)
+                    .bind(v.id.as_str())
+                    .bind(v.draft_id.as_str())
+                    .bind(&v.label)
+                    .bind(v.heads.join(" "))
+                    .bind(v.created_by.as_ref().map(|u| u.as_str()))
+                    .bind(v.country.as_ref().map(|c| c.as_str()))
+                    .bind(v.created_at)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| StoreError::unique(e, "version"))?;
+                Ok(())
             }
-        }
 
-        pub(crate) async fn find_version_snapshot(&self, id: &$crate::ids::VersionId) -> Result<Option<(i64, String)>> {
-            Ok(sqlx::query_as($crate::store::versions::SNAPSHOT).bind(id.as_str()).fetch_optional(&self.pool).await?)
-        }
+            pub(crate) async fn list_versions(&self, draft: &DraftId) -> Result<Vec<$crate::store::VersionRecord>> {
+                let rows: Vec<$crate::store::versions::Row> =
+                    sqlx::query_as($crate::store::versions::LIST).bind(draft.as_str()).fetch_all(&self.pool).await?;
+                rows.into_iter().map($crate::store::versions::record).collect()
+            }
 
-        pub(crate) async fn upsert_version_snapshot(&self, id: &$crate::ids::VersionId, format: i64, json: &str, now: i64) -> Result<()> {
-            sqlx::query($crate::store::versions::PUT_SNAPSHOT)
-                .bind(id.as_str())
-                .bind(format)
-                .bind(json)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-            Ok(())
-        }
+            pub(crate) async fn find_version(&self, draft: &DraftId, id: &$crate::ids::VersionId) -> Result<$crate::store::VersionRecord> {
+                let row: Option<$crate::store::versions::Row> =
+                    sqlx::query_as($crate::store::versions::ONE).bind(draft.as_str()).bind(id.as_str()).fetch_optional(&self.pool).await?;
+                match row {
+                    Some(row) => $crate::store::versions::record(row),
+                    None => Err(StoreError::NotFound("version")),
+                }
+            }
+
+            pub(crate) async fn find_version_snapshot(&self, id: &$crate::ids::VersionId) -> Result<Option<(i64, String)>> {
+                Ok(sqlx::query_as($crate::store::versions::SNAPSHOT).bind(id.as_str()).fetch_optional(&self.pool).await?)
+            }
+
+            pub(crate) async fn upsert_version_snapshot(
+                &self,
+                id: &$crate::ids::VersionId,
+                format: i64,
+                json: &str,
+                now: i64,
+            ) -> Result<()> {
+                sqlx::query($crate::store::versions::PUT_SNAPSHOT)
+                    .bind(id.as_str())
+                    .bind(format)
+                    .bind(json)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
         }
     };
 }

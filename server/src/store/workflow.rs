@@ -231,22 +231,11 @@ pub(crate) fn approval(row: ApprovalRow) -> Result<ApprovalRecord> {
     })
 }
 
-pub(crate) const SILENCE_COLUMNS: &str = "id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, started_at, ended_at, outcome";
+pub(crate) const SILENCE_COLUMNS: &str =
+    "id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, started_at, ended_at, outcome";
 
-pub(crate) type SilenceRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    Option<i64>,
-    Option<String>,
-);
+pub(crate) type SilenceRow =
+    (String, String, String, Option<String>, i64, String, Option<String>, Option<String>, Option<String>, i64, Option<i64>, Option<String>);
 
 pub(crate) fn silence(row: SilenceRow) -> Result<SilenceRecord> {
     let (id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, started_at, ended_at, outcome) = row;

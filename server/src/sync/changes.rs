@@ -82,10 +82,7 @@ pub fn unknown_to(doc: &impl ReadDoc, changes: Vec<Change>) -> Vec<Change> {
     let hashes: Vec<_> = changes.iter().map(Change::hash).collect();
     let missing: HashSet<_> = doc.get_missing_deps(&hashes).into_iter().collect();
     let mut seen = HashSet::new();
-    changes
-        .into_iter()
-        .filter(|c| missing.contains(&c.hash()) && seen.insert(c.hash()))
-        .collect()
+    changes.into_iter().filter(|c| missing.contains(&c.hash()) && seen.insert(c.hash())).collect()
 }
 
 /// Splits changes new to `doc` into those that can be applied now (every dependency is in
@@ -122,13 +119,8 @@ pub fn split_ready(doc: &impl ReadDoc, changes: Vec<Change>) -> (Vec<Change>, Ve
 /// The dependencies of `waiting` that neither `doc` nor `waiting` holds: what to ask for.
 pub fn missing_deps(doc: &impl ReadDoc, waiting: &[Change]) -> Vec<ChangeHash> {
     let held: HashSet<ChangeHash> = waiting.iter().map(Change::hash).collect();
-    let deps: Vec<ChangeHash> = waiting
-        .iter()
-        .flat_map(|c| c.deps().iter().copied())
-        .filter(|d| !held.contains(d))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let deps: Vec<ChangeHash> =
+        waiting.iter().flat_map(|c| c.deps().iter().copied()).filter(|d| !held.contains(d)).collect::<HashSet<_>>().into_iter().collect();
     doc.get_missing_deps(&deps)
 }
 
@@ -147,10 +139,7 @@ fn split_chunk(bytes: &[u8], index: usize) -> Result<(&[u8], &[u8]), ChunkError>
         let byte = *bytes.get(at).ok_or(ChunkError::Truncated { index })?;
         at += 1;
         if shift >= 63 {
-            return Err(ChunkError::Invalid {
-                index,
-                detail: "chunk length overflows".into(),
-            });
+            return Err(ChunkError::Invalid { index, detail: "chunk length overflows".into() });
         }
         len |= u64::from(byte & 0x7f) << shift;
         shift += 7;
@@ -167,10 +156,7 @@ fn split_chunk(bytes: &[u8], index: usize) -> Result<(&[u8], &[u8]), ChunkError>
 }
 
 fn parse_chunk(chunk: &[u8], index: usize, out: &mut Vec<Change>) -> Result<(), ChunkError> {
-    let invalid = |e: &dyn std::fmt::Display| ChunkError::Invalid {
-        index,
-        detail: e.to_string(),
-    };
+    let invalid = |e: &dyn std::fmt::Display| ChunkError::Invalid { index, detail: e.to_string() };
     match chunk[8] {
         CHANGE | COMPRESSED_CHANGE => {
             let change = Change::try_from(chunk).map_err(|e| invalid(&e))?;
@@ -193,9 +179,9 @@ fn parse_chunk(chunk: &[u8], index: usize, out: &mut Vec<Change>) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use automerge::AutoCommit;
     use automerge::sync::SyncDoc;
     use automerge::transaction::Transactable;
-    use automerge::AutoCommit;
 
     fn doc_with(n: i64) -> AutoCommit {
         let mut doc = AutoCommit::new();

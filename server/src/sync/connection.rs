@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::hub::Hub;
-use super::protocol::{self, Message, PeerMetadata, PROTOCOL_VERSION};
+use super::protocol::{self, Message, PROTOCOL_VERSION, PeerMetadata};
 use super::sessions::SESSION_ENDED;
 use super::{DocCommand, Outbound, PeerLink};
 use crate::ids::DocumentId;
@@ -261,10 +261,7 @@ impl Connection {
         let peer = Message::Peer {
             sender_id: shared.peer_id.clone(),
             target_id: sender_id.clone(),
-            peer_metadata: Some(PeerMetadata {
-                storage_id: Some(shared.storage_id.clone()),
-                is_ephemeral: Some(false),
-            }),
+            peer_metadata: Some(PeerMetadata { storage_id: Some(shared.storage_id.clone()), is_ephemeral: Some(false) }),
             selected_protocol_version: PROTOCOL_VERSION.into(),
         };
         let _ = self.peer_id.set(sender_id);
@@ -334,11 +331,7 @@ where
                 }
             },
             Outbound::Fatal(text) => {
-                let error = Message::Error {
-                    sender_id: server.clone(),
-                    target_id: peer.get().cloned(),
-                    message: text,
-                };
+                let error = Message::Error { sender_id: server.clone(), target_id: peer.get().cloned(), message: text };
                 if let Ok(bytes) = protocol::encode(&error) {
                     let _ = sink.send(Frame::Binary(bytes)).await;
                 }

@@ -200,16 +200,14 @@ impl DocumentTask {
         }
 
         // Other servers' changes first: this batch is checked against them.
-        let (remote, batch): (Vec<DocCommand>, Vec<DocCommand>) =
-            batch.into_iter().partition(|c| matches!(c, DocCommand::Remote { .. }));
+        let (remote, batch): (Vec<DocCommand>, Vec<DocCommand>) = batch.into_iter().partition(|c| matches!(c, DocCommand::Remote { .. }));
         if !remote.is_empty() {
             self.take_remote(remote).await;
         }
 
         // API submissions are checked after the peers' messages of the batch; everything
         // else keeps its order.
-        let (submits, batch): (Vec<DocCommand>, Vec<DocCommand>) =
-            batch.into_iter().partition(|c| matches!(c, DocCommand::Submit { .. }));
+        let (submits, batch): (Vec<DocCommand>, Vec<DocCommand>) = batch.into_iter().partition(|c| matches!(c, DocCommand::Submit { .. }));
 
         // 1–2: decode and validate every message that carries changes, against the
         // document plus the changes accepted before it in this batch.
@@ -273,7 +271,9 @@ impl DocumentTask {
                 continue;
             }
             match self.check(&who, new, &mut next, &accepted, &mut violations).await {
-                Ok((changes, bind, summary)) => accepted.push(Accepted { origin: Origin::Local(reply), who, changes, bind, summary, action, note }),
+                Ok((changes, bind, summary)) => {
+                    accepted.push(Accepted { origin: Origin::Local(reply), who, changes, bind, summary, action, note })
+                }
                 Err(reason) => refused_locally.push((reply, SubmitError::Refused(reason))),
             }
         }
@@ -340,10 +340,7 @@ impl DocumentTask {
                         // has add nothing.
                         message.changes = Vec::<Vec<u8>>::new().into();
                     }
-                    let entry = self.peers.entry(conn).or_insert_with(|| Peer {
-                        link: peer.clone(),
-                        state: State::new(),
-                    });
+                    let entry = self.peers.entry(conn).or_insert_with(|| Peer { link: peer.clone(), state: State::new() });
                     entry.link = peer;
                     let applied = super::state::receive_sync_message(&mut self.doc, &mut entry.state, message);
                     match applied {

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::persist::Persister;
-use super::{document, ConnId, DocCommand};
+use super::{ConnId, DocCommand, document};
 use crate::config::SyncLimits;
 use crate::ids::DocumentId;
 use crate::metrics::Metrics;
@@ -168,17 +168,9 @@ impl Hub {
         }
         let generation = self.generations.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(DOCUMENT_QUEUE);
-        docs.insert(
-            doc.clone(),
-            Entry {
-                tx: tx.clone(),
-                generation,
-            },
-        );
+        docs.insert(doc.clone(), Entry { tx: tx.clone(), generation });
         drop(docs);
-        self.shared
-            .tracker
-            .spawn(document::run(self.clone(), doc.clone(), generation, rx));
+        self.shared.tracker.spawn(document::run(self.clone(), doc.clone(), generation, rx));
         (tx, generation)
     }
 

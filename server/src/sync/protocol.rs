@@ -210,8 +210,7 @@ pub enum DecodeError {
 
 /// Decodes one message.
 pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
-    let mut value: ciborium::Value =
-        ciborium::from_reader(bytes).map_err(|e| DecodeError::NotCbor(e.to_string()))?;
+    let mut value: ciborium::Value = ciborium::from_reader(bytes).map_err(|e| DecodeError::NotCbor(e.to_string()))?;
     let kind = value
         .as_map()
         .and_then(|m| m.iter().find(|(k, _)| k.as_text() == Some("type")))
@@ -223,10 +222,7 @@ pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
     // Tags carry nothing we need (cbor-x may tag byte strings with 64), and serde cannot
     // buffer them for the `type`-tagged enum: drop them.
     strip_tags(&mut value);
-    value.deserialized().map_err(|e| DecodeError::BadFields {
-        kind,
-        detail: e.to_string(),
-    })
+    value.deserialized().map_err(|e| DecodeError::BadFields { kind, detail: e.to_string() })
 }
 
 fn strip_tags(value: &mut ciborium::Value) {
@@ -289,19 +285,13 @@ mod tests {
     /// A `doc-unavailable` exactly as cbor-x writes it (16-bit map header) decodes.
     #[test]
     fn decodes_cbor_x_bytes() {
-        let bytes = hex(
-            "b9 0004 64 74797065 6f 646f632d756e617661696c61626c65
+        let bytes = hex("b9 0004 64 74797065 6f 646f632d756e617661696c61626c65
              6a 646f63756d656e744964 78 1c 344e4d4e6e6b4d684c386a5872644a396a616d533538504156645875
-             68 7461726765744964 62 7031 68 73656e6465724964 63 737276",
-        );
+             68 7461726765744964 62 7031 68 73656e6465724964 63 737276");
         let m = decode(&bytes).unwrap();
         assert_eq!(
             m,
-            Message::DocUnavailable {
-                sender_id: "srv".into(),
-                target_id: "p1".into(),
-                document_id: "4NMNnkMhL8jXrdJ9jamS58PAVdXu".into(),
-            }
+            Message::DocUnavailable { sender_id: "srv".into(), target_id: "p1".into(), document_id: "4NMNnkMhL8jXrdJ9jamS58PAVdXu".into() }
         );
     }
 
@@ -310,11 +300,9 @@ mod tests {
     #[test]
     fn tolerates_javascript_encodings() {
         // {"type":"join","senderId":"a","peerMetadata":{"storageId":undefined,"isEphemeral":true},"supportedProtocolVersions":["1"]}
-        let join = hex(
-            "a4 64 74797065 64 6a6f696e 68 73656e6465724964 61 61
+        let join = hex("a4 64 74797065 64 6a6f696e 68 73656e6465724964 61 61
              6c 706565724d65746164617461 a2 69 73746f726167654964 f7 6b 6973457068656d6572616c f5
-             78 19 737570706f7274656450726f746f636f6c56657273696f6e73 81 61 31",
-        );
+             78 19 737570706f7274656450726f746f636f6c56657273696f6e73 81 61 31");
         match decode(&join).unwrap() {
             Message::Join { peer_metadata, .. } => {
                 assert_eq!(peer_metadata, Some(PeerMetadata { storage_id: None, is_ephemeral: Some(true) }))
@@ -322,11 +310,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // ephemeral with count as float64 1.0 and data as tag 64 bstr
-        let eph = hex(
-            "a7 64 74797065 69 657068656d6572616c 68 73656e6465724964 61 61 68 7461726765744964 61 62
+        let eph = hex("a7 64 74797065 69 657068656d6572616c 68 73656e6465724964 61 61 68 7461726765744964 61 62
              6a 646f63756d656e744964 61 64 65 636f756e74 fb 3ff0000000000000
-             69 73657373696f6e4964 61 73 64 64617461 d840 42 0102",
-        );
+             69 73657373696f6e4964 61 73 64 64617461 d840 42 0102");
         match decode(&eph).unwrap() {
             Message::Ephemeral { count, data, .. } => {
                 assert_eq!(count, 1);

@@ -97,12 +97,8 @@ fn has_change(doc: &mut AutoCommit, hash: &ChangeHash) -> bool {
 /// The heads both sides share after new changes arrived: our new heads that are new, and
 /// the old shared heads that are still heads.
 fn advance_heads(before: &[ChangeHash], after: &[ChangeHash], shared: &[ChangeHash]) -> Vec<ChangeHash> {
-    let mut heads: Vec<ChangeHash> = after
-        .iter()
-        .filter(|h| !before.contains(h))
-        .chain(shared.iter().filter(|h| after.contains(h)))
-        .copied()
-        .collect();
+    let mut heads: Vec<ChangeHash> =
+        after.iter().filter(|h| !before.contains(h)).chain(shared.iter().filter(|h| after.contains(h))).copied().collect();
     heads.sort_unstable();
     heads.dedup();
     heads
@@ -129,9 +125,9 @@ fn forget_acknowledged(doc: &mut AutoCommit, known_heads: &[ChangeHash], state: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use automerge::ActorId;
     use automerge::sync::SyncDoc;
     use automerge::transaction::Transactable;
-    use automerge::ActorId;
     use proptest::prelude::*;
 
     /// One step of a random session between two peers that both edit.
@@ -224,10 +220,13 @@ mod tests {
     /// to send without generating.
     #[test]
     fn a_session_that_keeps_up() {
-        let steps: Vec<Step> = [Step::Edit(1), Step::Edit(1), Step::Send(1), Step::Send(0), Step::Edit(1), Step::Send(1), Step::Send(0)]
-            .into_iter()
-            .chain((0..20).flat_map(|_| [Step::Edit(1), Step::Send(1), Step::Send(1), Step::Edit(0), Step::Send(0), Step::Send(1), Step::Send(0)]))
-            .collect();
+        let steps: Vec<Step> =
+            [Step::Edit(1), Step::Edit(1), Step::Send(1), Step::Send(0), Step::Edit(1), Step::Send(1), Step::Send(0)]
+                .into_iter()
+                .chain((0..20).flat_map(|_| {
+                    [Step::Edit(1), Step::Send(1), Step::Send(1), Step::Edit(0), Step::Send(0), Step::Send(1), Step::Send(0)]
+                }))
+                .collect();
         assert!(replay(&steps) > 20);
     }
 }

@@ -5,7 +5,7 @@
 
 use pluma_core::Draft;
 
-use super::{auto_version, blocking, heads_hex, out_of_concordance, out_of_concordance_phrase, Unconcordant};
+use super::{Unconcordant, auto_version, blocking, heads_hex, out_of_concordance, out_of_concordance_phrase};
 use crate::error::ApiError;
 use crate::ids::SilenceId;
 use crate::model::{DraftRecord, User};

@@ -83,13 +83,21 @@ async fn fire(state: &AppState, silence: &SilenceRecord) -> Result<bool, ApiErro
         // would be wrong.
         Some("the text changed during the silence procedure; it was not adopted".to_owned())
     } else {
-        match adoption::adopt(state.store.as_ref(), &record, &held, How::Silence(silence.id.clone()), silence.concordance_override.clone(), None).await? {
+        match adoption::adopt(
+            state.store.as_ref(),
+            &record,
+            &held,
+            How::Silence(silence.id.clone()),
+            silence.concordance_override.clone(),
+            None,
+        )
+        .await?
+        {
             Outcome::Adopted(_) => return Ok(true),
             Outcome::NotHere => return Ok(false),
-            Outcome::Blocked(list) => Some(format!(
-                "the deadline passed without objection, but {}; the text was not adopted",
-                out_of_concordance_phrase(&list)
-            )),
+            Outcome::Blocked(list) => {
+                Some(format!("the deadline passed without objection, but {}; the text was not adopted", out_of_concordance_phrase(&list)))
+            }
         }
     };
     let reason = lapse_reason.unwrap_or_default();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use pluma_core::{Concordance, Draft, DraftError, ParagraphId, Status};
 use serde::Serialize;
 
-use super::{deadline, numbered, same_heads, Lock, Numbered};
+use super::{Lock, Numbered, deadline, numbered, same_heads};
 use crate::store::{AdoptionRecord, ApprovalRecord, ObjectionRecord, SilenceRecord, WorkflowRecord};
 
 /// Words shown of a paragraph in lists.

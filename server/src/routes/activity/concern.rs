@@ -91,7 +91,15 @@ mod tests {
     use serde_json::json;
 
     fn entry(country: Option<&str>, action: &str, detail: Value) -> AuditRecord {
-        AuditRecord { id: 1, at: 0, user: None, country: country.map(str::to_owned), draft: Some("d1".into()), action: action.into(), detail }
+        AuditRecord {
+            id: 1,
+            at: 0,
+            user: None,
+            country: country.map(str::to_owned),
+            draft: Some("d1".into()),
+            action: action.into(),
+            detail,
+        }
     }
 
     /// A delegation sees its own entries, meeting-wide ones, and events naming it; an
@@ -102,12 +110,19 @@ mod tests {
         assert!(narrow(&entry(Some("PE"), "changes_accepted", json!({"events": []})), "PE", &none).is_some());
         assert!(narrow(&entry(None, "silence_lapsed", json!({})), "PE", &none).is_some());
         assert!(narrow(&entry(Some("MX"), "draft_adopted", json!({})), "PE", &none).is_some());
-        assert!(narrow(&entry(Some("US"), "changes_accepted", json!({"events": [{"event": "proposal_made", "country": "US"}]})), "PE", &none).is_none());
+        assert!(
+            narrow(&entry(Some("US"), "changes_accepted", json!({"events": [{"event": "proposal_made", "country": "US"}]})), "PE", &none)
+                .is_none()
+        );
         assert!(narrow(&entry(None, "concordance_confirmed", json!({"paragraph": "p1"})), "PE", &none).is_none());
-        let batch = entry(Some("AR"), "proposals_accepted", json!({"events": [
-            {"event": "proposal_accepted", "country": "US"},
-            {"event": "proposal_accepted", "country": "PE"},
-        ]}));
+        let batch = entry(
+            Some("AR"),
+            "proposals_accepted",
+            json!({"events": [
+                {"event": "proposal_accepted", "country": "US"},
+                {"event": "proposal_accepted", "country": "PE"},
+            ]}),
+        );
         let seen = narrow(&batch, "PE", &none).unwrap();
         assert_eq!(seen.detail["events"], json!([{"event": "proposal_accepted", "country": "PE"}]));
         assert_eq!(narrow(&batch, "AR", &none).unwrap(), batch);
@@ -116,13 +131,18 @@ mod tests {
     /// Alternatives concern their proposer and sponsors; an adoption concerns everyone.
     #[test]
     fn alternatives_concern_their_sponsors() {
-        let cosponsor = entry(Some("AR"), "changes_accepted", json!({"events": [{"event": "alternative", "alternative": "a1", "action": "cosponsored"}]}));
+        let cosponsor = entry(
+            Some("AR"),
+            "changes_accepted",
+            json!({"events": [{"event": "alternative", "alternative": "a1", "action": "cosponsored"}]}),
+        );
         let owners: Owners = [("a1".to_owned(), ["US", "AR"].into_iter().map(str::to_owned).collect())].into_iter().collect();
         assert!(needs_owners(std::slice::from_ref(&cosponsor), "US"));
         assert!(!needs_owners(std::slice::from_ref(&cosponsor), "AR"));
         assert!(narrow(&cosponsor, "US", &owners).is_some());
         assert!(narrow(&cosponsor, "PE", &owners).is_none());
-        let adopted = entry(Some("MX"), "changes_accepted", json!({"events": [{"event": "alternative", "alternative": "a1", "action": "adopted"}]}));
+        let adopted =
+            entry(Some("MX"), "changes_accepted", json!({"events": [{"event": "alternative", "alternative": "a1", "action": "adopted"}]}));
         assert!(!needs_owners(std::slice::from_ref(&adopted), "PE"));
         assert!(narrow(&adopted, "PE", &Owners::new()).is_some());
     }

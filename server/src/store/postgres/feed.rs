@@ -2,8 +2,8 @@
 //! (PostgreSQL delivers it only if that transaction commits), and one `LISTEN`ing connection
 //! per server that hands other servers' notices to the sync hub.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::PgListener;
@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::PgStore;
 use crate::ids::DocumentId;
-use crate::store::cluster::{decode, encode, CHANNEL};
+use crate::store::cluster::{CHANNEL, decode, encode};
 use crate::store::{Feed, Notice, Result};
 
 /// Notices that may wait for the hub before the listener waits too.
@@ -58,11 +58,7 @@ impl PgStore {
 /// Queues a notice on `conn`; inside a transaction, it is sent when (and only if) the
 /// transaction commits.
 pub(super) async fn notify(conn: &mut PgConnection, node: &str, notice: &Notice) -> Result<()> {
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(encode(node, notice))
-        .execute(conn)
-        .await?;
+    sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(encode(node, notice)).execute(conn).await?;
     Ok(())
 }
 

@@ -40,38 +40,32 @@ impl PgStore {
         // One read transaction; changes before the snapshot, so that a compaction committed
         // in between can only add overlap, never hide a change.
         let mut tx = self.begin_snapshot().await?;
-        let changes: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq")
+        let changes: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq").bind(doc.as_str()).fetch_all(&mut *tx).await?;
+        let snapshot: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT id, bytes FROM snapshots WHERE doc_id = $1 ORDER BY id DESC LIMIT 1")
             .bind(doc.as_str())
-            .fetch_all(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-        let snapshot: Option<(i64, Vec<u8>)> =
-            sqlx::query_as("SELECT id, bytes FROM snapshots WHERE doc_id = $1 ORDER BY id DESC LIMIT 1")
-                .bind(doc.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
         tx.commit().await?;
-        Ok(StoredDocument {
-            snapshot_id: snapshot.as_ref().map(|(id, _)| *id),
-            snapshot: snapshot.map(|(_, b)| b),
-            changes,
-        })
+        Ok(StoredDocument { snapshot_id: snapshot.as_ref().map(|(id, _)| *id), snapshot: snapshot.map(|(_, b)| b), changes })
     }
 
     /// The advisory lock makes compactions of one document take turns across servers; the
     /// check of the newest snapshot under it makes sure the new snapshot includes the one
     /// it replaces (a server whose document lacks another's compacted changes would
     /// otherwise replace their only copy).
-    pub(super) async fn write_compaction(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], base: Option<i64>, now: i64) -> Result<Compaction> {
+    pub(super) async fn write_compaction(
+        &self,
+        doc: &DocumentId,
+        snapshot: &[u8],
+        covered: &[i64],
+        base: Option<i64>,
+        now: i64,
+    ) -> Result<Compaction> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
-            .bind(COMPACTION_LOCK)
-            .bind(doc.as_str())
-            .execute(&mut *tx)
-            .await?;
-        let (newest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM snapshots WHERE doc_id = $1")
-            .bind(doc.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))").bind(COMPACTION_LOCK).bind(doc.as_str()).execute(&mut *tx).await?;
+        let (newest,): (Option<i64>,) =
+            sqlx::query_as("SELECT MAX(id) FROM snapshots WHERE doc_id = $1").bind(doc.as_str()).fetch_one(&mut *tx).await?;
         if newest != base {
             tx.rollback().await?;
             return Ok(Compaction::Superseded);
@@ -82,30 +76,18 @@ impl PgStore {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM changes WHERE doc_id = $1 AND seq = ANY($2)")
-            .bind(doc.as_str())
-            .bind(covered)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM snapshots WHERE doc_id = $1 AND id < $2")
-            .bind(doc.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM changes WHERE doc_id = $1 AND seq = ANY($2)").bind(doc.as_str()).bind(covered).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM snapshots WHERE doc_id = $1 AND id < $2").bind(doc.as_str()).bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(Compaction::Done { snapshot_id: id })
     }
 
     pub(super) async fn read_log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
         let mut tx = self.begin_snapshot().await?;
-        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq")
-            .bind(doc.as_str())
-            .fetch_all(&mut *tx)
-            .await?;
-        let (snapshot_id,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM snapshots WHERE doc_id = $1")
-            .bind(doc.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
+        let rows: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq").bind(doc.as_str()).fetch_all(&mut *tx).await?;
+        let (snapshot_id,): (Option<i64>,) =
+            sqlx::query_as("SELECT MAX(id) FROM snapshots WHERE doc_id = $1").bind(doc.as_str()).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok(LogIndex { snapshot_id, changes: crate::store::cluster::index_rows(rows)? })
     }
@@ -122,11 +104,7 @@ impl PgStore {
 }
 
 /// Binds actors and appends changes of one request inside the caller's savepoint.
-async fn append_one(
-    conn: &mut PgConnection,
-    req: &AppendRequest,
-    now: i64,
-) -> Result<AppendOutcome> {
+async fn append_one(conn: &mut PgConnection, req: &AppendRequest, now: i64) -> Result<AppendOutcome> {
     for (actor, owner) in &req.bind {
         sqlx::query(
             "INSERT INTO actors (actor_id, user_id, country, bound_at) VALUES ($1, $2, $3, $4)
@@ -138,10 +116,7 @@ async fn append_one(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        let (user,): (String,) = sqlx::query_as("SELECT user_id FROM actors WHERE actor_id = $1")
-            .bind(actor)
-            .fetch_one(&mut *conn)
-            .await?;
+        let (user,): (String,) = sqlx::query_as("SELECT user_id FROM actors WHERE actor_id = $1").bind(actor).fetch_one(&mut *conn).await?;
         if user != owner.user.as_str() {
             return Ok(Err(AppendRefusal::ActorTaken { actor: actor.clone() }));
         }

@@ -30,24 +30,24 @@ impl SqliteStore {
         // One read transaction; changes before the snapshot, so that a compaction committed
         // in between can only add overlap, never hide a change.
         let mut tx = self.begin_snapshot().await?;
-        let changes: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq")
+        let changes: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 ORDER BY seq").bind(doc.as_str()).fetch_all(&mut *tx).await?;
+        let snapshot: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT id, bytes FROM snapshots WHERE doc_id = $1 ORDER BY id DESC LIMIT 1")
             .bind(doc.as_str())
-            .fetch_all(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-        let snapshot: Option<(i64, Vec<u8>)> =
-            sqlx::query_as("SELECT id, bytes FROM snapshots WHERE doc_id = $1 ORDER BY id DESC LIMIT 1")
-                .bind(doc.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
         tx.commit().await?;
-        Ok(StoredDocument {
-            snapshot_id: snapshot.as_ref().map(|(id, _)| *id),
-            snapshot: snapshot.map(|(_, b)| b),
-            changes,
-        })
+        Ok(StoredDocument { snapshot_id: snapshot.as_ref().map(|(id, _)| *id), snapshot: snapshot.map(|(_, b)| b), changes })
     }
 
-    pub(super) async fn write_compaction(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], base: Option<i64>, now: i64) -> Result<Compaction> {
+    pub(super) async fn write_compaction(
+        &self,
+        doc: &DocumentId,
+        snapshot: &[u8],
+        covered: &[i64],
+        base: Option<i64>,
+        now: i64,
+    ) -> Result<Compaction> {
         let covered = serde_json::to_string(covered).map_err(|e| StoreError::corrupt("sequence list", e))?;
         let mut tx = self.pool.begin().await?;
         // The insert first: it takes the write lock, so the check below sees every snapshot
@@ -72,25 +72,17 @@ impl SqliteStore {
             .bind(covered)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM snapshots WHERE doc_id = $1 AND id < $2")
-            .bind(doc.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM snapshots WHERE doc_id = $1 AND id < $2").bind(doc.as_str()).bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(Compaction::Done { snapshot_id: id })
     }
 
     pub(super) async fn read_log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
         let mut tx = self.begin_snapshot().await?;
-        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq")
-            .bind(doc.as_str())
-            .fetch_all(&mut *tx)
-            .await?;
-        let (snapshot_id,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM snapshots WHERE doc_id = $1")
-            .bind(doc.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
+        let rows: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq").bind(doc.as_str()).fetch_all(&mut *tx).await?;
+        let (snapshot_id,): (Option<i64>,) =
+            sqlx::query_as("SELECT MAX(id) FROM snapshots WHERE doc_id = $1").bind(doc.as_str()).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok(LogIndex { snapshot_id, changes: crate::store::cluster::index_rows(rows)? })
     }
@@ -113,11 +105,7 @@ impl SqliteStore {
 }
 
 /// Binds actors and appends changes of one request inside the caller's savepoint.
-async fn append_one(
-    conn: &mut SqliteConnection,
-    req: &AppendRequest,
-    now: i64,
-) -> Result<AppendOutcome> {
+async fn append_one(conn: &mut SqliteConnection, req: &AppendRequest, now: i64) -> Result<AppendOutcome> {
     for (actor, owner) in &req.bind {
         sqlx::query(
             "INSERT INTO actors (actor_id, user_id, country, bound_at) VALUES ($1, $2, $3, $4)
@@ -129,10 +117,7 @@ async fn append_one(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        let (user,): (String,) = sqlx::query_as("SELECT user_id FROM actors WHERE actor_id = $1")
-            .bind(actor)
-            .fetch_one(&mut *conn)
-            .await?;
+        let (user,): (String,) = sqlx::query_as("SELECT user_id FROM actors WHERE actor_id = $1").bind(actor).fetch_one(&mut *conn).await?;
         if user != owner.user.as_str() {
             return Ok(Err(AppendRefusal::ActorTaken { actor: actor.clone() }));
         }

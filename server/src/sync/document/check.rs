@@ -9,8 +9,8 @@ use pluma_core::rules::Summary;
 
 use super::{Accepted, DocumentTask};
 use crate::store::{AuditAction, AuditEntry};
-use crate::sync::changes::{parse_changes, unknown_to};
 use crate::sync::ConnId;
+use crate::sync::changes::{parse_changes, unknown_to};
 use crate::validate::{self, Principal};
 
 impl DocumentTask {

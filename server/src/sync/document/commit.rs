@@ -72,7 +72,8 @@ impl DocumentTask {
                     self.forget_bindings(&a.bind);
                     match a.origin {
                         Origin::Peer(link) => {
-                            let reason = "the server could not store your changes; they were not applied. Reconnect and try again".to_owned();
+                            let reason =
+                                "the server could not store your changes; they were not applied. Reconnect and try again".to_owned();
                             rejected.insert(link.conn, (link, reason));
                         }
                         Origin::Local(reply) => refused_locally.push((reply, SubmitError::NotStored)),
@@ -93,11 +94,7 @@ impl DocumentTask {
             changes: a
                 .changes
                 .iter()
-                .map(|c| LoggedChange {
-                    hash: c.hash().0,
-                    actor: c.actor_id().to_hex_string(),
-                    bytes: c.raw_bytes().to_vec(),
-                })
+                .map(|c| LoggedChange { hash: c.hash().0, actor: c.actor_id().to_hex_string(), bytes: c.raw_bytes().to_vec() })
                 .collect(),
             audit: vec![AuditEntry {
                 user: Some(a.who.user.clone()),

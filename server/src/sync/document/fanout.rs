@@ -8,19 +8,15 @@ use serde_bytes::ByteBuf;
 use tokio::sync::mpsc::error::TrySendError;
 
 use super::DocumentTask;
-use crate::sync::changes::missing_deps;
-use crate::sync::state::nothing_to_send;
 use crate::ids::DocumentId;
+use crate::sync::changes::missing_deps;
 use crate::sync::protocol::Message;
+use crate::sync::state::nothing_to_send;
 use crate::sync::{ConnId, Outbound, PeerLink};
 
 /// Tells a peer the document is unavailable.
 pub(super) fn send_unavailable(server: &str, doc_id: &DocumentId, peer: &PeerLink) {
-    let msg = Message::DocUnavailable {
-        sender_id: server.to_owned(),
-        target_id: peer.peer_id.clone(),
-        document_id: doc_id.to_string(),
-    };
+    let msg = Message::DocUnavailable { sender_id: server.to_owned(), target_id: peer.peer_id.clone(), document_id: doc_id.to_string() };
     if peer.out.try_send(Outbound::Message(msg)).is_err() {
         peer.kill.cancel();
     }

@@ -58,9 +58,7 @@ pub(crate) async fn load(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<
 pub(crate) async fn load_log(store: &Arc<dyn Store>, doc_id: &DocumentId) -> Result<(AutoCommit, Vec<i64>, Option<i64>), LoadError> {
     let stored = store.load_document(doc_id).await.map_err(LoadError::Store)?;
     let snapshot_id = stored.snapshot_id;
-    let snapshot = stored
-        .snapshot
-        .ok_or_else(|| LoadError::Corrupt("the draft has no snapshot".into()))?;
+    let snapshot = stored.snapshot.ok_or_else(|| LoadError::Corrupt("the draft has no snapshot".into()))?;
     let seqs: Vec<i64> = stored.changes.iter().map(|(seq, _)| *seq).collect();
     // Decoding and applying is CPU work proportional to the document: off the async threads.
     let doc = tokio::task::spawn_blocking(move || build(&snapshot, stored.changes))

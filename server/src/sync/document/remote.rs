@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use automerge::{Change, ChangeHash};
 
-use super::{load, DocumentTask};
+use super::{DocumentTask, load};
 use crate::sync::DocCommand;
 
 /// How soon a failed catch-up is tried again (the database may be down for longer; then it
@@ -99,12 +99,8 @@ impl DocumentTask {
         if index.snapshot_id != self.snapshot_id {
             return self.merge_stored().await;
         }
-        let missing: Vec<[u8; 32]> = index
-            .changes
-            .iter()
-            .map(|(_, h)| *h)
-            .filter(|h| self.doc.get_change_by_hash(&ChangeHash(*h)).is_none())
-            .collect();
+        let missing: Vec<[u8; 32]> =
+            index.changes.iter().map(|(_, h)| *h).filter(|h| self.doc.get_change_by_hash(&ChangeHash(*h)).is_none()).collect();
         if missing.is_empty() {
             return Some(false);
         }
@@ -162,16 +158,12 @@ impl DocumentTask {
             seqs.push(seq);
         }
         let hashes: HashSet<ChangeHash> = changes.iter().map(Change::hash).collect();
-        let complete = changes
-            .iter()
-            .all(|c| c.deps().iter().all(|d| hashes.contains(d) || self.doc.get_change_by_hash(d).is_some()));
+        let complete = changes.iter().all(|c| c.deps().iter().all(|d| hashes.contains(d) || self.doc.get_change_by_hash(d).is_some()));
         if !complete {
             return Err(Incomplete::MissingDependencies);
         }
         let applied = !changes.is_empty();
-        self.doc
-            .apply_changes(changes)
-            .map_err(|e| self.unreadable(format!("changes do not apply: {e}")))?;
+        self.doc.apply_changes(changes).map_err(|e| self.unreadable(format!("changes do not apply: {e}")))?;
         pluma_core::draft::drop_patch_log(&mut self.doc);
         let known: HashSet<i64> = self.logged.iter().copied().collect();
         self.logged.extend(seqs.into_iter().filter(|s| !known.contains(s)));

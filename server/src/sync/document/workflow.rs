@@ -25,10 +25,8 @@ pub const WORKFLOW_LOCK: &str = "workflow-lock";
 
 /// Who made the accepted changes of a batch, for the reason an approval is voided.
 pub(super) fn authors(accepted: &[Accepted]) -> Vec<String> {
-    let mut out: Vec<String> = accepted
-        .iter()
-        .map(|a| a.who.country.as_ref().map_or_else(|| a.who.user.to_string(), ToString::to_string))
-        .collect();
+    let mut out: Vec<String> =
+        accepted.iter().map(|a| a.who.country.as_ref().map_or_else(|| a.who.user.to_string(), ToString::to_string)).collect();
     out.sort();
     out.dedup();
     out
@@ -78,12 +76,7 @@ impl DocumentTask {
         let mut voids = Vec::new();
         let mut audit = Vec::new();
         for a in &stale {
-            let reason = format!(
-                "the text changed after {}'s approval ({} on {})",
-                a.country,
-                by,
-                pluma_core::export::iso8601(now)
-            );
+            let reason = format!("the text changed after {}'s approval ({} on {})", a.country, by, pluma_core::export::iso8601(now));
             audit.push(AuditEntry {
                 user: None,
                 country: Some(a.country.clone()),

@@ -8,11 +8,11 @@ const store = new Map<string, string>();
   setItem: (k: string, v: string) => void store.set(k, v),
 };
 
-let zones: typeof import("../../src/zones");
-let text: typeof import("../../src/activityText");
+let zones: typeof import("../../src/logic/zones");
+let text: typeof import("../../src/logic/activityText");
 beforeAll(async () => {
-  zones = await import("../../src/zones");
-  text = await import("../../src/activityText");
+  zones = await import("../../src/logic/zones");
+  text = await import("../../src/logic/activityText");
 });
 
 describe("deadlines in a capital's wall time", () => {

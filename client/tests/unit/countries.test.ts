@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { colourOf, countryCodes, countryName, PALETTE_SIZE, registerCountries, SECRETARIAT } from "../../src/countries";
+import { colourOf, countryCodes, countryName, PALETTE_SIZE, registerCountries, SECRETARIAT } from "../../src/state/countries";
 
 describe("delegation colours", () => {
   it("gives the secretariat a colour of its own, even after a full meeting of delegations", () => {

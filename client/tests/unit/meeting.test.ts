@@ -11,11 +11,11 @@ const store = new Map<string, string>();
   setItem: (k: string, v: string) => void store.set(k, v),
 };
 
-let agenda: typeof import("../../src/zones");
-let alts: typeof import("../../src/alternatives");
+let agenda: typeof import("../../src/logic/zones");
+let alts: typeof import("../../src/logic/alternatives");
 beforeAll(async () => {
-  agenda = await import("../../src/zones");
-  alts = await import("../../src/alternatives");
+  agenda = await import("../../src/logic/zones");
+  alts = await import("../../src/logic/alternatives");
 });
 
 // Session 1 of the 2021 meeting: 9:50–10:50 GMT-6 on 9 September 2021.

@@ -1,8 +1,8 @@
 // The suggesting-mode transaction logic, on the in-memory model and on real automerge texts.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { applyOps as applyToDoc, charMarks, displaySpans, textAt } from "../../src/amText";
-import { type CharMarks, type Editor, type Plan, applyOps, parseValue, planDirect, planSuggestion, planUndo } from "../../src/suggest";
+import { applyOps as applyToDoc, charMarks, displaySpans, textAt } from "../../src/logic/amText";
+import { type CharMarks, type Editor, type Plan, applyOps, parseValue, planDirect, planSuggestion, planUndo } from "../../src/logic/suggest";
 
 const mx: Editor = { country: "MX", user: "u00000000000000a1", actor: "aa" };
 const ar: Editor = { country: "AR", user: "u00000000000000b2", actor: "bb" };

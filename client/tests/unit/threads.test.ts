@@ -2,7 +2,7 @@
 // and is detached only once all of them are gone, as the server's core reads it.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { openThread, threadsOf } from "../../src/threads";
+import { openThread, threadsOf } from "../../src/logic/threads";
 
 type Doc = { paragraphs: Record<string, { text: { en: string; es: string } }>; threads: Record<string, never> };
 

@@ -7,13 +7,13 @@
 // server process answers, as they share one database. The server keeps its cursor behind
 // entries younger than a few seconds and sends them again; entries are kept by id, once.
 import "./activityFeed.css";
-import { type Meeting, type User, call } from "./api";
-import { type Entry, groups, inSentence } from "./activityText";
-import { colourOf, countryName } from "./countries";
+import { api } from "../api/api";
+import { type Entry, groups, inSentence } from "../logic/activityText";
+import type { Meeting, User } from "../logic/model";
+import { dayLabel, placeOf, timeRange, viewerTimeZone, zoneOffset } from "../logic/zones";
+import { colourOf, countryName } from "../state/countries";
+import { lang, t } from "../state/lang";
 import { clear, h } from "./dom";
-import { lang, t } from "./i18n";
-import { viewerTimeZone } from "./workflowPanel";
-import { dayLabel, placeOf, timeRange, zoneOffset } from "./zones";
 
 /** How often the feed asks for news. */
 export const POLL_MS = 2000;
@@ -39,12 +39,6 @@ export interface Feed {
   stop(): void;
 }
 
-interface Page {
-  entries: Entry[];
-  next_before: number | null;
-  next_after: number | null;
-}
-
 /** Whether the reader sees everything (chairs, secretariat) or their delegation's concerns. */
 export function feedCountry(me: User): string | null {
   return me.role === "chair" || me.role === "secretariat" || me.role === "admin" ? null : me.country;
@@ -54,8 +48,6 @@ export function mountActivityFeed(o: FeedOptions): Feed {
   const l = lang();
   const zone = viewerTimeZone(o.me, o.meetings);
   const country = feedCountry(o.me);
-  const base = `/api/drafts/${encodeURIComponent(o.draftId)}/activity`;
-  const scope = country ? `&country=${encodeURIComponent(country)}` : "";
   const entries = new Map<number, Entry>();
   let cursor: number | null = null;
   let before: number | null = null;
@@ -128,7 +120,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
 
   async function first(): Promise<void> {
     try {
-      const page = await call<Page>("GET", `${base}?limit=${FIRST_PAGE}${scope}`);
+      const page = await api.activity(o.draftId, { limit: FIRST_PAGE, country });
       take(page.entries);
       readUpTo = Math.max(0, ...entries.keys());
       before = page.next_before;
@@ -147,7 +139,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
     busy = true;
     try {
       for (let round = 0; round < 5; round++) {
-        const page: Page = await call<Page>("GET", `${base}?after=${cursor}&limit=200${scope}`);
+        const page = await api.activity(o.draftId, { after: cursor, limit: 200, country });
         const fresh = take(page.entries);
         if (fresh.size > 0) paint(fresh);
         const moved = page.next_after !== null && page.next_after !== cursor;
@@ -164,7 +156,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
   async function earlier(): Promise<void> {
     if (before === null) return;
     try {
-      const page = await call<Page>("GET", `${base}?limit=${FIRST_PAGE}&before=${before}${scope}`);
+      const page = await api.activity(o.draftId, { limit: FIRST_PAGE, before, country });
       take(page.entries);
       before = page.next_before;
       paint(new Set());

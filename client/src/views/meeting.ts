@@ -2,48 +2,14 @@
 // Presidencies, and the agenda with every time shown in the viewer's own capital's time
 // zone (the signed-in person's delegation), the zone named. The agenda's times are instants
 // (unix ms) parsed on the server from the circulated text (core/src/agenda.rs).
-import { type Delegation, type User, api } from "./api";
-import { colourOf, countryName, registerCountries } from "./countries";
-import { clear, h } from "./dom";
-import { type Lang, lang, t } from "./i18n";
-import { errorText, header } from "./main";
-import { dayLabel, placeOf, textIn, timeRange, viewerZone, zoneOffset } from "./zones";
-
-import type { Texts } from "./zones";
-export interface AgendaItem {
-  kind: "opening" | "presentation" | "session" | "break" | "closure" | "end_of_day";
-  number: number | null;
-  title: Texts;
-  start: number;
-  end: number | null;
-  topics: Texts[];
-  leads: string[];
-  led_by: string | null;
-  speakers: string[];
-}
-export interface Agenda {
-  title: Texts;
-  motto: Texts;
-  utc_offset_minutes: number;
-  days: Array<{ date: string; items: AgendaItem[] }>;
-}
-export interface Conference {
-  code: "rcm" | "sacm";
-  name_en: string;
-  short_en: string;
-  name_es: string;
-  short_es: string;
-  ppt: string | null;
-  members: string[];
-}
-export interface MeetingDetail {
-  id: string;
-  name_en: string;
-  name_es: string;
-  conferences: Conference[];
-  delegations: Delegation[];
-  agenda: Agenda | null;
-}
+import { api } from "../api/api";
+import type { AgendaItem, Lang, MeetingDetail, User } from "../logic/model";
+import { dayLabel, placeOf, textIn, timeRange, viewerZone, zoneOffset } from "../logic/zones";
+import { colourOf, countryName, registerCountries } from "../state/countries";
+import { lang, t } from "../state/lang";
+import { clear, h } from "../widgets/dom";
+import { errorText } from "../widgets/errors";
+import { header } from "../widgets/header";
 
 const chip = (code: string, l: Lang) => h("span", { class: "chip", style: `--c:${colourOf(code)}`, title: countryName(code, l) }, code);
 

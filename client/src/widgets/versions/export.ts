@@ -2,10 +2,15 @@
 // Markdown, a printable HTML page, a clean Word file or a Word file with every pending
 // proposal as a tracked change. The files are the server's (`/export`), handed to the
 // browser as downloads; a refusal is shown in words.
-import { clear, h } from "./dom";
-import { type Key, formatTime, lang, t } from "./i18n";
-import { errorText } from "./main";
-import { CURRENT, type ExportFormat, type Lang, type Version, type VersionsContext, fetchFile, saveFile, slug, versionsApi } from "./versionsApi";
+import { api } from "../../api/api";
+import { CURRENT, type ExportFormat, type Version } from "../../api/types";
+import type { Lang } from "../../logic/model";
+import { slug } from "../../logic/slug";
+import { type Key, formatTime, lang, t } from "../../state/lang";
+import { clear, h } from "../dom";
+import { errorText } from "../errors";
+import type { VersionsContext } from "./context";
+import { saveFile } from "./download";
 
 const FORMATS: Array<{ format: ExportFormat; key: Key; ext: string }> = [
   { format: "docx", key: "fmtDocx", ext: "-clean.docx" },
@@ -65,7 +70,7 @@ export function openExport(ctx: VersionsContext, versions: Version[] | null, sel
     status.textContent = t("preparing", { name });
     button.disabled = true;
     try {
-      saveFile(await fetchFile(versionsApi.exportPath(ctx.draftId, version, docLang, format)), name);
+      saveFile(await api.exportFile(ctx.draftId, version, docLang, format), name);
       status.textContent = t("downloaded", { name });
     } catch (err) {
       status.classList.add("error");
@@ -84,7 +89,7 @@ export function openExport(ctx: VersionsContext, versions: Version[] | null, sel
   document.body.append(dialog);
   dialog.showModal();
   if (!versions) {
-    versionsApi.list(ctx.draftId).then(
+    api.versions(ctx.draftId).then(
       (list) => {
         const keep = which.value;
         selected = keep;

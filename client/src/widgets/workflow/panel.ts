@@ -5,54 +5,15 @@
 // per country, and translation concordance per paragraph (the secretariat confirms it).
 // Everything comes from GET /api/drafts/{id}/dashboard; actions call the workflow API and
 // repaint. Labels are in both interface languages, here, so the panel stands alone.
-import "./workflowPanel.css";
-import { type Meeting, type User, call } from "./api";
-import { colourOf, countryName } from "./countries";
-import { clear, h } from "./dom";
-import { type Lang, lang } from "./i18n";
-import { errorText } from "./main";
-import { placeOf, wallTimeIn, wallTimeOf, zoneOffset } from "./zones";
-
-type Status = "open" | "bracketed" | "agreed_ad_ref" | "agreed";
-interface Line {
-  number: number | null;
-  paragraph: string;
-  status: Status;
-  first_words: string;
-  concordance: "confirmed" | "out_of_concordance" | "unconfirmed";
-}
-interface Approval {
-  id: string;
-  country: string;
-  created_at: number;
-  live: boolean;
-  void_reason: string | null;
-}
-interface Silence {
-  id: string;
-  state: "running" | "broken" | "adopted" | "lapsed" | "closed";
-  deadline: number;
-  outcome: string | null;
-  country: string | null;
-  objections: Array<{ country: string; body: string; created_at: number }>;
-}
-interface Dashboard {
-  status_counts: Record<Status, number>;
-  unsettled: Line[];
-  proposals_by_country: Record<string, number>;
-  paragraphs: Line[];
-  out_of_concordance: number;
-  workflow: {
-    ppt: string[];
-    heads: string[];
-    approvals: Approval[];
-    approved_by: string[];
-    awaiting: string[];
-    silence: Silence | null;
-    adopted: { fingerprint: string; adopted_at: number; how: string; concordance_override: string | null } | null;
-    locked: string | null;
-  };
-}
+import "./workflow.css";
+import { api } from "../../api/api";
+import type { Approval, Dashboard, DashboardLine as Line } from "../../api/types";
+import type { Meeting, Status, User } from "../../logic/model";
+import { inZone, placeOf, viewerTimeZone, wallTimeIn, wallTimeOf, zoneOffset } from "../../logic/zones";
+import { colourOf, countryName } from "../../state/countries";
+import { lang } from "../../state/lang";
+import { clear, h } from "../dom";
+import { errorText } from "../errors";
 
 const words = {
   en: {
@@ -146,30 +107,6 @@ function w(key: Word, params: Record<string, string | number> = {}): string {
   return s;
 }
 
-/** The IANA time zone of the viewer's delegation's capital, else the browser's. */
-export function viewerTimeZone(me: User, meetings: Meeting[]): string {
-  for (const m of meetings) for (const d of m.delegations) if (d.code === me.country && d.time_zone) return d.time_zone;
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
-
-/** A time in a zone, with the zone's name: "30 Nov 2021, 18:00 GMT-5". */
-export function inZone(ms: number, zone: string, l: Lang): string {
-  try {
-    return new Intl.DateTimeFormat(l === "es" ? "es" : "en-GB", {
-      year: "numeric",
-      month: "short",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZone: zone,
-      timeZoneName: "short",
-    }).format(new Date(ms));
-  } catch {
-    return new Date(ms).toISOString();
-  }
-}
-
 const number = (line: Line) => (line.number === null ? "§" : `${line.number}.`);
 
 /** Mounts the panel in `el`; returns a function that stops its refreshing. */
@@ -189,7 +126,6 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
   const { draftId, me, meetings, notify } = opts;
   const label = (line: Line) => opts.paragraphLabel?.(line.paragraph) || number(line);
   const words = (line: Line) => opts.firstWords?.(line.paragraph) || line.first_words;
-  const base = `/api/drafts/${encodeURIComponent(draftId)}`;
   const zone = viewerTimeZone(me, meetings);
   const chair = me.role === "chair";
   const decides = chair || me.role === "secretariat";
@@ -200,9 +136,10 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
   let objectionDraft = "";
   let silenceDraft = "";
 
-  async function act(method: "POST", path: string, body: unknown): Promise<unknown> {
+  /** Runs a workflow action and repaints; null when it failed (the notice says why). */
+  async function act(run: () => Promise<unknown>): Promise<unknown> {
     try {
-      const r = await call<unknown>(method, `${base}${path}`, body);
+      const r = await run();
       await refresh(true);
       return r;
     } catch (e) {
@@ -214,7 +151,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
   async function refresh(force = false): Promise<void> {
     let d: Dashboard;
     try {
-      d = await call<Dashboard>("GET", `${base}/dashboard`);
+      d = await api.dashboard(draftId);
     } catch {
       // Unreadable (offline, say): the text stays editable, and the server still refuses
       // what a lock forbids.
@@ -252,7 +189,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
         banner.append(h("div", { class: "wf-objection" }, box,
           h("button", { type: "button", class: "reject", "data-testid": "object", onclick: () => {
             const text = box.value.trim();
-            if (text) void act("POST", "/silence/objections", { text }).then((r) => { if (r) objectionDraft = ""; });
+            if (text) void act(() => api.object(draftId, text)).then((r) => { if (r) objectionDraft = ""; });
           } }, w("object"))));
       }
       el.append(banner);
@@ -304,7 +241,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
       tbody.append(h("tr", { "data-paragraph": p.paragraph },
         h("td", { class: "num" }, label(p)), h("td", {}, statusCell), h("td", { class: "wf-words" }, words(p)),
         h("td", {}, conc, decides && p.concordance !== "confirmed" && !wf.locked && (chair || p.status !== "agreed")
-          ? h("button", { type: "button", class: "small", "data-testid": "confirm-concordance", onclick: () => void act("POST", `/paragraphs/${encodeURIComponent(p.paragraph)}/concordance`, {}) }, w("confirm"))
+          ? h("button", { type: "button", class: "small", "data-testid": "confirm-concordance", onclick: () => void act(() => api.confirmConcordance(draftId, p.paragraph)) }, w("confirm"))
           : null)));
     }
     table.append(tbody);
@@ -360,7 +297,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
   async function startSilence(deadline: number): Promise<void> {
     let now: Dashboard;
     try {
-      now = await call<Dashboard>("GET", `${base}/dashboard`);
+      now = await api.dashboard(draftId);
     } catch (e) {
       notify(errorText(e), true);
       return;
@@ -372,7 +309,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
       if (!given || !given.trim()) return;
       body.concordance_override = given.trim();
     }
-    if (await act("POST", "/silence", body)) silenceDraft = "";
+    if (await act(() => api.startSilence(draftId, body))) silenceDraft = "";
   }
 
   async function setStatus(p: Line, status: Status, select: HTMLSelectElement): Promise<void> {
@@ -385,7 +322,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
       }
       reason = given.trim();
     }
-    await act("POST", `/paragraphs/${encodeURIComponent(p.paragraph)}/status`, reason ? { status, reason } : { status });
+    await act(() => api.setStatus(draftId, p.paragraph, reason ? { status, reason } : { status }));
   }
 
   /** A text with pending proposals is neither approved nor put under silence (the server
@@ -405,7 +342,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
       const given = prompt(w("overridePrompt", { n: d.out_of_concordance }));
       if (given && given.trim()) body.concordance_override = given.trim();
     }
-    await act("POST", "/approvals", body);
+    await act(() => api.approve(draftId, body));
   }
 
   void refresh(true);

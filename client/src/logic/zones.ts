@@ -1,12 +1,6 @@
 // Times in a delegation's own capital: the agenda's instants formatted with
 // `Intl.DateTimeFormat` in an IANA zone. Pure (no DOM), unit-tested.
-import type { Delegation, User } from "./api";
-import type { Lang } from "./i18n";
-
-export interface Texts {
-  en: string;
-  es: string | null;
-}
+import type { Delegation, Lang, Meeting, Texts, User } from "./model";
 
 const locale = (l: Lang) => (l === "es" ? "es" : "en-GB");
 export const textIn = (x: Texts, l: Lang): string => (l === "es" && x.es ? x.es : x.en);
@@ -16,6 +10,30 @@ export function viewerZone(me: User, delegations: Delegation[]): { zone: string;
   const mine = delegations.find((d) => d.code === me.country);
   if (mine) return { zone: mine.time_zone, country: mine.code };
   return { zone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", country: null };
+}
+
+/** The IANA time zone of the viewer's delegation's capital in any of the meetings, else the browser's. */
+export function viewerTimeZone(me: User, meetings: Meeting[]): string {
+  for (const m of meetings) for (const d of m.delegations) if (d.code === me.country && d.time_zone) return d.time_zone;
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** A time in a zone, with the zone's name: "30 Nov 2021, 18:00 GMT-5". */
+export function inZone(ms: number, zone: string, l: Lang): string {
+  try {
+    return new Intl.DateTimeFormat(l === "es" ? "es" : "en-GB", {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: zone,
+      timeZoneName: "short",
+    }).format(new Date(ms));
+  } catch {
+    return new Date(ms).toISOString();
+  }
 }
 
 /** "GMT-5" for a zone at an instant. */

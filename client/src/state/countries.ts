@@ -1,6 +1,10 @@
-// Each delegation's colour and label. 25 colours that can be told apart on white (after
-// Kelly's and Glasbey's palettes); the country code is always shown next to the colour so
-// colour-blind readers need not rely on it.
+// Each delegation's colour and name, registered as meetings and drafts are read. 25 colours
+// that can be told apart on white (after Kelly's and Glasbey's palettes); the country code
+// is always shown next to the colour so colour-blind readers need not rely on it.
+import { SECRETARIAT } from "../logic/model";
+
+export { SECRETARIAT };
+
 const PALETTE = [
   "#0b5fa5", "#c1272d", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#ad1457", "#5d4037",
   "#1a237e", "#827717", "#d81b60", "#00695c", "#6a1b9a", "#bf360c", "#33691e", "#283593",
@@ -13,9 +17,8 @@ export interface CountryInfo {
   name_es: string;
 }
 
-/** The technical secretariat signs its proposals as `SEC`: no delegation, so it takes no
- * delegation's colour (the 26th code registered would wrap round to the first delegation's). */
-export const SECRETARIAT = "SEC";
+/** The secretariat is no delegation, so it takes no delegation's colour (the 26th code
+ * registered would wrap round to the first delegation's). */
 const SECRETARIAT_COLOUR = "#757575";
 
 const known = new Map<string, CountryInfo>([

@@ -2,13 +2,15 @@
 // list the saved versions (name, who, delegation, when in the reader's own locale), and
 // from each one open the comparison or the export dialog.
 import "./versions.css";
-import { colourOf, countryName } from "./countries";
-import { clear, h } from "./dom";
-import { formatTime, lang, t } from "./i18n";
-import { errorText } from "./main";
-import { openCompare } from "./compareView";
-import { openExport } from "./exportMenu";
-import { CURRENT, type Version, type VersionsContext, versionsApi } from "./versionsApi";
+import { api } from "../../api/api";
+import { CURRENT, type Version } from "../../api/types";
+import { colourOf, countryName } from "../../state/countries";
+import { formatTime, lang, t } from "../../state/lang";
+import { clear, h } from "../dom";
+import { errorText } from "../errors";
+import { openCompare } from "./compare";
+import type { VersionsContext } from "./context";
+import { openExport } from "./export";
 
 export interface VersionsPanel {
   el: HTMLElement;
@@ -50,7 +52,7 @@ export function versionsPanel(ctx: VersionsContext): VersionsPanel {
         saveButton.disabled = true;
         say(t("saving"));
         try {
-          const v = await versionsApi.save(ctx.draftId, label);
+          const v = await api.saveVersion(ctx.draftId, label);
           name.value = "";
           say(t("versionSaved", { label: v.label }));
           await load();
@@ -133,7 +135,7 @@ export function versionsPanel(ctx: VersionsContext): VersionsPanel {
 
   async function load(): Promise<void> {
     try {
-      versions = await versionsApi.list(ctx.draftId);
+      versions = await api.versions(ctx.draftId);
       loaded = true;
       paint();
     } catch (err) {

@@ -7,9 +7,9 @@ import "./cursors.css";
 import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import type { EditorView } from "prosemirror-view";
-import { colourOf, countryName } from "./countries";
+import { colourOf, countryName } from "../state/countries";
+import { lang } from "../state/lang";
 import { h } from "./dom";
-import { lang } from "./i18n";
 
 /** What is sent: `{ cursor: CursorMessage }`. */
 export interface CursorMessage {

@@ -4,26 +4,16 @@
 // country credited with it (the same colours as the proposals), a legend of countries,
 // the paragraphs added, removed and moved and the status changes, and offers the
 // comparison as a file.
-import { colourOf, countryName } from "./countries";
-import { clear, h } from "./dom";
-import { type Key, formatTime, lang, t } from "./i18n";
-import { errorText } from "./main";
-import {
-  type Comparison,
-  CURRENT,
-  type DiffFileFormat,
-  type Lang,
-  type ParagraphDiff,
-  type ParagraphKind,
-  type Piece,
-  type Version,
-  type VersionRef,
-  type VersionsContext,
-  fetchFile,
-  saveFile,
-  slug,
-  versionsApi,
-} from "./versionsApi";
+import { api } from "../../api/api";
+import { type Comparison, CURRENT, type DiffFileFormat, type ParagraphDiff, type Piece, type Version, type VersionRef } from "../../api/types";
+import type { Lang, ParagraphKind } from "../../logic/model";
+import { slug } from "../../logic/slug";
+import { colourOf, countryName } from "../../state/countries";
+import { type Key, formatTime, lang, t } from "../../state/lang";
+import { clear, h } from "../dom";
+import { errorText } from "../errors";
+import type { VersionsContext } from "./context";
+import { saveFile } from "./download";
 
 /** Grey for changes bound to no delegation (e.g. the server's own seeding). */
 const NO_COUNTRY = "#6b7280";
@@ -288,7 +278,7 @@ export function openCompare(ctx: VersionsContext, versions: Version[], pick: { f
         const name = `${slug(ctx.title()[docLang])}-${docLang}-${slug(versionName(versions, from))}-to-${slug(versionName(versions, to))}.${format}`;
         b.disabled = true;
         try {
-          saveFile(await fetchFile(versionsApi.diffPath(ctx.draftId, from, to, docLang, format)), name);
+          saveFile(await api.diffFile(ctx.draftId, from, to, docLang, format), name);
         } catch (err) {
           status.className = "cmp-status-line error";
           status.textContent = errorText(err);
@@ -311,7 +301,7 @@ export function openCompare(ctx: VersionsContext, versions: Version[], pick: { f
     }
     status.textContent = t("comparing");
     try {
-      const cmp = await versionsApi.compare(ctx.draftId, from, to, docLang);
+      const cmp = await api.compare(ctx.draftId, from, to, docLang);
       if (mine !== request) return;
       current = cmp;
       status.textContent = "";

@@ -1,107 +1,27 @@
 // The draft view: numbered paragraphs, English and Spanish side by side, each an editor
 // bound to its automerge text; the proposals panel; the connection state.
 import type * as A from "@automerge/automerge";
-import { type AutomergeUrl, type DocHandle, Repo, type StorageId, isValidAutomergeUrl } from "@automerge/automerge-repo";
-import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
-import { alternativesOf, mountAlternatives } from "./alternatives";
-import { mountActivityFeed } from "./activityFeed";
-import { type DraftInfo, type Meeting, type Selection, type User, api } from "./api";
-import { colourOf, countryCodes, countryName, registerCountries } from "./countries";
-import { clear, h } from "./dom";
-import { type Binding, bind, buildAdapter } from "./editor";
-import { type Key, formatTime, lang, t } from "./i18n";
-import { errorText, header } from "./main";
-import { exportButton } from "./exportMenu";
-import { versionsPanel } from "./versionsPanel";
-import { RemoteCursors } from "./cursors";
-import { TicketSocketAdapter } from "./net";
-import { charMarks } from "./amText";
-import { parseMarkName, parseValue } from "./suggest";
-import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "./threads";
-import { mountWorkflowPanel } from "./workflowPanel";
-
-type Lang = "en" | "es";
-interface Paragraph {
-  kind: "preamble" | "operative" | "heading" | "question";
-  status: "open" | "bracketed" | "agreed_ad_ref" | "agreed";
-  editors: string[];
-  section: number | null;
-  text: { en: string; es: string };
-}
-interface DraftDoc {
-  kind: string;
-  title: { en: string; es: string };
-  order: string[];
-  paragraphs: Record<string, Paragraph>;
-}
-
-/** The draft's outline with plain strings (automerge reads stored scalar strings as objects). */
-interface Outline {
-  order: string[];
-  paragraphs: Record<string, { kind: Paragraph["kind"]; status: Paragraph["status"] }>;
-  title: { en: string; es: string };
-}
-export function outline(doc: A.Doc<DraftDoc>): Outline {
-  const order = (doc.order ?? []).map((x) => String(x));
-  const paragraphs: Outline["paragraphs"] = {};
-  for (const id of order) {
-    const p = doc.paragraphs?.[id];
-    if (p) paragraphs[id] = { kind: String(p.kind) as Paragraph["kind"], status: String(p.status) as Paragraph["status"] };
-  }
-  return { order, paragraphs, title: { en: String(doc.title?.en ?? ""), es: String(doc.title?.es ?? "") } };
-}
-
-export interface Proposal {
-  id: string;
-  country: string;
-  kind: "ins" | "del";
-  user: string;
-  at: number;
-  paragraph: string;
-  lang: Lang;
-  text: string;
-}
-
-let repo: Repo | null = null;
-let net: TicketSocketAdapter | null = null;
-const names = new Map<string, string>(JSON.parse(localStorage.getItem("pluma.names") ?? "[]") as Array<[string, string]>);
-
-function theRepo(): { repo: Repo; net: TicketSocketAdapter } {
-  if (!repo || !net) {
-    net = new TicketSocketAdapter();
-    repo = new Repo({ network: [net], storage: new IndexedDBStorageAdapter("pluma") });
-  }
-  return { repo, net };
-}
-
-/**
- * Every pending proposal in the document, in reading order. Characters are read as
- * `charMarks` attributes them: a character counts for the proposal that holds it, not for
- * every mark whose range reaches over it.
- */
-export function proposalsOf(doc: A.Doc<DraftDoc>): Proposal[] {
-  const out: Proposal[] = [];
-  for (const pid of outline(doc).order) {
-    const p = doc.paragraphs?.[pid];
-    if (!p) continue;
-    for (const l of ["en", "es"] as const) {
-      const text = String(p.text[l]);
-      const byId = new Map<string, Proposal>();
-      charMarks(doc, ["paragraphs", pid, "text", l], text.length).forEach((marks, i) => {
-        for (const [key, raw] of Object.entries(marks)) {
-          const name = parseMarkName(key);
-          const v = parseValue(raw);
-          if (!name || !v) continue;
-          const prev = byId.get(`${key}/${v.id}`);
-          if (prev) prev.text += text[i];
-          else byId.set(`${key}/${v.id}`, { id: v.id, country: name.country, kind: name.kind, user: v.user, at: v.at, paragraph: pid, lang: l, text: text[i] });
-        }
-      });
-      out.push(...byId.values());
-    }
-  }
-  return out;
-}
+import { type AutomergeUrl, type DocHandle, type StorageId, isValidAutomergeUrl } from "@automerge/automerge-repo";
+import { api } from "../../api/api";
+import type { Selection } from "../../api/types";
+import { alternativesOf } from "../../logic/alternatives";
+import { type DraftDoc, type Outline, outline, proposalsOf } from "../../logic/draftDoc";
+import type { DraftInfo, Lang, Meeting, User } from "../../logic/model";
+import { parseMarkName } from "../../logic/suggest";
+import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "../../logic/threads";
+import { colourOf, countryCodes, countryName, registerCountries } from "../../state/countries";
+import { type Key, formatTime, lang, t } from "../../state/lang";
+import { nameOf, rememberName, theRepo } from "../../state/repo";
+import { mountActivityFeed } from "../../widgets/activityFeed";
+import { mountAlternatives } from "../../widgets/alternatives";
+import { RemoteCursors } from "../../widgets/cursors";
+import { clear, h } from "../../widgets/dom";
+import { type Binding, bind, buildAdapter } from "../../widgets/editor/bind";
+import { errorText } from "../../widgets/errors";
+import { header } from "../../widgets/header";
+import { exportButton } from "../../widgets/versions/export";
+import { versionsPanel } from "../../widgets/versions/panel";
+import { mountWorkflowPanel } from "../../widgets/workflow/panel";
 
 export async function openDraft(shell: HTMLElement, draftId: string, me: User): Promise<() => void> {
   const l = lang();
@@ -209,8 +129,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     if (!p || typeof p.user !== "string") return;
     const fresh = !here.has(p.user);
     here.set(p.user, { name: String(p.name), country: String(p.country), seen: Date.now() });
-    names.set(p.user, String(p.name));
-    localStorage.setItem("pluma.names", JSON.stringify([...names]));
+    rememberName(p.user, String(p.name), true);
     if (fresh) {
       announce();
       cursors.resend();
@@ -218,7 +137,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     paintPresence();
   };
   handle.on("ephemeral-message", onEphemeral as never);
-  names.set(me.id, me.display_name);
+  rememberName(me.id, me.display_name, false);
   function paintPresence(): void {
     clear(presenceEl);
     const now = Date.now();
@@ -387,7 +306,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   }
 
   function personOf(user: string, country: string): string {
-    return names.get(user) ?? `${t("unknownPerson")} (${countryName(country, l)})`;
+    return nameOf(user) ?? `${t("unknownPerson")} (${countryName(country, l)})`;
   }
 
   function paintPanel(): void {

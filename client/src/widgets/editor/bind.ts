@@ -13,9 +13,9 @@ import { keymap } from "prosemirror-keymap";
 import type { Mark, Node as PmNode } from "prosemirror-model";
 import { EditorState, TextSelection, type Transaction } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
-import { applyOps, charMarks, cursorAt, displaySpans, indexOf, textAt } from "./amText";
-import { colourOf } from "./countries";
-import { type Editor, type UndoStep, normaliseInput, parseMarkName, planDirect, planSuggestion, planUndo, randomSuggestionId } from "./suggest";
+import { applyOps, charMarks, cursorAt, displaySpans, indexOf, textAt } from "../../logic/amText";
+import { type Editor, type UndoStep, normaliseInput, parseMarkName, planDirect, planSuggestion, planUndo, randomSuggestionId } from "../../logic/suggest";
+import { colourOf } from "../../state/countries";
 
 export function buildAdapter(countries: string[]): SchemaAdapter {
   const marks: Record<string, object> = {

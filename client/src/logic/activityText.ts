@@ -2,8 +2,7 @@
 // GET /api/drafts/{id}/activity becomes one or more lines ("Peru proposed an insertion in
 // OP 3 (ES)", "Mexico put the text under silence until 30 Nov, 18:00 GMT-5"). Pure (no
 // DOM, no fetch), unit-tested; activityFeed.ts draws and polls.
-import { SECRETARIAT } from "./countries";
-import type { Lang } from "./i18n";
+import { type Lang, SECRETARIAT } from "./model";
 
 export interface Entry {
   id: number;

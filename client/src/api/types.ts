@@ -1,0 +1,135 @@
+// The shapes of the JSON API's answers and bodies beyond the meeting's own (logic/model.ts):
+// versions and comparisons (core's `Comparison`, server/src/routes/versions.rs), the
+// workflow dashboard (server/src/routes/dashboard.rs), proposals acted on, the activity.
+import type { Entry } from "../logic/activityText";
+import type { Lang, ParagraphKind, Status } from "../logic/model";
+
+export interface ServerSuggestion {
+  id: string;
+  country: string;
+  user: string;
+  at: number;
+  kind: "insert" | "delete";
+  paragraph: string;
+  lang: Lang;
+  text: string;
+}
+export type Selection = { ids: string[] } | { country: string } | { paragraph: string } | { all: true };
+
+/** A page of the activity feed (`GET /api/drafts/{id}/activity`). */
+export interface ActivityPage {
+  entries: Entry[];
+  next_before: number | null;
+  next_after: number | null;
+}
+
+/** One paragraph of the dashboard, in reading order. */
+export interface DashboardLine {
+  number: number | null;
+  paragraph: string;
+  status: Status;
+  first_words: string;
+  concordance: "confirmed" | "out_of_concordance" | "unconfirmed";
+}
+export interface Approval {
+  id: string;
+  country: string;
+  created_at: number;
+  live: boolean;
+  void_reason: string | null;
+}
+export interface Silence {
+  id: string;
+  state: "running" | "broken" | "adopted" | "lapsed" | "closed";
+  deadline: number;
+  outcome: string | null;
+  country: string | null;
+  objections: Array<{ country: string; body: string; created_at: number }>;
+}
+export interface Dashboard {
+  status_counts: Record<Status, number>;
+  unsettled: DashboardLine[];
+  proposals_by_country: Record<string, number>;
+  paragraphs: DashboardLine[];
+  out_of_concordance: number;
+  workflow: {
+    ppt: string[];
+    heads: string[];
+    approvals: Approval[];
+    approved_by: string[];
+    awaiting: string[];
+    silence: Silence | null;
+    adopted: { fingerprint: string; adopted_at: number; how: string; concordance_override: string | null } | null;
+    locked: string | null;
+  };
+}
+
+/** A named version: the document's heads with a label, who saved it and when. */
+export interface Version {
+  id: string;
+  draft_id: string;
+  label: string;
+  heads: string[];
+  /** `null` for versions the server saved itself. */
+  created_by: string | null;
+  country: string | null;
+  /** Unix milliseconds. */
+  created_at: number;
+}
+
+export interface Piece {
+  op: "equal" | "insert" | "delete";
+  text: string;
+  /** The country credited with an insertion or deletion (absent: bound to no delegation). */
+  country?: string;
+  /** The same words were cut in one place of the paragraph and put in another. */
+  moved?: boolean;
+}
+
+export interface ParagraphDiff {
+  id: string;
+  change: "unchanged" | "changed" | "added" | "removed";
+  moved: boolean;
+  from_number: number | null;
+  to_number: number | null;
+  kind: ParagraphKind;
+  status?: { from: Status; to: Status };
+  kind_change?: { from: ParagraphKind; to: ParagraphKind };
+  /** Who added or removed the paragraph. */
+  by?: string;
+  pieces: Piece[];
+}
+
+export interface ProposalNote {
+  id: string;
+  country: string;
+  kind: "insert" | "delete";
+  paragraph: string;
+  text: string;
+}
+
+export interface Comparison {
+  lang: Lang;
+  from: string[];
+  to: string[];
+  title: Piece[];
+  paragraphs: ParagraphDiff[];
+  proposals: { opened: ProposalNote[]; settled: ProposalNote[] };
+  summary: {
+    added: number;
+    removed: number;
+    moved: number;
+    changed: number;
+    status_changed: number;
+    /** Words inserted and deleted by country (`"?"`: changes bound to no delegation). */
+    by_country: Record<string, { inserted: number; deleted: number }>;
+  };
+}
+
+/** "current" or a version id. */
+export type VersionRef = string;
+export const CURRENT: VersionRef = "current";
+
+export type ExportFormat = "md" | "html" | "docx" | "docx-tracked";
+export type DiffFileFormat = "html" | "md" | "docx";
+

@@ -3,6 +3,7 @@
 // OP 3 (ES)", "Mexico put the text under silence until 30 Nov, 18:00 GMT-5"). Pure (no
 // DOM, no fetch), unit-tested; activityFeed.ts draws and polls.
 import { type Lang, SECRETARIAT } from "./model";
+import { type Key, type Params, isKey, translate } from "./words";
 
 export interface Entry {
   id: number;
@@ -32,101 +33,17 @@ export interface Line {
   tone: "plain" | "silence" | "objection" | "adopted" | "agreed";
 }
 
-const words = {
-  en: {
-    someone: "Someone",
-    secretariat: "The secretariat",
-    insertion: "an insertion",
-    deletion: "a deletion",
-    proposal_made: "{who} proposed {kind} in {p} ({lang})",
-    proposal_withdrawn: "{who} withdrew its proposal in {p} ({lang})",
-    proposal_accepted: "{who} accepted the proposal of {of} in {p} ({lang})",
-    proposal_rejected: "{who} rejected the proposal of {of} in {p} ({lang})",
-    direct_edit: "{who} edited {p} ({lang})",
-    status_changed: "{who} set {p} to “{to}” (was “{from}”)",
-    status_reason: "Reason: {reason}",
-    paragraph_added: "{who} added a paragraph ({p})",
-    paragraph_removed: "{who} removed a paragraph",
-    order_changed: "{who} reordered the paragraphs",
-    title_changed: "{who} changed the title",
-    thread_opened: "{who} opened a comment thread on {p}",
-    comment_added: "{who} replied in a comment thread",
-    alt_proposed: "{who} proposed {alt} for {p}",
-    alt_edited: "{who} revised {alt} for {p}",
-    alt_cosponsored: "{who} co-sponsored {alt} for {p}",
-    alt_sponsorship_withdrawn: "{who} withdrew its co-sponsorship of {alt} for {p}",
-    alt_withdrawn: "{who} withdrew {alt} for {p}",
-    alt_reinstated: "{who} proposed {alt} for {p} again",
-    alt_adopted: "{who} adopted {alt} as the text of {p}",
-    alt_unadopted: "{who} undid the adoption of {alt} for {p}",
-    anAlternative: "an alternative",
-    concordance: "{who} confirmed the EN/ES concordance of {p}",
-    approval_given: "{who} approved the text on behalf of its Pro-Tempore Presidency",
-    approval_voided: "The approval of {who} was voided: the text changed afterwards",
-    draft_adopted_silence: "The text was adopted: the silence procedure ended without objection",
-    draft_adopted_approvals: "The text was adopted with the approval of both Pro-Tempore Presidencies",
-    fingerprint: "Certified fingerprint {fp}…",
-    adoption_refused: "Adoption was refused: paragraphs are out of EN/ES concordance",
-    silence_started: "{who} put the text under silence until {time}",
-    silence_broken: "{who} broke the silence with an objection: “{text}”",
-    silence_lapsed: "The silence procedure ended without adoption",
-    violation_refused: "A change by {who} was refused: {detail}",
-    draft_created: "{who} created the draft",
-    changes: "{who} changed the text",
-    status_open: "Open",
-    status_bracketed: "Bracketed",
-    status_agreed_ad_ref: "Agreed ad ref.",
-    status_agreed: "Agreed",
-  },
-  es: {
-    someone: "Alguien",
-    secretariat: "La secretaría",
-    insertion: "una inserción",
-    deletion: "una supresión",
-    proposal_made: "{who} propuso {kind} en {p} ({lang})",
-    proposal_withdrawn: "{who} retiró su propuesta en {p} ({lang})",
-    proposal_accepted: "{who} aceptó la propuesta de {of} en {p} ({lang})",
-    proposal_rejected: "{who} rechazó la propuesta de {of} en {p} ({lang})",
-    direct_edit: "{who} editó {p} ({lang})",
-    status_changed: "{who} pasó {p} a «{to}» (antes «{from}»)",
-    status_reason: "Motivo: {reason}",
-    paragraph_added: "{who} añadió un párrafo ({p})",
-    paragraph_removed: "{who} suprimió un párrafo",
-    order_changed: "{who} reordenó los párrafos",
-    title_changed: "{who} cambió el título",
-    thread_opened: "{who} abrió un hilo de comentarios en {p}",
-    comment_added: "{who} respondió en un hilo de comentarios",
-    alt_proposed: "{who} propuso {alt} para {p}",
-    alt_edited: "{who} revisó {alt} para {p}",
-    alt_cosponsored: "{who} copatrocinó {alt} para {p}",
-    alt_sponsorship_withdrawn: "{who} retiró su copatrocinio de {alt} para {p}",
-    alt_withdrawn: "{who} retiró {alt} para {p}",
-    alt_reinstated: "{who} volvió a proponer {alt} para {p}",
-    alt_adopted: "{who} adoptó {alt} como texto de {p}",
-    alt_unadopted: "{who} deshizo la adopción de {alt} para {p}",
-    anAlternative: "una alternativa",
-    concordance: "{who} confirmó la concordancia EN/ES de {p}",
-    approval_given: "{who} aprobó el texto en nombre de su Presidencia Pro Tempore",
-    approval_voided: "La aprobación de {who} quedó sin efecto: el texto cambió después",
-    draft_adopted_silence: "El texto fue adoptado: el procedimiento de silencio terminó sin objeciones",
-    draft_adopted_approvals: "El texto fue adoptado con la aprobación de ambas Presidencias Pro Tempore",
-    fingerprint: "Huella certificada {fp}…",
-    adoption_refused: "Se rechazó la adopción: hay párrafos sin concordancia EN/ES",
-    silence_started: "{who} sometió el texto a silencio hasta el {time}",
-    silence_broken: "{who} rompió el silencio con una objeción: «{text}»",
-    silence_lapsed: "El procedimiento de silencio terminó sin adopción",
-    violation_refused: "Se rechazó un cambio de {who}: {detail}",
-    draft_created: "{who} creó el borrador",
-    changes: "{who} modificó el texto",
-    status_open: "Abierto",
-    status_bracketed: "Entre corchetes",
-    status_agreed_ad_ref: "Acordado ad ref.",
-    status_agreed: "Acordado",
-  },
-} as const;
-type Word = keyof (typeof words)["en"];
+/** The feed's sentences: the word table's `act_` words, named without the prefix. */
+type Word = { [K in Key]: K extends `act_${infer W}` ? W : never }[Key];
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const isWord = (key: string): key is Word => isKey(`act_${key}`);
+
+/** A paragraph status's word ("Bracketed"), or the status as given when it is none. */
+function statusIn(lang: Lang, status: unknown): string {
+  const key = `status_${str(status)}`;
+  return isKey(key) ? translate(lang, key) : str(status);
+}
 
 /** English says "the United States", "the Dominican Republic"; Spanish needs no article. */
 export function inSentence(name: string, lang: Lang): string {
@@ -140,17 +57,12 @@ export function describe(e: Entry, ctx: Context): Line[] {
 }
 
 function tell(e: Entry, ctx: Context): Line[] {
-  const W = words[ctx.lang];
-  const say = (key: Word, params: Record<string, string> = {}): string => {
-    let s: string = W[key];
-    for (const [k, v] of Object.entries(params)) s = s.replace(`{${k}}`, v);
-    return s;
-  };
+  const say = (key: Word, params: Params = {}): string => translate(ctx.lang, `act_${key}`, params);
   // The technical secretariat signs as "SEC", which is no country.
-  const who = e.country && e.country !== SECRETARIAT ? ctx.country(e.country) : e.user ? W.secretariat : W.someone;
+  const who = e.country && e.country !== SECRETARIAT ? ctx.country(e.country) : e.user ? say("secretariat") : say("someone");
   const d = e.detail;
   const p = (pid: unknown) => ctx.paragraph(str(pid)) || "¶";
-  const statusWord = (s: unknown) => (W as Record<string, string>)[`status_${str(s)}`] ?? str(s);
+  const statusWord = (s: unknown) => statusIn(ctx.lang, s);
   switch (e.action) {
     case "paragraph_status_changed": {
       const note = (d.note ?? {}) as Record<string, unknown>;
@@ -185,7 +97,7 @@ function tell(e: Entry, ctx: Context): Line[] {
   }
 }
 
-type Say = (key: Word, params?: Record<string, string>) => string;
+type Say = (key: Word, params?: Params) => string;
 
 /** The lines of the events a change carries (`detail.events`). */
 function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown) => string): Line[] {
@@ -217,8 +129,7 @@ function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown)
       case "status_changed":
         // A status set through the API already has its own entry; this is one made in the text.
         if (e.action !== "paragraph_status_changed") {
-          const W = words[ctx.lang] as Record<string, string>;
-          push({ text: say("status_changed", { who, p: p(ev.paragraph), to: W[`status_${str(ev.to)}`] ?? str(ev.to), from: W[`status_${str(ev.from)}`] ?? str(ev.from) }), tone: ev.to === "agreed" ? "agreed" : "plain" });
+          push({ text: say("status_changed", { who, p: p(ev.paragraph), to: statusIn(ctx.lang, ev.to), from: statusIn(ctx.lang, ev.from) }), tone: ev.to === "agreed" ? "agreed" : "plain" });
         }
         break;
       case "paragraph_added":
@@ -241,8 +152,8 @@ function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown)
         break;
       case "alternative": {
         const action = str(ev.action);
-        const key = `alt_${action}` as Word;
-        if (!(key in words.en)) break;
+        const key = `alt_${action}`;
+        if (!isWord(key)) break;
         const known = ctx.alternative(str(ev.paragraph), str(ev.alternative));
         const alt = known === null ? say("anAlternative") : ctx.lang === "es" ? `la ${known}` : known;
         push({ text: say(key, { who, alt, p: p(ev.paragraph) }), tone: action === "adopted" ? "agreed" : "plain" });

@@ -4,108 +4,16 @@
 // (chairs set them, with a reason when reopening an agreed paragraph), pending proposals
 // per country, and translation concordance per paragraph (the secretariat confirms it).
 // Everything comes from GET /api/drafts/{id}/dashboard; actions call the workflow API and
-// repaint. Labels are in both interface languages, here, so the panel stands alone.
+// repaint.
 import "./workflow.css";
 import { api } from "../../api/api";
 import type { Approval, Dashboard, DashboardLine as Line } from "../../api/types";
 import type { Meeting, Status, User } from "../../logic/model";
 import { inZone, placeOf, viewerTimeZone, wallTimeIn, wallTimeOf, zoneOffset } from "../../logic/zones";
 import { colourOf, countryName } from "../../state/countries";
-import { lang } from "../../state/lang";
+import { lang, t } from "../../state/lang";
 import { clear, h } from "../dom";
 import { errorText } from "../errors";
-
-const words = {
-  en: {
-    workflow: "Negotiation",
-    adopted: "Adopted",
-    adoptedOn: "Adopted on {date}. The text is locked.",
-    adoptedBySilence: "Adopted by silence procedure: no delegation objected before the deadline.",
-    adoptedByApprovals: "Adopted with the approval of both Pro-Tempore Presidencies.",
-    fingerprint: "Certified fingerprint (SHA-256)",
-    silenceUntil: "Under silence procedure until {time}. The text is frozen.",
-    silenceYourTime: "{city} time, your capital's",
-    objection: "Written objection",
-    object: "Break silence with this objection",
-    silenceBroken: "Silence broken by {country}: {text}",
-    silenceLapsed: "Silence ended without adoption: {reason}",
-    approvals: "Approval by the Pro-Tempore Presidencies",
-    approved: "approved",
-    awaiting: "awaiting",
-    approve: "Approve this text",
-    voided: "{country}'s approval was voided: {reason}",
-    startSilence: "Put under silence until",
-    start: "Start silence procedure",
-    timeOf: "{city} time",
-    deadlineHelp: "Choose the date and time in your capital's time.",
-    deadlinePast: "This time has already passed.",
-    deadlinePreview: "Deadline: {time}. Each delegation will see it in its own capital's time.",
-    statuses: "Paragraphs",
-    unsettled: "Still open or bracketed",
-    none: "None.",
-    proposalsBy: "Pending proposals",
-    concordance: "Concordance EN/ES",
-    confirm: "Confirm",
-    confirmed: "concordant",
-    out_of_concordance: "out of concordance",
-    unconfirmed: "not confirmed",
-    reasonPrompt: "Reopening an agreed paragraph needs a reason (kept in the activity log):",
-    overridePrompt: "{n} paragraph(s) are not confirmed to match in both languages. Go ahead anyway? Give the reason (kept in the activity log):",
-    pendingFirst: "{n} proposal(s) still pending ({list}): accept or reject each before the text is approved or put under silence.",
-    status_open: "Open",
-    status_bracketed: "Bracketed",
-    status_agreed_ad_ref: "Agreed ad ref.",
-    status_agreed: "Agreed",
-  },
-  es: {
-    workflow: "Negociación",
-    adopted: "Adoptado",
-    adoptedOn: "Adoptado el {date}. El texto está bloqueado.",
-    adoptedBySilence: "Adoptado por procedimiento de silencio: ninguna delegación objetó antes del plazo.",
-    adoptedByApprovals: "Adoptado con la aprobación de ambas Presidencias Pro Tempore.",
-    fingerprint: "Huella certificada (SHA-256)",
-    silenceUntil: "Bajo procedimiento de silencio hasta el {time}. El texto está congelado.",
-    silenceYourTime: "hora de {city}, la de su capital",
-    objection: "Objeción escrita",
-    object: "Romper el silencio con esta objeción",
-    silenceBroken: "Silencio roto por {country}: {text}",
-    silenceLapsed: "El silencio terminó sin adopción: {reason}",
-    approvals: "Aprobación de las Presidencias Pro Tempore",
-    approved: "aprobado",
-    awaiting: "pendiente",
-    approve: "Aprobar este texto",
-    voided: "La aprobación de {country} quedó sin efecto: {reason}",
-    startSilence: "Someter a silencio hasta",
-    start: "Iniciar procedimiento de silencio",
-    timeOf: "hora de {city}",
-    deadlineHelp: "Elija la fecha y la hora en la hora de su capital.",
-    deadlinePast: "Esa hora ya pasó.",
-    deadlinePreview: "Plazo: {time}. Cada delegación lo verá en la hora de su propia capital.",
-    statuses: "Párrafos",
-    unsettled: "Aún abiertos o entre corchetes",
-    none: "Ninguna.",
-    proposalsBy: "Propuestas pendientes",
-    concordance: "Concordancia EN/ES",
-    confirm: "Confirmar",
-    confirmed: "concordante",
-    out_of_concordance: "sin concordancia",
-    unconfirmed: "sin confirmar",
-    reasonPrompt: "Reabrir un párrafo acordado requiere un motivo (queda en el registro):",
-    overridePrompt: "{n} párrafo(s) sin concordancia confirmada entre ambos idiomas. ¿Continuar de todos modos? Indique el motivo (queda en el registro):",
-    pendingFirst: "Quedan {n} propuesta(s) pendientes ({list}): acepte o rechace cada una antes de aprobar el texto o someterlo a silencio.",
-    status_open: "Abierto",
-    status_bracketed: "Entre corchetes",
-    status_agreed_ad_ref: "Acordado ad ref.",
-    status_agreed: "Acordado",
-  },
-} as const;
-type Word = keyof (typeof words)["en"];
-
-function w(key: Word, params: Record<string, string | number> = {}): string {
-  let s: string = words[lang()][key];
-  for (const [k, v] of Object.entries(params)) s = s.replace(`{${k}}`, String(v));
-  return s;
-}
 
 const number = (line: Line) => (line.number === null ? "§" : `${line.number}.`);
 
@@ -174,30 +82,30 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     el.className = "workflow";
     if (wf.adopted) {
       el.append(h("div", { class: "wf-banner adopted", role: "status", "data-testid": "adopted-banner" },
-        h("strong", {}, w("adoptedOn", { date: inZone(wf.adopted.adopted_at, zone, l) })),
-        " ", h("span", {}, w(wf.adopted.how === "silence" ? "adoptedBySilence" : "adoptedByApprovals")),
-        h("div", { class: "wf-fp" }, `${w("fingerprint")}: `, h("code", { "data-testid": "fingerprint" }, wf.adopted.fingerprint))));
+        h("strong", {}, t("wf_adoptedOn", { date: inZone(wf.adopted.adopted_at, zone, l) })),
+        " ", h("span", {}, t(wf.adopted.how === "silence" ? "wf_adoptedBySilence" : "wf_adoptedByApprovals")),
+        h("div", { class: "wf-fp" }, `${t("wf_fingerprint")}: `, h("code", { "data-testid": "fingerprint" }, wf.adopted.fingerprint))));
     }
     const s = wf.silence;
     if (s && s.state === "running") {
       const banner = h("div", { class: "wf-banner silence", role: "status", "data-testid": "silence-banner" },
-        h("strong", {}, w("silenceUntil", { time: inZone(s.deadline, zone, l) })),
-        h("span", { class: "muted small", title: zone, "data-zone": zone }, ` (${w("silenceYourTime", { city: placeOf(me.country, zone, l) })})`));
+        h("strong", {}, t("wf_silenceUntil", { time: inZone(s.deadline, zone, l) })),
+        h("span", { class: "muted small", title: zone, "data-zone": zone }, ` (${t("wf_silenceYourTime", { city: placeOf(me.country, zone, l) })})`));
       if (delegation) {
         // Repaints rebuild the panel: the objection being written survives them.
-        const box = h("textarea", { rows: 2, "aria-label": w("objection"), placeholder: w("objection"), "data-testid": "objection-text", value: objectionDraft, oninput: (e: Event) => { objectionDraft = (e.target as HTMLTextAreaElement).value; } });
+        const box = h("textarea", { rows: 2, "aria-label": t("wf_objection"), placeholder: t("wf_objection"), "data-testid": "objection-text", value: objectionDraft, oninput: (e: Event) => { objectionDraft = (e.target as HTMLTextAreaElement).value; } });
         banner.append(h("div", { class: "wf-objection" }, box,
           h("button", { type: "button", class: "reject", "data-testid": "object", onclick: () => {
             const text = box.value.trim();
             if (text) void act(() => api.object(draftId, text)).then((r) => { if (r) objectionDraft = ""; });
-          } }, w("object"))));
+          } }, t("wf_object"))));
       }
       el.append(banner);
     } else if (s && s.state === "broken" && !wf.adopted) {
       const o = s.objections[s.objections.length - 1];
-      if (o) el.append(h("div", { class: "wf-banner broken", role: "status", "data-testid": "silence-broken" }, w("silenceBroken", { country: countryName(o.country, l), text: o.body })));
+      if (o) el.append(h("div", { class: "wf-banner broken", role: "status", "data-testid": "silence-broken" }, t("wf_silenceBroken", { country: countryName(o.country, l), text: o.body })));
     } else if (s && s.state === "lapsed" && !wf.adopted) {
-      el.append(h("div", { class: "wf-banner broken", role: "status" }, w("silenceLapsed", { reason: s.outcome ?? "" })));
+      el.append(h("div", { class: "wf-banner broken", role: "status" }, t("wf_silenceLapsed", { reason: s.outcome ?? "" })));
     }
 
     const details = h("details", { class: "wf-details", "data-testid": "dashboard", ...(open ? { open: true } : {}) });
@@ -205,24 +113,24 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
       open = details.open;
       localStorage.setItem("pluma.workflowOpen", open ? "1" : "0");
     });
-    details.append(h("summary", {}, w("workflow"), " · ",
+    details.append(h("summary", {}, t("wf_workflow"), " · ",
       ...(["open", "bracketed", "agreed_ad_ref", "agreed"] as Status[]).map((st) =>
-        h("span", { class: `status st-${st}`, "data-testid": `count-${st}` }, `${w(`status_${st}`)} ${d.status_counts[st] ?? 0}`))));
+        h("span", { class: `status st-${st}`, "data-testid": `count-${st}` }, `${t(`status_${st}`)} ${d.status_counts[st] ?? 0}`))));
 
     // Approval bar.
-    const bar = h("div", { class: "wf-approvals", "data-testid": "approval-bar" }, h("strong", {}, `${w("approvals")}: `));
+    const bar = h("div", { class: "wf-approvals", "data-testid": "approval-bar" }, h("strong", {}, `${t("wf_approvals")}: `));
     for (const c of wf.ppt) {
       const ok = wf.approved_by.includes(c);
       bar.append(h("span", { class: `wf-ppt ${ok ? "ok" : "wait"}`, style: `--c:${colourOf(c)}`, "data-country": c },
-        `${c} — ${countryName(c, l)}: ${ok ? `✓ ${w("approved")}` : w("awaiting")}`));
+        `${c} — ${countryName(c, l)}: ${ok ? `✓ ${t("wf_approved")}` : t("wf_awaiting")}`));
     }
     const lastByCountry = new Map<string, Approval>();
     for (const a of wf.approvals) lastByCountry.set(a.country, a);
     for (const a of lastByCountry.values()) {
-      if (!a.live && a.void_reason) bar.append(h("div", { class: "wf-voided muted small", "data-testid": "approval-voided" }, w("voided", { country: a.country, reason: a.void_reason })));
+      if (!a.live && a.void_reason) bar.append(h("div", { class: "wf-voided muted small", "data-testid": "approval-voided" }, t("wf_voided", { country: a.country, reason: a.void_reason })));
     }
     if (chair && me.country && wf.ppt.includes(me.country) && !wf.adopted && !wf.approved_by.includes(me.country)) {
-      bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(d) }, w("approve")));
+      bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(d) }, t("wf_approve")));
     }
     if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm());
     // After adoption by silence the PPTs' approvals no longer matter: the banner says how.
@@ -230,26 +138,26 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
 
     // Paragraphs: status (chairs change it) and concordance (the secretariat confirms it).
     const table = h("table", { class: "wf-table" },
-      h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, w("statuses")), h("th", {}, ""), h("th", {}, w("concordance")))));
+      h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, t("wf_statuses")), h("th", {}, ""), h("th", {}, t("wf_concordance")))));
     const tbody = h("tbody", {});
     for (const p of d.paragraphs) {
       const statusCell = chair && !wf.locked
-        ? h("select", { "data-testid": "status-select", "aria-label": `${label(p)} ${w("statuses")}`, onchange: (e: Event) => void setStatus(p, (e.target as HTMLSelectElement).value as Status, e.target as HTMLSelectElement) },
-          ...(["open", "bracketed", "agreed_ad_ref", "agreed"] as Status[]).map((st) => h("option", { value: st, selected: st === p.status }, w(`status_${st}`))))
-        : h("span", { class: `status st-${p.status}` }, w(`status_${p.status}`));
-      const conc = h("span", { class: `wf-conc ${p.concordance}`, "data-testid": "concordance" }, w(p.concordance));
+        ? h("select", { "data-testid": "status-select", "aria-label": `${label(p)} ${t("wf_statuses")}`, onchange: (e: Event) => void setStatus(p, (e.target as HTMLSelectElement).value as Status, e.target as HTMLSelectElement) },
+          ...(["open", "bracketed", "agreed_ad_ref", "agreed"] as Status[]).map((st) => h("option", { value: st, selected: st === p.status }, t(`status_${st}`))))
+        : h("span", { class: `status st-${p.status}` }, t(`status_${p.status}`));
+      const conc = h("span", { class: `wf-conc ${p.concordance}`, "data-testid": "concordance" }, t(`wf_${p.concordance}`));
       tbody.append(h("tr", { "data-paragraph": p.paragraph },
         h("td", { class: "num" }, label(p)), h("td", {}, statusCell), h("td", { class: "wf-words" }, words(p)),
         h("td", {}, conc, decides && p.concordance !== "confirmed" && !wf.locked && (chair || p.status !== "agreed")
-          ? h("button", { type: "button", class: "small", "data-testid": "confirm-concordance", onclick: () => void act(() => api.confirmConcordance(draftId, p.paragraph)) }, w("confirm"))
+          ? h("button", { type: "button", class: "small", "data-testid": "confirm-concordance", onclick: () => void act(() => api.confirmConcordance(draftId, p.paragraph)) }, t("wf_confirm"))
           : null)));
     }
     table.append(tbody);
     details.append(table);
 
     const counts = Object.entries(d.proposals_by_country);
-    details.append(h("div", { class: "wf-proposals" }, h("h3", {}, w("proposalsBy")),
-      counts.length === 0 ? h("span", { class: "muted" }, w("none"))
+    details.append(h("div", { class: "wf-proposals" }, h("h3", {}, t("wf_proposalsBy")),
+      counts.length === 0 ? h("span", { class: "muted" }, t("wf_none"))
         : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l) }, `${c} ${n}`))));
     el.append(details);
   }
@@ -264,7 +172,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     const preview = h("div", { class: "muted small wf-preview", "data-testid": "silence-preview", "aria-live": "polite" });
     const input = h("input", {
       type: "datetime-local",
-      "aria-label": `${w("startSilence")} (${w("timeOf", { city })})`,
+      "aria-label": `${t("wf_startSilence")} (${t("wf_timeOf", { city })})`,
       "data-testid": "silence-deadline",
       min: wallTimeOf(Date.now(), zone),
       value: silenceDraft,
@@ -275,19 +183,19 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     }) as HTMLInputElement;
     function showPreview(): void {
       const ms = wallTimeIn(input.value, zone);
-      preview.textContent = Number.isNaN(ms) ? w("deadlineHelp") : ms <= Date.now() ? w("deadlinePast") : w("deadlinePreview", { time: inZone(ms, zone, l) });
+      preview.textContent = Number.isNaN(ms) ? t("wf_deadlineHelp") : ms <= Date.now() ? t("wf_deadlinePast") : t("wf_deadlinePreview", { time: inZone(ms, zone, l) });
     }
     showPreview();
     return h("div", { class: "wf-start" },
-      h("label", {}, `${w("startSilence")} `, input, h("span", { class: "muted small", title: zone }, ` ${w("timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
+      h("label", {}, `${t("wf_startSilence")} `, input, h("span", { class: "muted small", title: zone }, ` ${t("wf_timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
       h("button", { type: "button", "data-testid": "start-silence", onclick: () => {
         const ms = wallTimeIn(input.value, zone);
         if (Number.isNaN(ms)) {
-          notify(w("deadlineHelp"), true);
+          notify(t("wf_deadlineHelp"), true);
           return;
         }
         void startSilence(ms);
-      } }, w("start")),
+      } }, t("wf_start")),
       preview);
   }
 
@@ -305,7 +213,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     if (stillPending(now)) return;
     const body: { deadline: number; concordance_override?: string } = { deadline };
     if (now.out_of_concordance > 0) {
-      const given = prompt(w("overridePrompt", { n: now.out_of_concordance }));
+      const given = prompt(t("wf_overridePrompt", { n: now.out_of_concordance }));
       if (!given || !given.trim()) return;
       body.concordance_override = given.trim();
     }
@@ -315,7 +223,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
   async function setStatus(p: Line, status: Status, select: HTMLSelectElement): Promise<void> {
     let reason: string | undefined;
     if (p.status === "agreed" && status !== "agreed") {
-      const given = prompt(w("reasonPrompt"));
+      const given = prompt(t("wf_reasonPrompt"));
       if (!given || !given.trim()) {
         select.value = p.status;
         return;
@@ -331,7 +239,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     const counts = Object.entries(d.proposals_by_country).filter(([, n]) => n > 0);
     const n = counts.reduce((sum, [, k]) => sum + k, 0);
     if (n === 0) return false;
-    notify(w("pendingFirst", { n, list: counts.map(([c, k]) => `${countryName(c, lang())} ${k}`).join(", ") }), true);
+    notify(t("wf_pendingFirst", { n, list: counts.map(([c, k]) => `${countryName(c, lang())} ${k}`).join(", ") }), true);
     return true;
   }
 
@@ -339,7 +247,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     if (stillPending(d)) return;
     const body: { heads: string[]; concordance_override?: string } = { heads: d.workflow.heads };
     if (d.out_of_concordance > 0) {
-      const given = prompt(w("overridePrompt", { n: d.out_of_concordance }));
+      const given = prompt(t("wf_overridePrompt", { n: d.out_of_concordance }));
       if (given && given.trim()) body.concordance_override = given.trim();
     }
     await act(() => api.approve(draftId, body));

@@ -6,6 +6,7 @@ import { api } from "../../api/api";
 import type { Selection } from "../../api/types";
 import { alternativesOf } from "../../logic/alternatives";
 import { type DraftDoc, type Outline, outline, proposalsOf } from "../../logic/draftDoc";
+import { paragraphLabels } from "../../logic/labels";
 import type { DraftInfo, Lang, Meeting, User } from "../../logic/model";
 import { parseMarkName } from "../../logic/suggest";
 import { openThread, renderMarkdown, reply, setResolved, threadsOf } from "../../logic/threads";
@@ -210,17 +211,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     viewEl.append(opt(t("both"), ["en", "es"]), opt("English", ["en"]), opt("Español", ["es"]));
   }
 
-  const labelOf = (doc: Outline, pid: string): string => {
-    let pp = 0;
-    let op = 0;
-    for (const id of doc.order) {
-      const k = doc.paragraphs[id]?.kind;
-      if (k === "preamble") pp++;
-      if (k === "operative") op++;
-      if (id === pid) return k === "preamble" ? `${t("preamble")} ${pp}` : k === "operative" ? `${t("operative")} ${op}` : t(k === "heading" ? "heading" : "question");
-    }
-    return "";
-  };
+  const labelOf = (doc: Outline, pid: string): string => paragraphLabels(doc, l).get(pid) ?? "";
 
   const mayEdit = (p: { status: string }): boolean => {
     if (!drafts || locked !== null) return false;

@@ -6,7 +6,8 @@
 // comparison as a file.
 import { api } from "../../api/api";
 import { type Comparison, CURRENT, type DiffFileFormat, type ParagraphDiff, type Piece, type Version, type VersionRef } from "../../api/types";
-import type { Lang, ParagraphKind } from "../../logic/model";
+import { Labeller, short } from "../../logic/labels";
+import type { Lang } from "../../logic/model";
 import { slug } from "../../logic/slug";
 import { colourOf, countryName } from "../../state/countries";
 import { type Key, formatTime, lang, t } from "../../state/lang";
@@ -24,12 +25,6 @@ export interface Labels {
   from: Map<string, string>;
 }
 
-function label(kind: ParagraphKind, n: number, position: number): string {
-  if (kind === "preamble") return `${t("preamble")} ${n}`;
-  if (kind === "operative") return `${t("operative")} ${n}`;
-  return `${t("paragraphN", { n: position })} (${t(kind === "heading" ? "heading" : "question")})`;
-}
-
 /** Numbers preambular and operative paragraphs of both texts, in their own order. */
 export function paragraphLabels(cmp: Comparison): Labels {
   const number = (side: "from" | "to"): Map<string, string> => {
@@ -37,12 +32,11 @@ export function paragraphLabels(cmp: Comparison): Labels {
     const kindOf = (p: ParagraphDiff) => (side === "from" && p.kind_change ? p.kind_change.from : p.kind);
     const rows = cmp.paragraphs.filter((p) => at(p) !== null).sort((a, b) => (at(a) ?? 0) - (at(b) ?? 0));
     const out = new Map<string, string>();
-    let pp = 0;
-    let op = 0;
+    const labeller = new Labeller();
     for (const p of rows) {
-      const k = kindOf(p);
-      const n = k === "preamble" ? ++pp : k === "operative" ? ++op : 0;
-      out.set(p.id, label(k, n, at(p) ?? 0));
+      const label = labeller.next(kindOf(p));
+      // Headings and questions have no number: named by their place in the text here.
+      out.set(p.id, short(label, lang()) ?? `${t("paragraphN", { n: at(p) ?? 0 })} (${t(label.kind === "heading" ? "heading" : "question")})`);
     }
     return out;
   };

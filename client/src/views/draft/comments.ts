@@ -1,0 +1,103 @@
+// The comments tab: comment threads on the text (opened on a selection, answered,
+// resolved and reopened; a thread whose words are gone shows as detached with its quote),
+// written into the document itself (logic/threads.ts).
+import type * as A from "@automerge/automerge";
+import { mayComment, mayResolve } from "../../logic/permissions";
+import { type Thread, openThread, renderMarkdown, reply, setResolved, threadsOf } from "../../logic/threads";
+import { colourOf } from "../../state/countries";
+import { formatTime, t } from "../../state/lang";
+import { clear, h } from "../../widgets/dom";
+import type { DraftContext } from "./context";
+import type { TextSelection } from "./text";
+
+export interface Comments {
+  el: HTMLElement;
+  /** Draws the threads again if they changed (`invalidate` forces it). */
+  paint(): void;
+  invalidate(): void;
+  /** The text selected now, which a new comment would be on (null: none). */
+  select(selection: TextSelection | null): void;
+}
+
+export function mountComments(ctx: DraftContext): Comments {
+  const { handle, me } = ctx;
+  const el = h("div", { class: "box" });
+  const list = h("ol", { class: "threads" });
+  const newComment = h("div", { class: "new-comment" });
+  const author = { user: me.id, country: me.country ?? "" };
+  let selection: TextSelection | null = null;
+  let last = "";
+
+  function paintNew(): void {
+    clear(newComment);
+    if (!mayComment(me) || !ctx.unlocked()) return;
+    if (!selection) {
+      newComment.append(h("p", { class: "muted" }, t("commentHelp")));
+      return;
+    }
+    const sel = selection;
+    const box = h("textarea", { rows: 3, "data-testid": "new-comment", "aria-label": t("comment") });
+    newComment.append(
+      h("div", { class: "muted" }, t("commentOn", { quote: sel.quote.length > 80 ? `${sel.quote.slice(0, 80)}…` : sel.quote })),
+      box,
+      h("div", { class: "muted small" }, t("markdownHint")),
+      h("button", { type: "button", class: "primary", "data-testid": "post-comment", onclick: () => {
+        const body = box.value.trim();
+        if (!body) return;
+        handle.change((d) => {
+          openThread(d as A.Doc<unknown>, sel.pid, sel.lang, sel.from, sel.to, sel.quote, body, author, Date.now());
+        });
+        selection = null;
+        paintNew();
+      } }, t("comment")),
+    );
+  }
+
+  function thread(th: Thread, label: string): HTMLElement {
+    const opener = th.messages[0]?.country ?? "";
+    const replyBox = h("textarea", { rows: 2, "aria-label": t("reply"), "data-testid": "reply-box" });
+    return h("li", { class: `thread${th.resolved ? " resolved" : ""}${th.detached ? " detached" : ""}`, "data-thread": th.id, "data-testid": "thread" },
+      h("div", { class: "p-head" }, h("span", { class: "muted" }, `${label} ${th.lang.toUpperCase()}`),
+        th.resolved ? h("span", { class: "badge" }, t("resolved")) : null),
+      th.detached ? h("div", { class: "detached-note", "data-testid": "detached" }, t("detached")) : null,
+      h("blockquote", { lang: th.lang }, th.quote),
+      ...th.messages.map((m) => {
+        const bodyEl = h("div", { class: "md" });
+        bodyEl.innerHTML = renderMarkdown(m.body);
+        return h("div", { class: "message" },
+          h("div", { class: "p-meta" }, h("span", { class: "chip", style: `--c:${colourOf(m.country)}` }, m.country), ` ${ctx.personOf(m.user, m.country)} · ${formatTime(m.at)}`),
+          bodyEl);
+      }),
+      mayComment(me) && ctx.unlocked() ? h("div", { class: "reply" }, replyBox, h("button", { type: "button", "data-testid": "reply", onclick: () => {
+        const body = replyBox.value.trim();
+        if (!body) return;
+        handle.change((d) => reply(d as A.Doc<unknown>, th.id, body, author, Date.now()));
+      } }, t("reply"))) : null,
+      mayResolve(me, opener) && ctx.unlocked()
+        ? h("button", { type: "button", "data-testid": th.resolved ? "reopen" : "resolve", onclick: () => handle.change((d) => setResolved(d as A.Doc<unknown>, th.id, !th.resolved)) }, th.resolved ? t("reopen") : t("resolve"))
+        : null,
+    );
+  }
+
+  function paint(): void {
+    const threads = threadsOf(handle.doc() as never);
+    const sig = JSON.stringify(threads);
+    if (sig === last && list.isConnected) return;
+    last = sig;
+    clear(el);
+    el.append(newComment);
+    paintNew();
+    clear(list);
+    el.append(list);
+    const labels = ctx.labels();
+    if (threads.length === 0) list.append(h("p", { class: "muted" }, t("noComments")));
+    for (const th of threads) list.append(thread(th, labels.get(th.paragraph) ?? ""));
+  }
+
+  function select(s: TextSelection | null): void {
+    selection = s;
+    paintNew();
+  }
+
+  return { el, paint, invalidate: () => (last = ""), select };
+}

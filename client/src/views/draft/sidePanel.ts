@@ -1,0 +1,81 @@
+// The side panel beside the text: tabs for the proposals, the comments, the versions
+// (widgets/versions/) and the live activity feed (widgets/activityFeed.ts), which counts
+// what arrived while another tab was shown.
+import { alternativesOf } from "../../logic/alternatives";
+import { t } from "../../state/lang";
+import { mountActivityFeed } from "../../widgets/activityFeed";
+import { clear, h } from "../../widgets/dom";
+import type { VersionsContext } from "../../widgets/versions/context";
+import { versionsPanel } from "../../widgets/versions/panel";
+import type { Comments } from "./comments";
+import type { DraftContext } from "./context";
+import type { Proposals } from "./proposals";
+
+type Tab = "proposals" | "comments" | "versions" | "activity";
+
+export interface SidePanel {
+  el: HTMLElement;
+  paint(): void;
+  /** The document changed: the list shown follows once changes pause. */
+  follow(): void;
+  destroy(): void;
+}
+
+export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, proposals: Proposals, comments: Comments): SidePanel {
+  const { handle } = ctx;
+  const el = h("aside", { class: "panel", "aria-label": t("proposals") });
+  let tab: Tab = "proposals";
+  let unread = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let due = 0;
+  const versions = versionsPanel(versionsCtx);
+  const feed = mountActivityFeed({
+    draftId: ctx.draftId,
+    me: ctx.me,
+    meetings: ctx.meetings,
+    paragraph: (pid) => ctx.labels().get(pid) ?? "",
+    alternative: (pid, id) => {
+      const a = alternativesOf(handle.doc(), pid).find((x) => x.id === id);
+      return a ? `Alt ${a.number}` : null;
+    },
+    onUnread: (n) => {
+      if (n === unread) return;
+      unread = n;
+      if (tab !== "activity") paint();
+    },
+  });
+
+  function tabButton(name: Tab, label: string, opened: () => void, ...extra: Array<HTMLElement | null>): HTMLElement {
+    return h("button", { type: "button", role: "tab", class: tab === name ? "on" : "", "data-testid": `tab-${name}`, onclick: () => { tab = name; opened(); paint(); } }, label, ...extra);
+  }
+
+  function paint(): void {
+    clear(el);
+    el.append(h("div", { class: "tabs", role: "tablist" },
+      tabButton("proposals", t("proposals"), () => {}),
+      tabButton("comments", t("comments"), () => comments.invalidate()),
+      tabButton("versions", t("versions"), () => versions.refresh()),
+      tabButton("activity", t("activity"), () => {},
+        unread > 0 ? h("span", { class: "unread", "data-testid": "activity-unread", title: t("feedUnread", { n: unread }) }, String(unread)) : null),
+    ));
+    feed.shown(tab === "activity");
+    el.append(tab === "proposals" ? proposals.el : tab === "comments" ? comments.el : tab === "activity" ? feed.el : versions.el);
+    if (tab === "proposals") proposals.paint();
+    else if (tab === "comments") comments.paint();
+  }
+
+  function follow(): void {
+    // Once changes pause (at most 1 s late), not on every keystroke: repainting hundreds of
+    // cards between two keystrokes delayed the next one.
+    const now = Date.now();
+    if (timer) clearTimeout(timer);
+    else due = now + 1000;
+    timer = setTimeout(() => {
+      timer = null;
+      if (tab === "proposals") proposals.paint();
+      else if (tab === "comments") comments.paint();
+    }, Math.max(0, Math.min(200, due - now)));
+  }
+
+  return { el, paint, follow, destroy: () => feed.stop() };
+}

@@ -1,0 +1,45 @@
+// The approval bar: each Pro-Tempore Presidency's approval of the text (given, awaited, or
+// voided by a later change, and why), the approve button for a PPT's chair, and a chair's
+// silence form.
+import { api } from "../../api/api";
+import type { Approval, Dashboard } from "../../api/types";
+import { mayApprove, mayStartSilence } from "../../logic/permissions";
+import { colourOf, countryName } from "../../state/countries";
+import { lang, t } from "../../state/lang";
+import { h } from "../dom";
+import { type WorkflowContext, overrideReason, stillPending } from "./context";
+import { silenceForm } from "./silence";
+
+/** The bar; null after adoption by silence, when the PPTs' approvals no longer matter (the banner says how). */
+export function approvalBar(ctx: WorkflowContext, d: Dashboard): HTMLElement | null {
+  const { me } = ctx;
+  const l = lang();
+  const wf = d.workflow;
+  if (wf.adopted && wf.adopted.how === "silence") return null;
+  const bar = h("div", { class: "wf-approvals", "data-testid": "approval-bar" }, h("strong", {}, `${t("wf_approvals")}: `));
+  for (const c of wf.ppt) {
+    const ok = wf.approved_by.includes(c);
+    bar.append(h("span", { class: `wf-ppt ${ok ? "ok" : "wait"}`, style: `--c:${colourOf(c)}`, "data-country": c },
+      `${c} — ${countryName(c, l)}: ${ok ? `✓ ${t("wf_approved")}` : t("wf_awaiting")}`));
+  }
+  const lastByCountry = new Map<string, Approval>();
+  for (const a of wf.approvals) lastByCountry.set(a.country, a);
+  for (const a of lastByCountry.values()) {
+    if (!a.live && a.void_reason) bar.append(h("div", { class: "wf-voided muted small", "data-testid": "approval-voided" }, t("wf_voided", { country: a.country, reason: a.void_reason })));
+  }
+  if (mayApprove(me, wf.ppt) && !wf.adopted && !wf.approved_by.includes(me.country ?? "")) {
+    bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(ctx, d) }, t("wf_approve")));
+  }
+  if (mayStartSilence(me) && !wf.adopted && !(wf.silence && wf.silence.state === "running")) bar.append(silenceForm(ctx));
+  return bar;
+}
+
+async function approve(ctx: WorkflowContext, d: Dashboard): Promise<void> {
+  if (stillPending(ctx, d)) return;
+  const body: { heads: string[]; concordance_override?: string } = { heads: d.workflow.heads };
+  if (d.out_of_concordance > 0) {
+    const reason = overrideReason(d);
+    if (reason) body.concordance_override = reason;
+  }
+  await ctx.act(() => api.approve(ctx.draftId, body));
+}

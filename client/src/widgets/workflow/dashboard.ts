@@ -1,0 +1,65 @@
+// The dashboard, folded under the banners: paragraph statuses (a chair sets them, with a
+// reason when reopening an agreed paragraph), each paragraph's EN/ES concordance (the
+// secretariat or a chair confirms it), and the pending proposals per delegation.
+import { api } from "../../api/api";
+import type { Dashboard, DashboardLine } from "../../api/types";
+import type { Status } from "../../logic/model";
+import { mayConfirmConcordance, maySetStatus } from "../../logic/permissions";
+import { colourOf, countryName } from "../../state/countries";
+import { lang, t } from "../../state/lang";
+import { h } from "../dom";
+import type { WorkflowContext } from "./context";
+
+const STATUSES: Status[] = ["open", "bracketed", "agreed_ad_ref", "agreed"];
+
+export function dashboard(ctx: WorkflowContext, d: Dashboard): HTMLElement {
+  const { kept } = ctx;
+  const l = lang();
+  const details = h("details", { class: "wf-details", "data-testid": "dashboard", ...(kept.open ? { open: true } : {}) });
+  details.addEventListener("toggle", () => {
+    kept.open = details.open;
+    localStorage.setItem("pluma.workflowOpen", kept.open ? "1" : "0");
+  });
+  details.append(h("summary", {}, t("wf_workflow"), " · ",
+    ...STATUSES.map((st) => h("span", { class: `status st-${st}`, "data-testid": `count-${st}` }, `${t(`status_${st}`)} ${d.status_counts[st] ?? 0}`))));
+  const table = h("table", { class: "wf-table" },
+    h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, t("wf_statuses")), h("th", {}, ""), h("th", {}, t("wf_concordance")))));
+  table.append(h("tbody", {}, ...d.paragraphs.map((p) => row(ctx, d, p))));
+  details.append(table);
+  const counts = Object.entries(d.proposals_by_country);
+  details.append(h("div", { class: "wf-proposals" }, h("h3", {}, t("wf_proposalsBy")),
+    counts.length === 0 ? h("span", { class: "muted" }, t("wf_none"))
+      : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l) }, `${c} ${n}`))));
+  return details;
+}
+
+/** One paragraph: its label, status (a select for a chair), first words, concordance. */
+function row(ctx: WorkflowContext, d: Dashboard, p: DashboardLine): HTMLElement {
+  const { me } = ctx;
+  const locked = d.workflow.locked;
+  const statusCell = maySetStatus(me) && !locked
+    ? h("select", { "data-testid": "status-select", "aria-label": `${ctx.label(p)} ${t("wf_statuses")}`, onchange: (e: Event) => void setStatus(ctx, p, (e.target as HTMLSelectElement).value as Status, e.target as HTMLSelectElement) },
+      ...STATUSES.map((st) => h("option", { value: st, selected: st === p.status }, t(`status_${st}`))))
+    : h("span", { class: `status st-${p.status}` }, t(`status_${p.status}`));
+  const conc = h("span", { class: `wf-conc ${p.concordance}`, "data-testid": "concordance" }, t(`wf_${p.concordance}`));
+  // Concordance is a paragraph field: what the rules read of the paragraph is its status here.
+  const confirms = mayConfirmConcordance(me, { status: p.status, editors: [] }) && p.concordance !== "confirmed" && !locked;
+  return h("tr", { "data-paragraph": p.paragraph },
+    h("td", { class: "num" }, ctx.label(p)), h("td", {}, statusCell), h("td", { class: "wf-words" }, ctx.words(p)),
+    h("td", {}, conc, confirms
+      ? h("button", { type: "button", class: "small", "data-testid": "confirm-concordance", onclick: () => void ctx.act(() => api.confirmConcordance(ctx.draftId, p.paragraph)) }, t("wf_confirm"))
+      : null));
+}
+
+async function setStatus(ctx: WorkflowContext, p: DashboardLine, status: Status, select: HTMLSelectElement): Promise<void> {
+  let reason: string | undefined;
+  if (p.status === "agreed" && status !== "agreed") {
+    const given = prompt(t("wf_reasonPrompt"));
+    if (!given || !given.trim()) {
+      select.value = p.status;
+      return;
+    }
+    reason = given.trim();
+  }
+  await ctx.act(() => api.setStatus(ctx.draftId, p.paragraph, reason ? { status, reason } : { status }));
+}

@@ -1,0 +1,65 @@
+// A chair puts the text under silence until a deadline, picked as a wall-clock time in
+// their own capital (the input's value is read in that zone, not the browser's) and shown
+// back as every delegation will see it.
+import { api } from "../../api/api";
+import type { Dashboard } from "../../api/types";
+import { inZone, placeOf, wallTimeIn, wallTimeOf, zoneOffset } from "../../logic/zones";
+import { lang, t } from "../../state/lang";
+import { h } from "../dom";
+import { errorText } from "../errors";
+import { type WorkflowContext, overrideReason, stillPending } from "./context";
+
+export function silenceForm(ctx: WorkflowContext): HTMLElement {
+  const { me, zone, kept } = ctx;
+  const l = lang();
+  const city = placeOf(me.country, zone, l);
+  const preview = h("div", { class: "muted small wf-preview", "data-testid": "silence-preview", "aria-live": "polite" });
+  const input = h("input", {
+    type: "datetime-local",
+    "aria-label": `${t("wf_startSilence")} (${t("wf_timeOf", { city })})`,
+    "data-testid": "silence-deadline",
+    min: wallTimeOf(Date.now(), zone),
+    value: kept.silence,
+    oninput: () => {
+      kept.silence = input.value;
+      showPreview();
+    },
+  }) as HTMLInputElement;
+  function showPreview(): void {
+    const ms = wallTimeIn(input.value, zone);
+    preview.textContent = Number.isNaN(ms) ? t("wf_deadlineHelp") : ms <= Date.now() ? t("wf_deadlinePast") : t("wf_deadlinePreview", { time: inZone(ms, zone, l) });
+  }
+  showPreview();
+  return h("div", { class: "wf-start" },
+    h("label", {}, `${t("wf_startSilence")} `, input, h("span", { class: "muted small", title: zone }, ` ${t("wf_timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
+    h("button", { type: "button", "data-testid": "start-silence", onclick: () => {
+      const ms = wallTimeIn(input.value, zone);
+      if (Number.isNaN(ms)) {
+        ctx.notify(t("wf_deadlineHelp"), true);
+        return;
+      }
+      void startSilence(ctx, ms);
+    } }, t("wf_start")),
+    preview);
+}
+
+/** Puts the text under silence, checked against the dashboard as it is now (the one
+ * painted may be up to a poll old): not with proposals pending; out of concordance only
+ * with the chair's reason. */
+async function startSilence(ctx: WorkflowContext, deadline: number): Promise<void> {
+  let now: Dashboard;
+  try {
+    now = await api.dashboard(ctx.draftId);
+  } catch (e) {
+    ctx.notify(errorText(e), true);
+    return;
+  }
+  if (stillPending(ctx, now)) return;
+  const body: { deadline: number; concordance_override?: string } = { deadline };
+  if (now.out_of_concordance > 0) {
+    const reason = overrideReason(now);
+    if (!reason) return;
+    body.concordance_override = reason;
+  }
+  if (await ctx.act(() => api.startSilence(ctx.draftId, body))) ctx.kept.silence = "";
+}

@@ -14,7 +14,7 @@ import { countryCodes, countryName, registerCountries } from "../../state/countr
 import { lang, t } from "../../state/lang";
 import { theRepo } from "../../state/repo";
 import { clear, h } from "../../widgets/dom";
-import { buildAdapter } from "../../widgets/editor/bind";
+import { buildAdapter } from "../../widgets/editor/schema";
 import { errorText } from "../../widgets/errors";
 import { header } from "../../widgets/header";
 import { exportButton } from "../../widgets/versions/export";

@@ -105,7 +105,6 @@ function chip(country: string | undefined): HTMLElement {
     : h("span", { class: "chip", style: `--c:${NO_COUNTRY}`, title: t("unattributed") }, "—");
 }
 
-/** Renders a comparison (without the controls). */
 /** Each summary count's wording for one paragraph. */
 const SINGULAR = {
   sumChanged: "sumChanged1",
@@ -115,6 +114,7 @@ const SINGULAR = {
   sumStatus: "sumStatus1",
 } as const satisfies Partial<Record<Key, Key>>;
 
+/** Renders a comparison (without the controls). */
 export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading: string): HTMLElement {
   const labels = paragraphLabels(cmp);
   const s = cmp.summary;
@@ -204,6 +204,29 @@ function versionName(versions: Version[], ref: VersionRef): string {
   return versions.find((v) => v.id === ref)?.label ?? ref;
 }
 
+/** The comparison shown, offered as files (Word, HTML, Markdown) under names a person recognises. */
+function downloadButtons(ctx: VersionsContext, versions: Version[], shown: () => { from: VersionRef; to: VersionRef; docLang: Lang }, status: HTMLElement): HTMLElement[] {
+  const files: Array<[DiffFileFormat, Key]> = [["docx", "fmtRedlineDocx"], ["html", "fmtRedlineHtml"], ["md", "fmtRedlineMd"]];
+  const out: HTMLElement[] = [h("span", { class: "muted" }, t("downloadComparison"), ": ")];
+  for (const [format, key] of files) {
+    const b: HTMLButtonElement = h("button", { type: "button", "data-testid": `compare-download-${format}`, onclick: async () => {
+      const { from, to, docLang } = shown();
+      const name = `${slug(ctx.title()[docLang])}-${docLang}-${slug(versionName(versions, from))}-to-${slug(versionName(versions, to))}.${format}`;
+      b.disabled = true;
+      try {
+        saveFile(await api.diffFile(ctx.draftId, from, to, docLang, format), name);
+      } catch (err) {
+        status.className = "cmp-status-line error";
+        status.textContent = errorText(err);
+      } finally {
+        b.disabled = false;
+      }
+    } }, t(key));
+    out.push(b);
+  }
+  return out;
+}
+
 /** Opens the compare view over the draft. */
 export function openCompare(ctx: VersionsContext, versions: Version[], pick: { from: VersionRef; to: VersionRef; lang?: Lang }): void {
   let from = pick.from;
@@ -263,27 +286,6 @@ export function openCompare(ctx: VersionsContext, versions: Version[], pick: { f
     if (current) body.append(renderComparison(current, onlyChanged, heading()));
   }
 
-  function paintDownloads(): void {
-    clear(downloads);
-    const files: Array<[DiffFileFormat, Key]> = [["docx", "fmtRedlineDocx"], ["html", "fmtRedlineHtml"], ["md", "fmtRedlineMd"]];
-    downloads.append(h("span", { class: "muted" }, t("downloadComparison"), ": "));
-    for (const [format, key] of files) {
-      const b: HTMLButtonElement = h("button", { type: "button", "data-testid": `compare-download-${format}`, onclick: async () => {
-        const name = `${slug(ctx.title()[docLang])}-${docLang}-${slug(versionName(versions, from))}-to-${slug(versionName(versions, to))}.${format}`;
-        b.disabled = true;
-        try {
-          saveFile(await api.diffFile(ctx.draftId, from, to, docLang, format), name);
-        } catch (err) {
-          status.className = "cmp-status-line error";
-          status.textContent = errorText(err);
-        } finally {
-          b.disabled = false;
-        }
-      } }, t(key));
-      downloads.append(b);
-    }
-  }
-
   async function run(): Promise<void> {
     const mine = ++request;
     status.className = "cmp-status-line";
@@ -310,7 +312,7 @@ export function openCompare(ctx: VersionsContext, versions: Version[], pick: { f
   }
 
   paintLangs();
-  paintDownloads();
+  downloads.append(...downloadButtons(ctx, versions, () => ({ from, to, docLang }), status));
   document.body.append(dialog);
   dialog.showModal();
   void run();

@@ -4,6 +4,7 @@
 import "./versions.css";
 import { api } from "../../api/api";
 import { CURRENT, type Version } from "../../api/types";
+import type { Lang } from "../../logic/model";
 import { colourOf, countryName } from "../../state/countries";
 import { formatTime, lang, t } from "../../state/lang";
 import { clear, h } from "../dom";
@@ -22,6 +23,35 @@ export interface VersionsPanel {
 export function savedBy(ctx: VersionsContext, v: Version): string {
   if (!v.created_by) return t("savedAutomatically");
   return t("savedBy", { who: ctx.personOf(v.created_by, v.country ?? "") });
+}
+
+/** One saved version: its name, who saved it and when, and what to do with it. */
+function versionItem(ctx: VersionsContext, versions: Version[], i: number, l: Lang): HTMLElement {
+  const v = versions[i];
+  const previous = i > 0 ? versions[i - 1] : null;
+  return h(
+    "li",
+    { class: "version", "data-version": v.id, "data-testid": "version" },
+    h("div", { class: "v-label" }, v.label),
+    h(
+      "div",
+      { class: "v-meta muted" },
+      v.country ? h("span", { class: "chip", style: `--c:${colourOf(v.country)}`, title: countryName(v.country, l) }, v.country) : null,
+      v.country ? " " : null,
+      h("span", {}, savedBy(ctx, v)),
+      " · ",
+      h("time", { datetime: new Date(v.created_at).toISOString(), "data-testid": "version-time" }, formatTime(v.created_at)),
+    ),
+    h(
+      "div",
+      { class: "v-actions" },
+      h("button", { type: "button", "data-testid": "compare-current", onclick: () => openCompare(ctx, versions, { from: v.id, to: CURRENT }) }, t("compareWithCurrent")),
+      previous
+        ? h("button", { type: "button", "data-testid": "compare-previous", onclick: () => openCompare(ctx, versions, { from: previous.id, to: v.id }) }, t("compareWithPrevious"))
+        : null,
+      h("button", { type: "button", "data-testid": "export-version", onclick: () => openExport(ctx, versions, v.id) }, t("exportVersion")),
+    ),
+  );
 }
 
 export function versionsPanel(ctx: VersionsContext): VersionsPanel {
@@ -102,35 +132,7 @@ export function versionsPanel(ctx: VersionsContext): VersionsPanel {
       return;
     }
     // Newest first: what people look for is the last text sent out.
-    for (let i = versions.length - 1; i >= 0; i--) {
-      const v = versions[i];
-      const previous = i > 0 ? versions[i - 1] : null;
-      list.append(
-        h(
-          "li",
-          { class: "version", "data-version": v.id, "data-testid": "version" },
-          h("div", { class: "v-label" }, v.label),
-          h(
-            "div",
-            { class: "v-meta muted" },
-            v.country ? h("span", { class: "chip", style: `--c:${colourOf(v.country)}`, title: countryName(v.country, l) }, v.country) : null,
-            v.country ? " " : null,
-            h("span", {}, savedBy(ctx, v)),
-            " · ",
-            h("time", { datetime: new Date(v.created_at).toISOString(), "data-testid": "version-time" }, formatTime(v.created_at)),
-          ),
-          h(
-            "div",
-            { class: "v-actions" },
-            h("button", { type: "button", "data-testid": "compare-current", onclick: () => openCompare(ctx, versions, { from: v.id, to: CURRENT }) }, t("compareWithCurrent")),
-            previous
-              ? h("button", { type: "button", "data-testid": "compare-previous", onclick: () => openCompare(ctx, versions, { from: previous.id, to: v.id }) }, t("compareWithPrevious"))
-              : null,
-            h("button", { type: "button", "data-testid": "export-version", onclick: () => openExport(ctx, versions, v.id) }, t("exportVersion")),
-          ),
-        ),
-      );
-    }
+    for (let i = versions.length - 1; i >= 0; i--) list.append(versionItem(ctx, versions, i, l));
   }
 
   async function load(): Promise<void> {

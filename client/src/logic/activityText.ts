@@ -1,7 +1,7 @@
 // What an activity entry says, in the reader's language: each entry of
 // GET /api/drafts/{id}/activity becomes one or more lines ("Peru proposed an insertion in
 // OP 3 (ES)", "Mexico put the text under silence until 30 Nov, 18:00 GMT-5"). Pure (no
-// DOM, no fetch), unit-tested; activityFeed.ts draws and polls.
+// DOM, no fetch), unit-tested; widgets/activityFeed.ts draws and polls.
 import { type Lang, SECRETARIAT } from "./model";
 import { type Key, type Params, isKey, translate } from "./words";
 

@@ -74,7 +74,7 @@ export const en = {
   text: "Text",
   frozen: "Agreed: only a chair may edit this paragraph.",
   legend: "Legend",
-  // Versions, comparison and export (versionsPanel.ts, compareView.ts, exportMenu.ts).
+  // Versions, comparison and export (widgets/versions/).
   versions: "Versions",
   versionsHelp: "A version keeps the text as it stands now under a name, to compare and export it later.",
   versionName: "Name of the new version",

@@ -31,6 +31,17 @@ pub enum DraftError {
         /// Its proposing country.
         country: crate::ids::Country,
     },
+    /// An agreed paragraph takes no proposal.
+    #[error("paragraph {0} is agreed: it takes no proposal")]
+    ParagraphAgreed(ParagraphId),
+    /// A paragraph proposal that cannot be made as asked.
+    #[error("paragraph {paragraph}: {reason}")]
+    InvalidMove {
+        /// The paragraph.
+        paragraph: ParagraphId,
+        /// Why not.
+        reason: &'static str,
+    },
     /// A position or range falls outside the text.
     #[error("range {start}..{end} is outside the {lang} text of paragraph {paragraph} ({len} characters)")]
     OutOfRange {

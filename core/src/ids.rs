@@ -127,6 +127,22 @@ token_id!(
     "suggestion id",
     "s"
 );
+impl SuggestionId {
+    /// A new random id that names its proposing delegation: `s<16 hex>-<country>`.
+    ///
+    /// The rules accept a new proposal only under an id of its own country (or one its
+    /// country already uses in the paragraph), so that no delegation can make its text part
+    /// of another's proposal and have it decided with it.
+    pub fn for_country(country: &Country) -> SuggestionId {
+        SuggestionId(format!("{}-{country}", random_token("s")))
+    }
+
+    /// Whether the id names `country` as [`SuggestionId::for_country`] writes it.
+    pub fn names_country(&self, country: &Country) -> bool {
+        self.0.strip_suffix(country.as_str()).is_some_and(|rest| rest.ends_with('-'))
+    }
+}
+
 token_id!(
     /// A person's id as the server knows them (the audit log keeps the person).
     UserId,
@@ -249,6 +265,18 @@ mod tests {
         assert!("has space".parse::<ParagraphId>().is_err());
         assert!("".parse::<ThreadId>().is_err());
         assert!("x".repeat(65).parse::<SuggestionId>().is_err());
+    }
+
+    /// A proposal id made for a country names it, and parses back.
+    #[test]
+    fn proposal_ids_name_their_country() {
+        let pe: Country = "PE".parse().unwrap();
+        let id = SuggestionId::for_country(&pe);
+        assert_eq!(id.as_str().parse::<SuggestionId>().unwrap(), id);
+        assert!(id.names_country(&pe));
+        assert!(!id.names_country(&"MX".parse().unwrap()));
+        assert!(!SuggestionId::random().names_country(&pe));
+        assert!(!"s00-XPE".parse::<SuggestionId>().unwrap().names_country(&pe));
     }
 
     #[test]

@@ -13,6 +13,10 @@
 //! - [`view`]: [`DraftView`], every read, of the current state or of past heads.
 //! - [`paragraphs`]: insert, move, delete, fields, direct edits, formatting, concordance.
 //! - [`suggestions`]: tracked changes: suggest, list, accept, reject, withdraw.
+//! - [`proposals`]: proposals as they are decided, whole: text (a replacement, with its
+//!   counterpart in the other language) or paragraph; accept, reject, withdraw.
+//! - [`paragraph_proposals`]: proposals about whole paragraphs: new ("OP 5 bis"), deleted,
+//!   moved.
 //! - [`threads`]: comment threads anchored by cursors.
 //! - [`attribution`]: which delegation inserted each character.
 //! - [`render`]: a paragraph with its proposals as Markdown (CriticMarkup) or HTML.
@@ -84,7 +88,9 @@ pub mod ids;
 pub mod import;
 pub mod labels;
 pub mod markdown;
+pub mod paragraph_proposals;
 pub mod paragraphs;
+pub mod proposals;
 pub mod render;
 pub mod rules;
 pub mod schema;
@@ -100,8 +106,10 @@ pub use error::DraftError;
 pub use ids::{AlternativeId, Country, IdError, Lang, MessageId, ParagraphId, SuggestionId, ThreadId, UserId};
 pub use labels::Label;
 pub use paragraphs::{Concordance, Format};
-pub use schema::{Bilingual, DraftKind, NewParagraph, Paragraph, ParagraphKind, Stamp, Status, SuggestionKind};
-pub use suggestions::{Selection, Suggestion};
+pub use paragraph_proposals::{ParagraphProposal, Slot};
+pub use schema::{Bilingual, DraftKind, NewParagraph, Paragraph, ParagraphKind, ParagraphProposalKind, Stamp, Status, SuggestionKind};
+pub use proposals::{Proposal, ProposalKind, Selection};
+pub use suggestions::Suggestion;
 pub use threads::{Anchor, Message, Thread};
 pub use view::DraftView;
 

@@ -52,8 +52,13 @@ impl Draft {
     /// its new id. Its text is inline markdown; it starts `open`.
     pub fn insert_paragraph(&mut self, index: usize, new: NewParagraph) -> Result<ParagraphId> {
         self.prepare_local()?;
-        let id = ParagraphId::random();
         let raw_index = self.raw_order_index(index, None)?;
+        self.create_paragraph_at_raw(raw_index, new)
+    }
+
+    /// Creates a paragraph and puts its id at `raw_index` of the raw `order` list.
+    pub(crate) fn create_paragraph_at_raw(&mut self, raw_index: usize, new: NewParagraph) -> Result<ParagraphId> {
+        let id = ParagraphId::random();
         let paragraphs = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
         let order = self.peek().root_object(keys::ORDER, ObjType::List)?;
         let doc = &mut self.doc;
@@ -69,15 +74,18 @@ impl Draft {
             None => doc.put(&p, keys::P_SECTION, ScalarValue::Null)?,
         }
         doc.put(&p, keys::P_CONCORDANCE, ScalarValue::Null)?;
-        // Made with the paragraph, so two delegations proposing the first alternatives at
-        // once add to one map instead of each creating their own (one would hide the other).
+        // Made with the paragraph, so two delegations proposing the first alternatives (or
+        // the first paragraph proposals) at once add to one map instead of each creating
+        // their own.
         doc.put_object(&p, keys::P_ALTERNATIVES, ObjType::Map)?;
+        doc.put_object(&p, keys::P_PROPOSALS, ObjType::Map)?;
         let texts = doc.put_object(&p, keys::P_TEXT, ObjType::Map)?;
         for lang in Lang::ALL {
             let text = doc.put_object(&texts, lang.as_str(), ObjType::Text)?;
             write_inline_markdown(doc, &text, new.text.get(lang))?;
         }
-        doc.insert(&order, raw_index, id.as_str())?;
+        let raw_len = doc.length(&order);
+        doc.insert(&order, raw_index.min(raw_len), id.as_str())?;
         Ok(id)
     }
 
@@ -86,7 +94,7 @@ impl Draft {
     pub fn move_paragraph(&mut self, id: &ParagraphId, index: usize) -> Result<()> {
         self.prepare_local()?;
         self.peek().paragraph_obj(id)?;
-        self.remove_from_order(id)?;
+        self.remove_from_order(id, false)?;
         let raw_index = self.raw_order_index(index, Some(id))?;
         let order = self.peek().root_object(keys::ORDER, ObjType::List)?;
         self.doc.insert(&order, raw_index, id.as_str())?;
@@ -97,18 +105,26 @@ impl Draft {
     pub fn delete_paragraph(&mut self, id: &ParagraphId) -> Result<()> {
         self.prepare_local()?;
         self.peek().paragraph_obj(id)?;
-        self.remove_from_order(id)?;
+        self.remove_from_order(id, true)?;
         let paragraphs = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
         self.doc.delete(&paragraphs, id.as_str())?;
         self.forget_paragraph(id);
         Ok(())
     }
 
-    fn remove_from_order(&mut self, id: &ParagraphId) -> Result<()> {
+    /// Removes a paragraph's places from `order` and, with `targets`, also the places
+    /// pending moves would put it.
+    fn remove_from_order(&mut self, id: &ParagraphId, targets: bool) -> Result<()> {
+        use crate::paragraph_proposals::OrderEntry;
         let order = self.peek().root_object(keys::ORDER, ObjType::List)?;
         let raw = self.peek().string_list(&order, keys::ORDER)?;
         for (i, entry) in raw.iter().enumerate().rev() {
-            if entry == id.as_str() {
+            let remove = match OrderEntry::parse(entry) {
+                Some(OrderEntry::Paragraph(p)) => &p == id,
+                Some(OrderEntry::MoveTarget { paragraph, .. }) => targets && &paragraph == id,
+                None => false,
+            };
+            if remove {
                 self.doc.delete(&order, i)?;
             }
         }

@@ -24,6 +24,7 @@ use crate::view::{CharId, DraftView, tracked_runs_of};
 
 mod alternatives;
 mod ops;
+mod paragraph_proposals;
 mod text;
 mod threads;
 
@@ -57,7 +58,7 @@ pub struct Who {
 }
 
 impl Who {
-    fn decides(&self) -> bool {
+    pub(crate) fn decides(&self) -> bool {
         matches!(self.role, Role::Chair | Role::Secretariat)
     }
 }
@@ -84,7 +85,8 @@ pub enum Rule {
     AgreedFrozen,
     /// A paragraph's kind, status, section or editors changed by a non-chair.
     ParagraphFields,
-    /// Paragraphs added, removed or reordered by a non-chair.
+    /// Paragraphs added, removed or reordered other than by a chair, the secretariat or a
+    /// paragraph proposal.
     ParagraphOrder,
     /// Concordance set by someone other than a chair or the secretariat.
     Concordance,
@@ -195,6 +197,14 @@ pub enum Event {
     ParagraphChanged { paragraph: ParagraphId },
     /// A paragraph was added.
     ParagraphAdded { paragraph: ParagraphId },
+    /// A new paragraph, a paragraph's deletion or its move was proposed.
+    ParagraphProposalMade { paragraph: ParagraphId, country: Country, kind: crate::ParagraphProposalKind },
+    /// A paragraph proposal was accepted.
+    ParagraphProposalAccepted { paragraph: ParagraphId, country: Country, kind: crate::ParagraphProposalKind },
+    /// A paragraph proposal was rejected.
+    ParagraphProposalRejected { paragraph: ParagraphId, country: Country, kind: crate::ParagraphProposalKind },
+    /// A delegation withdrew its paragraph proposal.
+    ParagraphProposalWithdrawn { paragraph: ParagraphId, country: Country, kind: crate::ParagraphProposalKind },
     /// A paragraph was removed.
     ParagraphRemoved { paragraph: ParagraphId },
     /// Paragraphs were reordered.
@@ -279,6 +289,9 @@ fn check_unguarded(
         return Err(violation(Rule::ObserverCommentsOnly, None, who.country.as_ref(), "observers may comment but not draft"));
     }
     let (b, a) = (DraftView::new(after, Some(before_heads)), DraftView::new(after, None));
+    for (paragraph, country, id) in &touched.foreign_ids {
+        check_foreign_id(&b, paragraph, country, id)?;
+    }
     for t in &touched.touches {
         match t {
             Touch::Title => {
@@ -287,7 +300,7 @@ fn check_unguarded(
                 }
                 summary.events.insert(Event::TitleChanged);
             }
-            Touch::Order => check_order(&b, &a, who, &mut summary)?,
+            Touch::Order => paragraph_proposals::check_order(&b, &a, who, &mut summary)?,
             Touch::Paragraph(id) | Touch::ParagraphField(id, _) | Touch::Text(id, _) => {
                 let id: ParagraphId = id.parse().map_err(|e| schema(format!("{e}")))?;
                 check_paragraph(&b, &a, &id, t, &touched, who, &mut summary)?;
@@ -370,20 +383,35 @@ fn check_mark_op(name: &str, value: &automerge::ScalarValue, actor: &str, who: &
     Ok(())
 }
 
-pub(crate) fn schema(detail: impl Into<String>) -> Violation {
-    violation(Rule::Schema, None, None, detail)
+/// A proposal mark under an id that does not name its country continues a proposal that
+/// country already has in the paragraph (made before ids named their country); any other
+/// id could make one delegation's text part of another's proposal, decided with it.
+fn check_foreign_id(b: &DraftView<'_>, paragraph: &str, country: &Country, id: &crate::SuggestionId) -> Result<(), Violation> {
+    let paragraph: ParagraphId = paragraph.parse().map_err(|e| schema(format!("{e}")))?;
+    let existing = match b.paragraph_obj(&paragraph) {
+        Ok(_) => Lang::ALL
+            .into_iter()
+            .map(|l| b.paragraph_suggestions(&paragraph, l))
+            .collect::<crate::Result<Vec<_>>>()
+            .map_err(|e| schema(e.to_string()))?
+            .into_iter()
+            .flatten()
+            .any(|s| &s.id == id && &s.country == country),
+        Err(_) => false,
+    };
+    if existing {
+        return Ok(());
+    }
+    Err(violation(
+        Rule::ProposalCountry,
+        Some(&paragraph),
+        Some(country),
+        format!("a new proposal's id must name its delegation (…-{country}), not {id}"),
+    ))
 }
 
-fn check_order(b: &DraftView<'_>, a: &DraftView<'_>, who: &Who, summary: &mut Summary) -> Result<(), Violation> {
-    let before = b.paragraph_ids().map_err(|e| schema(e.to_string()))?;
-    let after = a.paragraph_ids().map_err(|e| schema(e.to_string()))?;
-    if before != after {
-        if who.role != Role::Chair {
-            return Err(violation(Rule::ParagraphOrder, None, None, "only a chair may add, remove or reorder paragraphs"));
-        }
-        summary.events.insert(Event::OrderChanged);
-    }
-    Ok(())
+pub(crate) fn schema(detail: impl Into<String>) -> Violation {
+    violation(Rule::Schema, None, None, detail)
 }
 
 fn check_paragraph(
@@ -407,16 +435,8 @@ fn check_paragraph(
     let chair = who.role == Role::Chair;
     let (before, after) = match (before, after) {
         (None, None) => return Err(violation(Rule::Schema, Some(id), None, "a change to a paragraph that does not exist")),
-        (None, Some(_)) | (Some(_), None) => {
-            if !chair {
-                return Err(violation(Rule::ParagraphOrder, Some(id), None, "only a chair may add or remove paragraphs"));
-            }
-            summary.events.insert(match b.paragraph_obj(id) {
-                Ok(_) => Event::ParagraphRemoved { paragraph: id.clone() },
-                Err(_) => Event::ParagraphAdded { paragraph: id.clone() },
-            });
-            return Ok(());
-        }
+        (None, Some(_)) => return paragraph_proposals::check_added(a, id, who, summary),
+        (Some(_), None) => return paragraph_proposals::check_removed(b, id, who, summary),
         (Some(b), Some(a)) => (b, a),
     };
     if before.status == Status::Agreed && !chair {
@@ -432,6 +452,7 @@ fn check_paragraph(
         }
         Touch::ParagraphField(_, field) if field == keys::P_CONCORDANCE => {}
         Touch::ParagraphField(_, field) if field == keys::P_ALTERNATIVES => alternatives::check_alternatives(b, a, id, who, summary)?,
+        Touch::ParagraphField(_, field) if field == keys::P_PROPOSALS => paragraph_proposals::check_changed(b, a, id, who, summary)?,
         Touch::ParagraphField(_, field) if field == keys::P_TEXT => {
             return Err(violation(Rule::Schema, Some(id), None, "a paragraph's texts may be edited, not replaced"));
         }
@@ -457,7 +478,9 @@ fn check_paragraph(
         }
         Touch::Text(_, lang) => {
             let lang: Lang = lang.parse().map_err(|e: crate::IdError| schema(e.to_string()))?;
-            let may_edit = who.decides() || who.country.as_ref().is_some_and(|c| before.editors.contains(c));
+            let may_edit = who.decides()
+                || who.country.as_ref().is_some_and(|c| before.editors.contains(c))
+                || paragraph_proposals::proposed_by(b, id, who)?;
             let ops = touched.texts.get(&(id.to_string(), lang.as_str().to_owned()));
             text::check_text(b, a, id, lang, who, may_edit, ops, summary)?;
         }
@@ -469,7 +492,16 @@ fn check_paragraph(
 /// The keys of a paragraph and of its `text` map are the schema's, nothing else.
 fn check_paragraph_keys(a: &DraftView<'_>, id: &ParagraphId) -> Result<(), Violation> {
     let p = a.paragraph_obj(id).map_err(|e| violation(Rule::Schema, Some(id), None, e.to_string()))?;
-    let allowed = [keys::P_KIND, keys::P_STATUS, keys::P_EDITORS, keys::P_SECTION, keys::P_TEXT, keys::P_CONCORDANCE, keys::P_ALTERNATIVES];
+    let allowed = [
+        keys::P_KIND,
+        keys::P_STATUS,
+        keys::P_EDITORS,
+        keys::P_SECTION,
+        keys::P_TEXT,
+        keys::P_CONCORDANCE,
+        keys::P_ALTERNATIVES,
+        keys::P_PROPOSALS,
+    ];
     if let Some(k) = a.keys(&p).into_iter().find(|k| !allowed.contains(&k.as_str())) {
         return Err(violation(Rule::Schema, Some(id), None, format!("unknown paragraph field {k:?}")));
     }

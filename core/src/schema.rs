@@ -7,11 +7,14 @@
 //! ├─ schema: 1
 //! ├─ kind: "communique" | "concept_note"
 //! ├─ title: { en: Text, es: Text }
-//! ├─ order: List<paragraph id>
+//! ├─ order: List<paragraph id | "<paragraph id>@<move proposal id>">
 //! ├─ paragraphs: Map<paragraph id, {
 //! │    kind, status, editors: List<country>, section: int | null,
 //! │    text: { en: Text, es: Text },
 //! │    concordance: { en: digest, es: digest } | null,
+//! │    proposals: Map<proposal id, {                  (absent in drafts made before it)
+//! │      kind: "insert" | "delete" | "move", country, user, at
+//! │    }>,
 //! │    alternatives: Map<alternative id, {          (absent in drafts made before it)
 //! │      text: { en: Text, es: Text },
 //! │      sponsors: List<country>,                    the proposer's country first
@@ -62,6 +65,18 @@ pub mod keys {
     /// Paragraph: map of alternative id to alternative formulation (see
     /// [`crate::alternatives`]).
     pub const P_ALTERNATIVES: &str = "alternatives";
+    /// Paragraph: map of proposal id to a pending proposal about the whole paragraph (see
+    /// [`crate::paragraph_proposals`]).
+    pub const P_PROPOSALS: &str = "proposals";
+
+    /// Paragraph proposal: `"insert"`, `"delete"` or `"move"`.
+    pub const PP_KIND: &str = "kind";
+    /// Paragraph proposal: the proposing delegation.
+    pub const PP_COUNTRY: &str = "country";
+    /// Paragraph proposal: the proposing person's user id.
+    pub const PP_USER: &str = "user";
+    /// Paragraph proposal: unix milliseconds.
+    pub const PP_AT: &str = "at";
 
     /// Alternative: `{ en: Text, es: Text }`.
     pub const A_TEXT: &str = "text";
@@ -187,6 +202,18 @@ str_enum!(
         Adopted => "adopted",
         /// Withdrawn by its proposing delegation; kept on record.
         Withdrawn => "withdrawn",
+    }
+);
+
+str_enum!(
+    /// What a proposal about a whole paragraph asks for.
+    ParagraphProposalKind, "paragraph proposal kind" {
+        /// A new paragraph ("OP 5 bis" until decided).
+        Insert => "insert",
+        /// Deleting the paragraph.
+        Delete => "delete",
+        /// Moving the paragraph to another place.
+        Move => "move",
     }
 );
 

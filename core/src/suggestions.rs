@@ -56,19 +56,6 @@ impl Suggestion {
     }
 }
 
-/// Which proposals an accept, reject or withdraw applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
-    /// These ids; an unknown id refuses the whole request.
-    Ids(Vec<SuggestionId>),
-    /// Every pending proposal of one country.
-    Country(Country),
-    /// Every pending proposal in one paragraph.
-    Paragraph(ParagraphId),
-    /// Every pending proposal.
-    All,
-}
-
 /// What resolving proposals does to one text.
 #[derive(Debug, Default)]
 struct TextResolution {
@@ -78,13 +65,6 @@ struct TextResolution {
     accepted: Vec<(usize, usize)>,
     /// Character ranges to delete.
     deletes: Vec<(usize, usize)>,
-}
-
-/// What to do with the characters of a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Resolution {
-    Accept,
-    Reject,
 }
 
 impl<'a> DraftView<'a> {
@@ -162,11 +142,57 @@ impl Draft {
     ///
     /// Consecutive typing is marked once, when the run ends (see [`crate::text_state`]).
     pub fn suggest_insert(&mut self, id: &ParagraphId, lang: Lang, pos: usize, text: &str, by: &Stamp) -> Result<SuggestionId> {
+        self.insert_proposed(id, lang, pos, text, by, None)
+    }
+
+    /// Proposes replacing `start..end` with `text`, for `by.country`, as one proposal: the
+    /// deletion and the insertion (placed after the text proposed for deletion) share one id,
+    /// and are accepted, rejected or withdrawn together. With `join`, they join that proposal
+    /// instead of starting one: the same replacement in the other language is attached to its
+    /// counterpart this way. Characters of the country's own pending insertions in the range
+    /// are simply removed, as with [`Draft::suggest_delete`]. Returns the proposal's id.
+    pub fn suggest_replace(
+        &mut self,
+        id: &ParagraphId,
+        lang: Lang,
+        range: (usize, usize),
+        text: &str,
+        by: &Stamp,
+        join: Option<&SuggestionId>,
+    ) -> Result<SuggestionId> {
+        let (start, end) = range;
+        let proposal = join.cloned().unwrap_or_else(|| SuggestionId::for_country(&by.country));
+        if !text.is_empty() {
+            self.insert_proposed(id, lang, end, text, by, Some(&proposal))?;
+        }
+        if start < end {
+            self.delete_proposed(id, lang, start, end, by, Some(&proposal))?;
+        }
+        Ok(proposal)
+    }
+
+    /// Proposes inserting `text` at `pos` as part of the existing proposal `join` (its
+    /// counterpart in the other language, say).
+    pub fn suggest_insert_joining(
+        &mut self,
+        id: &ParagraphId,
+        lang: Lang,
+        pos: usize,
+        text: &str,
+        by: &Stamp,
+        join: &SuggestionId,
+    ) -> Result<SuggestionId> {
+        self.insert_proposed(id, lang, pos, text, by, Some(join))
+    }
+
+    /// [`Draft::suggest_insert`], under the proposal id `join` when given.
+    fn insert_proposed(&mut self, id: &ParagraphId, lang: Lang, pos: usize, text: &str, by: &Stamp, join: Option<&SuggestionId>) -> Result<SuggestionId> {
         let actor = self.doc.get_actor().to_hex_string();
         let name = TrackMarkName::insertion(&by.country, &actor).to_name();
         let n = text.chars().count();
         if let Some(p) = &self.pending
             && p.continues(id, lang, &name, &by.user, pos)
+            && join.is_none_or(|j| j == &p.value.id)
         {
             let obj = self.text_obj(id, lang)?;
             self.doc.splice_text(&obj, pos, 0, text)?;
@@ -187,7 +213,11 @@ impl Draft {
             Some(before) => self.own_value_at(id, lang, before, &name, &by.user)?,
             None => None,
         };
-        let value = TrackMarkValue { actor: Some(actor), seen: None, ..previous.unwrap_or_else(|| new_value(by)) };
+        let base = match join {
+            Some(j) => previous.filter(|v| &v.id == j).unwrap_or_else(|| TrackMarkValue { id: j.clone(), ..new_value(by) }),
+            None => previous.unwrap_or_else(|| new_value(by)),
+        };
+        let value = TrackMarkValue { actor: Some(actor), seen: None, ..base };
         if n == 0 {
             return Ok(value.id);
         }
@@ -204,6 +234,19 @@ impl Draft {
     /// pending insertions are removed outright; the rest gain `del:XX`. Returns the id of the
     /// deletion proposal, or `None` if every character was the country's own insertion.
     pub fn suggest_delete(&mut self, id: &ParagraphId, lang: Lang, start: usize, end: usize, by: &Stamp) -> Result<Option<SuggestionId>> {
+        self.delete_proposed(id, lang, start, end, by, None)
+    }
+
+    /// [`Draft::suggest_delete`], under the proposal id `join` when given.
+    fn delete_proposed(
+        &mut self,
+        id: &ParagraphId,
+        lang: Lang,
+        start: usize,
+        end: usize,
+        by: &Stamp,
+        join: Option<&SuggestionId>,
+    ) -> Result<Option<SuggestionId>> {
         // Backspace inside the run being typed: those characters are simply removed.
         if let Some(p) = &self.pending
             && &p.paragraph == id
@@ -264,7 +307,10 @@ impl Draft {
                 (true, Some(b)) => self.own_value_at(id, lang, b, &del_name, &by.user)?,
                 _ => None,
             };
-            let mut value = after.or(before).unwrap_or_else(|| new_value(by));
+            let mut value = match join {
+                Some(j) => after.or(before).filter(|v| &v.id == j).unwrap_or_else(|| TrackMarkValue { id: j.clone(), ..new_value(by) }),
+                None => after.or(before).unwrap_or_else(|| new_value(by)),
+            };
             value.actor = None;
             let seen = value.seen.get_or_insert_with(Default::default);
             for CharId { counter, actor } in marked {
@@ -291,63 +337,21 @@ impl Draft {
         Ok(self.shadow(id, lang)?.value_at(name, index).and_then(TrackMarkValue::parse).filter(|v| &v.user == user))
     }
 
-    /// Accepts the selected proposals: insertions become plain text, deleted text goes.
-    /// Returns what was accepted.
-    pub fn accept(&mut self, selection: &Selection) -> Result<Vec<Suggestion>> {
-        let chosen = self.select(selection, None)?;
-        self.resolve(&chosen, Resolution::Accept)?;
-        Ok(chosen)
-    }
-
-    /// Rejects the selected proposals: inserted text goes, deletion marks are removed.
-    pub fn reject(&mut self, selection: &Selection) -> Result<Vec<Suggestion>> {
-        let chosen = self.select(selection, None)?;
-        self.resolve(&chosen, Resolution::Reject)?;
-        Ok(chosen)
-    }
-
-    /// Withdraws the selected proposals of `country` (a reject by the proposer). Naming
-    /// another country's proposal by id is refused.
-    pub fn withdraw(&mut self, country: &Country, selection: &Selection) -> Result<Vec<Suggestion>> {
-        let chosen = self.select(selection, Some(country))?;
-        self.resolve(&chosen, Resolution::Reject)?;
-        Ok(chosen)
-    }
-
-    fn select(&mut self, selection: &Selection, only: Option<&Country>) -> Result<Vec<Suggestion>> {
-        self.clean()?;
-        let all = self.suggestions()?;
-        let chosen: Vec<Suggestion> = match selection {
-            Selection::Ids(ids) => {
-                for id in ids {
-                    match all.iter().find(|s| &s.id == id) {
-                        None => return Err(DraftError::UnknownSuggestion(id.clone())),
-                        Some(s) if only.is_some_and(|c| c != &s.country) => {
-                            return Err(DraftError::NotProposer { suggestion: id.clone(), country: s.country.clone() });
-                        }
-                        Some(_) => {}
-                    }
-                }
-                all.into_iter().filter(|s| ids.contains(&s.id)).collect()
-            }
-            Selection::Country(c) => all.into_iter().filter(|s| &s.country == c).collect(),
-            Selection::Paragraph(p) => {
-                self.peek().paragraph_obj(p)?;
-                all.into_iter().filter(|s| &s.paragraph == p).collect()
-            }
-            Selection::All => all,
-        };
-        Ok(chosen.into_iter().filter(|s| only.is_none_or(|c| c == &s.country)).collect())
-    }
-
-    fn resolve(&mut self, chosen: &[Suggestion], how: Resolution) -> Result<()> {
+    /// Resolves text proposals' parts, accepted (`true`) or rejected (`false`): what
+    /// [`Draft::accept`] and [`Draft::reject`] do to text.
+    pub(crate) fn resolve_text(&mut self, chosen: &[Suggestion], accept: bool) -> Result<()> {
+        if chosen.is_empty() {
+            return Ok(());
+        }
         self.prepare_local()?;
         // Per text: marks to remove, then character ranges to delete from the end backwards.
         let mut per_text: BTreeMap<(ParagraphId, Lang), TextResolution> = BTreeMap::new();
         for s in chosen {
             let entry = per_text.entry((s.paragraph.clone(), s.lang)).or_default();
-            let removes_text =
-                matches!((s.kind, how), (SuggestionKind::Insert, Resolution::Reject) | (SuggestionKind::Delete, Resolution::Accept));
+            let removes_text = match s.kind {
+                SuggestionKind::Insert => !accept,
+                SuggestionKind::Delete => accept,
+            };
             for &(a, b) in &s.ranges {
                 match (removes_text, s.kind) {
                     (true, _) => entry.deletes.push((a, b)),
@@ -392,5 +396,5 @@ impl Draft {
 }
 
 fn new_value(by: &Stamp) -> TrackMarkValue {
-    TrackMarkValue { id: SuggestionId::random(), user: by.user.clone(), at: by.at, actor: None, seen: None }
+    TrackMarkValue { id: SuggestionId::for_country(&by.country), user: by.user.clone(), at: by.at, actor: None, seen: None }
 }

@@ -64,6 +64,10 @@ pub(super) struct Touched {
     pub(super) touches: BTreeSet<Touch>,
     /// Per paragraph text (paragraph id, language).
     pub(super) texts: HashMap<(String, String), TextOps>,
+    /// Proposal marks set under an id that does not name the mark's country (paragraph id,
+    /// country, proposal id): allowed only where that country already uses the id in the
+    /// paragraph (continuing a proposal made before ids named their country).
+    pub(super) foreign_ids: BTreeSet<(String, crate::Country, crate::SuggestionId)>,
     /// Whether the rules must read everything touched before and after (see
     /// [`Touched::read_everything`]).
     everything: bool,
@@ -119,6 +123,9 @@ pub(super) fn scan(after: &AutoCommit, changes: &[Change], who: &Who) -> Result<
                 match &op.action {
                     _ if !on_text_itself => text.rewrites = true,
                     OpType::MarkBegin(data) => {
+                        if let Some(key) = foreign_id(&data.name, &data.value) {
+                            out.foreign_ids.insert((id.clone(), key.0, key.1));
+                        }
                         text.marks.push((data.name.to_string(), data.value.clone(), start + i as u64, actor.clone()));
                         text.note_insert(start + i as u64, &actor);
                     }
@@ -134,6 +141,14 @@ pub(super) fn scan(after: &AutoCommit, changes: &[Change], who: &Who) -> Result<
         }
     }
     Ok(out)
+}
+
+/// The country and id of a proposal mark whose id does not name that country.
+fn foreign_id(name: &str, value: &ScalarValue) -> Option<(crate::Country, crate::SuggestionId)> {
+    let mark = crate::schema::TrackMarkName::parse(name)?;
+    let ScalarValue::Str(json) = value else { return None };
+    let value = crate::schema::TrackMarkValue::parse(json)?;
+    (!value.id.names_country(&mark.country)).then_some((mark.country, value.id))
 }
 
 /// Resolves an operation's object path (and map key) to what it touches in the draft.
@@ -159,6 +174,7 @@ fn classify(path: &[String], key: Option<String>) -> Result<Touch, Violation> {
                 keys::P_CONCORDANCE,
                 keys::P_TEXT,
                 keys::P_ALTERNATIVES,
+                keys::P_PROPOSALS,
             ]
             .contains(field) =>
         {

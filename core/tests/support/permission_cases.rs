@@ -6,8 +6,8 @@
 use pluma_core::automerge::ActorId;
 use pluma_core::rules::{Role, Rule, Who};
 use pluma_core::{
-    AlternativeId, Bilingual, Draft, DraftKind, Format, Lang, NewParagraph, ParagraphId, ParagraphKind, Selection, Stamp, Status, ThreadId,
-    UserId,
+    AlternativeId, Bilingual, Draft, DraftKind, Format, Lang, NewParagraph, ParagraphId, ParagraphKind, Selection, Stamp, Status,
+    SuggestionId, ThreadId, UserId,
 };
 
 /// The personas: login, role, country.
@@ -64,6 +64,13 @@ pub struct Base {
     pub thread: ThreadId,
     /// Mexico's alternative to p1, co-sponsored by Argentina.
     pub alt: AlternativeId,
+    /// A new paragraph Mexico proposes after p1, and its proposal.
+    pub mx_new: ParagraphId,
+    pub mx_new_proposal: SuggestionId,
+    /// The United States' proposal to delete p2.
+    pub us_deletion: SuggestionId,
+    /// Argentina's proposal to move p1 after p2.
+    pub ar_move: SuggestionId,
 }
 
 fn para(kind: ParagraphKind, editors: Vec<&str>, en: &str) -> NewParagraph {
@@ -76,8 +83,10 @@ fn para(kind: ParagraphKind, editors: Vec<&str>, en: &str) -> NewParagraph {
 }
 
 /// Three paragraphs (one with Panama as editor, one agreed), a proposal by Mexico, a
-/// deletion proposed by Argentina, a thread opened by Mexico, and an alternative to p1
-/// proposed by Mexico and co-sponsored by Argentina.
+/// deletion proposed by Argentina, a thread opened by Mexico, an alternative to p1
+/// proposed by Mexico and co-sponsored by Argentina; and proposals about paragraphs: a new
+/// paragraph after p1 by Mexico, the deletion of p2 by the United States, the move of p1
+/// after p2 by Argentina.
 pub fn base(cast: &Cast) -> Base {
     let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).unwrap();
     let p1 = d.insert_paragraph(0, para(ParagraphKind::Operative, vec![], "Agree to cooperate closely.")).unwrap();
@@ -100,8 +109,17 @@ pub fn base(cast: &Cast) -> Base {
     let start = text.find("closely").unwrap();
     ar.suggest_delete(&p1, Lang::En, start, start + 7, &cast.stamp("ar")).unwrap();
     ar.cosponsor_alternative(&p1, &alt, &"AR".parse().unwrap()).unwrap();
+    let ar_move = ar.propose_paragraph_move(&p1, Some(&p2), &cast.stamp("ar")).unwrap();
     ar.commit();
-    Base { bytes: ar.save(), p1, p2, p3, thread, alt }
+    let mut others = Draft::load(&ar.save()).unwrap();
+    others.set_actor(ActorId::random());
+    let us_deletion = others.propose_paragraph_deletion(&p2, &cast.stamp("us")).unwrap();
+    others.commit();
+    others.set_actor(ActorId::random());
+    let new = para(ParagraphKind::Operative, vec![], "Further agree.");
+    let (mx_new, mx_new_proposal) = others.propose_paragraph(Some(&p1), new, &cast.stamp("mx")).unwrap();
+    others.commit();
+    Base { bytes: others.save(), p1, p2, p3, thread, alt, mx_new, mx_new_proposal, us_deletion, ar_move }
 }
 
 /// An action, made by the person of the stamp.
@@ -233,21 +251,102 @@ pub fn cases() -> Vec<Case> {
         Case {
             name: "move a paragraph",
             action: |d, b, _| d.move_paragraph(&b.p2, 0).unwrap(),
-            allowed: &["ar-chair"],
+            allowed: &["ar-chair", "sec"],
             refused_by: Rule::ParagraphOrder,
             comment: false,
         },
         Case {
             name: "add a paragraph",
             action: |d, _, _| drop(d.insert_paragraph(0, para(ParagraphKind::Operative, vec![], "New.")).unwrap()),
-            allowed: &["ar-chair"],
+            allowed: &["ar-chair", "sec"],
             refused_by: Rule::ParagraphOrder,
             comment: false,
         },
         Case {
             name: "delete a paragraph",
             action: |d, b, _| d.delete_paragraph(&b.p2).unwrap(),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "propose a new paragraph",
+            action: |d, b, s| drop(d.propose_paragraph(Some(&b.p2), para(ParagraphKind::Operative, vec![], "Also."), s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "propose deleting a paragraph",
+            action: |d, b, s| drop(d.propose_paragraph_deletion(&b.p1, s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "propose moving a paragraph",
+            action: |d, b, s| drop(d.propose_paragraph_move(&b.p2, None, s).unwrap()),
+            allowed: &["mx", "mx2", "ar", "us", "pa", "ar-chair", "sec"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "propose deleting an agreed paragraph",
+            action: |d, b, s| {
+                d.set_status(&b.p3, Status::Open).ok();
+                drop(d.propose_paragraph_deletion(&b.p3, s).unwrap());
+                d.set_status(&b.p3, Status::Agreed).unwrap();
+            },
             allowed: &["ar-chair"],
+            refused_by: Rule::AgreedFrozen,
+            comment: false,
+        },
+        Case {
+            name: "accept Mexico's new paragraph",
+            action: |d, b, _| drop(d.accept(&Selection::Ids(vec![b.mx_new_proposal.clone()])).unwrap()),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::AcceptReject,
+            comment: false,
+        },
+        Case {
+            name: "reject Mexico's new paragraph (withdraw, for Mexico)",
+            action: |d, b, _| drop(d.reject(&Selection::Ids(vec![b.mx_new_proposal.clone()])).unwrap()),
+            allowed: &["mx", "mx2", "ar-chair", "sec"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "edit Mexico's new paragraph directly",
+            action: |d, b, _| d.splice(&b.mx_new, Lang::En, 0, 7, "Also").unwrap(),
+            allowed: &["mx", "mx2", "ar-chair", "sec"],
+            refused_by: Rule::DirectEdit,
+            comment: false,
+        },
+        Case {
+            name: "accept the United States' deletion of a paragraph",
+            action: |d, b, _| drop(d.accept(&Selection::Ids(vec![b.us_deletion.clone()])).unwrap()),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "reject the United States' deletion of a paragraph (withdraw, for the United States)",
+            action: |d, b, _| drop(d.reject(&Selection::Ids(vec![b.us_deletion.clone()])).unwrap()),
+            allowed: &["us", "ar-chair", "sec"],
+            refused_by: Rule::AcceptReject,
+            comment: false,
+        },
+        Case {
+            name: "accept Argentina's move",
+            action: |d, b, _| drop(d.accept(&Selection::Ids(vec![b.ar_move.clone()])).unwrap()),
+            allowed: &["ar-chair", "sec"],
+            refused_by: Rule::ParagraphOrder,
+            comment: false,
+        },
+        Case {
+            name: "reject Argentina's move (withdraw, for Argentina)",
+            action: |d, b, _| drop(d.reject(&Selection::Ids(vec![b.ar_move.clone()])).unwrap()),
+            allowed: &["ar", "ar-chair", "sec"],
             refused_by: Rule::ParagraphOrder,
             comment: false,
         },

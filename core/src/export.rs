@@ -15,6 +15,7 @@
 //! canonical text keeps its own numbering ([`crate::fingerprint`]).
 
 pub mod docx;
+pub mod layout;
 
 use std::fmt::Write as _;
 
@@ -100,9 +101,12 @@ impl Draft {
         if let Some(line) = info.certification_line(lang) {
             let _ = write!(out, "> {}\n\n", crate::markdown::escape_markdown(&line));
         }
-        for (id, kind, label) in view.labels()? {
-            let body = view.render_markdown(&id, lang)?;
-            match (kind, label.number()) {
+        for shown in layout::tracked(&view, lang)? {
+            let mut body = crate::render::markdown_of(&shown.segments);
+            if let Some(note) = shown.whole.note(&shown.label, lang) {
+                body = format!("{{>>{}<<}} {body}", crate::markdown::escape_markdown(&note));
+            }
+            match (shown.kind, shown.label.printed()) {
                 (ParagraphKind::Heading, _) => {
                     let _ = write!(out, "## {body}\n\n");
                 }
@@ -128,11 +132,13 @@ impl Draft {
                 countries.insert(s.country);
             }
         }
+        countries.extend(view.all_paragraph_proposals()?.into_iter().map(|p| p.country));
         let mut css = String::from(
             "@page{margin:2.5cm}body{font-family:'Times New Roman',serif;font-size:12pt;line-height:1.4;max-width:42em;margin:auto}\
              h1{font-size:16pt;text-align:center}.pluma-meta{text-align:center;color:#444}\
              ol.pluma-paragraphs{padding-left:2em}h2{font-size:13pt}\
-             ins{text-decoration:underline}del{text-decoration:line-through}\n",
+             ins{text-decoration:underline}del{text-decoration:line-through}\
+             .pluma-note{display:block;font-size:9pt;font-style:italic;color:#444}\n",
         );
         for (c, colour) in crate::compare::render::country_colours(&countries) {
             let _ = writeln!(css, "[data-country=\"{code}\"]{{color:{colour}}}", code = c.as_str());
@@ -145,18 +151,24 @@ impl Draft {
         if let Some(line) = info.certification_line(lang) {
             let _ = writeln!(out, "<p class=\"pluma-meta pluma-certified\">{}</p>", escape_html(&line));
         }
-        for (id, kind, label) in view.labels()? {
-            let body = view.render_html(&id, lang)?;
-            let pid = escape_html(id.as_str());
-            match (kind, label.number()) {
+        for shown in layout::tracked(&view, lang)? {
+            let body = crate::render::html_of(&shown.segments);
+            let pid = escape_html(shown.id.as_str());
+            let whole = whole_attrs(&shown.whole);
+            let note = shown
+                .whole
+                .note(&shown.label, lang)
+                .map(|n| format!("<span class=\"pluma-note\">{}</span> ", escape_html(&n)))
+                .unwrap_or_default();
+            match (shown.kind, shown.label.printed()) {
                 (ParagraphKind::Heading, _) => {
-                    let _ = writeln!(out, "<h2 data-paragraph=\"{pid}\">{body}</h2>");
+                    let _ = writeln!(out, "<h2 data-paragraph=\"{pid}\"{whole}>{note}{body}</h2>");
                 }
                 (_, Some(n)) => {
-                    let _ = writeln!(out, "<p data-paragraph=\"{pid}\"><span class=\"pluma-number\">{n}.</span> {body}</p>");
+                    let _ = writeln!(out, "<p data-paragraph=\"{pid}\"{whole}>{note}<span class=\"pluma-number\">{n}.</span> {body}</p>");
                 }
                 (_, None) => {
-                    let _ = writeln!(out, "<p class=\"pluma-{kind}\" data-paragraph=\"{pid}\">{body}</p>");
+                    let _ = writeln!(out, "<p class=\"pluma-{kind}\" data-paragraph=\"{pid}\"{whole}>{note}{body}</p>", kind = shown.kind);
                 }
             }
         }
@@ -178,6 +190,20 @@ impl Draft {
     pub(crate) fn view_opt<'a>(&'a self, heads: Option<&'a [ChangeHash]>) -> DraftView<'a> {
         DraftView::new(&self.doc, heads)
     }
+}
+
+/// The attributes that tell how a paragraph's whole is proposed: `data-whole="new"` and the
+/// like, with the proposing delegations.
+fn whole_attrs(whole: &layout::Whole) -> String {
+    let kind = match whole {
+        layout::Whole::Settled => return String::new(),
+        layout::Whole::New(_) => "new",
+        layout::Whole::Deleted(_) => "deleted",
+        layout::Whole::MovedFrom { .. } => "moved-from",
+        layout::Whole::MovedTo { .. } => "moved-to",
+    };
+    let who = whole.marks().iter().map(|m| m.country.as_str()).collect::<Vec<_>>().join(" ");
+    format!(" data-whole=\"{kind}\" data-country=\"{}\"", escape_html(&who))
 }
 
 /// Unix milliseconds as an ISO 8601 UTC timestamp (`2021-11-30T14:05:00Z`), as Word wants

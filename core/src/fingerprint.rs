@@ -18,7 +18,10 @@
 //! ```
 //!
 //! A paragraph's text is the text as it would be adopted: pending proposed insertions are
-//! left out and text proposed for deletion is kept (the clean export's reading).
+//! left out and text proposed for deletion is kept (the clean export's reading). The same
+//! holds for proposals about whole paragraphs: a pending proposed new paragraph is left out,
+//! a paragraph proposed for deletion is kept, and a pending move is not made (the paragraph
+//! stands at its place). A text without such proposals reads as it always has.
 //! Formatting is not part of it. In titles and paragraphs a backslash is written `\\` and a
 //! line break `\n`, so every paragraph is one line. Numbers count every paragraph that is
 //! not a heading, from 1, in reading order. (The exports numbered paragraphs so when this
@@ -64,7 +67,7 @@ fn one_line(text: &str) -> String {
 fn canonical_numbers(view: &DraftView<'_>) -> Result<Vec<(ParagraphId, ParagraphKind, Option<usize>)>> {
     let mut n = 0;
     let mut out = Vec::new();
-    for id in view.paragraph_ids()? {
+    for id in view.settled_paragraph_ids()? {
         let p = view.paragraph_obj(&id)?;
         let kind: ParagraphKind = view.string(&p, keys::P_KIND, &format!("paragraphs/{id}/kind"))?.parse()?;
         let number = if kind == ParagraphKind::Heading {

@@ -270,7 +270,15 @@ mod tests {
     fn proposed_paragraphs_are_bis_and_ter() {
         use ParagraphKind::{Operative, Preamble};
         let mut l = Labeller::default();
-        let seq = [(Operative, true), (Preamble, false), (Operative, false), (Operative, true), (Preamble, true), (Operative, true), (Operative, false)];
+        let seq = [
+            (Operative, true),
+            (Preamble, false),
+            (Operative, false),
+            (Operative, true),
+            (Preamble, true),
+            (Operative, true),
+            (Operative, false),
+        ];
         let got: Vec<String> = seq.iter().map(|(k, p)| l.next_of(*k, *p, String::new).to_string()).collect();
         assert_eq!(got, ["OP 0 bis", "PP 1", "OP 1", "OP 1 bis", "PP 1 bis", "OP 1 ter", "OP 2"]);
         let ter = Label::OperativeNew { after: 5, ordinal: 2 };

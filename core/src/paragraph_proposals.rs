@@ -150,7 +150,9 @@ impl<'a> DraftView<'a> {
     fn read_paragraph_proposal(&self, paragraph: &ParagraphId, map: &ObjId, id: &SuggestionId) -> Result<ParagraphProposal> {
         let path = format!("paragraphs/{paragraph}/proposals/{id}");
         let obj = self.object(map, id.as_str(), ObjType::Map, &path)?;
-        let at = self.opt_int(&obj, keys::PP_AT, &format!("{path}/at"))?.ok_or_else(|| DraftError::malformed(format!("{path}/at"), "missing"))?;
+        let at = self
+            .opt_int(&obj, keys::PP_AT, &format!("{path}/at"))?
+            .ok_or_else(|| DraftError::malformed(format!("{path}/at"), "missing"))?;
         Ok(ParagraphProposal {
             id: id.clone(),
             kind: self.string(&obj, keys::PP_KIND, &format!("{path}/kind"))?.parse()?,
@@ -189,10 +191,8 @@ impl<'a> DraftView<'a> {
                     out.push(Slot::Paragraph { paragraph: p });
                 }
                 Some(OrderEntry::MoveTarget { paragraph, proposal }) if present.contains(&paragraph) => {
-                    let pending = self
-                        .paragraph_proposals(&paragraph)?
-                        .iter()
-                        .any(|p| p.id == proposal && p.kind == ParagraphProposalKind::Move);
+                    let pending =
+                        self.paragraph_proposals(&paragraph)?.iter().any(|p| p.id == proposal && p.kind == ParagraphProposalKind::Move);
                     if pending {
                         out.push(Slot::MovedHere { paragraph, proposal });
                     }
@@ -225,12 +225,7 @@ impl Draft {
     /// Proposes a new paragraph after `after` (at the start when `None`), for `by.country`.
     /// Its texts are inline markdown; either may be empty (the proposal then changes one
     /// language only, and is flagged for concordance). Returns the paragraph and proposal ids.
-    pub fn propose_paragraph(
-        &mut self,
-        after: Option<&ParagraphId>,
-        new: NewParagraph,
-        by: &Stamp,
-    ) -> Result<(ParagraphId, SuggestionId)> {
+    pub fn propose_paragraph(&mut self, after: Option<&ParagraphId>, new: NewParagraph, by: &Stamp) -> Result<(ParagraphId, SuggestionId)> {
         self.prepare_local()?;
         let index = match after {
             None => 0,
@@ -288,7 +283,10 @@ impl Draft {
             return Err(DraftError::ParagraphAgreed(paragraph.clone()));
         }
         if view.pending_insertion(paragraph)?.is_some() {
-            return Err(DraftError::InvalidMove { paragraph: paragraph.clone(), reason: "a proposed new paragraph is withdrawn or amended, not proposed again" });
+            return Err(DraftError::InvalidMove {
+                paragraph: paragraph.clone(),
+                reason: "a proposed new paragraph is withdrawn or amended, not proposed again",
+            });
         }
         Ok(())
     }
@@ -304,7 +302,13 @@ impl Draft {
             .ok_or_else(|| DraftError::UnknownParagraph(paragraph.clone()))
     }
 
-    fn put_paragraph_proposal(&mut self, paragraph: &ParagraphId, id: &SuggestionId, kind: ParagraphProposalKind, by: &Stamp) -> Result<()> {
+    fn put_paragraph_proposal(
+        &mut self,
+        paragraph: &ParagraphId,
+        id: &SuggestionId,
+        kind: ParagraphProposalKind,
+        by: &Stamp,
+    ) -> Result<()> {
         let p = self.peek().paragraph_obj(paragraph)?;
         let map = match self.peek().proposal_maps(paragraph)?.into_iter().next() {
             Some(map) => map,

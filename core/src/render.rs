@@ -115,41 +115,13 @@ impl<'a> DraftView<'a> {
     /// `{++added++}{>>MX<<}`, `{--cut--}{>>AR, BR<<}`, and for text one country added and
     /// another proposes to cut, `{--added--}{>>ins MX; del AR<<}`.
     pub fn render_markdown(&self, paragraph: &ParagraphId, lang: Lang) -> Result<String> {
-        let mut out = String::new();
-        for seg in self.segments(paragraph, lang)? {
-            let body = emphasise(&escape_markdown(&seg.text), seg.strong, seg.em);
-            let codes = |marks: &[ProposalMark]| marks.iter().map(|m| m.country.as_str()).collect::<Vec<_>>().join(", ");
-            match (seg.ins.is_empty(), seg.del.is_empty()) {
-                (true, true) => out.push_str(&body),
-                (false, true) => out.push_str(&format!("{{++{body}++}}{{>>{}<<}}", codes(&seg.ins))),
-                (true, false) => out.push_str(&format!("{{--{body}--}}{{>>{}<<}}", codes(&seg.del))),
-                (false, false) => out.push_str(&format!("{{--{body}--}}{{>>ins {}; del {}<<}}", codes(&seg.ins), codes(&seg.del))),
-            }
-        }
-        Ok(out)
+        Ok(markdown_of(&self.segments(paragraph, lang)?))
     }
 
     /// A paragraph as an HTML fragment: proposals as `<ins>`/`<del>` elements carrying
     /// `data-country`, `data-suggestion`, `data-user` and `data-at`.
     pub fn render_html(&self, paragraph: &ParagraphId, lang: Lang) -> Result<String> {
-        let mut out = String::new();
-        for seg in self.segments(paragraph, lang)? {
-            let mut inner = escape_html(&seg.text);
-            if seg.em {
-                inner = format!("<em>{inner}</em>");
-            }
-            if seg.strong {
-                inner = format!("<strong>{inner}</strong>");
-            }
-            for m in &seg.ins {
-                inner = format!("<ins {}>{inner}</ins>", proposal_attrs(m));
-            }
-            for m in &seg.del {
-                inner = format!("<del {}>{inner}</del>", proposal_attrs(m));
-            }
-            out.push_str(&inner);
-        }
-        Ok(out)
+        Ok(html_of(&self.segments(paragraph, lang)?))
     }
 }
 
@@ -181,4 +153,42 @@ fn emphasise(text: &str, strong: bool, em: bool) -> String {
         _ => "*",
     };
     format!("{lead}{delim}{trimmed}{delim}{trail}")
+}
+
+/// Segments as Markdown with CriticMarkup (see [`DraftView::render_markdown`]).
+pub fn markdown_of(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for seg in segments {
+        let body = emphasise(&escape_markdown(&seg.text), seg.strong, seg.em);
+        let codes = |marks: &[ProposalMark]| marks.iter().map(|m| m.country.as_str()).collect::<Vec<_>>().join(", ");
+        match (seg.ins.is_empty(), seg.del.is_empty()) {
+            (true, true) => out.push_str(&body),
+            (false, true) => out.push_str(&format!("{{++{body}++}}{{>>{}<<}}", codes(&seg.ins))),
+            (true, false) => out.push_str(&format!("{{--{body}--}}{{>>{}<<}}", codes(&seg.del))),
+            (false, false) => out.push_str(&format!("{{--{body}--}}{{>>ins {}; del {}<<}}", codes(&seg.ins), codes(&seg.del))),
+        }
+    }
+    out
+}
+
+/// Segments as an HTML fragment (see [`DraftView::render_html`]).
+pub fn html_of(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for seg in segments {
+        let mut inner = escape_html(&seg.text);
+        if seg.em {
+            inner = format!("<em>{inner}</em>");
+        }
+        if seg.strong {
+            inner = format!("<strong>{inner}</strong>");
+        }
+        for m in &seg.ins {
+            inner = format!("<ins {}>{inner}</ins>", proposal_attrs(m));
+        }
+        for m in &seg.del {
+            inner = format!("<del {}>{inner}</del>", proposal_attrs(m));
+        }
+        out.push_str(&inner);
+    }
+    out
 }

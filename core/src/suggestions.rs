@@ -186,7 +186,15 @@ impl Draft {
     }
 
     /// [`Draft::suggest_insert`], under the proposal id `join` when given.
-    fn insert_proposed(&mut self, id: &ParagraphId, lang: Lang, pos: usize, text: &str, by: &Stamp, join: Option<&SuggestionId>) -> Result<SuggestionId> {
+    fn insert_proposed(
+        &mut self,
+        id: &ParagraphId,
+        lang: Lang,
+        pos: usize,
+        text: &str,
+        by: &Stamp,
+        join: Option<&SuggestionId>,
+    ) -> Result<SuggestionId> {
         let actor = self.doc.get_actor().to_hex_string();
         let name = TrackMarkName::insertion(&by.country, &actor).to_name();
         let n = text.chars().count();

@@ -8,7 +8,9 @@ mod fixtures;
 
 use fixtures::{para, stamp};
 use pluma_core::automerge::ActorId;
-use pluma_core::{Bilingual, Draft, DraftError, DraftKind, Lang, NewParagraph, ParagraphId, ParagraphKind, ProposalKind, Selection, Slot, Status};
+use pluma_core::{
+    Bilingual, Draft, DraftError, DraftKind, Lang, NewParagraph, ParagraphId, ParagraphKind, ProposalKind, Selection, Slot, Status,
+};
 
 /// A communiqué with 3 preambular and 7 operative paragraphs ("PP n." / "OP n.").
 fn communique() -> (Draft, Vec<ParagraphId>) {
@@ -45,7 +47,8 @@ fn new_text(en: &str, es: &str) -> NewParagraph {
 fn a_new_paragraph_is_bis_until_accepted() {
     let (mut d, ids) = communique();
     let op5 = &ids[7];
-    let (new, proposal) = d.propose_paragraph(Some(op5), new_text("Peru's new paragraph.", "Nuevo párrafo del Perú."), &stamp("PE")).unwrap();
+    let (new, proposal) =
+        d.propose_paragraph(Some(op5), new_text("Peru's new paragraph.", "Nuevo párrafo del Perú."), &stamp("PE")).unwrap();
     d.commit();
     assert_eq!(labels(&mut d)[7..], ["OP 5", "OP 5 bis", "OP 6", "OP 7"]);
     let listed = d.proposals().unwrap();

@@ -20,8 +20,9 @@
 use std::io::Cursor;
 
 use automerge::ChangeHash;
-use docx_rs::{AlignmentType, Comment, Delete, Docx, Insert, Paragraph, Run, Style, StyleType};
+use docx_rs::{AlignmentType, Comment, Delete, Docx, Insert, MoveFrom, MoveTo, Paragraph, Run, Style, StyleType};
 
+use super::layout::{self, Whole};
 use super::{ExportInfo, iso8601};
 use crate::Result;
 use crate::compare::render::place;
@@ -66,11 +67,13 @@ fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) -> Docx {
     }
 }
 
-/// A piece of paragraph content: plain, inserted or deleted text.
+/// A piece of paragraph content: plain, inserted, deleted or moved text.
 enum RunPart {
     Plain(Run),
     Ins(Run, String, String),
     Del(Run, String, String),
+    MoveFrom(Run, String, String),
+    MoveTo(Run, String, String),
     InsDel { text: Run, ins: (String, String), del: (String, String) },
     CommentStart(Box<Comment>),
     CommentEnd(usize),
@@ -82,6 +85,8 @@ impl RunPart {
             RunPart::Plain(r) => p.add_run(style(r)),
             RunPart::Ins(r, author, date) => p.add_insert(Insert::new(style(r)).author(author).date(date)),
             RunPart::Del(r, author, date) => p.add_delete(Delete::new().add_run(style(r)).author(author).date(date)),
+            RunPart::MoveFrom(r, author, date) => p.add_move_from(MoveFrom::new().add_run(style(r)).author(author).date(date)),
+            RunPart::MoveTo(r, author, date) => p.add_move_to(MoveTo::new(style(r)).author(author).date(date)),
             RunPart::InsDel { text, ins, del } => {
                 p.add_insert(Insert::new_with_del(Delete::new().add_run(style(text)).author(del.0).date(del.1)).author(ins.0).date(ins.1))
             }
@@ -108,7 +113,20 @@ fn authors(marks: &[ProposalMark], names: &CountryNames, lang: Lang) -> (String,
     (who, iso8601(at))
 }
 
-fn segment_part(seg: &Segment, text: &str, mode: DocxMode, names: &CountryNames, lang: Lang) -> Option<RunPart> {
+fn segment_part(seg: &Segment, text: &str, mode: DocxMode, whole: &Whole, names: &CountryNames, lang: Lang) -> Option<RunPart> {
+    // The text of a paragraph proposed for moving, where nothing else is proposed on it: a
+    // Word move, so that accepting or rejecting it in Word moves the whole paragraph.
+    match (mode, whole) {
+        (DocxMode::Tracked, Whole::MovedFrom { mark, .. }) if seg.ins.is_empty() && seg.del.len() == 1 && &seg.del[0] == mark => {
+            let (a, d) = authors(&seg.del, names, lang);
+            return Some(RunPart::MoveFrom(text_run(text, true, seg.strong, seg.em), a, d));
+        }
+        (DocxMode::Tracked, Whole::MovedTo { mark, .. }) if seg.del.is_empty() && seg.ins.len() == 1 && &seg.ins[0] == mark => {
+            let (a, d) = authors(&seg.ins, names, lang);
+            return Some(RunPart::MoveTo(text_run(text, false, seg.strong, seg.em), a, d));
+        }
+        _ => {}
+    }
     match mode {
         DocxMode::Clean if !seg.ins.is_empty() => None,
         DocxMode::Clean => Some(RunPart::Plain(text_run(text, false, seg.strong, seg.em))),
@@ -152,13 +170,96 @@ fn comment_of(id: usize, thread: &Thread, names: &CountryNames, lang: Lang) -> C
 }
 
 fn pack(docx: Docx) -> Result<Vec<u8>> {
+    pack_rewritten(docx, &MoveRanges::default())
+}
+
+fn pack_rewritten(docx: Docx, moves: &MoveRanges) -> Result<Vec<u8>> {
     let mut buf = Cursor::new(Vec::new());
-    docx.build().pack(&mut buf).map_err(|e| DraftError::Docx(e.to_string()))?;
+    let mut xml = docx.build();
+    moves.rewrite(&mut xml);
+    xml.pack(&mut buf).map_err(|e| DraftError::Docx(e.to_string()))?;
     Ok(buf.into_inner())
 }
 
-fn number_run(number: Option<usize>) -> Option<RunPart> {
-    number.map(|n| RunPart::Plain(Run::new().add_text(format!("{n}. "))))
+/// The number printed before a paragraph (`2. `, `5 bis. `), as the rest of the paragraph
+/// is proposed: a new paragraph's number is part of its insertion.
+fn number_part(printed: Option<String>, whole: &Whole, mode: DocxMode, names: &CountryNames, lang: Lang) -> Option<RunPart> {
+    let text = format!("{}. ", printed?);
+    let marks: Vec<ProposalMark> = whole.marks().into_iter().cloned().collect();
+    if mode == DocxMode::Clean || marks.is_empty() {
+        return Some(RunPart::Plain(Run::new().add_text(text)));
+    }
+    let (a, d) = authors(&marks, names, lang);
+    Some(match whole {
+        Whole::New(_) => RunPart::Ins(Run::new().add_text(text), a, d),
+        Whole::MovedTo { .. } => RunPart::MoveTo(Run::new().add_text(text), a, d),
+        Whole::Deleted(_) => RunPart::Del(Run::new().add_delete_text(text), a, d),
+        Whole::MovedFrom { .. } => RunPart::MoveFrom(Run::new().add_delete_text(text), a, d),
+        Whole::Settled => RunPart::Plain(Run::new().add_text(text)),
+    })
+}
+
+/// Word's paragraph-mark revision for a paragraph proposed whole: inserted with a new
+/// paragraph (or a move's target), deleted with a deleted paragraph (or a move's source).
+fn paragraph_mark(p: Paragraph, whole: &Whole, names: &CountryNames, lang: Lang) -> Paragraph {
+    let marks: Vec<ProposalMark> = whole.marks().into_iter().cloned().collect();
+    if marks.is_empty() {
+        return p;
+    }
+    let (a, d) = authors(&marks, names, lang);
+    match whole {
+        Whole::New(_) | Whole::MovedTo { .. } => p.insert(a, d),
+        Whole::Deleted(_) | Whole::MovedFrom { .. } => p.delete(a, d),
+        Whole::Settled => p,
+    }
+}
+
+/// The first id of the move ranges' markers, far above the ids docx-rs gives revisions.
+const MOVE_RANGE_IDS: usize = 900_000;
+
+/// The source and destination ranges of the moves in a tracked export, which Word pairs by
+/// name: each is first written as a bookmark (`pluma-move-from-N`, `pluma-move-to-N`),
+/// then turned into `w:moveFromRangeStart`/`End` (or `moveTo…`) in the document's XML,
+/// which docx-rs cannot write itself.
+#[derive(Debug, Default)]
+struct MoveRanges {
+    ranges: Vec<(usize, &'static str, usize, String, String)>,
+}
+
+impl MoveRanges {
+    /// Opens and closes the range around a moved paragraph's content.
+    fn wrap(&mut self, p: Paragraph, parts: Vec<RunPart>, whole: &Whole, names: &CountryNames, lang: Lang) -> Paragraph {
+        let (kind, number, mark) = match whole {
+            Whole::MovedFrom { mark, number, .. } => ("from", *number, mark),
+            Whole::MovedTo { mark, number } => ("to", *number, mark),
+            _ => return parts.into_iter().fold(p, |p, part| part.add_to(p, |r| r)),
+        };
+        let id = MOVE_RANGE_IDS + self.ranges.len();
+        let (author, date) = authors(std::slice::from_ref(mark), names, lang);
+        self.ranges.push((id, kind, number, author, date));
+        let p = p.add_bookmark_start(id, format!("pluma-move-{kind}-{number}"));
+        parts.into_iter().fold(p, |p, part| part.add_to(p, |r| r)).add_bookmark_end(id)
+    }
+
+    /// Rewrites the bookmarks as move ranges in the document's XML.
+    fn rewrite(&self, xml: &mut docx_rs::XMLDocx) {
+        if self.ranges.is_empty() {
+            return;
+        }
+        let mut doc = String::from_utf8_lossy(&xml.document).into_owned();
+        for (id, kind, number, author, date) in &self.ranges {
+            let tag = if *kind == "from" { "moveFrom" } else { "moveTo" };
+            let start = format!("<w:bookmarkStart w:id=\"{id}\" w:name=\"pluma-move-{kind}-{number}\" />");
+            let end = format!("<w:bookmarkEnd w:id=\"{id}\" />");
+            let author = crate::markdown::escape_html(author);
+            doc = doc.replace(
+                &start,
+                &format!("<w:{tag}RangeStart w:id=\"{id}\" w:name=\"move{number}\" w:author=\"{author}\" w:date=\"{date}\"/>"),
+            );
+            doc = doc.replace(&end, &format!("<w:{tag}RangeEnd w:id=\"{id}\"/>"));
+        }
+        xml.document = doc.into_bytes();
+    }
 }
 
 impl Draft {
@@ -180,12 +281,18 @@ impl Draft {
             DocxMode::Clean => Vec::new(),
         };
         let mut next_comment = 1usize;
-        for (id, kind, label) in view.labels()? {
-            let segments = view.segments(&id, lang)?;
+        let mut moves = MoveRanges::default();
+        let shown = match mode {
+            DocxMode::Tracked => layout::tracked(&view, lang)?,
+            DocxMode::Clean => layout::clean(&view, lang)?,
+        };
+        for layout::Shown { id, kind, label, whole, segments } in shown {
+            // A move's target repeats the paragraph: its comments stay at its own place.
+            let on_here = !matches!(whole, Whole::MovedTo { .. });
             let len = segments.last().map_or(0, |s| s.end);
             // Comment anchors on this paragraph, as (start, end, comment id, thread).
             let mut anchors: Vec<(usize, usize, usize, &Thread)> = Vec::new();
-            for t in threads.iter().filter(|t| t.paragraph == id) {
+            for t in threads.iter().filter(|t| t.paragraph == id && on_here) {
                 let (s, e) = match t.anchor {
                     Anchor::Range { start, end } => (start.min(len), end.min(len)),
                     Anchor::Detached => (0, len),
@@ -194,7 +301,7 @@ impl Draft {
                 next_comment += 1;
             }
             let mut parts: Vec<RunPart> = Vec::new();
-            parts.extend(number_run(label.number()));
+            parts.extend(number_part(label.printed(), &whole, mode, names, lang));
             let mut cuts: Vec<usize> = anchors.iter().flat_map(|a| [a.0, a.1]).collect();
             cuts.sort_unstable();
             cuts.dedup();
@@ -220,7 +327,7 @@ impl Draft {
                 for w in bounds.windows(2) {
                     starts_at(w[0], &mut parts);
                     let text: String = chars[w[0] - seg.start..w[1] - seg.start].iter().collect();
-                    parts.extend(segment_part(seg, &text, mode, names, lang));
+                    parts.extend(segment_part(seg, &text, mode, &whole, names, lang));
                     ends_at(w[1], &mut parts);
                 }
             }
@@ -228,12 +335,13 @@ impl Draft {
             starts_at(len, &mut parts);
             let heading = kind == ParagraphKind::Heading;
             let mut p = if heading { Paragraph::new().style("Heading2") } else { Paragraph::new() };
-            for part in parts {
-                p = part.add_to(p, |r| r);
+            if mode == DocxMode::Tracked {
+                p = paragraph_mark(p, &whole, names, lang);
             }
+            p = moves.wrap(p, parts, &whole, names, lang);
             docx = docx.add_paragraph(p);
         }
-        pack(docx)
+        pack_rewritten(docx, &moves)
     }
 }
 

@@ -66,7 +66,12 @@ fn check_made(id: &ParagraphId, p: &ParagraphProposal, who: &Who) -> Result<(), 
         ));
     }
     if p.user != who.user {
-        return Err(violation(Rule::ProposalAuthor, Some(id), Some(&p.country), format!("a proposal attributed to another person ({})", p.user)));
+        return Err(violation(
+            Rule::ProposalAuthor,
+            Some(id),
+            Some(&p.country),
+            format!("a proposal attributed to another person ({})", p.user),
+        ));
     }
     if !p.id.names_country(&p.country) {
         return Err(violation(
@@ -87,7 +92,11 @@ pub(super) fn check_added(a: &DraftView<'_>, id: &ParagraphId, who: &Who, summar
     check_keys(a, id)?;
     for (lang, text) in paragraph_texts(a, id)? {
         let (ids, marks) = crate::rules::read_text(a, &text)?;
-        crate::rules::states_of(&ids, &marks).map_err(|v| Violation { paragraph: Some(id.clone()), detail: format!("{} ({lang} text)", v.detail), ..v })?;
+        crate::rules::states_of(&ids, &marks).map_err(|v| Violation {
+            paragraph: Some(id.clone()),
+            detail: format!("{} ({lang} text)", v.detail),
+            ..v
+        })?;
     }
     let insert = after.values().find(|p| p.kind == ParagraphProposalKind::Insert);
     if who.decides() && insert.is_none() {
@@ -95,7 +104,12 @@ pub(super) fn check_added(a: &DraftView<'_>, id: &ParagraphId, who: &Who, summar
         return Ok(());
     }
     let Some(insert) = insert else {
-        return Err(violation(Rule::ParagraphOrder, Some(id), None, "only a chair or the secretariat may add a paragraph; propose one instead"));
+        return Err(violation(
+            Rule::ParagraphOrder,
+            Some(id),
+            None,
+            "only a chair or the secretariat may add a paragraph; propose one instead",
+        ));
     };
     check_made(id, insert, who)?;
     if after.len() != 1 {
@@ -132,7 +146,12 @@ pub(super) fn check_removed(b: &DraftView<'_>, id: &ParagraphId, who: &Who, summ
     let before = read(b, id)?;
     let own_insert = before.values().find(|p| p.kind == ParagraphProposalKind::Insert && who.country.as_ref() == Some(&p.country));
     if !who.decides() && own_insert.is_none() {
-        return Err(violation(Rule::ParagraphOrder, Some(id), None, "only a chair or the secretariat may remove a paragraph; propose its deletion instead"));
+        return Err(violation(
+            Rule::ParagraphOrder,
+            Some(id),
+            None,
+            "only a chair or the secretariat may remove a paragraph; propose its deletion instead",
+        ));
     }
     let withdrawal = !who.decides();
     for p in before.values() {
@@ -151,14 +170,27 @@ pub(super) fn check_removed(b: &DraftView<'_>, id: &ParagraphId, who: &Who, summ
 
 /// The `proposals` map of a paragraph that stays: records made, and records removed (a
 /// decision or a withdrawal); never one rewritten.
-pub(super) fn check_changed(b: &DraftView<'_>, a: &DraftView<'_>, id: &ParagraphId, who: &Who, summary: &mut Summary) -> Result<(), Violation> {
+pub(super) fn check_changed(
+    b: &DraftView<'_>,
+    a: &DraftView<'_>,
+    id: &ParagraphId,
+    who: &Who,
+    summary: &mut Summary,
+) -> Result<(), Violation> {
     let before = read(b, id)?;
     let after = read(a, id)?;
     check_keys(a, id)?;
     for (pid, new) in &after {
         match before.get(pid) {
             Some(old) if old == new => {}
-            Some(_) => return Err(violation(Rule::Schema, Some(id), Some(&new.country), "a paragraph proposal is made or removed, never rewritten")),
+            Some(_) => {
+                return Err(violation(
+                    Rule::Schema,
+                    Some(id),
+                    Some(&new.country),
+                    "a paragraph proposal is made or removed, never rewritten",
+                ));
+            }
             None => {
                 check_made(id, new, who)?;
                 if new.kind == ParagraphProposalKind::Insert {
@@ -175,7 +207,12 @@ pub(super) fn check_changed(b: &DraftView<'_>, a: &DraftView<'_>, id: &Paragraph
     for old in before.values().filter(|p| !after.contains_key(&p.id)) {
         let own = who.country.as_ref() == Some(&old.country);
         if !who.decides() && !own {
-            return Err(violation(Rule::AcceptReject, Some(id), Some(&old.country), "only a chair or the secretariat may accept or reject another country's proposal"));
+            return Err(violation(
+                Rule::AcceptReject,
+                Some(id),
+                Some(&old.country),
+                "only a chair or the secretariat may accept or reject another country's proposal",
+            ));
         }
         let accepted = match old.kind {
             ParagraphProposalKind::Insert => true,
@@ -186,7 +223,12 @@ pub(super) fn check_changed(b: &DraftView<'_>, a: &DraftView<'_>, id: &Paragraph
         summary.events.insert(match (who.decides(), accepted) {
             (false, false) => Event::ParagraphProposalWithdrawn { paragraph, country, kind },
             (false, true) => {
-                return Err(violation(Rule::AcceptReject, Some(id), Some(&old.country), "only a chair or the secretariat may accept a proposal"));
+                return Err(violation(
+                    Rule::AcceptReject,
+                    Some(id),
+                    Some(&old.country),
+                    "only a chair or the secretariat may accept a proposal",
+                ));
             }
             (true, true) => Event::ParagraphProposalAccepted { paragraph, country, kind },
             (true, false) => Event::ParagraphProposalRejected { paragraph, country, kind },

@@ -1,5 +1,7 @@
-//! Property tests: replicas applying random mixes of edits converge, and proposal marks are
-//! only ever those of the country that proposed.
+//! Property tests: replicas applying random mixes of edits converge (text proposals,
+//! replacements with their counterparts, proposals about paragraphs, decisions, comments),
+//! proposal marks are only ever those of the country that proposed, and deciding every
+//! proposal gives one text whatever the order of the decisions.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
@@ -9,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use fixtures::para;
 use pluma_core::automerge::{ActorId, Change};
-use pluma_core::{Country, Draft, Lang, ParagraphKind, Selection, Stamp, SuggestionKind};
+use pluma_core::{Country, Draft, Lang, ParagraphKind, Proposal, ProposalKind, Selection, Slot, Stamp, SuggestionKind};
 use proptest::prelude::*;
 
 const COUNTRIES: [&str; 5] = ["MX", "AR", "US", "PE", "BR"];
@@ -25,6 +27,11 @@ enum Op {
     RejectParagraph { p: u8 },
     Withdraw { which: u8 },
     Move { p: u8, to: u8 },
+    Replace { p: u8, es: bool, pos: u16, len: u8, text: String },
+    Counterpart { which: u8, pos: u16, text: String },
+    ProposeParagraph { after: u8, text: String },
+    ProposeDeletion { p: u8 },
+    ProposeMove { p: u8, after: u8 },
     Comment { p: u8, es: bool, pos: u16, len: u8 },
     Reply { t: u8 },
     Resolve { t: u8, open: bool },
@@ -54,6 +61,12 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<u8>().prop_map(|p| Op::RejectParagraph { p }),
         1 => any::<u8>().prop_map(|which| Op::Withdraw { which }),
         1 => (any::<u8>(), any::<u8>()).prop_map(|(p, to)| Op::Move { p, to }),
+        2 => (any::<u8>(), any::<bool>(), any::<u16>(), 1u8..6, text())
+            .prop_map(|(p, es, pos, len, text)| Op::Replace { p, es, pos, len, text }),
+        1 => (any::<u8>(), any::<u16>(), text()).prop_map(|(which, pos, text)| Op::Counterpart { which, pos, text }),
+        1 => (any::<u8>(), text()).prop_map(|(after, text)| Op::ProposeParagraph { after, text }),
+        1 => any::<u8>().prop_map(|p| Op::ProposeDeletion { p }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(p, after)| Op::ProposeMove { p, after }),
         1 => (any::<u8>(), any::<bool>(), any::<u16>(), 1u8..6)
             .prop_map(|(p, es, pos, len)| Op::Comment { p, es, pos, len }),
         1 => any::<u8>().prop_map(|t| Op::Reply { t }),
@@ -139,6 +152,7 @@ impl World {
             return;
         }
         let pick_p = |p: u8| ids[p as usize % ids.len()].clone();
+        let mut deletion = None;
         let len_of = |d: &mut Draft, p: &pluma_core::ParagraphId, l: Lang| d.text(p, l).unwrap().chars().count();
         // Errors (empty ranges and the like) are fine; panics are not.
         match op {
@@ -155,11 +169,7 @@ impl World {
                 }
                 let start = *pos as usize % n;
                 let end = (start + *len as usize).min(n);
-                if let Some(id) = d.suggest_delete(&p, lang(*es), start, end, &by).unwrap() {
-                    let s = d.suggestions().unwrap().into_iter().find(|s| s.id == id).unwrap();
-                    let ids = char_ids(d, &p, lang(*es), &s.ranges);
-                    self.deletion_targets.entry(id.to_string()).or_default().extend(ids);
-                }
+                deletion = d.suggest_delete(&p, lang(*es), start, end, &by).unwrap();
             }
             Op::Splice { p, es, pos, del, text } => {
                 let p = pick_p(*p);
@@ -169,7 +179,7 @@ impl World {
                 d.splice(&p, lang(*es), pos, del, text).unwrap();
             }
             Op::Accept { which } | Op::Reject { which } | Op::Withdraw { which } => {
-                let all = d.suggestions().unwrap();
+                let all = d.proposals().unwrap();
                 if all.is_empty() {
                     return;
                 }
@@ -193,6 +203,40 @@ impl World {
             Op::Move { p, to } => {
                 let p = pick_p(*p);
                 d.move_paragraph(&p, *to as usize % ids.len()).unwrap();
+            }
+            Op::Replace { p, es, pos, len, text } => {
+                let p = pick_p(*p);
+                let n = len_of(d, &p, lang(*es));
+                if n == 0 {
+                    return;
+                }
+                let start = *pos as usize % n;
+                let end = (start + *len as usize).min(n);
+                deletion = Some(d.suggest_replace(&p, lang(*es), (start, end), text, &by, None).unwrap());
+            }
+            Op::Counterpart { which, pos, text } => {
+                let own: Vec<_> =
+                    d.proposals().unwrap().into_iter().filter(|x| x.country == by.country && x.kind == ProposalKind::Text).collect();
+                if own.is_empty() {
+                    return;
+                }
+                let x = own[*which as usize % own.len()].clone();
+                let other = x.parts[0].lang.other();
+                let pos = *pos as usize % (len_of(d, &x.paragraph, other) + 1);
+                d.suggest_insert_joining(&x.paragraph, other, pos, text, &by, &x.id).unwrap();
+            }
+            Op::ProposeParagraph { after, text } => {
+                let after = (*after as usize % (ids.len() + 1)).checked_sub(1).map(|i| ids[i].clone());
+                d.propose_paragraph(after.as_ref(), para(ParagraphKind::Operative, text), &by).unwrap();
+            }
+            Op::ProposeDeletion { p } => {
+                // Refused (and nothing changes) on a proposed new paragraph.
+                let _ = d.propose_paragraph_deletion(&pick_p(*p), &by);
+            }
+            Op::ProposeMove { p, after } => {
+                let after = (*after as usize % (ids.len() + 1)).checked_sub(1).map(|i| ids[i].clone());
+                // Refused where the paragraph already is, and on proposed new paragraphs.
+                let _ = d.propose_paragraph_move(&pick_p(*p), after.as_ref(), &by);
             }
             Op::Comment { p, es, pos, len } => {
                 let p = pick_p(*p);
@@ -218,6 +262,19 @@ impl World {
             }
         }
         d.commit();
+        if let Some(id) = deletion {
+            self.note_deletion(i, &id);
+        }
+    }
+
+    /// Records the characters a deletion (or a replacement's deletion) proposed, by id.
+    fn note_deletion(&mut self, i: usize, id: &pluma_core::SuggestionId) {
+        let d = &mut self.replicas[i];
+        let parts: Vec<_> = d.suggestions().unwrap().into_iter().filter(|s| &s.id == id && s.kind == SuggestionKind::Delete).collect();
+        for s in parts {
+            let ids = char_ids(d, &s.paragraph, s.lang, &s.ranges);
+            self.deletion_targets.entry(id.to_string()).or_default().extend(ids);
+        }
     }
 
     fn sync(&mut self, from: usize, to: usize) {
@@ -313,8 +370,11 @@ impl World {
     }
 }
 
-fn snapshot(d: &mut Draft) -> (Vec<pluma_core::Paragraph>, Vec<pluma_core::Suggestion>, Vec<pluma_core::Thread>) {
-    (d.paragraphs().unwrap(), d.suggestions().unwrap(), d.threads().unwrap())
+type Snapshot = (Vec<pluma_core::Paragraph>, Vec<Slot>, Vec<Proposal>, Vec<pluma_core::Suggestion>, Vec<pluma_core::Thread>);
+
+fn snapshot(d: &mut Draft) -> Snapshot {
+    let slots = d.view().slots().unwrap();
+    (d.paragraphs().unwrap(), slots, d.proposals().unwrap(), d.suggestions().unwrap(), d.threads().unwrap())
 }
 
 proptest! {
@@ -346,26 +406,76 @@ fn run(n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
     }
     w.check_marks();
 
+    decisions_commute(&mut w.replicas[0], steps.len())?;
+
     // Accept-all and reject-all produce what the proposals say.
     let d = &mut w.replicas[0];
+    let proposed = d.proposals().unwrap();
+    let about = |id: &pluma_core::ParagraphId, kind: ProposalKind| proposed.iter().any(|x| &x.paragraph == id && x.kind == kind);
     for id in d.paragraph_ids().unwrap() {
+        let (deleted_if_accepted, gone_if_rejected) = (about(&id, ProposalKind::DeleteParagraph), about(&id, ProposalKind::NewParagraph));
         for l in Lang::ALL {
             let segs = d.view().segments(&id, l).unwrap();
             let kept_if_accepted: String = segs.iter().filter(|s| s.del.is_empty()).map(|s| s.text.as_str()).collect();
             let kept_if_rejected: String = segs.iter().filter(|s| s.ins.is_empty()).map(|s| s.text.as_str()).collect();
             let mut acc = d.fork();
             acc.accept(&Selection::All).unwrap();
-            prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted.clone());
-            prop_assert!(acc.suggestions().unwrap().is_empty());
+            prop_assert!(acc.proposals().unwrap().is_empty());
             prop_assert!(acc.reject(&Selection::All).unwrap().is_empty());
-            prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted);
+            if deleted_if_accepted {
+                prop_assert!(acc.text(&id, l).is_err(), "a paragraph whose deletion was accepted is gone");
+            } else {
+                prop_assert_eq!(acc.text(&id, l).unwrap(), kept_if_accepted);
+            }
             let mut rej = d.fork();
             rej.reject(&Selection::All).unwrap();
-            prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected.clone());
             prop_assert!(rej.accept(&Selection::All).unwrap().is_empty());
-            prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected);
+            if gone_if_rejected {
+                prop_assert!(rej.text(&id, l).is_err(), "a proposed paragraph rejected is gone");
+            } else {
+                prop_assert_eq!(rej.text(&id, l).unwrap(), kept_if_rejected);
+            }
         }
     }
+    Ok(())
+}
+
+/// Deciding every pending proposal (each accepted or rejected, by a choice drawn from
+/// `seed`, at most one move of a paragraph accepted: two accepted moves of one paragraph
+/// contradict each other) gives the same paragraphs, in the same order with the same
+/// texts, whether the decisions are taken first to last or last to first. A decision on a
+/// proposal that an earlier one removed (a text proposal in a deleted paragraph) is moot.
+fn decisions_commute(d: &mut Draft, seed: usize) -> Result<(), TestCaseError> {
+    let proposals = d.proposals().unwrap();
+    let mut moved = HashSet::new();
+    let decisions: Vec<(pluma_core::SuggestionId, bool)> = proposals
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let mut accept = (seed.wrapping_mul(31) + i * 7) % 3 != 0;
+            if x.kind == ProposalKind::MoveParagraph && accept && !moved.insert(x.paragraph.clone()) {
+                accept = false;
+            }
+            (x.id.clone(), accept)
+        })
+        .collect();
+    let decide = |d: &mut Draft, order: &mut dyn Iterator<Item = &(pluma_core::SuggestionId, bool)>| {
+        for (id, accept) in order {
+            let sel = Selection::Ids(vec![id.clone()]);
+            let done = if *accept { d.accept(&sel) } else { d.reject(&sel) };
+            match done {
+                Ok(_) | Err(pluma_core::DraftError::UnknownSuggestion(_)) => {}
+                Err(e) => panic!("deciding {id}: {e}"),
+            }
+            d.commit();
+        }
+    };
+    let (mut forward, mut backward) = (d.fork(), d.fork());
+    decide(&mut forward, &mut decisions.iter());
+    decide(&mut backward, &mut decisions.iter().rev());
+    prop_assert_eq!(forward.paragraphs().unwrap(), backward.paragraphs().unwrap());
+    prop_assert!(forward.proposals().unwrap().is_empty());
+    prop_assert!(backward.proposals().unwrap().is_empty());
     Ok(())
 }
 

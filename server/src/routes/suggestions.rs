@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use pluma_core::{Country, Draft, ParagraphId, Selection, Suggestion, SuggestionId};
+use pluma_core::{Country, Draft, ParagraphId, Proposal, Selection, Suggestion, SuggestionId};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
@@ -63,9 +63,20 @@ impl SelectionIn {
 /// What was done.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Acted {
-    /// The proposals acted on, as they stood before (empty when the selection matched none).
+    /// The proposals acted on, whole, as they stood before (empty when the selection matched
+    /// none).
+    #[schema(value_type = Vec<Object>)]
+    pub proposals: Vec<Proposal>,
+    /// The text parts of those proposals (their insertions and deletions).
     #[schema(value_type = Vec<Object>)]
     pub suggestions: Vec<Suggestion>,
+}
+
+impl Acted {
+    fn of(proposals: Vec<Proposal>) -> Acted {
+        let suggestions = proposals.iter().flat_map(|p| p.parts.iter().cloned()).collect();
+        Acted { proposals, suggestions }
+    }
 }
 
 /// The three actions.
@@ -89,7 +100,12 @@ impl Action {
 /// The pending proposals.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Pending {
-    /// Every pending proposal, in reading order of paragraphs, English before Spanish.
+    /// Every pending proposal, whole (a replacement with its counterpart is one; so is a
+    /// new, deleted or moved paragraph), in reading order of paragraphs.
+    #[schema(value_type = Vec<Object>)]
+    pub proposals: Vec<Proposal>,
+    /// Their text parts: every pending insertion and deletion, in reading order of
+    /// paragraphs, English before Spanish.
     #[schema(value_type = Vec<Object>)]
     pub suggestions: Vec<Suggestion>,
 }
@@ -104,7 +120,8 @@ pub async fn list(State(state): State<AppState>, _who: CurrentUser, Path(id): Pa
     let record = find_draft(&state, &id).await?;
     let mut draft = current_draft(&state, &record).await?;
     let suggestions = draft.suggestions().map_err(|e| ApiError::internal("listing proposals", e))?;
-    Ok(Json(Pending { suggestions }))
+    let proposals = draft.proposals().map_err(|e| ApiError::internal("listing proposals", e))?;
+    Ok(Json(Pending { proposals, suggestions }))
 }
 
 /// Accepts proposals (chairs and the secretariat).
@@ -183,19 +200,19 @@ async fn act(state: &AppState, who: &CurrentUser, id: &str, body: SelectionIn, a
         pluma_core::DraftError::NotProposer { .. } => ApiError::Refused(e.to_string()),
         e => ApiError::internal("acting on proposals", e),
     };
-    let suggestions = match (action, &country) {
+    let proposals = match (action, &country) {
         (Action::Accept, _) => draft.accept(&selection).map_err(unknown)?,
         (Action::Reject, _) => draft.reject(&selection).map_err(unknown)?,
         (Action::Withdraw, Some(c)) => draft.withdraw(c, &selection).map_err(unknown)?,
         (Action::Withdraw, None) => return Err(ApiError::Forbidden("only a delegation withdraws its own proposals")),
     };
-    if suggestions.is_empty() {
-        return Ok(Json(Acted { suggestions }));
+    if proposals.is_empty() {
+        return Ok(Json(Acted::of(proposals)));
     }
     let changes = draft.changes_since(&before);
     submit(state, &record, who, changes, action.audit()).await?;
-    tracing::info!(draft = %record.id, user = %who.user.login, count = suggestions.len(), ?action, "acted on proposals");
-    Ok(Json(Acted { suggestions }))
+    tracing::info!(draft = %record.id, user = %who.user.login, count = proposals.len(), ?action, "acted on proposals");
+    Ok(Json(Acted::of(proposals)))
 }
 
 /// The document as its task holds it now (loading it if needed), as a `Draft` with a fresh

@@ -70,6 +70,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(silence::object))
         .routes(routes!(meetings::list))
         .routes(routes!(meetings::get))
+        .routes(routes!(meetings::directory))
         .routes(routes!(openapi::spec))
         .routes(routes!(health::healthz))
         .routes(routes!(health::metrics))

@@ -204,6 +204,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// A user by id; `NotFound` if there is none.
     async fn user(&self, id: &UserId) -> Result<User>;
     /// How many users exist.
+    /// Every person, by display name.
+    async fn users(&self) -> Result<Vec<User>>;
     async fn count_users(&self) -> Result<i64>;
 
     /// Stores a session (token hash only).

@@ -1,6 +1,8 @@
 //! `GET /api/meetings`: meetings with their delegations (names, conference, time zone);
 //! `GET /api/meetings/{id}`: one meeting with its conferences and their Pro-Tempore
-//! Presidencies, its delegations and its agenda.
+//! Presidencies, its delegations and its agenda;
+//! `GET /api/meetings/{id}/directory`: who takes part, so that every proposal, comment and
+//! activity entry names its person and delegation, whether or not that person is online.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -10,7 +12,7 @@ use serde::Serialize;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::MeetingId;
-use crate::model::{Conference, Delegation, Meeting};
+use crate::model::{Conference, Delegation, Meeting, Role};
 use crate::state::AppState;
 use crate::store::StoreError;
 
@@ -90,6 +92,58 @@ pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Pat
         None => None,
     };
     Ok(Json(MeetingDetail { conferences: conferences(&delegations), meeting, delegations, agenda }))
+}
+
+/// One person taking part in a meeting, as others see them.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Participant {
+    /// Their user id, as proposals and comments carry it.
+    #[schema(value_type = String)]
+    pub id: pluma_core::UserId,
+    /// Their name.
+    pub display_name: String,
+    /// Their role.
+    pub role: crate::model::Role,
+    /// Their delegation (`MX`, `IOM`; `SEC` for the secretariat).
+    #[schema(value_type = Option<String>)]
+    pub country: Option<pluma_core::Country>,
+    /// Whether they are a chair of a delegation holding a Pro-Tempore Presidency.
+    pub presidency: bool,
+}
+
+/// Everyone taking part in a meeting (its delegations' people, observers and the
+/// secretariat; not administrators), by name. Any signed-in person may read it: names are
+/// what every proposal and comment shows.
+#[utoipa::path(get, path = "/api/meetings/{id}/directory", tag = "meetings",
+    params(("id" = String, Path, description = "meeting id", pattern = "^m[0-9a-f]{16}$")),
+    responses((status = 200, body = Vec<Participant>), (status = 400, body = crate::error::ErrorBody),
+        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 503, body = crate::error::ErrorBody)))]
+pub async fn directory(State(state): State<AppState>, _who: CurrentUser, Path(id): Path<String>) -> Result<Json<Vec<Participant>>, ApiError> {
+    let id: MeetingId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: meeting ids look like m0123456789abcdef")))?;
+    match state.store.meeting(&id).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound(_)) => return Err(ApiError::NotFound(format!("no meeting {id}"))),
+        Err(e) => return Err(e.into()),
+    }
+    let delegations = state.store.delegations(&id).await?;
+    let out = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| match (&u.role, &u.country) {
+            (Role::Admin, _) | (_, None) => false,
+            (Role::Secretariat, Some(_)) => true,
+            (_, Some(c)) => delegations.iter().any(|d| &d.code == c),
+        })
+        .map(|u| {
+            let presidency =
+                u.role == Role::Chair && delegations.iter().any(|d| d.is_ppt && Some(&d.code) == u.country.as_ref());
+            Participant { id: u.id, display_name: u.display_name, role: u.role, country: u.country, presidency }
+        })
+        .collect();
+    Ok(Json(out))
 }
 
 fn conferences(delegations: &[Delegation]) -> Vec<ConferenceOut> {

@@ -226,6 +226,12 @@ impl Store for SqliteStore {
         row.ok_or(StoreError::NotFound("user"))?.into_user()
     }
 
+    async fn users(&self) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> =
+            sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users ORDER BY display_name, id")).fetch_all(&self.pool).await?;
+        rows.into_iter().map(UserRow::into_user).collect()
+    }
+
     async fn count_users(&self) -> Result<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
         Ok(n)

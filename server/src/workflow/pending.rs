@@ -9,11 +9,13 @@ use pluma_core::{Country, Draft, DraftError};
 
 use crate::error::ApiError;
 
-/// The pending proposals of the draft, counted per country (what the dashboard shows, too).
+/// The pending proposals of the draft, counted per country (what the dashboard shows, too):
+/// each proposal once, whole (a replacement with its counterpart is one; so is a proposed
+/// new, deleted or moved paragraph).
 pub fn by_country(draft: &mut Draft) -> Result<BTreeMap<Country, usize>, DraftError> {
     let mut counts = BTreeMap::new();
-    for s in draft.suggestions()? {
-        *counts.entry(s.country).or_default() += 1;
+    for p in draft.proposals()? {
+        *counts.entry(p.country).or_default() += 1;
     }
     Ok(counts)
 }

@@ -9,7 +9,8 @@ const [ha, hb] = await Promise.all([ca.repo.find(config.docUrl), cb.repo.find(co
 
 const pid = ha.doc().order[1];
 const textPath = (lang) => ["paragraphs", pid, "text", lang];
-const randomId = () => "s" + Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join("");
+// A proposal's id names its delegation (s<16 hex>-<country>), as the rules require.
+const randomId = (country) => "s" + Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join("") + "-" + country;
 
 // Inserts `text` at the position of `before` (or before the final period) and marks it as
 // the delegation's proposal, as the Pluma client does.
@@ -19,7 +20,7 @@ function propose(handle, who, lang, text, where) {
     const current = d.paragraphs[pid].text[lang].toString();
     const pos = where(current);
     A.splice(d, textPath(lang), pos, 0, text);
-    const value = JSON.stringify({ id: randomId(), user: who.user, at: Date.now(), actor });
+    const value = JSON.stringify({ id: randomId(who.country), user: who.user, at: Date.now(), actor });
     A.mark(d, textPath(lang), { start: pos, end: pos + text.length, expand: "none" }, `ins:${who.country}:${actor}`, value);
   });
 }

@@ -44,7 +44,7 @@ pub fn append(doc: &mut AutoCommit, who: &Proposer, index: usize, lang: &str, s:
     doc.splice_text(&obj, len, 0, s)?;
     let actor = doc.get_actor().to_hex_string();
     let value = serde_json::json!({
-        "id": format!("s{:016x}", rand::random::<u64>()),
+        "id": format!("s{:016x}-{}", rand::random::<u64>(), who.country),
         "user": who.user,
         "at": 1_631_196_000_000_i64,
         "actor": actor,

@@ -164,7 +164,9 @@ export function planSuggestion(chars: CharMarks[], textOf: (start: number, end: 
     const prevIndex = previousKept(at, own);
     const before = prevIndex >= 0 ? chars[prevIndex] : undefined;
     const extend = before !== undefined && adjacentExtend(before[ins], who) ? parseValue(before[ins]) : null;
-    const value: TrackValue = extend ?? { id: newId(), user: who.user, at: now, actor: who.actor };
+    // Typing over a selection is one proposal: the insertion shares the deletion's id, so
+    // that the replacement is accepted, rejected or withdrawn whole.
+    const value: TrackValue = extend ?? { id: delValue?.id ?? newId(), user: who.user, at: now, actor: who.actor };
     ops.push({ kind: "insert", at, text, mark: insertionMark(who), value });
     undo.push({ kind: "removeInserted", at, len: text.length, ownOnly: true });
     caret = at + text.length;
@@ -251,7 +253,7 @@ export function planUndo(chars: CharMarks[], steps: UndoStep[], who: Editor, sug
     const removedBefore = removals.filter(([a]) => a < r.at).reduce((n, [a, b]) => n + Math.min(b, r.at) - a, 0);
     const at = r.at - removedBefore + shift;
     if (suggesting) {
-      const value: TrackValue = { id: r.value?.id ?? `s${Date.now().toString(16)}`, user: who.user, at: r.value?.at ?? Date.now(), actor: who.actor };
+      const value: TrackValue = { id: r.value?.id ?? randomSuggestionId(who.country), user: who.user, at: r.value?.at ?? Date.now(), actor: who.actor };
       ops.push({ kind: "insert", at, text: r.text, mark: insertionMark(who), value });
     } else {
       ops.push({ kind: "insert", at, text: r.text, mark: null, value: null });
@@ -261,11 +263,16 @@ export function planUndo(chars: CharMarks[], steps: UndoStep[], who: Editor, sug
   return ops;
 }
 
-/** A fresh suggestion id: `s` and 16 hex digits, as the server makes them. */
-export function randomSuggestionId(): string {
+/**
+ * A fresh proposal id naming its delegation: `s`, 16 hex digits, `-` and the country
+ * (`s0123456789abcdef-PE`), as the core makes them. The rules accept a new proposal only
+ * under an id of its own delegation, so that no delegation's text can join another's
+ * proposal and be decided with it.
+ */
+export function randomSuggestionId(country: string): string {
   const bytes = new Uint8Array(8);
   crypto.getRandomValues(bytes);
-  return "s" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return "s" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("") + "-" + country;
 }
 
 /** Applies operations to an in-memory text (the reference model the tests use). */

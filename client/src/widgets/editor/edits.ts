@@ -52,7 +52,7 @@ export class LocalEdits {
     const who = o.who();
     const suggesting = o.suggesting();
     const plan = suggesting
-      ? planSuggestion(charMarks(doc, o.path, current.length), slice, { from, to, text }, who, Date.now(), randomSuggestionId)
+      ? planSuggestion(charMarks(doc, o.path, current.length), slice, { from, to, text }, who, Date.now(), () => randomSuggestionId(who.country))
       : planDirect(slice, current.length, { from, to, text });
     if (plan.ops.length === 0) {
       this.#moveCaret(forward ? to : from);

@@ -7,7 +7,8 @@ import { mayApprove, mayStartSilence } from "../../logic/permissions";
 import { colourOf, countryName } from "../../state/countries";
 import { lang, t } from "../../state/lang";
 import { h } from "../dom";
-import { type WorkflowContext, overrideReason, stillPending } from "./context";
+import { type WorkflowContext, overrideReason } from "./context";
+import { withSettledText } from "./settled";
 import { silenceForm } from "./silence";
 
 /** The bar; null after adoption by silence, when the PPTs' approvals no longer matter (the banner says how). */
@@ -34,12 +35,14 @@ export function approvalBar(ctx: WorkflowContext, d: Dashboard): HTMLElement | n
   return bar;
 }
 
+/** Approves the text as the dashboard showed it; the server decides whether it is settled
+ * (and says what stands in the way if not). */
 async function approve(ctx: WorkflowContext, d: Dashboard): Promise<void> {
-  if (stillPending(ctx, d)) return;
   const body: { heads: string[]; concordance_override?: string } = { heads: d.workflow.heads };
   if (d.out_of_concordance > 0) {
-    const reason = overrideReason(d);
-    if (reason) body.concordance_override = reason;
+    const reason = await overrideReason(d);
+    if (reason === null) return;
+    body.concordance_override = reason;
   }
-  await ctx.act(() => api.approve(ctx.draftId, body));
+  if (await withSettledText(ctx, "approve", (settled) => api.approve(ctx.draftId, settled ? { ...body, settled_override: settled } : body))) await ctx.refresh();
 }

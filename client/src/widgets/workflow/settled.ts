@@ -1,0 +1,100 @@
+// Adoption only of a settled text: approval and silence are refused (409) while a paragraph
+// is Open, Bracketed or Agreed ad ref., or a proposal is pending. The panel shows what
+// stands in the way before a chair asks (the dashboard's `unsettled`, each paragraph by its
+// label); a refusal opens the app's own dialog with the server's list, and a chair may go
+// ahead anyway with a reason (recorded and printed with the fingerprint), saying whether
+// paragraphs agreed ad referendum count as agreed.
+import { ApiError } from "../../api/api";
+import type { Dashboard, SettledOverride, Unsettled } from "../../api/types";
+import { colourOf, countryName } from "../../state/countries";
+import { lang, t } from "../../state/lang";
+import { openDialog } from "../dialog";
+import { h } from "../dom";
+import { errorText } from "../errors";
+import type { WorkflowContext } from "./context";
+
+/** Each paragraph that stands in the way: its label, its status, the proposals pending in it. */
+export function unsettledList(ctx: WorkflowContext, list: Unsettled[]): HTMLElement {
+  const l = lang();
+  return h("ul", { class: "wf-unsettled", "data-testid": "unsettled" }, ...list.map((u) => {
+    const pending = u.pending ?? [];
+    return h("li", { "data-paragraph": u.paragraph },
+      h("strong", { class: "num" }, u.label?.[l] || ctx.labelOf(u.paragraph)), " ",
+      h("span", { class: `status st-${u.status}` }, t(`status_${u.status}`)),
+      pending.length > 0 ? h("span", { class: "muted small" }, ` · ${t("wf_pendingCount", { n: pending.reduce((n, p) => n + p.count, 0) })} `) : null,
+      ...pending.map((p) => h("span", { class: "chip", style: `--c:${colourOf(p.country)}`, title: countryName(p.country, l) }, `${p.country} ${p.count}`)));
+  }));
+}
+
+/** What stands in the way of adoption, shown before anyone asks; null once adopted. */
+export function standing(ctx: WorkflowContext, d: Dashboard): HTMLElement | null {
+  if (d.workflow.adopted) return null;
+  const list = d.unsettled ?? [];
+  return h("div", { class: "wf-standing", "data-testid": "standing" },
+    h("strong", {}, `${t("wf_standing")}: `),
+    list.length === 0 ? h("span", { class: "muted" }, t("wf_standingNone")) : unsettledList(ctx, list));
+}
+
+/** The paragraphs a 409 names, if it is the settled-text refusal. */
+function refusal(e: unknown): Unsettled[] | null {
+  if (!(e instanceof ApiError) || e.status !== 409) return null;
+  const list = e.body?.unsettled;
+  return Array.isArray(list) ? (list as Unsettled[]) : null;
+}
+
+/**
+ * Runs `send` (an approval, or starting silence); if the server refuses an unsettled text,
+ * shows why in a dialog that lets a chair go ahead with a reason. Resolves whether it was done.
+ */
+export async function withSettledText(ctx: WorkflowContext, what: "approve" | "silence", send: (override?: SettledOverride) => Promise<unknown>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (e) {
+    const list = refusal(e);
+    if (!list) {
+      ctx.notify(errorText(e), true);
+      return false;
+    }
+    return overrideDialog(ctx, what, list, send);
+  }
+}
+
+function overrideDialog(ctx: WorkflowContext, what: "approve" | "silence", list: Unsettled[], send: (override?: SettledOverride) => Promise<unknown>): Promise<boolean> {
+  const reason = h("textarea", { rows: 3, "data-testid": "override-reason", "aria-label": t("wf_overrideReason") });
+  const adRef = h("input", { type: "checkbox", "data-testid": "override-ad-ref" });
+  const problem = h("p", { class: "error", role: "alert", "data-testid": "override-error" });
+  const hasAdRef = list.some((u) => u.status === "agreed_ad_ref");
+  return new Promise((resolve) => {
+    let done = false;
+    const dialog = openDialog({
+      title: t(what === "approve" ? "wf_refusedTitle" : "wf_refusedSilenceTitle"),
+      body: [
+        h("p", {}, t("wf_refusedHelp")),
+        unsettledList(ctx, list),
+        h("label", { class: "dlg-field" }, t("wf_overrideReason"), reason),
+        hasAdRef ? h("label", { class: "dlg-check" }, adRef, ` ${t("wf_adRefAgreed")}`) : null,
+        problem,
+      ],
+      confirm: t(what === "approve" ? "wf_override" : "wf_overrideSilence"),
+      danger: true,
+      testid: "settled-dialog",
+      onConfirm: async () => {
+        const why = reason.value.trim();
+        if (!why) {
+          problem.textContent = t("wf_reasonRequired");
+          return false;
+        }
+        try {
+          await send({ reason: why, ad_referendum_agreed: adRef.checked });
+        } catch (e) {
+          problem.textContent = errorText(e);
+          return false;
+        }
+        done = true;
+        return true;
+      },
+    });
+    dialog.addEventListener("close", () => resolve(done));
+  });
+}

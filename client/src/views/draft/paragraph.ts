@@ -19,10 +19,11 @@ import { h } from "../../widgets/dom";
 import { type Binding, bind } from "../../widgets/editor/bind";
 import type { DraftContext } from "./context";
 
-/** Where a click on a proposal happened (viewport coordinates), for its popover. */
+/** Where a proposal clicked is (viewport coordinates: its left, its bottom and its top), for its popover. */
 export interface At {
   x: number;
   y: number;
+  top: number;
 }
 
 /** What a paragraph's parts tell the text around them. */
@@ -54,7 +55,7 @@ function note(ctx: DraftContext, p: ParagraphProposal, hooks: ParagraphHooks, af
   const el: HTMLButtonElement = h("button", { type: "button", class: `pp-note pp-${p.kind}`, style: `--c:${colourOf(p.country)}`, "data-proposal": p.id, "data-country": p.country, "data-testid": `note-${p.kind}`,
     onclick: () => {
       const r = el.getBoundingClientRect();
-      hooks.onProposalClick(p.id, { x: r.left, y: r.bottom });
+      hooks.onProposalClick(p.id, { x: r.left, y: r.bottom, top: r.top });
     } }, text);
   return el;
 }
@@ -142,7 +143,7 @@ export function movedCopy(ctx: DraftContext, pid: string, move: ParagraphProposa
     h("button", { type: "button", class: "pp-note pp-moved-here", style: `--c:${colourOf(move.country)}`, "data-proposal": move.id, "data-testid": "note-moved-here", title: t("pn_movedHereHelp"),
       onclick: (e: Event) => {
         const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
-        hooks.onProposalClick(move.id, { x: r.left, y: r.bottom });
+        hooks.onProposalClick(move.id, { x: r.left, y: r.bottom, top: r.top });
       } }, t("pn_movedHere", { p: label, who })));
   const cols = h("div", { class: "cols" }, ...ctx.state.showLangs.map((lg) =>
     h("div", { class: "col" }, h("div", { class: "lang-tag" }, lg.toUpperCase()), h("div", { class: "copy-text", lang: lg }, String(doc.paragraphs?.[pid]?.text?.[lg] ?? "")))));

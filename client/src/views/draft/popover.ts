@@ -46,22 +46,28 @@ export function openPopover(ctx: DraftContext, proposals: Proposals, p: Proposal
   const onDown = (e: Event) => {
     if (!el.contains(e.target as Node)) close();
   };
+  // The page scrolled away from the proposal (the side panel scrolling to its card does not count).
+  const onScroll = (e: Event) => {
+    if (e.target === document) close();
+  };
   function close(): void {
     el.remove();
     document.removeEventListener("keydown", onKey, true);
     document.removeEventListener("pointerdown", onDown, true);
-    window.removeEventListener("scroll", close, true);
+    window.removeEventListener("scroll", onScroll, true);
     if (open?.el === el) open = null;
   }
   document.body.append(el);
   const width = el.offsetWidth;
   el.style.left = `${Math.max(8, Math.min(at.x, window.innerWidth - width - 8))}px`;
-  el.style.top = `${Math.min(at.y + 6, window.innerHeight - el.offsetHeight - 8)}px`;
+  // Below the proposal, or above it when there is no room below.
+  const below = at.y + 6;
+  el.style.top = `${below + el.offsetHeight + 8 <= window.innerHeight ? below : Math.max(8, at.top - el.offsetHeight - 6)}px`;
   // After the click that opened it has finished.
   setTimeout(() => {
     document.addEventListener("keydown", onKey, true);
     document.addEventListener("pointerdown", onDown, true);
-    window.addEventListener("scroll", close, true);
+    window.addEventListener("scroll", onScroll, true);
   }, 0);
   open = { el, close };
   if (focus) el.querySelector<HTMLElement>("button")?.focus();

@@ -103,7 +103,7 @@ export function mountProposals(ctx: DraftContext, onCounterpart: (p: Proposal) =
       h("div", { class: "p-head" },
         h("span", { class: "chip", style: `--c:${colourOf(p.country)}` }, p.country),
         h("strong", {}, countryName(p.country, l)),
-        h("span", { class: "muted" }, ` · ${t(`pr_kind_${p.kind}`)} · ${label(p.paragraph)}`)),
+        h("span", { class: "muted p-where" }, `${label(p.paragraph)} · ${t(`pr_kind_${p.kind}`)}`)),
       h("div", { class: "p-title", "data-testid": "proposal-title" }, proposalTitle(p, l, label)),
       ...proposalBody(ctx, p),
       p.kind === "text" && p.oneLanguage ? h("div", { class: "p-flag", "data-testid": "one-language" }, t(`pr_oneLanguage_${p.languages[0]}`)) : null,

@@ -34,8 +34,8 @@ export interface BindOptions {
   /** Whether edits are tracked (suggesting) or direct (editing). */
   suggesting: () => boolean;
   editable: () => boolean;
-  /** A click on a proposal in the text, and where (viewport coordinates, below the click). */
-  onProposalClick: (id: string, at: { x: number; y: number }) => void;
+  /** A click on a proposal in the text, and where (viewport coordinates: left, bottom and top of the line clicked). */
+  onProposalClick: (id: string, at: { x: number; y: number; top: number }) => void;
   /** The selection changed (text indexes). */
   onSelect: (from: number, to: number) => void;
   /** The paragraph's label (the editor is named by it and its language). */
@@ -139,7 +139,7 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       const id = proposalAt(v, pos);
       if (id !== null) {
         const c = v.coordsAtPos(pos);
-        o.onProposalClick(id, { x: c.left, y: c.bottom });
+        o.onProposalClick(id, { x: c.left, y: c.bottom, top: c.top });
       }
       return false;
     },

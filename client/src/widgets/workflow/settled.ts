@@ -26,13 +26,22 @@ export function unsettledList(ctx: WorkflowContext, list: Unsettled[]): HTMLElem
   }));
 }
 
-/** What stands in the way of adoption, shown before anyone asks; null once adopted. */
+/** What stands in the way of adoption, shown before anyone asks, in a line or two: the
+ * paragraphs by status, then those with proposals pending; null once adopted. */
 export function standing(ctx: WorkflowContext, d: Dashboard): HTMLElement | null {
   if (d.workflow.adopted) return null;
   const list = d.unsettled ?? [];
+  const l = lang();
+  const label = (u: Unsettled) => u.label?.[l] || ctx.labelOf(u.paragraph);
+  const group = (title: string, items: Unsettled[], extra: (u: Unsettled) => string = () => "") =>
+    items.length === 0 ? null : h("span", { class: "wf-group" }, h("span", { class: "muted" }, `${title}: `),
+      ...items.flatMap((u, i) => [i > 0 ? ", " : "", h("span", { class: "num", "data-paragraph": u.paragraph }, label(u)), extra(u)]));
+  const statuses = (["open", "bracketed", "agreed_ad_ref"] as const).map((st) => group(t(`status_${st}`), list.filter((u) => u.status === st)));
+  const pending = group(t("wf_proposalsBy"), list.filter((u) => (u.pending ?? []).length > 0),
+    (u) => ` (${(u.pending ?? []).map((p) => `${p.country} ${p.count}`).join(", ")})`);
   return h("div", { class: "wf-standing", "data-testid": "standing" },
     h("strong", {}, `${t("wf_standing")}: `),
-    list.length === 0 ? h("span", { class: "muted" }, t("wf_standingNone")) : unsettledList(ctx, list));
+    list.length === 0 ? h("span", { class: "muted" }, t("wf_standingNone")) : [...statuses, pending]);
 }
 
 /** The paragraphs a 409 names, if it is the settled-text refusal. */

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::Result;
 use crate::draft::Draft;
 use crate::ids::{Country, Lang, ParagraphId, SuggestionId};
-use crate::schema::{ParagraphKind, Status, SuggestionKind};
+use crate::schema::{ParagraphKind, ParagraphProposalKind, Status, SuggestionKind};
 
 use align::{FnvMap, FnvSet};
 pub use credit::CountryOf;
@@ -108,7 +108,9 @@ pub struct ParagraphDiff {
     /// Kind change, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_change: Option<FieldChange<ParagraphKind>>,
-    /// For added and removed paragraphs: the country that added or removed it.
+    /// The delegation credited with an added, removed or moved paragraph: whose proposal it
+    /// was (a new paragraph, a deletion or a move accepted, or still pending), else who
+    /// added or removed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<Country>,
     /// The text, piece by piece.
@@ -310,7 +312,9 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
                 let pieces = split(&text.text, 0..text.text.len(), 0, PieceOp::Insert, &credits, false);
                 tally(&mut summary, &pieces);
                 summary.added += 1;
-                let by = pieces.iter().find_map(|p| p.country.clone());
+                // A new paragraph still proposed is its proposer's; an accepted one, its
+                // text's (whose first characters its proposer typed).
+                let by = whole(side, ParagraphProposalKind::Insert).or_else(|| pieces.iter().find_map(|p| p.country.clone()));
                 ParagraphDiff {
                     id: id.clone(),
                     change: ParagraphChange::Added,
@@ -347,6 +351,11 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
                         (ParagraphChange::Changed, pieces)
                     }
                 };
+                // A move made by accepting a delegation's proposal is that delegation's.
+                let by = match moved {
+                    true => between.proposed_move(id.as_str()).cloned().or_else(|| whole(before, ParagraphProposalKind::Move)),
+                    false => None,
+                };
                 ParagraphDiff {
                     id: id.clone(),
                     change,
@@ -356,7 +365,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
                     kind: side.kind,
                     status,
                     kind_change,
-                    by: None,
+                    by,
                     pieces,
                 }
             }
@@ -389,6 +398,11 @@ fn equal_piece(text: &str) -> Vec<Piece> {
         return Vec::new();
     }
     vec![Piece { op: PieceOp::Equal, text: text.to_owned(), country: None, moved: false }]
+}
+
+/// The delegation of a pending proposal of `kind` about a paragraph of a snapshot.
+fn whole(p: &SnapParagraph, kind: ParagraphProposalKind) -> Option<Country> {
+    p.pending.iter().find(|(k, _)| *k == kind).map(|(_, c)| c.clone())
 }
 
 /// The title's word diff. Titles carry no proposals; their changes are credited by actor.

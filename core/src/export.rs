@@ -51,6 +51,9 @@ pub struct Certification {
     pub fingerprint: String,
     /// Whether the exported text is the adopted one (an export of an earlier version says so).
     pub is_adopted_text: bool,
+    /// When a chair adopted a text that was not settled: their decision in words, per
+    /// language, printed with the fingerprint.
+    pub override_note: Option<crate::Bilingual<String>>,
 }
 
 impl ExportInfo {
@@ -74,7 +77,15 @@ impl ExportInfo {
     /// The certification line of an adopted draft, if it is one.
     pub fn certification_line(&self, lang: Lang) -> Option<String> {
         let c = self.certified.as_ref()?;
-        Some(match (lang, c.is_adopted_text) {
+        let line = self.fingerprint_line(c, lang);
+        Some(match &c.override_note {
+            Some(note) => format!("{line} · {}", note.get(lang)),
+            None => line,
+        })
+    }
+
+    fn fingerprint_line(&self, c: &Certification, lang: Lang) -> String {
+        match (lang, c.is_adopted_text) {
             (Lang::En, true) => format!("Adopted on {} · certified fingerprint (SHA-256) {}", c.adopted_on, c.fingerprint),
             (Lang::Es, true) => format!("Adoptado el {} · huella certificada (SHA-256) {}", c.adopted_on, c.fingerprint),
             (Lang::En, false) => format!(
@@ -84,7 +95,7 @@ impl ExportInfo {
             (Lang::Es, false) => {
                 format!("Versión anterior: el texto adoptado el {} tiene la huella certificada (SHA-256) {}", c.adopted_on, c.fingerprint)
             }
-        })
+        }
     }
 }
 

@@ -137,6 +137,11 @@ impl SuggestionId {
         SuggestionId(format!("{}-{country}", random_token("s")))
     }
 
+    /// The delegation the id names, if it names one ([`SuggestionId::for_country`]).
+    pub fn country(&self) -> Option<Country> {
+        self.0.rsplit_once('-').and_then(|(_, c)| c.parse().ok())
+    }
+
     /// Whether the id names `country` as [`SuggestionId::for_country`] writes it.
     pub fn names_country(&self, country: &Country) -> bool {
         self.0.strip_suffix(country.as_str()).is_some_and(|rest| rest.ends_with('-'))

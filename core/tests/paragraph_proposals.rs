@@ -206,3 +206,34 @@ fn typing_on_after_a_replacement_continues_it() {
     let inserted: Vec<_> = listed[0].parts.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(inserted, ["Encourage", "Commit to"]);
 }
+
+/// Comparing versions credits new, deleted and moved paragraphs to the delegations that
+/// proposed them, not to the chair who accepted them.
+#[test]
+fn comparisons_credit_paragraphs_to_their_proposers() {
+    let (mut d, ids) = communique();
+    let before = d.heads();
+    let (new, _) = d.propose_paragraph(Some(&ids[7]), new_text("Peru's paragraph.", "Párrafo del Perú."), &stamp("PE")).unwrap();
+    d.propose_paragraph_deletion(&ids[9], &stamp("US")).unwrap();
+    d.propose_paragraph_move(&ids[0], Some(&ids[2]), &stamp("AR")).unwrap();
+    d.commit();
+    let pending = d.heads();
+    // The chair (Mexico's replica) accepts everything.
+    let mut chair = replica(&mut d);
+    chair.accept(&Selection::All).unwrap();
+    chair.commit();
+    let decided = chair.heads();
+    let country_of = |_: &pluma_core::automerge::ActorId| Some("MX".parse().unwrap());
+    let by = |cmp: &pluma_core::compare::Comparison, id: &ParagraphId| {
+        cmp.paragraphs.iter().find(|p| &p.id == id).and_then(|p| p.by.clone()).map(|c| c.to_string())
+    };
+
+    let all = chair.compare(Some(&before), Some(&decided), Lang::En, &country_of).unwrap();
+    assert_eq!(by(&all, &ids[9]).as_deref(), Some("US"), "the deletion is the United States'");
+    assert_eq!(by(&all, &ids[0]).as_deref(), Some("AR"), "proposed and accepted between the versions: still Argentina's move");
+    let since_proposed = chair.compare(Some(&pending), Some(&decided), Lang::En, &country_of).unwrap();
+    assert_eq!(by(&since_proposed, &ids[0]).as_deref(), Some("AR"), "the move is Argentina's");
+    assert_eq!(by(&since_proposed, &ids[9]).as_deref(), Some("US"));
+    let proposed = d.compare(Some(&before), Some(&pending), Lang::En, &country_of).unwrap();
+    assert_eq!(by(&proposed, &new).as_deref(), Some("PE"), "a new paragraph still proposed is Peru's");
+}

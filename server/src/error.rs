@@ -29,6 +29,15 @@ pub enum ApiError {
     /// 409: conflicts with what exists.
     #[error("{0}")]
     Conflict(String),
+    /// 409: the text is not settled (paragraphs not agreed, proposals pending); the body
+    /// lists each such paragraph as `unsettled`.
+    #[error("{message}")]
+    Unsettled {
+        /// In words.
+        message: String,
+        /// The paragraphs in the way.
+        unsettled: Vec<crate::workflow::settled::Unsettled>,
+    },
     /// 413: the body is too large.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -57,7 +66,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::Refused(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Unsettled { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -112,8 +121,20 @@ pub struct ErrorBody {
     pub error: String,
 }
 
+/// The body of a 409 for a text that is not settled: the error and the paragraphs in the way.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UnsettledBody {
+    /// What went wrong, in words.
+    pub error: String,
+    /// Each paragraph not agreed or with proposals pending, named as the web client names it.
+    pub unsettled: Vec<crate::workflow::settled::Unsettled>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let ApiError::Unsettled { message, unsettled } = self {
+            return (StatusCode::CONFLICT, Json(UnsettledBody { error: message, unsettled })).into_response();
+        }
         let body = Json(ErrorBody { error: self.to_string() });
         if let ApiError::TooManyRequests(secs) = self {
             return (self.status_code(), [(axum::http::header::RETRY_AFTER, secs.to_string())], body).into_response();

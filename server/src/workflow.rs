@@ -19,7 +19,7 @@
 
 pub mod adoption;
 pub mod deadline;
-pub mod pending;
+pub mod settled;
 pub mod silence;
 pub mod view;
 
@@ -209,10 +209,12 @@ pub async fn certification(
     version: Option<&VersionRecord>,
 ) -> Result<Option<pluma_core::export::Certification>, StoreError> {
     let Some(adoption) = store.workflow(&record.id).await?.adoption else { return Ok(None) };
+    let settled: Option<settled::OverrideRecord> = adoption.settled_override.as_deref().and_then(|json| serde_json::from_str(json).ok());
     Ok(Some(pluma_core::export::Certification {
         adopted_on: deadline::utc_display(adoption.adopted_at),
         fingerprint: adoption.fingerprint.clone(),
         is_adopted_text: version.is_none_or(|v| same_heads(&v.heads, &adoption.heads)),
+        override_note: settled.map(|o| pluma_core::Bilingual { en: o.note(pluma_core::Lang::En), es: o.note(pluma_core::Lang::Es) }),
     }))
 }
 
@@ -261,6 +263,7 @@ mod tests {
             started_by: None,
             country: None,
             concordance_override: None,
+            settled_override: None,
             started_at: 0,
             ended_at: None,
             outcome: None,
@@ -276,6 +279,7 @@ mod tests {
             how: "approvals".into(),
             silence_id: None,
             concordance_override: None,
+            settled_override: None,
             adopted_at: 0,
         });
         let locked = Lock::from_record(&record).refusal().unwrap();

@@ -59,3 +59,23 @@ pub fn text(doc: &AutoCommit, index: usize, lang: &str) -> Result<String> {
     let obj = paragraph_text(doc, index, lang)?;
     Ok(doc.text(&obj)?)
 }
+
+/// Proposes a new operative paragraph after paragraph `after` (reading order), for `who`,
+/// as the web client does: made with the document model on a copy sharing this replica's
+/// actor, and its change applied here. Returns the new paragraph's id.
+pub fn propose_paragraph(doc: &mut AutoCommit, who: &Proposer, after: usize, en: &str, es: &str) -> Result<String> {
+    let mut draft = pluma_core::Draft::load(&doc.save())?;
+    draft.set_actor(doc.get_actor().clone());
+    let heads = draft.heads();
+    let anchor = draft.paragraph_ids()?.get(after).cloned().context("no such paragraph")?;
+    let stamp = pluma_core::Stamp { user: who.user.parse()?, country: who.country.parse()?, at: 1_631_196_000_000 };
+    let new = pluma_core::NewParagraph {
+        kind: pluma_core::ParagraphKind::Operative,
+        section: None,
+        editors: vec![],
+        text: pluma_core::Bilingual { en: en.into(), es: es.into() },
+    };
+    let (id, _) = draft.propose_paragraph(Some(&anchor), new, &stamp)?;
+    doc.apply_changes(draft.changes_since(&heads))?;
+    Ok(id.to_string())
+}

@@ -8,6 +8,8 @@
 //! - [`api`]: an HTTP client for the JSON API.
 //! - [`client`]: a Rust automerge-repo sync client.
 //! - [`cluster`]: several servers on one PostgreSQL database, and clients that fail over.
+//! - [`workflow`]: a negotiation with two Presidencies, to run the workflow on.
+//! - [`edits`]: automerge edits of a draft as a client makes them.
 
 #![forbid(unsafe_code)]
 
@@ -17,3 +19,4 @@ pub mod cluster;
 pub mod db;
 pub mod edits;
 pub mod server;
+pub mod workflow;

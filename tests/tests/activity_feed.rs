@@ -154,7 +154,11 @@ async fn forward_feed_per_delegation() {
                 Method::POST,
                 &format!("/api/drafts/{id}/silence"),
                 Some(&mx.token),
-                Some(json!({"deadline": "2999-01-01T00:00:00Z", "concordance_override": "Both texts were read out in the plenary."})),
+                Some(json!({
+                    "deadline": "2999-01-01T00:00:00Z",
+                    "concordance_override": "Both texts were read out in the plenary.",
+                    "settled_override": {"reason": "The plenary decided to consult capitals on the text as it stands"}
+                })),
             )
             .await
             .unwrap();

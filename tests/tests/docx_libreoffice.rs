@@ -205,3 +205,46 @@ fn libreoffice_docx_imports_like_its_markdown() {
     assert_eq!(imported.paragraphs, expected.paragraphs);
     assert_eq!(expected.paragraphs.len(), 4);
 }
+
+/// LibreOffice reads the tracked DOCX of a text with proposals about whole paragraphs as
+/// their delegations' tracked changes: Peru's new paragraph an insertion by "Peru" and the
+/// United States' proposed deletion of OP 2 a deletion by "United States" holding its text
+/// (its flat ODF, whose tracked changes name each author).
+#[test]
+fn libreoffice_reads_paragraph_proposals_as_tracked_changes() {
+    let Some(soffice) = soffice() else { return };
+    let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint Communiqué", es: "Comunicado Conjunto" }).unwrap();
+    let op = |en: &str| NewParagraph {
+        kind: ParagraphKind::Operative,
+        section: None,
+        editors: vec![],
+        text: Bilingual { en: en.into(), es: en.into() },
+    };
+    let op1 = d.insert_paragraph(0, op("Agree to cooperate.")).unwrap();
+    let op2 = d.insert_paragraph(1, op("Decide to meet in Lima.")).unwrap();
+    d.propose_paragraph(Some(&op1), op("Commit to regular consultations."), &stamp("PE")).unwrap();
+    d.propose_paragraph_deletion(&op2, &stamp("US")).unwrap();
+    d.commit();
+    let bytes = d.export_docx(None, Lang::En, &info(), DocxMode::Tracked, &CountryNames::builtin()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("paragraphs-en.docx");
+    std::fs::write(&file, &bytes).unwrap();
+    let fodt = std::fs::read_to_string(convert(&soffice, &file, "fodt", "fodt")).unwrap();
+    let changes = &fodt[fodt.find("<text:tracked-changes").expect("tracked changes in the ODF")..];
+    let changes = &changes[..changes.find("</text:tracked-changes>").unwrap()];
+    // Each region's id, kind and author; the body marks where each change starts.
+    let region = |kind: &str, who: &str| -> Option<String> {
+        changes.split("<text:changed-region").skip(1).find_map(|r| {
+            let ours = r.contains(&format!("<text:{kind}>")) && r.contains(&format!("<dc:creator>{who}</dc:creator>"));
+            let id = r.split("text:id=\"").nth(1)?.split('"').next()?;
+            ours.then(|| id.to_owned())
+        })
+    };
+    let starts = |id: &str, text: &str| fodt.contains(&format!("<text:change-start text:change-id=\"{id}\"/>{text}"));
+    let inserted = region("insertion", "Peru").expect("an insertion by Peru");
+    assert!(starts(&inserted, "1 bis. Commit to regular consultations."), "Peru's new paragraph is its insertion: {fodt}");
+    let deleted = region("deletion", "United States").expect("a deletion by the United States");
+    assert!(starts(&deleted, "2. Decide to meet in Lima."), "OP 2 is the United States' deletion: {fodt}");
+    let text = as_text(&soffice, &file);
+    assert!(text.contains("1 bis. Commit to regular consultations."), "{text}");
+}

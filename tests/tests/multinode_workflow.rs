@@ -97,7 +97,13 @@ async fn silence_on_one_node_freezes_and_frees_the_text_on_another() {
         let (status, body) = post(n0, &path, &sec, json!({})).await;
         assert_eq!(status, 200, "{body}");
     }
-    let (status, body) = post(n0, &format!("/api/drafts/{id}/silence"), &mx, json!({"deadline": "2999-01-01T00:00:00Z"})).await;
+    let (status, body) = post(
+        n0,
+        &format!("/api/drafts/{id}/silence"),
+        &mx,
+        json!({"deadline": "2999-01-01T00:00:00Z", "settled_override": {"reason": "Consulting capitals"}}),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
 
     // Node 1 refuses every proposal from now on; soon with its own precise reason.

@@ -172,6 +172,60 @@ fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
             },
             "comment-author",
         ),
+        (
+            "us",
+            "proposes deleting a paragraph in Peru's name",
+            |doc, b, cast| {
+                let (_, ps) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
+                let (_, p1) = doc.get(&ps, b.p1.as_str()).unwrap().unwrap();
+                let (_, map) = doc.get(&p1, "proposals").unwrap().unwrap();
+                let e = doc.put_object(&map, "s00000000000000aa-PE", automerge::ObjType::Map).unwrap();
+                let us = cast.who("us").user.to_string();
+                for (k, v) in [("kind", "delete"), ("country", "PE"), ("user", us.as_str())] {
+                    doc.put(&e, k, v).unwrap();
+                }
+                doc.put(&e, "at", 1).unwrap();
+            },
+            "proposal-country",
+        ),
+        (
+            "mx",
+            "proposes moving a paragraph in a colleague's name",
+            |doc, b, cast| {
+                let (_, ps) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
+                let (_, p2) = doc.get(&ps, b.p2.as_str()).unwrap().unwrap();
+                let (_, map) = doc.get(&p2, "proposals").unwrap().unwrap();
+                let e = doc.put_object(&map, "s00000000000000bb-MX", automerge::ObjType::Map).unwrap();
+                let other = cast.who("mx2").user.to_string();
+                for (k, v) in [("kind", "delete"), ("country", "MX"), ("user", other.as_str())] {
+                    doc.put(&e, k, v).unwrap();
+                }
+                doc.put(&e, "at", 1).unwrap();
+            },
+            "proposal-author",
+        ),
+        (
+            "ar",
+            "makes its text part of Mexico's proposal (Mexico's id)",
+            |doc, b, cast| {
+                let t = text_obj(doc, &b.p1, "en");
+                let mexico = doc
+                    .marks(&t)
+                    .unwrap()
+                    .iter()
+                    .filter(|m| m.name().starts_with("ins:MX"))
+                    .find_map(|m| match m.value() {
+                        automerge::ScalarValue::Str(v) => TrackMarkValue::parse(v).map(|v| v.id),
+                        _ => None,
+                    })
+                    .unwrap();
+                doc.splice_text(&t, 0, 0, "Y").unwrap();
+                let actor = doc.get_actor().to_hex_string();
+                let v = TrackMarkValue { id: mexico, user: cast.who("ar").user, at: 1, actor: Some(actor.clone()), seen: None };
+                doc.mark(&t, Mark::new(format!("ins:AR:{actor}"), v.to_json(), 0, 1), ExpandMark::None).unwrap();
+            },
+            "proposal-country",
+        ),
         ("ar-chair", "adds an unknown key at the root", |doc, _, _| doc.put(ROOT, "approved", true).unwrap(), "schema"),
     ]
 }

@@ -54,6 +54,7 @@ fn silence(draft: &DraftId, deadline: i64) -> SilenceRecord {
         started_by: None,
         country: None,
         concordance_override: None,
+        settled_override: Some(r#"{"reason":"The plenary asked for it","ad_referendum_agreed":false,"unsettled":"OP 2 is open"}"#.into()),
         started_at: 10,
         ended_at: None,
         outcome: None,
@@ -80,6 +81,9 @@ fn adoption(draft: &DraftId, version: &VersionRecord, silence: Option<&SilenceId
         how: if silence.is_some() { "silence".into() } else { "approvals".into() },
         silence_id: silence.cloned(),
         concordance_override: None,
+        settled_override: Some(
+            r#"{"reason":"The plenary asked for it","ad_referendum_agreed":true,"unsettled":"OP 3 is agreed ad referendum"}"#.into(),
+        ),
         adopted_at: 2000,
     }
 }

@@ -9,140 +9,14 @@
 use std::time::Duration;
 
 use automerge::transaction::Transactable;
-use pluma_server::ids::MeetingId;
-use pluma_server::model::{Conference, Delegation, Role};
-use pluma_server::store::NewMeeting;
-use pluma_tests::api::{Session, small_zero_draft};
+use pluma_server::model::Role;
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
+use pluma_tests::workflow::{World, going_ahead, world};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// A meeting with two PPTs (Mexico for the RCM, Argentina for the SACM), their chairs,
-/// delegates of Peru and the United States, the secretariat, an observer, and a draft.
-struct World {
-    server: TestServer,
-    mx: Session,
-    ar: Session,
-    pe: Session,
-    us: Session,
-    sec: Session,
-    iom: Session,
-    draft: String,
-    doc: String,
-}
-
-fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
-    Delegation {
-        code: code.parse().unwrap(),
-        name_en: code.into(),
-        name_es: code.into(),
-        conference,
-        time_zone: "America/Mexico_City".into(),
-        is_ppt,
-    }
-}
-
-async fn meeting(server: &TestServer) -> MeetingId {
-    let meeting = NewMeeting {
-        id: MeetingId::random(),
-        name_en: "Plenary".into(),
-        name_es: "Plenaria".into(),
-        delegations: vec![
-            delegation("MX", Conference::Rcm, true),
-            delegation("US", Conference::Rcm, false),
-            delegation("AR", Conference::Sacm, true),
-            delegation("PE", Conference::Sacm, false),
-            delegation("IOM", Conference::Observer, false),
-        ],
-    };
-    server.state.store.create_meeting(&meeting, 1).await.unwrap();
-    meeting.id
-}
-
-async fn world(url: &str) -> World {
-    let server = TestServer::start(url).await;
-    let meeting = meeting(&server).await;
-    let mx = server.user_session("mx-chair", Role::Chair, Some("MX")).await;
-    let ar = server.user_session("ar-chair", Role::Chair, Some("AR")).await;
-    let pe = server.user_session("pe", Role::Delegate, Some("PE")).await;
-    let us = server.user_session("us", Role::Delegate, Some("US")).await;
-    let sec = server.user_session("sec", Role::Secretariat, Some("SEC")).await;
-    let iom = server.user_session("iom", Role::Observer, Some("IOM")).await;
-    let (status, draft) = server
-        .api
-        .call(Method::POST, "/api/drafts", Some(&mx.token), Some(json!({"meeting_id": meeting.as_str(), "zero_draft": small_zero_draft()})))
-        .await
-        .unwrap();
-    assert_eq!(status, 201, "{draft}");
-    let (draft, doc) = (draft["id"].as_str().unwrap().to_owned(), draft["doc_id"].as_str().unwrap().to_owned());
-    World { server, mx, ar, pe, us, sec, iom, draft, doc }
-}
-
-impl World {
-    async fn call(&self, method: Method, path: &str, who: &Session, body: Option<Value>) -> (u16, Value) {
-        let path = format!("/api/drafts/{}{path}", self.draft);
-        self.server.api.call(method, &path, Some(&who.token), body).await.unwrap()
-    }
-
-    async fn post(&self, path: &str, who: &Session, body: Value) -> (u16, Value) {
-        self.call(Method::POST, path, who, Some(body)).await
-    }
-
-    async fn dashboard(&self) -> Value {
-        let (status, d) = self.call(Method::GET, "/dashboard", &self.pe, None).await;
-        assert_eq!(status, 200, "{d}");
-        d
-    }
-
-    fn paragraph(d: &Value, i: usize) -> String {
-        d["paragraphs"][i]["paragraph"].as_str().unwrap().to_owned()
-    }
-
-    /// The secretariat confirms every paragraph's concordance.
-    async fn confirm_all(&self) {
-        let d = self.dashboard().await;
-        for p in d["paragraphs"].as_array().unwrap() {
-            let (status, body) =
-                self.post(&format!("/paragraphs/{}/concordance", p["paragraph"].as_str().unwrap()), &self.sec, json!({})).await;
-            assert_eq!(status, 200, "{body}");
-        }
-        assert_eq!(self.dashboard().await["out_of_concordance"], 0);
-    }
-
-    /// Every activity entry (newest first), or those concerning one country.
-    async fn activity(&self, country: Option<&str>) -> Vec<Value> {
-        let query = country.map_or_else(|| "?limit=500".to_owned(), |c| format!("?limit=500&country={c}"));
-        let (status, page) = self.call(Method::GET, &format!("/activity{query}"), &self.pe, None).await;
-        assert_eq!(status, 200, "{page}");
-        page["entries"].as_array().unwrap().clone()
-    }
-
-    async fn count(&self, action: &str) -> usize {
-        self.activity(None).await.iter().filter(|e| e["action"] == action).count()
-    }
-
-    /// A delegate's client proposing text in paragraph 2.
-    async fn delegate_client(&self, who: &Session, peer: &str) -> client::SyncClient {
-        let mut c = client::connect(&self.server.sync_url(who).await, peer).await.unwrap();
-        c.open(&self.doc).await.unwrap();
-        c
-    }
-
-    /// Waits until the dashboard says the text is adopted.
-    async fn wait_adopted(&self) -> Value {
-        for _ in 0..200 {
-            let d = self.dashboard().await;
-            if !d["workflow"]["adopted"].is_null() {
-                return d;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the text was not adopted: {}", self.dashboard().await);
-    }
-}
 
 /// Only chairs set a paragraph's status; reopening an agreed paragraph takes a reason,
 /// which the audit log keeps; only a PPT's chair approves; the dashboard counts statuses
@@ -155,7 +29,8 @@ async fn status_and_approval_belong_to_chairs() {
         let d = w.dashboard().await;
         assert_eq!(d["status_counts"], json!({"open": 2, "bracketed": 0, "agreed_ad_ref": 0, "agreed": 0}), "{b}: {d}");
         assert_eq!(d["unsettled"].as_array().unwrap().len(), 2, "{b}");
-        assert_eq!(d["unsettled"][0]["first_words"], "Recognizing the value of cooperation,", "{b}");
+        assert_eq!(d["unsettled"][0]["label"], json!({"en": "PP 1", "es": "PP 1"}), "{b}");
+        assert_eq!(d["unsettled"][1]["label"], json!({"en": "OP 1", "es": "PO 1"}), "{b}");
         assert_eq!(d["workflow"]["ppt"], json!(["AR", "MX"]), "{b}");
         assert_eq!(d["out_of_concordance"], 2, "{b}: never confirmed");
         let p1 = World::paragraph(&d, 0);
@@ -209,13 +84,13 @@ async fn an_edit_after_one_approval_voids_it() {
         let b = db.backend;
         let w = world(&db.url).await;
         w.confirm_all().await;
-        let (code, first) = w.post("/approvals", &w.mx, json!({})).await;
+        let (code, first) = w.post("/approvals", &w.mx, json!({"settled_override": going_ahead()})).await;
         assert_eq!(code, 201, "{b}: {first}");
         assert_eq!(first["adopted"], false, "{b}");
         assert_eq!(first["workflow"]["approved_by"], json!(["MX"]), "{b}: {first}");
         assert_eq!(first["workflow"]["awaiting"], json!(["AR"]), "{b}");
         // Approving again is the same approval.
-        let (code, again) = w.post("/approvals", &w.mx, json!({})).await;
+        let (code, again) = w.post("/approvals", &w.mx, json!({"settled_override": going_ahead()})).await;
         assert_eq!((code, &again["approval"]["id"]), (200, &first["approval"]["id"]), "{b}: {again}");
 
         let mut pe = w.delegate_client(&w.pe, "peer-pe").await;
@@ -240,11 +115,13 @@ async fn an_edit_after_one_approval_voids_it() {
         let (code, body) = w.post("/approvals", &w.ar, json!({})).await;
         assert_eq!(code, 409, "{b}: {body}");
         let error = body["error"].as_str().unwrap();
-        assert!(error.contains("1 pending proposal (PE 1)") && error.contains("before the text can be approved"), "{b}: {error}");
+        assert!(error.contains("OP 1 is open and has 1 pending proposal (PE 1)") && error.contains("cannot be approved"), "{b}: {error}");
+        assert_eq!(body["unsettled"][1]["pending"], json!([{"country": "PE", "count": 1}]), "{b}: {body}");
         assert_eq!(w.count("approval_given").await, 1, "{b}: nothing recorded");
         let (code, body) = w.post("/suggestions/accept", &w.sec, json!({"all": true})).await;
         assert_eq!(code, 200, "{b}: {body}");
         w.confirm_all().await;
+        w.agree_all().await;
         let (code, body) = w.post("/approvals", &w.ar, json!({})).await;
         assert_eq!(code, 201, "{b}: {body}");
         assert_eq!(body["adopted"], false, "{b}");
@@ -275,6 +152,7 @@ async fn both_approvals_adopt_and_then_every_change_is_refused() {
         let (code, body) = w.post("/suggestions/reject", &w.sec, json!({"country": "PE"})).await;
         assert_eq!(code, 200, "{b}: {body}");
         w.confirm_all().await;
+        w.agree_all().await;
 
         let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
         assert_eq!((code, body["adopted"].clone()), (201, json!(false)), "{b}: {body}");
@@ -300,7 +178,8 @@ async fn both_approvals_adopt_and_then_every_change_is_refused() {
         pe.expect_closed().await.unwrap();
         // A chair and the secretariat through the API: 409 with the reason.
         let p2 = World::paragraph(&w.dashboard().await, 1);
-        let (code, body) = w.post(&format!("/paragraphs/{p2}/status"), &w.mx, json!({"status": "agreed"})).await;
+        let (code, body) =
+            w.post(&format!("/paragraphs/{p2}/status"), &w.mx, json!({"status": "bracketed", "reason": "Peru asked to reopen it"})).await;
         assert_eq!(code, 409, "{b}: {body}");
         assert!(body["error"].as_str().unwrap().contains("adopted"), "{b}: {body}");
         let (code, body) = w.post("/approvals", &w.mx, json!({})).await;
@@ -377,7 +256,8 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
             let (code, body) = w.post("/silence", &w.mx, bad.clone()).await;
             assert_eq!(code, 422, "{b}: {bad}: {body}");
         }
-        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00-05:00"})).await;
+        let (code, body) =
+            w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00-05:00", "settled_override": going_ahead()})).await;
         assert_eq!(code, 201, "{b}: {body}");
         assert_eq!(body["silence"]["state"], "running", "{b}");
         assert_eq!(body["workflow"]["silence"]["deadline_utc"], "2999-01-01 05:00 UTC", "{b}");
@@ -417,13 +297,15 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
         // Not while Peru's proposal is pending.
         let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00Z"})).await;
         assert_eq!(code, 409, "{b}: {body}");
-        assert!(body["error"].as_str().unwrap().contains("before the text can be put under silence"), "{b}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("cannot be put under silence"), "{b}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("1 pending proposal (PE 1)"), "{b}: {body}");
         let (code, body) = w.post("/suggestions/accept", &w.sec, json!({"all": true})).await;
         assert_eq!(code, 200, "{b}: {body}");
 
         // A second silence, on a saved version of the current text, passes unbroken (once
         // the secretariat confirmed the edited paragraph's concordance again).
         w.confirm_all().await;
+        w.agree_all().await;
         let (code, version) = w.post("/versions", &w.mx, json!({"label": "To capitals"})).await;
         assert_eq!(code, 201, "{b}: {version}");
         let deadline = pluma_server::time::now_ms() + 5000;
@@ -466,6 +348,7 @@ async fn concordance_blocks_adoption_unless_a_chair_overrides() {
         let (code, body) = w.post("/suggestions/accept", &w.sec, json!({"all": true})).await;
         assert_eq!(code, 200, "{b}: {body}");
         assert_eq!(w.dashboard().await["paragraphs"][0]["concordance"], "out_of_concordance", "{b}");
+        w.agree_all().await;
 
         let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00Z"})).await;
         assert_eq!(code, 409, "{b}: {body}");
@@ -516,6 +399,7 @@ async fn a_deadline_passed_while_down_is_applied_once_at_the_next_start() {
         let b = db.backend;
         let w = world(&db.url).await;
         w.confirm_all().await;
+        w.agree_all().await;
         let deadline = pluma_server::time::now_ms() + 5000;
         let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline})).await;
         assert_eq!(code, 201, "{b}: {body}");
@@ -569,8 +453,9 @@ async fn a_text_adopted_through_one_server_is_locked_on_another() {
         let doc: pluma_server::ids::DocumentId = w.doc.parse().unwrap();
         let logged = other.state.store.logged_change_count(&doc).await.unwrap();
 
+        // Approved as it stands, paragraphs still open: the delegate's edit meets the lock.
         for chair in [&w.mx, &w.ar] {
-            let (code, body) = w.post("/approvals", chair, json!({})).await;
+            let (code, body) = w.post("/approvals", chair, json!({"settled_override": going_ahead()})).await;
             assert_eq!(code, 201, "{b}: {body}");
         }
         assert!(!w.dashboard().await["workflow"]["adopted"].is_null(), "{b}");

@@ -41,7 +41,7 @@ pub(crate) fn deletions(
     paragraphs_obj: &ObjId,
     who: &mut ActorCountries<'_>,
     actors: &mut ActorTable,
-) -> (Vec<DeletedRun>, Vec<DeletedParagraph>) {
+) -> (Vec<DeletedRun>, Vec<DeletedParagraph>, Vec<DeletedParagraph>) {
     let paragraphs_op = match paragraphs_obj {
         ObjId::Id(ctr, actor, _) => Some((*ctr, actor.clone())),
         ObjId::Root => None,
@@ -54,6 +54,7 @@ pub(crate) fn deletions(
     let mut chars: Vec<(TextKey, u64, String, ChangeHash, ActorId)> = Vec::new();
     let mut cut_texts: HashSet<TextKey> = HashSet::new();
     let mut paragraphs: Vec<(String, ChangeHash, Option<Country>)> = Vec::new();
+    let mut moves: Vec<DeletedParagraph> = Vec::new();
     while let Some(hash) = stack.pop() {
         let Some(change) = all.get(&hash) else { continue };
         for dep in change.deps() {
@@ -73,6 +74,14 @@ pub(crate) fn deletions(
                 }
                 continue;
             }
+            // A move proposed: its target entry in the order names the paragraph and the
+            // proposal, whose id names the delegation.
+            if let (true, OpType::Put(automerge::ScalarValue::Str(entry))) = (op.insert, &op.action)
+                && let Some(crate::paragraph_proposals::OrderEntry::MoveTarget { paragraph, proposal }) =
+                    crate::paragraph_proposals::OrderEntry::parse(entry)
+            {
+                moves.push(DeletedParagraph { id: paragraph.to_string(), change: hash.to_string(), by: proposal.country() });
+            }
             if op.action != OpType::Delete {
                 continue;
             }
@@ -86,7 +95,10 @@ pub(crate) fn deletions(
                         _ => false,
                     };
                     if on_paragraphs {
-                        paragraphs.push((name.to_string(), hash, who.of(&expanded.actor_id)));
+                        // Accepting a delegation's proposal to delete it: the paragraph
+                        // goes as that delegation's deletion, not the accepting chair's.
+                        let by = proposed_deletion(doc, change.deps(), name).or_else(|| who.of(&expanded.actor_id));
+                        paragraphs.push((name.to_string(), hash, by));
                     }
                 }
                 _ => {}
@@ -121,7 +133,8 @@ pub(crate) fn deletions(
     }
     paragraphs.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     let paragraphs = paragraphs.into_iter().map(|(id, change, by)| DeletedParagraph { id, change: change.to_string(), by }).collect();
-    (runs.into_iter().map(|(_, run)| run).collect(), paragraphs)
+    moves.sort_by(|a, b| (&a.id, &a.change).cmp(&(&b.id, &b.change)));
+    (runs.into_iter().map(|(_, run)| run).collect(), paragraphs, moves)
 }
 
 /// The characters of a text under a `del:XX` proposal just before `change` was applied.
@@ -194,6 +207,8 @@ pub(crate) struct Between<'s> {
     longest: u64,
     /// Paragraph id → (change, deleting delegation).
     paragraphs: FnvMap<&'s str, (&'s str, Option<&'s Country>)>,
+    /// Paragraph id → the delegation that proposed moving it in between.
+    moves: FnvMap<&'s str, Option<&'s Country>>,
 }
 
 impl<'s> Between<'s> {
@@ -225,7 +240,18 @@ impl<'s> Between<'s> {
                 *slot = (d.change.as_str(), d.by.as_ref());
             }
         }
-        Between { chars, longest, paragraphs }
+        let known_moves: FnvSet<&str> = old.proposed_moves.iter().map(|m| m.change.as_str()).collect();
+        let mut moves: FnvMap<&str, Option<&Country>> = FnvMap::default();
+        for m in new.proposed_moves.iter().filter(|m| !known_moves.contains(m.change.as_str())) {
+            moves.insert(m.id.as_str(), m.by.as_ref());
+        }
+        Between { chars, longest, paragraphs, moves }
+    }
+
+    /// The delegation that proposed moving paragraph `id` between the two versions, if one
+    /// did (the last, when several).
+    pub(crate) fn proposed_move(&self, id: &str) -> Option<&'s Country> {
+        self.moves.get(id).copied().flatten()
     }
 
     /// The credit of a character deleted in between, if it was: of the deleting change with
@@ -291,4 +317,13 @@ impl<'f> ActorCountries<'f> {
 /// Whether a document has every change of `heads`.
 pub(crate) fn has_heads(doc: &AutoCommit, heads: &[ChangeHash]) -> bool {
     heads.iter().all(|h| doc.get_change_by_hash(h).is_some())
+}
+
+/// The delegation whose pending proposal to delete paragraph `id` stood just before a change
+/// with these dependencies (the first proposed, when several).
+fn proposed_deletion(doc: &AutoCommit, deps: &[ChangeHash], id: &str) -> Option<Country> {
+    let id: crate::ids::ParagraphId = id.parse().ok()?;
+    let view = crate::view::DraftView::new(doc, Some(deps));
+    let proposals = view.paragraph_proposals(&id).ok()?;
+    proposals.into_iter().find(|p| p.kind == crate::schema::ParagraphProposalKind::Delete).map(|p| p.country)
 }

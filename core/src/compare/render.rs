@@ -169,9 +169,10 @@ fn note(p: &ParagraphDiff, labels: &SideLabels, names: &CountryNames, cmp: &Comp
     }
     if p.moved {
         notes.push(format!(
-            "moved from {} to {}",
+            "moved from {} to {}{}",
             place(labels.from.as_ref(), p.from_number, cmp.lang),
-            place(labels.to.as_ref(), p.to_number, cmp.lang)
+            place(labels.to.as_ref(), p.to_number, cmp.lang),
+            by(&p.by)
         ));
     }
     if let Some(s) = &p.status {

@@ -26,12 +26,12 @@ use crate::Result;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang, ParagraphId};
-use crate::schema::{Bilingual, ParagraphKind, Status, SuggestionKind, keys};
+use crate::schema::{Bilingual, ParagraphKind, ParagraphProposalKind, Status, SuggestionKind, keys};
 use crate::view::{CharId, DraftView};
 
 /// The format of [`Snapshot`]s this build writes; a snapshot of another format is made
 /// again from the document.
-pub const SNAPSHOT_FORMAT: u32 = 1;
+pub const SNAPSHOT_FORMAT: u32 = 2;
 
 /// One version of a draft, as comparisons read it. Serializable (the server stores it as
 /// JSON beside the version).
@@ -53,6 +53,9 @@ pub struct Snapshot {
     pub(crate) deleted_chars: Vec<DeletedRun>,
     /// Every paragraph deleted in the history up to the heads.
     pub(crate) deleted_paragraphs: Vec<DeletedParagraph>,
+    /// Every move of a paragraph proposed in the history up to the heads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) proposed_moves: Vec<DeletedParagraph>,
 }
 
 /// A paragraph of a snapshot.
@@ -62,6 +65,9 @@ pub(crate) struct SnapParagraph {
     pub(crate) kind: ParagraphKind,
     pub(crate) status: Status,
     pub(crate) text: Bilingual<SnapText>,
+    /// Its pending proposals as a whole (new, deletion, move), with their delegations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) pending: Vec<(ParagraphProposalKind, Country)>,
 }
 
 /// A text and what is known of each of its characters, as runs.
@@ -111,7 +117,8 @@ pub(crate) struct DeletedRun {
     pub(crate) cut: Option<Country>,
 }
 
-/// A paragraph deleted by one change.
+/// A paragraph deleted by one change (or, in [`Snapshot::proposed_moves`], proposed for
+/// moving by one change, `by` the proposing delegation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct DeletedParagraph {
     pub(crate) id: String,
@@ -310,7 +317,8 @@ impl Draft {
         let paragraphs_obj = self.peek().root_object(keys::PARAGRAPHS, ObjType::Map)?;
         let mut who = ActorCountries::new(country_of);
         let mut actors = ActorTable::default();
-        let (deleted_chars, deleted_paragraphs) = credit::deletions(&mut self.doc, &heads, &paragraphs_obj, &mut who, &mut actors);
+        let (deleted_chars, deleted_paragraphs, proposed_moves) =
+            credit::deletions(&mut self.doc, &heads, &paragraphs_obj, &mut who, &mut actors);
         let view = DraftView::new(&self.doc, Some(&heads));
         let mut paragraphs = Vec::new();
         let mut proposals = Bilingual { en: Vec::new(), es: Vec::new() };
@@ -331,7 +339,8 @@ impl Draft {
                     text: s.text,
                 }));
             }
-            paragraphs.push(SnapParagraph { id, kind, status, text });
+            let pending = view.paragraph_proposals(&id)?.into_iter().map(|p| (p.kind, p.country)).collect();
+            paragraphs.push(SnapParagraph { id, kind, status, text, pending });
         }
         let title =
             Bilingual { en: title_snap(&view, Lang::En, &mut actors, &mut who)?, es: title_snap(&view, Lang::Es, &mut actors, &mut who)? };
@@ -344,6 +353,7 @@ impl Draft {
             proposals,
             deleted_chars,
             deleted_paragraphs,
+            proposed_moves,
         })
     }
 }

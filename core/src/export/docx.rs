@@ -374,9 +374,10 @@ impl Comparison {
             }
             if p.moved {
                 notes.push(format!(
-                    "Paragraph moved from {} to {}",
+                    "Paragraph moved from {} to {}{}",
                     place(labels.from.as_ref(), p.from_number, lang),
-                    place(labels.to.as_ref(), p.to_number, lang)
+                    place(labels.to.as_ref(), p.to_number, lang),
+                    by(&p.by, names, lang)
                 ));
             }
             if let Some(s) = &p.status {

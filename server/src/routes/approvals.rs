@@ -2,8 +2,9 @@
 //! as it stands (its heads; a version is saved). When every PPT of the draft's meeting has
 //! approved the same heads, the text is adopted: locked, a version "Adopted" saved, and
 //! its certified fingerprint recorded — unless paragraphs are out of concordance and no
-//! chair gave `concordance_override` with a reason. A text with pending proposals cannot be
-//! approved (see [`crate::workflow::pending`]).
+//! chair gave `concordance_override` with a reason. A text that is not settled (paragraphs
+//! not agreed, proposals pending) is approved only by a chair's `settled_override` (see
+//! [`crate::workflow::settled`]).
 //!
 //! The decision runs with the document held (see [`crate::workflow`]): no change can slip
 //! between reading the heads and recording the approval or the adoption.
@@ -25,10 +26,9 @@ use crate::state::AppState;
 use crate::store::{ApprovalRecord, AuditAction, AuditEntry};
 use crate::time::now_ms;
 use crate::workflow::adoption::{self, How, Outcome};
+use crate::workflow::settled::{self, SettledOverride};
 use crate::workflow::view::WorkflowState;
-use crate::workflow::{
-    Unconcordant, auto_version, blocking, heads_hex, hold, out_of_concordance_phrase, pending, ppt_countries, same_heads,
-};
+use crate::workflow::{Unconcordant, auto_version, blocking, heads_hex, hold, out_of_concordance_phrase, ppt_countries, same_heads};
 
 /// What `POST /api/drafts/{id}/approvals` takes (every field optional).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -40,6 +40,11 @@ pub struct ApprovalIn {
     /// A chair's reason to adopt although paragraphs are out of concordance.
     #[serde(default)]
     pub concordance_override: Option<String>,
+    /// A chair's decision to approve (and adopt) although paragraphs are not agreed or
+    /// proposals are pending: a reason, and whether paragraphs agreed ad referendum count
+    /// as agreed.
+    #[serde(default)]
+    pub settled_override: Option<SettledOverride>,
 }
 
 /// Why adoption waits.
@@ -112,9 +117,10 @@ pub async fn approve(
         )));
     }
     let bytes = held.bytes.clone();
-    blocking(move || {
+    let over = body.settled_override.clone();
+    let settled_override = blocking(move || {
         let mut draft = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a held draft", e))?;
-        pending::refuse_if_any(&mut draft, "approved")
+        settled::check(&mut draft, over.as_ref(), "approved")
     })
     .await?;
     let now = now_ms();
@@ -139,7 +145,7 @@ pub async fn approve(
                 country: Some(country.clone()),
                 draft: Some(record.id.clone()),
                 action: AuditAction::ApprovalGiven,
-                detail: serde_json::json!({ "approval": approval.id, "heads": heads, "version": version.id }),
+                detail: serde_json::json!({ "approval": approval.id, "heads": heads, "version": version.id, "settled_override": settled_override }),
             }];
             state.store.record_approval(&approval, &version, &audit, now).await?;
             tracing::info!(draft = %record.id, %country, user = %who.user.login, "approved");
@@ -153,7 +159,8 @@ pub async fn approve(
     let mut adopted = false;
     let mut adoption_blocked = None;
     if ppt.iter().all(approved) {
-        match adoption::adopt(state.store.as_ref(), &record, &held, How::Approvals, override_reason, Some(&who.user)).await? {
+        let overrides = adoption::Overrides { concordance: override_reason, settled: settled_override };
+        match adoption::adopt(state.store.as_ref(), &record, &held, How::Approvals, overrides, Some(&who.user)).await? {
             Outcome::Adopted(_) => adopted = true,
             Outcome::NotHere => {}
             Outcome::Blocked(paragraphs) => {

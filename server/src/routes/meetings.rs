@@ -119,7 +119,11 @@ pub struct Participant {
     responses((status = 200, body = Vec<Participant>), (status = 400, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody)))]
-pub async fn directory(State(state): State<AppState>, _who: CurrentUser, Path(id): Path<String>) -> Result<Json<Vec<Participant>>, ApiError> {
+pub async fn directory(
+    State(state): State<AppState>,
+    _who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Participant>>, ApiError> {
     let id: MeetingId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: meeting ids look like m0123456789abcdef")))?;
     match state.store.meeting(&id).await {
         Ok(_) => {}
@@ -138,8 +142,7 @@ pub async fn directory(State(state): State<AppState>, _who: CurrentUser, Path(id
             (_, Some(c)) => delegations.iter().any(|d| &d.code == c),
         })
         .map(|u| {
-            let presidency =
-                u.role == Role::Chair && delegations.iter().any(|d| d.is_ppt && Some(&d.code) == u.country.as_ref());
+            let presidency = u.role == Role::Chair && delegations.iter().any(|d| d.is_ppt && Some(&d.code) == u.country.as_ref());
             Participant { id: u.id, display_name: u.display_name, role: u.role, country: u.country, presidency }
         })
         .collect();

@@ -2,7 +2,8 @@
 //! - `POST /api/drafts/{id}/silence` `{deadline, version?, concordance_override?}`: a chair
 //!   puts the text (the current text, or a version that is the current text) under silence
 //!   until the deadline (RFC 3339 or unix milliseconds). The text is frozen meanwhile. A
-//!   text with pending proposals cannot be (see [`crate::workflow::pending`]).
+//!   text that is not settled cannot be, unless a chair gives `settled_override` (see
+//!   [`crate::workflow::settled`]).
 //! - `POST /api/drafts/{id}/silence/objections` `{text}`: a delegation (a delegate or a
 //!   chair, not observers or staff) breaks the silence with a written objection, strictly
 //!   before the deadline; the text unfreezes. After the deadline: 409.
@@ -43,6 +44,10 @@ pub struct SilenceIn {
     /// A chair's reason to adopt at the deadline although paragraphs are out of concordance.
     #[serde(default)]
     pub concordance_override: Option<String>,
+    /// A chair's decision to put under silence (and adopt at the deadline) a text that is
+    /// not settled: a reason, and whether paragraphs agreed ad referendum count as agreed.
+    #[serde(default)]
+    pub settled_override: Option<crate::workflow::settled::SettledOverride>,
 }
 
 /// What `POST /api/drafts/{id}/silence/objections` takes.
@@ -118,10 +123,12 @@ pub async fn start(
         )));
     }
     let bytes = held.bytes.clone();
-    let unconcordant = blocking(move || {
+    let over = body.settled_override.clone();
+    let (settled_override, unconcordant) = blocking(move || {
         let mut draft = pluma_core::Draft::load(&bytes).map_err(|e| ApiError::internal("loading a held draft", e))?;
-        crate::workflow::pending::refuse_if_any(&mut draft, "put under silence")?;
-        out_of_concordance(&mut draft).map_err(|e| ApiError::internal("checking concordance", e))
+        let settled = crate::workflow::settled::check(&mut draft, over.as_ref(), "put under silence")?;
+        let unconcordant = out_of_concordance(&mut draft).map_err(|e| ApiError::internal("checking concordance", e))?;
+        Ok((settled, unconcordant))
     })
     .await?;
     if !unconcordant.is_empty() && override_reason.is_none() {
@@ -146,6 +153,7 @@ pub async fn start(
         started_by: Some(who.user.id.clone()),
         country: who.user.country.clone(),
         concordance_override: override_reason.clone(),
+        settled_override: settled_override.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default()),
         started_at: now,
         ended_at: None,
         outcome: None,
@@ -162,6 +170,7 @@ pub async fn start(
             "version": silence.version_id,
             "heads": heads,
             "concordance_override": override_reason,
+            "settled_override": settled_override,
         }),
     }];
     match state.store.start_silence(&silence, new_version.as_ref(), &audit, now).await {

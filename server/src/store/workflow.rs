@@ -100,6 +100,9 @@ pub struct SilenceRecord {
     pub country: Option<Country>,
     /// A chair's reason to adopt at the deadline although paragraphs are out of concordance.
     pub concordance_override: Option<String>,
+    /// A chair's decision to go ahead with a text that is not settled (JSON of
+    /// [`crate::workflow::settled::OverrideRecord`]).
+    pub settled_override: Option<String>,
     /// Unix milliseconds.
     pub started_at: i64,
     /// When it left `running`.
@@ -142,6 +145,9 @@ pub struct AdoptionRecord {
     pub silence_id: Option<SilenceId>,
     /// The chair's reason for adopting with paragraphs out of concordance.
     pub concordance_override: Option<String>,
+    /// A chair's decision to adopt a text that was not settled (JSON of
+    /// [`crate::workflow::settled::OverrideRecord`]).
+    pub settled_override: Option<String>,
     /// Unix milliseconds.
     pub adopted_at: i64,
 }
@@ -231,14 +237,40 @@ pub(crate) fn approval(row: ApprovalRow) -> Result<ApprovalRecord> {
     })
 }
 
-pub(crate) const SILENCE_COLUMNS: &str =
-    "id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, started_at, ended_at, outcome";
+pub(crate) const SILENCE_COLUMNS: &str = "id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, settled_override, started_at, ended_at, outcome";
 
-pub(crate) type SilenceRow =
-    (String, String, String, Option<String>, i64, String, Option<String>, Option<String>, Option<String>, i64, Option<i64>, Option<String>);
+pub(crate) type SilenceRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
 
 pub(crate) fn silence(row: SilenceRow) -> Result<SilenceRecord> {
-    let (id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, started_at, ended_at, outcome) = row;
+    let (
+        id,
+        draft_id,
+        heads,
+        version_id,
+        deadline,
+        state,
+        started_by,
+        country,
+        concordance_override,
+        settled_override,
+        started_at,
+        ended_at,
+        outcome,
+    ) = row;
     Ok(SilenceRecord {
         id: parse("silence id", id)?,
         draft_id: parse("silence draft", draft_id)?,
@@ -249,6 +281,7 @@ pub(crate) fn silence(row: SilenceRow) -> Result<SilenceRecord> {
         started_by: parse_opt("silence user", started_by)?,
         country: parse_opt("silence country", country)?,
         concordance_override,
+        settled_override,
         started_at,
         ended_at,
         outcome,
@@ -273,13 +306,14 @@ pub(crate) fn objection(row: ObjectionRow) -> Result<ObjectionRecord> {
     })
 }
 
-pub(crate) const ADOPTION: &str = "SELECT draft_id, heads, fingerprint, version_id, how, silence_id, concordance_override, adopted_at
+pub(crate) const ADOPTION: &str =
+    "SELECT draft_id, heads, fingerprint, version_id, how, silence_id, concordance_override, settled_override, adopted_at
      FROM adoptions WHERE draft_id = $1";
 
-pub(crate) type AdoptionRow = (String, String, String, Option<String>, String, Option<String>, Option<String>, i64);
+pub(crate) type AdoptionRow = (String, String, String, Option<String>, String, Option<String>, Option<String>, Option<String>, i64);
 
 pub(crate) fn adoption(row: AdoptionRow) -> Result<AdoptionRecord> {
-    let (draft_id, heads, fingerprint, version_id, how, silence_id, concordance_override, adopted_at) = row;
+    let (draft_id, heads, fingerprint, version_id, how, silence_id, concordance_override, settled_override, adopted_at) = row;
     Ok(AdoptionRecord {
         draft_id: parse("adoption draft", draft_id)?,
         heads: split_heads(&heads),
@@ -288,6 +322,7 @@ pub(crate) fn adoption(row: AdoptionRow) -> Result<AdoptionRecord> {
         how,
         silence_id: parse_opt("adoption silence", silence_id)?,
         concordance_override,
+        settled_override,
         adopted_at,
     })
 }

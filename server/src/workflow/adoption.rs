@@ -36,17 +36,27 @@ pub enum Outcome {
     NotHere,
 }
 
-/// Adopts the held text unless concordance blocks it. `override_reason`: a chair's reason
-/// to adopt with paragraphs out of concordance. `by`: who triggered it (none for a
+/// What a chair decided when the text was approved or put under silence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// A reason to adopt with paragraphs out of concordance.
+    pub concordance: Option<String>,
+    /// A decision to adopt a text that is not settled (checked when it was given: the text
+    /// is held, or frozen under silence, since).
+    pub settled: Option<super::settled::OverrideRecord>,
+}
+
+/// Adopts the held text unless concordance blocks it. `by`: who triggered it (none for a
 /// deadline). The caller keeps the document held throughout.
 pub async fn adopt(
     store: &dyn Store,
     record: &DraftRecord,
     held: &Held,
     how: How,
-    override_reason: Option<String>,
+    overrides: Overrides,
     by: Option<&User>,
 ) -> Result<Outcome, ApiError> {
+    let override_reason = overrides.concordance;
     let bytes = held.bytes.clone();
     let (unconcordant, certified) = blocking(move || {
         let mut draft = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a held draft", e))?;
@@ -75,6 +85,7 @@ pub async fn adopt(
             How::Approvals => None,
         },
         concordance_override: override_reason.clone(),
+        settled_override: overrides.settled.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default()),
         adopted_at: now,
     };
     let mut detail = serde_json::json!({
@@ -90,6 +101,9 @@ pub async fn adopt(
             "paragraphs": unconcordant,
             "note": format!("adopted although {}", out_of_concordance_phrase(&unconcordant)),
         });
+    }
+    if let Some(settled) = &overrides.settled {
+        detail["settled_override"] = serde_json::json!(settled);
     }
     let audit = [AuditEntry {
         user: by.map(|u| u.id.clone()),

@@ -88,7 +88,10 @@ async fn fire(state: &AppState, silence: &SilenceRecord) -> Result<bool, ApiErro
             &record,
             &held,
             How::Silence(silence.id.clone()),
-            silence.concordance_override.clone(),
+            adoption::Overrides {
+                concordance: silence.concordance_override.clone(),
+                settled: silence.settled_override.as_deref().and_then(|json| serde_json::from_str(json).ok()),
+            },
             None,
         )
         .await?

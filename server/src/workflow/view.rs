@@ -118,8 +118,10 @@ pub struct ParagraphLine {
 pub struct TextFigures {
     /// Paragraphs per status (every status listed, zero included).
     pub status_counts: BTreeMap<String, usize>,
-    /// Paragraphs still open or bracketed, in reading order.
-    pub unsettled: Vec<ParagraphLine>,
+    /// Paragraphs in the way of adoption, in reading order: not agreed (agreed ad
+    /// referendum included), or with proposals pending in or about them; each named as
+    /// the web client names it, as the 409 of an approval or a silence lists them.
+    pub unsettled: Vec<super::settled::Unsettled>,
     /// Pending proposals per proposing country.
     pub proposals_by_country: BTreeMap<String, usize>,
     /// Every paragraph with its concordance, in reading order.
@@ -158,10 +160,10 @@ pub fn text_figures(draft: &mut Draft) -> Result<TextFigures, DraftError> {
         paragraphs.push(ParagraphLine { number, first_words: first_words(&p.text.en), status: p.status, paragraph: p.id, concordance });
     }
     let proposals_by_country: BTreeMap<String, usize> =
-        super::pending::by_country(draft)?.into_iter().map(|(c, n)| (c.to_string(), n)).collect();
+        super::settled::by_country(draft)?.into_iter().map(|(c, n)| (c.to_string(), n)).collect();
     Ok(TextFigures {
         status_counts,
-        unsettled: paragraphs.iter().filter(|p| matches!(p.status, Status::Open | Status::Bracketed)).cloned().collect(),
+        unsettled: super::settled::unsettled(draft, false)?,
         out_of_concordance: paragraphs.iter().filter(|p| p.concordance != Concordance::Confirmed).count(),
         proposals_by_country,
         paragraphs,

@@ -139,8 +139,8 @@ macro_rules! workflow_methods {
                 }
                 $crate::store::workflow::insert_version_on!(&mut *tx, version)?;
                 let done = sqlx::query(
-                    "INSERT INTO adoptions (draft_id, heads, fingerprint, version_id, how, silence_id, concordance_override, adopted_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (draft_id) DO NOTHING",
+                    "INSERT INTO adoptions (draft_id, heads, fingerprint, version_id, how, silence_id, concordance_override, settled_override, adopted_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (draft_id) DO NOTHING",
                 )
                 .bind(adoption.draft_id.as_str())
                 .bind($crate::store::workflow::join_heads(&adoption.heads))
@@ -149,6 +149,7 @@ macro_rules! workflow_methods {
                 .bind(&adoption.how)
                 .bind(adoption.silence_id.as_ref().map(|s| s.as_str()))
                 .bind(adoption.concordance_override.as_deref())
+                .bind(adoption.settled_override.as_deref())
                 .bind(adoption.adopted_at)
                 .execute(&mut *tx)
                 .await?;
@@ -175,8 +176,8 @@ macro_rules! workflow_methods {
                     $crate::store::workflow::insert_version_on!(&mut *tx, v)?;
                 }
                 sqlx::query(
-                    "INSERT INTO silence_procedures (id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, started_at)
-                     VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9)",
+                    "INSERT INTO silence_procedures (id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, settled_override, started_at)
+                     VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10)",
                 )
                 .bind(s.id.as_str())
                 .bind(s.draft_id.as_str())
@@ -186,6 +187,7 @@ macro_rules! workflow_methods {
                 .bind(s.started_by.as_ref().map(|u| u.as_str()))
                 .bind(s.country.as_ref().map(|c| c.as_str()))
                 .bind(s.concordance_override.as_deref())
+                .bind(s.settled_override.as_deref())
                 .bind(s.started_at)
                 .execute(&mut *tx)
                 .await

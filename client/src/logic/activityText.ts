@@ -142,8 +142,18 @@ function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown)
     if (!seen.has(line.text)) out.push(line);
     seen.add(line.text);
   };
+  // A proposal decided in both languages (a replacement with its counterpart) is one line: "(EN, ES)".
+  const langs = new Map<string, string[]>();
+  const sameButLang = (ev: Record<string, unknown>) => JSON.stringify([ev.event, ev.country, ev.paragraph, ev.kind]);
   for (const ev of list) {
-    const lang = str(ev.lang).toUpperCase();
+    if (typeof ev.lang !== "string") continue;
+    const key = sameButLang(ev);
+    const seen = langs.get(key) ?? [];
+    if (!seen.includes(ev.lang.toUpperCase())) seen.push(ev.lang.toUpperCase());
+    langs.set(key, seen);
+  }
+  for (const ev of list) {
+    const lang = (langs.get(sameButLang(ev)) ?? [str(ev.lang).toUpperCase()]).join(", ");
     const of = ctx.country(str(ev.country));
     switch (ev.event) {
       case "proposal_made":

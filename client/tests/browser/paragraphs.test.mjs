@@ -254,8 +254,15 @@ test("Argentina's chair decides each proposal, named with its proposer", async (
   const feed = page.locator("[data-testid=activity-list]");
   await until("the decisions in the feed", async () => /Argentina \(Presidency\) rejected the United States' deletion of OP 8/.test(await feed.innerText()), 8000)
     .catch(async (e) => assert.fail(`${e.message}: ${await feed.innerText()}`));
+  assert.match(await feed.innerText(), /Argentina \(Presidency\) accepted Peru's new paragraph OP 6/);
+  assert.match(await feed.innerText(), /Argentina \(Presidency\) accepted the proposal of Mexico in OP 3 \(EN, ES\)/);
+  // Further back (Peru's typing is many entries): earlier pages.
+  for (let i = 0; i < 5 && !/Peru proposed a new paragraph after OP 5/.test(await feed.innerText()); i++) {
+    const shown = await page.locator("[data-testid=activity-item]").count();
+    await page.click("[data-testid=activity-earlier]");
+    await until("earlier activity", async () => (await page.locator("[data-testid=activity-item]").count()) > shown, 8000);
+  }
   const said = await feed.innerText();
-  assert.match(said, /Argentina \(Presidency\) accepted Peru's new paragraph OP 6/);
   assert.match(said, /Peru proposed a new paragraph after OP 5/);
   assert.match(said, /The United States proposed deleting OP 8/);
   await chair.context.close();
@@ -282,9 +289,12 @@ test("a chair's approval of a text with a bracketed paragraph is refused, naming
   const standing = page.locator("[data-testid=standing]");
   await until("PO 2 among what stands in the way", async () => /PO 2/.test(await standing.innerText()), 8000).catch(async (e) => assert.fail(`${e.message}: ${await standing.innerText()}`));
 
+  // The chair approves the text as it now stands (the panel reads it every few seconds).
+  const heads = (await apiGet(server.url, sec, `/api/drafts/${draft.id}/dashboard`)).workflow.heads.join();
+  await until("the panel showing the text as it stands", async () => (await page.locator("[data-testid=approve]").getAttribute("data-heads")) === heads, 8000);
   await page.click("[data-testid=approve]");
   const dialog = page.locator("[data-testid=settled-dialog]");
-  await dialog.waitFor({ timeout: 8000 });
+  await dialog.waitFor({ timeout: 8000 }).catch(async (e) => assert.fail(`${e.message}: ${await page.locator(".notice").textContent()} / ${await page.locator("dialog").allTextContents()}`));
   const said = await dialog.innerText();
   assert.match(said, /Todavía no se puede aprobar el texto/);
   assert.match(await dialog.locator(`[data-testid=unsettled] li[data-paragraph="${op2}"]`).innerText(), /PO 2\s+Entre corchetes/);

@@ -115,6 +115,13 @@ describe("activity wording", () => {
     expect(text.describe(rejected, c("es"))[0].text).toBe("Argentina (Presidencia) rechazó la supresión del OP 7 propuesta por Estados Unidos");
     const accepted = by("uAR", "AR", "proposals_accepted", [{ event: "paragraph_proposal_accepted", paragraph: "pnew", country: "PE", kind: "insert" }]);
     expect(text.describe(accepted, c("en"))[0].text).toBe("Argentina (Presidency) accepted Peru's new paragraph OP 5 bis");
+    const replaced = by("uAR", "AR", "proposals_accepted", [
+      { event: "proposal_accepted", paragraph: "p5", lang: "en", country: "MX", kind: "delete" },
+      { event: "proposal_accepted", paragraph: "p5", lang: "en", country: "MX", kind: "insert" },
+      { event: "proposal_accepted", paragraph: "p5", lang: "es", country: "MX", kind: "delete" },
+      { event: "proposal_accepted", paragraph: "p5", lang: "es", country: "MX", kind: "insert" },
+    ]);
+    expect(text.describe(replaced, c("en")).map((l) => l.text)).toEqual(["Argentina (Presidency) accepted the proposal of Mexico in OP 5 (EN, ES)"]);
     const withdrawn = by("uPE", "PE", "changes_accepted", [{ event: "paragraph_proposal_withdrawn", paragraph: "gone", country: "PE", kind: "move" }]);
     expect(text.describe(withdrawn, c("en"))[0].text).toBe("Peru withdrew its proposal to move a paragraph");
   });

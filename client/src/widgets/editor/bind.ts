@@ -114,8 +114,9 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       // Backspace and Delete act on the editor's selection. ProseMirror learns of a selection
       // changed with the keyboard (Shift+arrows) from the browser's selectionchange event,
       // which on a busy machine can come after the next keydown: the deletion then took a
-      // shorter, stale selection. Read the browser's selection first.
-      if (e.key === "Backspace" || e.key === "Delete") {
+      // shorter, stale selection. Read the browser's selection first. Enter too: whether the
+      // caret is at the end of the paragraph decides what it does.
+      if (e.key === "Backspace" || e.key === "Delete" || e.key === "Enter") {
         const observer = (v as unknown as { domObserver?: { flush?: () => void } }).domObserver;
         observer?.flush?.();
       }

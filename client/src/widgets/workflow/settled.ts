@@ -11,7 +11,36 @@ import { lang, t } from "../../state/lang";
 import { openDialog } from "../dialog";
 import { h } from "../dom";
 import { errorText } from "../errors";
-import type { WorkflowContext } from "./context";
+import { type WorkflowContext, overrideReason } from "./context";
+
+/** The chair cancelled a question: nothing is sent. */
+class Cancelled extends Error {}
+
+/** What a chair's approval or silence may carry: the reasons to go ahead. */
+export interface Overrides {
+  concordance?: string;
+  settled?: SettledOverride;
+}
+
+/**
+ * Sends an approval or the start of silence for the text as the dashboard `d` showed it.
+ * What stands in the way comes first (the server's refusal, in the settled-text dialog);
+ * the reason for paragraphs out of concordance is asked once, when the text is settled or
+ * the chair goes ahead anyway. Resolves whether it was done.
+ */
+export function withOverrides(ctx: WorkflowContext, d: Dashboard, what: "approve" | "silence", send: (o: Overrides) => Promise<unknown>): Promise<boolean> {
+  let concordance: string | undefined;
+  let asked = d.out_of_concordance === 0;
+  return withSettledText(ctx, what, async (settled) => {
+    if (!asked && (settled || (d.unsettled ?? []).length === 0)) {
+      const reason = await overrideReason(d);
+      if (reason === null) throw new Cancelled();
+      concordance = reason;
+      asked = true;
+    }
+    return send({ concordance, settled });
+  });
+}
 
 /** Each paragraph that stands in the way: its label, its status, the proposals pending in it. */
 export function unsettledList(ctx: WorkflowContext, list: Unsettled[]): HTMLElement {
@@ -55,11 +84,12 @@ function refusal(e: unknown): Unsettled[] | null {
  * Runs `send` (an approval, or starting silence); if the server refuses an unsettled text,
  * shows why in a dialog that lets a chair go ahead with a reason. Resolves whether it was done.
  */
-export async function withSettledText(ctx: WorkflowContext, what: "approve" | "silence", send: (override?: SettledOverride) => Promise<unknown>): Promise<boolean> {
+async function withSettledText(ctx: WorkflowContext, what: "approve" | "silence", send: (override?: SettledOverride) => Promise<unknown>): Promise<boolean> {
   try {
     await send();
     return true;
   } catch (e) {
+    if (e instanceof Cancelled) return false;
     const list = refusal(e);
     if (!list) {
       ctx.notify(errorText(e), true);
@@ -97,7 +127,7 @@ function overrideDialog(ctx: WorkflowContext, what: "approve" | "silence", list:
         try {
           await send({ reason: why, ad_referendum_agreed: adRef.checked });
         } catch (e) {
-          problem.textContent = errorText(e);
+          problem.textContent = e instanceof Cancelled ? "" : errorText(e);
           return false;
         }
         done = true;

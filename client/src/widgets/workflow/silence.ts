@@ -7,8 +7,8 @@ import { inZone, placeOf, wallTimeIn, wallTimeOf, zoneOffset } from "../../logic
 import { lang, t } from "../../state/lang";
 import { h } from "../dom";
 import { errorText } from "../errors";
-import { type WorkflowContext, overrideReason } from "./context";
-import { withSettledText } from "./settled";
+import type { WorkflowContext } from "./context";
+import { withOverrides } from "./settled";
 
 export function silenceForm(ctx: WorkflowContext): HTMLElement {
   const { me, zone, kept } = ctx;
@@ -55,13 +55,9 @@ async function startSilence(ctx: WorkflowContext, deadline: number): Promise<voi
     ctx.notify(errorText(e), true);
     return;
   }
-  const body: { deadline: number; concordance_override?: string } = { deadline };
-  if (now.out_of_concordance > 0) {
-    const reason = await overrideReason(now);
-    if (reason === null) return;
-    body.concordance_override = reason;
-  }
-  if (await withSettledText(ctx, "silence", (settled) => api.startSilence(ctx.draftId, settled ? { ...body, settled_override: settled } : body))) {
+  const sent = await withOverrides(ctx, now, "silence", (o) =>
+    api.startSilence(ctx.draftId, { deadline, ...(o.concordance ? { concordance_override: o.concordance } : {}), ...(o.settled ? { settled_override: o.settled } : {}) }));
+  if (sent) {
     ctx.kept.silence = "";
     await ctx.refresh();
   }

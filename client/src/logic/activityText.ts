@@ -19,6 +19,8 @@ export interface Context {
   lang: Lang;
   /** A country's name in the reader's language. */
   country: (code: string) => string;
+  /** A country's names in every language (to tell whether a person's name already says it). */
+  countryNames?: (code: string) => string[];
   /** "OP 3" for a paragraph id ("" when unknown); `hashes`: the entry's changes, to name
    * a paragraph they removed as it was named then. */
   paragraph: (pid: string, hashes?: string[]) => string;
@@ -66,11 +68,12 @@ export function possessive(name: string): string {
  * Who acted, as a chair reads it: the person and their delegation ("María Pérez (Peru)",
  * "Juan Gómez (Argentina, Presidency)"); the delegation alone when the person's name
  * already says it ("Delegation of Peru" is "Peru", a Presidency's chair "Argentina
- * (Presidency)") or is unknown.
+ * (Presidency)"), in `country` or one of its `otherNames` (its name in the other
+ * language), or is unknown.
  */
-export function actorPhrase(name: string | null, country: string, presidency: boolean, lang: Lang): string {
+export function actorPhrase(name: string | null, country: string, presidency: boolean, lang: Lang, otherNames: string[] = []): string {
   const word = translate(lang, "presidency");
-  if (name && !name.includes(country)) return `${name} (${country}${presidency ? `, ${word}` : ""})`;
+  if (name && ![country, ...otherNames].some((c) => name.includes(c))) return `${name} (${country}${presidency ? `, ${word}` : ""})`;
   return presidency ? `${country} (${word})` : country;
 }
 
@@ -86,7 +89,7 @@ function actor(e: Entry, ctx: Context): string {
   // The technical secretariat signs as "SEC", which is no country.
   if (!e.country || e.country === SECRETARIAT) return person?.name ?? translate(ctx.lang, e.user ? "act_secretariat" : "act_someone");
   const country = ctx.country(e.country);
-  const phrase = actorPhrase(person?.name ?? null, country, person?.presidency ?? false, ctx.lang);
+  const phrase = actorPhrase(person?.name ?? null, country, person?.presidency ?? false, ctx.lang, ctx.countryNames?.(e.country) ?? []);
   return phrase === country ? inSentence(country, ctx.lang) : phrase;
 }
 

@@ -158,6 +158,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
   const ctx: Context = {
     lang: l,
     country: (c: string) => countryName(c, l),
+    countryNames: (c: string) => [countryName(c, "en"), countryName(c, "es")],
     paragraph: o.paragraph,
     before: o.before,
     person: (user: string) => {

@@ -51,6 +51,7 @@ async function speak(page, lang) {
   await page.click(`.lang-switch [data-lang=${lang}]`);
   await page.waitForSelector(`.lang-switch [data-lang=${lang}].on`);
   await page.waitForSelector(".para .text .pm");
+  await page.waitForSelector(".paragraphs[data-lock=open]", { timeout: 15000 });
 }
 
 async function saved(s) {
@@ -311,5 +312,60 @@ test("a chair's approval of a text with a bracketed paragraph is refused, naming
   assert.equal(refused.status, 409);
   const line = refused.body.unsettled.find((u) => u.paragraph === op2);
   assert.deepEqual([line.label, line.status], [{ en: "OP 2", es: "PO 2" }, "bracketed"]);
+  await chair.context.close();
+});
+
+/// Pasting several paragraphs at the end of one proposes each as a new paragraph; Enter
+/// inside a paragraph says how to propose one; a chair in editing mode adds and deletes a
+/// paragraph directly, with no proposal.
+test("pasting paragraphs proposes each; a chair edits paragraphs directly", async () => {
+  const pe = await signedIn(browser, server.url, "pe", draft.id, SCREEN);
+  const op9 = para(pe.page, "OP 9");
+  const ed = pm(op9, "en");
+  await caretToEnd(pe.page, ed);
+  await pe.page.keyboard.press("Control+End");
+  await ed.evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, "Welcome the first pasted paragraph.\r\nWelcome the second.\n\nWelcome the third.");
+  for (const [label, text] of [["OP 9 bis", "Welcome the first pasted paragraph."], ["OP 9 ter", "Welcome the second."], ["OP 9 quater", "Welcome the third."]]) {
+    await until(`${label} pasted`, async () => (await para(pe.page, label).count()) === 1 && (await textOf(para(pe.page, label), "en")) === text, 8000);
+  }
+  await until("the caret in the last one", async () => (await focusedLabel(pe.page)) === "OP 9 quater");
+  await saved(pe);
+  const pending = await apiGet(server.url, await token(server.url, "secretariat"), `/api/drafts/${draft.id}/suggestions`);
+  assert.equal(pending.proposals.filter((p) => p.kind === "new_paragraph" && p.country === "PE").length, 3, "three proposals of Peru's");
+
+  // Enter inside a paragraph proposes nothing, and says how.
+  await pm(op9, "en").click();
+  await pe.page.keyboard.press("Control+Home");
+  await pe.page.keyboard.press("Enter");
+  await until("the hint", async () => /press Enter at the end of a paragraph/.test(await pe.page.locator(".notice").textContent()));
+  assert.equal(await pe.page.locator(".para.p-new").count(), 3);
+  await pe.context.close();
+
+  // Mexico's chair, editing directly: a paragraph added after OP 1 is OP 2 at once.
+  const chair = await signedIn(browser, server.url, "mx-chair", draft.id, SCREEN);
+  const page = chair.page;
+  await page.click("[data-testid=mode-editing]");
+  const op2 = await para(page, "OP 2").getAttribute("data-paragraph");
+  await para(page, "OP 1").locator("[data-testid=para-menu]").click();
+  await page.click("[data-testid=menu-add]");
+  await until("the caret in the new OP 2", async () => (await focusedLabel(page)) === "OP 2");
+  await page.keyboard.type("Agree to meet again in 2022.");
+  const added = para(page, "OP 2");
+  await until("its text", async () => (await textOf(added, "en")) === "Agree to meet again in 2022.");
+  assert.equal(await para(page, "OP 3").getAttribute("data-paragraph"), op2, "the paragraphs after it renumber");
+  assert.doesNotMatch(await added.getAttribute("class"), /p-new/);
+  await saved(chair);
+  // And deleted directly, once confirmed in the app's own dialog.
+  const pid = await added.getAttribute("data-paragraph");
+  await added.locator("[data-testid=para-menu]").click();
+  await page.click("[data-testid=menu-delete]");
+  await page.locator("[data-testid=confirm-dialog] [data-testid=dialog-confirm]").click();
+  await until("the paragraph gone", async () => (await page.locator(`.para[data-paragraph="${pid}"]`).count()) === 0);
+  assert.equal(await para(page, "OP 2").getAttribute("data-paragraph"), op2);
+  await saved(chair);
   await chair.context.close();
 });

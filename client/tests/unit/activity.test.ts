@@ -90,6 +90,8 @@ describe("activity wording", () => {
     expect(text.actorPhrase("Delegation of Peru", "Peru", false, "en")).toBe("Peru");
     expect(text.actorPhrase("Pro-Tempore Presidency of the SACM (Argentina)", "Argentina", true, "en")).toBe("Argentina (Presidency)");
     expect(text.actorPhrase(null, "Mexico", false, "en")).toBe("Mexico");
+    // In Spanish, a name in English that says the delegation says it too.
+    expect(text.actorPhrase("Delegation of Peru", "Perú", false, "es", ["Peru", "Perú"])).toBe("Perú");
   });
 
   it("tells proposals about whole paragraphs, with who proposed and who decided", () => {

@@ -340,7 +340,7 @@ export const es: Record<Key, string> = {
   pr_paragraphCounts: "Párrafos: {new} nuevos · {deleted} por suprimir · {moved} por trasladar",
   wf_standing: "Antes de poder adoptar el texto",
   wf_standingNone: "Todos los párrafos están acordados y no queda ninguna propuesta pendiente.",
-  wf_pendingCount: "{n} pendientes",
+  wf_pendingCount: "pendientes: {n}",
   wf_refusedTitle: "Todavía no se puede aprobar el texto",
   wf_refusedSilenceTitle: "Todavía no se puede someter el texto a silencio",
   wf_refusedHelp: "Un texto negociado se adopta cuando todo en él está acordado. Falta todavía:",

@@ -144,7 +144,10 @@ export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]
     actorOf: (user, country) => {
       const p = participant(user);
       const name = inSentence(countryName(country, l), l);
-      return actorPhrase(p?.display_name ?? nameOf(user) ?? null, countryName(country, l), p?.presidency ?? false, l).replace(countryName(country, l), name);
+      const own = countryName(country, l);
+      const phrase = actorPhrase(p?.display_name ?? nameOf(user) ?? null, own, p?.presidency ?? false, l, [countryName(country, "en"), countryName(country, "es")]);
+      // "The United States (Presidency)", but "Jane Doe (United States)".
+      return phrase.startsWith(own) ? name + phrase.slice(own.length) : phrase;
     },
   };
 }

@@ -159,7 +159,7 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   const alt = (page) => para(page, n).locator("[data-testid=alternative]").last();
   await alt(ar.page).waitFor({ timeout: 8000 });
   await alt(ar.page).locator("[data-testid=alt-cosponsor]").click();
-  await feedSays(us.page, "the co-sponsorship in the United States' feed", /Argentina co-sponsored Alt \d+ for OP \d+/);
+  await feedSays(us.page, "the co-sponsorship in the United States' feed", /Argentina \(Presidency\) co-sponsored Alt \d+ for OP \d+/);
   const sponsors = async (page) => (await alt(page).locator("[data-testid=alt-sponsor]").allTextContents()).join(",");
   await until("both sponsors at Mexico's chair", async () => (await sponsors(mx.page)) === "US,AR", 8000).catch(async (e) => assert.fail(`${e.message}: ${await sponsors(mx.page)}`));
   mx.page.once("dialog", (d) => d.accept());

@@ -85,12 +85,19 @@ export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]
     return { labels: paragraphLabels(out, l), order: out.order };
   };
   let cached: { heads: string; proposals: Proposal[] } | null = null;
-
-  const labels = () => {
-    const now = labelled(handle.doc()).labels;
-    for (const [k, v] of now) seen.set(k, v);
-    return now;
+  // The outline and the labels are read by many parts after every change: once per heads.
+  let read: { heads: string; outline: Outline; labels: Map<string, string> } | null = null;
+  const current = () => {
+    const doc = handle.doc();
+    const heads = A.getHeads(doc).join();
+    if (read?.heads !== heads) {
+      const out = outline(doc);
+      read = { heads, outline: out, labels: paragraphLabels(out, l) };
+      for (const [k, v] of read.labels) seen.set(k, v);
+    }
+    return read;
   };
+  const labels = () => current().labels;
   /** The text's labels at `heads` (null when this replica lacks them). */
   const at = (heads: string[]): Labelled | null => {
     const key = heads.join();
@@ -113,7 +120,7 @@ export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]
     ...o,
     state,
     unlocked: () => state.locked === null,
-    outline: () => outline(handle.doc()),
+    outline: () => current().outline,
     labels,
     labelOf: (pid, hashes) => {
       const now = labels().get(pid) ?? seen.get(pid);
@@ -122,7 +129,7 @@ export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]
       return "";
     },
     labelBefore: (pid, hashes) => {
-      const now = labelled(handle.doc());
+      const now = { labels: current().labels, order: current().outline.order };
       for (const known of [now, ...(hashes && !now.labels.has(pid) ? around(hashes) : [])]) {
         const i = known.order.indexOf(pid);
         if (i >= 0) return i === 0 ? "" : (known.labels.get(known.order[i - 1]) ?? "");

@@ -65,11 +65,12 @@ async function load(draftId: string) {
   }
   // Names for every proposal, comment and activity entry, whoever is online; without the
   // directory, names seen in presence.
-  if (info.meeting_id) await api.directory(info.meeting_id).then(registerDirectory, () => {});
+  const directory = info.meeting_id ? api.directory(info.meeting_id).then(registerDirectory, () => {}) : null;
   const { repo, net } = theRepo();
   if (!isValidAutomergeUrl(info.url)) throw new Error("bad document url");
   try {
-    return { info, meetings, handle: await repo.find<DraftDoc>(info.url), repo, net };
+    const [handle] = await Promise.all([repo.find<DraftDoc>(info.url), directory]);
+    return { info, meetings, handle, repo, net };
   } catch {
     return t("draftMissing");
   }
@@ -135,9 +136,11 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   // Paragraph list and statuses change rarely; the text is drawn again only when they do.
   const shape = () => JSON.stringify(ctx.outline());
   let lastShape = shape();
-  const onChange = () => {
+  // Typing and comments change no paragraph's place, kind, status or proposals.
+  const outlineTouched = (patches: A.Patch[]) => patches.some((p) => p.path[0] !== "threads" && !(p.path[0] === "paragraphs" && p.path[2] === "text"));
+  const onChange = ({ patches }: { patches: A.Patch[] }) => {
     presence.cursors.schedulePaint();
-    const s = shape();
+    const s = outlineTouched(patches) ? shape() : lastShape;
     if (s !== lastShape) {
       lastShape = s;
       // After this change event: the editors' own listeners of the same event must not

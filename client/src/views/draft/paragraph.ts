@@ -109,7 +109,7 @@ export function paragraphTexts(ctx: DraftContext, row: HTMLElement, pid: string,
       // The proposer's delegation writes its own new paragraph directly (as its own pending
       // insertion); a paragraph's own editors (a Concept Note session's lead countries) too.
       suggesting: () => !ownNew() && (decides(me) ? state.suggesting : !mayEditDirectly(me, rights())),
-      editable: () => ctx.outline().paragraphs[pid] !== undefined && ctx.unlocked() && mayPropose(me, rights()),
+      editable: () => handle.doc().paragraphs?.[pid] !== undefined && ctx.unlocked() && mayPropose(me, rights()),
       onProposalClick: hooks.onProposalClick,
       onSelect: (from, to) => hooks.onSelect(pid, lg, from, to),
       label,

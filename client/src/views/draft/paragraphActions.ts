@@ -4,7 +4,7 @@
 // secretariat in editing mode adds, deletes and moves paragraphs directly. Written into the
 // document by logic/paragraphProposals.ts inside one `handle.change` each.
 import type { Lang } from "../../logic/model";
-import { type NewTexts, addParagraphs, moveParagraph, moveRefused, proposeDeletion, proposeMove, removeParagraph } from "../../logic/paragraphProposals";
+import { type NewTexts, addParagraphs, moveParagraph, moveRefused, paragraphProposalsOf, proposeDeletion, proposeMove, removeParagraph } from "../../logic/paragraphProposals";
 import { decides, mayAddParagraphDirectly, mayProposeNewParagraph, mayProposeParagraphChange, mayRemoveParagraphDirectly, mayReorderDirectly } from "../../logic/permissions";
 import { t } from "../../state/lang";
 import { confirmDialog, openDialog } from "../../widgets/dialog";
@@ -92,7 +92,7 @@ export function menuItems(ctx: DraftContext, actions: ParagraphActions, pid: str
   const { me, state } = ctx;
   if (!ctx.unlocked()) return [];
   const rights = ctx.rights(pid);
-  const proposed = ctx.outline().paragraphs[pid]?.proposed ?? false;
+  const proposed = paragraphProposalsOf(ctx.handle.doc(), pid).some((p) => p.kind === "insert");
   const lang = state.showLangs[0];
   const empty = [{ en: "", es: "" }];
   const items: Array<MenuItem | null> = actions.direct()

@@ -7,6 +7,7 @@
 import type { Lang } from "../../logic/model";
 import type { OutlineParagraph } from "../../logic/draftDoc";
 import { type Slot, moveLandsAfter } from "../../logic/paragraphProposals";
+import { drafts } from "../../logic/permissions";
 import { t } from "../../state/lang";
 import type { RemoteCursors } from "../../widgets/cursors";
 import { clear, h } from "../../widgets/dom";
@@ -133,7 +134,8 @@ export function mountText(ctx: DraftContext, o: TextOptions): Text {
     },
     onEnter: (pid, lg, atEnd) => (atEnd ? actions.newAfter(pid, [{ en: "", es: "" }], lg) : ctx.notify(t("enterHint"))),
     onParagraphs: (pid, lg, paragraphs) => actions.newAfter(pid, paragraphs.map((p) => (lg === "en" ? { en: p, es: "" } : { en: "", es: p })), lg),
-    menu: (pid, label) => (ctx.unlocked() && menuItems(ctx, actions, pid).length > 0 ? menuButton("⋯", t("pm_menu", { p: label }), () => menuItems(ctx, actions, pid), "para-menu") : null),
+    // Its items are read when it opens; those who draft nothing have none.
+    menu: (pid, label) => (ctx.unlocked() && drafts(ctx.me) ? menuButton("⋯", t("pm_menu", { p: label }), () => menuItems(ctx, actions, pid), "para-menu") : null),
   };
 
   function destroyAll(): void {

@@ -201,6 +201,11 @@ test("Argentina's chair decides each proposal, named with its proposer", async (
   assert.match(await delCard.innerText(), /Delete OP 7[\s\S]*Proposed by Delegation of United States \(United States\)/);
   assert.match(await card(at.replacement).innerText(), /Replace “Encourage” with “Commit to”[\s\S]*Proposed by Delegation of Mexico \(Mexico\)/);
   assert.match(await moveCard.innerText(), /Move PP 3 after PP 5[\s\S]*Proposed by Delegation of Argentina \(Argentina\)/);
+  // The dashboard counts them.
+  await page.click("[data-testid=dashboard] summary");
+  await until("the paragraph proposals counted", async () => (await page.locator("[data-testid=paragraph-proposal-counts]").textContent()) === "Paragraphs: 1 new · 1 to delete · 1 to move", 8000);
+  for (const c of ["PE", "US", "MX", "AR"]) assert.equal(await page.locator(`[data-testid=pending-${c}]`).textContent(), `${c} 1`);
+  await page.click("[data-testid=dashboard] summary");
   await showAt(page, para(page, "PP 3"));
   await shot(page, "paragraphs-en-moved");
   await showAt(page, page.locator(".moved-copy"), "center");

@@ -106,7 +106,7 @@ export function mountProposals(ctx: DraftContext, onCounterpart: (p: Proposal) =
         h("span", { class: "muted p-where" }, `${label(p.paragraph)} · ${t(`pr_kind_${p.kind}`)}`)),
       h("div", { class: "p-title", "data-testid": "proposal-title" }, proposalTitle(p, l, label)),
       ...proposalBody(ctx, p),
-      p.kind === "text" && p.oneLanguage ? h("div", { class: "p-flag", "data-testid": "one-language" }, t(`pr_oneLanguage_${p.languages[0]}`)) : null,
+      (p.kind === "text" || p.kind === "new_paragraph") && p.oneLanguage ? h("div", { class: "p-flag", "data-testid": "one-language" }, t(`pr_oneLanguage_${p.languages[0]}`)) : null,
       h("div", { class: "p-meta muted", "data-testid": "proposer" }, `${t("pr_by", { who: ctx.personOf(p.user, p.country) })} (${countryName(p.country, l)}) · ${formatTime(p.at)}`),
       h("div", { class: "p-actions" },
         can.decide ? h("button", { type: "button", class: "accept", "data-testid": "accept", onclick: () => void act("accept", { ids: [p.id] }) }, t("accept")) : null,

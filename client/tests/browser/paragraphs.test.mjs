@@ -92,6 +92,7 @@ test("delegations propose a new paragraph, a deletion, a replacement with its co
   assert.equal(await bis.locator("[data-testid=proposer]").innerText(), "· Peru");
   // Its proposer writes it directly: no tracked change inside it.
   assert.equal(await bis.locator(".sg").count(), 0);
+  await shot(pe.page, "paragraphs-en-delegate-typing-new");
   // The paragraphs after it keep their numbers until it is accepted.
   assert.equal(await textOf(para(pe.page, "OP 6"), "en"), at.op6Text);
   await saved(pe);

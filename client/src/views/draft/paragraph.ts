@@ -4,6 +4,7 @@
 // paragraph. A paragraph proposed as new, proposed for deletion or for a move is drawn in
 // its proposer's colour: a coloured edge and "OP 5 bis · Peru"; struck through with its
 // number kept; a note "Argentina proposes moving this after PP 5".
+import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import type { SchemaAdapter } from "@automerge/prosemirror";
 import { inSentence } from "../../logic/activityText";
@@ -145,7 +146,13 @@ export function movedCopy(ctx: DraftContext, pid: string, move: ParagraphProposa
         const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
         hooks.onProposalClick(move.id, { x: r.left, y: r.bottom, top: r.top });
       } }, t("pn_movedHere", { p: label, who })));
+  // The text as it reads, with its emphasis (the proposals in it are shown at its place).
+  const copy = (lg: Lang) => A.spans(doc, ["paragraphs", pid, "text", lg]).map((x) => {
+    if (x.type !== "text") return null;
+    const em = x.marks?.em === true ? h("em", {}, x.value) : x.value;
+    return x.marks?.strong === true ? h("strong", {}, em) : em;
+  });
   const cols = h("div", { class: "cols" }, ...ctx.state.showLangs.map((lg) =>
-    h("div", { class: "col" }, h("div", { class: "lang-tag" }, lg.toUpperCase()), h("div", { class: "copy-text", lang: lg }, String(doc.paragraphs?.[pid]?.text?.[lg] ?? "")))));
+    h("div", { class: "col" }, h("div", { class: "lang-tag" }, lg.toUpperCase()), h("div", { class: "copy-text", lang: lg }, ...copy(lg)))));
   return h("section", { class: `para moved-copy kind-${kind}`, style: `--pc:${colourOf(move.country)}`, "data-moved-copy": pid, "data-proposal": move.id, "aria-label": t("pn_movedHere", { p: label, who }) }, head, cols);
 }

@@ -100,7 +100,7 @@ async function withSettledText(ctx: WorkflowContext, what: "approve" | "silence"
 }
 
 function overrideDialog(ctx: WorkflowContext, what: "approve" | "silence", list: Unsettled[], send: (override?: SettledOverride) => Promise<unknown>): Promise<boolean> {
-  const reason = h("textarea", { rows: 3, "data-testid": "override-reason", "aria-label": t("wf_overrideReason") });
+  const reason = h("textarea", { rows: 3, maxlength: 2000, "data-testid": "override-reason", "aria-label": t("wf_overrideReason") });
   const adRef = h("input", { type: "checkbox", "data-testid": "override-ad-ref" });
   const problem = h("p", { class: "error", role: "alert", "data-testid": "override-error" });
   const hasAdRef = list.some((u) => u.status === "agreed_ad_ref");

@@ -209,20 +209,18 @@ impl Draft {
         };
         let titles = Bilingual { en: title(&en, Lang::En), es: title(&es, Lang::Es) };
         let mut d = Draft::new(kind, Bilingual { en: titles.en.as_str(), es: titles.es.as_str() })?;
-        for i in 0..count {
+        let paragraphs = (0..count).map(|i| {
             let pick = |t: &Option<ImportedText>| t.as_ref().map(|t| t.paragraphs[i].clone());
             let (a, b) = (pick(&en), pick(&es));
             let kind = a.as_ref().or(b.as_ref()).map_or(ParagraphKind::Operative, |p| p.0);
-            d.insert_paragraph(
-                i,
-                NewParagraph {
-                    kind,
-                    section: None,
-                    editors: vec![],
-                    text: Bilingual { en: a.map(|p| p.1).unwrap_or_default(), es: b.map(|p| p.1).unwrap_or_default() },
-                },
-            )?;
-        }
+            NewParagraph {
+                kind,
+                section: None,
+                editors: vec![],
+                text: Bilingual { en: a.map(|p| p.1).unwrap_or_default(), es: b.map(|p| p.1).unwrap_or_default() },
+            }
+        });
+        d.append_paragraphs(paragraphs.collect::<Vec<_>>())?;
         d.commit();
         Ok(d)
     }

@@ -17,6 +17,8 @@
 //! - [`attribution`]: which delegation inserted each character.
 //! - [`render`]: a paragraph with its proposals as Markdown (CriticMarkup) or HTML.
 //! - [`markdown`]: inline markdown in, safe HTML out.
+//! - [`clean`]: the characters no text may carry (refused by the API and the rules, left
+//!   out of exports).
 //! - [`compare`]: two versions compared word by word, each change credited to a country.
 //! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
 //!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
@@ -73,6 +75,7 @@
 pub mod agenda;
 pub mod alternatives;
 pub mod attribution;
+pub mod clean;
 pub mod compare;
 pub mod concept_note;
 pub mod delegations;

@@ -104,6 +104,8 @@ pub enum Rule {
     AlternativeText,
     /// An alternative adopted (or un-adopted) by other than a chair.
     AlternativeAdopt,
+    /// A string with a character no text may carry ([`crate::clean`]).
+    CleanText,
 }
 
 impl Rule {
@@ -129,6 +131,7 @@ impl Rule {
             Rule::AlternativeSponsor => "alternative-sponsor",
             Rule::AlternativeText => "alternative-text",
             Rule::AlternativeAdopt => "alternative-adopt",
+            Rule::CleanText => "clean-text",
         }
     }
 }

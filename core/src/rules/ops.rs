@@ -100,6 +100,7 @@ pub(super) fn scan(after: &AutoCommit, changes: &[Change], who: &Who) -> Result<
             if let OpType::MarkBegin(data) = &op.action {
                 check_mark_op(&data.name, &data.value, &actor, who)?;
             }
+            crate::clean::check_operation(&op)?;
             let obj = op.obj.to_string();
             let path = match paths.get(&obj) {
                 Some(p) => p,

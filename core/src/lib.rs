@@ -17,6 +17,7 @@
 //! - [`attribution`]: which delegation inserted each character.
 //! - [`render`]: a paragraph with its proposals as Markdown (CriticMarkup) or HTML.
 //! - [`markdown`]: inline markdown in, safe HTML out.
+//! - [`bounds`]: how much one change may write (text, proposal, comment, title sizes).
 //! - [`clean`]: the characters no text may carry (refused by the API and the rules, left
 //!   out of exports).
 //! - [`compare`]: two versions compared word by word, each change credited to a country.
@@ -75,6 +76,7 @@
 pub mod agenda;
 pub mod alternatives;
 pub mod attribution;
+pub mod bounds;
 pub mod clean;
 pub mod compare;
 pub mod concept_note;

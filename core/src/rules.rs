@@ -106,6 +106,8 @@ pub enum Rule {
     AlternativeAdopt,
     /// A string with a character no text may carry ([`crate::clean`]).
     CleanText,
+    /// More text, or larger changes, than the bounds allow ([`crate::bounds`]).
+    TooLarge,
 }
 
 impl Rule {
@@ -132,6 +134,7 @@ impl Rule {
             Rule::AlternativeText => "alternative-text",
             Rule::AlternativeAdopt => "alternative-adopt",
             Rule::CleanText => "clean-text",
+            Rule::TooLarge => "too-large",
         }
     }
 }

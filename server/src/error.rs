@@ -23,6 +23,9 @@ pub enum ApiError {
     /// 403: the permission rules refuse the action (the text names the rule).
     #[error("{0}")]
     Refused(String),
+    /// 408: the client took too long to send the request.
+    #[error("{0}")]
+    RequestTimeout(String),
     /// 404: no such resource.
     #[error("{0}")]
     NotFound(String),
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::Refused(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -95,14 +99,35 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
             J::MissingJsonContentType(_) => {
                 ApiError::UnsupportedMediaType("send the body as JSON with Content-Type: application/json".into())
             }
-            J::JsonSyntaxError(e) => ApiError::BadRequest(format!("the body is not valid JSON: {}", e.body_text())),
-            J::JsonDataError(e) => ApiError::Unprocessable(e.body_text()),
+            J::JsonSyntaxError(e) => ApiError::BadRequest(format!("the body is not valid JSON: {}", detail(&e))),
+            J::JsonDataError(e) => ApiError::Unprocessable(format!("the body is valid JSON of the wrong shape: {}", detail(&e))),
             J::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge("the body is too large".into())
+                ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
+            }
+            J::BytesRejection(e) if caused_by_timeout(&e) => {
+                ApiError::RequestTimeout("the request body was not sent in time; send it at once".into())
             }
             other => ApiError::BadRequest(other.body_text()),
         }
     }
+}
+
+/// What serde said about a JSON body (its path and problem), without axum's preamble.
+fn detail(e: &(dyn std::error::Error + 'static)) -> String {
+    std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
+}
+
+/// Whether reading the body stopped because the client went quiet
+/// ([`crate::config::HttpLimits::body_timeout`]).
+fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(e);
+    while let Some(err) = source {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// The body of every error response.

@@ -19,6 +19,7 @@ pub mod versions;
 pub mod web;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequest, Request};
 use axum::routing::any;
 use serde::de::DeserializeOwned;
@@ -26,34 +27,38 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::config::InputLimits;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The whole router. Every documented endpoint is registered through [`routes!`], which
 /// adds it to the router and to the OpenAPI document at once: an endpoint cannot exist
-/// without its description.
+/// without its description. Request bodies are bounded in size (imports have their own
+/// bound) and in the time between their parts.
 pub fn router(state: AppState) -> Router {
-    let (documented, _) = documented().split_for_parts();
+    let (documented, _) = documented(Some(&state.config.input)).split_for_parts();
     documented
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .fallback_service(web::service(&state.config))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(state.config.http.body_timeout))
         .with_state(state)
 }
 
 /// The OpenAPI document of every registered endpoint.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    documented().into_openapi()
+    documented(None).into_openapi()
 }
 
-fn documented() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+/// The documented endpoints; with `limits`, each with its bound on the body's size.
+fn documented(limits: Option<&InputLimits>) -> OpenApiRouter<AppState> {
+    let mut imports = OpenApiRouter::new().routes(routes!(imports::create));
+    let mut rest = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(session::create, session::delete))
         .routes(routes!(session::me))
         .routes(routes!(sync_tickets::create))
         .routes(routes!(drafts::list, drafts::create))
         .routes(routes!(drafts::get))
-        .routes(routes!(imports::create))
         .routes(routes!(versions::list, versions::create))
         .routes(routes!(versions::diff))
         .routes(routes!(versions::export))
@@ -73,7 +78,12 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::spec))
         .routes(routes!(health::healthz))
         .routes(routes!(health::metrics))
-        .routes(routes!(sync::upgrade))
+        .routes(routes!(sync::upgrade));
+    if let Some(limits) = limits {
+        imports = imports.layer(DefaultBodyLimit::max(limits.max_import_bytes));
+        rest = rest.layer(DefaultBodyLimit::max(limits.max_body_bytes));
+    }
+    rest.merge(imports)
 }
 
 async fn not_found() -> ApiError {

@@ -41,9 +41,14 @@ pub enum ApiError {
     /// 422: well-formed but invalid content.
     #[error("{0}")]
     Unprocessable(String),
-    /// 429: too many attempts; try again after the given seconds.
-    #[error("too many attempts; try again in {0} s")]
-    TooManyRequests(u64),
+    /// 429: too many requests of a kind; try again after `retry_after` seconds.
+    #[error("{reason}; try again in {retry_after} s")]
+    TooManyRequests {
+        /// What there were too many of.
+        reason: String,
+        /// Seconds until one more is allowed (`Retry-After`).
+        retry_after: u64,
+    },
     /// 503: a dependency (the database) is down.
     #[error("service unavailable")]
     Unavailable,
@@ -65,10 +70,15 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// A 429 saying what there were too many of, for a wait of `wait`.
+    pub fn too_many(reason: impl Into<String>, wait: std::time::Duration) -> ApiError {
+        ApiError::TooManyRequests { reason: reason.into(), retry_after: wait.as_secs_f64().ceil().max(1.0) as u64 }
     }
 
     /// Logs `detail` with what we were doing and gives the generic 500.
@@ -140,8 +150,8 @@ pub struct ErrorBody {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Json(ErrorBody { error: self.to_string() });
-        if let ApiError::TooManyRequests(secs) = self {
-            return (self.status_code(), [(axum::http::header::RETRY_AFTER, secs.to_string())], body).into_response();
+        if let ApiError::TooManyRequests { retry_after, .. } = self {
+            return (self.status_code(), [(axum::http::header::RETRY_AFTER, retry_after.to_string())], body).into_response();
         }
         (self.status_code(), body).into_response()
     }

@@ -64,7 +64,7 @@ pub async fn create(
     // The attempt counts before the password is checked (see rate_limit::sign_in).
     let attempt = state.rate_limits.sign_in.attempt(&body.login, address, Instant::now()).map_err(|wait| {
         tracing::warn!(login = %body.login, %address, "sign-in refused: too many failed attempts");
-        ApiError::TooManyRequests(wait.as_secs_f64().ceil().max(1.0) as u64)
+        ApiError::too_many("too many failed sign-ins", wait)
     })?;
     let found = state.store.user_by_login(&body.login).await?;
     let password = body.password;

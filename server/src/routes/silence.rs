@@ -28,9 +28,6 @@ use crate::workflow::deadline::{DeadlineIn, utc_display};
 use crate::workflow::view::WorkflowState;
 use crate::workflow::{auto_version, blocking, heads_hex, hold, out_of_concordance, out_of_concordance_phrase, ppt_countries, same_heads};
 
-/// Longest objection accepted, in characters.
-pub const MAX_OBJECTION_CHARS: usize = 10_000;
-
 /// What `POST /api/drafts/{id}/silence` takes.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -81,7 +78,7 @@ pub async fn start(
 ) -> Result<(StatusCode, Json<SilenceOut>), ApiError> {
     let record = find_draft(&state, &id).await?;
     let deadline = body.deadline.to_ms().map_err(ApiError::Unprocessable)?;
-    let override_reason = checked_reason(body.concordance_override, "concordance_override")?;
+    let override_reason = checked_reason(body.concordance_override, "concordance_override", &state.config.input)?;
     if who.user.role != Role::Chair {
         return Err(ApiError::Forbidden("only a chair starts a silence procedure"));
     }
@@ -195,9 +192,7 @@ pub async fn object(
     if text.is_empty() {
         return Err(ApiError::Unprocessable("the objection is empty: write what the delegation objects to".into()));
     }
-    if text.chars().count() > MAX_OBJECTION_CHARS {
-        return Err(ApiError::Unprocessable(format!("the objection is longer than {MAX_OBJECTION_CHARS} characters")));
-    }
+    crate::input::text("the objection", &text, state.config.input.max_comment_chars)?;
     let country = match (who.user.role, &who.user.country) {
         (Role::Delegate | Role::Chair, Some(c)) => c.clone(),
         _ => return Err(ApiError::Forbidden("only a delegation (a delegate or a chair) objects; observers and staff do not")),

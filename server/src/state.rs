@@ -75,6 +75,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         persister,
         metrics: metrics.clone(),
         limits: config.limits.clone(),
+        input: config.input.clone(),
         compaction_threshold: config.compaction_threshold,
         peer_id: format!("pluma-server-{:016x}", rand::random::<u64>()),
         storage_id,

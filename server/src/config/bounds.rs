@@ -11,7 +11,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
 /// Most bytes of text an import may unpack (a DOCX's XML, or the Markdown): a 100 KB DOCX
 /// can hold hundreds of megabytes of compressed text.
-pub const MAX_IMPORT_TEXT_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_IMPORT_TEXT_BYTES: usize = 4 * 1024 * 1024;
 /// Longest text of one paragraph in one language (or of an alternative), in characters. A
 /// long operative paragraph is a few thousand.
 pub const MAX_TEXT_CHARS: usize = 20_000;

@@ -68,6 +68,8 @@ const words = {
     draft_adopted_approvals: "The text was adopted with the approval of both Pro-Tempore Presidencies",
     fingerprint: "Certified fingerprint {fp}…",
     adoption_refused: "Adoption was refused: paragraphs are out of EN/ES concordance",
+    silence_proposed: "{who} proposed a silence procedure until {time}; it starts when the other Pro-Tempore Presidency agrees",
+    silence_agreed: "{who} agreed to the silence procedure",
     silence_started: "{who} put the text under silence until {time}",
     silence_broken: "{who} broke the silence with an objection: “{text}”",
     silence_lapsed: "The silence procedure ended without adoption",
@@ -113,6 +115,8 @@ const words = {
     draft_adopted_approvals: "El texto fue adoptado con la aprobación de ambas Presidencias Pro Tempore",
     fingerprint: "Huella certificada {fp}…",
     adoption_refused: "Se rechazó la adopción: hay párrafos sin concordancia EN/ES",
+    silence_proposed: "{who} propuso un procedimiento de silencio hasta el {time}; comienza cuando la otra Presidencia Pro Tempore esté de acuerdo",
+    silence_agreed: "{who} aceptó el procedimiento de silencio",
     silence_started: "{who} sometió el texto a silencio hasta el {time}",
     silence_broken: "{who} rompió el silencio con una objeción: «{text}»",
     silence_lapsed: "El procedimiento de silencio terminó sin adopción",
@@ -171,6 +175,10 @@ function tell(e: Entry, ctx: Context): Line[] {
     }
     case "adoption_refused":
       return [{ text: say("adoption_refused"), tone: "objection" }];
+    case "silence_proposed":
+      return [{ text: say("silence_proposed", { who, time: ctx.time(Number(d.deadline)) }), tone: "plain" }];
+    case "silence_agreed":
+      return [{ text: say("silence_agreed", { who }), tone: "plain" }];
     case "silence_started":
       return [{ text: say("silence_started", { who, time: ctx.time(Number(d.deadline)) }), tone: "silence" }];
     case "silence_broken":

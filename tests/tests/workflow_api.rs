@@ -59,6 +59,9 @@ async fn meeting(server: &TestServer) -> MeetingId {
         ],
     };
     server.state.store.create_meeting(&meeting, 1).await.unwrap();
+    // Deadlines a few seconds away, so that a silence passes within a test; the default of
+    // 24 hours, and the rules of who proposes and agrees, are tests/tests/silence_presidencies.rs'.
+    server.state.store.set_silence_minimum(&meeting.id, 1000).await.unwrap();
     meeting.id
 }
 
@@ -89,6 +92,17 @@ impl World {
 
     async fn post(&self, path: &str, who: &Session, body: Value) -> (u16, Value) {
         self.call(Method::POST, path, who, Some(body)).await
+    }
+
+    /// Mexico's chair proposes a silence procedure and Argentina's agrees: the answer to the
+    /// agreement (201 when it started), or the proposal's when the proposal was refused.
+    async fn silence(&self, body: Value) -> (u16, Value) {
+        let (code, proposed) = self.post("/silence", &self.mx, body).await;
+        if code != 202 {
+            return (code, proposed);
+        }
+        assert_eq!(proposed["workflow"]["silence_proposal"]["awaiting"], json!(["AR"]), "{proposed}");
+        self.post("/silence/agreement", &self.ar, json!({"proposal": proposed["proposal"]["id"]})).await
     }
 
     async fn dashboard(&self) -> Value {
@@ -377,7 +391,7 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
             let (code, body) = w.post("/silence", &w.mx, bad.clone()).await;
             assert_eq!(code, 422, "{b}: {bad}: {body}");
         }
-        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00-05:00"})).await;
+        let (code, body) = w.silence(json!({"deadline": "2999-01-01T00:00:00-05:00"})).await;
         assert_eq!(code, 201, "{b}: {body}");
         assert_eq!(body["silence"]["state"], "running", "{b}");
         assert_eq!(body["workflow"]["silence"]["deadline_utc"], "2999-01-01 05:00 UTC", "{b}");
@@ -427,7 +441,7 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
         let (code, version) = w.post("/versions", &w.mx, json!({"label": "To capitals"})).await;
         assert_eq!(code, 201, "{b}: {version}");
         let deadline = pluma_server::time::now_ms() + 5000;
-        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline, "version": version["id"]})).await;
+        let (code, body) = w.silence(json!({"deadline": deadline, "version": version["id"]})).await;
         assert_eq!(code, 201, "{b}: {body}");
         let d = w.wait_adopted().await;
         assert_eq!(d["workflow"]["adopted"]["how"], "silence", "{b}: {d}");
@@ -517,7 +531,7 @@ async fn a_deadline_passed_while_down_is_applied_once_at_the_next_start() {
         let w = world(&db.url).await;
         w.confirm_all().await;
         let deadline = pluma_server::time::now_ms() + 5000;
-        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline})).await;
+        let (code, body) = w.silence(json!({"deadline": deadline})).await;
         assert_eq!(code, 201, "{b}: {body}");
         let World { server, pe, draft, .. } = w;
         server.stop().await;

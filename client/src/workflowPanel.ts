@@ -1,6 +1,7 @@
 // The workflow panel of a draft: the adoption banner with the certified fingerprint, the
 // silence banner (deadline in the viewer's own capital's time zone) with the objection
-// form, the approval bar of both Pro-Tempore Presidencies, and the dashboard: statuses
+// form, a proposed silence waiting for the other Presidency (whose chair agrees here), the
+// approval bar of both Pro-Tempore Presidencies, and the dashboard: statuses
 // (chairs set them, with a reason when reopening an agreed paragraph), pending proposals
 // per country, and translation concordance per paragraph (the secretariat confirms it).
 // Everything comes from GET /api/drafts/{id}/dashboard; actions call the workflow API and
@@ -11,6 +12,7 @@ import { colourOf, countryName } from "./countries";
 import { clear, h } from "./dom";
 import { type Lang, lang } from "./i18n";
 import { errorText } from "./main";
+import { words } from "./workflowWords";
 import { placeOf, wallTimeIn, wallTimeOf, zoneOffset } from "./zones";
 
 type Status = "open" | "bracketed" | "agreed_ad_ref" | "agreed";
@@ -36,6 +38,13 @@ interface Silence {
   country: string | null;
   objections: Array<{ country: string; body: string; created_at: number }>;
 }
+interface SilenceProposal {
+  id: string;
+  country: string;
+  deadline: number;
+  consents: string[];
+  awaiting: string[];
+}
 interface Dashboard {
   status_counts: Record<Status, number>;
   unsettled: Line[];
@@ -49,95 +58,12 @@ interface Dashboard {
     approved_by: string[];
     awaiting: string[];
     silence: Silence | null;
+    silence_proposal: SilenceProposal | null;
     adopted: { fingerprint: string; adopted_at: number; how: string; concordance_override: string | null } | null;
     locked: string | null;
   };
 }
 
-const words = {
-  en: {
-    workflow: "Negotiation",
-    adopted: "Adopted",
-    adoptedOn: "Adopted on {date}. The text is locked.",
-    adoptedBySilence: "Adopted by silence procedure: no delegation objected before the deadline.",
-    adoptedByApprovals: "Adopted with the approval of both Pro-Tempore Presidencies.",
-    fingerprint: "Certified fingerprint (SHA-256)",
-    silenceUntil: "Under silence procedure until {time}. The text is frozen.",
-    silenceYourTime: "{city} time, your capital's",
-    objection: "Written objection",
-    object: "Break silence with this objection",
-    silenceBroken: "Silence broken by {country}: {text}",
-    silenceLapsed: "Silence ended without adoption: {reason}",
-    approvals: "Approval by the Pro-Tempore Presidencies",
-    approved: "approved",
-    awaiting: "awaiting",
-    approve: "Approve this text",
-    voided: "{country}'s approval was voided: {reason}",
-    startSilence: "Put under silence until",
-    start: "Start silence procedure",
-    timeOf: "{city} time",
-    deadlineHelp: "Choose the date and time in your capital's time.",
-    deadlinePast: "This time has already passed.",
-    deadlinePreview: "Deadline: {time}. Each delegation will see it in its own capital's time.",
-    statuses: "Paragraphs",
-    unsettled: "Still open or bracketed",
-    none: "None.",
-    proposalsBy: "Pending proposals",
-    concordance: "Concordance EN/ES",
-    confirm: "Confirm",
-    confirmed: "concordant",
-    out_of_concordance: "out of concordance",
-    unconfirmed: "not confirmed",
-    reasonPrompt: "Reopening an agreed paragraph needs a reason (kept in the activity log):",
-    overridePrompt: "{n} paragraph(s) are not confirmed to match in both languages. Go ahead anyway? Give the reason (kept in the activity log):",
-    pendingFirst: "{n} proposal(s) still pending ({list}): accept or reject each before the text is approved or put under silence.",
-    status_open: "Open",
-    status_bracketed: "Bracketed",
-    status_agreed_ad_ref: "Agreed ad ref.",
-    status_agreed: "Agreed",
-  },
-  es: {
-    workflow: "Negociación",
-    adopted: "Adoptado",
-    adoptedOn: "Adoptado el {date}. El texto está bloqueado.",
-    adoptedBySilence: "Adoptado por procedimiento de silencio: ninguna delegación objetó antes del plazo.",
-    adoptedByApprovals: "Adoptado con la aprobación de ambas Presidencias Pro Tempore.",
-    fingerprint: "Huella certificada (SHA-256)",
-    silenceUntil: "Bajo procedimiento de silencio hasta el {time}. El texto está congelado.",
-    silenceYourTime: "hora de {city}, la de su capital",
-    objection: "Objeción escrita",
-    object: "Romper el silencio con esta objeción",
-    silenceBroken: "Silencio roto por {country}: {text}",
-    silenceLapsed: "El silencio terminó sin adopción: {reason}",
-    approvals: "Aprobación de las Presidencias Pro Tempore",
-    approved: "aprobado",
-    awaiting: "pendiente",
-    approve: "Aprobar este texto",
-    voided: "La aprobación de {country} quedó sin efecto: {reason}",
-    startSilence: "Someter a silencio hasta",
-    start: "Iniciar procedimiento de silencio",
-    timeOf: "hora de {city}",
-    deadlineHelp: "Elija la fecha y la hora en la hora de su capital.",
-    deadlinePast: "Esa hora ya pasó.",
-    deadlinePreview: "Plazo: {time}. Cada delegación lo verá en la hora de su propia capital.",
-    statuses: "Párrafos",
-    unsettled: "Aún abiertos o entre corchetes",
-    none: "Ninguna.",
-    proposalsBy: "Propuestas pendientes",
-    concordance: "Concordancia EN/ES",
-    confirm: "Confirmar",
-    confirmed: "concordante",
-    out_of_concordance: "sin concordancia",
-    unconfirmed: "sin confirmar",
-    reasonPrompt: "Reabrir un párrafo acordado requiere un motivo (queda en el registro):",
-    overridePrompt: "{n} párrafo(s) sin concordancia confirmada entre ambos idiomas. ¿Continuar de todos modos? Indique el motivo (queda en el registro):",
-    pendingFirst: "Quedan {n} propuesta(s) pendientes ({list}): acepte o rechace cada una antes de aprobar el texto o someterlo a silencio.",
-    status_open: "Abierto",
-    status_bracketed: "Entre corchetes",
-    status_agreed_ad_ref: "Acordado ad ref.",
-    status_agreed: "Acordado",
-  },
-} as const;
 type Word = keyof (typeof words)["en"];
 
 function w(key: Word, params: Record<string, string | number> = {}): string {
@@ -262,6 +188,8 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     } else if (s && s.state === "lapsed" && !wf.adopted) {
       el.append(h("div", { class: "wf-banner broken", role: "status" }, w("silenceLapsed", { reason: s.outcome ?? "" })));
     }
+    const proposal = wf.silence_proposal;
+    if (proposal && !wf.adopted && !(s && s.state === "running")) el.append(proposalBanner(proposal));
 
     const details = h("details", { class: "wf-details", "data-testid": "dashboard", ...(open ? { open: true } : {}) });
     details.addEventListener("toggle", () => {
@@ -287,7 +215,8 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
     if (chair && me.country && wf.ppt.includes(me.country) && !wf.adopted && !wf.approved_by.includes(me.country)) {
       bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(d) }, w("approve")));
     }
-    if (chair && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm());
+    // Only a Presidency proposes a silence procedure (the other one agrees to it).
+    if (presidency(wf) && !wf.adopted && !(s && s.state === "running")) bar.append(silenceForm());
     // After adoption by silence the PPTs' approvals no longer matter: the banner says how.
     if (!(wf.adopted && wf.adopted.how === "silence")) el.append(bar);
 
@@ -315,6 +244,26 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
       counts.length === 0 ? h("span", { class: "muted" }, w("none"))
         : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l) }, `${c} ${n}`))));
     el.append(details);
+  }
+
+  /** Whether the viewer is the chair of one of the draft's Pro-Tempore Presidencies. */
+  function presidency(wf: Dashboard["workflow"]): boolean {
+    return chair && me.country !== null && wf.ppt.includes(me.country);
+  }
+
+  /** A proposed silence: who proposed it, until when, whose agreement is missing; the
+   * chair of a Presidency still to agree agrees here. */
+  function proposalBanner(p: SilenceProposal): HTMLElement {
+    const l = lang();
+    const awaiting = p.awaiting.map((c) => countryName(c, l)).join(", ");
+    const mine = me.country !== null && p.consents.includes(me.country);
+    const banner = h("div", { class: "wf-banner proposal", role: "status", "data-testid": "silence-proposal" },
+      h("strong", {}, mine ? w("proposalYours", { awaiting }) : w("proposalPending", { country: countryName(p.country, l), time: inZone(p.deadline, zone, l), awaiting })));
+    if (mine) banner.append(" ", h("span", {}, inZone(p.deadline, zone, l)));
+    if (chair && me.country !== null && p.awaiting.includes(me.country)) {
+      banner.append(h("div", {}, h("button", { type: "button", class: "primary", "data-testid": "agree-silence", onclick: () => void act("POST", "/silence/agreement", { proposal: p.id }) }, w("agree"))));
+    }
+    return banner;
   }
 
   /**
@@ -351,12 +300,14 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
         }
         void startSilence(ms);
       } }, w("start")),
-      preview);
+      preview,
+      h("div", { class: "muted small" }, w("silenceRule")));
   }
 
-  /** Puts the text under silence, checked against the dashboard as it is now (the one
-   * painted may be up to a poll old): not with proposals pending; out of concordance only
-   * with the chair's reason. */
+  /** Proposes to put the text under silence, checked against the dashboard as it is now
+   * (the one painted may be up to a poll old): not with proposals pending; out of
+   * concordance only with the chair's reason. The silence starts when the other
+   * Presidency agrees. */
   async function startSilence(deadline: number): Promise<void> {
     let now: Dashboard;
     try {
@@ -372,7 +323,10 @@ export function mountWorkflowPanel(el: HTMLElement, opts: {
       if (!given || !given.trim()) return;
       body.concordance_override = given.trim();
     }
-    if (await act("POST", "/silence", body)) silenceDraft = "";
+    const answer = (await act("POST", "/silence", body)) as { silence: unknown } | null;
+    if (!answer) return;
+    silenceDraft = "";
+    if (!answer.silence) notify(w("proposed"));
   }
 
   async function setStatus(p: Line, status: Status, select: HTMLSelectElement): Promise<void> {

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { after, before } from "node:test";
+import { after, afterEach, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -14,6 +14,16 @@ const repoDir = resolve(clientDir, "..");
 
 export const CHROMIUM = process.env.PLUMA_CHROMIUM ?? "/usr/bin/chromium";
 export const SHOTS = process.env.PLUMA_SCREENSHOTS ?? "";
+
+/** Uncaught errors of any page since the last test ended. */
+const pageErrors = [];
+// Every test fails when a page threw and nobody caught it, whatever it asserted.
+afterEach(() => {
+  if (pageErrors.length > 0) {
+    const errors = pageErrors.splice(0);
+    throw new Error(`uncaught page errors:\n${errors.join("\n")}`);
+  }
+});
 
 /** Starts the server; resolves once it prints its address. */
 export async function startServer() {
@@ -79,6 +89,23 @@ export async function apiGet(base, tok, path) {
   return res.json();
 }
 
+/**
+ * Lets silence procedures of the demo meeting be as short as a second (the default minimum
+ * is 24 hours), through the administrator's API, so that a test sees one pass.
+ */
+export async function allowShortSilences(base) {
+  const tok = await token(base, "admin");
+  const meetings = await apiGet(base, tok, "/api/meetings");
+  for (const m of meetings) {
+    const res = await fetch(`${base}/api/meetings/${m.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${tok}`, "content-type": "application/json" },
+      body: JSON.stringify({ silence_minimum_secs: 1 }),
+    });
+    if (!res.ok) throw new Error(`PATCH /api/meetings/${m.id}: ${res.status} ${await res.text()}`);
+  }
+}
+
 /** The demo's Joint Communiqué. */
 export async function communique(base) {
   const tok = await token(base, "secretariat");
@@ -95,7 +122,10 @@ export async function communique(base) {
 export async function signedIn(browser, base, login, draftId, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, ...options });
   const page = await context.newPage();
-  page.on("pageerror", (e) => console.error(`[${login}] page error: ${e.message}`));
+  page.on("pageerror", (e) => {
+    console.error(`[${login}] page error: ${e.message}`);
+    pageErrors.push(`[${login}] ${e.stack ?? e.message}`);
+  });
   await page.goto(`${base}/`);
   await page.fill("input[name=login]", login);
   await page.fill("input[name=password]", "pluma-demo");

@@ -122,6 +122,19 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
     }
 }
 
+impl ApiError {
+    /// A body that could not be read: too large (413), too slow (408), or cut off (400).
+    pub fn from_bytes_rejection(e: axum::extract::rejection::BytesRejection) -> ApiError {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
+        } else if caused_by_timeout(&e) {
+            ApiError::RequestTimeout("the request body was not sent in time; send it at once".into())
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    }
+}
+
 /// What serde said about a JSON body (its path and problem), without axum's preamble.
 fn detail(e: &(dyn std::error::Error + 'static)) -> String {
     std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)

@@ -91,7 +91,10 @@ async fn not_found() -> ApiError {
     ApiError::NotFound("no such API endpoint".into())
 }
 
-/// `Json` whose rejections are [`ApiError`]s (JSON bodies with precise messages).
+/// `Json` whose rejections are [`ApiError`]s (JSON bodies with precise messages): a body
+/// that is not JSON is 400 "not valid JSON"; valid JSON of the wrong shape is 422 and says
+/// where and what (serde reports some wrong shapes, such as a number where an enum's name
+/// belongs, as syntax errors: the body is parsed as JSON first, then read as `T`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
@@ -99,7 +102,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(str::trim)
+            .is_some_and(|m| m.eq_ignore_ascii_case("application/json") || m.to_ascii_lowercase().ends_with("+json"));
+        if !json {
+            return Err(ApiError::UnsupportedMediaType("send the body as JSON with Content-Type: application/json".into()));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(ApiError::from_bytes_rejection)?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+        let value = serde_path_to_error::deserialize(value)
+            .map_err(|e| ApiError::Unprocessable(format!("the body is valid JSON of the wrong shape: {e}")))?;
         Ok(ApiJson(value))
     }
 }

@@ -8,6 +8,7 @@
 //! - [`api`]: an HTTP client for the JSON API.
 //! - [`client`]: a Rust automerge-repo sync client.
 //! - [`cluster`]: several servers on one PostgreSQL database, and clients that fail over.
+//! - [`watch`]: the test process's resident memory while an attack runs.
 
 #![forbid(unsafe_code)]
 
@@ -17,3 +18,4 @@ pub mod cluster;
 pub mod db;
 pub mod edits;
 pub mod server;
+pub mod watch;

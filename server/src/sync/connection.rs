@@ -211,21 +211,29 @@ where
 
 /// Lets the writer send the reason and the close frame, reading (and dropping) what the
 /// peer still sends until its own close frame: closing the socket with unread data would
-/// reset it, and the peer could lose the reason with it.
+/// reset it, and the peer could lose the reason with it. When the socket can no longer be
+/// read (a frame over the limit is left unread by the WebSocket layer), it stays open a
+/// moment ([`LINGER`]) so that what was written reaches the peer before the reset.
 async fn close_gracefully<St>(writer: &mut tokio::task::JoinHandle<()>, stream: &mut St)
 where
     St: Stream<Item = Result<Frame, FrameError>> + Unpin,
 {
     let _ = tokio::time::timeout(CLOSE_GRACE, async {
         let _ = writer.await;
-        while let Some(frame) = stream.next().await {
-            if matches!(frame, Ok(Frame::Close(_)) | Err(_)) {
-                break;
+        loop {
+            match stream.next().await {
+                Some(Ok(Frame::Close(_))) => return,
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
             }
         }
+        tokio::time::sleep(LINGER).await;
     })
     .await;
 }
+
+/// How long a socket that can no longer be read stays open after the server's last words.
+const LINGER: Duration = Duration::from_secs(1);
 
 impl Connection {
     async fn handle(&mut self, bytes: &[u8]) -> Step {

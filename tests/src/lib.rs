@@ -3,6 +3,7 @@
 //! End-to-end tests that start real servers and connect real clients; helpers live here,
 //! tests under `tests/`.
 //!
+//! - [`docx_xml`]: where text sits in a DOCX part (inside which revision, by whom).
 //! - [`db`]: a fresh database per test, on SQLite and PostgreSQL.
 //! - [`server`]: the real server in-process on `127.0.0.1:0`.
 //! - [`api`]: an HTTP client for the JSON API.
@@ -16,6 +17,7 @@ pub mod api;
 pub mod client;
 pub mod cluster;
 pub mod db;
+pub mod docx_xml;
 pub mod edits;
 pub mod server;
 pub mod watch;

@@ -191,22 +191,33 @@ where
         }
     };
 
-    for doc in std::mem::take(&mut c.docs) {
-        c.hub.detach(&doc, c.conn).await;
-    }
-    match end {
-        End::Fatal(text) => {
-            tracing::debug!(conn = c.conn, reason = %text, "closing sync connection with an error");
-            if c.out.try_send(Outbound::Fatal(text)).is_err() {
-                c.kill.cancel();
-            }
-            close_gracefully(&mut writer, &mut stream).await;
-        }
-        End::Killed => close_gracefully(&mut writer, &mut stream).await,
-        End::Gone => {}
-    }
-    writer.abort();
+    c.end(end, writer, &mut stream).await;
     shared.metrics.connection_delta(-1);
+}
+
+impl Connection {
+    /// Leaves every document, then says why the connection ends (unless the peer is gone)
+    /// and closes it.
+    async fn end<St>(mut self, end: End, mut writer: tokio::task::JoinHandle<()>, stream: &mut St)
+    where
+        St: Stream<Item = Result<Frame, FrameError>> + Unpin,
+    {
+        for doc in std::mem::take(&mut self.docs) {
+            self.hub.detach(&doc, self.conn).await;
+        }
+        match end {
+            End::Fatal(text) => {
+                tracing::debug!(conn = self.conn, reason = %text, "closing sync connection with an error");
+                if self.out.try_send(Outbound::Fatal(text)).is_err() {
+                    self.kill.cancel();
+                }
+                close_gracefully(&mut writer, stream).await;
+            }
+            End::Killed => close_gracefully(&mut writer, stream).await,
+            End::Gone => {}
+        }
+        writer.abort();
+    }
 }
 
 /// Lets the writer send the reason and the close frame, reading (and dropping) what the

@@ -30,6 +30,8 @@ struct Cli {
     command: Command,
 }
 
+// `serve`'s settings make its variant large; the command is parsed once, at start.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server.

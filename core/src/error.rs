@@ -94,6 +94,12 @@ pub enum DraftError {
     /// A file to import could not be used (the text says why).
     #[error("cannot import: {0}")]
     InvalidImport(String),
+    /// A file to import unpacks to more text than the caller allows.
+    #[error("cannot import: the file unpacks to more than {limit} bytes of text")]
+    ImportTooLarge {
+        /// The bound, in bytes.
+        limit: usize,
+    },
     /// A zero-draft JSON file could not be read.
     #[error("invalid zero-draft JSON: {0}")]
     InvalidZeroDraft(String),

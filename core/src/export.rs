@@ -129,7 +129,8 @@ impl Draft {
                 }
             }
         }
-        Ok(out)
+        // Text stored before the clean-text rule may hold control characters.
+        Ok(crate::clean::strip(&out).into_owned())
     }
 
     /// The draft as a standalone HTML page ready to print.
@@ -184,7 +185,7 @@ impl Draft {
             }
         }
         out.push_str("</body></html>\n");
-        Ok(out)
+        Ok(crate::clean::strip(&out).into_owned())
     }
 
     /// `heads` checked to be known (`None` stays `None`).

@@ -195,4 +195,15 @@ mod tests {
         assert_ne!(after.fingerprint, before.fingerprint, "but the heads differ");
         assert_eq!(fingerprint(&after.canonical, &after.heads), after.fingerprint);
     }
+
+    /// A fixed text and fixed heads have a fixed fingerprint, computed independently of this
+    /// code (Python's hashlib over the documented format): a change to the canonical text or
+    /// to the hashing would change every certified fingerprint already printed.
+    #[test]
+    fn a_fixed_text_has_a_fixed_fingerprint() {
+        let mut d = draft();
+        let canonical = canonical_text(&d.view()).unwrap();
+        let heads = [ChangeHash([0x22; 32]), ChangeHash([0x11; 32])];
+        assert_eq!(fingerprint(&canonical, &heads), "527a06c894b62fe36c4abcf9675d17b646338c0f1d5c36bbc54c4501aa86b13c");
+    }
 }

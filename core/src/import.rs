@@ -152,7 +152,33 @@ fn push_children(out: &mut String, children: &[ParagraphChild], styles: &CharSty
     }
 }
 
-/// Reads a DOCX file (see the module docs).
+/// Reads a DOCX file (see the module docs) whose XML parts unpack to at most `max_text`
+/// bytes: counted by unpacking them (a ZIP's declared sizes may lie) up to that bound, so a
+/// small file holding a huge compressed text costs no more than the bound before it is
+/// refused with [`DraftError::ImportTooLarge`].
+pub fn from_docx_within(bytes: &[u8], max_text: usize) -> Result<ImportedText> {
+    use std::io::Read;
+    let unreadable = |e: &dyn std::fmt::Display| DraftError::InvalidImport(format!("not a readable DOCX file: {e}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut total: u64 = 0;
+    let limit = max_text as u64;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let name = entry.name().to_ascii_lowercase();
+        if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+            continue;
+        }
+        let read = std::io::copy(&mut entry.take(limit + 1 - total), &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        total += read;
+        if total > limit {
+            return Err(DraftError::ImportTooLarge { limit: max_text });
+        }
+    }
+    from_docx(bytes)
+}
+
+/// Reads a DOCX file (see the module docs). Unbounded: for files from a trusted place;
+/// the server reads with [`from_docx_within`].
 pub fn from_docx(bytes: &[u8]) -> Result<ImportedText> {
     let docx = docx_rs::read_docx(bytes).map_err(|e| DraftError::InvalidImport(format!("not a readable DOCX file: {e}")))?;
     let styles: CharStyles = docx
@@ -209,20 +235,18 @@ impl Draft {
         };
         let titles = Bilingual { en: title(&en, Lang::En), es: title(&es, Lang::Es) };
         let mut d = Draft::new(kind, Bilingual { en: titles.en.as_str(), es: titles.es.as_str() })?;
-        for i in 0..count {
+        let paragraphs = (0..count).map(|i| {
             let pick = |t: &Option<ImportedText>| t.as_ref().map(|t| t.paragraphs[i].clone());
             let (a, b) = (pick(&en), pick(&es));
             let kind = a.as_ref().or(b.as_ref()).map_or(ParagraphKind::Operative, |p| p.0);
-            d.insert_paragraph(
-                i,
-                NewParagraph {
-                    kind,
-                    section: None,
-                    editors: vec![],
-                    text: Bilingual { en: a.map(|p| p.1).unwrap_or_default(), es: b.map(|p| p.1).unwrap_or_default() },
-                },
-            )?;
-        }
+            NewParagraph {
+                kind,
+                section: None,
+                editors: vec![],
+                text: Bilingual { en: a.map(|p| p.1).unwrap_or_default(), es: b.map(|p| p.1).unwrap_or_default() },
+            }
+        });
+        d.append_paragraphs(paragraphs.collect::<Vec<_>>())?;
         d.commit();
         Ok(d)
     }

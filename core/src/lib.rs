@@ -21,6 +21,9 @@
 //! - [`attribution`]: which delegation inserted each character.
 //! - [`render`]: a paragraph with its proposals as Markdown (CriticMarkup) or HTML.
 //! - [`markdown`]: inline markdown in, safe HTML out.
+//! - [`bounds`]: how much one change may write (text, proposal, comment, title sizes).
+//! - [`clean`]: the characters no text may carry (refused by the API and the rules, left
+//!   out of exports).
 //! - [`compare`]: two versions compared word by word, each change credited to a country.
 //! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
 //!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
@@ -77,6 +80,8 @@
 pub mod agenda;
 pub mod alternatives;
 pub mod attribution;
+pub mod bounds;
+pub mod clean;
 pub mod compare;
 pub mod concept_note;
 pub mod delegations;

@@ -106,6 +106,10 @@ pub enum Rule {
     AlternativeText,
     /// An alternative adopted (or un-adopted) by other than a chair.
     AlternativeAdopt,
+    /// A string with a character no text may carry ([`crate::clean`]).
+    CleanText,
+    /// More text, or larger changes, than the bounds allow ([`crate::bounds`]).
+    TooLarge,
 }
 
 impl Rule {
@@ -131,6 +135,8 @@ impl Rule {
             Rule::AlternativeSponsor => "alternative-sponsor",
             Rule::AlternativeText => "alternative-text",
             Rule::AlternativeAdopt => "alternative-adopt",
+            Rule::CleanText => "clean-text",
+            Rule::TooLarge => "too-large",
         }
     }
 }

@@ -42,13 +42,16 @@ impl Draft {
     pub fn from_zero_draft_json(json: &str) -> Result<Draft> {
         let zero: ZeroDraft = serde_json::from_str(json).map_err(|e| DraftError::InvalidZeroDraft(e.to_string()))?;
         let mut draft = Draft::new(zero.kind, Bilingual { en: zero.title.en.as_str(), es: zero.title.es.as_str() })?;
-        for (i, p) in zero.paragraphs.into_iter().enumerate() {
-            let id = draft.insert_paragraph(
-                i,
-                NewParagraph { kind: p.kind, section: p.section, editors: p.editors, text: Bilingual { en: p.en, es: p.es } },
-            )?;
-            if let Some(status) = p.status {
-                draft.set_status(&id, status)?;
+        let statuses: Vec<Option<Status>> = zero.paragraphs.iter().map(|p| p.status).collect();
+        let ids = draft.append_paragraphs(zero.paragraphs.into_iter().map(|p| NewParagraph {
+            kind: p.kind,
+            section: p.section,
+            editors: p.editors,
+            text: Bilingual { en: p.en, es: p.es },
+        }))?;
+        for (id, status) in ids.iter().zip(statuses) {
+            if let Some(status) = status {
+                draft.set_status(id, status)?;
             }
         }
         draft.commit();

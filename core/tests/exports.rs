@@ -150,3 +150,41 @@ fn exports_import_back() {
     assert!(err.to_string().contains("3 paragraphs") && err.to_string().contains('2'), "{err}");
     assert!(from_docx(b"not a zip").is_err());
 }
+
+/// Text stored before the clean-text rule may hold characters XML cannot carry (U+0000 in
+/// a comment or the title, U+0001, U+000B and U+FFFE in proposals): every export leaves
+/// them out and keeps the rest, so each DOCX part is well-formed XML and reads back.
+#[test]
+fn exports_leave_out_what_xml_cannot_carry() {
+    use pluma_core::{Bilingual, DraftKind, NewParagraph, ParagraphKind};
+    let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint\u{0} Communiqué", es: "Comunicado" }).unwrap();
+    let text = Bilingual { en: "We agree.".into(), es: "Acordamos.".into() };
+    let p = d.insert_paragraph(0, NewParagraph { kind: ParagraphKind::Operative, section: None, editors: vec![], text }).unwrap();
+    d.commit();
+    let v1 = d.heads();
+    d.suggest_insert(&p, Lang::En, 8, " fully\u{1}\u{b}\u{fffe}", &stamp("MX")).unwrap();
+    d.create_thread(&p, Lang::En, 0, 2, "Why\u{0}?", &stamp("BR")).unwrap();
+    d.commit();
+    let actor = d.actor().clone();
+    let names = CountryNames::builtin();
+    let unclean = |s: &str| s.chars().any(pluma_core::clean::is_forbidden);
+    for mode in [DocxMode::Clean, DocxMode::Tracked] {
+        let docx = d.export_docx(None, Lang::En, &info(), mode, &names).unwrap();
+        let doc = part(&docx, "word/document.xml");
+        assert!(!unclean(&doc) && doc.contains("Joint Communiqué"), "{mode:?}: {doc}");
+        assert!(pluma_core::import::from_docx(&docx).is_ok(), "{mode:?} reads back");
+        if mode == DocxMode::Tracked {
+            assert!(doc.contains(" fully<"), "{doc}");
+            let comments = part(&docx, "word/comments.xml");
+            assert!(!unclean(&comments) && comments.contains("Why?"), "{comments}");
+        }
+    }
+    let md = d.export_markdown(None, Lang::En, &info()).unwrap();
+    let html = d.export_html(None, Lang::En, &info()).unwrap();
+    assert!(!unclean(&md) && !unclean(&html) && html.contains("Joint Communiqué"), "{html}");
+    let who = move |a: &pluma_core::automerge::ActorId| (a == &actor).then(|| "MX".parse().unwrap());
+    let c = d.compare(Some(&v1), None, Lang::En, &who).unwrap();
+    let redline = c.to_docx(&names, &info(), 1_638_281_100_000).unwrap();
+    assert!(!unclean(&part(&redline, "word/document.xml")));
+    assert!(!unclean(&c.to_html(&names, "v1 → now")) && !unclean(&c.to_markdown(&names)));
+}

@@ -19,6 +19,22 @@ fn insert_places_paragraphs_in_reading_order() {
     assert!(matches!(d.insert_paragraph(9, para(ParagraphKind::Operative, "x")), Err(DraftError::IndexOutOfRange { index: 9, len: 4 })));
 }
 
+/// Appending several paragraphs at once puts them after the last one, in order, also
+/// after a move left a stale entry in the raw order; each reads as inserted one by one.
+#[test]
+fn appending_keeps_the_given_order() {
+    let (mut d, first) = one_paragraph("first", "primero");
+    let second = d.insert_paragraph(1, para(ParagraphKind::Operative, "second")).unwrap();
+    d.move_paragraph(&first, 1).unwrap();
+    let added = d.append_paragraphs([para(ParagraphKind::Heading, "third"), para(ParagraphKind::Operative, "fourth")]).unwrap();
+    let mut expected = vec![second, first];
+    expected.extend(added.iter().cloned());
+    assert_eq!(d.paragraph_ids().unwrap(), expected);
+    assert_eq!(d.text(&added[0], Lang::En).unwrap(), "third");
+    assert_eq!(d.paragraph(&added[0]).unwrap().kind, ParagraphKind::Heading);
+    assert_eq!(d.paragraph(&added[1]).unwrap().status, Status::Open);
+}
+
 /// Moving a paragraph changes only its place; its text and id stay.
 #[test]
 fn move_keeps_identity() {

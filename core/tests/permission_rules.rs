@@ -217,3 +217,39 @@ fn allowed_changes_are_summarised() {
     }
     assert_eq!(summary.events.len(), expected.len(), "{:?}", summary.events);
 }
+
+/// Characters no text may carry (control characters other than tab and line feed,
+/// U+FFFE, U+FFFF) are refused by the clean-text rule in every string a change writes:
+/// a proposal, a comment, the title, a direct edit by a chair; tab and line feed pass.
+#[test]
+fn unclean_text_is_refused_everywhere() {
+    let b = base(&Cast::fixed());
+    let proposal = |d: &mut Draft, b: &Base, s: &Stamp| {
+        d.suggest_insert(&b.p1, Lang::En, 0, "a\u{0}b", s).unwrap();
+    };
+    assert_eq!(run(&b, "mx", proposal), Err(Rule::CleanText));
+    for bad in ["\u{0}", "\u{1}", "\u{b}", "\r", "\u{fffe}", "\u{ffff}"] {
+        let by_mexico = forged(&b, "mx", |doc, b| {
+            let t = text_obj(doc, &b.p1, "en");
+            doc.splice_text(&t, 0, 0, &format!("X{bad}")).unwrap();
+            let v = value("u-mx", &doc.get_actor().clone());
+            let name = format!("ins:MX:{}", doc.get_actor().to_hex_string());
+            doc.mark(&t, Mark::new(name, v, 0, 2), ExpandMark::None).unwrap();
+        });
+        assert_eq!(by_mexico, Err(Rule::CleanText), "a proposal with {bad:?}");
+        let chair_title = forged(&b, "ar-chair", |doc, _| {
+            let (_, title) = doc.get(ROOT, "title").unwrap().unwrap();
+            let (_, en) = doc.get(&title, "en").unwrap().unwrap();
+            doc.splice_text(&en, 0, 0, bad).unwrap();
+        });
+        assert_eq!(chair_title, Err(Rule::CleanText), "a title with {bad:?}");
+    }
+    let comment = |d: &mut Draft, b: &Base, s: &Stamp| {
+        d.reply(&b.thread, "We object\u{fffe}.", s).unwrap();
+    };
+    assert_eq!(run(&b, "iom", comment), Err(Rule::CleanText));
+    let tab_and_newline = |d: &mut Draft, b: &Base, s: &Stamp| {
+        d.reply(&b.thread, "First point:\n\tsecond.", s).unwrap();
+    };
+    assert_eq!(run(&b, "iom", tab_and_newline), Ok(()));
+}

@@ -52,10 +52,19 @@ pub fn hash_token(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+/// Where a request's token came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `Authorization: Bearer …`: set by script, never sent by a browser on its own.
+    Bearer,
+    /// The session cookie, which a browser attaches by itself.
+    Cookie,
+}
+
 /// The token a request carries: `Authorization: Bearer …` first, else the session cookie.
-pub fn request_token(parts: &Parts) -> Option<String> {
+pub fn request_token(parts: &Parts) -> Option<(String, TokenSource)> {
     if let Some(auth) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        return auth.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+        return auth.strip_prefix("Bearer ").map(|t| (t.trim().to_owned(), TokenSource::Bearer));
     }
     parts
         .headers
@@ -65,7 +74,31 @@ pub fn request_token(parts: &Parts) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_owned())
+        .map(|(_, v)| (v.to_owned(), TokenSource::Cookie))
+}
+
+/// Refuses a state change authenticated by the cookie that another site's page made the
+/// browser send (cross-site request forgery): browsers say where a request comes from in
+/// `Sec-Fetch-Site`, and for POSTs in `Origin`, which must then be this server (the `Host`
+/// the request was sent to). A request with neither is not from a browser's page, which
+/// always sends `Origin` with a state change. `SameSite=Strict` on the cookie is the
+/// first defence; this is the second.
+pub fn check_same_origin(parts: &Parts) -> Result<(), ApiError> {
+    use axum::http::Method;
+    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    const REFUSED: &str = "a request from another site may not act with your session; use the web client of this server";
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return if matches!(site, "same-origin" | "none") { Ok(()) } else { Err(ApiError::Forbidden(REFUSED)) };
+    }
+    let Some(origin) = header("origin") else { return Ok(()) };
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'));
+    match (origin_host, header("host")) {
+        (Some(o), Some(host)) if o.eq_ignore_ascii_case(host) => Ok(()),
+        _ => Err(ApiError::Forbidden(REFUSED)),
+    }
 }
 
 /// The logged-in user of a request, from a session token; 401 without a valid one.
@@ -86,7 +119,10 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let state = AppState::from_ref(state);
-        let token = request_token(parts).ok_or(ApiError::Unauthorized("log in first"))?;
+        let (token, source) = request_token(parts).ok_or(ApiError::Unauthorized("log in first"))?;
+        if source == TokenSource::Cookie {
+            check_same_origin(parts)?;
+        }
         let token_hash = hash_token(&token);
         let user = state
             .store
@@ -109,6 +145,30 @@ mod tests {
         assert!(verify_password("pluma-demo", &h));
         assert!(!verify_password("pluma-dem0", &h));
         assert!(!verify_password("pluma-demo", "not a hash"));
+    }
+
+    fn parts(method: &str, headers: &[(&str, &str)]) -> Parts {
+        let mut req = axum::http::Request::builder().method(method).uri("/api/drafts");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.body(()).unwrap().into_parts().0
+    }
+
+    /// A cookie-authenticated state change passes from this server's own pages (same-origin
+    /// fetch metadata, or an Origin equal to Host) and from non-browser clients (neither
+    /// header); from another site it is refused; reads always pass.
+    #[test]
+    fn cross_site_state_changes_are_refused() {
+        let host = ("host", "pluma.example.org");
+        assert!(check_same_origin(&parts("POST", &[host, ("sec-fetch-site", "same-origin")])).is_ok());
+        assert!(check_same_origin(&parts("POST", &[host, ("origin", "https://pluma.example.org")])).is_ok());
+        assert!(check_same_origin(&parts("POST", &[host])).is_ok());
+        assert!(check_same_origin(&parts("GET", &[host, ("sec-fetch-site", "cross-site")])).is_ok());
+        assert!(check_same_origin(&parts("POST", &[host, ("sec-fetch-site", "cross-site")])).is_err());
+        assert!(check_same_origin(&parts("POST", &[host, ("sec-fetch-site", "same-site")])).is_err());
+        assert!(check_same_origin(&parts("DELETE", &[host, ("origin", "https://evil.example")])).is_err());
+        assert!(check_same_origin(&parts("POST", &[host, ("origin", "null")])).is_err());
     }
 
     /// Tokens are 43 base64url characters and differ each time; the hash is SHA-256.

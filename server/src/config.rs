@@ -4,6 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub mod bounds;
+
+pub use bounds::{HttpLimits, InputLimits};
+
 /// Where the default SQLite database lives, relative to the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:pluma-data/pluma.db";
 /// Where the default web UI build lives, relative to the working directory.
@@ -33,10 +37,24 @@ pub struct Config {
     /// Per-person rate limits.
     #[command(flatten)]
     pub rate_limits: RateLimitSettings,
+    /// Bounds on what people send.
+    #[command(flatten)]
+    pub input: InputLimits,
+    /// Bounds on HTTP connections.
+    #[command(flatten)]
+    pub http: HttpLimits,
+    /// Whether the session cookie carries `Secure` (sent over HTTPS only). Default: on
+    /// unless the server listens on a loopback address (where a TLS proxy sits in front or
+    /// the browser runs on the same machine).
+    #[arg(long, env = "PLUMA_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
 }
 
 /// Failed sign-ins allowed per login per minute (and in a burst).
 pub const FAILED_SIGN_INS_PER_MINUTE: u32 = 10;
+/// Failed sign-ins allowed per client address per minute (and in a burst), whatever the
+/// logins: one address cannot try many logins.
+pub const FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE: u32 = 30;
 /// Incoming sync bytes per user per second, sustained. Typing is a few hundred bytes a
 /// second; a delegation coming back online sends its offline work in one burst.
 pub const SYNC_BYTES_PER_SECOND: u64 = 2 * 1024 * 1024;
@@ -49,6 +67,9 @@ pub struct RateLimitSettings {
     /// Failed sign-ins per login per minute before further attempts get 429.
     #[arg(long, env = "PLUMA_FAILED_SIGN_INS_PER_MINUTE", default_value_t = FAILED_SIGN_INS_PER_MINUTE)]
     pub failed_sign_ins_per_minute: u32,
+    /// Failed sign-ins per client address per minute before further attempts get 429.
+    #[arg(long, env = "PLUMA_FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE", default_value_t = FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE)]
+    pub failed_sign_ins_per_address_per_minute: u32,
     /// Incoming sync bytes per user per second; faster senders are slowed down, never cut.
     #[arg(long, env = "PLUMA_SYNC_BYTES_PER_SECOND", default_value_t = SYNC_BYTES_PER_SECOND)]
     pub sync_bytes_per_second: u64,
@@ -61,6 +82,7 @@ impl Default for RateLimitSettings {
     fn default() -> Self {
         RateLimitSettings {
             failed_sign_ins_per_minute: FAILED_SIGN_INS_PER_MINUTE,
+            failed_sign_ins_per_address_per_minute: FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE,
             sync_bytes_per_second: SYNC_BYTES_PER_SECOND,
             sync_burst_bytes: SYNC_BURST_BYTES,
         }
@@ -78,7 +100,15 @@ impl Config {
             compaction_threshold: 1000,
             limits: SyncLimits::default(),
             rate_limits: RateLimitSettings::default(),
+            input: InputLimits::default(),
+            http: HttpLimits::default(),
+            secure_cookies: None,
         }
+    }
+
+    /// Whether the session cookie is `Secure` (see [`Config::secure_cookies`]).
+    pub fn cookies_are_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or(!self.listen.ip().is_loopback())
     }
 
     /// How long a session lasts.
@@ -97,6 +127,9 @@ impl std::fmt::Debug for Config {
             .field("compaction_threshold", &self.compaction_threshold)
             .field("limits", &self.limits)
             .field("rate_limits", &self.rate_limits)
+            .field("input", &self.input)
+            .field("http", &self.http)
+            .field("secure_cookies", &self.cookies_are_secure())
             .finish()
     }
 }

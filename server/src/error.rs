@@ -23,6 +23,9 @@ pub enum ApiError {
     /// 403: the permission rules refuse the action (the text names the rule).
     #[error("{0}")]
     Refused(String),
+    /// 408: the client took too long to send the request.
+    #[error("{0}")]
+    RequestTimeout(String),
     /// 404: no such resource.
     #[error("{0}")]
     NotFound(String),
@@ -47,9 +50,14 @@ pub enum ApiError {
     /// 422: well-formed but invalid content.
     #[error("{0}")]
     Unprocessable(String),
-    /// 429: too many attempts; try again after the given seconds.
-    #[error("too many attempts; try again in {0} s")]
-    TooManyRequests(u64),
+    /// 429: too many requests of a kind; try again after `retry_after` seconds.
+    #[error("{reason}; try again in {retry_after} s")]
+    TooManyRequests {
+        /// What there were too many of.
+        reason: String,
+        /// Seconds until one more is allowed (`Retry-After`).
+        retry_after: u64,
+    },
     /// 503: a dependency (the database) is down.
     #[error("service unavailable")]
     Unavailable,
@@ -66,14 +74,20 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::Refused(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Conflict(_) | ApiError::Unsettled { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// A 429 saying what there were too many of, for a wait of `wait`.
+    pub fn too_many(reason: impl Into<String>, wait: std::time::Duration) -> ApiError {
+        ApiError::TooManyRequests { reason: reason.into(), retry_after: wait.as_secs_f64().ceil().max(1.0) as u64 }
     }
 
     /// Logs `detail` with what we were doing and gives the generic 500.
@@ -104,14 +118,48 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
             J::MissingJsonContentType(_) => {
                 ApiError::UnsupportedMediaType("send the body as JSON with Content-Type: application/json".into())
             }
-            J::JsonSyntaxError(e) => ApiError::BadRequest(format!("the body is not valid JSON: {}", e.body_text())),
-            J::JsonDataError(e) => ApiError::Unprocessable(e.body_text()),
+            J::JsonSyntaxError(e) => ApiError::BadRequest(format!("the body is not valid JSON: {}", detail(&e))),
+            J::JsonDataError(e) => ApiError::Unprocessable(format!("the body is valid JSON of the wrong shape: {}", detail(&e))),
             J::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge("the body is too large".into())
+                ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
+            }
+            J::BytesRejection(e) if caused_by_timeout(&e) => {
+                ApiError::RequestTimeout("the request body was not sent in time; send it at once".into())
             }
             other => ApiError::BadRequest(other.body_text()),
         }
     }
+}
+
+impl ApiError {
+    /// A body that could not be read: too large (413), too slow (408), or cut off (400).
+    pub fn from_bytes_rejection(e: axum::extract::rejection::BytesRejection) -> ApiError {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
+        } else if caused_by_timeout(&e) {
+            ApiError::RequestTimeout("the request body was not sent in time; send it at once".into())
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    }
+}
+
+/// What serde said about a JSON body (its path and problem), without axum's preamble.
+fn detail(e: &(dyn std::error::Error + 'static)) -> String {
+    std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
+}
+
+/// Whether reading the body stopped because the client went quiet
+/// ([`crate::config::HttpLimits::body_timeout`]).
+fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(e);
+    while let Some(err) = source {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// The body of every error response.
@@ -136,8 +184,8 @@ impl IntoResponse for ApiError {
             return (StatusCode::CONFLICT, Json(UnsettledBody { error: message, unsettled })).into_response();
         }
         let body = Json(ErrorBody { error: self.to_string() });
-        if let ApiError::TooManyRequests(secs) = self {
-            return (self.status_code(), [(axum::http::header::RETRY_AFTER, secs.to_string())], body).into_response();
+        if let ApiError::TooManyRequests { retry_after, .. } = self {
+            return (self.status_code(), [(axum::http::header::RETRY_AFTER, retry_after.to_string())], body).into_response();
         }
         (self.status_code(), body).into_response()
     }

@@ -201,3 +201,10 @@ hex_id!(
     "objection id",
     'o'
 );
+
+hex_id!(
+    /// A proposed silence procedure, waiting for the other Presidency: `r` and 16 hex digits.
+    SilenceProposalId,
+    "silence proposal id",
+    'r'
+);

@@ -7,8 +7,10 @@
 //! ## Layout
 //! - [`config`]: settings (flags and `PLUMA_` variables) and the protocol limits.
 //! - [`store`]: the [`store::Store`] trait, `store/sqlite.rs`, `store/postgres.rs`.
+//! - [`input`]: checks of every text the API is given (clean, within its bound).
 //! - [`model`], [`ids`]: users, roles, meetings, drafts; draft and document ids.
 //! - [`auth`]: argon2 passwords, tokens stored as hashes, the `CurrentUser` extractor.
+//! - [`http`]: the HTTP/1.1 listener: header timeout, connections per client address.
 //! - [`routes`]: HTTP handlers, one module per resource; [`error`]: `ApiError`.
 //! - [`sync`]: the WebSocket protocol, connections, the hub of document tasks, group commit.
 //! - [`validate`]: actor binding and the bridge to `pluma_core::rules`, which every incoming
@@ -42,7 +44,9 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod http;
 pub mod ids;
+pub mod input;
 pub mod metrics;
 pub mod model;
 pub mod rate_limit;
@@ -78,8 +82,9 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: Cancellatio
     };
     // Due silence procedures are applied at start-up, then as each deadline comes.
     let silence_timer = workflow::silence::spawn(state.clone());
+    let limits = state.config.http.clone();
     let app = routes::router(state);
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
+    let result = http::serve(listener, app, &limits, shutdown.clone()).await;
     shutdown.cancel();
     let _ = closer.await;
     let _ = silence_timer.await;

@@ -30,6 +30,8 @@ struct Cli {
     command: Command,
 }
 
+// `serve`'s settings make its variant large; the command is parsed once, at start.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server.
@@ -179,6 +181,14 @@ async fn wait_for_signal() {
 async fn add_user(add: UserAdd) -> anyhow::Result<()> {
     if add.country.is_none() && add.role != Role::Admin {
         bail!("--country is required for the role {}", add.role);
+    }
+    // The checks of sign-in, so that every login can sign in (and PostgreSQL, which cannot
+    // store U+0000, refuses nothing SQLite takes).
+    let max = pluma_server::config::bounds::MAX_LOGIN_CHARS;
+    for (what, value) in [("--login", Some(&add.login)), ("--display-name", add.display_name.as_ref())] {
+        if let Some(value) = value {
+            pluma_server::input::text(what, value, max).map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
     }
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;

@@ -1,9 +1,12 @@
-//! Per-person rate limits: failed sign-ins per login, and incoming sync bytes per user.
+//! Per-person rate limits: sign-in attempts ([`sign_in`]), incoming sync bytes per user.
 //!
 //! Each limit is a token bucket per key: it holds up to `burst` tokens, refills at `rate`
-//! tokens per second, and an action costs tokens. Sign-in refuses when the bucket is empty
-//! (429 with `Retry-After`); sync traffic is slowed instead (the connection reads its next
-//! frame only when the bucket allows), so nothing a delegation typed is ever dropped.
+//! tokens per second, and an action costs tokens. Sign-in takes its token before the
+//! password is checked and refuses when the bucket is empty (429 with `Retry-After`); sync
+//! traffic is slowed instead (the connection reads its next frame only when the bucket
+//! allows), so nothing a delegation typed is ever dropped.
+
+pub mod sign_in;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -52,6 +55,31 @@ impl RateLimiter {
         wait
     }
 
+    /// Takes `cost` tokens of `key` if it has them, in one step (no debt); otherwise takes
+    /// nothing and says how long until it would have them.
+    pub fn try_take(&self, key: &str, cost: f64, now: Instant) -> Result<(), Duration> {
+        let mut buckets = self.lock();
+        let mut bucket = self.refilled(buckets.get(key).copied(), now);
+        let wait = self.shortfall(bucket.tokens, cost);
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        bucket.tokens -= cost;
+        buckets.insert(key.to_owned(), bucket);
+        if buckets.len() > PRUNE_ABOVE {
+            buckets.retain(|_, b| self.refilled(Some(*b), now).tokens < self.burst);
+        }
+        Ok(())
+    }
+
+    /// Gives back `cost` tokens taken by [`RateLimiter::try_take`] (never above the burst).
+    pub fn give_back(&self, key: &str, cost: f64, now: Instant) {
+        let mut buckets = self.lock();
+        let mut bucket = self.refilled(buckets.get(key).copied(), now);
+        bucket.tokens = (bucket.tokens + cost).min(self.burst);
+        buckets.insert(key.to_owned(), bucket);
+    }
+
     fn shortfall(&self, tokens: f64, cost: f64) -> Duration {
         let missing = cost.min(self.burst) - tokens;
         if missing <= 0.0 { Duration::ZERO } else { Duration::from_secs_f64(missing / self.rate) }
@@ -76,8 +104,8 @@ impl RateLimiter {
 /// The server's limits.
 #[derive(Debug)]
 pub struct RateLimits {
-    /// Failed sign-ins, per login.
-    pub sign_in: RateLimiter,
+    /// Sign-in attempts, per login and per address.
+    pub sign_in: sign_in::SignInLimits,
     /// Incoming sync bytes, per user.
     pub sync_bytes: RateLimiter,
 }
@@ -86,7 +114,7 @@ impl RateLimits {
     /// From the settings.
     pub fn new(config: &crate::config::RateLimitSettings) -> RateLimits {
         RateLimits {
-            sign_in: RateLimiter::new(f64::from(config.failed_sign_ins_per_minute) / 60.0, f64::from(config.failed_sign_ins_per_minute)),
+            sign_in: sign_in::SignInLimits::new(config),
             sync_bytes: RateLimiter::new(config.sync_bytes_per_second as f64, config.sync_burst_bytes as f64),
         }
     }
@@ -112,6 +140,23 @@ mod tests {
         // Debt: spending beyond the tokens asks the caller to wait for the difference.
         assert_eq!(limiter.spend("mx", 3.0, later), Duration::from_secs(1));
         assert_eq!(limiter.wait_time("mx", 1.0, later), Duration::from_millis(1500));
+    }
+
+    /// Taking is all or nothing and never goes into debt; what is given back refills the
+    /// bucket up to its burst only.
+    #[test]
+    fn taking_never_goes_into_debt() {
+        let limiter = RateLimiter::new(1.0, 2.0);
+        let t0 = Instant::now();
+        assert_eq!(limiter.try_take("k", 1.0, t0), Ok(()));
+        assert_eq!(limiter.try_take("k", 1.0, t0), Ok(()));
+        assert_eq!(limiter.try_take("k", 1.0, t0), Err(Duration::from_secs(1)));
+        assert_eq!(limiter.try_take("k", 1.0, t0), Err(Duration::from_secs(1)), "a refusal takes nothing");
+        limiter.give_back("k", 5.0, t0);
+        assert_eq!(limiter.wait_time("k", 2.0, t0), Duration::ZERO);
+        assert_eq!(limiter.wait_time("k", 3.0, t0), Duration::ZERO, "capped at the burst, which any cost waits for at most");
+        assert_eq!(limiter.try_take("k", 1.0, t0), Ok(()));
+        assert_eq!(limiter.wait_time("k", 2.0, t0), Duration::from_secs(1));
     }
 
     /// A cost larger than the burst waits only for a full bucket, never forever.

@@ -32,6 +32,24 @@ pub struct AppState {
     pub silence_timer: Arc<tokio::sync::Notify>,
     /// Decoded comparison snapshots of saved versions.
     pub snapshots: Arc<crate::version_snapshots::SnapshotCache>,
+    /// Permits for heavy work (imports, zero drafts, snapshots, comparisons, exports):
+    /// [`crate::config::InputLimits::heavy_work_concurrency`] at once, so that the rest of
+    /// the server stays responsive.
+    pub heavy: Arc<tokio::sync::Semaphore>,
+    /// Permits for password checks, [`PASSWORD_CHECKS_AT_ONCE`] at once.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Versions saved per draft in the last hour (see [`crate::routes::versions`]).
+    pub version_saves: Arc<crate::rate_limit::RateLimiter>,
+}
+
+/// Password checks run at once: each holds argon2's working memory (19 MiB) for a moment.
+pub const PASSWORD_CHECKS_AT_ONCE: usize = 4;
+
+impl AppState {
+    /// Waits for a permit of heavy work; holding it bounds how many run at once.
+    pub async fn heavy_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, crate::error::ApiError> {
+        self.heavy.clone().acquire_owned().await.map_err(|_| crate::error::ApiError::Unavailable)
+    }
 }
 
 impl FromRef<AppState> for Arc<dyn Store> {
@@ -57,6 +75,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         persister,
         metrics: metrics.clone(),
         limits: config.limits.clone(),
+        input: config.input.clone(),
         compaction_threshold: config.compaction_threshold,
         peer_id: format!("pluma-server-{:016x}", rand::random::<u64>()),
         storage_id,
@@ -76,6 +95,12 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         rate_limits: Arc::new(RateLimits::new(&config.rate_limits)),
         silence_timer: Arc::new(tokio::sync::Notify::new()),
         snapshots: Arc::default(),
+        heavy: Arc::new(tokio::sync::Semaphore::new(config.input.heavy_work_concurrency.max(1))),
+        password_checks: Arc::new(tokio::sync::Semaphore::new(PASSWORD_CHECKS_AT_ONCE)),
+        version_saves: Arc::new(crate::rate_limit::RateLimiter::new(
+            f64::from(config.input.versions_per_draft_per_hour) / 3600.0,
+            f64::from(config.input.versions_per_draft_per_hour),
+        )),
         config: Arc::new(config),
     })
 }

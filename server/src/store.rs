@@ -28,7 +28,10 @@ pub use postgres::PgStore;
 pub use sessions::{SessionHash, TicketGrant};
 pub use sqlite::SqliteStore;
 pub use versions::VersionRecord;
-pub use workflow::{AdoptionRecord, ApprovalRecord, ObjectionOutcome, ObjectionRecord, SilenceRecord, SilenceState, WorkflowRecord};
+pub use workflow::{
+    AdoptionRecord, ApprovalRecord, ObjectionOutcome, ObjectionRecord, ProposalState, SilenceProposalRecord, SilenceRecord, SilenceState,
+    WorkflowRecord,
+};
 
 /// Results of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -318,6 +321,32 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// In one transaction: starts a silence procedure (and saves its version, if new);
     /// `Conflict` if one is running for the draft.
     async fn start_silence(&self, silence: &SilenceRecord, version: Option<&VersionRecord>, audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: starts the silence procedure a proposal asked for, claiming the
+    /// proposal (`Conflict` if it is no longer proposed, or a procedure is running).
+    async fn start_proposed_silence(
+        &self,
+        proposal: &crate::ids::SilenceProposalId,
+        silence: &SilenceRecord,
+        version: Option<&VersionRecord>,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<()>;
+    /// In one transaction: a silence proposal for its draft (superseding one still
+    /// proposed) and its audit.
+    async fn propose_silence(&self, proposal: &workflow::SilenceProposalRecord, audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: a PPT's consent to a proposal still proposed, and its audit;
+    /// `false` (nothing written) if the proposal is no longer proposed.
+    async fn consent_to_silence(
+        &self,
+        proposal: &crate::ids::SilenceProposalId,
+        country: &pluma_core::Country,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<bool>;
+    /// A meeting's minimum silence period, milliseconds; `NotFound` without the meeting.
+    async fn silence_minimum(&self, meeting: &MeetingId) -> Result<i64>;
+    /// Sets a meeting's minimum silence period; `NotFound` without the meeting.
+    async fn set_silence_minimum(&self, meeting: &MeetingId, ms: i64) -> Result<()>;
     /// In one transaction: an objection breaks a running procedure whose deadline is after
     /// `now`, and is stored with its audit; otherwise nothing is written.
     async fn record_objection(&self, objection: &ObjectionRecord, audit: &[AuditEntry], now: i64) -> Result<ObjectionOutcome>;

@@ -3,6 +3,7 @@
 //!
 //! - [`protocol`]: the CBOR messages and their codec.
 //! - [`connection`]: one task per socket: handshake, limits, routing to documents.
+//! - [`outbound`]: each socket's outbound queue, bounded in messages and bytes.
 //! - [`hub`]: the registry of loaded documents; starts and unloads document tasks.
 //! - [`document`]: one task per loaded document, owning it; the incoming-change path
 //!   decode → validate → persist → apply → forward lives there.
@@ -23,6 +24,7 @@ pub mod cluster;
 pub mod connection;
 pub mod document;
 pub mod hub;
+pub mod outbound;
 pub mod persist;
 pub mod protocol;
 pub mod sessions;
@@ -31,7 +33,6 @@ pub mod state;
 use std::sync::Arc;
 use std::time::Instant;
 
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::validate::Principal;
@@ -64,7 +65,7 @@ pub struct PeerLink {
     pub session: crate::store::SessionHash,
     /// The connection's outbound queue. Documents only `try_send`: a full queue means the
     /// peer does not keep up, and it is disconnected through `kill`.
-    pub out: mpsc::Sender<Outbound>,
+    pub out: outbound::OutQueue,
     /// Cancelling it closes the connection.
     pub kill: CancellationToken,
 }

@@ -18,6 +18,7 @@
 //!   [`deadline`]: reading and printing times.
 
 pub mod adoption;
+pub mod consent;
 pub mod deadline;
 pub mod settled;
 pub mod silence;

@@ -69,6 +69,16 @@ impl Harness {
         }
     }
 
+    /// The server's close frame, whose reason must contain `reason`; answered with the
+    /// peer's own close frame, as a WebSocket closing handshake goes.
+    async fn expect_close(&mut self, reason: &str) {
+        match self.recv().await {
+            Frame::Close(Some(r)) => assert!(r.contains(reason), "the close frame's reason {r:?} does not say {reason:?}"),
+            other => panic!("expected a close frame with a reason, got {other:?}"),
+        }
+        self.to_server.send(Ok(Frame::Close(None))).await.unwrap();
+    }
+
     async fn join(&mut self) -> String {
         self.send(&Message::Join { sender_id: "p1".into(), peer_metadata: None, supported_protocol_versions: None }).await;
         match self.recv_message().await {
@@ -118,11 +128,12 @@ async fn handshake_unknown_document_and_text_frame() {
         }
         other => panic!("expected error, got {other:?}"),
     }
-    assert_eq!(h.recv().await, Frame::Close);
+    h.expect_close("text frames").await;
     h.task.await.unwrap();
 }
 
-/// A frame the transport found too large is answered with the limit before closing.
+/// A frame the transport found too large is answered with the limit before closing, in
+/// the error message and in the close frame.
 #[tokio::test]
 async fn oversized_frames_name_the_limit() {
     let mut h = start().await;
@@ -132,7 +143,7 @@ async fn oversized_frames_name_the_limit() {
         Message::Error { message, .. } => assert!(message.contains(&pluma_server::config::MAX_FRAME_BYTES.to_string()), "{message}"),
         other => panic!("expected error, got {other:?}"),
     }
-    assert_eq!(h.recv().await, Frame::Close);
+    h.expect_close("message too large").await;
     h.task.await.unwrap();
 }
 
@@ -147,6 +158,6 @@ async fn ending_the_session_closes_the_connection() {
         Message::Error { message, .. } => assert_eq!(message, pluma_server::sync::sessions::SESSION_ENDED),
         other => panic!("expected error, got {other:?}"),
     }
-    assert_eq!(h.recv().await, Frame::Close);
+    h.expect_close(&pluma_server::sync::connection::close_reason(pluma_server::sync::sessions::SESSION_ENDED)).await;
     h.task.await.unwrap();
 }

@@ -2,7 +2,9 @@
 //! fuzz needs a nightly toolchain, which CI does not have): the automerge-repo message
 //! decoder, the automerge sync message and change decoders, and the permission rules over
 //! whatever changes decode. Nothing may panic; every input is either refused with an error
-//! or decoded.
+//! or decoded; and what a delegate crafts to reach beyond its rights (a root key, a
+//! paragraph's field, a mark in another delegation's name, a plain splice) is refused by
+//! the rule that governs it.
 //!
 //! `PROPTEST_CASES` raises the number of cases for a longer run, e.g.
 //! `PROPTEST_CASES=200000 cargo test --release -p pluma-server --test fuzz_incoming`.
@@ -13,7 +15,8 @@ use automerge::marks::{ExpandMark, Mark};
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, Change, ROOT, ReadDoc};
-use pluma_core::rules::{Role, Who, check_on_copy};
+use pluma_core::rules::{Role, Rule, Who, check_on_copy};
+use pluma_core::schema::TrackMarkValue;
 use pluma_core::{Bilingual, Draft, DraftKind, Lang, NewParagraph, ParagraphKind, Stamp};
 use pluma_server::sync::changes::{parse_changes, unknown_to};
 use pluma_server::sync::protocol::{self, Message};
@@ -123,8 +126,87 @@ fn rules(base: &AutoCommit, changes: Vec<Change>) -> u8 {
     }
 }
 
+/// The rules' verdict on what `craft` does to the base document as a new actor of Mexico's
+/// delegate: `None` when it made no change.
+fn crafted(craft: impl FnOnce(&mut AutoCommit, &Paragraph)) -> Option<Result<(), Rule>> {
+    let s = seeds_cached();
+    let base = AutoCommit::load(&s.base).unwrap();
+    let mut doc = AutoCommit::load(&s.base).unwrap().with_actor(ActorId::random());
+    let heads = doc.get_heads();
+    let (_, paragraphs) = doc.get(ROOT, "paragraphs").unwrap().unwrap();
+    let id = doc.keys(&paragraphs).next().unwrap();
+    let (_, map) = doc.get(&paragraphs, id.as_str()).unwrap().unwrap();
+    let (_, text) = doc.get(&map, "text").unwrap().unwrap();
+    let (_, en) = doc.get(&text, "en").unwrap().unwrap();
+    craft(&mut doc, &Paragraph { map, en });
+    doc.commit();
+    let changes = doc.get_changes(&heads);
+    if changes.is_empty() {
+        return None;
+    }
+    Some(check_on_copy(&base, &changes, &delegate()).map(drop).map_err(|v| v.rule))
+}
+
+/// The seed paragraph's map and its English text.
+struct Paragraph {
+    map: automerge::ObjId,
+    en: automerge::ObjId,
+}
+
+/// A proposal's value in the name of `user`, by `actor`.
+fn proposal_value(user: &str, actor: &ActorId) -> String {
+    TrackMarkValue { id: "sforged".parse().unwrap(), user: user.parse().unwrap(), at: 1, actor: Some(actor.to_hex_string()), seen: None }
+        .to_json()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A key a delegate puts at the document's root, whatever its name and value, is
+    /// refused (outside the schema, or the title, which only chairs and the secretariat
+    /// change).
+    #[test]
+    fn crafted_root_keys_are_refused(key in "[a-z_]{1,10}", value in ".{0,40}") {
+        let verdict = crafted(|doc, _| doc.put(ROOT, key.as_str(), value.as_str()).unwrap());
+        prop_assert!(matches!(verdict, Some(Err(Rule::Schema | Rule::Title | Rule::CleanText))), "{key}={value:?}: {verdict:?}");
+    }
+
+    /// A paragraph field a delegate puts, whatever its name and value, is refused: unknown
+    /// fields by the schema, known ones because only chairs set them.
+    #[test]
+    fn crafted_paragraph_keys_are_refused(key in "[a-z_]{1,12}", value in ".{0,40}") {
+        let verdict = crafted(|doc, p| doc.put(&p.map, key.as_str(), value.as_str()).unwrap());
+        prop_assert!(matches!(verdict, Some(Err(_))), "{key}={value:?}: {verdict:?}");
+    }
+
+    /// A proposal mark in another delegation's name, well-formed and on any range, is
+    /// refused by the proposal-country rule; an unknown mark by the schema.
+    #[test]
+    fn foreign_marks_are_refused(country in "(AR|BR|US|PE|CO|SEC)", deletion in any::<bool>(), start in 0usize..19, len in 1usize..19) {
+        let verdict = crafted(|doc, p| {
+            let n = doc.length(&p.en);
+            let (a, b) = (start.min(n - 1), (start + len).min(n));
+            let actor = doc.get_actor().clone();
+            let name = if deletion { format!("del:{country}") } else { format!("ins:{country}:{}", actor.to_hex_string()) };
+            doc.mark(&p.en, Mark::new(name, proposal_value("umx", &actor), a, b), ExpandMark::None).unwrap();
+        });
+        prop_assert_eq!(verdict, Some(Err(Rule::ProposalCountry)));
+        let unknown = crafted(|doc, p| doc.mark(&p.en, Mark::new(format!("x{country}"), true, 0, 1), ExpandMark::None).unwrap());
+        prop_assert_eq!(unknown, Some(Err(Rule::Schema)));
+    }
+
+    /// A plain splice (no proposal mark) by a delegate on a paragraph it does not own is a
+    /// direct edit, refused; whatever it inserts or deletes.
+    #[test]
+    fn plain_splices_by_a_delegate_are_refused(start in 0usize..19, delete in 0isize..5, text in "[a-zA-Z ,.]{0,12}") {
+        let verdict = crafted(|doc, p| {
+            let n = doc.length(&p.en);
+            let at = start.min(n);
+            let delete = delete.min((n - at) as isize);
+            doc.splice_text(&p.en, at, delete, &text).unwrap();
+        });
+        prop_assert!(matches!(verdict, None | Some(Err(Rule::DirectEdit))), "{verdict:?}");
+    }
 
     /// Arbitrary bytes as a frame.
     #[test]

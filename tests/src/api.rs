@@ -26,6 +26,18 @@ impl Api {
         Api { base: format!("http://{addr}"), http: reqwest::Client::new() }
     }
 
+    /// A client for the server at `addr` whose requests come from the local address `from`
+    /// (any of 127.0.0.0/8 on loopback): the server sees another client address.
+    pub fn from_address(addr: impl std::fmt::Display, from: std::net::IpAddr) -> Api {
+        let http = reqwest::Client::builder().local_address(from).build().expect("an HTTP client");
+        Api { base: format!("http://{addr}"), http }
+    }
+
+    /// The underlying HTTP client (for requests this API's helpers do not make).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// The WebSocket URL for a ticket.
     pub fn sync_url(&self, ticket: &str) -> String {
         format!("{}/sync?ticket={ticket}", self.base.replacen("http://", "ws://", 1))

@@ -79,6 +79,9 @@ pub struct SyncClient {
     pub track_applied: bool,
     /// Changes received and applied since the caller last drained this list.
     pub applied: Vec<Applied>,
+    /// The server's close frame (code and reason), once it closed with one; a socket that
+    /// ends without one (an abrupt close, 1006) leaves it `None`.
+    pub close_frame: Option<(u16, String)>,
 }
 
 /// Opens the socket without any handshake (to test what the server does with bad input).
@@ -93,6 +96,7 @@ pub async fn connect_raw(url: &str, peer_id: &str) -> Result<SyncClient> {
         events: Vec::new(),
         track_applied: false,
         applied: Vec::new(),
+        close_frame: None,
     })
 }
 
@@ -148,7 +152,11 @@ impl SyncClient {
                 return Ok(None);
             };
             match frame {
-                None | Some(Ok(WsMessage::Close(_))) | Some(Err(_)) => return Ok(Some(None)),
+                Some(Ok(WsMessage::Close(Some(close)))) => {
+                    self.close_frame = Some((u16::from(close.code), close.reason.to_string()));
+                    return Ok(Some(None));
+                }
+                None | Some(Ok(WsMessage::Close(None))) | Some(Err(_)) => return Ok(Some(None)),
                 Some(Ok(WsMessage::Binary(b))) => return Ok(Some(Some(protocol::decode(&b)?))),
                 Some(Ok(_)) => continue,
             }

@@ -30,11 +30,10 @@ impl TestDb {
     }
 
     /// A fresh PostgreSQL database, or `None` when `PLUMA_TEST_POSTGRES_URL` is unset.
+    /// Under CI (`CI` set) an unset URL fails the test instead: a PostgreSQL test that
+    /// passes without PostgreSQL proves nothing.
     pub async fn postgres() -> Option<TestDb> {
-        let Ok(admin) = std::env::var(POSTGRES_ENV) else {
-            eprintln!("note: {POSTGRES_ENV} is not set; running this test on SQLite only");
-            return None;
-        };
+        let admin = postgres_url()?;
         let name = format!("pluma_test_{:016x}", rand::random::<u64>());
         let mut conn = sqlx_connect(&admin).await;
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create the test database");
@@ -124,6 +123,21 @@ impl Drop for TestDb {
         .join();
         if !matches!(dropped, Ok(Ok(()))) {
             eprintln!("warning: could not drop a PostgreSQL test database: {dropped:?}");
+        }
+    }
+}
+
+/// `PLUMA_TEST_POSTGRES_URL`; `None` (with a note) when it is unset, except under CI (the
+/// `CI` variable set), where that is a failure.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("{POSTGRES_ENV} is not set but CI is: the PostgreSQL tests must run in CI (.ci/run sets it)")
+        }
+        Err(_) => {
+            eprintln!("note: {POSTGRES_ENV} is not set; running this test on SQLite only");
+            None
         }
     }
 }

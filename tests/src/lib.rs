@@ -3,6 +3,7 @@
 //! End-to-end tests that start real servers and connect real clients; helpers live here,
 //! tests under `tests/`.
 //!
+//! - [`docx_xml`]: where text sits in a DOCX part (inside which revision, by whom).
 //! - [`db`]: a fresh database per test, on SQLite and PostgreSQL.
 //! - [`server`]: the real server in-process on `127.0.0.1:0`.
 //! - [`api`]: an HTTP client for the JSON API.
@@ -10,6 +11,7 @@
 //! - [`cluster`]: several servers on one PostgreSQL database, and clients that fail over.
 //! - [`workflow`]: a negotiation with two Presidencies, to run the workflow on.
 //! - [`edits`]: automerge edits of a draft as a client makes them.
+//! - [`watch`]: the test process's resident memory while an attack runs.
 
 #![forbid(unsafe_code)]
 
@@ -17,6 +19,8 @@ pub mod api;
 pub mod client;
 pub mod cluster;
 pub mod db;
+pub mod docx_xml;
 pub mod edits;
 pub mod server;
+pub mod watch;
 pub mod workflow;

@@ -86,3 +86,22 @@ impl TestServer {
         self.api.sync_url(&ticket)
     }
 }
+
+impl TestServer {
+    /// A raw POST with the session cookie, a content type and one more header: status and
+    /// body text.
+    pub async fn http_post(&self, url: &str, cookie: &str, content_type: &str, header: &str, value: &str, body: &str) -> (u16, String) {
+        let res = self
+            .api
+            .http()
+            .post(url)
+            .header("cookie", cookie)
+            .header("content-type", content_type)
+            .header(header, value)
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("a response");
+        (res.status().as_u16(), res.text().await.unwrap_or_default())
+    }
+}

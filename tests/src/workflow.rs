@@ -57,6 +57,9 @@ async fn meeting(server: &TestServer) -> MeetingId {
         ],
     };
     server.state.store.create_meeting(&meeting, 1).await.unwrap();
+    // Deadlines a few seconds away, so that a silence passes within a test; the default of
+    // 24 hours, and the rules of who proposes and agrees, are tests/tests/silence_presidencies.rs'.
+    server.state.store.set_silence_minimum(&meeting.id, 1000).await.unwrap();
     meeting.id
 }
 
@@ -88,6 +91,17 @@ impl World {
 
     pub async fn post(&self, path: &str, who: &Session, body: Value) -> (u16, Value) {
         self.call(Method::POST, path, who, Some(body)).await
+    }
+
+    /// Mexico's chair proposes a silence procedure and Argentina's agrees: the answer to the
+    /// agreement (201 when it started), or the proposal's when the proposal was refused.
+    pub async fn silence(&self, body: Value) -> (u16, Value) {
+        let (code, proposed) = self.post("/silence", &self.mx, body).await;
+        if code != 202 {
+            return (code, proposed);
+        }
+        assert_eq!(proposed["workflow"]["silence_proposal"]["awaiting"], json!(["AR"]), "{proposed}");
+        self.post("/silence/agreement", &self.ar, json!({"proposal": proposed["proposal"]["id"]})).await
     }
 
     pub async fn dashboard(&self) -> Value {

@@ -140,8 +140,8 @@ async fn forward_feed_per_delegation() {
         assert_eq!(walked, ids(&page), "{b}: limit=1 walks the same entries");
         assert_eq!(ids(&get(&server, &pe, &feed("PE", cursor, 500)).await), Vec::<i64>::new(), "{b}: nothing new");
 
-        // Peru's proposal accepted, then a silence started by Mexico and broken by the
-        // United States: all of it reaches Peru.
+        // Peru's proposal accepted, then a silence proposed by Mexico, agreed by Argentina and
+        // broken by the United States: all of it reaches Peru.
         let (code, body) = server
             .api
             .call(Method::POST, &format!("/api/drafts/{id}/suggestions/accept"), Some(&ar.token), Some(json!({"country": "PE"})))
@@ -162,7 +162,11 @@ async fn forward_feed_per_delegation() {
             )
             .await
             .unwrap();
-        assert_eq!(code, 201, "{b}: {body}");
+        assert_eq!(code, 202, "{b}: proposed by Mexico's chair: {body}");
+        let proposal = json!({"proposal": body["proposal"]["id"]});
+        let (code, body) =
+            server.api.call(Method::POST, &format!("/api/drafts/{id}/silence/agreement"), Some(&ar.token), Some(proposal)).await.unwrap();
+        assert_eq!(code, 201, "{b}: agreed by Argentina's: {body}");
         let (code, body) = server
             .api
             .call(Method::POST, &format!("/api/drafts/{id}/silence/objections"), Some(&us.token), Some(json!({"text": "Not yet."})))
@@ -170,12 +174,20 @@ async fn forward_feed_per_delegation() {
             .unwrap();
         assert_eq!(code, 201, "{b}: {body}");
         let news = get(&server, &pe, &feed("PE", cursor, 500)).await;
-        assert_eq!(actions(&news), ["proposals_accepted", "silence_started", "silence_broken"], "{b}: {news}");
-        assert_eq!(news["entries"][2]["detail"]["text"], "Not yet.", "{b}");
+        assert_eq!(
+            actions(&news),
+            ["proposals_accepted", "silence_proposed", "silence_agreed", "silence_started", "silence_broken"],
+            "{b}: {news}"
+        );
+        assert_eq!(news["entries"][4]["detail"]["text"], "Not yet.", "{b}");
         // Going back, the same filter applies.
-        let back = get(&server, &pe, &format!("/api/drafts/{id}/activity?limit=3&country=PE")).await;
-        assert_eq!(actions(&back), ["silence_broken", "silence_started", "proposals_accepted"], "{b}: {back}");
-        assert_eq!(back["next_before"], back["entries"][2]["id"], "{b}: an older entry of Peru's remains");
+        let back = get(&server, &pe, &format!("/api/drafts/{id}/activity?limit=5&country=PE")).await;
+        assert_eq!(
+            actions(&back),
+            ["silence_broken", "silence_started", "silence_agreed", "silence_proposed", "proposals_accepted"],
+            "{b}: {back}"
+        );
+        assert_eq!(back["next_before"], back["entries"][4]["id"], "{b}: an older entry of Peru's remains");
 
         for bad in ["after=-1", "after=3&before=9", "after=x"] {
             let (status, _) =

@@ -15,6 +15,7 @@ use pluma_core::delegations::CountryNames;
 use pluma_core::export::ExportInfo;
 use pluma_core::export::docx::DocxMode;
 use pluma_core::{Bilingual, Draft, DraftKind, Lang, NewParagraph, ParagraphKind, Stamp};
+use pluma_tests::docx_xml;
 
 fn soffice() -> Option<PathBuf> {
     let found = std::env::var_os("PATH")
@@ -166,6 +167,18 @@ fn exports_open_in_libreoffice() {
     assert!(xml.contains("<w:ins ") && xml.contains("w:author=\"Mexico\""), "{xml}");
     assert!(xml.contains("<w:del ") && xml.contains("w:author=\"Argentina\""), "{xml}");
     assert!(part(&bytes, "word/comments.xml").contains("w:author=\"Brazil\""));
+    // Parsed: Mexico's insertion is text inside its w:ins, Argentina's cut is deleted text
+    // inside its w:del, and no text is both or neither.
+    let pieces = docx_xml::pieces(&xml).unwrap();
+    let fully = pieces.iter().find(|p| p.text.contains("fully")).expect("the insertion");
+    assert_eq!(
+        (fully.inserted_by.as_deref(), fully.deleted_by.as_deref(), fully.deleted_text),
+        (Some("Mexico"), None, false),
+        "{pieces:?}"
+    );
+    let cut = pieces.iter().find(|p| p.text.contains("safe")).expect("the cut");
+    assert_eq!((cut.deleted_by.as_deref(), cut.inserted_by.as_deref(), cut.deleted_text), (Some("Argentina"), None, true), "{pieces:?}");
+    assert!(pieces.iter().all(|p| p.deleted_text == p.deleted_by.is_some()), "deleted text exactly inside w:del: {pieces:?}");
     let file = write("tracked-en.docx", &bytes);
     let text = as_text(&soffice, &file);
     assert!(text.contains("Recognizing the value of cooperation,"), "{text}");
@@ -181,10 +194,58 @@ fn exports_open_in_libreoffice() {
     let base_heads = Draft::load(&base).unwrap().heads();
     let cmp = d.compare(Some(&base_heads), None, Lang::En, &|_| None).unwrap();
     let bytes = cmp.to_docx(&names, &info(), 1_638_281_100_000).unwrap();
+    let pieces = docx_xml::pieces(&part(&bytes, "word/document.xml")).unwrap();
+    // The insertion (Mexico's, credited to no country here) sits in its w:ins; the proposed
+    // cut is still text of both versions, so the redline shows it as such.
+    assert!(pieces.iter().any(|p| p.text.contains("fully") && p.inserted_by.is_some() && !p.deleted_text), "{pieces:?}");
+    assert!(pieces.iter().any(|p| p.text.contains("safe") && p.inserted_by.is_none() && p.deleted_by.is_none()), "{pieces:?}");
+    assert!(pieces.iter().all(|p| p.deleted_text == p.deleted_by.is_some()), "{pieces:?}");
     let file = write("redline-en.docx", &bytes);
     let text = as_text(&soffice, &file);
     assert!(text.contains("1. We agree") && text.contains("fully"), "{text}");
     convert(&soffice, &file, "pdf", "pdf");
+}
+
+/// Exports of text stored before control characters were refused (finding 9 of issue 18:
+/// a comment with U+0000 made the tracked DOCX unopenable in LibreOffice; a proposal with
+/// U+0001, U+000B or U+FFFE broke the tracked DOCX and the comparison; a title with U+0000
+/// the plain DOCX): every part is well-formed XML without them, LibreOffice opens each file,
+/// and the words around them are all there.
+#[test]
+fn exports_of_unclean_text_open_in_libreoffice() {
+    let mut d = Draft::new(DraftKind::Communique, Bilingual { en: "Joint\u{0} Communiqué", es: "Comunicado\u{0}" }).unwrap();
+    let text = Bilingual { en: "We agree on safe migration.".into(), es: "Acordamos una migración segura.".into() };
+    let p = d.insert_paragraph(0, NewParagraph { kind: ParagraphKind::Operative, section: None, editors: vec![], text }).unwrap();
+    d.commit();
+    let base = d.heads();
+    d.suggest_insert(&p, Lang::En, 8, " fully\u{1}\u{b}\u{fffe}", &stamp("MX")).unwrap();
+    d.create_thread(&p, Lang::En, 0, 2, "Who\u{0} is we?", &stamp("BR")).unwrap();
+    d.commit();
+    let names = CountryNames::builtin();
+    let cmp = d.compare(Some(&base), None, Lang::En, &|_| Some("MX".parse().unwrap())).unwrap();
+    let files = [
+        ("clean", d.export_docx(None, Lang::En, &info(), DocxMode::Clean, &names).unwrap()),
+        ("tracked", d.export_docx(None, Lang::En, &info(), DocxMode::Tracked, &names).unwrap()),
+        ("redline", cmp.to_docx(&names, &info(), 1_638_281_100_000).unwrap()),
+    ];
+    for (what, bytes) in &files {
+        let pieces = docx_xml::pieces(&part(bytes, "word/document.xml")).unwrap_or_else(|e| panic!("{what}: {e:#}"));
+        let all: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        assert!(all.contains("Joint Communiqué") || *what == "redline", "{what}: {all}");
+        if *what != "clean" {
+            assert!(pieces.iter().any(|p| p.text.contains("fully") && p.inserted_by.is_some()), "{what}: {pieces:?}");
+        }
+    }
+    let comments = docx_xml::pieces(&part(&files[1].1, "word/comments.xml")).unwrap();
+    assert!(comments.iter().any(|p| p.text.contains("Who is we?")), "{comments:?}");
+    let Some(soffice) = soffice() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (what, bytes) in &files {
+        let file = dir.path().join(format!("{what}.docx"));
+        std::fs::write(&file, bytes).unwrap();
+        let text = as_text(&soffice, &file);
+        assert!(text.contains("migration"), "{what}: LibreOffice read {text:?}");
+    }
 }
 
 /// A DOCX that LibreOffice made from Markdown (rendered to HTML, converted by LibreOffice)

@@ -163,3 +163,20 @@ async fn idle_documents_are_unloaded() {
     assert_eq!(server.state.metrics.documents_loaded(), 1);
     server.stop().await;
 }
+
+/// SQLite runs with the write-ahead log and `synchronous = FULL` on every connection of the
+/// pool: a transaction is on disk when its commit returns, so an acknowledged edit survives
+/// a power cut, not only a crash of the process.
+#[tokio::test]
+async fn sqlite_commits_are_durable() {
+    let db = TestDb::sqlite();
+    let store = pluma_server::store::SqliteStore::open(&db.url).await.unwrap();
+    for _ in 0..4 {
+        let mut conn = store.pool().acquire().await.unwrap();
+        let (synchronous,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(synchronous, 2, "synchronous = FULL (2), not NORMAL (1) or OFF (0)");
+        let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(journal, "wal");
+    }
+    store.pool().close().await;
+}

@@ -48,7 +48,8 @@ async fn propose(node: &TestServer, pe: &Session, doc: &str, word: &str) -> Opti
     }
 }
 
-/// Silence started on node 0 freezes the text on node 1; an objection on node 0 unfreezes it.
+/// Silence proposed on node 0 and agreed on node 1 freezes the text on node 1; an objection
+/// on node 0 unfreezes it.
 #[tokio::test]
 async fn silence_on_one_node_freezes_and_frees_the_text_on_another() {
     let Some(cluster) = Cluster::start(2, |url: &str| Config::with_database(url)).await else { return };
@@ -66,6 +67,7 @@ async fn silence_on_one_node_freezes_and_frees_the_text_on_another() {
     };
     n0.state.store.create_meeting(&meeting, 1).await.unwrap();
     let mx = n0.user_session("mx-chair", Role::Chair, Some("MX")).await;
+    let ar = n0.user_session("ar-chair", Role::Chair, Some("AR")).await;
     let pe = n0.user_session("pe", Role::Delegate, Some("PE")).await;
     let sec = n0.user_session("sec", Role::Secretariat, Some("SEC")).await;
     let (status, draft) = post(n0, "/api/drafts", &mx, json!({"meeting_id": meeting.id.as_str(), "zero_draft": small_zero_draft()})).await;
@@ -97,14 +99,13 @@ async fn silence_on_one_node_freezes_and_frees_the_text_on_another() {
         let (status, body) = post(n0, &path, &sec, json!({})).await;
         assert_eq!(status, 200, "{body}");
     }
-    let (status, body) = post(
-        n0,
-        &format!("/api/drafts/{id}/silence"),
-        &mx,
-        json!({"deadline": "2999-01-01T00:00:00Z", "settled_override": {"reason": "Consulting capitals"}}),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
+    let proposal = json!({"deadline": "2999-01-01T00:00:00Z", "settled_override": {"reason": "Consulting capitals"}});
+    let (status, body) = post(n0, &format!("/api/drafts/{id}/silence"), &mx, proposal).await;
+    assert_eq!(status, 202, "proposed by Mexico's chair: {body}");
+    // Argentina's chair agrees through the other node.
+    let agreement = json!({"proposal": body["proposal"]["id"]});
+    let (status, body) = post(n1, &format!("/api/drafts/{id}/silence/agreement"), &ar, agreement).await;
+    assert_eq!(status, 201, "agreed by Argentina's chair: {body}");
 
     // Node 1 refuses every proposal from now on; soon with its own precise reason.
     let mut precise = false;

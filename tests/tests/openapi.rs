@@ -19,6 +19,8 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/sync-tickets",
     "GET /api/meetings",
     "GET /api/meetings/{id}",
+    "PATCH /api/meetings/{id}",
+    "GET /api/meetings/{id}/directory",
     "GET /api/drafts",
     "POST /api/drafts",
     "GET /api/drafts/{id}",
@@ -37,6 +39,7 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/drafts/{id}/paragraphs/{pid}/concordance",
     "POST /api/drafts/{id}/approvals",
     "POST /api/drafts/{id}/silence",
+    "POST /api/drafts/{id}/silence/agreement",
     "POST /api/drafts/{id}/silence/objections",
     "GET /api/openapi.json",
     "GET /healthz",
@@ -85,7 +88,7 @@ async fn the_document_covers_every_endpoint_and_each_answers_as_documented() {
             if *method == "DELETE" && token.is_some() {
                 continue;
             }
-            let body = matches!(m, Method::POST).then(|| json!({}));
+            let body = matches!(m, Method::POST | Method::PATCH).then(|| json!({}));
             let (status, answer) = server.api.call(m.clone(), &concrete, token, body).await.unwrap();
             assert!(status < 500, "{method} {path}: {status} {answer}");
             assert!(listed.contains(&status), "{method} {path} (signed in: {}): {status} not in {listed:?}: {answer}", token.is_some());

@@ -56,9 +56,17 @@ async fn logged(server: &TestServer, doc_id: &str) -> i64 {
     server.state.store.logged_change_count(&doc_id.parse().unwrap()).await.unwrap()
 }
 
+/// Every persona makes every kind of change through the real sync server, on SQLite and
+/// on PostgreSQL: each allowed change is stored, each refused one is named by its rule and
+/// leaves nothing stored.
 #[tokio::test]
 async fn role_by_action_matrix_through_the_sync_server() {
-    let db = TestDb::sqlite();
+    for db in TestDb::each().await {
+        matrix_on(&db).await;
+    }
+}
+
+async fn matrix_on(db: &TestDb) {
     let server = TestServer::start(&db.url).await;
     let (cast, sessions) = cast_on(&server).await;
     let b = base(&cast);
@@ -95,7 +103,7 @@ async fn role_by_action_matrix_through_the_sync_server() {
                 },
             };
             if let Err(why) = outcome {
-                failures.push(format!("{} by {login}: {why}", case.name));
+                failures.push(format!("{}: {} by {login}: {why}", db.backend, case.name));
             }
         }
     }
@@ -227,6 +235,26 @@ fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
             "proposal-country",
         ),
         ("ar-chair", "adds an unknown key at the root", |doc, _, _| doc.put(ROOT, "approved", true).unwrap(), "schema"),
+        (
+            "ar-chair",
+            "writes U+0000 into the title",
+            |doc, _, _| {
+                let (_, title) = doc.get(ROOT, "title").unwrap().unwrap();
+                let (_, en) = doc.get(&title, "en").unwrap().unwrap();
+                doc.splice_text(&en, 0, 0, "\u{0}").unwrap();
+            },
+            "clean-text",
+        ),
+        (
+            "ar-chair",
+            "inserts more text at once than the bound allows",
+            |doc, b, _| {
+                let t = text_obj(doc, &b.p1, "en");
+                let bound = pluma_server::config::InputLimits::default().max_proposal_chars;
+                doc.splice_text(&t, 0, 0, &"x".repeat(bound + 1)).unwrap();
+            },
+            "too-large",
+        ),
     ]
 }
 

@@ -58,8 +58,11 @@ async fn schemathesis_finds_nothing_for_any_role() {
     ];
     let spec = format!("http://{}/api/openapi.json", server.addr);
     let mut failures = Vec::new();
+    // schemathesis writes a cache (.schemathesis/) where it runs: not in the work tree.
+    let scratch = tempfile::tempdir().unwrap();
     for (role, token) in sessions {
         let mut cmd = tokio::process::Command::new(&tool);
+        cmd.current_dir(scratch.path());
         cmd.args(["run", &spec, "--checks"])
             .arg("not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance")
             // Signing out would end the session the rest of the run uses.

@@ -256,8 +256,7 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
             let (code, body) = w.post("/silence", &w.mx, bad.clone()).await;
             assert_eq!(code, 422, "{b}: {bad}: {body}");
         }
-        let (code, body) =
-            w.post("/silence", &w.mx, json!({"deadline": "2999-01-01T00:00:00-05:00", "settled_override": going_ahead()})).await;
+        let (code, body) = w.silence(json!({"deadline": "2999-01-01T00:00:00-05:00", "settled_override": going_ahead()})).await;
         assert_eq!(code, 201, "{b}: {body}");
         assert_eq!(body["silence"]["state"], "running", "{b}");
         assert_eq!(body["workflow"]["silence"]["deadline_utc"], "2999-01-01 05:00 UTC", "{b}");
@@ -309,7 +308,7 @@ async fn silence_freezes_the_text_an_objection_breaks_it_and_the_deadline_adopts
         let (code, version) = w.post("/versions", &w.mx, json!({"label": "To capitals"})).await;
         assert_eq!(code, 201, "{b}: {version}");
         let deadline = pluma_server::time::now_ms() + 5000;
-        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline, "version": version["id"]})).await;
+        let (code, body) = w.silence(json!({"deadline": deadline, "version": version["id"]})).await;
         assert_eq!(code, 201, "{b}: {body}");
         let d = w.wait_adopted().await;
         assert_eq!(d["workflow"]["adopted"]["how"], "silence", "{b}: {d}");
@@ -401,7 +400,7 @@ async fn a_deadline_passed_while_down_is_applied_once_at_the_next_start() {
         w.confirm_all().await;
         w.agree_all().await;
         let deadline = pluma_server::time::now_ms() + 5000;
-        let (code, body) = w.post("/silence", &w.mx, json!({"deadline": deadline})).await;
+        let (code, body) = w.silence(json!({"deadline": deadline})).await;
         assert_eq!(code, 201, "{b}: {body}");
         let World { server, pe, draft, .. } = w;
         server.stop().await;

@@ -30,6 +30,7 @@ export const api = {
   /** Approves the text; refused (409, with `unsettled`) while it is not settled, unless `settled_override` gives the chair's reason. */
   approve: (draft: string, body: { heads: string[]; concordance_override?: string; settled_override?: SettledOverride }) => call<unknown>("POST", `${draftPath(draft)}/approvals`, body),
   startSilence: (draft: string, body: { deadline: number; concordance_override?: string; settled_override?: SettledOverride }) => call<unknown>("POST", `${draftPath(draft)}/silence`, body),
+  agreeToSilence: (draft: string, proposal: string) => call<unknown>("POST", `${draftPath(draft)}/silence/agreement`, { proposal }),
   object: (draft: string, text: string) => call<unknown>("POST", `${draftPath(draft)}/silence/objections`, { text }),
 
   /** A page of the activity: the newest `limit` entries, or those before or after a cursor;

@@ -68,6 +68,16 @@ export interface ActivityPage {
 }
 
 /** One paragraph of the dashboard, in reading order. */
+/** A silence procedure one Pro-Tempore Presidency proposed: it starts when every other
+ * Presidency (`awaiting`) agrees. */
+export interface SilenceProposal {
+  id: string;
+  country: string;
+  deadline: number;
+  consents: string[];
+  awaiting: string[];
+}
+
 export interface DashboardLine {
   number: number | null;
   paragraph: string;
@@ -105,6 +115,8 @@ export interface Dashboard {
     approved_by: string[];
     awaiting: string[];
     silence: Silence | null;
+    /** A silence procedure proposed by one Presidency, waiting for the other's agreement. */
+    silence_proposal: SilenceProposal | null;
     adopted: { fingerprint: string; adopted_at: number; how: string; concordance_override: string | null } | null;
     locked: string | null;
   };

@@ -118,6 +118,10 @@ function tell(e: Entry, ctx: Context, who: string): Line[] {
     }
     case "adoption_refused":
       return [{ text: say("adoption_refused"), tone: "objection" }];
+    case "silence_proposed":
+      return [{ text: say("silence_proposed", { who, time: ctx.time(Number(d.deadline)) }), tone: "plain" }];
+    case "silence_agreed":
+      return [{ text: say("silence_agreed", { who }), tone: "plain" }];
     case "silence_started":
       return [{ text: say("silence_started", { who, time: ctx.time(Number(d.deadline)) }), tone: "silence" }];
     case "silence_broken":

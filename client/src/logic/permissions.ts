@@ -148,9 +148,15 @@ export function mayApprove(p: Person, ppt: string[]): boolean {
   return p.role === "chair" && p.country !== null && ppt.includes(p.country);
 }
 
-/** Put the text under silence. */
-export function mayStartSilence(p: Person): boolean {
-  return p.role === "chair";
+/** Propose to put the text under silence: the chair of one of the draft's Pro-Tempore
+ * Presidencies (`ppt`); the procedure starts when the other Presidency agrees. */
+export function mayProposeSilence(p: Person, ppt: string[]): boolean {
+  return mayApprove(p, ppt);
+}
+
+/** Agree to a proposed silence procedure: the chair of a Presidency it awaits. */
+export function mayAgreeToSilence(p: Person, awaiting: string[]): boolean {
+  return p.role === "chair" && p.country !== null && awaiting.includes(p.country);
 }
 
 /** Break silence with a written objection: a delegation (delegate or chair). */

@@ -1,6 +1,7 @@
 // Browser test of the workflow panel on the demo meeting: Argentina's chair marks a
-// paragraph agreed from the dashboard; Mexico's chair puts the text under silence and the
-// United States' delegate sees the deadline in Washington's time and breaks it with an
+// paragraph agreed from the dashboard; Mexico's chair proposes a silence procedure, which
+// starts when Argentina's chair agrees in its browser, and the United States' delegate
+// sees the deadline in Washington's time and breaks it with an
 // objection; both chairs approve in their browsers and everyone sees the adopted text's
 // fingerprint.
 import assert from "node:assert/strict";
@@ -44,15 +45,23 @@ test("status, silence with an objection, approvals and the fingerprint", async (
   await until("the paragraph to show as agreed", async () => (await ar.page.locator(".para").first().locator("[data-testid=status]").innerText()).length > 0 && (await ar.page.locator("[data-testid=count-agreed]").innerText()).endsWith("1"), 5000);
   await shot(ar.page, "workflow-dashboard");
 
-  // Mexico's chair starts a silence procedure through the API (the browser's date input is
-  // exercised below by reading, not typing); the US delegate sees it in Washington's time.
+  // Mexico's chair proposes a silence procedure through the API (the browser's date input is
+  // exercised below by reading, not typing); Argentina's chair, the other Presidency,
+  // agrees in its browser, and only then does it start; the US delegate sees it in
+  // Washington's time.
   const mxTok = await token(server.url, "mx-chair");
   const deadline = Date.UTC(2031, 10, 30, 23, 0, 0);
   // The text is not settled (most paragraphs are open): the chair goes ahead with a reason.
   const refused = await post(server.url, mxTok, `/api/drafts/${draft.id}/silence`, { deadline });
   assert.equal(refused.status, 409, JSON.stringify(refused.body));
-  const started = await post(server.url, mxTok, `/api/drafts/${draft.id}/silence`, { deadline, settled_override: { reason: "Agreed in plenary.", ad_referendum_agreed: false } });
-  assert.equal(started.status, 201, JSON.stringify(started.body));
+  const proposed = await post(server.url, mxTok, `/api/drafts/${draft.id}/silence`, { deadline, settled_override: { reason: "Agreed in plenary.", ad_referendum_agreed: false } });
+  assert.equal(proposed.status, 202, JSON.stringify(proposed.body));
+  assert.equal(proposed.body.silence, null, "a proposal does not freeze the text");
+  const offer = ar.page.locator("[data-testid=silence-proposal]");
+  await offer.waitFor({ timeout: 8000 });
+  assert.match(await offer.innerText(), /México|Mexico/);
+  await ar.page.click("[data-testid=agree-silence]");
+  await ar.page.locator("[data-testid=silence-banner]").waitFor({ timeout: 8000 });
   const us = await signedIn(browser, server.url, "us", draft.id);
   const banner = us.page.locator("[data-testid=silence-banner]");
   await banner.waitFor({ timeout: 8000 });

@@ -215,7 +215,8 @@ impl Comparison {
             out.push_str("</p></section>\n");
         }
         out.push_str("</article>\n</body></html>\n");
-        out
+        // Text stored before the clean-text rule may hold control characters.
+        crate::clean::strip(&out).into_owned()
     }
 
     /// Markdown with CriticMarkup: the title as a heading, then one paragraph per
@@ -235,7 +236,7 @@ impl Comparison {
             md_pieces(&mut out, &p.pieces);
             out.push_str("\n\n");
         }
-        out
+        crate::clean::strip(&out).into_owned()
     }
 }
 

@@ -169,14 +169,27 @@ fn comment_of(id: usize, thread: &Thread, names: &CountryNames, lang: Lang) -> C
     c
 }
 
+/// Writes the package of a document without moves.
 fn pack(docx: Docx) -> Result<Vec<u8>> {
     pack_rewritten(docx, &MoveRanges::default())
 }
 
+/// Writes the package, with the move ranges written in (see [`MoveRanges`]). Text stored
+/// before [`crate::clean`] refused control characters may still hold some, which XML
+/// cannot carry (Word and LibreOffice refuse the file): every part that can hold text is
+/// written without them.
 fn pack_rewritten(docx: Docx, moves: &MoveRanges) -> Result<Vec<u8>> {
-    let mut buf = Cursor::new(Vec::new());
     let mut xml = docx.build();
     moves.rewrite(&mut xml);
+    let parts = [&mut xml.document, &mut xml.comments, &mut xml.comments_extended, &mut xml.footnotes]
+        .into_iter()
+        .chain([&mut xml.doc_props.app, &mut xml.doc_props.core, &mut xml.doc_props.custom])
+        .chain(xml.headers.iter_mut())
+        .chain(xml.footers.iter_mut());
+    for part in parts {
+        crate::clean::strip_xml_bytes(part);
+    }
+    let mut buf = Cursor::new(Vec::new());
     xml.pack(&mut buf).map_err(|e| DraftError::Docx(e.to_string()))?;
     Ok(buf.into_inner())
 }

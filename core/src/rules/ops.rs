@@ -101,6 +101,8 @@ pub(super) fn scan(after: &AutoCommit, changes: &[Change], who: &Who) -> Result<
         let actor = change.actor_id().to_hex_string();
         let start = change.start_op().get();
         for (i, op) in change.decode().operations.into_iter().enumerate() {
+            // First, so that no message below quotes a string XML or a database cannot hold.
+            crate::clean::check_operation(&op)?;
             if let OpType::MarkBegin(data) = &op.action {
                 check_mark_op(&data.name, &data.value, &actor, who)?;
             }

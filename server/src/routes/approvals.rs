@@ -85,7 +85,7 @@ pub async fn approve(
     ApiJson(body): ApiJson<ApprovalIn>,
 ) -> Result<(StatusCode, Json<ApprovalOut>), ApiError> {
     let record = find_draft(&state, &id).await?;
-    let override_reason = checked_reason(body.concordance_override, "concordance_override")?;
+    let override_reason = checked_reason(body.concordance_override, "concordance_override", &state.config.input)?;
     let country = match (who.user.role, &who.user.country) {
         (Role::Chair, Some(c)) => c.clone(),
         _ => return Err(ApiError::Forbidden("only the chair of a Pro-Tempore Presidency approves the text")),

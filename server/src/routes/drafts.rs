@@ -101,19 +101,68 @@ pub async fn create(
     if !who.user.role.may_create_drafts() {
         return Err(ApiError::Forbidden("only chairs, the secretariat and admins may create drafts"));
     }
+    check_new_draft(&body, &state.config.input)?;
     let meeting_id = match &body.meeting_id {
-        Some(m) => Some(check_meeting(state.store.as_ref(), m).await?),
+        Some(m) => Some(check_meeting(&state, m).await?),
         None => None,
     };
-    let mut draft = build(body)?;
-    let record = create_draft(state.store.as_ref(), &mut draft, meeting_id, Some(&who.user)).await?;
+    let _permit = state.heavy_permit().await?;
+    let prepared = crate::workflow::blocking(move || PreparedDraft::new(&mut build(body)?)).await?;
+    let record = store_draft(state.store.as_ref(), prepared, meeting_id, Some(&who.user)).await?;
     tracing::info!(draft = %record.id, user = %who.user.login, "created a draft");
     Ok((StatusCode::CREATED, Json(record.into())))
 }
 
-async fn check_meeting(store: &dyn Store, id: &str) -> Result<MeetingId, ApiError> {
+/// The bounds of a new draft, checked on the request before any work: its title, the
+/// number of paragraphs of a zero draft and each of their texts (whose shape the core
+/// checks when it reads the zero draft).
+fn check_new_draft(body: &NewDraft, limits: &crate::config::InputLimits) -> Result<(), ApiError> {
+    if let Some(title) = &body.title {
+        check_title(title.en.as_str(), title.es.as_str(), limits)?;
+    }
+    let Some(zero) = &body.zero_draft else { return Ok(()) };
+    let str_at = |v: &serde_json::Value, key: &str| v.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+    if let Some(title) = zero.get("title") {
+        check_title(&str_at(title, "en").unwrap_or_default(), &str_at(title, "es").unwrap_or_default(), limits)?;
+    }
+    let paragraphs = zero.get("paragraphs").and_then(serde_json::Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    check_paragraph_count(paragraphs.len(), limits)?;
+    for (i, p) in paragraphs.iter().enumerate() {
+        for lang in ["en", "es"] {
+            let text = str_at(p, lang).unwrap_or_default();
+            crate::input::text(&format!("paragraph {} ({lang})", i + 1), &text, limits.max_text_chars)?;
+        }
+    }
+    Ok(())
+}
+
+/// Both titles of a draft are clean and within their bound.
+pub(crate) fn check_title(en: &str, es: &str, limits: &crate::config::InputLimits) -> Result<(), ApiError> {
+    crate::input::text("the title (en)", en, limits.max_title_chars)?;
+    crate::input::text("the title (es)", es, limits.max_title_chars)
+}
+
+/// A new draft has at most [`crate::config::InputLimits::max_paragraphs`] paragraphs (413).
+pub(crate) fn check_paragraph_count(n: usize, limits: &crate::config::InputLimits) -> Result<(), ApiError> {
+    if n > limits.max_paragraphs {
+        return Err(ApiError::PayloadTooLarge(format!("the draft has {n} paragraphs; the limit is {}", limits.max_paragraphs)));
+    }
+    Ok(())
+}
+
+/// The meeting a new draft belongs to: it exists and has room for one more draft.
+pub(crate) async fn check_meeting(state: &AppState, id: &str) -> Result<MeetingId, ApiError> {
+    let store: &dyn Store = state.store.as_ref();
     let id: MeetingId = id.parse().map_err(|e| ApiError::Unprocessable(format!("{e}")))?;
-    if store.meetings().await?.iter().any(|m| m.id == id) { Ok(id) } else { Err(ApiError::Unprocessable(format!("no meeting {id}"))) }
+    if !store.meetings().await?.iter().any(|m| m.id == id) {
+        return Err(ApiError::Unprocessable(format!("no meeting {id}")));
+    }
+    let most = state.config.input.max_drafts_per_meeting;
+    let held = store.drafts().await?.iter().filter(|d| d.meeting_id.as_ref() == Some(&id)).count();
+    if held >= most {
+        return Err(ApiError::Unprocessable(format!("meeting {id} already has {held} drafts; the limit is {most}")));
+    }
+    Ok(id)
 }
 
 fn build(body: NewDraft) -> Result<Draft, ApiError> {
@@ -126,27 +175,48 @@ fn build(body: NewDraft) -> Result<Draft, ApiError> {
     }
 }
 
+/// A new draft read and saved, ready to store. Making it is CPU work: the routes make it
+/// on the blocking pool.
+#[derive(Debug)]
+pub struct PreparedDraft {
+    kind: DraftKind,
+    title_en: String,
+    title_es: String,
+    snapshot: Vec<u8>,
+}
+
+impl PreparedDraft {
+    /// Reads the draft's kind and titles and saves it.
+    pub fn new(draft: &mut Draft) -> Result<PreparedDraft, ApiError> {
+        let unreadable = |e: pluma_core::DraftError| ApiError::internal("reading a new draft", e);
+        Ok(PreparedDraft {
+            kind: draft.kind().map_err(unreadable)?,
+            title_en: draft.title(Lang::En).map_err(unreadable)?,
+            title_es: draft.title(Lang::Es).map_err(unreadable)?,
+            snapshot: draft.save(),
+        })
+    }
+}
+
 /// Stores a new draft (record and first snapshot, one transaction) and notes its creation in
 /// the audit log. Shared by creation, import and the demo.
-pub async fn create_draft(
+pub async fn store_draft(
     store: &dyn Store,
-    draft: &mut Draft,
+    prepared: PreparedDraft,
     meeting_id: Option<MeetingId>,
     created_by: Option<&User>,
 ) -> Result<DraftRecord, ApiError> {
-    let unreadable = |e: pluma_core::DraftError| ApiError::internal("reading a new draft", e);
     let record = DraftRecord {
         id: DraftId::random(),
         doc_id: DocumentId::random(),
         meeting_id,
-        kind: draft.kind().map_err(unreadable)?,
-        title_en: draft.title(Lang::En).map_err(unreadable)?,
-        title_es: draft.title(Lang::Es).map_err(unreadable)?,
+        kind: prepared.kind,
+        title_en: prepared.title_en,
+        title_es: prepared.title_es,
         created_by: created_by.map(|u| u.id.clone()),
         created_at: now_ms(),
     };
-    let snapshot = draft.save();
-    store.create_draft(&record, &snapshot).await?;
+    store.create_draft(&record, &prepared.snapshot).await?;
     let entry = AuditEntry {
         user: created_by.map(|u| u.id.clone()),
         country: created_by.and_then(|u| u.country.clone()),
@@ -156,4 +226,14 @@ pub async fn create_draft(
     };
     store.append_audit(&[entry], now_ms()).await?;
     Ok(record)
+}
+
+/// [`store_draft`] of a draft made here (the demo's; small, so read on this thread).
+pub async fn create_draft(
+    store: &dyn Store,
+    draft: &mut Draft,
+    meeting_id: Option<MeetingId>,
+    created_by: Option<&User>,
+) -> Result<DraftRecord, ApiError> {
+    store_draft(store, PreparedDraft::new(draft)?, meeting_id, created_by).await
 }

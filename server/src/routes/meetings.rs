@@ -1,20 +1,23 @@
 //! `GET /api/meetings`: meetings with their delegations (names, conference, time zone);
 //! `GET /api/meetings/{id}`: one meeting with its conferences and their Pro-Tempore
-//! Presidencies, its delegations and its agenda;
+//! Presidencies, its delegations, its agenda and its minimum silence period;
+//! `PATCH /api/meetings/{id}` `{"silence_minimum_secs"}`: an administrator sets that period;
 //! `GET /api/meetings/{id}/directory`: who takes part, so that every proposal, comment and
 //! activity entry names its person and delegation, whether or not that person is online.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use pluma_core::agenda::Agenda;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::ApiJson;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::MeetingId;
 use crate::model::{Conference, Delegation, Meeting, Role};
 use crate::state::AppState;
-use crate::store::StoreError;
+use crate::store::{AuditAction, AuditEntry, StoreError};
+use crate::time::now_ms;
 
 /// A meeting and who takes part.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -55,6 +58,9 @@ pub struct MeetingDetail {
     pub conferences: Vec<ConferenceOut>,
     /// Every delegation, observers included.
     pub delegations: Vec<Delegation>,
+    /// The shortest silence procedure allowed, in seconds (24 h unless an administrator set
+    /// another): a deadline is at least this far from the procedure's start.
+    pub silence_minimum_secs: i64,
     /// The agenda: `days[]` of `items[]` (kind, session number, title `{en, es}`, start and
     /// end in unix ms, topics, lead countries, speakers); null if none was loaded.
     #[schema(value_type = Option<Object>)]
@@ -91,7 +97,56 @@ pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Pat
         Some(json) => Some(serde_json::from_str::<Agenda>(&json).map_err(|e| ApiError::internal("reading a stored agenda", e))?),
         None => None,
     };
-    Ok(Json(MeetingDetail { conferences: conferences(&delegations), meeting, delegations, agenda }))
+    let silence_minimum_secs = state.store.silence_minimum(&id).await? / 1000;
+    Ok(Json(MeetingDetail { conferences: conferences(&delegations), meeting, delegations, agenda, silence_minimum_secs }))
+}
+
+/// The longest minimum silence period an administrator may set: 30 days.
+pub const MAX_SILENCE_MINIMUM_SECS: i64 = 30 * 24 * 3600;
+
+/// What `PATCH /api/meetings/{id}` takes.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingChange {
+    /// The shortest silence procedure allowed, in seconds (0 to 30 days).
+    pub silence_minimum_secs: i64,
+}
+
+/// Sets a meeting's minimum silence period (administrators).
+#[utoipa::path(patch, path = "/api/meetings/{id}", tag = "meetings", request_body = MeetingChange,
+    params(("id" = String, Path, description = "meeting id", pattern = "^m[0-9a-f]{16}$")),
+    responses((status = 200, body = MeetingDetail), (status = 400, body = crate::error::ErrorBody),
+        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn change(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MeetingChange>,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    if who.user.role != Role::Admin {
+        return Err(ApiError::Forbidden("only an administrator changes a meeting's settings"));
+    }
+    let secs = body.silence_minimum_secs;
+    if !(0..=MAX_SILENCE_MINIMUM_SECS).contains(&secs) {
+        return Err(ApiError::Unprocessable(format!("silence_minimum_secs must be 0 to {MAX_SILENCE_MINIMUM_SECS} (30 days)")));
+    }
+    let meeting: MeetingId = id.parse().map_err(|e| ApiError::BadRequest(format!("{e}: meeting ids look like m0123456789abcdef")))?;
+    match state.store.set_silence_minimum(&meeting, secs * 1000).await {
+        Ok(()) => {}
+        Err(StoreError::NotFound(_)) => return Err(ApiError::NotFound(format!("no meeting {meeting}"))),
+        Err(e) => return Err(e.into()),
+    }
+    let entry = AuditEntry {
+        user: Some(who.user.id.clone()),
+        country: None,
+        draft: None,
+        action: AuditAction::MeetingChanged,
+        detail: serde_json::json!({ "meeting": meeting, "silence_minimum_secs": secs }),
+    };
+    state.store.append_audit(&[entry], now_ms()).await?;
+    tracing::info!(%meeting, secs, user = %who.user.login, "meeting's minimum silence period set");
+    get(State(state), who, Path(id)).await
 }
 
 /// One person taking part in a meeting, as others see them.

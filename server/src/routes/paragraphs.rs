@@ -23,9 +23,6 @@ use crate::model::Role;
 use crate::state::AppState;
 use crate::store::AuditAction;
 
-/// Longest reason accepted, in characters.
-pub const MAX_REASON_CHARS: usize = 2000;
-
 /// What `POST …/status` takes.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -71,14 +68,14 @@ fn parse_paragraph(pid: &str) -> Result<ParagraphId, ApiError> {
 }
 
 /// A trimmed reason, or a precise 422.
-pub(crate) fn checked_reason(reason: Option<String>, what: &str) -> Result<Option<String>, ApiError> {
+pub(crate) fn checked_reason(reason: Option<String>, what: &str, limits: &crate::config::InputLimits) -> Result<Option<String>, ApiError> {
     match reason.map(|r| r.trim().to_owned()) {
         None => Ok(None),
         Some(r) if r.is_empty() => Err(ApiError::Unprocessable(format!("{what} is empty: say why, or leave it out"))),
-        Some(r) if r.chars().count() > MAX_REASON_CHARS => {
-            Err(ApiError::Unprocessable(format!("{what} is longer than {MAX_REASON_CHARS} characters")))
+        Some(r) => {
+            crate::input::text(what, &r, limits.max_comment_chars)?;
+            Ok(Some(r))
         }
-        Some(r) => Ok(Some(r)),
     }
 }
 
@@ -107,7 +104,7 @@ pub async fn set_status(
     let paragraph = parse_paragraph(&pid)?;
     let to: Status =
         body.status.parse().map_err(|e| ApiError::Unprocessable(format!("{e}: use open, bracketed, agreed_ad_ref or agreed")))?;
-    let reason = checked_reason(body.reason, "reason")?;
+    let reason = checked_reason(body.reason, "reason", &state.config.input)?;
     // An early, friendly refusal; the rules are what decide.
     if who.user.role != Role::Chair {
         return Err(ApiError::Forbidden("only a chair sets a paragraph's status"));

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::ApiJson;
 use crate::auth::{self, CurrentUser, SESSION_COOKIE};
 use crate::error::ApiError;
+use crate::http::ClientAddr;
 use crate::model::User;
 use crate::state::AppState;
 use crate::store::{AuditAction, AuditEntry};
@@ -23,6 +24,7 @@ const BAD_CREDENTIALS: &str = "wrong login or password";
 
 /// A login attempt.
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Login {
     /// Login name.
     pub login: String,
@@ -50,19 +52,24 @@ pub struct SessionCreated {
 /// Logs in: checks the password, creates a session, sets the HttpOnly cookie.
 #[utoipa::path(post, path = "/api/session", security(()), tag = "session", request_body = Login,
     responses((status = 200, body = SessionCreated, description = "signed in; also sets the pluma_session cookie"), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
-pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    ApiJson(body): ApiJson<Login>,
+) -> Result<Response, ApiError> {
     if body.password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::BadRequest(format!("the password is longer than {MAX_PASSWORD_BYTES} bytes")));
     }
-    // Failed attempts per login are limited; a success costs nothing.
-    let limit_key = body.login.to_lowercase();
-    let wait = state.rate_limits.sign_in.wait_time(&limit_key, 1.0, Instant::now());
-    if !wait.is_zero() {
-        tracing::warn!(login = %body.login, "sign-in refused: too many failed attempts");
-        return Err(ApiError::TooManyRequests(wait.as_secs_f64().ceil() as u64));
-    }
+    crate::input::text("the login", &body.login, state.config.input.max_login_chars)?;
+    // The attempt counts before the password is checked (see rate_limit::sign_in).
+    let attempt = state.rate_limits.sign_in.attempt(&body.login, address, Instant::now()).map_err(|wait| {
+        tracing::warn!(login = %body.login, %address, "sign-in refused: too many failed attempts");
+        ApiError::too_many("too many failed sign-ins", wait)
+    })?;
     let found = state.store.user_by_login(&body.login).await?;
     let password = body.password;
+    // Each check holds tens of megabytes for a moment (argon2): a few at a time.
+    let _permit = state.password_checks.acquire().await.map_err(|_| ApiError::Unavailable)?;
     let user = tokio::task::spawn_blocking(move || match found {
         Some((user, hash)) => auth::verify_password(&password, &hash).then_some(user),
         None => {
@@ -73,7 +80,7 @@ pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>
     .await
     .map_err(|e| ApiError::internal("password check", e))?;
     let Some(user) = user else {
-        state.rate_limits.sign_in.spend(&limit_key, 1.0, Instant::now());
+        drop(attempt);
         let entry = AuditEntry {
             user: None,
             country: None,
@@ -84,6 +91,7 @@ pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>
         state.store.append_audit(&[entry], now_ms()).await?;
         return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
     };
+    attempt.succeeded(Instant::now());
 
     let (token, hash) = auth::new_token();
     let now = now_ms();
@@ -99,7 +107,8 @@ pub async fn create(State(state): State<AppState>, ApiJson(body): ApiJson<Login>
     };
     state.store.append_audit(&[entry], now).await?;
     tracing::info!(user = %user.login, "logged in");
-    let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", ttl.as_secs());
+    let secure = if state.config.cookies_are_secure() { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}", ttl.as_secs());
     let body = SessionCreated { token, expires_at, user };
     Ok(([(SET_COOKIE, cookie)], Json(body)).into_response())
 }
@@ -113,7 +122,8 @@ pub async fn delete(State(state): State<AppState>, who: CurrentUser) -> Result<R
     state.store.delete_session(&who.token_hash).await?;
     let closed = state.hub.shared().sessions.end(&who.token_hash);
     tracing::info!(user = %who.user.login, sync_connections = closed, "logged out");
-    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let secure = if state.config.cookies_are_secure() { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}");
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
 

@@ -1,14 +1,23 @@
-//! The silence procedure:
+//! The silence procedure, which cannot replace the Presidencies (rules in
+//! [`crate::workflow::consent`]):
 //! - `POST /api/drafts/{id}/silence` `{deadline, version?, concordance_override?}`: a chair
-//!   puts the text (the current text, or a version that is the current text) under silence
-//!   until the deadline (RFC 3339 or unix milliseconds). The text is frozen meanwhile. A
-//!   text that is not settled cannot be, unless a chair gives `settled_override` (see
-//!   [`crate::workflow::settled`]).
-//! - `POST /api/drafts/{id}/silence/objections` `{text}`: a delegation (a delegate or a
-//!   chair, not observers or staff) breaks the silence with a written objection, strictly
-//!   before the deadline; the text unfreezes. After the deadline: 409.
+//!   of a Pro-Tempore Presidency (PPT) delegation proposes to put the text (the current
+//!   text, or a version that is the current text) under silence until the deadline (RFC
+//!   3339 or unix milliseconds), at least the meeting's minimum period away. It answers
+//!   202 with the proposal, which waits for the other Presidency; in a meeting with one PPT
+//!   the procedure starts at once (201). A newer proposal replaces one still waiting.
+//! - `POST /api/drafts/{id}/silence/agreement` `{proposal}`: a chair of another PPT agrees.
+//!   Once every PPT has, the procedure starts (201) on the proposed text, which must not
+//!   have changed, with the proposed deadline, which must still be the minimum period
+//!   away. The text is frozen until the deadline.
+//! - `POST /api/drafts/{id}/silence/objections` ([`objections`]): a delegation breaks it.
 //!
-//! At the deadline, [`crate::workflow::silence`] adopts an unbroken text.
+//! A text that is not settled (paragraphs not agreed, proposals pending) is put under
+//! silence only by a chair's `settled_override`, given with the proposal (see
+//! [`crate::workflow::settled`]). At the deadline, [`crate::workflow::silence`] adopts an
+//! unbroken text.
+
+pub mod objections;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -20,23 +29,26 @@ use super::drafts::find_draft;
 use super::paragraphs::checked_reason;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::ids::{ObjectionId, SilenceId, VersionId};
-use crate::model::Role;
+use crate::ids::{SilenceId, SilenceProposalId, VersionId};
+use crate::model::DraftRecord;
 use crate::state::AppState;
-use crate::store::{AuditAction, AuditEntry, ObjectionOutcome, ObjectionRecord, SilenceRecord, SilenceState, StoreError};
+use crate::store::{
+    AuditAction, AuditEntry, ObjectionRecord, ProposalState, SilenceProposalRecord, SilenceRecord, SilenceState, StoreError,
+};
+use crate::sync::Held;
 use crate::time::now_ms;
+use crate::workflow::consent::{check_deadline, check_text, check_workflow, minimum_period, ppt_chair};
 use crate::workflow::deadline::{DeadlineIn, utc_display};
+use crate::workflow::settled::{OverrideRecord, SettledOverride};
 use crate::workflow::view::WorkflowState;
-use crate::workflow::{auto_version, blocking, heads_hex, hold, out_of_concordance, out_of_concordance_phrase, ppt_countries, same_heads};
-
-/// Longest objection accepted, in characters.
-pub const MAX_OBJECTION_CHARS: usize = 10_000;
+use crate::workflow::{auto_version, heads_hex, hold, ppt_countries, same_heads};
 
 /// What `POST /api/drafts/{id}/silence` takes.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SilenceIn {
-    /// The deadline: RFC 3339 text (`2021-11-30T18:00:00-05:00`) or unix milliseconds.
+    /// The deadline: RFC 3339 text (`2021-11-30T18:00:00-05:00`) or unix milliseconds; at
+    /// least the meeting's minimum silence period (24 h unless set otherwise) away.
     pub deadline: DeadlineIn,
     /// A saved version to put under silence; it must be the current text.
     #[serde(default)]
@@ -47,23 +59,26 @@ pub struct SilenceIn {
     /// A chair's decision to put under silence (and adopt at the deadline) a text that is
     /// not settled: a reason, and whether paragraphs agreed ad referendum count as agreed.
     #[serde(default)]
-    pub settled_override: Option<crate::workflow::settled::SettledOverride>,
+    pub settled_override: Option<SettledOverride>,
 }
 
-/// What `POST /api/drafts/{id}/silence/objections` takes.
+/// What `POST /api/drafts/{id}/silence/agreement` takes.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ObjectionIn {
-    /// The objection, 1 to 10 000 characters.
-    pub text: String,
+pub struct AgreementIn {
+    /// The proposal agreed to (its id, `r` and 16 hex digits).
+    pub proposal: String,
 }
 
-/// The answer to both.
+/// The answer to each silence request.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SilenceOut {
-    /// The procedure as it stands after the request.
-    #[schema(value_type = Object)]
-    pub silence: SilenceRecord,
+    /// The procedure as it stands after the request; none while a proposal waits.
+    #[schema(value_type = Option<Object>)]
+    pub silence: Option<SilenceRecord>,
+    /// The proposal, for a proposal or an agreement.
+    #[schema(value_type = Option<Object>)]
+    pub proposal: Option<SilenceProposalRecord>,
     /// The objection recorded, for an objection.
     #[schema(value_type = Option<Object>)]
     pub objection: Option<ObjectionRecord>,
@@ -71,11 +86,13 @@ pub struct SilenceOut {
     pub workflow: WorkflowState,
 }
 
-/// Puts the text under a silence procedure (chairs).
+/// Proposes a silence procedure (a chair of a PPT delegation).
 #[utoipa::path(post, path = "/api/drafts/{id}/silence", tag = "workflow",
     params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
     request_body = SilenceIn,
-    responses((status = 201, body = SilenceOut), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
+    responses((status = 201, body = SilenceOut, description = "started: the meeting has one Pro-Tempore Presidency"),
+        (status = 202, body = SilenceOut, description = "proposed: it starts when the other Presidency agrees"),
+        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
         (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn start(
@@ -86,13 +103,9 @@ pub async fn start(
 ) -> Result<(StatusCode, Json<SilenceOut>), ApiError> {
     let record = find_draft(&state, &id).await?;
     let deadline = body.deadline.to_ms().map_err(ApiError::Unprocessable)?;
-    let override_reason = checked_reason(body.concordance_override, "concordance_override")?;
-    if who.user.role != Role::Chair {
-        return Err(ApiError::Forbidden("only a chair starts a silence procedure"));
-    }
-    if deadline <= now_ms() {
-        return Err(ApiError::Unprocessable(format!("the deadline {} has already passed", utc_display(deadline))));
-    }
+    let override_reason = checked_reason(body.concordance_override, "concordance_override", &state.config.input)?;
+    let (country, ppt) = ppt_chair(&state, &who.user, &record, "proposes a silence procedure").await?;
+    check_deadline(deadline, now_ms(), minimum_period(&state, &record).await?).map_err(ApiError::Unprocessable)?;
     let version = match &body.version {
         None => None,
         Some(v) => {
@@ -107,13 +120,7 @@ pub async fn start(
 
     let held = hold(&state, &record).await?;
     let heads = heads_hex(&held.heads);
-    let workflow = state.store.workflow(&record.id).await?;
-    if let Some(a) = &workflow.adoption {
-        return Err(ApiError::Conflict(format!("the text was already adopted on {}", utc_display(a.adopted_at))));
-    }
-    if let Some(s) = workflow.running_silence() {
-        return Err(ApiError::Conflict(format!("a silence procedure is already running until {}", utc_display(s.deadline))));
-    }
+    check_workflow(&state.store.workflow(&record.id).await?)?;
     if let Some(v) = &version
         && !same_heads(&v.heads, &heads)
     {
@@ -122,149 +129,190 @@ pub async fn start(
             v.id, v.label
         )));
     }
-    let bytes = held.bytes.clone();
-    let over = body.settled_override.clone();
-    let (settled_override, unconcordant) = blocking(move || {
-        let mut draft = pluma_core::Draft::load(&bytes).map_err(|e| ApiError::internal("loading a held draft", e))?;
-        let settled = crate::workflow::settled::check(&mut draft, over.as_ref(), "put under silence")?;
-        let unconcordant = out_of_concordance(&mut draft).map_err(|e| ApiError::internal("checking concordance", e))?;
-        Ok((settled, unconcordant))
-    })
-    .await?;
-    if !unconcordant.is_empty() && override_reason.is_none() {
+    let settled = check_text(held.bytes.clone(), override_reason.is_some(), body.settled_override).await?;
+    let now = now_ms();
+    let proposal = SilenceProposalRecord {
+        id: SilenceProposalId::random(),
+        draft_id: record.id.clone(),
+        heads: heads.clone(),
+        version_id: version.map(|v| v.id),
+        deadline,
+        concordance_override: override_reason.clone(),
+        settled_override: settled.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default()),
+        proposed_by: who.user.id.clone(),
+        country: country.clone(),
+        consents: vec![country.clone()],
+        state: ProposalState::Proposed,
+        silence_id: None,
+        proposed_at: now,
+        ended_at: None,
+    };
+    let audit = [entry(&record, &who, AuditAction::SilenceProposed, &proposal)];
+    state.store.propose_silence(&proposal, &audit, now).await?;
+    tracing::info!(draft = %record.id, proposal = %proposal.id, deadline = %utc_display(deadline), user = %who.user.login, "silence proposed");
+    if ppt.iter().all(|c| proposal.consents.contains(c)) {
+        // A meeting of one Presidency: its consent is every consent.
+        let silence = begin(&state, &record, &who, &proposal, held).await?;
+        return answer(&state, &record, heads, StatusCode::CREATED, Some(silence), Some(proposal)).await;
+    }
+    drop(held);
+    answer(&state, &record, heads, StatusCode::ACCEPTED, None, Some(proposal)).await
+}
+
+/// Agrees to a proposed silence procedure (a chair of another PPT delegation).
+#[utoipa::path(post, path = "/api/drafts/{id}/silence/agreement", tag = "workflow",
+    params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
+    request_body = AgreementIn,
+    responses((status = 200, body = SilenceOut, description = "agreed; another Presidency has yet to agree"),
+        (status = 201, body = SilenceOut, description = "every Presidency agreed: the procedure started"),
+        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn agree(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AgreementIn>,
+) -> Result<(StatusCode, Json<SilenceOut>), ApiError> {
+    let record = find_draft(&state, &id).await?;
+    let proposal_id: SilenceProposalId =
+        body.proposal.parse().map_err(|e| ApiError::Unprocessable(format!("{e}: give the proposal's id (r0123456789abcdef)")))?;
+    let (country, ppt) = ppt_chair(&state, &who.user, &record, "agrees to a silence procedure").await?;
+    let held = hold(&state, &record).await?;
+    let heads = heads_hex(&held.heads);
+    let workflow = state.store.workflow(&record.id).await?;
+    let Some(mut proposal) = workflow.proposals.iter().find(|p| p.id == proposal_id).cloned() else {
+        return Err(ApiError::NotFound(format!("no silence proposal {proposal_id} for draft {}", record.id)));
+    };
+    match proposal.state {
+        ProposalState::Proposed => {}
+        ProposalState::Started => return Err(ApiError::Conflict("this silence proposal already started its procedure".into())),
+        ProposalState::Superseded => {
+            return Err(ApiError::Conflict("a newer silence proposal replaced this one: agree to that one".into()));
+        }
+    }
+    if proposal.consents.contains(&country) {
+        let how = if proposal.country == country { "proposed it" } else { "already agreed" };
         return Err(ApiError::Conflict(format!(
-            "{}, so the silence could not adopt the text: the secretariat confirms them first, or give concordance_override with a reason",
-            out_of_concordance_phrase(&unconcordant)
+            "rule silence-consent: {country} {how}; the procedure starts when the other Pro-Tempore Presidency agrees"
         )));
     }
-
+    check_workflow(&workflow)?;
     let now = now_ms();
-    let new_version = match &version {
+    check_deadline(proposal.deadline, now, minimum_period(&state, &record).await?)
+        .map_err(|e| ApiError::Conflict(format!("{e}; the proposal must be made again with a later deadline")))?;
+    if !same_heads(&proposal.heads, &heads) {
+        return Err(ApiError::Conflict(format!(
+            "the text changed since {} proposed the silence: the proposal is for the text as it was; propose it again",
+            proposal.country
+        )));
+    }
+    // The text is the one proposed (same heads): the proposer's settled decision still covers it.
+    let given = proposal
+        .settled_override
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<OverrideRecord>(json).ok())
+        .map(|o| SettledOverride { reason: o.reason, ad_referendum_agreed: o.ad_referendum_agreed });
+    check_text(held.bytes.clone(), proposal.concordance_override.is_some(), given).await?;
+    let audit = [entry(&record, &who, AuditAction::SilenceAgreed, &proposal)];
+    if !state.store.consent_to_silence(&proposal.id, &country, &audit, now).await? {
+        return Err(ApiError::Conflict("the silence proposal is no longer waiting for agreement".into()));
+    }
+    proposal.consents.push(country);
+    tracing::info!(draft = %record.id, proposal = %proposal.id, user = %who.user.login, "silence agreed");
+    if !ppt.iter().all(|c| proposal.consents.contains(c)) {
+        drop(held);
+        return answer(&state, &record, heads, StatusCode::OK, None, Some(proposal)).await;
+    }
+    let silence = begin(&state, &record, &who, &proposal, held).await?;
+    proposal.state = ProposalState::Started;
+    proposal.silence_id = Some(silence.id.clone());
+    answer(&state, &record, heads, StatusCode::CREATED, Some(silence), Some(proposal)).await
+}
+
+/// Starts the procedure a proposal asked for, with the document held on its heads.
+async fn begin(
+    state: &AppState,
+    record: &DraftRecord,
+    who: &CurrentUser,
+    proposal: &SilenceProposalRecord,
+    held: Held,
+) -> Result<SilenceRecord, ApiError> {
+    let now = now_ms();
+    let deadline = proposal.deadline;
+    let new_version = match &proposal.version_id {
         Some(_) => None,
-        None => Some(auto_version(&record, format!("Under silence until {}", utc_display(deadline)), &heads, Some(&who.user), now)),
+        None => Some(auto_version(record, format!("Under silence until {}", utc_display(deadline)), &proposal.heads, Some(&who.user), now)),
     };
     let silence = SilenceRecord {
         id: SilenceId::random(),
         draft_id: record.id.clone(),
-        heads: heads.clone(),
-        version_id: version.as_ref().or(new_version.as_ref()).map(|v| v.id.clone()),
+        heads: proposal.heads.clone(),
+        version_id: proposal.version_id.clone().or(new_version.as_ref().map(|v| v.id.clone())),
         deadline,
         state: SilenceState::Running,
-        started_by: Some(who.user.id.clone()),
-        country: who.user.country.clone(),
-        concordance_override: override_reason.clone(),
-        settled_override: settled_override.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default()),
+        started_by: Some(proposal.proposed_by.clone()),
+        country: Some(proposal.country.clone()),
+        concordance_override: proposal.concordance_override.clone(),
+        settled_override: proposal.settled_override.clone(),
         started_at: now,
         ended_at: None,
         outcome: None,
     };
-    let audit = [AuditEntry {
-        user: Some(who.user.id.clone()),
-        country: who.user.country.clone(),
-        draft: Some(record.id.clone()),
-        action: AuditAction::SilenceStarted,
-        detail: serde_json::json!({
-            "silence": silence.id,
-            "deadline": deadline,
-            "deadline_utc": utc_display(deadline),
-            "version": silence.version_id,
-            "heads": heads,
-            "concordance_override": override_reason,
-            "settled_override": settled_override,
-        }),
-    }];
-    match state.store.start_silence(&silence, new_version.as_ref(), &audit, now).await {
+    let mut started = entry(record, who, AuditAction::SilenceStarted, proposal);
+    started.detail = serde_json::json!({
+        "silence": silence.id,
+        "proposal": proposal.id,
+        "proposed_by": proposal.country,
+        "consents": proposal.consents,
+        "deadline": deadline,
+        "deadline_utc": utc_display(deadline),
+        "version": silence.version_id,
+        "heads": silence.heads,
+        "concordance_override": silence.concordance_override,
+        "settled_override": proposal.settled_override.as_deref().and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok()),
+    });
+    match state.store.start_proposed_silence(&proposal.id, &silence, new_version.as_ref(), &[started], now).await {
         Ok(()) => {}
-        Err(StoreError::Conflict(_)) => return Err(ApiError::Conflict("a silence procedure is already running for this draft".into())),
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::Conflict("a silence procedure is already running, or this proposal already started".into()));
+        }
         Err(e) => return Err(e.into()),
     }
     drop(held);
     state.silence_timer.notify_one();
-    tracing::info!(draft = %record.id, silence = %silence.id, deadline = %utc_display(deadline), user = %who.user.login, "silence procedure started");
-    let ppt = ppt_countries(state.store.as_ref(), &record).await?;
-    let workflow = WorkflowState::new(state.store.workflow(&record.id).await?, &ppt, heads);
-    Ok((StatusCode::CREATED, Json(SilenceOut { silence, objection: None, workflow })))
+    tracing::info!(draft = %record.id, silence = %silence.id, deadline = %utc_display(deadline), "silence procedure started");
+    Ok(silence)
 }
 
-/// Breaks the running silence procedure with a written objection (a delegation).
-#[utoipa::path(post, path = "/api/drafts/{id}/silence/objections", tag = "workflow",
-    params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")),
-    request_body = ObjectionIn,
-    responses((status = 201, body = SilenceOut), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
-        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
-        (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
-pub async fn object(
-    State(state): State<AppState>,
-    who: CurrentUser,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<ObjectionIn>,
-) -> Result<(StatusCode, Json<SilenceOut>), ApiError> {
-    let record = find_draft(&state, &id).await?;
-    let text = body.text.trim().to_owned();
-    if text.is_empty() {
-        return Err(ApiError::Unprocessable("the objection is empty: write what the delegation objects to".into()));
-    }
-    if text.chars().count() > MAX_OBJECTION_CHARS {
-        return Err(ApiError::Unprocessable(format!("the objection is longer than {MAX_OBJECTION_CHARS} characters")));
-    }
-    let country = match (who.user.role, &who.user.country) {
-        (Role::Delegate | Role::Chair, Some(c)) => c.clone(),
-        _ => return Err(ApiError::Forbidden("only a delegation (a delegate or a chair) objects; observers and staff do not")),
-    };
-    let workflow = state.store.workflow(&record.id).await?;
-    let now = now_ms();
-    let Some(running) = workflow.running_silence().cloned() else {
-        return Err(ApiError::Conflict(match workflow.silences.last() {
-            Some(s) if now >= s.deadline && matches!(s.state, SilenceState::Adopted | SilenceState::Lapsed) => format!(
-                "the deadline passed at {}: objections are no longer accepted ({})",
-                utc_display(s.deadline),
-                s.outcome.as_deref().unwrap_or(s.state.as_str())
-            ),
-            Some(s) => {
-                format!("no silence procedure is running: the last one ended ({})", s.outcome.as_deref().unwrap_or(s.state.as_str()))
-            }
-            None => "no silence procedure is running for this draft".to_owned(),
-        }));
-    };
-    if now >= running.deadline {
-        return Err(ApiError::Conflict(format!(
-            "the deadline passed at {}: objections are no longer accepted",
-            utc_display(running.deadline)
-        )));
-    }
-
-    let held = hold(&state, &record).await?;
-    let objection = ObjectionRecord {
-        id: ObjectionId::random(),
-        silence_id: running.id.clone(),
-        user: who.user.id.clone(),
-        country: country.clone(),
-        body: text.clone(),
-        created_at: now,
-    };
-    let audit = [AuditEntry {
+/// The audit entry of a proposal step by `who`.
+fn entry(record: &DraftRecord, who: &CurrentUser, action: AuditAction, proposal: &SilenceProposalRecord) -> AuditEntry {
+    AuditEntry {
         user: Some(who.user.id.clone()),
-        country: Some(country.clone()),
+        country: who.user.country.clone(),
         draft: Some(record.id.clone()),
-        action: AuditAction::SilenceBroken,
-        detail: serde_json::json!({ "silence": running.id, "objection": objection.id, "text": text, "deadline": running.deadline }),
-    }];
-    let outcome = state.store.record_objection(&objection, &audit, now).await?;
-    let heads = heads_hex(&held.heads);
-    drop(held);
-    match outcome {
-        ObjectionOutcome::Broke => {}
-        ObjectionOutcome::TooLate(deadline) => {
-            return Err(ApiError::Conflict(format!("the deadline passed at {}: objections are no longer accepted", utc_display(deadline))));
-        }
-        ObjectionOutcome::NotRunning(state) => {
-            return Err(ApiError::Conflict(format!("the silence procedure is no longer running (it is {})", state.as_str())));
-        }
+        action,
+        detail: serde_json::json!({
+            "proposal": proposal.id,
+            "proposed_by": proposal.country,
+            "deadline": proposal.deadline,
+            "deadline_utc": utc_display(proposal.deadline),
+            "heads": proposal.heads,
+            "concordance_override": proposal.concordance_override,
+            "settled_override": proposal.settled_override.as_deref().and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok()),
+        }),
     }
-    tracing::info!(draft = %record.id, silence = %running.id, %country, "silence broken by an objection");
-    let ppt = ppt_countries(state.store.as_ref(), &record).await?;
-    let record_now = state.store.workflow(&record.id).await?;
-    let silence = record_now.silences.iter().find(|s| s.id == running.id).cloned().unwrap_or(running);
-    let workflow = WorkflowState::new(record_now, &ppt, heads);
-    Ok((StatusCode::CREATED, Json(SilenceOut { silence, objection: Some(objection), workflow })))
+}
+
+async fn answer(
+    state: &AppState,
+    record: &DraftRecord,
+    heads: Vec<String>,
+    status: StatusCode,
+    silence: Option<SilenceRecord>,
+    proposal: Option<SilenceProposalRecord>,
+) -> Result<(StatusCode, Json<SilenceOut>), ApiError> {
+    let ppt = ppt_countries(state.store.as_ref(), record).await?;
+    let workflow = WorkflowState::new(state.store.workflow(&record.id).await?, &ppt, heads);
+    Ok((status, Json(SilenceOut { silence, proposal, objection: None, workflow })))
 }

@@ -191,6 +191,13 @@ async fn act(state: &AppState, who: &CurrentUser, id: &str, body: SelectionIn, a
             _ => return Err(ApiError::Forbidden("only a delegation withdraws its own proposals")),
         },
     };
+    if let (Some(own), Selection::Country(other)) = (&country, &selection)
+        && own != other
+    {
+        return Err(ApiError::Refused(format!(
+            "a delegation withdraws only its own proposals: those of {other} are not {own}'s to withdraw"
+        )));
+    }
 
     let mut draft = current_draft(state, &record).await?;
     let before = draft.heads();

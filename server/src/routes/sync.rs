@@ -64,9 +64,10 @@ async fn run(socket: WebSocket, grant: TicketGrant, hub: Hub, limits: Arc<RateLi
             Frame::Text(t) => WsMessage::Text(t.into()),
             Frame::Ping(p) => WsMessage::Ping(p.into()),
             Frame::Pong(p) => WsMessage::Pong(p.into()),
-            Frame::Close => WsMessage::Close(Some(CloseFrame {
+            // The reason is the error message's text (a close frame holds 123 bytes of it).
+            Frame::Close(reason) => WsMessage::Close(Some(CloseFrame {
                 code: axum::extract::ws::close_code::POLICY,
-                reason: "closed by the server; see the error message".into(),
+                reason: connection::close_reason(reason.as_deref().unwrap_or("closed by the server")).into(),
             })),
         })
     });
@@ -75,7 +76,7 @@ async fn run(socket: WebSocket, grant: TicketGrant, hub: Hub, limits: Arc<RateLi
         Ok(WsMessage::Text(t)) => Ok(Frame::Text(t.to_string())),
         Ok(WsMessage::Ping(p)) => Ok(Frame::Ping(p.to_vec())),
         Ok(WsMessage::Pong(p)) => Ok(Frame::Pong(p.to_vec())),
-        Ok(WsMessage::Close(_)) => Ok(Frame::Close),
+        Ok(WsMessage::Close(frame)) => Ok(Frame::Close(frame.map(|f| f.reason.to_string()))),
         Err(e) => Err(classify(e)),
     });
     // Per-user rate limit on incoming bytes: a frame over the user's rate is handed on only

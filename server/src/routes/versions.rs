@@ -3,10 +3,12 @@
 //! - `GET /api/drafts/{id}/diff?from=V&to=V|current&lang=en|es&format=json|html|md|docx`
 //! - `GET /api/drafts/{id}/export?version=V|current&lang=en|es&format=md|html|docx|docx-tracked`
 //!
-//! Like the other draft routes, any signed-in user may read and save versions. The
-//! current text comes from the document's task (`DocCommand::Snapshot`), so it includes
-//! every change already acknowledged to a client; comparing and exporting run on the
-//! blocking pool.
+//! Any signed-in user may read versions, compare and export; the people who draft
+//! (delegates, chairs, the secretariat) may save them, each draft at most
+//! `PLUMA_VERSIONS_PER_DRAFT_PER_HOUR` an hour (observers read and comment only, admins do
+//! not draft). The current text comes from the document's task (`DocCommand::Snapshot`),
+//! so it includes every change already acknowledged to a client; saving, comparing and
+//! exporting run on the blocking pool, a few at a time (`PLUMA_HEAVY_WORK_CONCURRENCY`).
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -23,20 +25,18 @@ use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::VersionId;
 use crate::model::DraftRecord;
+use crate::model::Role;
 use crate::state::AppState;
 use crate::store::{StoreError, VersionRecord};
 use crate::time::now_ms;
 use crate::version_snapshots::{self, SnapshotsError};
 use crate::versions::{self, DiffFormat, DiffRequest, ExportFormat, Output};
 
-/// Longest label accepted, in characters.
-pub const MAX_LABEL_CHARS: usize = 200;
-
 /// What `POST /api/drafts/{id}/versions` takes.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVersion {
-    /// The label, 1 to 200 characters.
+    /// The label, 1 to `PLUMA_MAX_LABEL_CHARS` (200) characters.
     pub label: String,
 }
 
@@ -50,21 +50,28 @@ pub async fn list(State(state): State<AppState>, _who: CurrentUser, Path(id): Pa
 
 /// Saves the draft as it stands under a label.
 #[utoipa::path(post, path = "/api/drafts/{id}/versions", tag = "versions", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$")), request_body = NewVersion,
-    responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewVersion>,
 ) -> Result<(StatusCode, Json<VersionRecord>), ApiError> {
+    if matches!(who.user.role, Role::Observer | Role::Admin) {
+        return Err(ApiError::Forbidden("only delegations, chairs and the secretariat save versions; observers and admins do not"));
+    }
     let label = body.label.trim().to_owned();
     if label.is_empty() {
         return Err(ApiError::Unprocessable("the label is empty".into()));
     }
-    if label.chars().count() > MAX_LABEL_CHARS {
-        return Err(ApiError::Unprocessable(format!("the label is longer than {MAX_LABEL_CHARS} characters")));
-    }
+    crate::input::text("the label", &label, state.config.input.max_label_chars)?;
     let draft = find_draft(&state, &id).await?;
+    if let Err(wait) = state.version_saves.try_take(draft.id.as_str(), 1.0, std::time::Instant::now()) {
+        let most = state.config.input.versions_per_draft_per_hour;
+        tracing::warn!(draft = %draft.id, user = %who.user.login, "version refused: too many this hour");
+        return Err(ApiError::too_many(format!("this draft's versions were saved {most} times in the last hour, the limit"), wait));
+    }
+    let _permit = state.heavy_permit().await?;
     let bytes = current_bytes(&state, &draft).await?;
     let heads = blocking(move || {
         let mut doc = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a draft snapshot", e))?;
@@ -120,6 +127,7 @@ pub async fn diff(
     let from_ref = q.from.as_deref().ok_or_else(|| ApiError::BadRequest("give from=<version id>".into()))?;
     let from = find_version(&state, &draft, Some(from_ref)).await?;
     let to = find_version(&state, &draft, q.to.as_deref()).await?;
+    let _permit = state.heavy_permit().await?;
     let now = now_ms();
     let snapshots = version_snapshots::comparison_snapshots(
         state.store.as_ref(),
@@ -160,6 +168,7 @@ pub async fn export(
         .map_err(ApiError::BadRequest)?;
     let draft = find_draft(&state, &id).await?;
     let version = find_version(&state, &draft, q.version.as_deref()).await?;
+    let _permit = state.heavy_permit().await?;
     let bytes = current_bytes(&state, &draft).await?;
     let meeting = versions::meeting_name(state.store.as_ref(), &draft, lang).await?;
     let certified = crate::workflow::certification(state.store.as_ref(), &draft, version.as_ref()).await?;

@@ -39,12 +39,18 @@ pub enum AuditAction {
     DraftAdopted,
     /// Adoption was refused (paragraphs out of concordance, no override).
     AdoptionRefused,
-    /// A chair put the text under a silence procedure.
+    /// A chair of a PPT proposed a silence procedure; it waits for the other Presidency.
+    SilenceProposed,
+    /// A chair of another PPT agreed to a proposed silence procedure.
+    SilenceAgreed,
+    /// Every Presidency agreed: the text is under a silence procedure.
     SilenceStarted,
     /// A delegation's objection broke the silence procedure.
     SilenceBroken,
     /// The deadline passed unbroken but the text could not be adopted.
     SilenceLapsed,
+    /// An administrator changed a meeting's settings (its minimum silence period).
+    MeetingChanged,
 }
 
 impl AuditAction {
@@ -65,9 +71,12 @@ impl AuditAction {
             AuditAction::ApprovalVoided => "approval_voided",
             AuditAction::DraftAdopted => "draft_adopted",
             AuditAction::AdoptionRefused => "adoption_refused",
+            AuditAction::SilenceProposed => "silence_proposed",
+            AuditAction::SilenceAgreed => "silence_agreed",
             AuditAction::SilenceStarted => "silence_started",
             AuditAction::SilenceBroken => "silence_broken",
             AuditAction::SilenceLapsed => "silence_lapsed",
+            AuditAction::MeetingChanged => "meeting_changed",
         }
     }
 }

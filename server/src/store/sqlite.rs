@@ -67,6 +67,7 @@ impl SqliteStore {
 super::versions::version_methods!(SqliteStore);
 super::agenda::agenda_methods!(SqliteStore, MeetingRow);
 super::workflow::workflow_methods!(SqliteStore);
+super::workflow::proposal_methods!(SqliteStore);
 super::sessions::ticket_methods!(SqliteStore);
 
 #[async_trait]
@@ -148,7 +149,40 @@ impl Store for SqliteStore {
         audit: &[AuditEntry],
         now: i64,
     ) -> Result<()> {
-        self.write_silence(silence, version, audit, now).await
+        self.write_silence(silence, None, version, audit, now).await
+    }
+
+    async fn start_proposed_silence(
+        &self,
+        proposal: &crate::ids::SilenceProposalId,
+        silence: &super::SilenceRecord,
+        version: Option<&super::VersionRecord>,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<()> {
+        self.write_silence(silence, Some(proposal), version, audit, now).await
+    }
+
+    async fn propose_silence(&self, proposal: &super::SilenceProposalRecord, audit: &[AuditEntry], now: i64) -> Result<()> {
+        self.write_proposal(proposal, audit, now).await
+    }
+
+    async fn consent_to_silence(
+        &self,
+        proposal: &crate::ids::SilenceProposalId,
+        country: &pluma_core::Country,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<bool> {
+        self.write_consent(proposal, country, audit, now).await
+    }
+
+    async fn silence_minimum(&self, meeting: &MeetingId) -> Result<i64> {
+        self.read_silence_minimum(meeting).await
+    }
+
+    async fn set_silence_minimum(&self, meeting: &MeetingId, ms: i64) -> Result<()> {
+        self.write_silence_minimum(meeting, ms).await
     }
 
     async fn record_objection(

@@ -14,7 +14,10 @@ use crate::ids::{ApprovalId, DraftId, ObjectionId, SilenceId, VersionId};
 use crate::store::{Result, StoreError};
 
 mod methods;
+pub(crate) mod proposals;
 pub(crate) use methods::{insert_version_on, workflow_methods};
+pub(crate) use proposals::proposal_methods;
+pub use proposals::{ProposalState, SilenceProposalRecord};
 
 /// One PPT's approval of the text at `heads`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -163,9 +166,16 @@ pub struct WorkflowRecord {
     pub objections: Vec<ObjectionRecord>,
     /// The adoption, once adopted.
     pub adoption: Option<AdoptionRecord>,
+    /// Every silence proposal, oldest first.
+    pub proposals: Vec<SilenceProposalRecord>,
 }
 
 impl WorkflowRecord {
+    /// The proposal waiting for consent, if any.
+    pub fn pending_proposal(&self) -> Option<&SilenceProposalRecord> {
+        self.proposals.iter().find(|p| p.state == ProposalState::Proposed)
+    }
+
     /// The running silence procedure, if any.
     pub fn running_silence(&self) -> Option<&SilenceRecord> {
         self.silences.iter().find(|s| s.state == SilenceState::Running)
@@ -199,18 +209,18 @@ pub(crate) fn join_heads(heads: &[String]) -> String {
     heads.join(" ")
 }
 
-fn split_heads(heads: &str) -> Vec<String> {
+pub(crate) fn split_heads(heads: &str) -> Vec<String> {
     heads.split_whitespace().map(str::to_owned).collect()
 }
 
-fn parse<T: std::str::FromStr>(what: &'static str, s: String) -> Result<T>
+pub(crate) fn parse<T: std::str::FromStr>(what: &'static str, s: String) -> Result<T>
 where
     T::Err: std::fmt::Display,
 {
     s.parse().map_err(|e| StoreError::corrupt(what, e))
 }
 
-fn parse_opt<T: std::str::FromStr>(what: &'static str, s: Option<String>) -> Result<Option<T>>
+pub(crate) fn parse_opt<T: std::str::FromStr>(what: &'static str, s: Option<String>) -> Result<Option<T>>
 where
     T::Err: std::fmt::Display,
 {

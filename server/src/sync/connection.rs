@@ -10,11 +10,16 @@ use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use tokio::sync::mpsc;
+use futures_util::{Sink, Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
+mod ephemeral;
+mod writer;
+
+pub use writer::{CLOSE_GRACE, close_reason};
+
 use super::hub::Hub;
+use super::outbound::{self, OutQueue};
 use super::protocol::{self, Message, PROTOCOL_VERSION, PeerMetadata};
 use super::sessions::SESSION_ENDED;
 use super::{DocCommand, Outbound, PeerLink};
@@ -30,8 +35,6 @@ pub const OUTBOUND_QUEUE: usize = 1024;
 /// A session expiry further away than this is waited for as if it were this far: an
 /// `Instant` cannot hold any time (the idle timeout ends the connection long before).
 const FAR_FUTURE: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
-/// How long closing waits for the final `error` message to be written.
-const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 /// A WebSocket frame, independent of the WebSocket library.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +47,8 @@ pub enum Frame {
     Ping(Vec<u8>),
     /// A pong.
     Pong(Vec<u8>),
-    /// The peer closes.
-    Close,
+    /// A close frame: from the peer, or the server's with the reason it closes.
+    Close(Option<String>),
 }
 
 /// A frame that could not be read.
@@ -71,11 +74,22 @@ struct Connection {
     principal: Arc<Principal>,
     session: SessionHash,
     conn: super::ConnId,
-    out: mpsc::Sender<Outbound>,
+    out: OutQueue,
     kill: CancellationToken,
     peer_id: Arc<OnceLock<String>>,
     docs: HashSet<DocumentId>,
     last_message: Instant,
+    ephemeral: ephemeral::Budget,
+}
+
+/// How a connection ends.
+enum End {
+    /// The server closes it and says why.
+    Fatal(String),
+    /// Its peer did not keep up: the writer says why.
+    Killed,
+    /// The peer is gone or went silent: nothing is worth writing.
+    Gone,
 }
 
 /// Runs one connection for the user of `grant` until it closes, or until its session ends.
@@ -88,9 +102,11 @@ where
 {
     let shared = hub.shared().clone();
     let limits = shared.limits.clone();
-    let (out, out_rx) = mpsc::channel(OUTBOUND_QUEUE);
+    let (out, out_rx) = outbound::channel(OUTBOUND_QUEUE, shared.input.outbound_queue_bytes);
     let peer_id = Arc::new(OnceLock::new());
-    let mut writer = tokio::spawn(write_loop(sink, out_rx, shared.peer_id.clone(), peer_id.clone()));
+    let kill = CancellationToken::new();
+    let writer = writer::Writer { server: shared.peer_id.clone(), peer: peer_id.clone(), kill: kill.clone() };
+    let mut writer = tokio::spawn(writer.run(sink, out_rx));
     shared.metrics.connection_delta(1);
     let started = Instant::now();
     let TicketGrant { user, session, session_expires_at } = grant;
@@ -104,58 +120,57 @@ where
         hub,
         user,
         out,
-        kill: CancellationToken::new(),
+        kill,
         peer_id,
         docs: HashSet::new(),
         last_message: started,
+        ephemeral: ephemeral::Budget::new(&shared.input, started),
     };
     let mut last_frame = Instant::now();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + limits.ping_interval, limits.ping_interval);
     tracing::debug!(conn = c.conn, user = %c.user.login, "sync connection opened");
 
-    let fatal = loop {
+    let end = loop {
         let deadline = match c.peer_id.get() {
             None => started + limits.join_timeout,
             Some(_) => c.last_message + limits.idle_timeout,
         };
         tokio::select! {
-            _ = shared.shutdown.cancelled() => break Some("the server is shutting down".to_owned()),
-            _ = session_guard.ended().cancelled() => break Some(SESSION_ENDED.to_owned()),
-            _ = tokio::time::sleep_until(session_expiry) => break Some(SESSION_ENDED.to_owned()),
-            _ = c.kill.cancelled() => {
-                // The outbound queue is full or the peer was dropped: nothing more can be sent.
-                writer.abort();
-                break None;
-            }
-            _ = &mut writer => break None,
+            _ = shared.shutdown.cancelled() => break End::Fatal("the server is shutting down".to_owned()),
+            _ = session_guard.ended().cancelled() => break End::Fatal(SESSION_ENDED.to_owned()),
+            _ = tokio::time::sleep_until(session_expiry) => break End::Fatal(SESSION_ENDED.to_owned()),
+            // The outbound queue overflowed or a document dropped the peer: the writer
+            // drops what waited and says why.
+            _ = c.kill.cancelled() => break End::Killed,
+            _ = &mut writer => break End::Gone,
             frame = stream.next() => {
                 last_frame = Instant::now();
                 match frame {
-                    None | Some(Ok(Frame::Close)) => break None,
+                    None | Some(Ok(Frame::Close(_))) => break End::Gone,
                     Some(Err(FrameError::TooLarge)) => {
-                        break Some(format!("message too large: the limit is {} bytes", limits.max_frame_bytes));
+                        break End::Fatal(format!("message too large: the limit is {} bytes", limits.max_frame_bytes));
                     }
                     Some(Err(FrameError::Other(e))) => {
                         tracing::debug!(conn = c.conn, error = %e, "socket error");
-                        break None;
+                        break End::Gone;
                     }
                     Some(Ok(Frame::Ping(_) | Frame::Pong(_))) => {}
                     Some(Ok(Frame::Text(_))) => {
-                        break Some("text frames are not accepted: send automerge-repo messages as binary CBOR".to_owned());
+                        break End::Fatal("text frames are not accepted: send automerge-repo messages as binary CBOR".to_owned());
                     }
                     Some(Ok(Frame::Binary(bytes))) => {
                         // Both may be ready at once, and `select!` picks at random: nothing
                         // read after the session ended goes on.
                         if session_guard.ended().is_cancelled() {
-                            break Some(SESSION_ENDED.to_owned());
+                            break End::Fatal(SESSION_ENDED.to_owned());
                         }
                         if bytes.len() > limits.max_frame_bytes {
-                            break Some(format!("message too large: the limit is {} bytes", limits.max_frame_bytes));
+                            break End::Fatal(format!("message too large: the limit is {} bytes", limits.max_frame_bytes));
                         }
                         match c.handle(&bytes).await {
                             Step::Continue => {}
-                            Step::Fatal(text) => break Some(text),
-                            Step::Close => break None,
+                            Step::Fatal(text) => break End::Fatal(text),
+                            Step::Close => break End::Gone,
                         }
                     }
                 }
@@ -163,13 +178,12 @@ where
             _ = ping.tick() => {
                 if last_frame.elapsed() > limits.pong_timeout {
                     tracing::debug!(conn = c.conn, "no pong: dropping the socket");
-                    writer.abort();
-                    break None;
+                    break End::Gone;
                 }
                 let _ = c.out.try_send(Outbound::Ping);
             }
             _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
-                break Some(match c.peer_id.get() {
+                break End::Fatal(match c.peer_id.get() {
                     None => format!("no join message within {} s", limits.join_timeout.as_secs()),
                     Some(_) => format!("idle for {} s without a message; closing", limits.idle_timeout.as_secs()),
                 });
@@ -177,24 +191,60 @@ where
         }
     };
 
-    for doc in std::mem::take(&mut c.docs) {
-        c.hub.detach(&doc, c.conn).await;
-    }
-    match fatal {
-        Some(text) => {
-            tracing::debug!(conn = c.conn, reason = %text, "closing sync connection with an error");
-            if c.out.try_send(Outbound::Fatal(text)).is_err() {
-                writer.abort();
-            }
-        }
-        // The peer is gone or went silent: nothing is worth writing.
-        None => writer.abort(),
-    }
-    if !writer.is_finished() && tokio::time::timeout(CLOSE_GRACE, &mut writer).await.is_err() {
-        writer.abort();
-    }
+    c.end(end, writer, &mut stream).await;
     shared.metrics.connection_delta(-1);
 }
+
+impl Connection {
+    /// Leaves every document, then says why the connection ends (unless the peer is gone)
+    /// and closes it.
+    async fn end<St>(mut self, end: End, mut writer: tokio::task::JoinHandle<()>, stream: &mut St)
+    where
+        St: Stream<Item = Result<Frame, FrameError>> + Unpin,
+    {
+        for doc in std::mem::take(&mut self.docs) {
+            self.hub.detach(&doc, self.conn).await;
+        }
+        match end {
+            End::Fatal(text) => {
+                tracing::debug!(conn = self.conn, reason = %text, "closing sync connection with an error");
+                if self.out.try_send(Outbound::Fatal(text)).is_err() {
+                    self.kill.cancel();
+                }
+                close_gracefully(&mut writer, stream).await;
+            }
+            End::Killed => close_gracefully(&mut writer, stream).await,
+            End::Gone => {}
+        }
+        writer.abort();
+    }
+}
+
+/// Lets the writer send the reason and the close frame, reading (and dropping) what the
+/// peer still sends until its own close frame: closing the socket with unread data would
+/// reset it, and the peer could lose the reason with it. When the socket can no longer be
+/// read (a frame over the limit is left unread by the WebSocket layer), it stays open a
+/// moment ([`LINGER`]) so that what was written reaches the peer before the reset.
+async fn close_gracefully<St>(writer: &mut tokio::task::JoinHandle<()>, stream: &mut St)
+where
+    St: Stream<Item = Result<Frame, FrameError>> + Unpin,
+{
+    let _ = tokio::time::timeout(CLOSE_GRACE, async {
+        let _ = writer.await;
+        loop {
+            match stream.next().await {
+                Some(Ok(Frame::Close(_))) => return,
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
+            }
+        }
+        tokio::time::sleep(LINGER).await;
+    })
+    .await;
+}
+
+/// How long a socket that can no longer be read stays open after the server's last words.
+const LINGER: Duration = Duration::from_secs(1);
 
 impl Connection {
     async fn handle(&mut self, bytes: &[u8]) -> Step {
@@ -220,7 +270,12 @@ impl Connection {
             Message::Request { document_id, data, .. } | Message::Sync { document_id, data, .. } => {
                 self.sync(peer_id, &document_id, &data).await
             }
-            Message::Ephemeral { ref document_id, .. } => {
+            Message::Ephemeral { ref document_id, ref data, .. } => {
+                match self.ephemeral.admit(data.len(), Instant::now()) {
+                    ephemeral::Verdict::Relay => {}
+                    ephemeral::Verdict::Drop => return Step::Continue,
+                    ephemeral::Verdict::Refuse(reason) => return Step::Fatal(reason),
+                }
                 if let Ok(doc) = document_id.parse::<DocumentId>()
                     && self.docs.contains(&doc)
                 {
@@ -312,37 +367,4 @@ impl Connection {
             }
         }
     }
-}
-
-/// Writes queued messages to the socket until the queue closes or a fatal error is sent.
-async fn write_loop<Si>(mut sink: Si, mut rx: mpsc::Receiver<Outbound>, server: String, peer: Arc<OnceLock<String>>)
-where
-    Si: Sink<Frame> + Unpin,
-    Si::Error: std::fmt::Display,
-{
-    while let Some(item) = rx.recv().await {
-        let frame = match item {
-            Outbound::Ping => Frame::Ping(Vec::new()),
-            Outbound::Message(m) => match protocol::encode(&m) {
-                Ok(bytes) => Frame::Binary(bytes),
-                Err(error) => {
-                    tracing::error!(%error, "encoding an outgoing message failed");
-                    continue;
-                }
-            },
-            Outbound::Fatal(text) => {
-                let error = Message::Error { sender_id: server.clone(), target_id: peer.get().cloned(), message: text };
-                if let Ok(bytes) = protocol::encode(&error) {
-                    let _ = sink.send(Frame::Binary(bytes)).await;
-                }
-                let _ = sink.send(Frame::Close).await;
-                break;
-            }
-        };
-        if let Err(error) = sink.send(frame).await {
-            tracing::debug!(%error, "socket write failed");
-            return;
-        }
-    }
-    let _ = sink.close().await;
 }

@@ -31,6 +31,8 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Protocol limits and timeouts.
     pub limits: SyncLimits,
+    /// Bounds on what people send (change sizes, ephemeral messages, outbound queues).
+    pub input: crate::config::InputLimits,
     /// Logged changes after which a document is compacted.
     pub compaction_threshold: usize,
     /// This server's automerge-repo peer id (stable for the process).

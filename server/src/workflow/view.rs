@@ -8,7 +8,7 @@ use pluma_core::{Concordance, Draft, DraftError, ParagraphId, Status};
 use serde::Serialize;
 
 use super::{Lock, Numbered, deadline, numbered, same_heads};
-use crate::store::{AdoptionRecord, ApprovalRecord, ObjectionRecord, SilenceRecord, WorkflowRecord};
+use crate::store::{AdoptionRecord, ApprovalRecord, ObjectionRecord, SilenceProposalRecord, SilenceRecord, WorkflowRecord};
 
 /// Words shown of a paragraph in lists.
 const FIRST_WORDS: usize = 8;
@@ -38,6 +38,19 @@ pub struct SilenceOut {
     pub objections: Vec<ObjectionRecord>,
 }
 
+/// A silence proposal waiting for the other Presidencies, as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProposalOut {
+    /// The record.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub record: SilenceProposalRecord,
+    /// The proposed deadline in UTC.
+    pub deadline_utc: String,
+    /// The PPTs whose agreement is still missing.
+    pub awaiting: Vec<String>,
+}
+
 /// Where the workflow of a draft stands.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WorkflowState {
@@ -53,6 +66,8 @@ pub struct WorkflowState {
     pub awaiting: Vec<String>,
     /// The latest silence procedure, if any.
     pub silence: Option<SilenceOut>,
+    /// A silence proposal waiting for the other Presidencies, if any.
+    pub silence_proposal: Option<ProposalOut>,
     /// Every silence procedure, oldest first.
     #[schema(value_type = Vec<Object>)]
     pub silences: Vec<SilenceRecord>,
@@ -80,7 +95,13 @@ impl WorkflowState {
             deadline_utc: deadline::utc_display(s.deadline),
             objections: record.objections.iter().filter(|o| o.silence_id == s.id).cloned().collect(),
         });
+        let silence_proposal = record.pending_proposal().map(|p| ProposalOut {
+            record: p.clone(),
+            deadline_utc: deadline::utc_display(p.deadline),
+            awaiting: ppt.iter().filter(|c| !p.consents.contains(c)).map(ToString::to_string).collect(),
+        });
         WorkflowState {
+            silence_proposal,
             ppt: ppt.iter().map(ToString::to_string).collect(),
             approvals: record.approvals.iter().map(|a| ApprovalOut { record: a.clone(), live: a.voided_at.is_none() }).collect(),
             approved_by,

@@ -1,9 +1,9 @@
 // The approval bar: each Pro-Tempore Presidency's approval of the text (given, awaited, or
-// voided by a later change, and why), the approve button for a PPT's chair, and a chair's
-// silence form.
+// voided by a later change, and why), the approve button for a PPT's chair, and the form
+// with which a PPT's chair proposes a silence procedure.
 import { api } from "../../api/api";
 import type { Approval, Dashboard } from "../../api/types";
-import { mayApprove, mayStartSilence } from "../../logic/permissions";
+import { mayApprove, mayProposeSilence } from "../../logic/permissions";
 import { colourOf, countryName } from "../../state/countries";
 import { lang, t } from "../../state/lang";
 import { h } from "../dom";
@@ -31,7 +31,8 @@ export function approvalBar(ctx: WorkflowContext, d: Dashboard): HTMLElement | n
   if (mayApprove(me, wf.ppt) && !wf.adopted && !wf.approved_by.includes(me.country ?? "")) {
     bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", "data-heads": wf.heads.join(), onclick: () => void approve(ctx, d) }, t("wf_approve")));
   }
-  if (mayStartSilence(me) && !wf.adopted && !(wf.silence && wf.silence.state === "running")) bar.append(silenceForm(ctx));
+  // Only a Presidency proposes a silence procedure (the other one agrees to it).
+  if (mayProposeSilence(me, wf.ppt) && !wf.adopted && !(wf.silence && wf.silence.state === "running")) bar.append(silenceForm(ctx));
   return bar;
 }
 

@@ -1,9 +1,10 @@
 // The banners above the text: the adopted text with its certified fingerprint; the
 // silence procedure running (its deadline in the viewer's capital's time) with the
-// objection form for delegations; a silence broken or lapsed.
+// objection form for delegations; a silence broken or lapsed; a silence proposed by one
+// Presidency, which the other Presidency's chair agrees to here.
 import { api } from "../../api/api";
-import type { Dashboard } from "../../api/types";
-import { mayObject } from "../../logic/permissions";
+import type { Dashboard, SilenceProposal } from "../../api/types";
+import { mayAgreeToSilence, mayObject } from "../../logic/permissions";
 import { inZone, placeOf } from "../../logic/zones";
 import { countryName } from "../../state/countries";
 import { lang, t } from "../../state/lang";
@@ -34,7 +35,25 @@ export function banners(ctx: WorkflowContext, d: Dashboard): HTMLElement[] {
   } else if (s && s.state === "lapsed" && !wf.adopted) {
     out.push(h("div", { class: "wf-banner broken", role: "status" }, t("wf_silenceLapsed", { reason: s.outcome ?? "" })));
   }
+  if (wf.silence_proposal && !wf.adopted && !(s && s.state === "running")) out.push(proposalBanner(ctx, wf.silence_proposal));
   return out;
+}
+
+/** A proposed silence: who proposed it, until when, whose agreement is missing; the chair
+ * of a Presidency still to agree agrees here. */
+function proposalBanner(ctx: WorkflowContext, p: SilenceProposal): HTMLElement {
+  const { me, zone } = ctx;
+  const l = lang();
+  const awaiting = p.awaiting.map((c) => countryName(c, l)).join(", ");
+  const mine = me.country !== null && p.consents.includes(me.country);
+  const time = inZone(p.deadline, zone, l);
+  const banner = h("div", { class: "wf-banner proposal", role: "status", "data-testid": "silence-proposal" },
+    h("strong", {}, mine ? t("wf_proposalYours", { awaiting }) : t("wf_proposalPending", { country: countryName(p.country, l), time, awaiting })));
+  if (mine) banner.append(" ", h("span", {}, time));
+  if (mayAgreeToSilence(me, p.awaiting)) {
+    banner.append(h("div", {}, h("button", { type: "button", class: "primary", "data-testid": "agree-silence", onclick: () => void ctx.act(() => api.agreeToSilence(ctx.draftId, p.id)) }, t("wf_agree"))));
+  }
+  return banner;
 }
 
 /** The objection form: repaints rebuild the panel, and the objection being written survives them. */

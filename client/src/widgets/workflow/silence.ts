@@ -1,6 +1,7 @@
-// A chair puts the text under silence until a deadline, picked as a wall-clock time in
-// their own capital (the input's value is read in that zone, not the browser's) and shown
-// back as every delegation will see it.
+// A Presidency's chair proposes to put the text under silence until a deadline, picked as a
+// wall-clock time in their own capital (the input's value is read in that zone, not the
+// browser's) and shown back as every delegation will see it. The procedure starts when
+// the other Presidency agrees (see banners.ts).
 import { api } from "../../api/api";
 import type { Dashboard } from "../../api/types";
 import { inZone, placeOf, wallTimeIn, wallTimeOf, zoneOffset } from "../../logic/zones";
@@ -41,7 +42,8 @@ export function silenceForm(ctx: WorkflowContext): HTMLElement {
       }
       void startSilence(ctx, ms);
     } }, t("wf_start")),
-    preview);
+    preview,
+    h("div", { class: "muted small" }, t("wf_silenceRule")));
 }
 
 /** Puts the text under silence, checked against the dashboard as it is now (the one
@@ -55,10 +57,21 @@ async function startSilence(ctx: WorkflowContext, deadline: number): Promise<voi
     ctx.notify(errorText(e), true);
     return;
   }
-  const sent = await withOverrides(ctx, now, "silence", (o) =>
-    api.startSilence(ctx.draftId, { deadline, ...(o.concordance ? { concordance_override: o.concordance } : {}), ...(o.settled ? { settled_override: o.settled } : {}) }));
+  // The answer has the procedure when it started (a meeting of one Presidency), else only
+  // the proposal, waiting for the other Presidency.
+  let started = false;
+  const sent = await withOverrides(ctx, now, "silence", async (o) => {
+    const answer = (await api.startSilence(ctx.draftId, {
+      deadline,
+      ...(o.concordance ? { concordance_override: o.concordance } : {}),
+      ...(o.settled ? { settled_override: o.settled } : {}),
+    })) as { silence?: unknown } | null;
+    started = Boolean(answer?.silence);
+    return answer;
+  });
   if (sent) {
     ctx.kept.silence = "";
+    if (!started) ctx.notify(t("wf_proposed"));
     await ctx.refresh();
   }
 }

@@ -20,6 +20,8 @@ pub const MEETING_WIDE: &[&str] = &[
     "approval_voided",
     "draft_adopted",
     "adoption_refused",
+    "silence_proposed",
+    "silence_agreed",
     "silence_started",
     "silence_broken",
     "silence_lapsed",

@@ -39,12 +39,15 @@ macro_rules! workflow_methods {
                 .await?;
                 let objections: Vec<w::ObjectionRow> = sqlx::query_as(w::OBJECTIONS).bind(draft.as_str()).fetch_all(&mut *tx).await?;
                 let adoption: Option<w::AdoptionRow> = sqlx::query_as(w::ADOPTION).bind(draft.as_str()).fetch_optional(&mut *tx).await?;
+                let proposals: Vec<w::proposals::ProposalRow> =
+                    sqlx::query_as(w::proposals::PROPOSALS).bind(draft.as_str()).fetch_all(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(w::WorkflowRecord {
                     approvals: approvals.into_iter().map(w::approval).collect::<Result<_>>()?,
                     silences: silences.into_iter().map(w::silence).collect::<Result<_>>()?,
                     objections: objections.into_iter().map(w::objection).collect::<Result<_>>()?,
                     adoption: adoption.map(w::adoption).transpose()?,
+                    proposals: proposals.into_iter().map(w::proposals::proposal).collect::<Result<_>>()?,
                 })
             }
 
@@ -167,6 +170,7 @@ macro_rules! workflow_methods {
             pub(crate) async fn write_silence(
                 &self,
                 s: &$crate::store::workflow::SilenceRecord,
+                proposal: Option<&$crate::ids::SilenceProposalId>,
                 version: Option<&$crate::store::VersionRecord>,
                 audit: &[$crate::store::AuditEntry],
                 now: i64,
@@ -192,6 +196,22 @@ macro_rules! workflow_methods {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::unique(e, "a running silence procedure for this draft"))?;
+                if let Some(proposal) = proposal {
+                    // The claim (after the row it names): only the transaction that moves the
+                    // proposal on starts it.
+                    let done = sqlx::query(
+                        "UPDATE silence_proposals SET state = 'started', silence_id = $2, ended_at = $3 WHERE id = $1 AND state = 'proposed'",
+                    )
+                    .bind(proposal.as_str())
+                    .bind(s.id.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await?;
+                        return Err(StoreError::Conflict("a start of this silence proposal"));
+                    }
+                }
                 for entry in audit {
                     $crate::store::audit::insert_entry!(&mut *tx, entry, now)?;
                 }

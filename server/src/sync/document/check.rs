@@ -31,6 +31,14 @@ impl DocumentTask {
             self.note_violation(who, violations, v.rule, &v.detail);
             v.to_string()
         })?;
+        // A change larger than any allowed edit is refused from its header, before
+        // applying it costs memory (nothing was applied to the copy yet).
+        let sizes = self.hub.shared().input.sizes();
+        pluma_core::bounds::check_before(&new, &sizes).map_err(|v| {
+            let message = v.describe(None);
+            self.note_violation(who, violations, v.rule.as_str(), &message);
+            message
+        })?;
         let copy = match next {
             Some(copy) => copy,
             None => next.insert(self.doc.clone()),
@@ -41,18 +49,20 @@ impl DocumentTask {
             Ok(()) if !copy.get_missing_deps(&[]).is_empty() => {
                 Err(format!("the changes depend on changes document {} does not have", self.doc_id))
             }
-            Ok(()) => pluma_core::rules::check(copy, &heads, &new, &who.who()).map_err(|v| {
-                tracing::info!(document = %self.doc_id, user = %who.user, violation = %v, "refused changes");
-                // People read the paragraph as the web client names it: in the text with the
-                // refused change, or in the stored one if the change removed it.
-                let label = v.paragraph.as_ref().and_then(|p| {
-                    let label_in = |doc| pluma_core::labels::label_in(doc, p).ok().flatten();
-                    label_in(copy).or_else(|| label_in(&self.doc))
-                });
-                let message = v.describe(label.as_ref());
-                self.note_violation(who, violations, v.rule.as_str(), &message);
-                message
-            }),
+            Ok(()) => pluma_core::rules::check(copy, &heads, &new, &who.who())
+                .and_then(|summary| pluma_core::bounds::check_after(copy, &new, &sizes).map(|()| summary))
+                .map_err(|v| {
+                    tracing::info!(document = %self.doc_id, user = %who.user, violation = %v, "refused changes");
+                    // People read the paragraph as the web client names it: in the text with the
+                    // refused change, or in the stored one if the change removed it.
+                    let label = v.paragraph.as_ref().and_then(|p| {
+                        let label_in = |doc| pluma_core::labels::label_in(doc, p).ok().flatten();
+                        label_in(copy).or_else(|| label_in(&self.doc))
+                    });
+                    let message = v.describe(label.as_ref());
+                    self.note_violation(who, violations, v.rule.as_str(), &message);
+                    message
+                }),
         };
         match outcome {
             Ok(summary) => {

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use automerge::sync::{State, SyncDoc};
 use serde_bytes::ByteBuf;
-use tokio::sync::mpsc::error::TrySendError;
 
 use super::DocumentTask;
 use crate::ids::DocumentId;
 use crate::sync::changes::missing_deps;
+use crate::sync::outbound::QueueError;
 use crate::sync::protocol::Message;
 use crate::sync::state::nothing_to_send;
 use crate::sync::{ConnId, Outbound, PeerLink};
@@ -31,7 +31,7 @@ fn send_sync(server: &str, document_id: &str, peer: &PeerLink, data: Vec<u8>) ->
         document_id: document_id.to_owned(),
         data: ByteBuf::from(data),
     };
-    peer.out.try_send(Outbound::Message(msg)).map_err(|e| matches!(e, TrySendError::Full(_)))
+    peer.out.try_send(Outbound::Message(msg)).map_err(|e| e == QueueError::Full)
 }
 
 impl DocumentTask {
@@ -62,7 +62,7 @@ impl DocumentTask {
                 data: data.clone(),
             };
             if let Err(e) = peer.link.out.try_send(Outbound::Message(msg)) {
-                dead.push((*other, matches!(e, TrySendError::Full(_))));
+                dead.push((*other, e == QueueError::Full));
             }
         }
         self.drop_lagging(dead);

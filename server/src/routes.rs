@@ -10,6 +10,7 @@ pub mod imports;
 pub mod meetings;
 pub mod openapi;
 pub mod paragraphs;
+pub mod returns;
 pub mod session;
 pub mod silence;
 pub mod suggestions;
@@ -61,6 +62,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(suggestions::accept))
         .routes(routes!(suggestions::reject))
         .routes(routes!(suggestions::withdraw))
+        .routes(routes!(returns::create))
         .routes(routes!(activity::page))
         .routes(routes!(paragraphs::set_status))
         .routes(routes!(paragraphs::confirm_concordance))

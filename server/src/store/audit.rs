@@ -45,6 +45,9 @@ pub enum AuditAction {
     SilenceBroken,
     /// The deadline passed unbroken but the text could not be adopted.
     SilenceLapsed,
+    /// A delegation's Word file was brought back as its proposals and comments (the return,
+    /// the file's digest, who brought it and for whom in the detail).
+    WordReturned,
 }
 
 impl AuditAction {
@@ -68,6 +71,7 @@ impl AuditAction {
             AuditAction::SilenceStarted => "silence_started",
             AuditAction::SilenceBroken => "silence_broken",
             AuditAction::SilenceLapsed => "silence_lapsed",
+            AuditAction::WordReturned => "word_returned",
         }
     }
 }

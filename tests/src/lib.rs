@@ -10,6 +10,7 @@
 //! - [`cluster`]: several servers on one PostgreSQL database, and clients that fail over.
 //! - [`workflow`]: a negotiation with two Presidencies, to run the workflow on.
 //! - [`edits`]: automerge edits of a draft as a client makes them.
+//! - [`libreoffice`]: DOCX files marked up in LibreOffice itself, with change recording on.
 
 #![forbid(unsafe_code)]
 
@@ -18,5 +19,6 @@ pub mod client;
 pub mod cluster;
 pub mod db;
 pub mod edits;
+pub mod libreoffice;
 pub mod server;
 pub mod workflow;

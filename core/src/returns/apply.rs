@@ -170,9 +170,6 @@ fn record(report: &mut Report, change: &Change, placed: Placed, new_paragraph: &
     if let Some(id) = placed.proposal {
         report.proposals.push(Made { id, paragraph: placed.paragraph, label: String::new(), kind, deleted, inserted, tracked });
     }
-    if let Some(partial) = placed.partial {
-        report.not_placed.push(partial);
-    }
 }
 
 /// Fills in every paragraph's label as the draft now names it, and the counts.

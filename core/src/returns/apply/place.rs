@@ -1,7 +1,8 @@
 //! Where each change goes in the current text, found by the ids of the characters it was
 //! made against (automerge keeps a character's id whatever is typed around it):
-//! - a deletion covers those of its characters the paragraph still has, wherever they now
-//!   are (several runs if others typed inside since); text gone since is reported;
+//! - a deletion covers its characters wherever they now are (several runs if others typed
+//!   inside since); if any of them is gone, the paragraph was rewritten there since and the
+//!   change is reported, not made;
 //! - an insertion goes after the deleted characters, or else right after the character
 //!   that preceded it, or right before the one that followed it; when both are gone, the
 //!   words around it have changed and it is reported rather than guessed;
@@ -11,7 +12,6 @@
 use std::collections::HashMap;
 
 use super::super::plan::Change;
-use super::super::report::NotPlaced;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Lang, ParagraphId, SuggestionId, ThreadId};
@@ -29,8 +29,6 @@ pub struct Placed {
     pub thread: Option<ThreadId>,
     /// The text deleted (or commented on), as it stands now.
     pub deleted: String,
-    /// Part of the change that could not be placed.
-    pub partial: Option<NotPlaced>,
 }
 
 /// Why a change was not made.
@@ -102,18 +100,18 @@ pub(super) fn place(draft: &mut Draft, change: &Change, lang: Lang, by: &Stamp, 
             };
             let new = NewParagraph { kind: *kind, section, editors: Vec::new(), text: texts };
             let (id, proposal) = draft.propose_paragraph(follows.as_ref(), new, by)?;
-            Placed { paragraph: id, proposal: Some(proposal), thread: None, deleted: String::new(), partial: None }
+            Placed { paragraph: id, proposal: Some(proposal), thread: None, deleted: String::new() }
         }
         Change::DeleteParagraph { paragraph, .. } => {
             open_paragraph(draft, paragraph)?;
             let proposal = draft.propose_paragraph_deletion(paragraph, by).or_else(reason)?;
-            Placed { paragraph: paragraph.clone(), proposal: Some(proposal), thread: None, deleted: String::new(), partial: None }
+            Placed { paragraph: paragraph.clone(), proposal: Some(proposal), thread: None, deleted: String::new() }
         }
         Change::MoveParagraph { paragraph, after, .. } => {
             open_paragraph(draft, paragraph)?;
             let follows = first_there(draft, after, Some(paragraph));
             let proposal = draft.propose_paragraph_move(paragraph, follows.as_ref(), by).or_else(reason)?;
-            Placed { paragraph: paragraph.clone(), proposal: Some(proposal), thread: None, deleted: String::new(), partial: None }
+            Placed { paragraph: paragraph.clone(), proposal: Some(proposal), thread: None, deleted: String::new() }
         }
         Change::Comment { paragraph, first, last, body, .. } => comment(draft, paragraph, lang, (first, last), body, by)?,
     };
@@ -147,25 +145,15 @@ fn text(
     (after, before): (&Option<CharId>, &Option<CharId>),
 ) -> Result<Placed, Refusal> {
     let (at, chars) = positions(draft, paragraph, lang)?;
-    let mut alive: Vec<usize> = deleted.iter().filter_map(|c| at.get(c).copied()).collect();
-    // What is left of a deletion whose words are gone is spaces and punctuation: deleting
-    // those alone would join the words around them.
-    if alive.len() < deleted.len() && !alive.iter().any(|&p| chars[p].is_alphanumeric()) {
-        alive.clear();
-    }
-    if !deleted.is_empty() && alive.is_empty() {
-        return refuse(format!("the text it deletes (“{deleted_text}”) is no longer in the paragraph"));
-    }
-    let partial = (alive.len() < deleted.len()).then(|| {
+    // A change is made on the very text it was made against, or not at all: half a
+    // deletion, or a replacement of words someone has rewritten since, would propose what
+    // the delegation never saw.
+    let alive: Vec<usize> = deleted.iter().filter_map(|c| at.get(c).copied()).collect();
+    if alive.len() < deleted.len() {
         let gone: String = deleted.iter().zip(deleted_text.chars()).filter(|(c, _)| !at.contains_key(*c)).map(|(_, ch)| ch).collect();
-        NotPlaced {
-            paragraph: Some(paragraph.clone()),
-            label: None,
-            what: format!("part of the deletion of “{deleted_text}”"),
-            text: gone,
-            reason: "these characters are no longer in the paragraph".into(),
-        }
-    });
+        let verb = if inserted.is_empty() { "deletes" } else { "replaces" };
+        return refuse(format!("the text it {verb} has changed since: “{}” is no longer in the paragraph", gone.trim()));
+    }
     let id = SuggestionId::for_country(&by.country);
     let mut runs = runs(alive);
     let now: String = runs.iter().flat_map(|&(s, e)| chars[s..e].iter()).collect();
@@ -189,7 +177,7 @@ fn text(
             draft.suggest_insert_joining(paragraph, lang, pos, inserted, by, &id)?;
         }
     }
-    Ok(Placed { paragraph: paragraph.clone(), proposal: Some(id), thread: None, deleted: now, partial })
+    Ok(Placed { paragraph: paragraph.clone(), proposal: Some(id), thread: None, deleted: now })
 }
 
 fn comment(
@@ -215,5 +203,5 @@ fn comment(
         Err(e) => return Err(e.into()),
     };
     let quote = chars[start..end].iter().collect();
-    Ok(Placed { paragraph: paragraph.clone(), proposal: None, thread: Some(thread), deleted: quote, partial: None })
+    Ok(Placed { paragraph: paragraph.clone(), proposal: None, thread: Some(thread), deleted: quote })
 }

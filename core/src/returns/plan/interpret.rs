@@ -95,6 +95,13 @@ fn verdict(shown: &Shown, class: Option<Class>, country: &Country) -> Result<Opt
         None if proposed_in => Err(Decision::RejectedInsertion),
         None => Err(Decision::AcceptedDeletion),
         Some(c) if c.del_new => Ok(Some(true)),
+        // Still deleted as the export had it: LibreOffice keeps one revision per character,
+        // so text proposed by one delegation and proposed for deletion by another comes
+        // back as a deletion only; nobody decided anything.
+        Some(c) if c.del_known => Ok(None),
+        // Text one delegation proposed and proposed for deletion too (its insertion in a
+        // paragraph it proposes to delete) comes back from LibreOffice as plain text.
+        Some(c) if proposed_in && proposed_out && !c.ins_known && !c.ins_new => Ok(None),
         Some(c) if proposed_in && !own_in && !c.ins_known && !c.ins_new => Err(Decision::AcceptedInsertion),
         Some(c) if proposed_out && !c.del_known => Err(Decision::RejectedDeletion),
         Some(_) => Ok(None),

@@ -158,10 +158,8 @@ fn check_report(b: &str, out: &Value) {
     assert_eq!(proposals.len(), 3, "{b}: {report:#}");
     assert!(proposals.iter().all(|p| p["id"].as_str().unwrap().ends_with("-PE") && p["tracked"] == true), "{b}: {report:#}");
     let by_label = |l: &str| proposals.iter().find(|p| p["label"] == l).unwrap_or_else(|| panic!("{b}: no proposal in {l}: {report:#}"));
-    assert_eq!(
-        (by_label("OP 1")["deleted"].as_str(), by_label("OP 1")["inserted"].as_str()),
-        (Some("safe migration"), Some("safe, orderly and regular migration"))
-    );
+    // Retyped in LibreOffice as a whole, the replacement is read as the words it adds.
+    assert_eq!((by_label("OP 1")["deleted"].as_str(), by_label("OP 1")["inserted"].as_str()), (Some(""), Some(", orderly and regular")));
     assert_eq!(by_label("OP 2")["deleted"], " on flows", "{b}");
     assert_eq!(
         (by_label("OP 3 bis")["kind"].as_str(), by_label("OP 3 bis")["inserted"].as_str()),
@@ -185,18 +183,14 @@ fn check_report(b: &str, out: &Value) {
 /// Every open client receives Peru's proposals, where they belong in the current text.
 async fn check_clients(b: &str, w: &mut World, doc: &str) {
     for c in [&mut w.mx_client, &mut w.chair_client] {
-        c.pump_until(|c| pending_of(&c.docs[doc].doc, "PE").len() >= 3).await.unwrap();
+        c.pump_until(|c| pending_of(&c.docs[doc].doc, "PE").len() >= 2).await.unwrap();
         let d = &c.docs[doc].doc;
         assert_eq!(
             pending_of(d, "PE"),
-            vec![
-                (SuggestionKind::Delete, "safe migration".to_owned()),
-                (SuggestionKind::Insert, "safe, orderly and regular migration".to_owned()),
-                (SuggestionKind::Delete, " on flows".to_owned()),
-            ],
+            vec![(SuggestionKind::Insert, ", orderly and regular".to_owned()), (SuggestionKind::Delete, " on flows".to_owned()),],
             "{b}"
         );
-        assert_eq!(text_of(d, 1), "Firmly Agree to strengthen safe migrationsafe, orderly and regular migration pathways.", "{b}");
+        assert_eq!(text_of(d, 1), "Firmly Agree to strengthen safe, orderly and regular migration pathways.", "{b}");
         assert_eq!(text_of(d, 0), "Recognizing the worth of regional cooperation on migration,", "{b}");
         let mut draft = Draft::load(&d.clone().save()).unwrap();
         let ids = draft.paragraph_ids().unwrap();

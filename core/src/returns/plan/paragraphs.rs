@@ -32,6 +32,29 @@ fn normal(text: &str) -> String {
     strip_number(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether `at` is between two words of `chars` (or at an end).
+fn boundary(chars: &[char], at: usize) -> bool {
+    at == 0 || at >= chars.len() || !(chars[at - 1].is_alphanumeric() && chars[at].is_alphanumeric())
+}
+
+/// A replacement narrowed to what it changes: whole words the deleted and the inserted text
+/// begin or end with alike stay (a text retyped with one word added is that word's
+/// insertion, as a negotiator reads it).
+fn trim_common(range: Range<usize>, deleted: &[char], inserted: &str) -> (Range<usize>, String) {
+    let ins: Vec<char> = inserted.chars().collect();
+    let mut p = deleted.iter().zip(&ins).take_while(|(a, b)| a == b).count();
+    while p > 0 && !(boundary(deleted, p) && boundary(&ins, p)) {
+        p -= 1;
+    }
+    let room = (deleted.len() - p).min(ins.len() - p);
+    let mut s = deleted.iter().rev().zip(ins.iter().rev()).take(room).take_while(|(a, b)| a == b).count();
+    while s > 0 && !(boundary(deleted, deleted.len() - s) && boundary(&ins, ins.len() - s)) {
+        s -= 1;
+    }
+    let kept: String = ins[p..ins.len() - s].iter().collect();
+    (range.start + p..range.end - s, kept)
+}
+
 /// Runs of deleted characters with the insertions at their places, and insertions alone:
 /// (deleted range, inserted text, all tracked).
 fn hunks(edits: &ParaEdits) -> Vec<(Range<usize>, String, bool)> {
@@ -180,6 +203,11 @@ fn paragraph_changes(ctx: &Ctx<'_>, found: &Found, p: usize, deleted_whole: bool
         return;
     }
     for (range, inserted, tracked) in hunks(edits) {
+        let deleted: Vec<char> = x.chars[range.clone()].iter().map(|c| c.ch).collect();
+        let (range, inserted) = trim_common(range, &deleted, &inserted);
+        if range.is_empty() && inserted.is_empty() {
+            continue;
+        }
         let id_at = |i: usize| x.chars.get(i).map(|c| c.id.clone());
         out.changes.push(Change::Text {
             paragraph: x.id.clone(),
@@ -204,6 +232,19 @@ mod tests {
         assert_eq!(strip_number("3) Agree"), "Agree");
         assert_eq!(strip_number("2021 was a year"), "2021 was a year");
         assert_eq!(strip_number("12 states agree."), "12 states agree.");
+    }
+
+    /// A retyped text keeps the whole words it begins and ends with.
+    #[test]
+    fn replacements_keep_common_words() {
+        let d: Vec<char> = "safe migration".chars().collect();
+        assert_eq!(trim_common(10..24, &d, "safe, orderly and regular migration"), (14..14, ", orderly and regular".to_owned()));
+        let d: Vec<char> = "meet again".chars().collect();
+        assert_eq!(trim_common(0..10, &d, "meet again in Lima"), (10..10, " in Lima".to_owned()));
+        let d: Vec<char> = "safe".chars().collect();
+        assert_eq!(trim_common(0..4, &d, "safer"), (0..4, "safer".to_owned()), "words are kept whole");
+        let d: Vec<char> = "the value".chars().collect();
+        assert_eq!(trim_common(0..9, &d, "the importance"), (4..9, "importance".to_owned()));
     }
 
     /// A deleted run with the insertion after it is one hunk; an insertion alone is another.

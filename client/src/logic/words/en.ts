@@ -286,6 +286,21 @@ export const en = {
   act_violation_refused: "A change by {who} was refused: {detail}",
   act_draft_created: "{who} created the draft",
   act_changes: "{who} changed the text",
+  wr_open: "Bring back a Word file",
+  wr_title: "Bring back a Word file",
+  wr_help: "A Word file exported from Pluma and marked up in Word or LibreOffice (tracked changes, edits, comments): each change becomes a proposal of the delegation, placed on the text as it stands now; comments become its comment threads.",
+  wr_whose: "Whose file",
+  wr_own: "As {country}",
+  wr_file: "Word file (.docx)",
+  wr_send: "Bring back",
+  wr_sending: "Reading {name}…",
+  wr_pickFile: "Choose the Word file first.",
+  wr_pickCountry: "Choose the delegation whose file this is.",
+  wr_done: "{proposals} proposals and {comments} comments made as {country}'s.",
+  wr_again: "This file was already brought back for {country}: nothing was made again.",
+  wr_notPlaced: "Not made ({n})",
+  wr_already: "{n} changes were already brought back by an earlier file.",
+  wr_paragraph: "{label}: {proposals} proposals, {comments} comments, {notPlaced} not made",
 } as const;
 
 /** A word's key. */

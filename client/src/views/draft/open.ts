@@ -18,6 +18,7 @@ import { buildAdapter } from "../../widgets/editor/schema";
 import { errorText } from "../../widgets/errors";
 import { header } from "../../widgets/header";
 import { exportButton } from "../../widgets/versions/export";
+import { wordReturnButton } from "../../widgets/wordReturn";
 import { mountComments } from "./comments";
 import { mountConnection } from "./connection";
 import { draftContext } from "./context";
@@ -96,7 +97,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   clear(shell);
   shell.append(
     header([h("a", { href: "#/", class: "link" }, t("back"))]),
-    h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx)),
+    h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx), wordReturnButton({ draftId, me, meetings })),
     connection.refusalEl,
     noticeEl,
     workflowEl,

@@ -19,6 +19,7 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/sync-tickets",
     "GET /api/meetings",
     "GET /api/meetings/{id}",
+    "GET /api/meetings/{id}/directory",
     "GET /api/drafts",
     "POST /api/drafts",
     "GET /api/drafts/{id}",

@@ -296,3 +296,54 @@ fn files_without_source_and_foreign_files() {
     assert!(matches!(bring_back(&bytes, &unknown, &HashSet::new()).unwrap_err(), ReturnError::UnknownVersion));
     assert!(matches!(bring_back(&bytes, b"not a zip", &HashSet::new()).unwrap_err(), ReturnError::NotDocx(_)));
 }
+
+/// A paragraph moved in Word (w:moveFrom at its place, w:moveTo with its text after OP 2)
+/// is Peru's proposal to move it; a paragraph deleted without Track Changes is Peru's
+/// proposal to delete it; an edit to a paragraph number is reported, not made.
+#[test]
+fn moves_and_deletions_of_whole_paragraphs() {
+    let mut w = world();
+    let op3 = w.draft.insert_paragraph(3, para(ParagraphKind::Operative, "We thank the hosts.")).unwrap();
+    w.draft.commit();
+    let heads = w.draft.heads();
+    let bytes = w.draft.save();
+    let file = export(&mut w.draft, &heads, Lang::En, DocxMode::Clean);
+    let moved =
+        format!("<w:moveFrom w:id=\"905\" {AUTHOR}><w:r><w:t xml:space=\"preserve\">We agree on safe migration.</w:t></w:r></w:moveFrom>");
+    let returned = edit(
+        &file,
+        &[
+            (
+                "<w:r><w:rPr /><w:t xml:space=\"preserve\">We agree</w:t></w:r><w:r><w:rPr /><w:t xml:space=\"preserve\"> on safe migration.</w:t></w:r>",
+                moved,
+            ),
+            (">2. <", ">7. <".to_owned()),
+            (
+                "<w:r><w:rPr /><w:t xml:space=\"preserve\">3. </w:t></w:r><w:r><w:rPr /><w:t xml:space=\"preserve\">We thank the hosts.</w:t></w:r>",
+                String::new(),
+            ),
+        ],
+    );
+    // The moved paragraph's destination, after OP 2 (its mark inserted by the move).
+    let returned = rezip(&returned, |name, s| match name {
+        "word/document.xml" => {
+            let at = s.find("We call on states to share data.").unwrap();
+            let end = at + s[at..].find("</w:p>").unwrap() + "</w:p>".len();
+            let to = format!(
+                "<w:p><w:pPr><w:rPr><w:moveTo w:id=\"906\" {AUTHOR}/></w:rPr></w:pPr><w:moveTo w:id=\"907\" {AUTHOR}><w:r><w:t>We agree on safe migration.</w:t></w:r></w:moveTo></w:p>"
+            );
+            Some(format!("{}{to}{}", &s[..end], &s[end..]))
+        }
+        _ => Some(s),
+    });
+    let (_, report, _, mut after) = bring_back(&bytes, &returned, &HashSet::new()).unwrap();
+    let kinds: Vec<(MadeKind, &str)> = report.proposals.iter().map(|m| (m.kind, m.label.as_str())).collect();
+    assert_eq!(kinds, vec![(MadeKind::MoveParagraph, "OP 1"), (MadeKind::DeleteParagraph, "OP 3")], "{:#?}", report);
+    let moves = after.proposals().unwrap();
+    let mv = moves.iter().find(|p| p.paragraph == w.op1).unwrap();
+    assert_eq!((mv.country.as_str(), mv.after.as_ref()), ("PE", Some(&w.op2)));
+    assert!(moves.iter().any(|p| p.paragraph == op3 && p.country.as_str() == "PE"));
+    assert_eq!(report.not_placed.len(), 1, "{:#?}", report.not_placed);
+    assert!(report.not_placed[0].what.contains("number") && report.not_placed[0].text == "“2” → “7”", "{:?}", report.not_placed);
+    assert_eq!(report.not_placed[0].label.as_deref(), Some("OP 2"));
+}

@@ -35,8 +35,8 @@ pub(super) struct ParaEdits {
     pub(super) end_deleted: Option<bool>,
     /// Decisions taken in Word on proposals in it, with the words concerned.
     pub(super) decisions: Vec<(Decision, String)>,
-    /// Its printed number changed: what was deleted and inserted there.
-    pub(super) number: String,
+    /// Its printed number changed: what was deleted there, and what inserted.
+    pub(super) number: (String, String),
 }
 
 /// A paragraph added in the file.
@@ -119,7 +119,7 @@ fn mark_exported(ctx: &Ctx<'_>, found: &mut Found) {
         };
         match t.role {
             Role::Title | Role::TitleEnd if gone.is_some() => found.title.push(if t.ch == PARAGRAPH_END { ' ' } else { t.ch }),
-            Role::Prefix { para } if gone.is_some() => found.edits[para].number.push(t.ch),
+            Role::Prefix { para } if gone.is_some() => found.edits[para].number.0.push(t.ch),
             Role::End { para } if gone.is_some() => found.edits[para].end_deleted = gone,
             Role::Text { para, at } => {
                 let shown = &ctx.x.paragraphs[para].chars[at];
@@ -184,6 +184,8 @@ struct GapAt {
     text: Option<(usize, usize)>,
     /// Right after a paragraph's end (or the title's): the paragraphs around it.
     boundary: Option<(Option<usize>, Option<usize>)>,
+    /// Before or inside a paragraph's printed number.
+    number: Option<usize>,
 }
 
 fn gap_at(ctx: &Ctx<'_>, g: usize) -> GapAt {
@@ -194,12 +196,18 @@ fn gap_at(ctx: &Ctx<'_>, g: usize) -> GapAt {
         Some(Role::Prefix { para } | Role::Text { para, .. } | Role::End { para }) => Some(para),
         _ => None,
     };
+    // Text typed before a paragraph's number is a change of the number, not of the text.
+    let (text, number) = match next {
+        Some(Role::Prefix { para }) => (None, Some(para)),
+        _ => (next_para.map(|p| (p, 0)), None),
+    };
     match prev {
-        Some(Role::Text { para, at }) => GapAt { text: Some((para, at + 1)), boundary: None },
-        Some(Role::Prefix { para }) if !matches!(next, Some(Role::Prefix { .. })) => GapAt { text: Some((para, 0)), boundary: None },
-        Some(Role::End { para }) => GapAt { text: next_para.map(|p| (p, 0)), boundary: Some((Some(para), next_para)) },
-        Some(Role::TitleEnd) => GapAt { text: next_para.map(|p| (p, 0)), boundary: Some((None, next_para)) },
-        None if !matches!(next, Some(Role::Title)) => GapAt { text: next_para.map(|p| (p, 0)), boundary: Some((None, next_para)) },
+        Some(Role::Text { para, at }) => GapAt { text: Some((para, at + 1)), ..GapAt::default() },
+        Some(Role::Prefix { para }) if matches!(next, Some(Role::Prefix { .. })) => GapAt { number: Some(para), ..GapAt::default() },
+        Some(Role::Prefix { para }) => GapAt { text: Some((para, 0)), ..GapAt::default() },
+        Some(Role::End { para }) => GapAt { text, boundary: Some((Some(para), next_para)), number },
+        Some(Role::TitleEnd) => GapAt { text, boundary: Some((None, next_para)), number },
+        None if !matches!(next, Some(Role::Title)) => GapAt { text, boundary: Some((None, next_para)), number },
         _ => GapAt::default(),
     }
 }
@@ -245,16 +253,18 @@ fn place_run(ctx: &Ctx<'_>, run: &Run, found: &mut Found) {
     };
     let k = pieces.len() - 1;
     match (at.boundary, at.text) {
-        _ if k == 0 => match at.text {
-            Some((para, place)) => insert_text(found, para, place, &pieces[0].0, run.tracked),
-            None => found.title.push_str(&pieces[0].0),
+        _ if k == 0 => match (at.text, at.number) {
+            (Some((para, place)), _) => insert_text(found, para, place, &pieces[0].0, run.tracked),
+            (None, Some(para)) => found.edits[para].number.1.push_str(&pieces[0].0),
+            (None, None) => found.title.push_str(&pieces[0].0),
         },
         (Some((after, next)), _) => {
             let after = after.filter(|&p| !ctx.x.paragraphs[p].moved_here).or_else(|| after.and_then(|p| before(ctx, p)));
             pieces[..k].iter().for_each(|piece| new(found, after, piece));
-            match next {
-                Some(p) => insert_text(found, p, 0, &pieces[k].0, run.tracked),
-                None => new(found, after, &pieces[k]),
+            match (next, at.number) {
+                (Some(p), Some(_)) => found.edits[p].number.1.push_str(&pieces[k].0),
+                (Some(p), None) => insert_text(found, p, 0, &pieces[k].0, run.tracked),
+                (None, _) => new(found, after, &pieces[k]),
             }
         }
         (None, Some((para, place))) => {

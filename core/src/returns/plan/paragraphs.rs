@@ -142,7 +142,12 @@ pub(super) fn build(ctx: &Ctx<'_>, found: Found, out: &mut Interpreted) {
     };
     emit_pieces(None, out);
     for p in 0..n {
-        paragraph_changes(ctx, &found, p, whole[p] && !moved[p], out);
+        let gone = match (whole[p], moved[p]) {
+            (true, true) => Gone::Moved,
+            (true, false) => Gone::Deleted,
+            _ => Gone::No,
+        };
+        paragraph_changes(ctx, &found, p, gone, out);
         if found.edits[p].end_deleted.is_some() && !(whole[p] || whole.get(p + 1) == Some(&true)) && !paragraphs[p].moved_here {
             out.not_placed.push(note(
                 Some(&paragraphs[p].id),
@@ -165,8 +170,16 @@ fn new_paragraph(ctx: &Ctx<'_>, piece: &NewPiece, after: Vec<ParagraphId>, after
     }
 }
 
+/// Whether a paragraph's text went whole: deleted, or moved (made where it lands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gone {
+    No,
+    Deleted,
+    Moved,
+}
+
 /// The changes and notes of one exported paragraph.
-fn paragraph_changes(ctx: &Ctx<'_>, found: &Found, p: usize, deleted_whole: bool, out: &mut Interpreted) {
+fn paragraph_changes(ctx: &Ctx<'_>, found: &Found, p: usize, gone: Gone, out: &mut Interpreted) {
     let x = &ctx.x.paragraphs[p];
     let edits = &found.edits[p];
     let id = Some(&x.id);
@@ -174,8 +187,14 @@ fn paragraph_changes(ctx: &Ctx<'_>, found: &Found, p: usize, deleted_whole: bool
         let (what, reason) = decision_reason(*d);
         out.not_placed.push(note(id, what, text.clone(), reason));
     }
-    if !edits.number.is_empty() {
-        out.not_placed.push(note(id, "a paragraph number changed", edits.number.clone(), "paragraph numbers are Pluma's"));
+    let (was, now) = &edits.number;
+    if gone == Gone::No && !(was.is_empty() && now.is_empty()) {
+        out.not_placed.push(note(
+            id,
+            "a paragraph number changed",
+            format!("“{}” → “{}”", was.trim(), now.trim()),
+            "paragraph numbers are Pluma's",
+        ));
     }
     let edited = !edits.ins.is_empty() || edits.dels.iter().any(Option::is_some);
     if x.moved_here {
@@ -197,7 +216,10 @@ fn paragraph_changes(ctx: &Ctx<'_>, found: &Found, p: usize, deleted_whole: bool
             "Pluma does not split paragraphs: propose the new paragraph's text as a new paragraph",
         ));
     }
-    if deleted_whole {
+    if gone == Gone::Moved {
+        return;
+    }
+    if gone == Gone::Deleted {
         let tracked = edits.dels.iter().all(|d| *d == Some(true));
         out.changes.push(Change::DeleteParagraph { paragraph: x.id.clone(), text: x.text(), tracked });
         return;

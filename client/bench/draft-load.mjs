@@ -110,7 +110,7 @@ async function seed(base, url) {
       const pid = order[(k * 33 + i * 4) % PARAGRAPHS];
       const lang = i % 2 === 0 ? "en" : "es";
       const path = ["paragraphs", pid, "text", lang];
-      const base = { id: `s${randomHex(16)}`, user: me.id, at: Date.now() };
+      const base = { id: `s${randomHex(16)}-${country}`, user: me.id, at: Date.now() };
       handle.change((d) => {
         const text = d.paragraphs[pid].text[lang].toString();
         const w = words(text);
@@ -118,7 +118,7 @@ async function seed(base, url) {
           const at = w[Math.min(w.length - 1, 1 + k)].end;
           const ins = ` ${country.toLowerCase()}-${i}`;
           A.splice(d, path, at, 0, ins);
-          A.mark(d, path, { start: at, end: at + ins.length, expand: "none" }, `ins:${country}`, JSON.stringify({ ...base, actor }));
+          A.mark(d, path, { start: at, end: at + ins.length, expand: "none" }, `ins:${country}:${actor}`, JSON.stringify({ ...base, actor }));
         } else {
           // As the client marks a deletion: with the characters it saw (DESIGN §3).
           const target = w[Math.min(w.length - 1, 8 + k)];
@@ -245,12 +245,12 @@ async function keystrokes(page, other, otherHandle, order) {
   const remote = (async () => {
     let i = 0;
     while (!stop) {
-      const value = JSON.stringify({ id: `s${randomHex(16)}`, user: other.me.id, at: Date.now(), actor });
+      const value = JSON.stringify({ id: `s${randomHex(16)}-${other.me.country}`, user: other.me.id, at: Date.now(), actor });
       otherHandle.change((d) => {
         const at = d.paragraphs[pid].text.en.toString().length - 1;
         const ins = ` r${i++}`;
         A.splice(d, path, at, 0, ins);
-        A.mark(d, path, { start: at, end: at + ins.length, expand: "none" }, `ins:${other.me.country}`, value);
+        A.mark(d, path, { start: at, end: at + ins.length, expand: "none" }, `ins:${other.me.country}:${actor}`, value);
       });
       await new Promise((r) => setTimeout(r, 250));
     }

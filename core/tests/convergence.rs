@@ -452,7 +452,7 @@ fn decisions_commute(d: &mut Draft, seed: usize) -> Result<(), TestCaseError> {
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            let mut accept = (seed.wrapping_mul(31) + i * 7) % 3 != 0;
+            let mut accept = !(seed.wrapping_mul(31) + i * 7).is_multiple_of(3);
             if x.kind == ProposalKind::MoveParagraph && accept && !moved.insert(x.paragraph.clone()) {
                 accept = false;
             }

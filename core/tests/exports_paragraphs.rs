@@ -51,9 +51,12 @@ fn info() -> ExportInfo {
     ExportInfo { meeting: Some("RCM–SACM 2021".into()), version: None, date: "2021-11-30".into(), certified: None }
 }
 
-/// The text of a `w:p`, and the authors of the revisions (by element name) that every one
-/// of its text nodes sits inside.
-fn paragraphs(xml: &str) -> Vec<(String, Vec<(String, String)>, Vec<String>)> {
+/// A `w:p` as the tests read it: its text; the revisions (element name, author) that every
+/// one of its text nodes sits inside; its paragraph mark's revision and its move ranges.
+type WordParagraph = (String, Vec<(String, String)>, Vec<String>);
+
+/// The paragraphs of a document's body.
+fn paragraphs(xml: &str) -> Vec<WordParagraph> {
     let doc = roxmltree::Document::parse(xml).unwrap();
     let body = doc.descendants().find(|n| n.has_tag_name((W, "body"))).unwrap();
     body.children()
@@ -91,7 +94,7 @@ fn paragraphs(xml: &str) -> Vec<(String, Vec<(String, String)>, Vec<String>)> {
         .collect()
 }
 
-fn find<'a>(ps: &'a [(String, Vec<(String, String)>, Vec<String>)], text: &str) -> Vec<&'a (String, Vec<(String, String)>, Vec<String>)> {
+fn find<'a>(ps: &'a [WordParagraph], text: &str) -> Vec<&'a WordParagraph> {
     ps.iter().filter(|p| p.0.contains(text)).collect()
 }
 

@@ -237,3 +237,26 @@ fn comparisons_credit_paragraphs_to_their_proposers() {
     let proposed = d.compare(Some(&before), Some(&pending), Lang::En, &country_of).unwrap();
     assert_eq!(by(&proposed, &new).as_deref(), Some("PE"), "a new paragraph still proposed is Peru's");
 }
+
+/// An agreed paragraph is the chairs' alone: the secretariat may neither delete it nor
+/// accept a proposal to delete it (made before it was agreed); a chair may.
+#[test]
+fn only_a_chair_removes_an_agreed_paragraph() {
+    use pluma_core::rules::{Role, Rule, Who, check_on_copy};
+    let (mut d, ids) = communique();
+    d.propose_paragraph_deletion(&ids[4], &stamp("US")).unwrap();
+    d.set_status(&ids[4], Status::Agreed).unwrap();
+    d.commit();
+    let bytes = d.save();
+    let who = |role, country: &str| Who { user: format!("u-{country}").parse().unwrap(), role, country: Some(country.parse().unwrap()) };
+    for (role, country, expected) in [(Role::Secretariat, "SEC", Err(Rule::AgreedFrozen)), (Role::Chair, "AR", Ok(()))] {
+        let mut r = Draft::load(&bytes).unwrap();
+        r.set_actor(ActorId::random());
+        let heads = r.heads();
+        r.accept(&Selection::Paragraph(ids[4].clone())).unwrap();
+        let changes = r.changes_since(&heads);
+        let before = pluma_core::automerge::AutoCommit::load(&bytes).unwrap();
+        let verdict = check_on_copy(&before, &changes, &who(role, country)).map(drop).map_err(|v| v.rule);
+        assert_eq!(verdict, expected, "{role:?} accepting the deletion of an agreed paragraph");
+    }
+}

@@ -6,11 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pluma_core::automerge::{ActorId, AutoCommit};
+use pluma_core::automerge::transaction::Transactable;
+use pluma_core::automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value as AmValue};
 use pluma_core::rules::{Role, Who, check_on_copy};
 use pluma_core::{
-    AlternativeId, Bilingual, Country, Draft, DraftKind, Lang, NewParagraph, ParagraphId, ParagraphKind, Selection, Stamp, Status,
-    SuggestionKind, ThreadId,
+    AlternativeId, Bilingual, Country, Draft, DraftKind, Lang, NewParagraph, ParagraphId, ParagraphKind, ProposalKind, Selection, Stamp,
+    Status, SuggestionId, SuggestionKind, ThreadId,
 };
 use serde_json::Value;
 
@@ -55,13 +56,48 @@ fn status(s: &str) -> Status {
 /// The draft a case starts from, saved, and the parts it acts on.
 struct Base {
     bytes: Vec<u8>,
+    /// The paragraph acted on (for a proposed new paragraph, that paragraph).
     p: ParagraphId,
+    /// The paragraph after it, where moves go.
+    q: ParagraphId,
     thread: Option<ThreadId>,
     alt: Option<AlternativeId>,
 }
 
-/// One operative paragraph with the case's editors; the case's pending insertion and
-/// deletion by `proposer`, its thread and its alternative; then the case's status.
+fn operative(text: &str) -> NewParagraph {
+    NewParagraph { kind: ParagraphKind::Operative, section: None, editors: Vec::new(), text: Bilingual { en: text.into(), es: text.into() } }
+}
+
+/// Writes a paragraph proposal as the web client does, with no check of the draft's own
+/// (a chair may propose on an agreed paragraph): the record in the paragraph's `proposals`
+/// and, for a move, the order's entry after `after`.
+fn raw_proposal(d: &mut Draft, p: &ParagraphId, kind: &str, by: &Stamp, after: Option<&ParagraphId>) -> Option<()> {
+    let id = SuggestionId::for_country(&by.country);
+    let doc = d.automerge_mut();
+    let (_, paragraphs) = doc.get(ROOT, "paragraphs").ok()??;
+    let (_, para) = doc.get(&paragraphs, p.as_str()).ok()??;
+    let map = match doc.get(&para, "proposals").ok()? {
+        Some((_, m)) => m,
+        None => doc.put_object(&para, "proposals", ObjType::Map).ok()?,
+    };
+    let entry = doc.put_object(&map, id.as_str(), ObjType::Map).ok()?;
+    doc.put(&entry, "kind", kind).ok()?;
+    doc.put(&entry, "country", by.country.as_str()).ok()?;
+    doc.put(&entry, "user", by.user.as_str()).ok()?;
+    doc.put(&entry, "at", ScalarValue::Int(by.at)).ok()?;
+    if let Some(a) = after {
+        let (_, order) = doc.get(ROOT, "order").ok()??;
+        let at = (0..doc.length(&order)).find(|i| {
+            matches!(doc.get(&order, *i), Ok(Some((AmValue::Scalar(v), _))) if matches!(v.as_ref(), ScalarValue::Str(x) if x.as_str() == a.as_str()))
+        })?;
+        doc.insert(&order, at + 1, format!("{p}@{id}")).ok()?;
+    }
+    Some(())
+}
+
+/// One operative paragraph with the case's editors, and one after it; the case's pending
+/// insertion and deletion by `proposer` (or, for an action on a paragraph proposal, its
+/// proposal of the case's kind), its thread and its alternative; then the case's status.
 fn base(case: &Value, proposer: Option<&str>) -> Base {
     let paragraph = &case["paragraph"];
     let editors: Vec<Country> = paragraph["editors"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().parse().unwrap()).collect();
@@ -73,13 +109,25 @@ fn base(case: &Value, proposer: Option<&str>) -> Base {
             NewParagraph { kind: ParagraphKind::Operative, section: None, editors, text: Bilingual { en: text.into(), es: text.into() } },
         )
         .unwrap();
+    let q = d.insert_paragraph(1, operative("Agree to report.")).unwrap();
     d.commit();
     let mut d = Draft::load(&d.save()).unwrap();
     d.set_actor(ActorId::random());
-    if let Some(country) = proposer {
-        d.suggest_insert(&p, Lang::En, 8, "fully ", &colleague(country)).unwrap();
-        let start = d.text(&p, Lang::En).unwrap().find("closely").unwrap();
-        d.suggest_delete(&p, Lang::En, start, start + 7, &colleague(country)).unwrap();
+    let mut p = p;
+    let on_paragraph = case["action"].as_str().unwrap().ends_with("-paragraph-proposal");
+    match proposer {
+        Some(country) if on_paragraph => match case["kind"].as_str().unwrap() {
+            "insert" => p = d.propose_paragraph(Some(&p), operative("Agree to share data."), &colleague(country)).unwrap().0,
+            "delete" => drop(d.propose_paragraph_deletion(&p, &colleague(country)).unwrap()),
+            "move" => drop(d.propose_paragraph_move(&p, Some(&q), &colleague(country)).unwrap()),
+            other => panic!("no such paragraph proposal: {other}"),
+        },
+        Some(country) => {
+            d.suggest_insert(&p, Lang::En, 8, "fully ", &colleague(country)).unwrap();
+            let start = d.text(&p, Lang::En).unwrap().find("closely").unwrap();
+            d.suggest_delete(&p, Lang::En, start, start + 7, &colleague(country)).unwrap();
+        }
+        None => {}
     }
     let thread = case["thread"].as_str().map(|opener| d.create_thread(&p, Lang::En, 0, 5, "Why *agree*?", &colleague(opener)).unwrap());
     let alt = case["alternative"].as_object().map(|a| {
@@ -95,12 +143,18 @@ fn base(case: &Value, proposer: Option<&str>) -> Base {
         d.set_status(&p, st).unwrap();
     }
     d.commit();
-    Base { bytes: d.save(), p, thread, alt }
+    Base { bytes: d.save(), p, q, thread, alt }
 }
 
 /// A change a person makes; `None` when there is nothing to do (the draft's own API
 /// refuses it, or it changes nothing), which counts as refused.
 type Change = Box<dyn Fn(&mut Draft, &Base) -> Option<()>>;
+
+/// The pending proposal about a whole paragraph of `country`.
+fn paragraph_proposal(d: &mut Draft, country: &Country) -> Selection {
+    let p = d.proposals().unwrap().into_iter().find(|p| &p.country == country && p.kind != ProposalKind::Text).expect("the case's proposal");
+    Selection::Ids(vec![p.id])
+}
 
 fn suggestion(d: &mut Draft, country: &Country, kind: SuggestionKind) -> Selection {
     let s = d.suggestions().unwrap().into_iter().find(|s| &s.country == country && s.kind == kind).expect("the case's proposal");
@@ -153,6 +207,26 @@ fn changes(action: &str, case: &Value, person: &Person, proposer: Option<Country
         "cosponsor-alternative" => vec![Box::new(move |d, b| d.cosponsor_alternative(&b.p, b.alt.as_ref().unwrap(), &own).ok())],
         "leave-sponsorship" => vec![Box::new(move |d, b| d.withdraw_sponsorship(&b.p, b.alt.as_ref().unwrap(), &own).ok())],
         "adopt-alternative" => vec![Box::new(|d, b| d.adopt_alternative(&b.p, b.alt.as_ref().unwrap()).ok())],
+        "propose-new-paragraph" => {
+            vec![Box::new(move |d, b| d.propose_paragraph(Some(&b.p), operative("Agree to meet again."), &stamp).ok().map(drop))]
+        }
+        "propose-paragraph-deletion" => vec![Box::new(move |d, b| raw_proposal(d, &b.p, "delete", &stamp, None))],
+        "propose-paragraph-move" => vec![Box::new(move |d, b| raw_proposal(d, &b.p, "move", &stamp, Some(&b.q)))],
+        "accept-paragraph-proposal" | "reject-paragraph-proposal" | "withdraw-paragraph-proposal" => {
+            let country = proposer.unwrap();
+            let action = action.to_owned();
+            vec![Box::new(move |d: &mut Draft, _: &Base| {
+                let selection = paragraph_proposal(d, &country);
+                match action.as_str() {
+                    "accept-paragraph-proposal" => d.accept(&selection).ok().map(drop),
+                    "reject-paragraph-proposal" => d.reject(&selection).ok().map(drop),
+                    _ => d.withdraw(&own, &selection).ok().map(drop),
+                }
+            })]
+        }
+        "add-paragraph" => vec![Box::new(|d, _| d.insert_paragraph(1, operative("Agree to close.")).ok().map(drop))],
+        "remove-paragraph" => vec![Box::new(|d, b| d.delete_paragraph(&b.p).ok())],
+        "reorder" => vec![Box::new(|d, b| d.move_paragraph(&b.p, 1).ok())],
         other => panic!("no such action in the shared cases: {other}"),
     }
 }

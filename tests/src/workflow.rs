@@ -2,6 +2,8 @@
 //! (Mexico for the RCM, Argentina for the SACM), their chairs, delegates of Peru and the
 //! United States, the secretariat, an observer, and a small draft; with the steps every
 //! workflow test takes (reading the dashboard, settling the text, confirming concordance).
+//! A helper of tests: a failed step panics, as the test would.
+#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 

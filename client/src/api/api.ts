@@ -2,7 +2,7 @@
 // server through here (http.ts does the HTTP).
 import type { DraftInfo, Meeting, MeetingDetail, User } from "../logic/model";
 import { ApiError, call, fetchFile } from "./http";
-import type { ActivityPage, Comparison, Dashboard, DiffFileFormat, ExportFormat, ReturnOut, Selection, ServerSuggestion, Version, VersionRef } from "./types";
+import type { Acted, ActivityPage, Comparison, Dashboard, DiffFileFormat, ExportFormat, Participant, ReturnOut, Selection, SettledOverride, Version, VersionRef } from "./types";
 
 export { ApiError };
 
@@ -15,11 +15,13 @@ export const api = {
   me: () => call<User>("GET", "/api/me"),
   meetings: () => call<Meeting[]>("GET", "/api/meetings"),
   meeting: (id: string) => call<MeetingDetail>("GET", `/api/meetings/${encodeURIComponent(id)}`),
+  /** Everyone taking part in a meeting, by name: what proposals, comments and activity name. */
+  directory: (id: string) => call<Participant[]>("GET", `/api/meetings/${encodeURIComponent(id)}/directory`),
   drafts: () => call<DraftInfo[]>("GET", "/api/drafts"),
   draft: (id: string) => call<DraftInfo>("GET", draftPath(id)),
   ticket: () => call<{ ticket: string; expires_at: number }>("POST", "/api/sync-tickets"),
   act: (draft: string, action: "accept" | "reject" | "withdraw", selection: Selection) =>
-    call<{ suggestions: ServerSuggestion[] }>("POST", `${draftPath(draft)}/suggestions/${action}`, selection),
+    call<Acted>("POST", `${draftPath(draft)}/suggestions/${action}`, selection),
 
   /** A Word file brought back (base64) as a delegation's proposals: `as` names it (the
    * secretariat's choice; a delegation's own file needs none). */
@@ -30,8 +32,9 @@ export const api = {
   dashboard: (draft: string) => call<Dashboard>("GET", `${draftPath(draft)}/dashboard`),
   setStatus: (draft: string, pid: string, body: { status: string; reason?: string }) => call<unknown>("POST", `${paragraphPath(draft, pid)}/status`, body),
   confirmConcordance: (draft: string, pid: string) => call<unknown>("POST", `${paragraphPath(draft, pid)}/concordance`, {}),
-  approve: (draft: string, body: { heads: string[]; concordance_override?: string }) => call<unknown>("POST", `${draftPath(draft)}/approvals`, body),
-  startSilence: (draft: string, body: { deadline: number; concordance_override?: string }) => call<unknown>("POST", `${draftPath(draft)}/silence`, body),
+  /** Approves the text; refused (409, with `unsettled`) while it is not settled, unless `settled_override` gives the chair's reason. */
+  approve: (draft: string, body: { heads: string[]; concordance_override?: string; settled_override?: SettledOverride }) => call<unknown>("POST", `${draftPath(draft)}/approvals`, body),
+  startSilence: (draft: string, body: { deadline: number; concordance_override?: string; settled_override?: SettledOverride }) => call<unknown>("POST", `${draftPath(draft)}/silence`, body),
   object: (draft: string, text: string) => call<unknown>("POST", `${draftPath(draft)}/silence/objections`, { text }),
 
   /** A page of the activity: the newest `limit` entries, or those before or after a cursor;

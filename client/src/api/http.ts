@@ -5,6 +5,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The answer's JSON body, when it had one (a refusal may say more than its message). */
+    readonly body: Record<string, unknown> | null = null,
   ) {
     super(message);
   }
@@ -13,13 +15,15 @@ export class ApiError extends Error {
 /** The error a failed response carries: the server's `{"error": …}` message, or its status text. */
 export async function errorOf(res: Response): Promise<ApiError> {
   let message = res.statusText;
+  let body: Record<string, unknown> | null = null;
   try {
-    const j = (await res.json()) as { error?: string };
-    if (j.error) message = j.error;
+    const j = (await res.json()) as Record<string, unknown>;
+    body = typeof j === "object" && j !== null ? j : null;
+    if (typeof j.error === "string" && j.error) message = j.error;
   } catch {
     // Not JSON: keep the status text.
   }
-  return new ApiError(res.status, message);
+  return new ApiError(res.status, message, body);
 }
 
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {

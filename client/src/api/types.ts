@@ -2,7 +2,7 @@
 // versions and comparisons (core's `Comparison`, server/src/routes/versions.rs), the
 // workflow dashboard (server/src/routes/dashboard.rs), proposals acted on, the activity.
 import type { Entry } from "../logic/activityText";
-import type { Lang, ParagraphKind, Status } from "../logic/model";
+import type { Lang, ParagraphKind, Role, Status } from "../logic/model";
 
 export interface ServerSuggestion {
   id: string;
@@ -13,6 +13,50 @@ export interface ServerSuggestion {
   paragraph: string;
   lang: Lang;
   text: string;
+}
+/** A proposal acted on, whole (core's `Proposal`). */
+export interface ServerProposal {
+  id: string;
+  country: string;
+  user: string;
+  at: number;
+  paragraph: string;
+  kind: "text" | "new_paragraph" | "delete_paragraph" | "move_paragraph";
+  parts: ServerSuggestion[];
+  languages: Lang[];
+  one_language: boolean;
+  after?: string;
+}
+/** What accept, reject and withdraw answer. */
+export interface Acted {
+  proposals: ServerProposal[];
+  suggestions: ServerSuggestion[];
+}
+
+/** A participant of a meeting (`GET /api/meetings/{id}/directory`). */
+export interface Participant {
+  id: string;
+  display_name: string;
+  role: Role;
+  country: string | null;
+  /** A chair of one of the meeting's Pro-Tempore Presidencies. */
+  presidency: boolean;
+}
+
+/** A paragraph that keeps the text from being adopted: not agreed, or with proposals pending. */
+export interface Unsettled {
+  paragraph: string;
+  /** Its label as the web client shows it, in each language ("OP 2", "PO 2"). */
+  label?: { en: string; es: string };
+  status: Status;
+  pending?: Array<{ country: string; count: number }>;
+}
+
+/** A chair adopting a text that is not settled: the reason, recorded and printed with the
+ * fingerprint; whether paragraphs agreed ad referendum count as agreed. */
+export interface SettledOverride {
+  reason: string;
+  ad_referendum_agreed: boolean;
 }
 export type Selection = { ids: string[] } | { country: string } | { paragraph: string } | { all: true };
 
@@ -48,7 +92,9 @@ export interface Silence {
 }
 export interface Dashboard {
   status_counts: Record<Status, number>;
-  unsettled: DashboardLine[];
+  /** What stands in the way of adoption (servers before the settled-text rule list the
+   * paragraphs still open or bracketed, without labels or pending counts). */
+  unsettled: Unsettled[];
   proposals_by_country: Record<string, number>;
   paragraphs: DashboardLine[];
   out_of_concordance: number;

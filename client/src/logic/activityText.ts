@@ -19,8 +19,17 @@ export interface Context {
   lang: Lang;
   /** A country's name in the reader's language. */
   country: (code: string) => string;
-  /** "OP 3" for a paragraph id ("" when it is gone). */
-  paragraph: (pid: string) => string;
+  /** A country's names in every language (to tell whether a person's name already says it). */
+  countryNames?: (code: string) => string[];
+  /** "OP 3" for a paragraph id ("" when unknown); `hashes`: the entry's changes, to name
+   * a paragraph they removed as it was named then. */
+  paragraph: (pid: string, hashes?: string[]) => string;
+  /** The label of the paragraph before `pid` in reading order ("" at the start or when
+   * unknown), to say where a new paragraph was proposed. */
+  before?: (pid: string, hashes?: string[]) => string;
+  /** A person of the meeting's directory: their name, and whether they chair a Pro-Tempore
+   * Presidency. */
+  person?: (user: string) => { name: string; presidency: boolean } | null;
   /** "Alt 2" for an alternative of a paragraph, or null when unknown. */
   alternative: (pid: string, id: string) => string | null;
   /** An instant in the reader's capital's time. */
@@ -50,18 +59,45 @@ export function inSentence(name: string, lang: Lang): string {
   return lang === "en" && /^(United |Dominican Republic|Bahamas|Netherlands|Philippines)/.test(name) ? `the ${name}` : name;
 }
 
+/** English possessive: "Peru's", "the United States'". */
+export function possessive(name: string): string {
+  return /s$/.test(name) ? `${name}'` : `${name}'s`;
+}
+
+/**
+ * Who acted, as a chair reads it: the person and their delegation ("María Pérez (Peru)",
+ * "Juan Gómez (Argentina, Presidency)"); the delegation alone when the person's name
+ * already says it ("Delegation of Peru" is "Peru", a Presidency's chair "Argentina
+ * (Presidency)"), in `country` or one of its `otherNames` (its name in the other
+ * language), or is unknown.
+ */
+export function actorPhrase(name: string | null, country: string, presidency: boolean, lang: Lang, otherNames: string[] = []): string {
+  const word = translate(lang, "presidency");
+  if (name && ![country, ...otherNames].some((c) => name.includes(c))) return `${name} (${country}${presidency ? `, ${word}` : ""})`;
+  return presidency ? `${country} (${word})` : country;
+}
+
 /** The lines an entry shows; empty for entries the feed does not tell (comment edits…). */
 export function describe(e: Entry, ctx: Context): Line[] {
   const named = { ...ctx, country: (c: string) => inSentence(ctx.country(c), ctx.lang) };
-  return tell(e, named).map((l) => ({ ...l, text: l.text.charAt(0).toUpperCase() + l.text.slice(1) }));
+  return tell(e, named, actor(e, ctx)).map((l) => ({ ...l, text: l.text.charAt(0).toUpperCase() + l.text.slice(1) }));
 }
 
-function tell(e: Entry, ctx: Context): Line[] {
-  const say = (key: Word, params: Params = {}): string => translate(ctx.lang, `act_${key}`, params);
+/** The entry's author as the sentence names them. */
+function actor(e: Entry, ctx: Context): string {
+  const person = e.user ? (ctx.person?.(e.user) ?? null) : null;
   // The technical secretariat signs as "SEC", which is no country.
-  const who = e.country && e.country !== SECRETARIAT ? ctx.country(e.country) : e.user ? say("secretariat") : say("someone");
+  if (!e.country || e.country === SECRETARIAT) return person?.name ?? translate(ctx.lang, e.user ? "act_secretariat" : "act_someone");
+  const country = ctx.country(e.country);
+  const phrase = actorPhrase(person?.name ?? null, country, person?.presidency ?? false, ctx.lang, ctx.countryNames?.(e.country) ?? []);
+  return phrase === country ? inSentence(country, ctx.lang) : phrase;
+}
+
+function tell(e: Entry, ctx: Context, who: string): Line[] {
+  const say = (key: Word, params: Params = {}): string => translate(ctx.lang, `act_${key}`, params);
   const d = e.detail;
-  const p = (pid: unknown) => ctx.paragraph(str(pid)) || "¶";
+  const hashes = Array.isArray(d.hashes) ? d.hashes.map(String) : undefined;
+  const p = (pid: unknown) => ctx.paragraph(str(pid), hashes) || "¶";
   const statusWord = (s: unknown) => statusIn(ctx.lang, s);
   switch (e.action) {
     case "paragraph_status_changed": {
@@ -93,14 +129,14 @@ function tell(e: Entry, ctx: Context): Line[] {
     case "draft_created":
       return [{ text: say("draft_created", { who }), tone: "plain" }];
     default:
-      return events(e, ctx, who, say, p);
+      return events(e, ctx, who, say, p, hashes);
   }
 }
 
 type Say = (key: Word, params?: Params) => string;
 
 /** The lines of the events a change carries (`detail.events`). */
-function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown) => string): Line[] {
+function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown) => string, hashes: string[] | undefined): Line[] {
   const list = Array.isArray(e.detail.events) ? (e.detail.events as Array<Record<string, unknown>>) : [];
   const out: Line[] = [];
   const seen = new Set<string>();
@@ -109,8 +145,18 @@ function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown)
     if (!seen.has(line.text)) out.push(line);
     seen.add(line.text);
   };
+  // A proposal decided in both languages (a replacement with its counterpart) is one line: "(EN, ES)".
+  const langs = new Map<string, string[]>();
+  const sameButLang = (ev: Record<string, unknown>) => JSON.stringify([ev.event, ev.country, ev.paragraph, ev.kind]);
   for (const ev of list) {
-    const lang = str(ev.lang).toUpperCase();
+    if (typeof ev.lang !== "string") continue;
+    const key = sameButLang(ev);
+    const seen = langs.get(key) ?? [];
+    if (!seen.includes(ev.lang.toUpperCase())) seen.push(ev.lang.toUpperCase());
+    langs.set(key, seen);
+  }
+  for (const ev of list) {
+    const lang = (langs.get(sameButLang(ev)) ?? [str(ev.lang).toUpperCase()]).join(", ");
     const of = ctx.country(str(ev.country));
     switch (ev.event) {
       case "proposal_made":
@@ -159,11 +205,40 @@ function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown)
         push({ text: say(key, { who, alt, p: p(ev.paragraph) }), tone: action === "adopted" ? "agreed" : "plain" });
         break;
       }
+      case "paragraph_proposal_made":
+      case "paragraph_proposal_accepted":
+      case "paragraph_proposal_rejected":
+      case "paragraph_proposal_withdrawn":
+        push({ text: paragraphProposal(ev, ctx, who, say, hashes), tone: "plain" });
+        break;
       default:
         break;
     }
   }
   return out;
+}
+
+/** A sentence about a proposal on a whole paragraph: "Peru proposed a new paragraph after
+ * OP 5", "Argentina (Presidency) rejected the United States' deletion of OP 7". */
+function paragraphProposal(ev: Record<string, unknown>, ctx: Context, who: string, say: Say, hashes: string[] | undefined): string {
+  const kind = str(ev.kind) === "delete" ? "delete" : str(ev.kind) === "move" ? "move" : "insert";
+  const pid = str(ev.paragraph);
+  const p = ctx.paragraph(pid, hashes) || say("aParagraph");
+  const of = ctx.country(str(ev.country));
+  const ofs = ctx.lang === "en" ? possessive(of) : of;
+  switch (ev.event) {
+    case "paragraph_proposal_made": {
+      if (kind !== "insert") return say(`pp_made_${kind}`, { who, p });
+      const before = ctx.before?.(pid, hashes) ?? "";
+      return before ? say("pp_made_insert", { who, after: before }) : say("pp_made_insert_start", { who });
+    }
+    case "paragraph_proposal_accepted":
+      return say(`pp_accepted_${kind}`, { who, p, of, ofs });
+    case "paragraph_proposal_rejected":
+      return say(`pp_rejected_${kind}`, { who, p, of, ofs });
+    default:
+      return say(`pp_withdrawn_${kind}`, { who: of, p });
+  }
 }
 
 /** Entries told as one item of the feed. */

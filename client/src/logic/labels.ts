@@ -1,40 +1,75 @@
 // How a paragraph is named and numbered, as core/src/labels.rs does it for exports and the
 // server's messages: preambular paragraphs are PP 1..n and operative paragraphs OP 1..m
 // (PO in Spanish), counted separately in reading order; headings and Concept Note
-// questions have no number (the text shows "Section" or "Question"). The one place in the
-// client that counts paragraphs.
+// questions have no number (the text shows "Section" or "Question"). A proposed new
+// paragraph takes no number until it is accepted: it is named after the paragraph of its
+// kind before it, as negotiators name it, "OP 5 bis", "OP 5 ter" ("OP 0 bis" before the
+// first). The one place in the client that counts paragraphs.
 import type { Lang } from "./model";
 import { translate } from "./words";
 
-export type Label = { kind: "preamble" | "operative"; n: number } | { kind: "heading" | "question" };
+/** A numbered paragraph (`ordinal` 0), or a proposed new one: the `ordinal`-th (1 = bis)
+ * after number `n` of its kind; or a heading or question, which have no number. */
+export type Label = { kind: "preamble" | "operative"; n: number; ordinal: number } | { kind: "heading" | "question" };
+
+const LATIN = ["bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies", "undecies", "duodecies", "terdecies", "quaterdecies", "quindecies"];
+
+/** The Latin adverb negotiators number inserted paragraphs with: 1 is `bis`, 2 `ter`, …;
+ * past the list, `(n+1)` (as the core writes it). */
+export function latinOrdinal(ordinal: number): string {
+  return LATIN[ordinal - 1] ?? `(${ordinal + 1})`;
+}
 
 /** Labels paragraphs one after another in reading order. */
 export class Labeller {
   #preamble = 0;
   #operative = 0;
+  #newPreamble = 0;
+  #newOperative = 0;
 
-  /** The label of the next paragraph, of `kind` (a kind the client does not know names a question). */
-  next(kind: string): Label {
-    if (kind === "preamble") return { kind, n: ++this.#preamble };
-    if (kind === "operative") return { kind, n: ++this.#operative };
+  /** The label of the next paragraph, of `kind` (a kind the client does not know names a
+   * question); `proposed`: a pending proposed new paragraph, which takes no number. */
+  next(kind: string, proposed = false): Label {
+    if (kind === "preamble") {
+      if (proposed) return { kind, n: this.#preamble, ordinal: ++this.#newPreamble };
+      this.#newPreamble = 0;
+      return { kind, n: ++this.#preamble, ordinal: 0 };
+    }
+    if (kind === "operative") {
+      if (proposed) return { kind, n: this.#operative, ordinal: ++this.#newOperative };
+      this.#newOperative = 0;
+      return { kind, n: ++this.#operative, ordinal: 0 };
+    }
     return { kind: kind === "heading" ? "heading" : "question" };
   }
 }
 
-/** `PP 3`, `OP 2` (`PO 2` in Spanish); null for headings and questions, which have no number. */
+/** `PP 3`, `OP 2` (`PO 2` in Spanish), `OP 5 bis`; null for headings and questions, which have no number. */
 export function short(label: Label, lang: Lang): string | null {
-  return "n" in label ? `${translate(lang, label.kind)} ${label.n}` : null;
+  if (!("n" in label)) return null;
+  const base = `${translate(lang, label.kind)} ${label.n}`;
+  return label.ordinal > 0 ? `${base} ${latinOrdinal(label.ordinal)}` : base;
 }
 
-/** A paragraph's label as the text shows it: `PP 3`, `OP 2`, or the word for its kind. */
+/** A paragraph's label as the text shows it: `PP 3`, `OP 2`, `OP 5 bis`, or the word for its kind. */
 export function labelText(label: Label, lang: Lang): string {
   return short(label, lang) ?? translate(lang, label.kind);
 }
 
+/** What labelling reads of a draft: paragraph ids in reading order, and each one's kind and
+ * whether it is a pending proposed new paragraph. */
+export interface Labelled {
+  order: string[];
+  paragraphs: Record<string, { kind: string; proposed?: boolean } | undefined>;
+}
+
 /** Every paragraph's label as the text shows it, by id, in reading order. */
-export function paragraphLabels(doc: { order: string[]; paragraphs: Record<string, { kind: string } | undefined> }, lang: Lang): Map<string, string> {
+export function paragraphLabels(doc: Labelled, lang: Lang): Map<string, string> {
   const labeller = new Labeller();
   const out = new Map<string, string>();
-  for (const id of doc.order) if (!out.has(id)) out.set(id, labelText(labeller.next(doc.paragraphs[id]?.kind ?? ""), lang));
+  for (const id of doc.order) {
+    const p = doc.paragraphs[id];
+    if (!out.has(id)) out.set(id, labelText(labeller.next(p?.kind ?? "", p?.proposed === true), lang));
+  }
   return out;
 }

@@ -112,6 +112,35 @@ export function mayAdoptAlternative(p: Person): boolean {
   return p.role === "chair";
 }
 
+// Proposals about whole paragraphs (core/src/rules/paragraph_proposals.rs): decided,
+// rejected and withdrawn as text proposals are (mayDecide, mayReject, mayWithdraw).
+
+/** Propose a new paragraph: anywhere, whatever its neighbours' status (the new paragraph
+ * itself is open). */
+export function mayProposeNewParagraph(p: Person): boolean {
+  return drafts(p);
+}
+
+/** Propose deleting or moving a paragraph: whoever may propose changes in its text. */
+export function mayProposeParagraphChange(p: Person, para: ParagraphRights): boolean {
+  return mayPropose(p, para);
+}
+
+/** Add a paragraph directly (no proposal): chairs and the secretariat. */
+export function mayAddParagraphDirectly(p: Person): boolean {
+  return drafts(p) && decides(p);
+}
+
+/** Remove a paragraph directly: chairs and the secretariat; an agreed one, a chair. */
+export function mayRemoveParagraphDirectly(p: Person, para: ParagraphRights): boolean {
+  return mayAddParagraphDirectly(p) && !frozenFor(p, para);
+}
+
+/** Reorder paragraphs directly: chairs and the secretariat. */
+export function mayReorderDirectly(p: Person): boolean {
+  return mayAddParagraphDirectly(p);
+}
+
 // The workflow, as the server's API decides it.
 
 /** Approve the text: the chair of one of the draft's Pro-Tempore Presidencies (`ppt`). */

@@ -111,6 +111,14 @@ export function normaliseInput(text: string): string {
   return text.replace(/\r\n|\r|\n|\u2028|\u2029/g, " ").replace(/\t/g, " ");
 }
 
+/** Pasted text as paragraphs: split at line breaks, each one line, empty ones dropped. */
+export function splitParagraphs(text: string): string[] {
+  return text
+    .split(/\r\n|\r|\n|\u2029/)
+    .map((p) => normaliseInput(p).trim())
+    .filter((p) => p.length > 0);
+}
+
 function runs(indexes: number[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const i of indexes) {

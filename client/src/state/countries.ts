@@ -5,10 +5,14 @@ import { SECRETARIAT } from "../logic/model";
 
 export { SECRETARIAT };
 
+// In farthest-first order (each colour the one most unlike all before it, by CIELAB
+// distance), so that the colours handed out first differ most from one another (in the
+// order before, the 2021 meeting's two Presidencies, Argentina and Mexico, Peru and the
+// United States were two blues and two greens).
 const PALETTE = [
-  "#0b5fa5", "#c1272d", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#ad1457", "#5d4037",
-  "#1a237e", "#827717", "#d81b60", "#00695c", "#6a1b9a", "#bf360c", "#33691e", "#283593",
-  "#4e342e", "#0277bd", "#9e9d24", "#880e4f", "#37474f", "#e65100", "#1b5e20", "#4527a0", "#b71c1c",
+  "#00838f", "#e65100", "#8e24aa", "#9e9d24", "#d81b60", "#4e342e", "#1b5e20", "#0b5fa5",
+  "#1a237e", "#880e4f", "#b71c1c", "#37474f", "#00695c", "#4527a0", "#827717", "#ad1457",
+  "#2e7d32", "#bf360c", "#ef6c00", "#6a1b9a", "#0277bd", "#33691e", "#283593", "#c1272d", "#5d4037",
 ];
 
 export interface CountryInfo {

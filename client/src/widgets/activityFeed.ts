@@ -13,6 +13,7 @@ import type { Lang, Meeting, User } from "../logic/model";
 import { seesAllActivity } from "../logic/permissions";
 import { dayLabel, placeOf, timeRange, viewerTimeZone, zoneOffset } from "../logic/zones";
 import { colourOf, countryName } from "../state/countries";
+import { participant } from "../state/people";
 import { lang, t } from "../state/lang";
 import { clear, h } from "./dom";
 
@@ -25,8 +26,10 @@ export interface FeedOptions {
   draftId: string;
   me: User;
   meetings: Meeting[];
-  /** "OP 3" for a paragraph id. */
-  paragraph: (pid: string) => string;
+  /** "OP 3" for a paragraph id (`hashes`: the entry's changes, for a paragraph they removed). */
+  paragraph: (pid: string, hashes?: string[]) => string;
+  /** The label of the paragraph before a paragraph ("" at the start or when unknown). */
+  before?: (pid: string, hashes?: string[]) => string;
   /** "Alt 2" for an alternative, or null. */
   alternative: (pid: string, id: string) => string | null;
   /** Called when entries arrive that the reader has not seen (the panel shows a count). */
@@ -155,7 +158,13 @@ export function mountActivityFeed(o: FeedOptions): Feed {
   const ctx: Context = {
     lang: l,
     country: (c: string) => countryName(c, l),
+    countryNames: (c: string) => [countryName(c, "en"), countryName(c, "es")],
     paragraph: o.paragraph,
+    before: o.before,
+    person: (user: string) => {
+      const p = participant(user);
+      return p ? { name: p.display_name, presidency: p.presidency } : null;
+    },
     alternative: o.alternative,
     time: (ms: number) => `${time(ms)} (${zoneOffset(ms, zone)})`,
   };

@@ -57,6 +57,13 @@ export class RemoteCursors {
     this.schedulePaint();
   }
 
+  /** Forgets one editor (its paragraph is gone or drawn again). */
+  detach(paragraph: string, l: "en" | "es"): void {
+    const key = `${paragraph}/${l}`;
+    for (const m of this.#places.get(key)?.markers ?? []) m.remove();
+    this.#places.delete(key);
+  }
+
   /** Forgets every editor (the paragraphs are being redrawn). */
   detachAll(): void {
     for (const p of this.#places.values()) for (const m of p.markers) m.remove();

@@ -261,8 +261,8 @@ test("bulk accept of one country's proposals", async () => {
   await until("Mexico's two proposals shown", async () => (await cards.count()) === 2).catch(async (e) => {
     assert.fail(`${e.message}: ${JSON.stringify(await cards.allInnerTexts())} / ${await paraText(chair.page, n, "es")}`);
   });
-  chair.page.once("dialog", (d) => d.accept());
   await chair.page.click("[data-testid=bulk-accept]");
+  await chair.page.locator("[data-testid=confirm-dialog] [data-testid=dialog-confirm]").click();
   await chair.page.selectOption("[data-testid=filter-country]", "");
   await until("only Argentina's proposal left", async () => (await cards.count()) === 1 && (await cards.first().getAttribute("data-country")) === "AR");
   const text = await paraText(chair.page, n, "es");

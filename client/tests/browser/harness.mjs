@@ -1,10 +1,12 @@
 // Shared pieces of the browser tests: a real `pluma serve --demo` on a free port with a
 // temporary SQLite database, Debian's Chromium driven by playwright-core, signed-in pages.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { after, before } from "node:test";
+import { after, afterEach, before } from "node:test";
+import { inflateRawSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -13,6 +15,10 @@ export const clientDir = resolve(here, "../..");
 const repoDir = resolve(clientDir, "..");
 
 export const CHROMIUM = process.env.PLUMA_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Uncaught errors of the pages `signedIn` opened since the last check: every test of a
+ * file that uses `withDemoCommunique` fails on any. */
+const pageErrors = [];
 export const SHOTS = process.env.PLUMA_SCREENSHOTS ?? "";
 
 /** Starts the server; resolves once it prints its address. */
@@ -95,7 +101,10 @@ export async function communique(base) {
 export async function signedIn(browser, base, login, draftId, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, ...options });
   const page = await context.newPage();
-  page.on("pageerror", (e) => console.error(`[${login}] page error: ${e.message}`));
+  page.on("pageerror", (e) => {
+    console.error(`[${login}] page error: ${e.message}`);
+    pageErrors.push(`[${login}] ${e.stack ?? e.message}`);
+  });
   await page.goto(`${base}/`);
   await page.fill("input[name=login]", login);
   await page.fill("input[name=password]", "pluma-demo");
@@ -169,9 +178,45 @@ export function withDemoCommunique(use) {
     browser = await launch();
     use({ server, browser, draft: await communique(server.url) });
   });
+  afterEach(() => {
+    assert.deepEqual(pageErrors.splice(0), [], "no page had an uncaught error");
+  });
   after(async () => {
     await browser?.close();
     await server?.stop();
   });
+}
+
+/** POSTs JSON with a bearer token; the answer's status and JSON body. */
+export async function post(base, tok, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tok}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** The files of a zip archive (stored or deflated), read from its central directory. */
+export function unzip(bytes) {
+  const buf = Buffer.from(bytes);
+  let end = buf.length - 22;
+  while (end >= 0 && buf.readUInt32LE(end) !== 0x06054b50) end--;
+  assert.ok(end >= 0, "a zip archive has an end of central directory record");
+  const files = new Map();
+  let at = buf.readUInt32LE(end + 16);
+  for (let i = 0; i < buf.readUInt16LE(end + 10); i++) {
+    assert.equal(buf.readUInt32LE(at), 0x02014b50);
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString("utf8", at + 46, at + 46 + nameLen);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    files.set(name, (method === 8 ? inflateRawSync(data) : data).toString("utf8"));
+    at += 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return files;
 }
 

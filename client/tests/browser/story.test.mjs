@@ -76,6 +76,15 @@ const feedText = async (page) => (await page.locator("[data-testid=activity-list
 async function feedSays(page, what, re) {
   await until(what, async () => re.test(await feedText(page)), 8000).catch(async (e) => assert.fail(`${e.message}; the feed says: ${await feedText(page)}`));
 }
+/** The text is not settled (most paragraphs are still open): the chair goes ahead anyway,
+ * with a reason, in the dialog that shows what stands in the way. */
+async function goAhead(page, reason) {
+  const dialog = page.locator("[data-testid=settled-dialog]");
+  await dialog.waitFor({ timeout: 8000 });
+  await dialog.locator("[data-testid=override-reason]").fill(reason);
+  await dialog.locator("[data-testid=dialog-confirm]").click();
+  await dialog.waitFor({ state: "detached", timeout: 8000 });
+}
 const actionsIn = (page) => page.locator("[data-testid=activity-item]").evaluateAll((els) => els.map((e) => e.dataset.action));
 
 test("a negotiation from the first proposal to the adopted, exported text", async () => {
@@ -137,9 +146,9 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
     await until(`${c}'s proposal accepted`, async () => (await ar.page.locator(`.proposal[data-country=${c}]`).count()) === 0, 8000);
   }
   // Peru's feed: its own proposal and its acceptance; nothing about the United States'.
-  await feedSays(pe.page, "Peru's acceptance in Peru's feed", /Argentina aceptó la propuesta de Perú/);
+  await feedSays(pe.page, "Peru's acceptance in Peru's feed", /Argentina \(Presidencia\) aceptó la propuesta de Perú/);
   assert.match(await feedText(pe.page), /Perú propuso una inserción en PO \d+ \(EN\)/);
-  await feedSays(us.page, "the United States' acceptance in its feed", /Argentina accepted the proposal of the United States in OP \d+ \(EN\)/);
+  await feedSays(us.page, "the United States' acceptance in its feed", /Argentina \(Presidency\) accepted the proposal of the United States in OP \d+ \(EN\)/);
 
   // An alternative by the United States, co-sponsored by Argentina, adopted by Mexico's chair.
   const n = ops[2].i;
@@ -150,12 +159,12 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   const alt = (page) => para(page, n).locator("[data-testid=alternative]").last();
   await alt(ar.page).waitFor({ timeout: 8000 });
   await alt(ar.page).locator("[data-testid=alt-cosponsor]").click();
-  await feedSays(us.page, "the co-sponsorship in the United States' feed", /Argentina co-sponsored Alt \d+ for OP \d+/);
+  await feedSays(us.page, "the co-sponsorship in the United States' feed", /Argentina \(Presidency\) co-sponsored Alt \d+ for OP \d+/);
   const sponsors = async (page) => (await alt(page).locator("[data-testid=alt-sponsor]").allTextContents()).join(",");
   await until("both sponsors at Mexico's chair", async () => (await sponsors(mx.page)) === "US,AR", 8000).catch(async (e) => assert.fail(`${e.message}: ${await sponsors(mx.page)}`));
   mx.page.once("dialog", (d) => d.accept());
   await alt(mx.page).locator("[data-testid=alt-adopt]").click();
-  await feedSays(pe.page, "the adoption of the alternative in Peru's feed", /México adoptó la Alt \d+ como texto de PO \d+/);
+  await feedSays(pe.page, "the adoption of the alternative in Peru's feed", /México \(Presidencia\) adoptó la Alt \d+ como texto de PO \d+/);
   const peSees = await feedText(pe.page);
   assert.doesNotMatch(peSees, /Estados Unidos propuso|propuesta de Estados Unidos|copatrocinó/, `Peru sees only what concerns it: ${peSees}`);
 
@@ -180,6 +189,7 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await mx.page.fill("[data-testid=silence-deadline]", `${tomorrow}T18:00`);
   assert.match(await mx.page.locator("[data-testid=silence-preview]").innerText(), /18:00/);
   await mx.page.click("[data-testid=start-silence]");
+  await goAhead(mx.page, "Los párrafos abiertos se acordaron en la sesión plenaria.");
   await mx.page.locator("[data-testid=silence-banner]").waitFor({ timeout: 8000 });
   const silence = (await apiGet(server.url, sec, `/api/drafts/${draft.id}/dashboard`)).workflow.silence;
   assert.equal(wallTime(silence.deadline, mxZone), `${tomorrow}T18:00:00`, "the deadline is 18:00 in Mexico City, not in Tokyo");
@@ -208,6 +218,7 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   // (Chromium shortens a value whose seconds are :00, which fill would then refuse.)
   await mx.page.fill("[data-testid=silence-deadline]", wallTime(shortDeadline, mxZone).replace(/:00$/, ""));
   await mx.page.click("[data-testid=start-silence]");
+  await goAhead(mx.page, "La objeción del Perú se resolvió en consultas.");
   await pe.page.locator("[data-testid=silence-banner]").waitFor({ timeout: 8000 });
   const fingerprints = [];
   for (const s of [pe, us, ar, mx]) {

@@ -5,20 +5,22 @@
 // fingerprint.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { apiGet, shot, signedIn, token, until, withDemoCommunique } from "./harness.mjs";
+import { apiGet, post, shot, signedIn, token, until, withDemoCommunique } from "./harness.mjs";
 
 let server;
 let browser;
 let draft;
 withDemoCommunique((demo) => ({ server, browser, draft } = demo));
 
-async function post(base, tok, path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${tok}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
+/** The text is not settled: the chair goes ahead anyway, with a reason, in the dialog that
+ * shows what stands in the way. */
+async function goAhead(page, reason) {
+  const dialog = page.locator("[data-testid=settled-dialog]");
+  await dialog.waitFor({ timeout: 8000 });
+  assert.match(await dialog.innerText(), /OP \d/, "the dialog names the paragraphs");
+  await dialog.locator("[data-testid=override-reason]").fill(reason);
+  await dialog.locator("[data-testid=dialog-confirm]").click();
+  await dialog.waitFor({ state: "detached", timeout: 8000 });
 }
 
 test("status, silence with an objection, approvals and the fingerprint", async () => {
@@ -46,7 +48,10 @@ test("status, silence with an objection, approvals and the fingerprint", async (
   // exercised below by reading, not typing); the US delegate sees it in Washington's time.
   const mxTok = await token(server.url, "mx-chair");
   const deadline = Date.UTC(2031, 10, 30, 23, 0, 0);
-  const started = await post(server.url, mxTok, `/api/drafts/${draft.id}/silence`, { deadline });
+  // The text is not settled (most paragraphs are open): the chair goes ahead with a reason.
+  const refused = await post(server.url, mxTok, `/api/drafts/${draft.id}/silence`, { deadline });
+  assert.equal(refused.status, 409, JSON.stringify(refused.body));
+  const started = await post(server.url, mxTok, `/api/drafts/${draft.id}/silence`, { deadline, settled_override: { reason: "Agreed in plenary.", ad_referendum_agreed: false } });
   assert.equal(started.status, 201, JSON.stringify(started.body));
   const us = await signedIn(browser, server.url, "us", draft.id);
   const banner = us.page.locator("[data-testid=silence-banner]");
@@ -62,9 +67,12 @@ test("status, silence with an objection, approvals and the fingerprint", async (
 
   // Both chairs approve in their browsers.
   const mx = await signedIn(browser, server.url, "mx-chair", draft.id);
+  // The text is not settled: each chair reads what stands in the way and goes ahead with a reason.
   await mx.page.click("[data-testid=approve]");
+  await goAhead(mx.page, "The open paragraphs were agreed in plenary.");
   await until("Mexico's approval in Argentina's bar", async () => (await ar.page.locator("[data-testid=approval-bar] [data-country=MX]").innerText()).includes("✓"), 8000);
   await ar.page.click("[data-testid=approve]");
+  await goAhead(ar.page, "Agreed in plenary, as the record shows.");
   for (const page of [ar.page, us.page]) {
     await page.locator("[data-testid=adopted-banner]").waitFor({ timeout: 8000 });
     const fp = await page.locator("[data-testid=fingerprint]").innerText();

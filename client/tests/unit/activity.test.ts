@@ -82,4 +82,49 @@ describe("activity wording", () => {
       [[2, 1], ["The United States proposed an insertion in OP 3 (EN)"]],
     ]);
   });
+
+  it("names the person and the delegation, and the Presidency, as a chair reads it", () => {
+    expect(text.actorPhrase("María Pérez", "Peru", false, "en")).toBe("María Pérez (Peru)");
+    expect(text.actorPhrase("Juan Gómez", "Argentina", true, "es")).toBe("Juan Gómez (Argentina, Presidencia)");
+    // A name that already says the delegation ("Delegation of Peru") is the delegation.
+    expect(text.actorPhrase("Delegation of Peru", "Peru", false, "en")).toBe("Peru");
+    expect(text.actorPhrase("Pro-Tempore Presidency of the SACM (Argentina)", "Argentina", true, "en")).toBe("Argentina (Presidency)");
+    expect(text.actorPhrase(null, "Mexico", false, "en")).toBe("Mexico");
+    // In Spanish, a name in English that says the delegation says it too.
+    expect(text.actorPhrase("Delegation of Peru", "Perú", false, "es", ["Peru", "Perú"])).toBe("Perú");
+  });
+
+  it("tells proposals about whole paragraphs, with who proposed and who decided", () => {
+    const people: Record<string, { name: string; presidency: boolean }> = {
+      uPE: { name: "María Pérez", presidency: false },
+      uAR: { name: "Pro-Tempore Presidency of the SACM (Argentina)", presidency: true },
+    };
+    const labels: Record<string, string> = { p5: "OP 5", pnew: "OP 5 bis", p7: "OP 7" };
+    const c = (lang: "en" | "es") => ({
+      ...ctx(lang),
+      paragraph: (pid: string) => labels[pid] ?? "",
+      before: (pid: string) => (pid === "pnew" ? "OP 5" : ""),
+      person: (user: string) => people[user] ?? null,
+    });
+    const by = (user: string, country: string, action: string, events: unknown[]) => ({ id: 1, at: 0, user, country, action, detail: { events } });
+    const made = by("uPE", "PE", "changes_accepted", [{ event: "paragraph_proposal_made", paragraph: "pnew", country: "PE", kind: "insert" }]);
+    expect(text.describe(made, c("en"))[0].text).toBe("María Pérez (Peru) proposed a new paragraph after OP 5");
+    expect(text.describe(made, c("es"))[0].text).toBe("María Pérez (Perú) propuso un párrafo nuevo después del OP 5");
+    const deletion = by("uUS", "US", "changes_accepted", [{ event: "paragraph_proposal_made", paragraph: "p7", country: "US", kind: "delete" }]);
+    expect(text.describe(deletion, c("en"))[0].text).toBe("The United States proposed deleting OP 7");
+    const rejected = by("uAR", "AR", "proposals_rejected", [{ event: "paragraph_proposal_rejected", paragraph: "p7", country: "US", kind: "delete" }]);
+    expect(text.describe(rejected, c("en"))[0].text).toBe("Argentina (Presidency) rejected the United States' deletion of OP 7");
+    expect(text.describe(rejected, c("es"))[0].text).toBe("Argentina (Presidencia) rechazó la supresión del OP 7 propuesta por Estados Unidos");
+    const accepted = by("uAR", "AR", "proposals_accepted", [{ event: "paragraph_proposal_accepted", paragraph: "pnew", country: "PE", kind: "insert" }]);
+    expect(text.describe(accepted, c("en"))[0].text).toBe("Argentina (Presidency) accepted Peru's new paragraph OP 5 bis");
+    const replaced = by("uAR", "AR", "proposals_accepted", [
+      { event: "proposal_accepted", paragraph: "p5", lang: "en", country: "MX", kind: "delete" },
+      { event: "proposal_accepted", paragraph: "p5", lang: "en", country: "MX", kind: "insert" },
+      { event: "proposal_accepted", paragraph: "p5", lang: "es", country: "MX", kind: "delete" },
+      { event: "proposal_accepted", paragraph: "p5", lang: "es", country: "MX", kind: "insert" },
+    ]);
+    expect(text.describe(replaced, c("en")).map((l) => l.text)).toEqual(["Argentina (Presidency) accepted the proposal of Mexico in OP 5 (EN, ES)"]);
+    const withdrawn = by("uPE", "PE", "changes_accepted", [{ event: "paragraph_proposal_withdrawn", paragraph: "gone", country: "PE", kind: "move" }]);
+    expect(text.describe(withdrawn, c("en"))[0].text).toBe("Peru withdrew its proposal to move a paragraph");
+  });
 });

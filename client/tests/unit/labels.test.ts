@@ -1,6 +1,6 @@
 // Paragraph labels as core/src/labels.rs makes them (its unit test, the same kinds).
 import { describe, expect, it } from "vitest";
-import { Labeller, paragraphLabels, short } from "../../src/logic/labels";
+import { Labeller, latinOrdinal, paragraphLabels, short } from "../../src/logic/labels";
 
 describe("paragraph labels", () => {
   it("counts preambular and operative paragraphs apart; headings and questions have no number", () => {
@@ -19,5 +19,26 @@ describe("paragraph labels", () => {
     expect([...paragraphLabels(doc, "en")]).toEqual([["h", "Section"], ["a", "OP 1"], ["b", "PP 1"], ["q", "Question"], ["c", "OP 2"]]);
     expect(paragraphLabels(doc, "es").get("q")).toBe("Pregunta");
     expect(paragraphLabels(doc, "es").get("c")).toBe("PO 2");
+  });
+
+  it("names proposed new paragraphs after the one of their kind before them, bis, ter…, as the core does", () => {
+    const l = new Labeller();
+    const seq: Array<[string, boolean]> = [["operative", true], ["preamble", false], ["operative", false], ["operative", true], ["preamble", true], ["operative", true], ["operative", false]];
+    expect(seq.map(([k, p]) => short(l.next(k, p), "en"))).toEqual(["OP 0 bis", "PP 1", "OP 1", "OP 1 bis", "PP 1 bis", "OP 1 ter", "OP 2"]);
+    expect(short({ kind: "operative", n: 5, ordinal: 2 }, "es")).toBe("PO 5 ter");
+    expect(latinOrdinal(4)).toBe("quinquies");
+    expect(latinOrdinal(9)).toBe("decies");
+    expect(latinOrdinal(20)).toBe("(21)");
+  });
+
+  it("keeps the numbers after a proposed paragraph until it is accepted", () => {
+    const doc = {
+      order: ["a", "b", "new", "c"],
+      paragraphs: { a: { kind: "operative" }, b: { kind: "operative" }, new: { kind: "operative", proposed: true }, c: { kind: "operative" } },
+    };
+    expect([...paragraphLabels(doc, "en").values()]).toEqual(["OP 1", "OP 2", "OP 2 bis", "OP 3"]);
+    expect(paragraphLabels(doc, "es").get("new")).toBe("PO 2 bis");
+    doc.paragraphs.new.proposed = false;
+    expect([...paragraphLabels(doc, "en").values()]).toEqual(["OP 1", "OP 2", "OP 3", "OP 4"]);
   });
 });

@@ -143,6 +143,10 @@ fn paragraph_texts(v: &DraftView<'_>, id: &ParagraphId) -> Result<Vec<(crate::La
 /// its deletion, rejecting it as a new paragraph), or a delegation withdrawing the new
 /// paragraph it proposed.
 pub(super) fn check_removed(b: &DraftView<'_>, id: &ParagraphId, who: &Who, summary: &mut Summary) -> Result<(), Violation> {
+    let agreed = b.paragraph_fields(id).map_err(|e| violation(Rule::Schema, Some(id), None, e.to_string()))?.status == Status::Agreed;
+    if agreed && who.role != crate::rules::Role::Chair {
+        return Err(violation(Rule::AgreedFrozen, Some(id), None, "the paragraph is agreed; only a chair may remove it"));
+    }
     let before = read(b, id)?;
     let own_insert = before.values().find(|p| p.kind == ParagraphProposalKind::Insert && who.country.as_ref() == Some(&p.country));
     if !who.decides() && own_insert.is_none() {

@@ -5,13 +5,14 @@
 // toolbar.ts, text.ts, proposals.ts, comments.ts, sidePanel.ts and workflow.ts, which
 // share a DraftContext (context.ts).
 import * as A from "@automerge/automerge";
-import { type AutomergeUrl, type DocHandle, isValidAutomergeUrl } from "@automerge/automerge-repo";
+import { type AutomergeUrl, isValidAutomergeUrl } from "@automerge/automerge-repo";
 import { api } from "../../api/api";
 import { type DraftDoc, outline } from "../../logic/draftDoc";
 import type { DraftInfo, Meeting, User } from "../../logic/model";
 import { parseMarkName } from "../../logic/suggest";
 import { countryCodes, countryName, registerCountries } from "../../state/countries";
 import { lang, t } from "../../state/lang";
+import { registerDirectory } from "../../state/people";
 import { theRepo } from "../../state/repo";
 import { clear, h } from "../../widgets/dom";
 import { buildAdapter } from "../../widgets/editor/schema";
@@ -21,7 +22,9 @@ import { exportButton } from "../../widgets/versions/export";
 import { wordReturnButton } from "../../widgets/wordReturn";
 import { mountComments } from "./comments";
 import { mountConnection } from "./connection";
+import { mountCounterpart } from "./counterpart";
 import { draftContext } from "./context";
+import { closePopover, openPopover } from "./popover";
 import { mountPresence } from "./presence";
 import { mountProposals } from "./proposals";
 import { mountSidePanel } from "./sidePanel";
@@ -52,24 +55,34 @@ function registerAll(meetings: Meeting[], doc: A.Doc<DraftDoc>, me: User): void 
   if (me.country && countryName(me.country, "en") === me.country) registerCountries([{ code: me.country, name_en: me.display_name, name_es: me.display_name }]);
 }
 
-/** Opens a draft in `shell`; returns what closes it (timers, listeners, editors). */
-export async function openDraft(shell: HTMLElement, draftId: string, me: User): Promise<() => void> {
-  shell.append(header(), h("main", { class: "page" }, h("p", {}, t("loading"))));
+/** The draft's record, the meetings, the people of its meeting, its document; or why not. */
+async function load(draftId: string) {
   let info: DraftInfo;
   let meetings: Meeting[];
   try {
     [info, meetings] = await Promise.all([api.draft(draftId), api.meetings()]);
   } catch (e) {
-    return failed(shell, errorText(e));
+    return errorText(e);
   }
+  // Names for every proposal, comment and activity entry, whoever is online; without the
+  // directory, names seen in presence.
+  const directory = info.meeting_id ? api.directory(info.meeting_id).then(registerDirectory, () => {}) : null;
   const { repo, net } = theRepo();
   if (!isValidAutomergeUrl(info.url)) throw new Error("bad document url");
-  let handle: DocHandle<DraftDoc>;
   try {
-    handle = await repo.find<DraftDoc>(info.url);
+    const [handle] = await Promise.all([repo.find<DraftDoc>(info.url), directory]);
+    return { info, meetings, handle, repo, net };
   } catch {
-    return failed(shell, t("draftMissing"));
+    return t("draftMissing");
   }
+}
+
+/** Opens a draft in `shell`; returns what closes it (timers, listeners, editors). */
+export async function openDraft(shell: HTMLElement, draftId: string, me: User): Promise<() => void> {
+  shell.append(header(), h("main", { class: "page" }, h("p", {}, t("loading"))));
+  const loaded = await load(draftId);
+  if (typeof loaded === "string") return failed(shell, loaded);
+  const { info, meetings, handle, repo, net } = loaded;
   registerAll(meetings, handle.doc(), me);
 
   const noticeEl = h("div", { class: "notice", role: "status", hidden: true });
@@ -82,17 +95,33 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const connection = mountConnection(ctx, repo, net, info.url as AutomergeUrl);
   const presence = mountPresence(ctx);
   const versionsCtx = { draftId, title: () => ctx.outline().title, personOf: ctx.personOf };
-  const proposals = mountProposals(ctx);
+  const proposals = mountProposals(ctx, (p) => counterpart.start(p));
   const comments = mountComments(ctx);
   const panel = mountSidePanel(ctx, versionsCtx, proposals, comments);
   const text = mountText(ctx, {
     adapter: buildAdapter(countryCodes()),
     who: () => ({ country: me.country ?? "", user: me.id, actor: A.getActorId(handle.doc()) }),
     cursors: presence.cursors,
-    onProposalClick: proposals.focus,
+    onProposalClick: (id, at) => {
+      proposals.focus(id);
+      const p = ctx.proposals().find((x) => x.id === id);
+      const can = p ? proposals.may(p) : null;
+      // Only where there is something to do with it: anyone clicking into the text to type
+      // is not to be interrupted.
+      if (p && can && (can.decide || can.withdraw)) openPopover(ctx, proposals, p, at, document.activeElement?.classList.contains("pp-note") ?? false);
+    },
     onSelect: comments.select,
+    onFocus: (pid, lg) => counterpart.follow(pid, lg),
   });
   const toolbar = mountToolbar(ctx, text.paint);
+  const counterpart = mountCounterpart(ctx, (pid, lg) => {
+    if (!ctx.state.showLangs.includes(lg)) {
+      ctx.state.showLangs = ["en", "es"];
+      toolbar.paint();
+      text.paint();
+    }
+    text.focus(pid, lg);
+  });
   const workflowEl = h("div", { class: "workflow" });
   clear(shell);
   shell.append(
@@ -100,6 +129,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx), wordReturnButton({ draftId, me, meetings })),
     connection.refusalEl,
     noticeEl,
+    counterpart.el,
     workflowEl,
     h("div", { class: "draft-layout" }, h("main", { class: "draft" }, text.titleEl, text.body), panel.el),
   );
@@ -107,14 +137,16 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   // Paragraph list and statuses change rarely; the text is drawn again only when they do.
   const shape = () => JSON.stringify(ctx.outline());
   let lastShape = shape();
-  const onChange = () => {
+  // Typing and comments change no paragraph's place, kind, status or proposals.
+  const outlineTouched = (patches: A.Patch[]) => patches.some((p) => p.path[0] !== "threads" && !(p.path[0] === "paragraphs" && p.path[2] === "text"));
+  const onChange = ({ patches }: { patches: A.Patch[] }) => {
     presence.cursors.schedulePaint();
-    const s = shape();
+    const s = outlineTouched(patches) ? shape() : lastShape;
     if (s !== lastShape) {
       lastShape = s;
       // After this change event: the editors' own listeners of the same event must not
-      // reach views already destroyed by the repaint.
-      setTimeout(text.paint, 0);
+      // reach views already destroyed by the update.
+      setTimeout(text.update, 0);
     }
     panel.follow();
   };
@@ -138,6 +170,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
     connection.destroy();
     handle.off("change", onChange);
     presence.destroy();
+    closePopover();
     text.destroy();
   };
 }

@@ -33,7 +33,8 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
     draftId: ctx.draftId,
     me: ctx.me,
     meetings: ctx.meetings,
-    paragraph: (pid) => ctx.labels().get(pid) ?? "",
+    paragraph: (pid, hashes) => ctx.labelOf(pid, hashes),
+    before: (pid, hashes) => ctx.labelBefore(pid, hashes),
     alternative: (pid, id) => {
       const a = alternativesOf(handle.doc(), pid).find((x) => x.id === id);
       return a ? `Alt ${a.number}` : null;

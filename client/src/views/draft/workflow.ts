@@ -1,5 +1,6 @@
 // The workflow panel above the text (widgets/workflow/), told what the draft view knows:
-// paragraph labels and first words in the reader's language; it tells the view the
+// paragraph labels and first words in the reader's language, the proposals about whole
+// paragraphs; it tells the view the
 // workflow's lock after every read.
 import { mountWorkflowPanel } from "../../widgets/workflow/panel";
 import type { DraftContext } from "./context";
@@ -13,7 +14,12 @@ export function mountWorkflow(ctx: DraftContext, el: HTMLElement, onLock: (locke
     meetings: ctx.meetings,
     notify: ctx.notify,
     onLock,
-    paragraphLabel: (pid) => ctx.labels().get(pid) ?? "",
+    paragraphLabel: (pid) => ctx.labelOf(pid),
+    paragraphProposals: () => {
+      const all = Object.values(ctx.outline().paragraphs).flatMap((p) => p.proposals);
+      const n = (kind: string) => all.filter((p) => p.kind === kind).length;
+      return { new: n("insert"), deleted: n("delete"), moved: n("move") };
+    },
     firstWords: (pid) => {
       const text = String(handle.doc().paragraphs?.[pid]?.text?.[l] ?? "").trim();
       const cut = text.split(/\s+/).slice(0, 8).join(" ");

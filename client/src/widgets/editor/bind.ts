@@ -13,12 +13,16 @@ import type { Node as PmNode } from "prosemirror-model";
 import { EditorState, TextSelection, type Transaction } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import { displaySpans } from "../../logic/amText";
-import { type Editor, normaliseInput, parseMarkName } from "../../logic/suggest";
+import { type Editor, normaliseInput, parseMarkName, splitParagraphs } from "../../logic/suggest";
 import { LocalEdits } from "./edits";
 import { follower } from "./follow";
 
 export interface Binding {
   view: EditorView;
+  /** Puts the focus and the caret at the end of the text. */
+  focusEnd(): void;
+  /** Names the editor anew (`label`: the paragraph's label) and reads again whether it is editable. */
+  refresh(label: string): void;
   destroy(): void;
 }
 
@@ -30,17 +34,31 @@ export interface BindOptions {
   /** Whether edits are tracked (suggesting) or direct (editing). */
   suggesting: () => boolean;
   editable: () => boolean;
-  /** A click on a proposal in the text. */
-  onProposalClick: (id: string) => void;
+  /** A click on a proposal in the text, and where (viewport coordinates: left, bottom and top of the line clicked). */
+  onProposalClick: (id: string, at: { x: number; y: number; top: number }) => void;
   /** The selection changed (text indexes). */
   onSelect: (from: number, to: number) => void;
+  /** The paragraph's label (the editor is named by it and its language). */
   label: string;
   lang: "en" | "es";
+  /** Enter was pressed, at the end of the text (`atEnd`, nothing selected) or elsewhere:
+   * the text itself takes no line break (each paragraph is one). */
+  onEnter?: (atEnd: boolean) => void;
+  /** Several paragraphs were pasted: the first went into the text, unless the caret was at
+   * its end; these are the others (or all of them), to become paragraphs after this one. */
+  onParagraphs?: (paragraphs: string[]) => void;
+  /** The id a new proposal takes, when it must join one (the counterpart being written). */
+  proposalId?: () => string | null;
 }
 
-// Enter makes no new paragraph, formatting is not offered, and redo is not either: an
-// undone proposal is gone, as in a word processor's track changes.
-const ignored = { Enter: () => true, "Shift-Enter": () => true, "Mod-b": () => true, "Mod-i": () => true, "Mod-y": () => true, "Mod-Shift-z": () => true };
+// Formatting is not offered, and redo is not either: an undone proposal is gone, as in a
+// word processor's track changes. Enter makes no line break inside a paragraph.
+const ignored = { "Shift-Enter": () => true, "Mod-b": () => true, "Mod-i": () => true, "Mod-y": () => true, "Mod-Shift-z": () => true };
+
+/** Whether the selection is a caret at the end of the paragraph's text. */
+function caretAtEnd(state: EditorState): boolean {
+  return state.selection.empty && state.selection.from === state.doc.content.size - 1;
+}
 
 /** The proposal id of a click's marks, if it is on a proposal. */
 function proposalAt(v: EditorView, pos: number): string | null {
@@ -86,18 +104,19 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       schema: o.adapter.schema,
       doc: pmDoc,
       // Backspace, Delete and selection commands as transactions, never native DOM edits.
-      plugins: [keymap({ ...ignored, "Mod-z": () => edits.undo() }), keymap(baseKeymap)],
+      plugins: [keymap({ ...ignored, Enter: (state) => (o.onEnter?.(caretAtEnd(state)), true), "Mod-z": () => edits.undo() }), keymap(baseKeymap)],
     }),
     editable: () => o.editable(),
     dispatchTransaction,
-    attributes: { "aria-label": o.label, lang: o.lang, spellcheck: "true", class: "pm" },
+    attributes: { "aria-label": `${o.label} ${o.lang === "en" ? "English" : "Español"}`, lang: o.lang, spellcheck: "true", class: "pm" },
     handleKeyDown: (v, e) => {
       lastKey = e.key;
       // Backspace and Delete act on the editor's selection. ProseMirror learns of a selection
       // changed with the keyboard (Shift+arrows) from the browser's selectionchange event,
       // which on a busy machine can come after the next keydown: the deletion then took a
-      // shorter, stale selection. Read the browser's selection first.
-      if (e.key === "Backspace" || e.key === "Delete") {
+      // shorter, stale selection. Read the browser's selection first. Enter too: whether the
+      // caret is at the end of the paragraph decides what it does.
+      if (e.key === "Backspace" || e.key === "Delete" || e.key === "Enter") {
         const observer = (v as unknown as { domObserver?: { flush?: () => void } }).domObserver;
         observer?.flush?.();
       }
@@ -105,20 +124,37 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
     },
     handlePaste: (v, e) => {
       const text = e.clipboardData?.getData("text/plain") ?? "";
+      const paragraphs = splitParagraphs(text);
+      if (paragraphs.length > 1 && o.onParagraphs) {
+        // Pasted at the end, every paragraph is a new one; elsewhere the first joins the text.
+        const atEnd = caretAtEnd(v.state);
+        if (!atEnd) v.dispatch(v.state.tr.insertText(paragraphs[0]));
+        o.onParagraphs(atEnd ? paragraphs : paragraphs.slice(1));
+        return true;
+      }
       v.dispatch(v.state.tr.insertText(normaliseInput(text)));
       return true;
     },
     handleDrop: () => true,
     handleClick: (v, pos) => {
       const id = proposalAt(v, pos);
-      if (id !== null) o.onProposalClick(id);
+      if (id !== null) {
+        const c = v.coordsAtPos(pos);
+        o.onProposalClick(id, { x: c.left, y: c.bottom, top: c.top });
+      }
       return false;
     },
   });
   const follow = follower(() => view, o);
   o.handle.on("change", follow as never);
+  const attributes = (label: string) => ({ "aria-label": `${label} ${o.lang === "en" ? "English" : "Español"}`, lang: o.lang, spellcheck: "true", class: "pm" });
   return {
     view,
+    focusEnd: () => {
+      view.focus();
+      view.dispatch(view.state.tr.setSelection(TextSelection.atEnd(view.state.doc)).setMeta("addToHistory", false));
+    },
+    refresh: (label) => view.setProps({ attributes: attributes(label) }),
     destroy: () => {
       o.handle.off("change", follow as never);
       view.destroy();

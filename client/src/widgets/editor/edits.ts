@@ -20,6 +20,8 @@ export interface EditTarget {
   who: () => Editor;
   /** Whether edits are tracked (suggesting) or direct (editing). */
   suggesting: () => boolean;
+  /** The id a new proposal takes, when it must join one (the counterpart being written). */
+  proposalId?: () => string | null;
 }
 
 interface UndoEntry {
@@ -52,7 +54,7 @@ export class LocalEdits {
     const who = o.who();
     const suggesting = o.suggesting();
     const plan = suggesting
-      ? planSuggestion(charMarks(doc, o.path, current.length), slice, { from, to, text }, who, Date.now(), () => randomSuggestionId(who.country))
+      ? planSuggestion(charMarks(doc, o.path, current.length), slice, { from, to, text }, who, Date.now(), () => o.proposalId?.() ?? randomSuggestionId(who.country))
       : planDirect(slice, current.length, { from, to, text });
     if (plan.ops.length === 0) {
       this.#moveCaret(forward ? to : from);

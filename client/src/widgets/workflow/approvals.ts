@@ -7,7 +7,8 @@ import { mayApprove, mayStartSilence } from "../../logic/permissions";
 import { colourOf, countryName } from "../../state/countries";
 import { lang, t } from "../../state/lang";
 import { h } from "../dom";
-import { type WorkflowContext, overrideReason, stillPending } from "./context";
+import type { WorkflowContext } from "./context";
+import { withOverrides } from "./settled";
 import { silenceForm } from "./silence";
 
 /** The bar; null after adoption by silence, when the PPTs' approvals no longer matter (the banner says how). */
@@ -28,18 +29,16 @@ export function approvalBar(ctx: WorkflowContext, d: Dashboard): HTMLElement | n
     if (!a.live && a.void_reason) bar.append(h("div", { class: "wf-voided muted small", "data-testid": "approval-voided" }, t("wf_voided", { country: a.country, reason: a.void_reason })));
   }
   if (mayApprove(me, wf.ppt) && !wf.adopted && !wf.approved_by.includes(me.country ?? "")) {
-    bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", onclick: () => void approve(ctx, d) }, t("wf_approve")));
+    bar.append(h("button", { type: "button", class: "primary", "data-testid": "approve", "data-heads": wf.heads.join(), onclick: () => void approve(ctx, d) }, t("wf_approve")));
   }
   if (mayStartSilence(me) && !wf.adopted && !(wf.silence && wf.silence.state === "running")) bar.append(silenceForm(ctx));
   return bar;
 }
 
+/** Approves the text as the dashboard showed it; the server decides whether it is settled
+ * (and says what stands in the way if not). */
 async function approve(ctx: WorkflowContext, d: Dashboard): Promise<void> {
-  if (stillPending(ctx, d)) return;
-  const body: { heads: string[]; concordance_override?: string } = { heads: d.workflow.heads };
-  if (d.out_of_concordance > 0) {
-    const reason = overrideReason(d);
-    if (reason) body.concordance_override = reason;
-  }
-  await ctx.act(() => api.approve(ctx.draftId, body));
+  const sent = await withOverrides(ctx, d, "approve", (o) =>
+    api.approve(ctx.draftId, { heads: d.workflow.heads, ...(o.concordance ? { concordance_override: o.concordance } : {}), ...(o.settled ? { settled_override: o.settled } : {}) }));
+  if (sent) await ctx.refresh();
 }

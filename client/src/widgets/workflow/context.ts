@@ -3,8 +3,16 @@
 // person is writing, which survives the panel's repaints.
 import type { Dashboard, DashboardLine } from "../../api/types";
 import type { User } from "../../logic/model";
-import { countryName } from "../../state/countries";
-import { lang, t } from "../../state/lang";
+import { t } from "../../state/lang";
+import { openDialog } from "../dialog";
+import { h } from "../dom";
+
+/** Pending proposals about whole paragraphs, by kind. */
+export interface ParagraphCounts {
+  new: number;
+  deleted: number;
+  moved: number;
+}
 
 export interface WorkflowContext {
   draftId: string;
@@ -14,25 +22,36 @@ export interface WorkflowContext {
   notify(text: string, bad?: boolean): void;
   /** Runs a workflow action and repaints; null when it failed (the notice says why). */
   act(run: () => Promise<unknown>): Promise<unknown>;
+  /** Reads the dashboard again and repaints. */
+  refresh(): Promise<void>;
   /** A paragraph's label ("OP 3"), and its first words. */
   label(line: DashboardLine): string;
+  /** A paragraph's label by id ("" when the page does not know it). */
+  labelOf(pid: string): string;
   words(line: DashboardLine): string;
+  /** Pending proposals about whole paragraphs, when the page knows them. */
+  paragraphProposals?: () => ParagraphCounts;
   /** Kept across repaints: the objection and the silence deadline being written, and
    * whether the dashboard is open (also across visits, in localStorage). */
   kept: { objection: string; silence: string; open: boolean };
 }
 
-/** A text with pending proposals is neither approved nor put under silence (the server
- * refuses it too): says so, and which delegations' proposals remain. */
-export function stillPending(ctx: WorkflowContext, d: Dashboard): boolean {
-  const counts = Object.entries(d.proposals_by_country).filter(([, n]) => n > 0);
-  const n = counts.reduce((sum, [, k]) => sum + k, 0);
-  if (n === 0) return false;
-  ctx.notify(t("wf_pendingFirst", { n, list: counts.map(([c, k]) => `${countryName(c, lang())} ${k}`).join(", ") }), true);
-  return true;
-}
-
-/** The chair's reason for going ahead with paragraphs out of concordance ("" when none was given). */
-export function overrideReason(d: Dashboard): string {
-  return prompt(t("wf_overridePrompt", { n: d.out_of_concordance }))?.trim() ?? "";
+/** The chair's reason for going ahead with paragraphs out of concordance, asked in the
+ * app's own dialog; null when they cancel. */
+export function overrideReason(d: Dashboard): Promise<string | null> {
+  const box = h("textarea", { rows: 3, "data-testid": "concordance-reason", "aria-label": t("wf_concordanceReason", { n: d.out_of_concordance }) });
+  return new Promise((resolve) => {
+    let given: string | null = null;
+    const dialog = openDialog({
+      title: t("wf_concordanceTitle"),
+      body: [h("label", { class: "dlg-field" }, t("wf_concordanceReason", { n: d.out_of_concordance }), box)],
+      confirm: t("wf_goAhead"),
+      testid: "concordance-dialog",
+      onConfirm: () => {
+        given = box.value.trim();
+        return given.length > 0;
+      },
+    });
+    dialog.addEventListener("close", () => resolve(given || null));
+  });
 }

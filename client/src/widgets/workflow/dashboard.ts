@@ -27,9 +27,12 @@ export function dashboard(ctx: WorkflowContext, d: Dashboard): HTMLElement {
   table.append(h("tbody", {}, ...d.paragraphs.map((p) => row(ctx, d, p))));
   details.append(table);
   const counts = Object.entries(d.proposals_by_country);
+  const paragraphs = ctx.paragraphProposals?.();
+  const any = paragraphs && paragraphs.new + paragraphs.deleted + paragraphs.moved > 0;
   details.append(h("div", { class: "wf-proposals" }, h("h3", {}, t("wf_proposalsBy")),
     counts.length === 0 ? h("span", { class: "muted" }, t("wf_none"))
-      : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l) }, `${c} ${n}`))));
+      : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l), "data-testid": `pending-${c}` }, `${c} ${n}`)),
+    any ? h("div", { class: "muted small", "data-testid": "paragraph-proposal-counts" }, t("pr_paragraphCounts", { new: paragraphs.new, deleted: paragraphs.deleted, moved: paragraphs.moved })) : null));
   return details;
 }
 

@@ -12,8 +12,9 @@ import { clear } from "../dom";
 import { errorText } from "../errors";
 import { approvalBar } from "./approvals";
 import { banners } from "./banners";
-import type { WorkflowContext } from "./context";
+import type { ParagraphCounts, WorkflowContext } from "./context";
 import { dashboard } from "./dashboard";
+import { standing } from "./settled";
 
 /** How often the panel reads the dashboard. */
 const POLL_MS = 3000;
@@ -32,6 +33,8 @@ export interface WorkflowPanelOptions {
   paragraphLabel?: (pid: string) => string;
   /** The paragraph's first words in the reader's language, when the page has the text. */
   firstWords?: (pid: string) => string;
+  /** Pending proposals about whole paragraphs, by kind, when the page has the text. */
+  paragraphProposals?: () => ParagraphCounts;
 }
 
 /** Mounts the panel in `el`; returns a function that stops its refreshing. */
@@ -54,6 +57,9 @@ export function mountWorkflowPanel(el: HTMLElement, opts: WorkflowPanelOptions):
       }
     },
     label: (line) => opts.paragraphLabel?.(line.paragraph) || number(line),
+    labelOf: (pid) => opts.paragraphLabel?.(pid) ?? "",
+    refresh: () => refresh(true),
+    paragraphProposals: opts.paragraphProposals,
     words: (line) => opts.firstWords?.(line.paragraph) || line.first_words,
     kept: { objection: "", silence: "", open: localStorage.getItem("pluma.workflowOpen") === "1" },
   };
@@ -71,7 +77,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: WorkflowPanelOptions):
     }
     lockKnown = true;
     opts.onLock?.(d.workflow.locked);
-    const sig = JSON.stringify(d);
+    const sig = JSON.stringify([d, opts.paragraphProposals?.()]);
     if (!force && sig === last) return;
     last = sig;
     paint(d);
@@ -83,6 +89,8 @@ export function mountWorkflowPanel(el: HTMLElement, opts: WorkflowPanelOptions):
     el.append(...banners(ctx, d));
     const bar = approvalBar(ctx, d);
     if (bar) el.append(bar);
+    const blocking = standing(ctx, d);
+    if (blocking) el.append(blocking);
     el.append(dashboard(ctx, d));
   }
 

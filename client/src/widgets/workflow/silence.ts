@@ -7,7 +7,8 @@ import { inZone, placeOf, wallTimeIn, wallTimeOf, zoneOffset } from "../../logic
 import { lang, t } from "../../state/lang";
 import { h } from "../dom";
 import { errorText } from "../errors";
-import { type WorkflowContext, overrideReason, stillPending } from "./context";
+import type { WorkflowContext } from "./context";
+import { withOverrides } from "./settled";
 
 export function silenceForm(ctx: WorkflowContext): HTMLElement {
   const { me, zone, kept } = ctx;
@@ -44,8 +45,8 @@ export function silenceForm(ctx: WorkflowContext): HTMLElement {
 }
 
 /** Puts the text under silence, checked against the dashboard as it is now (the one
- * painted may be up to a poll old): not with proposals pending; out of concordance only
- * with the chair's reason. */
+ * painted may be up to a poll old): out of concordance only with the chair's reason; the
+ * server refuses a text that is not settled, and the chair may then go ahead with a reason. */
 async function startSilence(ctx: WorkflowContext, deadline: number): Promise<void> {
   let now: Dashboard;
   try {
@@ -54,12 +55,10 @@ async function startSilence(ctx: WorkflowContext, deadline: number): Promise<voi
     ctx.notify(errorText(e), true);
     return;
   }
-  if (stillPending(ctx, now)) return;
-  const body: { deadline: number; concordance_override?: string } = { deadline };
-  if (now.out_of_concordance > 0) {
-    const reason = overrideReason(now);
-    if (!reason) return;
-    body.concordance_override = reason;
+  const sent = await withOverrides(ctx, now, "silence", (o) =>
+    api.startSilence(ctx.draftId, { deadline, ...(o.concordance ? { concordance_override: o.concordance } : {}), ...(o.settled ? { settled_override: o.settled } : {}) }));
+  if (sent) {
+    ctx.kept.silence = "";
+    await ctx.refresh();
   }
-  if (await ctx.act(() => api.startSilence(ctx.draftId, body))) ctx.kept.silence = "";
 }

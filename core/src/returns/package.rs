@@ -86,6 +86,21 @@ mod tests {
         assert!(!is_custom_item("customXml/_rels/item1.xml.rels"));
     }
 
+    /// A small archive that inflates past the limit is refused before it is read whole.
+    #[test]
+    fn archives_that_inflate_too_far_are_refused() {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut buf);
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("word/document.xml", deflated).unwrap();
+        std::io::Write::write_all(&mut w, &vec![b' '; 4 << 20]).unwrap();
+        w.finish().unwrap();
+        assert!(buf.get_ref().len() < 64 << 10, "the archive itself is small");
+        let limits = ReturnLimits { max_unzipped_bytes: 1 << 20, ..ReturnLimits::default() };
+        let err = read(buf.get_ref(), &limits).unwrap_err();
+        assert!(matches!(err, ReturnError::TooLarge(_)), "{err}");
+    }
+
     /// Not a ZIP, and a ZIP without a document, are refused with a reason.
     #[test]
     fn non_documents_are_refused() {

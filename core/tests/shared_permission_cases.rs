@@ -65,7 +65,12 @@ struct Base {
 }
 
 fn operative(text: &str) -> NewParagraph {
-    NewParagraph { kind: ParagraphKind::Operative, section: None, editors: Vec::new(), text: Bilingual { en: text.into(), es: text.into() } }
+    NewParagraph {
+        kind: ParagraphKind::Operative,
+        section: None,
+        editors: Vec::new(),
+        text: Bilingual { en: text.into(), es: text.into() },
+    }
 }
 
 /// Writes a paragraph proposal as the web client does, with no check of the draft's own
@@ -152,7 +157,8 @@ type Change = Box<dyn Fn(&mut Draft, &Base) -> Option<()>>;
 
 /// The pending proposal about a whole paragraph of `country`.
 fn paragraph_proposal(d: &mut Draft, country: &Country) -> Selection {
-    let p = d.proposals().unwrap().into_iter().find(|p| &p.country == country && p.kind != ProposalKind::Text).expect("the case's proposal");
+    let p =
+        d.proposals().unwrap().into_iter().find(|p| &p.country == country && p.kind != ProposalKind::Text).expect("the case's proposal");
     Selection::Ids(vec![p.id])
 }
 

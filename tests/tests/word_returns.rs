@@ -12,7 +12,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use automerge::ReadDoc;
 use automerge::transaction::Transactable;
@@ -89,8 +89,8 @@ async fn export(w: &World, label: &str, format: &str, lang: &str) -> Vec<u8> {
     file
 }
 
-async fn mark_up(soffice: &PathBuf, file: Vec<u8>, spec: Value) -> Vec<u8> {
-    let soffice = soffice.clone();
+async fn mark_up(soffice: &Path, file: Vec<u8>, spec: Value) -> Vec<u8> {
+    let soffice = soffice.to_path_buf();
     tokio::task::spawn_blocking(move || libreoffice::edit(&soffice, &file, &spec)).await.unwrap()
 }
 
@@ -220,7 +220,7 @@ async fn check_audit(b: &str, w: &World, out: &Value) {
 
 /// The same file again answers the earlier report; the same edits in a copy re-saved in
 /// LibreOffice are recognised change by change.
-async fn check_nothing_twice(b: &str, soffice: &PathBuf, w: &mut World, returned: &[u8]) {
+async fn check_nothing_twice(b: &str, soffice: &Path, w: &mut World, returned: &[u8]) {
     let count = |w: &World| pending_of(&w.mx_client.docs[&w.doc].doc, "PE").len();
     let before = count(w);
     let (status, again) = w.server.api.bring_back(&w.sec.token, &w.draft, returned, Some("PE")).await.unwrap();

@@ -236,6 +236,26 @@ async fn check_nothing_twice(b: &str, soffice: &Path, w: &mut World, returned: &
     assert_eq!(count(w), before, "{b}: nothing new reached the clients");
 }
 
+/// LibreOffice kept both copies of the source when it saved the file: the custom XML part
+/// and the custom document property.
+fn assert_source_kept(docx: &[u8], draft: &str) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let items: Vec<String> = names.iter().filter(|n| n.starts_with("customXml/item") && !n.contains("Props")).map(|n| read(n)).collect();
+    assert!(
+        items.iter().any(|x| x.contains("urn:x-pluma:word-source:1") && x.contains(draft)),
+        "the custom XML part survived LibreOffice: {names:?}"
+    );
+    let props = read("docProps/custom.xml");
+    assert!(props.contains("PlumaSource") && props.contains(draft), "the custom property survived LibreOffice: {props}");
+}
+
 /// Every DOCX export kind of a text with pending proposals of every kind and a comment,
 /// opened and saved in LibreOffice without edits and brought back by Peru itself, makes
 /// no proposal, no comment, and reports nothing.
@@ -272,6 +292,7 @@ async fn every_export_kind_round_trips_through_libreoffice_without_a_proposal() 
         for (format, lang) in [("docx", "en"), ("docx", "es"), ("docx-tracked", "en"), ("docx-tracked", "es")] {
             let file = export(&w, &format!("{format} {lang}"), format, lang).await;
             let saved = mark_up(&soffice, file, json!({"author": "Peru", "edits": []})).await;
+            assert_source_kept(&saved, &w.draft);
             let (status, out) = w.server.api.bring_back(&w.pe.token, &w.draft, &saved, None).await.unwrap();
             assert_eq!(status, 201, "{b} {format} {lang}: {out}");
             let report = &out["report"];

@@ -17,6 +17,24 @@ use pluma_tests::server::TestServer;
 use reqwest::Method;
 use serde_json::json;
 
+/// The file without its Pluma source (as a program that drops custom parts would save it).
+fn stripped(docx: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().to_owned();
+        if name.starts_with("customXml/") || name == "docProps/custom.xml" {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 /// The file with `from` replaced by `to` in its document.
 fn edited(docx: &[u8], from: &str, to: &str) -> Vec<u8> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
@@ -97,6 +115,17 @@ async fn returns_refuse_with_reasons_and_take_both_forms() {
         assert_eq!((status, again["already_returned"].as_bool(), &again["id"]), (200, Some(true), &out["id"]), "{b}: {again}");
         let (_, list) = server.api.call(Method::GET, &format!("/api/drafts/{id}/suggestions"), Some(&pe.token), None).await.unwrap();
         assert_eq!(list["suggestions"].as_array().unwrap().len(), 1, "{b}: {list}");
+
+        // Without its source, a file is matched by its text; a file of other text is refused.
+        let plain = stripped(&edited(&foreign, "Agree to meet again.", "Agree to meet again in Lima."));
+        let (status, out) = server.api.bring_back(&pe.token, other_id, &plain, None).await.unwrap();
+        assert_eq!((status, out["report"]["matched_by"].as_str()), (201, Some("text")), "{b}: {out}");
+        assert_eq!(out["report"]["proposals"][0]["inserted"], " in Lima", "{b}: {out}");
+        let unrelated =
+            edited(&edited(&plain, "Agree to meet again in Lima.", "Something else."), "the value of cooperation", "nothing at all");
+        let (status, body) = server.api.bring_back(&pe.token, other_id, &unrelated, None).await.unwrap();
+        assert_eq!(status, 422, "{b}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("do not match the draft's"), "{b}: {body}");
         server.stop().await;
     }
 }

@@ -16,6 +16,7 @@
 
 pub mod docx;
 pub mod layout;
+mod whole;
 
 use std::fmt::Write as _;
 

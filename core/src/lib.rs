@@ -36,6 +36,8 @@
 //! - [`concept_note`]: the Concept Note generated from the agenda.
 //! - [`alternatives`]: alternative formulations of a paragraph with their co-sponsors.
 //! - [`import`]: a draft from Markdown or DOCX files, one per language.
+//! - [`returns`]: a DOCX export marked up in Word and sent back, read as the returning
+//!   delegation's proposals and comments, placed on the current text.
 //!
 //! ## Decisions
 //! - **Positions** are Unicode code points (automerge's default text encoding here). The
@@ -97,6 +99,7 @@ pub mod paragraph_proposals;
 pub mod paragraphs;
 pub mod proposals;
 pub mod render;
+pub mod returns;
 pub mod rules;
 pub mod schema;
 pub mod suggestions;

@@ -48,6 +48,69 @@ pub struct Config {
     /// the browser runs on the same machine).
     #[arg(long, env = "PLUMA_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// Bounds on Word files brought back.
+    #[command(flatten)]
+    pub returns: ReturnSettings,
+}
+
+/// Largest Word file a delegation may bring back, in bytes (a communiqué with its tracked
+/// changes and comments is a few hundred kilobytes).
+pub const MAX_RETURN_BYTES: usize = 16 * 1024 * 1024;
+/// Most bytes the parts of a returned Word file may take once uncompressed, together: a ZIP
+/// that inflates past this is refused before it fills memory.
+pub const MAX_RETURN_UNZIPPED_BYTES: usize = 64 * 1024 * 1024;
+/// Longest text of a returned Word file, in characters (the longest communiqué is a few
+/// tens of thousands).
+pub const MAX_RETURN_CHARS: usize = 2_000_000;
+/// Most proposals and comments one returned file may bring.
+pub const MAX_RETURN_CHANGES: usize = 2_000;
+/// How long reading and placing a returned file may take before the request is answered
+/// with an error; past half of it the comparison finishes faster and coarser.
+pub const RETURN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Bounds on Word files brought back (`POST /api/drafts/{id}/returns`, `pluma return`),
+/// like those of every import; the defaults are the constants above.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReturnSettings {
+    /// Largest returned Word file, in bytes.
+    #[arg(long, env = "PLUMA_MAX_RETURN_BYTES", default_value_t = MAX_RETURN_BYTES)]
+    pub max_return_bytes: usize,
+    /// Most bytes a returned Word file may take once uncompressed.
+    #[arg(long, env = "PLUMA_MAX_RETURN_UNZIPPED_BYTES", default_value_t = MAX_RETURN_UNZIPPED_BYTES)]
+    pub max_return_unzipped_bytes: usize,
+    /// Longest text of a returned Word file, in characters.
+    #[arg(long, env = "PLUMA_MAX_RETURN_CHARS", default_value_t = MAX_RETURN_CHARS)]
+    pub max_return_chars: usize,
+    /// Most proposals and comments one returned Word file may bring.
+    #[arg(long, env = "PLUMA_MAX_RETURN_CHANGES", default_value_t = MAX_RETURN_CHANGES)]
+    pub max_return_changes: usize,
+    /// Seconds reading and placing a returned Word file may take.
+    #[arg(long = "return-timeout-secs", env = "PLUMA_RETURN_TIMEOUT_SECS", default_value = "60", value_parser = parse_secs)]
+    pub return_timeout: Duration,
+}
+
+impl Default for ReturnSettings {
+    fn default() -> Self {
+        ReturnSettings {
+            max_return_bytes: MAX_RETURN_BYTES,
+            max_return_unzipped_bytes: MAX_RETURN_UNZIPPED_BYTES,
+            max_return_chars: MAX_RETURN_CHARS,
+            max_return_changes: MAX_RETURN_CHANGES,
+            return_timeout: RETURN_TIMEOUT,
+        }
+    }
+}
+
+impl ReturnSettings {
+    /// The bounds as the core reads them.
+    pub fn limits(&self) -> pluma_core::returns::ReturnLimits {
+        pluma_core::returns::ReturnLimits {
+            max_file_bytes: self.max_return_bytes,
+            max_unzipped_bytes: self.max_return_unzipped_bytes,
+            max_text_chars: self.max_return_chars,
+            max_changes: self.max_return_changes,
+        }
+    }
 }
 
 /// Failed sign-ins allowed per login per minute (and in a burst).
@@ -103,6 +166,7 @@ impl Config {
             input: InputLimits::default(),
             http: HttpLimits::default(),
             secure_cookies: None,
+            returns: ReturnSettings::default(),
         }
     }
 
@@ -130,6 +194,7 @@ impl std::fmt::Debug for Config {
             .field("input", &self.input)
             .field("http", &self.http)
             .field("secure_cookies", &self.cookies_are_secure())
+            .field("returns", &self.returns)
             .finish()
     }
 }

@@ -182,6 +182,13 @@ mod tests {
 }
 
 hex_id!(
+    /// A Word file brought back to a draft: `r` and 16 hex digits.
+    ReturnId,
+    "return id",
+    'r'
+);
+
+hex_id!(
     /// A PPT's approval of a draft: `a` and 16 hex digits.
     ApprovalId,
     "approval id",

@@ -18,6 +18,7 @@
 //! - [`rate_limit`]: failed sign-ins per login, incoming sync bytes per user.
 //! - [`metrics`]: Prometheus text; [`demo`]: the 2021 RCM–SACM demo meeting.
 //! - [`backup`]: `pluma backup` and `pluma restore`, a whole installation to one archive.
+//! - [`returns`]: Word files brought back as a delegation's proposals and comments.
 //! - [`versions`]: comparisons and exports; [`version_snapshots`]: the saved versions'
 //!   comparison snapshots, read from the database or made once from the document.
 //! - [`workflow`]: approvals, adoption and its fingerprint, silence procedures and their
@@ -50,6 +51,7 @@ pub mod input;
 pub mod metrics;
 pub mod model;
 pub mod rate_limit;
+pub mod returns;
 pub mod routes;
 pub mod state;
 pub mod store;

@@ -1,4 +1,5 @@
-//! The `pluma` binary: `serve`, `migrate`, `user add`, `diff`, `export`, `backup`, `restore`.
+//! The `pluma` binary: `serve`, `migrate`, `user add`, `diff`, `export`, `return`, `backup`,
+//! `restore`.
 
 #![forbid(unsafe_code)]
 
@@ -13,6 +14,7 @@ use pluma_server::{auth, demo, store};
 use tokio_util::sync::CancellationToken;
 
 mod cli_backup;
+mod cli_returns;
 mod cli_versions;
 
 /// mimalloc instead of the system allocator: the server allocates and frees from many
@@ -48,6 +50,9 @@ enum Command {
     Diff(cli_versions::DiffArgs),
     /// Export a draft's current text or a version, read from the database.
     Export(cli_versions::ExportArgs),
+    /// Bring back a Word file marked up by a delegation: its tracked changes, edits and
+    /// comments become that delegation's proposals and comments on the current text.
+    Return(cli_returns::ReturnArgs),
     /// Write a consistent archive of the whole installation (every table) to a file.
     Backup(cli_backup::BackupArgs),
     /// Load an archive written by `pluma backup` into an empty database (either backend).
@@ -116,6 +121,7 @@ async fn main() -> anyhow::Result<()> {
         Command::User { command: UserCommand::Add(add) } => add_user(add).await,
         Command::Diff(args) => cli_versions::diff(args).await,
         Command::Export(args) => cli_versions::export(args).await,
+        Command::Return(args) => cli_returns::bring_back(args).await,
         Command::Backup(args) => cli_backup::backup(args).await,
         Command::Restore(args) => cli_backup::restore(args).await,
     }

@@ -10,6 +10,7 @@ pub mod imports;
 pub mod meetings;
 pub mod openapi;
 pub mod paragraphs;
+pub mod returns;
 pub mod session;
 pub mod silence;
 pub mod suggestions;
@@ -36,7 +37,7 @@ use crate::state::AppState;
 /// without its description. Request bodies are bounded in size (imports have their own
 /// bound) and in the time between their parts.
 pub fn router(state: AppState) -> Router {
-    let (documented, _) = documented(Some(&state.config.input)).split_for_parts();
+    let (documented, _) = documented(Some((&state.config.input, &state.config.returns))).split_for_parts();
     documented
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
@@ -51,8 +52,11 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 }
 
 /// The documented endpoints; with `limits`, each with its bound on the body's size.
-fn documented(limits: Option<&InputLimits>) -> OpenApiRouter<AppState> {
+/// The documented API. With `limits`, each route takes bodies up to its bound: imports and
+/// Word files brought back theirs, every other route the general one.
+fn documented(limits: Option<(&InputLimits, &crate::config::ReturnSettings)>) -> OpenApiRouter<AppState> {
     let mut imports = OpenApiRouter::new().routes(routes!(imports::create));
+    let mut returned = OpenApiRouter::new().routes(routes!(returns::create));
     let mut rest = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(session::create, session::delete))
         .routes(routes!(session::me))
@@ -81,11 +85,13 @@ fn documented(limits: Option<&InputLimits>) -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(health::metrics))
         .routes(routes!(sync::upgrade));
-    if let Some(limits) = limits {
+    if let Some((limits, returns)) = limits {
         imports = imports.layer(DefaultBodyLimit::max(limits.max_import_bytes));
+        // The file itself, or in JSON as base64 (a third larger), with room for the rest.
+        returned = returned.layer(DefaultBodyLimit::max(returns.max_return_bytes / 3 * 4 + 64 * 1024));
         rest = rest.layer(DefaultBodyLimit::max(limits.max_body_bytes));
     }
-    rest.merge(imports)
+    rest.merge(imports).merge(returned)
 }
 
 async fn not_found() -> ApiError {

@@ -8,6 +8,7 @@ pub(crate) mod agenda;
 pub mod audit;
 pub mod cluster;
 mod postgres;
+pub mod returns;
 mod rows;
 pub mod sessions;
 mod sqlite;
@@ -25,6 +26,7 @@ use crate::model::{ActorOwner, Delegation, DraftRecord, Meeting, NewUser, User};
 pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use cluster::{Compaction, Feed, LogIndex, Notice};
 pub use postgres::PgStore;
+pub use returns::{NewReturn, ReturnRecord};
 pub use sessions::{SessionHash, TicketGrant};
 pub use sqlite::SqliteStore;
 pub use versions::VersionRecord;
@@ -353,6 +355,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// In one transaction: claims a due running procedure and ends it as lapsed with a
     /// reason; `false` if it was not running and due (another process had it).
     async fn lapse_silence(&self, silence: &crate::ids::SilenceId, reason: &str, audit: &[AuditEntry], now: i64) -> Result<bool>;
+    /// The newest finished return of this file (its SHA-256) to a draft for a delegation.
+    async fn return_of_file(&self, draft: &DraftId, file_digest: &str, country: &pluma_core::Country) -> Result<Option<ReturnRecord>>;
+    /// In one transaction: records a return as pending and claims the digests of the
+    /// changes it will make; returns those it claimed. A digest claimed by a finished return
+    /// (or one pending since `stale_before` or later) stays with it; returns pending since
+    /// before `stale_before` (a crash) count as failed and release theirs.
+    async fn begin_return(&self, r: &NewReturn, digests: &[String], stale_before: i64) -> Result<Vec<String>>;
+    /// In one transaction: a return is done with its report (JSON), keeping the claims of
+    /// the changes it made (`keep`) and releasing the others; or, with no report, failed,
+    /// releasing every claim.
+    async fn finish_return(&self, id: &crate::ids::ReturnId, report: Option<&str>, keep: &[String], now: i64) -> Result<()>;
     /// Running procedures whose deadline is at or before `now`, earliest first.
     async fn due_silences(&self, now: i64) -> Result<Vec<SilenceRecord>>;
     /// The earliest deadline of a running procedure.

@@ -185,8 +185,13 @@ pub fn render_export(
     Ok(match format {
         ExportFormat::Md => text("text/markdown; charset=utf-8", doc.export_markdown(heads, lang, &info)?),
         ExportFormat::Html => text("text/html; charset=utf-8", doc.export_html(heads, lang, &info)?),
-        ExportFormat::Docx => docx(draft, lang, "clean", doc.export_docx(heads, lang, &info, DocxMode::Clean, &names)?),
-        ExportFormat::DocxTracked => docx(draft, lang, "tracked", doc.export_docx(heads, lang, &info, DocxMode::Tracked, &names)?),
+        // Each DOCX names its draft and version, so a copy marked up in Word can be brought back.
+        ExportFormat::Docx => {
+            docx(draft, lang, "clean", doc.export_docx_from(heads, lang, &info, DocxMode::Clean, &names, Some(draft.id.as_str()))?)
+        }
+        ExportFormat::DocxTracked => {
+            docx(draft, lang, "tracked", doc.export_docx_from(heads, lang, &info, DocxMode::Tracked, &names, Some(draft.id.as_str()))?)
+        }
     })
 }
 

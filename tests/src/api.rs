@@ -59,6 +59,25 @@ impl Api {
         Ok((status, value))
     }
 
+    /// A GET whose answer is a file: status and bytes.
+    pub async fn bytes(&self, path: &str, token: &str) -> Result<(u16, Vec<u8>)> {
+        let resp =
+            self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.with_context(|| format!("request to {path}"))?;
+        Ok((resp.status().as_u16(), resp.bytes().await?.to_vec()))
+    }
+
+    /// Brings back a Word file (`POST /api/drafts/{id}/returns`, base64 in JSON) for
+    /// delegation `as_country` (`None`: the person's own); status and answer.
+    pub async fn bring_back(&self, token: &str, draft: &str, file: &[u8], as_country: Option<&str>) -> Result<(u16, Value)> {
+        use base64::Engine;
+        let content = base64::engine::general_purpose::STANDARD.encode(file);
+        let body = match as_country {
+            Some(c) => json!({"content": content, "as": c}),
+            None => json!({"content": content}),
+        };
+        self.call(reqwest::Method::POST, &format!("/api/drafts/{draft}/returns"), Some(token), Some(body)).await
+    }
+
     /// Logs in.
     pub async fn login(&self, login: &str, password: &str) -> Result<Session> {
         let (status, body) =

@@ -41,6 +41,13 @@ impl Proposer {
 pub fn append(doc: &mut AutoCommit, who: &Proposer, index: usize, lang: &str, s: &str) -> Result<()> {
     let obj = paragraph_text(doc, index, lang)?;
     let len = doc.length(&obj);
+    insert(doc, who, index, lang, len, s)
+}
+
+/// Proposes inserting `s` at `pos` of paragraph `index` in `lang`, as the browser does.
+pub fn insert(doc: &mut AutoCommit, who: &Proposer, index: usize, lang: &str, pos: usize, s: &str) -> Result<()> {
+    let obj = paragraph_text(doc, index, lang)?;
+    let len = pos;
     doc.splice_text(&obj, len, 0, s)?;
     let actor = doc.get_actor().to_hex_string();
     let value = serde_json::json!({
@@ -78,4 +85,15 @@ pub fn propose_paragraph(doc: &mut AutoCommit, who: &Proposer, after: usize, en:
     let (id, _) = draft.propose_paragraph(Some(&anchor), new, &stamp)?;
     doc.apply_changes(draft.changes_since(&heads))?;
     Ok(id.to_string())
+}
+
+/// Makes a change with the document model on a copy sharing this replica's actor, and
+/// applies it here (as the web client does for proposals about whole paragraphs).
+pub fn with_draft(doc: &mut AutoCommit, f: impl FnOnce(&mut pluma_core::Draft) -> Result<()>) -> Result<()> {
+    let mut draft = pluma_core::Draft::load(&doc.save())?;
+    draft.set_actor(doc.get_actor().clone());
+    let heads = draft.heads();
+    f(&mut draft)?;
+    doc.apply_changes(draft.changes_since(&heads))?;
+    Ok(())
 }

@@ -12,6 +12,7 @@
 //! - [`workflow`]: a negotiation with two Presidencies, to run the workflow on.
 //! - [`edits`]: automerge edits of a draft as a client makes them.
 //! - [`watch`]: the test process's resident memory while an attack runs.
+//! - [`libreoffice`]: DOCX files marked up in LibreOffice itself, with change recording on.
 
 #![forbid(unsafe_code)]
 
@@ -21,6 +22,7 @@ pub mod cluster;
 pub mod db;
 pub mod docx_xml;
 pub mod edits;
+pub mod libreoffice;
 pub mod server;
 pub mod watch;
 pub mod workflow;

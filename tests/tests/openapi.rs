@@ -33,6 +33,7 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/drafts/{id}/suggestions/accept",
     "POST /api/drafts/{id}/suggestions/reject",
     "POST /api/drafts/{id}/suggestions/withdraw",
+    "POST /api/drafts/{id}/returns",
     "GET /api/drafts/{id}/activity",
     "GET /api/drafts/{id}/dashboard",
     "POST /api/drafts/{id}/paragraphs/{pid}/status",

@@ -2,7 +2,7 @@
 // server through here (http.ts does the HTTP).
 import type { DraftInfo, Meeting, MeetingDetail, User } from "../logic/model";
 import { ApiError, call, fetchFile } from "./http";
-import type { Acted, ActivityPage, Comparison, Dashboard, DiffFileFormat, ExportFormat, Participant, Selection, SettledOverride, Version, VersionRef } from "./types";
+import type { Acted, ActivityPage, Comparison, Dashboard, DiffFileFormat, ExportFormat, Participant, ReturnOut, Selection, SettledOverride, Version, VersionRef } from "./types";
 
 export { ApiError };
 
@@ -22,6 +22,11 @@ export const api = {
   ticket: () => call<{ ticket: string; expires_at: number }>("POST", "/api/sync-tickets"),
   act: (draft: string, action: "accept" | "reject" | "withdraw", selection: Selection) =>
     call<Acted>("POST", `${draftPath(draft)}/suggestions/${action}`, selection),
+
+  /** A Word file brought back (base64) as a delegation's proposals: `as` names it (the
+   * secretariat's choice; a delegation's own file needs none). */
+  bringBack: (draft: string, content: string, as: string | null) =>
+    call<ReturnOut>("POST", `${draftPath(draft)}/returns`, as ? { content, as } : { content }),
 
   // The negotiation workflow.
   dashboard: (draft: string) => call<Dashboard>("GET", `${draftPath(draft)}/dashboard`),

@@ -191,3 +191,26 @@ export const CURRENT: VersionRef = "current";
 export type ExportFormat = "md" | "html" | "docx" | "docx-tracked";
 export type DiffFileFormat = "html" | "md" | "docx";
 
+
+/** Something of a returned Word file that was not made into a proposal, and why. */
+export interface NotPlaced {
+  paragraph: string | null;
+  label: string | null;
+  what: string;
+  text: string;
+  reason: string;
+}
+
+/** What `POST /api/drafts/{id}/returns` answers (server/src/returns.rs). */
+export interface ReturnOut {
+  id: string;
+  already_returned: boolean;
+  brought_back_by: { user: string; role: string; on_behalf_of: string };
+  report: {
+    proposals: Array<{ id: string; paragraph: string; label: string; kind: string; deleted: string; inserted: string; tracked: boolean }>;
+    comments: Array<{ thread: string; paragraph: string; label: string; quote: string; body: string }>;
+    not_placed: NotPlaced[];
+    already_brought_back: NotPlaced[];
+    paragraphs: Array<{ paragraph: string; label: string; proposals: number; comments: number; not_placed: number }>;
+  };
+}

@@ -23,6 +23,7 @@ use automerge::ChangeHash;
 use docx_rs::{AlignmentType, Comment, Delete, Docx, Insert, MoveFrom, MoveTo, Paragraph, Run, Style, StyleType};
 
 use super::layout::{self, Whole};
+use super::whole::{MoveRanges, number_part, paragraph_mark};
 use super::{ExportInfo, iso8601};
 use crate::Result;
 use crate::compare::render::place;
@@ -33,6 +34,7 @@ use crate::error::DraftError;
 use crate::ids::{Country, Lang};
 use crate::labels::Label;
 use crate::render::{ProposalMark, Segment};
+use crate::returns::source::{Source, SourceParagraph};
 use crate::schema::ParagraphKind;
 use crate::threads::{Anchor, Thread};
 
@@ -68,7 +70,7 @@ fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) -> Docx {
 }
 
 /// A piece of paragraph content: plain, inserted, deleted or moved text.
-enum RunPart {
+pub(super) enum RunPart {
     Plain(Run),
     Ins(Run, String, String),
     Del(Run, String, String),
@@ -80,7 +82,7 @@ enum RunPart {
 }
 
 impl RunPart {
-    fn add_to(self, p: Paragraph, style: impl Fn(Run) -> Run) -> Paragraph {
+    pub(super) fn add_to(self, p: Paragraph, style: impl Fn(Run) -> Run) -> Paragraph {
         match self {
             RunPart::Plain(r) => p.add_run(style(r)),
             RunPart::Ins(r, author, date) => p.add_insert(Insert::new(style(r)).author(author).date(date)),
@@ -107,7 +109,7 @@ fn text_run(text: &str, deleted: bool, strong: bool, em: bool) -> Run {
     r
 }
 
-fn authors(marks: &[ProposalMark], names: &CountryNames, lang: Lang) -> (String, String) {
+pub(super) fn authors(marks: &[ProposalMark], names: &CountryNames, lang: Lang) -> (String, String) {
     let who = marks.iter().map(|m| names.name(&m.country, lang)).collect::<Vec<_>>().join(", ");
     let at = marks.iter().map(|m| m.at).max().unwrap_or(0);
     (who, iso8601(at))
@@ -171,16 +173,19 @@ fn comment_of(id: usize, thread: &Thread, names: &CountryNames, lang: Lang) -> C
 
 /// Writes the package of a document without moves.
 fn pack(docx: Docx) -> Result<Vec<u8>> {
-    pack_rewritten(docx, &MoveRanges::default())
+    pack_rewritten(docx, &MoveRanges::default(), None)
 }
 
-/// Writes the package, with the move ranges written in (see [`MoveRanges`]). Text stored
-/// before [`crate::clean`] refused control characters may still hold some, which XML
-/// cannot carry (Word and LibreOffice refuse the file): every part that can hold text is
-/// written without them.
-fn pack_rewritten(docx: Docx, moves: &MoveRanges) -> Result<Vec<u8>> {
+/// Builds and packs a document: the move ranges written in (see [`MoveRanges`]), the source
+/// part filled in (see [`crate::returns::source`]). Text stored before [`crate::clean`]
+/// refused control characters may still hold some, which XML cannot carry (Word and
+/// LibreOffice refuse the file): every part that can hold text is written without them.
+fn pack_rewritten(docx: Docx, moves: &MoveRanges, source: Option<&Source>) -> Result<Vec<u8>> {
     let mut xml = docx.build();
     moves.rewrite(&mut xml);
+    if let Some(source) = source {
+        crate::returns::source::fill(&mut xml, source);
+    }
     let parts = [&mut xml.document, &mut xml.comments, &mut xml.comments_extended, &mut xml.footnotes]
         .into_iter()
         .chain([&mut xml.doc_props.app, &mut xml.doc_props.core, &mut xml.doc_props.custom])
@@ -194,89 +199,9 @@ fn pack_rewritten(docx: Docx, moves: &MoveRanges) -> Result<Vec<u8>> {
     Ok(buf.into_inner())
 }
 
-/// The number printed before a paragraph (`2. `, `5 bis. `), as the rest of the paragraph
-/// is proposed: a new paragraph's number is part of its insertion.
-fn number_part(printed: Option<String>, whole: &Whole, mode: DocxMode, names: &CountryNames, lang: Lang) -> Option<RunPart> {
-    let text = format!("{}. ", printed?);
-    let marks: Vec<ProposalMark> = whole.marks().into_iter().cloned().collect();
-    if mode == DocxMode::Clean || marks.is_empty() {
-        return Some(RunPart::Plain(Run::new().add_text(text)));
-    }
-    let (a, d) = authors(&marks, names, lang);
-    Some(match whole {
-        Whole::New(_) => RunPart::Ins(Run::new().add_text(text), a, d),
-        Whole::MovedTo { .. } => RunPart::MoveTo(Run::new().add_text(text), a, d),
-        Whole::Deleted(_) => RunPart::Del(Run::new().add_delete_text(text), a, d),
-        Whole::MovedFrom { .. } => RunPart::MoveFrom(Run::new().add_delete_text(text), a, d),
-        Whole::Settled => RunPart::Plain(Run::new().add_text(text)),
-    })
-}
-
-/// Word's paragraph-mark revision for a paragraph proposed whole: inserted with a new
-/// paragraph (or a move's target), deleted with a deleted paragraph (or a move's source).
-fn paragraph_mark(p: Paragraph, whole: &Whole, names: &CountryNames, lang: Lang) -> Paragraph {
-    let marks: Vec<ProposalMark> = whole.marks().into_iter().cloned().collect();
-    if marks.is_empty() {
-        return p;
-    }
-    let (a, d) = authors(&marks, names, lang);
-    match whole {
-        Whole::New(_) | Whole::MovedTo { .. } => p.insert(a, d),
-        Whole::Deleted(_) | Whole::MovedFrom { .. } => p.delete(a, d),
-        Whole::Settled => p,
-    }
-}
-
-/// The first id of the move ranges' markers, far above the ids docx-rs gives revisions.
-const MOVE_RANGE_IDS: usize = 900_000;
-
-/// The source and destination ranges of the moves in a tracked export, which Word pairs by
-/// name: each is first written as a bookmark (`pluma-move-from-N`, `pluma-move-to-N`),
-/// then turned into `w:moveFromRangeStart`/`End` (or `moveTo…`) in the document's XML,
-/// which docx-rs cannot write itself.
-#[derive(Debug, Default)]
-struct MoveRanges {
-    ranges: Vec<(usize, &'static str, usize, String, String)>,
-}
-
-impl MoveRanges {
-    /// Opens and closes the range around a moved paragraph's content.
-    fn wrap(&mut self, p: Paragraph, parts: Vec<RunPart>, whole: &Whole, names: &CountryNames, lang: Lang) -> Paragraph {
-        let (kind, number, mark) = match whole {
-            Whole::MovedFrom { mark, number, .. } => ("from", *number, mark),
-            Whole::MovedTo { mark, number } => ("to", *number, mark),
-            _ => return parts.into_iter().fold(p, |p, part| part.add_to(p, |r| r)),
-        };
-        let id = MOVE_RANGE_IDS + self.ranges.len();
-        let (author, date) = authors(std::slice::from_ref(mark), names, lang);
-        self.ranges.push((id, kind, number, author, date));
-        let p = p.add_bookmark_start(id, format!("pluma-move-{kind}-{number}"));
-        parts.into_iter().fold(p, |p, part| part.add_to(p, |r| r)).add_bookmark_end(id)
-    }
-
-    /// Rewrites the bookmarks as move ranges in the document's XML.
-    fn rewrite(&self, xml: &mut docx_rs::XMLDocx) {
-        if self.ranges.is_empty() {
-            return;
-        }
-        let mut doc = String::from_utf8_lossy(&xml.document).into_owned();
-        for (id, kind, number, author, date) in &self.ranges {
-            let tag = if *kind == "from" { "moveFrom" } else { "moveTo" };
-            let start = format!("<w:bookmarkStart w:id=\"{id}\" w:name=\"pluma-move-{kind}-{number}\" />");
-            let end = format!("<w:bookmarkEnd w:id=\"{id}\" />");
-            let author = crate::markdown::escape_html(author);
-            doc = doc.replace(
-                &start,
-                &format!("<w:{tag}RangeStart w:id=\"{id}\" w:name=\"move{number}\" w:author=\"{author}\" w:date=\"{date}\"/>"),
-            );
-            doc = doc.replace(&end, &format!("<w:{tag}RangeEnd w:id=\"{id}\"/>"));
-        }
-        xml.document = doc.into_bytes();
-    }
-}
-
 impl Draft {
-    /// The draft (at `heads`, or as it stands) in one language as a DOCX file.
+    /// The draft (at `heads`, or as it stands) in one language as a DOCX file, its source
+    /// part naming no draft (see [`Draft::export_docx_from`]).
     pub fn export_docx(
         &mut self,
         heads: Option<&[ChangeHash]>,
@@ -285,7 +210,27 @@ impl Draft {
         mode: DocxMode,
         names: &CountryNames,
     ) -> Result<Vec<u8>> {
+        self.export_docx_from(heads, lang, info, mode, names, None)
+    }
+
+    /// The draft (at `heads`, or as it stands) in one language as a DOCX file that carries
+    /// its source ([`crate::returns::source`]): `draft` (the id the server knows it by), the
+    /// version's heads and the exported paragraphs, so that a copy marked up in Word can be
+    /// brought back ([`crate::returns`]).
+    pub fn export_docx_from(
+        &mut self,
+        heads: Option<&[ChangeHash]>,
+        lang: Lang,
+        info: &ExportInfo,
+        mode: DocxMode,
+        names: &CountryNames,
+        draft: Option<&str>,
+    ) -> Result<Vec<u8>> {
         let heads = self.checked_heads(heads)?;
+        let source_heads = match &heads {
+            Some(h) => h.clone(),
+            None => self.heads(),
+        };
         let view = self.view_opt(heads.as_deref());
         let title = vec![RunPart::Plain(Run::new().add_text(view.title(lang)?))];
         let mut docx = header(title, info, lang);
@@ -299,6 +244,14 @@ impl Draft {
             DocxMode::Tracked => layout::tracked(&view, lang)?,
             DocxMode::Clean => layout::clean(&view, lang)?,
         };
+        let source = Source {
+            draft: draft.map(str::to_owned),
+            heads: source_heads,
+            lang,
+            mode,
+            paragraphs: shown.iter().map(|s| SourceParagraph { id: s.id.clone(), moved_here: s.whole.moved_here() }).collect(),
+        };
+        docx = crate::returns::source::attach(docx, &source);
         for layout::Shown { id, kind, label, whole, segments } in shown {
             // A move's target repeats the paragraph: its comments stay at its own place.
             let on_here = !matches!(whole, Whole::MovedTo { .. });
@@ -354,7 +307,7 @@ impl Draft {
             p = moves.wrap(p, parts, &whole, names, lang);
             docx = docx.add_paragraph(p);
         }
-        pack_rewritten(docx, &moves)
+        pack_rewritten(docx, &moves, Some(&source))
     }
 }
 

@@ -42,6 +42,14 @@ impl Whole {
         }
     }
 
+    /// Where a proposed move would put the paragraph: the move proposal.
+    pub fn moved_here(&self) -> Option<crate::SuggestionId> {
+        match self {
+            Whole::MovedTo { mark, .. } => Some(mark.id.clone()),
+            _ => None,
+        }
+    }
+
     /// A note on the paragraph for the reader, in `lang` (`None` when settled).
     pub fn note(&self, label: &Label, lang: Lang) -> Option<String> {
         let who = self.marks().iter().map(|m| m.country.as_str()).collect::<Vec<_>>().join(", ");

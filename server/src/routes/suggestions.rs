@@ -250,8 +250,22 @@ pub(crate) async fn submit_noted(
     action: AuditAction,
     note: Option<serde_json::Value>,
 ) -> Result<pluma_core::rules::Summary, ApiError> {
+    submit_as(state, record, Principal::from(&who.user), changes, action, note).await
+}
+
+/// [`submit_noted`] for a principal other than the requesting person as they are: the
+/// secretariat bringing back a delegation's Word file acts with that delegation's country
+/// and a delegate's rights ([`crate::returns`]).
+pub(crate) async fn submit_as(
+    state: &AppState,
+    record: &DraftRecord,
+    who: Principal,
+    changes: Vec<automerge::Change>,
+    action: AuditAction,
+    note: Option<serde_json::Value>,
+) -> Result<pluma_core::rules::Summary, ApiError> {
     let (reply, answer) = oneshot::channel();
-    let who = Arc::new(Principal::from(&who.user));
+    let who = Arc::new(who);
     state.hub.send(&record.doc_id, DocCommand::Submit { who, changes, action, note, reply }).await.map_err(|_| ApiError::Unavailable)?;
     match answer.await {
         Ok(Ok(summary)) => Ok(summary),

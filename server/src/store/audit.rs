@@ -51,6 +51,9 @@ pub enum AuditAction {
     SilenceLapsed,
     /// An administrator changed a meeting's settings (its minimum silence period).
     MeetingChanged,
+    /// A delegation's Word file was brought back as its proposals and comments (the return,
+    /// the file's digest, who brought it and for whom in the detail).
+    WordReturned,
 }
 
 impl AuditAction {
@@ -77,6 +80,7 @@ impl AuditAction {
             AuditAction::SilenceBroken => "silence_broken",
             AuditAction::SilenceLapsed => "silence_lapsed",
             AuditAction::MeetingChanged => "meeting_changed",
+            AuditAction::WordReturned => "word_returned",
         }
     }
 }

@@ -69,9 +69,27 @@ super::agenda::agenda_methods!(SqliteStore, MeetingRow);
 super::workflow::workflow_methods!(SqliteStore);
 super::workflow::proposal_methods!(SqliteStore);
 super::sessions::ticket_methods!(SqliteStore);
+super::returns::return_methods!(SqliteStore);
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn return_of_file(
+        &self,
+        draft: &DraftId,
+        file_digest: &str,
+        country: &pluma_core::Country,
+    ) -> Result<Option<super::ReturnRecord>> {
+        self.find_return_of_file(draft, file_digest, country).await
+    }
+
+    async fn begin_return(&self, r: &super::NewReturn, digests: &[String], stale_before: i64) -> Result<Vec<String>> {
+        self.insert_return(r, digests, stale_before).await
+    }
+
+    async fn finish_return(&self, id: &crate::ids::ReturnId, report: Option<&str>, keep: &[String], now: i64) -> Result<()> {
+        self.close_return(id, report, keep, now).await
+    }
+
     async fn meeting(&self, id: &MeetingId) -> Result<Meeting> {
         self.find_meeting(id).await
     }

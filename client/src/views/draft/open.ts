@@ -19,6 +19,7 @@ import { buildAdapter } from "../../widgets/editor/schema";
 import { errorText } from "../../widgets/errors";
 import { header } from "../../widgets/header";
 import { exportButton } from "../../widgets/versions/export";
+import { wordReturnButton } from "../../widgets/wordReturn";
 import { mountComments } from "./comments";
 import { mountConnection } from "./connection";
 import { mountCounterpart } from "./counterpart";
@@ -125,7 +126,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   clear(shell);
   shell.append(
     header([h("a", { href: "#/", class: "link" }, t("back"))]),
-    h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx)),
+    h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx), wordReturnButton({ draftId, me, meetings })),
     connection.refusalEl,
     noticeEl,
     counterpart.el,

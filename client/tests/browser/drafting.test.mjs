@@ -185,6 +185,16 @@ test("undo takes back one's own proposals", async () => {
   await mx.page.keyboard.press("Control+z");
   await para.locator("ins.sg").waitFor({ state: "detached" });
   assert.equal(await paraText(mx.page, n, "es"), before);
+  // Redo makes them again, with either key, in order; undo takes them back once more.
+  await mx.page.keyboard.press("Control+Shift+z");
+  await until("the insertion made again", async () => (await para.locator("ins.sg[data-country=MX]").textContent().catch(() => "")) === " nuevo");
+  await mx.page.keyboard.press("Control+y");
+  await para.locator("del.sg[data-country=MX]").waitFor();
+  assert.equal(await para.locator("del.sg[data-country=MX]").textContent(), before.slice(0, 4));
+  await mx.page.keyboard.press("Control+z");
+  await mx.page.keyboard.press("Control+z");
+  await para.locator("ins.sg, del.sg").first().waitFor({ state: "detached" });
+  assert.equal(await paraText(mx.page, n, "es"), before);
   await mx.page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 10000 });
   await mx.context.close();
 });

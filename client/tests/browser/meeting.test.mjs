@@ -79,8 +79,9 @@ test("an alternative proposed, co-sponsored and adopted", async () => {
   // Delegates have no adopt button; the chair has.
   assert.equal(await alt(pe.page).locator("[data-testid=alt-adopt]").count(), 0);
   await shot(mx.page, "alternatives-chair");
-  mx.page.once("dialog", (d) => d.accept());
+  // Asked in the app's own dialog, not the browser's.
   await alt(mx.page).locator("[data-testid=alt-adopt]").click();
+  await mx.page.locator("[data-testid=confirm-dialog] [data-testid=dialog-confirm]").click();
   const en = (page) => para(page).locator(".text[data-lang=en] .pm").innerText();
   await until("the adopted text in the United States' browser", async () => (await en(us.page)).trim() === "Commit to shared responsibility across the hemisphere.");
   await until("the adopted state shown", async () => (await alt(pe.page).locator("[data-testid=alt-state]").count()) === 1);

@@ -163,8 +163,8 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await feedSays(us.page, "the co-sponsorship in the United States' feed", /Argentina \(Presidency\) co-sponsored Alt \d+ for OP \d+/);
   const sponsors = async (page) => (await alt(page).locator("[data-testid=alt-sponsor]").allTextContents()).join(",");
   await until("both sponsors at Mexico's chair", async () => (await sponsors(mx.page)) === "US,AR", 8000).catch(async (e) => assert.fail(`${e.message}: ${await sponsors(mx.page)}`));
-  mx.page.once("dialog", (d) => d.accept());
   await alt(mx.page).locator("[data-testid=alt-adopt]").click();
+  await mx.page.locator("[data-testid=confirm-dialog] [data-testid=dialog-confirm]").click();
   await feedSays(pe.page, "the adoption of the alternative in Peru's feed", /México \(Presidencia\) adoptó la Alt \d+ como texto de PO \d+/);
   const peSees = await feedText(pe.page);
   assert.doesNotMatch(peSees, /Estados Unidos propuso|propuesta de Estados Unidos|copatrocinó/, `Peru sees only what concerns it: ${peSees}`);

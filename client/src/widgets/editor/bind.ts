@@ -51,9 +51,8 @@ export interface BindOptions {
   proposalId?: () => string | null;
 }
 
-// Formatting is not offered, and redo is not either: an undone proposal is gone, as in a
-// word processor's track changes. Enter makes no line break inside a paragraph.
-const ignored = { "Shift-Enter": () => true, "Mod-b": () => true, "Mod-i": () => true, "Mod-y": () => true, "Mod-Shift-z": () => true };
+// Formatting is not offered. Enter makes no line break inside a paragraph.
+const ignored = { "Shift-Enter": () => true, "Mod-b": () => true, "Mod-i": () => true };
 
 /** Whether the selection is a caret at the end of the paragraph's text. */
 function caretAtEnd(state: EditorState): boolean {
@@ -104,7 +103,7 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       schema: o.adapter.schema,
       doc: pmDoc,
       // Backspace, Delete and selection commands as transactions, never native DOM edits.
-      plugins: [keymap({ ...ignored, Enter: (state) => (o.onEnter?.(caretAtEnd(state)), true), "Mod-z": () => edits.undo() }), keymap(baseKeymap)],
+      plugins: [keymap({ ...ignored, Enter: (state) => (o.onEnter?.(caretAtEnd(state)), true), "Mod-z": () => edits.undo(), "Mod-y": () => edits.redo(), "Mod-Shift-z": () => edits.redo() }), keymap(baseKeymap)],
     }),
     editable: () => o.editable(),
     dispatchTransaction,

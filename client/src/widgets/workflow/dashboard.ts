@@ -7,6 +7,7 @@ import type { Status } from "../../logic/model";
 import { mayConfirmConcordance, maySetStatus } from "../../logic/permissions";
 import { colourOf, countryName } from "../../state/countries";
 import { lang, t } from "../../state/lang";
+import { openDialog } from "../dialog";
 import { h } from "../dom";
 import type { WorkflowContext } from "./context";
 
@@ -55,14 +56,31 @@ function row(ctx: WorkflowContext, d: Dashboard, p: DashboardLine): HTMLElement 
 }
 
 async function setStatus(ctx: WorkflowContext, p: DashboardLine, status: Status, select: HTMLSelectElement): Promise<void> {
-  let reason: string | undefined;
-  if (p.status === "agreed" && status !== "agreed") {
-    const given = prompt(t("wf_reasonPrompt"));
-    if (!given || !given.trim()) {
-      select.value = p.status;
-      return;
-    }
-    reason = given.trim();
+  if (p.status !== "agreed" || status === "agreed") {
+    await ctx.act(() => api.setStatus(ctx.draftId, p.paragraph, { status }));
+    return;
   }
-  await ctx.act(() => api.setStatus(ctx.draftId, p.paragraph, reason ? { status, reason } : { status }));
+  // Reopening an agreed paragraph: the reason, asked in the app's own dialog.
+  const box = h("textarea", { rows: 3, "aria-label": t("wf_reasonPrompt"), "data-testid": "reason" });
+  const error = h("p", { class: "error", role: "alert" });
+  let done = false;
+  const dialog = openDialog({
+    title: `${ctx.label(p)} · ${t(`status_${status}`)}`,
+    body: [h("label", {}, t("wf_reasonPrompt"), box), error],
+    confirm: t("reopen"),
+    testid: "reason-dialog",
+    onConfirm: async () => {
+      const reason = box.value.trim();
+      if (!reason) {
+        error.textContent = t("wf_reasonRequired");
+        return false;
+      }
+      done = true;
+      await ctx.act(() => api.setStatus(ctx.draftId, p.paragraph, { status, reason }));
+      return true;
+    },
+  });
+  dialog.addEventListener("close", () => {
+    if (!done) select.value = p.status;
+  });
 }

@@ -165,6 +165,8 @@ export const en = {
   title: "Title",
   comments: "Comments",
   comment: "Comment",
+  commentBy: "Comment by {country}",
+  commentSelected: "Comment on the selected words",
   commentHelp: "Select text in a paragraph to comment on it.",
   commentOn: "Comment on “{quote}”",
   reply: "Reply",

@@ -166,6 +166,8 @@ export const es: Record<Key, string> = {
   title: "Título",
   comments: "Comentarios",
   comment: "Comentar",
+  commentBy: "Comentario de {country}",
+  commentSelected: "Comentar las palabras seleccionadas",
   commentHelp: "Seleccione texto de un párrafo para comentarlo.",
   commentOn: "Comentario sobre «{quote}»",
   reply: "Responder",

@@ -17,9 +17,14 @@ export interface Comments {
   invalidate(): void;
   /** The text selected now, which a new comment would be on (null: none). */
   select(selection: TextSelection | null): void;
+  /** Puts the focus in the box of a new comment on the words selected. */
+  compose(): void;
+  /** Shows one thread (scrolled to and marked). */
+  reveal(id: string): void;
 }
 
-export function mountComments(ctx: DraftContext): Comments {
+/** `onOpen`: a thread was opened in the panel (its words to be highlighted and shown). */
+export function mountComments(ctx: DraftContext, onOpen: (id: string, pid: string) => void): Comments {
   const { handle, me } = ctx;
   const el = h("div", { class: "box" });
   const list = h("ol", { class: "threads" });
@@ -56,7 +61,12 @@ export function mountComments(ctx: DraftContext): Comments {
   function thread(th: Thread, label: string): HTMLElement {
     const opener = th.messages[0]?.country ?? "";
     const replyBox = h("textarea", { rows: 2, "aria-label": t("reply"), "data-testid": "reply-box" });
-    return h("li", { class: `thread${th.resolved ? " resolved" : ""}${th.detached ? " detached" : ""}`, "data-thread": th.id, "data-testid": "thread" },
+    const open = (e: Event) => {
+      if ((e.target as HTMLElement).closest("button, textarea, a")) return;
+      onOpen(th.id, th.paragraph);
+      mark(th.id);
+    };
+    return h("li", { class: `thread${th.resolved ? " resolved" : ""}${th.detached ? " detached" : ""}${ctx.state.activeThread === th.id ? " focus" : ""}`, "data-thread": th.id, "data-testid": "thread", style: `--c:${colourOf(opener)}`, onclick: open },
       h("div", { class: "p-head" }, h("span", { class: "muted" }, `${label} ${th.lang.toUpperCase()}`),
         th.resolved ? h("span", { class: "badge" }, t("resolved")) : null),
       th.detached ? h("div", { class: "detached-note", "data-testid": "detached" }, t("detached")) : null,
@@ -99,5 +109,18 @@ export function mountComments(ctx: DraftContext): Comments {
     paintNew();
   }
 
-  return { el, paint, invalidate: () => (last = ""), select };
+  function mark(id: string): void {
+    list.querySelectorAll(".thread.focus").forEach((x) => x.classList.remove("focus"));
+    list.querySelector(`[data-thread="${id}"]`)?.classList.add("focus");
+  }
+
+  return {
+    el, paint, invalidate: () => (last = ""), select,
+    compose: () => newComment.querySelector("textarea")?.focus(),
+    reveal: (id) => {
+      paint();
+      mark(id);
+      list.querySelector(`[data-thread="${id}"]`)?.scrollIntoView({ block: "nearest" });
+    },
+  };
 }

@@ -33,6 +33,8 @@ export interface ParagraphHooks {
   who: () => Editor;
   onProposalClick: (id: string, at: At) => void;
   onSelect: (pid: string, lang: Lang, from: number, to: number) => void;
+  /** A click on commented words. */
+  onThreadClick: (id: string) => void;
   onEnter: (pid: string, lang: Lang, atEnd: boolean) => void;
   onParagraphs: (pid: string, lang: Lang, paragraphs: string[]) => void;
   /** The paragraph's menu button. */
@@ -113,6 +115,8 @@ export function paragraphTexts(ctx: DraftContext, row: HTMLElement, pid: string,
       editable: () => handle.doc().paragraphs?.[pid] !== undefined && ctx.unlocked() && mayPropose(me, rights()),
       onProposalClick: hooks.onProposalClick,
       onSelect: (from, to) => hooks.onSelect(pid, lg, from, to),
+      highlights: () => ctx.highlights(pid, lg),
+      onThreadClick: hooks.onThreadClick,
       label,
       lang: lg,
       onEnter: (atEnd) => hooks.onEnter(pid, lg, atEnd),

@@ -11,13 +11,15 @@ import type { Comments } from "./comments";
 import type { DraftContext } from "./context";
 import type { Proposals } from "./proposals";
 
-type Tab = "proposals" | "comments" | "versions" | "activity";
+export type Tab = "proposals" | "comments" | "versions" | "activity";
 
 export interface SidePanel {
   el: HTMLElement;
   paint(): void;
   /** The document changed: the list shown follows once changes pause. */
   follow(): void;
+  /** Shows a tab. */
+  show(tab: Tab): void;
   destroy(): void;
 }
 
@@ -78,5 +80,12 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
     }, Math.max(0, Math.min(200, due - now)));
   }
 
-  return { el, paint, follow, destroy: () => feed.stop() };
+  function show(name: Tab): void {
+    if (tab === name) return;
+    tab = name;
+    if (name === "comments") comments.invalidate();
+    paint();
+  }
+
+  return { el, paint, follow, show, destroy: () => feed.stop() };
 }

@@ -77,6 +77,11 @@ export interface DraftContext {
   highlights(pid: string, lang: Lang): Highlight[];
 }
 
+/** Whether the screen is too narrow for two languages side by side. */
+export function narrow(): boolean {
+  return window.matchMedia("(max-width: 700px)").matches;
+}
+
 type Labelled = { labels: Map<string, string>; order: string[] };
 
 /** Every paragraph's commented words, read once per heads of the document. */
@@ -101,7 +106,8 @@ function threadRangesReader(handle: DocHandle<DraftDoc>): (pid: string, lang: La
 
 export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]; handle: DocHandle<DraftDoc>; l: Lang; notify: DraftContext["notify"] }): DraftContext {
   const { handle, l } = o;
-  const state: DraftState = { suggesting: true, locked: undefined, showLangs: ["en", "es"], counterpart: null, activeThread: null };
+  // On a phone, one language at a time (the interface's), switched in the toolbar.
+  const state: DraftState = { suggesting: true, locked: undefined, showLangs: narrow() ? [l] : ["en", "es"], counterpart: null, activeThread: null };
   // Labels of paragraphs seen on this page, kept after they leave the text; and the labels
   // of the text just before (and after) a change, read from its history once.
   const seen = new Map<string, string>();

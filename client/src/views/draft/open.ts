@@ -25,7 +25,7 @@ import { mountCommentButton } from "./commentButton";
 import { mountComments } from "./comments";
 import { mountConnection } from "./connection";
 import { mountCounterpart } from "./counterpart";
-import { type DraftContext, draftContext } from "./context";
+import { type DraftContext, draftContext, narrow } from "./context";
 import { closePopover, openPopover } from "./popover";
 import { mountPresence } from "./presence";
 import { mountProposals } from "./proposals";
@@ -171,7 +171,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const toolbar = mountToolbar(ctx, text.paint);
   const counterpart = mountCounterpart(ctx, (pid, lg) => {
     if (!ctx.state.showLangs.includes(lg)) {
-      ctx.state.showLangs = ["en", "es"];
+      ctx.state.showLangs = narrow() ? [lg] : ["en", "es"];
       toolbar.paint();
       text.paint();
     }
@@ -181,7 +181,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   clear(shell);
   shell.append(
     header([h("a", { href: "#/", class: "link" }, t("back"))]),
-    h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx), wordReturnButton({ draftId, me, meetings })),
+    h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx), wordReturnButton({ draftId, me, meetings }), panel.drawerButton),
     connection.refusalEl,
     noticeEl,
     counterpart.el,

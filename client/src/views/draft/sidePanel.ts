@@ -18,14 +18,27 @@ export interface SidePanel {
   paint(): void;
   /** The document changed: the list shown follows once changes pause. */
   follow(): void;
-  /** Shows a tab. */
+  /** Shows a tab (on a narrow screen, in the drawer, opened). */
   show(tab: Tab): void;
+  /** The button that opens the panel as a drawer on a narrow screen (hidden on wide ones). */
+  drawerButton: HTMLElement;
   destroy(): void;
 }
 
 export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, proposals: Proposals, comments: Comments): SidePanel {
   const { handle } = ctx;
-  const el = h("aside", { class: "panel", "aria-label": t("proposals") });
+  const el = h("aside", { class: "panel", id: `panel-${ctx.draftId}`, "aria-label": t("sidePanel") });
+  const drawerButton: HTMLButtonElement = h("button", { type: "button", class: "drawer-button", "aria-controls": el.id, "aria-expanded": "false", "data-testid": "open-panel", onclick: () => drawer(!el.classList.contains("open")) }, `☰ ${t("panelOpen")}`);
+  /** Opens or closes the drawer (on wide screens the panel is always shown beside the text). */
+  function drawer(open: boolean): void {
+    el.classList.toggle("open", open);
+    drawerButton.setAttribute("aria-expanded", String(open));
+    if (open) el.querySelector<HTMLElement>(".tabs button.on")?.focus();
+    else drawerButton.focus();
+  }
+  el.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && el.classList.contains("open")) drawer(false);
+  });
   let tab: Tab = "proposals";
   let unread = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -54,6 +67,7 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
 
   function paint(): void {
     clear(el);
+    el.append(h("button", { type: "button", class: "drawer-close", "aria-label": t("panelClose"), "data-testid": "close-panel", onclick: () => drawer(false) }, "✕"));
     el.append(h("div", { class: "tabs", role: "tablist" },
       tabButton("proposals", t("proposals"), () => {}),
       tabButton("comments", t("comments"), () => comments.invalidate()),
@@ -81,11 +95,12 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
   }
 
   function show(name: Tab): void {
+    if (getComputedStyle(drawerButton).display !== "none") drawer(true);
     if (tab === name) return;
     tab = name;
     if (name === "comments") comments.invalidate();
     paint();
   }
 
-  return { el, paint, follow, show, destroy: () => feed.stop() };
+  return { el, paint, follow, show, drawerButton, destroy: () => feed.stop() };
 }

@@ -5,7 +5,7 @@ import type { Lang } from "../../logic/model";
 import { decides, drafts } from "../../logic/permissions";
 import { t } from "../../state/lang";
 import { clear, h } from "../../widgets/dom";
-import type { DraftContext } from "./context";
+import { type DraftContext, narrow } from "./context";
 
 export interface Toolbar {
   modeEl: HTMLElement;
@@ -17,7 +17,7 @@ export interface Toolbar {
 export function mountToolbar(ctx: DraftContext, onLangs: () => void): Toolbar {
   const { me, state } = ctx;
   const modeEl = h("div", { class: "mode" });
-  const viewEl = h("div", { class: "view-langs", role: "group" });
+  const viewEl = h("div", { class: "view-langs", role: "group", "aria-label": t("languagesShown") });
 
   function paintMode(): void {
     clear(modeEl);
@@ -48,7 +48,8 @@ export function mountToolbar(ctx: DraftContext, onLangs: () => void): Toolbar {
         onLangs();
         paint();
       } }, label);
-    viewEl.append(opt(t("both"), ["en", "es"]), opt("English", ["en"]), opt("Español", ["es"]));
+    // On a phone the two languages do not fit side by side: one at a time.
+    viewEl.append(...(narrow() ? [] : [opt(t("both"), ["en", "es"])]), opt("English", ["en"]), opt("Español", ["es"]));
   }
 
   return { modeEl, viewEl, paint };

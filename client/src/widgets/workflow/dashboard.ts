@@ -19,18 +19,19 @@ export function dashboard(ctx: WorkflowContext, d: Dashboard): HTMLElement {
   const details = h("details", { class: "wf-details", "data-testid": "dashboard", ...(kept.open ? { open: true } : {}) });
   details.addEventListener("toggle", () => {
     kept.open = details.open;
-    localStorage.setItem("pluma.workflowOpen", kept.open ? "1" : "0");
   });
   details.append(h("summary", {}, t("wf_workflow"), " · ",
     ...STATUSES.map((st) => h("span", { class: `status st-${st}`, "data-testid": `count-${st}` }, `${t(`status_${st}`)} ${d.status_counts[st] ?? 0}`))));
   const table = h("table", { class: "wf-table" },
     h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, t("wf_statuses")), h("th", {}, ""), h("th", {}, t("wf_concordance")))));
   table.append(h("tbody", {}, ...d.paragraphs.map((p) => row(ctx, d, p))));
-  details.append(table);
+  // Opened over the text, not above it: the text stays where it was.
+  const drop = h("div", { class: "wf-drop" }, table);
+  details.append(drop);
   const counts = Object.entries(d.proposals_by_country);
   const paragraphs = ctx.paragraphProposals?.();
   const any = paragraphs && paragraphs.new + paragraphs.deleted + paragraphs.moved > 0;
-  details.append(h("div", { class: "wf-proposals" }, h("h3", {}, t("wf_proposalsBy")),
+  drop.append(h("div", { class: "wf-proposals" }, h("h3", {}, t("wf_proposalsBy")),
     counts.length === 0 ? h("span", { class: "muted" }, t("wf_none"))
       : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l), "data-testid": `pending-${c}` }, `${c} ${n}`)),
     any ? h("div", { class: "muted small", "data-testid": "paragraph-proposal-counts" }, t("pr_paragraphCounts", { new: paragraphs.new, deleted: paragraphs.deleted, moved: paragraphs.moved })) : null));

@@ -24,6 +24,7 @@ export const en = {
   panelClose: "Close the panel",
   sidePanel: "Proposals, comments, versions and activity",
   languagesShown: "Languages shown",
+  presence: "Delegations here now",
   both: "Both",
   suggesting: "Suggesting",
   editing: "Editing",

@@ -25,6 +25,7 @@ export const es: Record<Key, string> = {
   panelClose: "Cerrar el panel",
   sidePanel: "Propuestas, comentarios, versiones y actividad",
   languagesShown: "Idiomas mostrados",
+  presence: "Delegaciones presentes ahora",
   both: "Ambos",
   suggesting: "Sugerencias",
   editing: "Edición",

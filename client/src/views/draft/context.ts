@@ -6,7 +6,7 @@ import type { DocHandle } from "@automerge/automerge-repo";
 import { actorPhrase, inSentence } from "../../logic/activityText";
 import { type DraftDoc, type Outline, outline } from "../../logic/draftDoc";
 import { paragraphLabels } from "../../logic/labels";
-import type { Lang, Meeting, User } from "../../logic/model";
+import { type Lang, type Meeting, type User, displayName } from "../../logic/model";
 import type { Stamp } from "../../logic/paragraphProposals";
 import type { ParagraphRights } from "../../logic/permissions";
 import { type Proposal, proposalsOf } from "../../logic/proposals";
@@ -149,6 +149,11 @@ export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]
   };
 
   const rangesOf = threadRangesReader(handle);
+  /** A person's name in the interface's language: the directory's, else the one seen in presence. */
+  const nameOfPerson = (user: string): string | undefined => {
+    const p = participant(user);
+    return p ? displayName(p, l) : nameOf(user);
+  };
 
   return {
     ...o,
@@ -186,12 +191,12 @@ export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]
       return { status: p ? (String(p.status) as ParagraphRights["status"]) : "open", editors: (p?.editors ?? []).map(String) };
     },
     stamp: () => ({ country: o.me.country ?? "", user: o.me.id, at: Date.now() }),
-    personOf: (user, country) => participant(user)?.display_name ?? nameOf(user) ?? `${t("unknownPerson")} (${countryName(country, l)})`,
+    personOf: (user, country) => nameOfPerson(user) ?? `${t("unknownPerson")} (${countryName(country, l)})`,
     actorOf: (user, country) => {
       const p = participant(user);
       const name = inSentence(countryName(country, l), l);
       const own = countryName(country, l);
-      const phrase = actorPhrase(p?.display_name ?? nameOf(user) ?? null, own, p?.presidency ?? false, l, [countryName(country, "en"), countryName(country, "es")]);
+      const phrase = actorPhrase(nameOfPerson(user) ?? null, own, p?.presidency ?? false, l, [countryName(country, "en"), countryName(country, "es")]);
       // "The United States (Presidency)", but "Jane Doe (United States)".
       return phrase.startsWith(own) ? name + phrase.slice(own.length) : phrase;
     },

@@ -10,8 +10,9 @@ import { api } from "../../api/api";
 import { type DraftDoc, outline } from "../../logic/draftDoc";
 import type { DraftInfo, Meeting, User } from "../../logic/model";
 import { parseMarkName } from "../../logic/suggest";
+import { viewerTimeZone } from "../../logic/zones";
 import { countryCodes, countryName, registerCountries } from "../../state/countries";
-import { lang, t } from "../../state/lang";
+import { lang, setClock, t } from "../../state/lang";
 import { registerDirectory } from "../../state/people";
 import { theRepo } from "../../state/repo";
 import { clear, h } from "../../widgets/dom";
@@ -125,6 +126,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   if (typeof loaded === "string") return failed(shell, loaded);
   const { info, meetings, handle, repo, net } = loaded;
   registerAll(meetings, handle.doc(), me);
+  setClock(viewerTimeZone(me, meetings));
 
   const { noticeEl, notify } = notices();
   const ctx = draftContext({ draftId, me, meetings, handle, l: lang(), notify });

@@ -37,7 +37,7 @@ export function silenceForm(ctx: WorkflowContext): HTMLElement {
   details.addEventListener("toggle", () => (kept.silenceOpen = details.open));
   details.append(h("summary", { "data-testid": "silence-open" }, `${t("wf_startSilence")}…`));
   details.append(h("div", { class: "wf-start-body" },
-    h("label", {}, `${t("wf_startSilence")} `, input, h("span", { class: "muted small", title: zone }, ` ${t("wf_timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
+    h("label", {}, `${t("wf_startSilence")} `, input, h("span", { class: "muted small" }, ` ${t("wf_timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
     h("button", { type: "button", "data-testid": "start-silence", onclick: () => {
       const ms = wallTimeIn(input.value, zone);
       if (Number.isNaN(ms)) {

@@ -168,7 +168,10 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       panel.show("comments");
       comments.reveal(id);
     },
-    onFocus: (pid, lg) => counterpart.follow(pid, lg),
+    onFocus: (pid, lg) => {
+      counterpart.follow(pid, lg);
+      toolbar.at(pid);
+    },
   });
   const toolbar = mountToolbar(ctx, text.paint);
   const counterpart = mountCounterpart(ctx, (pid, lg) => {

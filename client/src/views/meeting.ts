@@ -3,7 +3,7 @@
 // zone (the signed-in person's delegation), the zone named. The agenda's times are instants
 // (unix ms) parsed on the server from the circulated text (core/src/agenda.rs).
 import { api } from "../api/api";
-import { type AgendaItem, type Lang, type MeetingDetail, type User, inLang } from "../logic/model";
+import { type AgendaItem, type DraftInfo, type Lang, type MeetingDetail, type User, inLang } from "../logic/model";
 import { dayLabel, placeOf, textIn, timeRange, viewerZone, zoneOffset } from "../logic/zones";
 import { colourOf, countryName, registerCountries } from "../state/countries";
 import { lang, t } from "../state/lang";
@@ -37,8 +37,9 @@ export async function openMeeting(root: HTMLElement, id: string, me: User): Prom
   const main = h("main", { class: "page meeting-page" }, h("p", {}, t("loading")));
   root.append(header([h("a", { href: "#/", class: "link" }, t("back"))]), main);
   let m: MeetingDetail;
+  let drafts: DraftInfo[];
   try {
-    m = await api.meeting(id);
+    [m, drafts] = await Promise.all([api.meeting(id), api.drafts()]);
   } catch (e) {
     clear(main);
     main.append(h("p", { class: "error", role: "alert" }, errorText(e)));
@@ -48,6 +49,12 @@ export async function openMeeting(root: HTMLElement, id: string, me: User): Prom
   clear(main);
   main.append(h("h1", {}, l === "es" ? m.name_es : m.name_en));
   if (m.agenda) main.append(h("p", { class: "motto" }, `“${textIn(m.agenda.motto, l)}”`));
+  // The meeting's drafts, first: what its delegations came to negotiate.
+  const mine = drafts.filter((d) => d.meeting_id === m.id);
+  main.append(h("section", { class: "card", "data-testid": "meeting-drafts" }, h("h2", {}, t("drafts")),
+    mine.length === 0 ? h("p", { class: "muted" }, t("noDrafts"))
+      : h("ul", { class: "drafts" }, ...mine.map((d) =>
+        h("li", {}, h("a", { href: `#/draft/${d.id}`, "data-testid": "draft-link" }, l === "es" ? d.title_es : d.title_en), " ", h("span", { class: "muted" }, t(d.kind)))))));
   main.append(h("section", { class: "conferences" }, ...m.conferences.map((c) =>
     h("div", { class: "card conference", "data-testid": `conference-${c.code}` },
       h("h2", {}, `${l === "es" ? c.short_es : c.short_en} · ${l === "es" ? c.name_es : c.name_en}`),

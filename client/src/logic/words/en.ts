@@ -370,6 +370,8 @@ export const en = {
   pr_kind_delete_paragraph: "Deletion of a paragraph",
   pr_kind_move_paragraph: "Move of a paragraph",
   pr_paragraphCounts: "Paragraphs: {new} new · {deleted} to delete · {moved} to move",
+  wf_showAll: "Show all {n}",
+  wf_showLess: "Show less",
   wf_standing: "Before the text can be adopted",
   wf_standingNone: "Every paragraph is agreed and no proposal is pending.",
   wf_pendingCount: "{n} pending",

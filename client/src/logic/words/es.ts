@@ -371,6 +371,8 @@ export const es: Record<Key, string> = {
   pr_kind_delete_paragraph: "Supresión de un párrafo",
   pr_kind_move_paragraph: "Traslado de un párrafo",
   pr_paragraphCounts: "Párrafos: {new} nuevos · {deleted} por suprimir · {moved} por trasladar",
+  wf_showAll: "Ver los {n}",
+  wf_showLess: "Ver menos",
   wf_standing: "Antes de poder adoptar el texto",
   wf_standingNone: "Todos los párrafos están acordados y no queda ninguna propuesta pendiente.",
   wf_pendingCount: "pendientes: {n}",

@@ -63,7 +63,7 @@ export function mountWorkflowPanel(el: HTMLElement, opts: WorkflowPanelOptions):
     words: (line) => opts.firstWords?.(line.paragraph) || line.first_words,
     // The dashboard is a summary line, opened on demand (never open when the page opens: the
     // text comes first).
-    kept: { objection: "", silence: "", open: false, silenceOpen: false },
+    kept: { objection: "", silence: "", open: false, silenceOpen: false, standingOpen: false },
   };
 
   async function refresh(force = false): Promise<void> {

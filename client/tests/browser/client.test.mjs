@@ -2,7 +2,7 @@
 // on the text, layouts that fit a laptop and a phone, the Spanish interface.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { editor, shot, signedIn, until, withDemoCommunique } from "./harness.mjs";
+import { editor, serverDoc, shot, signedIn, until, withDemoCommunique } from "./harness.mjs";
 
 let server;
 let browser;
@@ -174,4 +174,51 @@ test("the compare view fits a phone", async () => {
   await fits(page, "the compare view");
   await shot(page, "phone-compare-es");
   await close(s);
+});
+
+/// A draft opened once opens again offline: the app's shell from the service worker, the
+/// draft from IndexedDB. An edit made offline is kept, and syncs once back online: the
+/// server has it, and so has another browser. Offline, the polls wait (no failed request).
+test("a draft opens offline, and an edit made offline reaches the server once online", async () => {
+  const mx = await at("mx", { width: 1366, height: 768 });
+  const { page, context } = mx;
+  const failed = [];
+  page.on("console", (m) => m.type() === "error" && failed.push(m.text()));
+  await openDraftPage(page, draft.id);
+  await page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 15000 });
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const n = (await firstOperative(page)) + 5;
+  const before = await editor(page, n, "en").textContent();
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector(".para .text .pm", { timeout: 15000 }).catch(async (e) => {
+    await page.screenshot({ path: "/tmp/dbg/offline.png" });
+    assert.fail(`${e.message}\n${failed.join("\n")}\n${await page.locator("body").innerText()}`);
+  });
+  await page.waitForSelector(".paragraphs[data-lock=open]", { timeout: 15000 });
+  await page.waitForSelector("[data-testid=connection][data-state=offline]");
+  assert.equal(await editor(page, n, "en").textContent(), before, "the draft as it was, from IndexedDB");
+  const ed = editor(page, n, "en");
+  await ed.click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(" kept offline");
+  await until("the offline edit drawn", async () => (await ed.textContent()).endsWith(" kept offline")).catch(async (e) => {
+    await page.screenshot({ path: "/tmp/dbg/offline.png" });
+    assert.fail(`${e.message}: ${await ed.textContent()}\n${failed.join("\n")}`);
+  });
+  // Several polls' time offline: none is attempted, none fails on the console.
+  await page.waitForTimeout(4000);
+  await shot(page, "offline-edit");
+  assert.deepEqual(failed, [], "no console error while offline");
+
+  await context.setOffline(false);
+  await page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 15000 });
+  const { doc } = await serverDoc(server.url, "secretariat", draft.url);
+  const pid = doc.order[n];
+  assert.match(doc.paragraphs[pid].text.en, / kept offline/);
+  const chair = await signedIn(browser, server.url, "ar-chair", draft.id);
+  await until("the edit in another browser", async () => (await editor(chair.page, n, "en").textContent()).includes(" kept offline"), 8000);
+  await chair.context.close();
+  await close(mx);
 });

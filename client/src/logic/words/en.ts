@@ -279,6 +279,8 @@ export const en = {
   act_order_changed: "{who} reordered the paragraphs",
   act_title_changed: "{who} changed the title",
   act_thread_opened: "{who} opened a comment thread on {p}",
+  act_thread_resolved: "{who} resolved a comment thread",
+  act_thread_reopened: "{who} reopened a comment thread",
   act_comment_added: "{who} replied in a comment thread",
   act_alt_proposed: "{who} proposed {alt} for {p}",
   act_alt_edited: "{who} revised {alt} for {p}",

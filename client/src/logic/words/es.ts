@@ -280,6 +280,8 @@ export const es: Record<Key, string> = {
   act_order_changed: "{who} reordenó los párrafos",
   act_title_changed: "{who} cambió el título",
   act_thread_opened: "{who} abrió un hilo de comentarios en {p}",
+  act_thread_resolved: "{who} resolvió un hilo de comentarios",
+  act_thread_reopened: "{who} reabrió un hilo de comentarios",
   act_comment_added: "{who} respondió en un hilo de comentarios",
   act_alt_proposed: "{who} propuso {alt} para {p}",
   act_alt_edited: "{who} revisó {alt} para {p}",

@@ -57,12 +57,20 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
     onUnread: (n) => {
       if (n === unread) return;
       unread = n;
-      if (tab !== "activity") paint();
+      paintBadge();
     },
   });
 
   function tabButton(name: Tab, label: string, opened: () => void, ...extra: Array<HTMLElement | null>): HTMLElement {
     return h("button", { type: "button", role: "tab", class: tab === name ? "on" : "", "data-testid": `tab-${name}`, onclick: () => { tab = name; opened(); paint(); } }, label, ...extra);
+  }
+
+  /** The count of what arrived while another tab was shown, on the Activity tab (none
+   * while the tab is open: the feed is read as it arrives). */
+  function paintBadge(): void {
+    const button = el.querySelector("[data-testid=tab-activity]");
+    button?.querySelector(".unread")?.remove();
+    if (button && unread > 0 && tab !== "activity") button.append(h("span", { class: "unread", "data-testid": "activity-unread", title: t("feedUnread", { n: unread }) }, String(unread)));
   }
 
   function paint(): void {
@@ -72,9 +80,9 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
       tabButton("proposals", t("proposals"), () => {}),
       tabButton("comments", t("comments"), () => comments.invalidate()),
       tabButton("versions", t("versions"), () => versions.refresh()),
-      tabButton("activity", t("activity"), () => {},
-        unread > 0 ? h("span", { class: "unread", "data-testid": "activity-unread", title: t("feedUnread", { n: unread }) }, String(unread)) : null),
+      tabButton("activity", t("activity"), () => {}),
     ));
+    paintBadge();
     feed.shown(tab === "activity");
     el.append(tab === "proposals" ? proposals.el : tab === "comments" ? comments.el : tab === "activity" ? feed.el : versions.el);
     if (tab === "proposals") proposals.paint();

@@ -26,6 +26,8 @@ export const en = {
   languagesShown: "Languages shown",
   presence: "Delegations here now",
   modeDirectHelp: "Your delegation leads this paragraph: what you type here goes straight into the text.",
+  cmpAccepted: "changed in the text",
+  cmpPending: "proposed, not yet accepted",
   both: "Both",
   suggesting: "Suggesting",
   editing: "Editing",

@@ -27,6 +27,8 @@ export const es: Record<Key, string> = {
   languagesShown: "Idiomas mostrados",
   presence: "Delegaciones presentes ahora",
   modeDirectHelp: "Su delegación conduce este párrafo: lo que escriba aquí entra directamente en el texto.",
+  cmpAccepted: "cambiado en el texto",
+  cmpPending: "propuesto, aún no aceptado",
   both: "Ambos",
   suggesting: "Sugerencias",
   editing: "Edición",

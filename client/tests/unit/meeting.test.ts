@@ -83,3 +83,13 @@ describe("alternatives", () => {
     expect(alts.alternativesOf(d, "p1").map((x) => x.state)).toEqual(["adopted", "proposed"]);
   });
 });
+
+describe("capitals", () => {
+  it("name each member state's time by its capital, in both languages, from the delegations' data", () => {
+    expect(agenda.placeOf("US", "America/New_York", "en")).toBe("Washington");
+    expect(agenda.placeOf("MX", "America/Mexico_City", "es")).toBe("Ciudad de México");
+    expect(agenda.placeOf("EC", "America/Guayaquil", "en")).toBe("Quito");
+    // No delegation: the zone's city, never its id.
+    expect(agenda.placeOf(null, "America/Argentina/Buenos_Aires", "es")).toBe("Buenos Aires");
+  });
+});

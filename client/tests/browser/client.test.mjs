@@ -55,6 +55,37 @@ test("a comment through the floating button, highlighted in another browser", as
   for (const s of [pe, chair]) await s.context.close();
 });
 
+/// A reply on a proposal: Argentina's chair answers Mexico's insertion from its card; the
+/// thread is on the proposal's words, and Mexico opens it from its own card.
+test("a reply on a proposal, opened from the proposal's card", async () => {
+  const mx = await signedIn(browser, server.url, "mx", draft.id);
+  const chair = await signedIn(browser, server.url, "ar-chair", draft.id);
+  const n = (await firstOperative(mx.page)) + 2;
+  const ed = editor(mx.page, n, "en");
+  await ed.click();
+  await mx.page.keyboard.press("Control+End");
+  await mx.page.keyboard.type(" with urgency");
+  const card = (page) => page.locator(".proposal[data-country=MX]").first();
+  await card(chair.page).waitFor({ timeout: 8000 });
+  await card(chair.page).locator("[data-testid=proposal-reply]").click();
+  const dialog = chair.page.locator("[data-testid=proposal-reply-dialog]");
+  await dialog.waitFor();
+  assert.equal((await dialog.locator("blockquote").textContent()).trim(), "with urgency");
+  await dialog.locator("[data-testid=dialog-confirm]").click();
+  assert.match(await dialog.locator(".error").textContent(), /Write the comment/);
+  await dialog.locator("[data-testid=proposal-reply-text]").fill("Which deadline?");
+  await dialog.locator("[data-testid=dialog-confirm]").click();
+  await dialog.waitFor({ state: "detached" });
+  const threads = card(mx.page).locator("[data-testid=proposal-threads]");
+  await threads.waitFor({ timeout: 8000 });
+  await threads.click();
+  const open = mx.page.locator("[data-testid=thread].focus");
+  await open.waitFor();
+  assert.match(await open.innerText(), /Which deadline\?/);
+  await shot(mx.page, "proposal-reply");
+  for (const s of [mx, chair]) await s.context.close();
+});
+
 /** A new context signed in as `login`, at a viewport, in an interface language. */
 async function at(login, viewport, lang = "en") {
   const context = await browser.newContext({ viewport });

@@ -4,8 +4,10 @@
 import type * as A from "@automerge/automerge";
 import { mayComment, mayResolve } from "../../logic/permissions";
 import { type Thread, openThread, renderMarkdown, reply, setResolved, threadsOf } from "../../logic/threads";
-import { colourOf } from "../../state/countries";
+import type { Proposal } from "../../logic/proposals";
+import { colourOf, countryName } from "../../state/countries";
 import { formatTime, t } from "../../state/lang";
+import { openDialog } from "../../widgets/dialog";
 import { clear, h } from "../../widgets/dom";
 import type { DraftContext } from "./context";
 import type { TextSelection } from "./text";
@@ -123,4 +125,48 @@ export function mountComments(ctx: DraftContext, onOpen: (id: string, pid: strin
       list.querySelector(`[data-thread="${id}"]`)?.scrollIntoView({ block: "nearest" });
     },
   };
+}
+
+/** Where a text proposal's words are (its first part, its first piece), to comment on. */
+function proposalWords(p: Proposal): TextSelection | null {
+  const part = p.parts[0];
+  if (!part) return null;
+  const quote = part.text.split(" … ")[0];
+  return quote ? { pid: part.paragraph, lang: part.lang, from: part.start, to: part.start + quote.length, quote } : null;
+}
+
+/** A text proposal's discussion on its card: the comment threads on its words (a button
+ * opens them) and, for those who comment, a reply that opens one. */
+export function proposalDiscussion(ctx: DraftContext, p: Proposal, onOpen: (id: string) => void): HTMLElement | null {
+  const words = proposalWords(p);
+  if (!words) return null;
+  const on = ctx.highlights(words.pid, words.lang).filter((x) => x.from < words.to && words.from < x.to);
+  const may = mayComment(ctx.me) && ctx.unlocked();
+  if (on.length === 0 && !may) return null;
+  return h("div", { class: "p-discussion" },
+    on.length > 0 ? h("button", { type: "button", class: "link", "data-testid": "proposal-threads", onclick: () => onOpen(on[0].id) }, t("pr_threads", { n: on.length })) : null,
+    may ? h("button", { type: "button", class: "link", "data-testid": "proposal-reply", onclick: () => replyDialog(ctx, p, words) }, t("pr_reply")) : null);
+}
+
+/** Asks for a reply to a proposal, in the app's own dialog; it opens a thread on its words. */
+function replyDialog(ctx: DraftContext, p: Proposal, words: TextSelection): void {
+  const box = h("textarea", { rows: 4, "aria-label": t("comment"), "data-testid": "proposal-reply-text" });
+  const problem = h("p", { class: "error", role: "alert" });
+  openDialog({
+    title: t("pr_replyTitle", { country: countryName(p.country, ctx.l) }),
+    body: [h("blockquote", { lang: words.lang }, words.quote), box, h("div", { class: "muted small" }, t("markdownHint")), problem],
+    confirm: t("comment"),
+    testid: "proposal-reply-dialog",
+    onConfirm: () => {
+      const body = box.value.trim();
+      if (!body) {
+        problem.textContent = t("commentRequired");
+        return false;
+      }
+      ctx.handle.change((d) => {
+        openThread(d as A.Doc<unknown>, words.pid, words.lang, words.from, words.to, words.quote, body, { user: ctx.me.id, country: ctx.me.country ?? "" }, Date.now());
+      });
+      return true;
+    },
+  });
 }

@@ -133,15 +133,18 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   const connection = mountConnection(ctx, repo, net, info.url as AutomergeUrl);
   const presence = mountPresence(ctx);
   const versionsCtx = { draftId, title: () => ctx.outline().title, personOf: ctx.personOf };
-  const proposals = mountProposals(ctx, (p) => counterpart.start(p));
-  const openThread = (id: string) => {
-    ctx.state.activeThread = id;
-    text.repaintHighlights();
-  };
+  const proposals = mountProposals(ctx, (p) => counterpart.start(p), (id) => showThread(id));
+  // The thread opened: its words highlighted in its delegation's colour.
+  const openThread = (id: string) => void ((ctx.state.activeThread = id), text.repaintHighlights());
   const comments = mountComments(ctx, (id, pid) => {
     openThread(id);
     text.reveal(pid);
   });
+  const showThread = (id: string) => {
+    openThread(id);
+    panel.show("comments");
+    comments.reveal(id);
+  };
   const commentButton = mountCommentButton(ctx, () => {
     panel.show("comments");
     comments.compose();
@@ -163,11 +166,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
       comments.select(s);
       commentButton.select(s);
     },
-    onThreadClick: (id) => {
-      openThread(id);
-      panel.show("comments");
-      comments.reveal(id);
-    },
+    onThreadClick: (id) => showThread(id),
     onFocus: (pid, lg) => {
       counterpart.follow(pid, lg);
       toolbar.at(pid);

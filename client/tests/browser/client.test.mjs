@@ -130,6 +130,13 @@ test("the first paragraph's text is on a laptop's first screen for every role", 
     const box = await s.page.locator(".para").first().locator(".text .pm").first().boundingBox();
     assert.ok(box && box.y > 0 && box.y + 22 <= 768, `${login}: the first paragraph's text at y=${box?.y}`);
     await shot(s.page, `laptop-draft-${login}`);
+    // A paragraph jumped to lands below the sticky toolbar, its head in view.
+    const [top, bar] = await s.page.evaluate(() => {
+      const para = document.querySelectorAll(".para")[8];
+      para.scrollIntoView({ block: "start" });
+      return [para.getBoundingClientRect().top, document.querySelector(".toolbar").getBoundingClientRect().bottom];
+    });
+    assert.ok(top >= bar, `${login}: the paragraph at ${top}, the toolbar down to ${bar}`);
     await close(s);
   }
 });

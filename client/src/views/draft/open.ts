@@ -96,6 +96,14 @@ function notices(): { noticeEl: HTMLElement; notify: DraftContext["notify"] } {
   return { noticeEl, notify };
 }
 
+/** The sticky toolbar, its height kept in `--sticky` (CSS): a paragraph jumped to lands
+ * below it, however many lines it takes. */
+function stickyBar(el: HTMLElement): HTMLElement {
+  const measure = () => document.documentElement.style.setProperty("--sticky", `${getComputedStyle(el).position === "sticky" ? el.offsetHeight : 0}px`);
+  new ResizeObserver(measure).observe(el);
+  return el;
+}
+
 /** Follows the document's changes: cursors, highlights, the text's rows, the panel; returns what stops it. */
 function watch(ctx: DraftContext, text: Text, cursors: RemoteCursors, panel: SidePanel): () => void {
   // Paragraph list and statuses change rarely; the text is drawn again only when they do.
@@ -185,7 +193,7 @@ export async function openDraft(shell: HTMLElement, draftId: string, me: User): 
   clear(shell);
   shell.append(
     header([h("a", { href: "#/", class: "link" }, t("back"))]),
-    h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx), wordReturnButton({ draftId, me, meetings }), panel.drawerButton),
+    stickyBar(h("div", { class: "toolbar" }, connection.el, toolbar.modeEl, toolbar.viewEl, presence.el, exportButton(versionsCtx), wordReturnButton({ draftId, me, meetings }), panel.drawerButton)),
     connection.refusalEl,
     noticeEl,
     counterpart.el,

@@ -105,6 +105,22 @@ async function noEnglish(page, what, phrases) {
   if (seen.length > 0) problems.push(`${what} shows English in Spanish: ${JSON.stringify(seen)}`);
 }
 
+/** Peru proposes an insertion and comments on some words: the pages checked then show
+ * proposal cards, tracked changes, highlights and a thread. */
+async function proposeAndComment(page) {
+  const ed = page.locator(".para.kind-operative .text[data-lang=en] .pm").first();
+  await ed.click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(" without delay");
+  await page.keyboard.press("Control+Home");
+  for (let i = 0; i < 8; i++) await page.keyboard.press("Shift+ArrowRight");
+  await page.click("[data-testid=comment-float]");
+  await page.fill("[data-testid=new-comment]", "Is this **needed**?");
+  await page.click("[data-testid=post-comment]");
+  await page.locator(".cm-hl").first().waitFor();
+  await page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 10000 });
+}
+
 async function openDraftPage(page, id) {
   await page.goto(`${server.url}/#/draft/${id}`);
   await page.waitForSelector(".para .text .pm");
@@ -143,6 +159,7 @@ test("every page passes axe and speaks Spanish throughout", async () => {
         await check(page, "meeting");
       }
       await openDraftPage(page, draft.id);
+      if (login === "pe" && lang === "en") await proposeAndComment(page);
       await check(page, `draft-${login}`);
       if (login === "secretariat") {
         await page.click("[data-testid=tab-versions]");

@@ -175,6 +175,7 @@ test("nothing wider than a phone's screen, on any page or dialog", async () => {
     // The panel, as a drawer.
     await page.click("[data-testid=open-panel]");
     await page.locator("aside.panel.open").waitFor();
+    await page.waitForTimeout(300); // its slide in
     await fits(page, `the panel's drawer (${lang})`);
     await shot(page, `phone-drawer-${lang}`);
     await page.click("[data-testid=tab-versions]");

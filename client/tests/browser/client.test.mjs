@@ -52,6 +52,15 @@ test("a comment through the floating button, highlighted in another browser", as
   const chip = await chair.page.locator("[data-testid=thread].focus .chip").first().evaluate((el) => el.style.getPropertyValue("--c"));
   assert.ok(colour && colour === chip, `the highlight in Peru's colour: ${colour} / ${chip}`);
   await shot(chair.page, "comment-highlight-open");
+  // From the keyboard: words selected, Ctrl+Alt+M opens a comment on them.
+  const ced = editor(chair.page, n + 1, "es");
+  await ced.click();
+  await chair.page.keyboard.press("Control+Home");
+  for (let i = 0; i < 6; i++) await chair.page.keyboard.press("Shift+ArrowRight");
+  await chair.page.keyboard.press("Control+Alt+m");
+  const chairBox = chair.page.locator("[data-testid=new-comment]");
+  await chairBox.waitFor();
+  assert.equal(await chairBox.evaluate((el) => el === document.activeElement), true);
   for (const s of [pe, chair]) await s.context.close();
 });
 

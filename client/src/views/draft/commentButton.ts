@@ -15,7 +15,7 @@ export interface CommentButton {
 
 /** `onComment`: the button was pressed on the words now selected. */
 export function mountCommentButton(ctx: DraftContext, onComment: () => void): CommentButton {
-  const el: HTMLButtonElement = h("button", { type: "button", class: "comment-float primary", hidden: true, "data-testid": "comment-float", "aria-label": t("commentSelected"), title: t("commentSelected"),
+  const el: HTMLButtonElement = h("button", { type: "button", class: "comment-float primary", hidden: true, "data-testid": "comment-float", "aria-label": t("commentSelected"), title: `${t("commentSelected")} (Ctrl+Alt+M)`, "aria-keyshortcuts": "Control+Alt+M",
     // The editor keeps its selection (and the focus) until the button acts.
     onmousedown: (e: Event) => e.preventDefault(),
     onclick: () => {
@@ -23,10 +23,13 @@ export function mountCommentButton(ctx: DraftContext, onComment: () => void): Co
       onComment();
     } }, `💬 ${t("comment")}`);
   const hide = () => (el.hidden = true);
+  /** Words are selected that may be commented on (the button may have scrolled away). */
+  let armed = false;
 
   function select(s: TextSelection | null): void {
     const range = s && window.getSelection()?.rangeCount ? window.getSelection()?.getRangeAt(0) : null;
-    if (!s || !range || !mayComment(ctx.me) || !ctx.unlocked()) {
+    armed = s !== null && mayComment(ctx.me) && ctx.unlocked();
+    if (!s || !range || !armed) {
       hide();
       return;
     }
@@ -38,7 +41,22 @@ export function mountCommentButton(ctx: DraftContext, onComment: () => void): Co
     el.style.top = `${Math.min(window.innerHeight - 40, r.bottom + 6)}px`;
   }
 
+  // From the keyboard, without leaving the text: Ctrl+Alt+M, as in word processors.
+  const onKey = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.altKey && e.key.toLowerCase() === "m" && armed) {
+      e.preventDefault();
+      hide();
+      onComment();
+    }
+  };
   // A fixed button would drift from the words once the page scrolls.
   window.addEventListener("scroll", hide, { passive: true });
-  return { el, select, destroy: () => window.removeEventListener("scroll", hide) };
+  document.addEventListener("keydown", onKey);
+  return {
+    el, select,
+    destroy: () => {
+      window.removeEventListener("scroll", hide);
+      document.removeEventListener("keydown", onKey);
+    },
+  };
 }

@@ -167,6 +167,14 @@ test("every page passes axe and speaks Spanish throughout", async () => {
         await page.locator("[data-testid=compare-view] .cmp-text, [data-testid=compare-view] .cmp-none").first().waitFor();
         await check(page, "compare");
         await page.keyboard.press("Escape");
+        await page.locator("dialog[open]").waitFor({ state: "detached" }).catch(() => {});
+        for (const [open, name] of [["export-open", "export"], ["return-open", "word-return"]]) {
+          await page.click(`[data-testid=${open}]`);
+          await page.locator("dialog[open]").first().waitFor();
+          await check(page, `${name}-dialog`);
+          await page.keyboard.press("Escape");
+          await page.locator("dialog[open]").waitFor({ state: "detached" }).catch(() => {});
+        }
         await openDraftPage(page, note.id);
         await check(page, "concept-note");
       }

@@ -76,6 +76,11 @@ test("a reply on a proposal, opened from the proposal's card", async () => {
   await mx.page.keyboard.type(" with urgency");
   const card = (page) => page.locator(".proposal[data-country=MX]").first();
   await card(chair.page).waitFor({ timeout: 8000 });
+  // The chair's Activity tab counts it while another tab is open, and clears once opened.
+  await chair.page.locator("[data-testid=activity-unread]").waitFor({ timeout: 15000 });
+  await chair.page.click("[data-testid=tab-activity]");
+  assert.equal(await chair.page.locator("[data-testid=activity-unread]").count(), 0, "no count on the open Activity tab");
+  await chair.page.click("[data-testid=tab-proposals]");
   await card(chair.page).locator("[data-testid=proposal-reply]").click();
   const dialog = chair.page.locator("[data-testid=proposal-reply-dialog]");
   await dialog.waitFor();

@@ -118,7 +118,13 @@ test("a lead country edits its own questions directly, others' by proposal", asy
     await pe.page.keyboard.type(words);
   };
   await type(own, " in our region");
+  // The mode says what typing does where the caret is: straight into Peru's own question,
+  // proposed in another session's; each question named by its session and number.
+  const mode = () => pe.page.locator("[data-testid=mode-badge]").getAttribute("data-mode");
+  await until("the mode of Peru's own question", async () => (await mode()) === "editing");
+  assert.match(await pe.page.locator(".para").nth(own).locator("[data-testid=label]").innerText(), /^Session 3 · Question \d+$/);
   await type(other, " together");
+  await until("the mode of another session's question", async () => (await mode()) === "suggesting");
   await until("Peru's proposal on session 1", async () => (await pe.page.locator(".para").nth(other).locator("ins.sg[data-country=PE]").count()) > 0);
   await until("saved", async () => (await pe.page.locator("[data-testid=connection]").getAttribute("data-state")) === "saved");
   assert.equal(await pe.page.locator(".para").nth(own).locator("ins.sg").count(), 0, "no proposal marks on Peru's own question");

@@ -101,7 +101,9 @@ test("a delegate's page offers no accept button for another country's proposal",
   await ar.page.keyboard.type(" y sus familias");
   const card = mx.page.locator(".proposal[data-country=AR][data-kind=ins]");
   await card.waitFor({ timeout: 5000 });
-  assert.equal(await card.locator("button").count(), 0);
+  // Nothing to decide on it; only a reply, as on any proposal.
+  assert.equal(await card.locator(".p-actions button").count(), 0);
+  assert.equal(await card.locator("[data-testid=proposal-reply]").count(), 1);
   assert.equal(await mx.page.locator("[data-testid=accept], [data-testid=reject], [data-testid=bulk-accept]").count(), 0);
   // Argentina may withdraw its own.
   const own = ar.page.locator(".proposal[data-country=AR][data-kind=ins]");

@@ -168,6 +168,14 @@ test("nothing wider than a phone's screen, on any page or dialog", async () => {
   const all = await drafts();
   const note = all.find((d) => d.kind === "concept_note");
   for (const lang of ["en", "es"]) {
+    const login = await browser.newContext({ viewport: phone });
+    await login.addInitScript((l) => localStorage.setItem("pluma.lang", l), lang);
+    const loginPage = await login.newPage();
+    await loginPage.goto(`${server.url}/`);
+    await loginPage.waitForSelector("input[name=login]");
+    await fits(loginPage, `login (${lang})`);
+    await shot(loginPage, `phone-login-${lang}`);
+    await login.close();
     const s = await at("secretariat", phone, lang);
     const { page } = s;
     await page.waitForSelector("[data-testid=draft-link]");

@@ -93,3 +93,15 @@ describe("capitals", () => {
     expect(agenda.placeOf(null, "America/Argentina/Buenos_Aires", "es")).toBe("Buenos Aires");
   });
 });
+
+describe("stored names in both languages", () => {
+  it("show the Spanish twin in Spanish when the server has one, else the name as stored", async () => {
+    const { displayName, inLang } = await import("../../src/logic/model");
+    const ppt = { display_name: "Pro-Tempore Presidency of the RCM (Mexico)", display_name_es: "Presidencia Pro Tempore de la CRM (México)" };
+    expect(displayName(ppt, "es")).toBe("Presidencia Pro Tempore de la CRM (México)");
+    expect(displayName(ppt, "en")).toBe("Pro-Tempore Presidency of the RCM (Mexico)");
+    expect(displayName({ display_name: "María Pérez" }, "es")).toBe("María Pérez");
+    expect(inLang("RCM PPT and SACM PPT", null, "es")).toBe("RCM PPT and SACM PPT");
+    expect(inLang("RCM PPT and SACM PPT", "PPT de la CRM y PPT de la CSM", "es")).toBe("PPT de la CRM y PPT de la CSM");
+  });
+});

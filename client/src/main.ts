@@ -44,6 +44,14 @@ async function route(): Promise<void> {
   }
 }
 
+// The service worker keeps the app's shell, so that it starts without a network (sw/sw.js);
+// only in a build (the development server serves modules it cannot list).
+if ("serviceWorker" in navigator && import.meta.env.PROD) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {
+    // Not offered here (a plain-HTTP address other than localhost): the app works online.
+  });
+}
+
 window.addEventListener("hashchange", () => void route());
 onLangChange(() => void route());
 void route();

@@ -1,7 +1,7 @@
 // The JSON API under /api, one function per endpoint: every view and widget talks to the
 // server through here (http.ts does the HTTP).
 import type { DraftInfo, Meeting, MeetingDetail, User } from "../logic/model";
-import { ApiError, call, fetchFile } from "./http";
+import { ApiError, call, fetchFile, forgetOffline, keepOffline } from "./http";
 import type { Acted, ActivityPage, Comparison, Dashboard, DiffFileFormat, ExportFormat, Participant, ReturnOut, Selection, SettledOverride, Version, VersionRef } from "./types";
 
 export { ApiError };
@@ -10,8 +10,19 @@ const draftPath = (draft: string) => `/api/drafts/${encodeURIComponent(draft)}`;
 const paragraphPath = (draft: string, pid: string) => `${draftPath(draft)}/paragraphs/${encodeURIComponent(pid)}`;
 
 export const api = {
-  signIn: (login: string, password: string) => call<{ user: User }>("POST", "/api/session", { login, password }),
-  signOut: () => call<void>("DELETE", "/api/session"),
+  signIn: async (login: string, password: string) => {
+    const answer = await call<{ user: User }>("POST", "/api/session", { login, password });
+    // Who is signed in, kept as /api/me answers it, for a start offline.
+    await keepOffline("/api/me", answer.user);
+    return answer;
+  },
+  signOut: async () => {
+    try {
+      await call<void>("DELETE", "/api/session");
+    } finally {
+      await forgetOffline();
+    }
+  },
   me: () => call<User>("GET", "/api/me"),
   meetings: () => call<Meeting[]>("GET", "/api/meetings"),
   meeting: (id: string) => call<MeetingDetail>("GET", `/api/meetings/${encodeURIComponent(id)}`),

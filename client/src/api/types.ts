@@ -37,6 +37,8 @@ export interface Acted {
 export interface Participant {
   id: string;
   display_name: string;
+  /** The name in Spanish, when it differs. */
+  display_name_es?: string | null;
   role: Role;
   country: string | null;
   /** A chair of one of the meeting's Pro-Tempore Presidencies. */

@@ -200,6 +200,12 @@ function events(e: Entry, ctx: Context, who: string, say: Say, p: (pid: unknown)
       case "comment_added":
         push({ text: say("comment_added", { who }), tone: "plain" });
         break;
+      case "thread_resolved":
+        push({ text: say("thread_resolved", { who }), tone: "agreed" });
+        break;
+      case "thread_reopened":
+        push({ text: say("thread_reopened", { who }), tone: "plain" });
+        break;
       case "alternative": {
         const action = str(ev.action);
         const key = `alt_${action}`;

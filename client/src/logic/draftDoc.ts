@@ -25,6 +25,8 @@ export interface DraftDoc {
  * objects): the paragraphs in reading order, the slots (with the places pending moves would
  * put paragraphs), each paragraph's kind, status and proposals about it, and the title. */
 export interface Outline {
+  /** The draft's kind ("communique", "concept_note"). */
+  kind: string;
   order: string[];
   slots: Slot[];
   paragraphs: Record<string, OutlineParagraph>;
@@ -37,6 +39,8 @@ export interface OutlineParagraph {
   proposals: ParagraphProposal[];
   /** Whether it is a pending proposed new paragraph (it has no number yet). */
   proposed: boolean;
+  /** The agenda session it belongs to (a Concept Note's headings and questions). */
+  section: number | null;
 }
 export function outline(doc: A.Doc<DraftDoc>): Outline {
   const { order, slots } = readingOrder(doc);
@@ -50,9 +54,10 @@ export function outline(doc: A.Doc<DraftDoc>): Outline {
       status: String(p.status) as Paragraph["status"],
       proposals,
       proposed: proposals.some((x) => x.kind === "insert"),
+      section: typeof p.section === "number" ? p.section : null,
     };
   }
-  return { order, slots, paragraphs, title: { en: String(doc.title?.en ?? ""), es: String(doc.title?.es ?? "") } };
+  return { kind: String(doc.kind ?? "communique"), order, slots, paragraphs, title: { en: String(doc.title?.en ?? ""), es: String(doc.title?.es ?? "") } };
 }
 
 /** One proposal's insertions or deletions in one text: what one proposal mark covers. */

@@ -56,15 +56,41 @@ export function labelText(label: Label, lang: Lang): string {
   return short(label, lang) ?? translate(lang, label.kind);
 }
 
-/** What labelling reads of a draft: paragraph ids in reading order, and each one's kind and
- * whether it is a pending proposed new paragraph. */
+/** What labelling reads of a draft: paragraph ids in reading order, and each one's kind,
+ * whether it is a pending proposed new paragraph, and its session (a Concept Note's); the
+ * draft's kind. */
 export interface Labelled {
+  kind?: string;
   order: string[];
-  paragraphs: Record<string, { kind: string; proposed?: boolean } | undefined>;
+  paragraphs: Record<string, { kind: string; proposed?: boolean; section?: number | null } | undefined>;
+}
+
+/** A Concept Note's labels: its prose paragraphs ("Paragraph 2"), each session's heading
+ * ("Session 3") and its triggering questions numbered within it ("Session 3 · Question 2"). */
+function conceptNoteLabels(doc: Labelled, lang: Lang): Map<string, string> {
+  const out = new Map<string, string>();
+  const questions = new Map<number, number>();
+  let prose = 0;
+  let loose = 0;
+  for (const id of doc.order) {
+    const p = doc.paragraphs[id];
+    if (out.has(id) || !p) continue;
+    const section = typeof p.section === "number" ? p.section : null;
+    if (p.kind === "question") {
+      const k = (questions.get(section ?? -1) ?? 0) + 1;
+      questions.set(section ?? -1, k);
+      const q = translate(lang, "cn_question", { n: k });
+      out.set(id, section === null ? q : `${translate(lang, "cn_session", { n: section })} · ${q}`);
+    } else if (p.kind === "heading") out.set(id, section === null ? translate(lang, "heading") : translate(lang, "cn_session", { n: section }));
+    else if (p.kind === "preamble") out.set(id, translate(lang, "cn_paragraph", { n: ++prose }));
+    else out.set(id, `${translate(lang, "operative")} ${++loose}`);
+  }
+  return out;
 }
 
 /** Every paragraph's label as the text shows it, by id, in reading order. */
 export function paragraphLabels(doc: Labelled, lang: Lang): Map<string, string> {
+  if (doc.kind === "concept_note") return conceptNoteLabels(doc, lang);
   const labeller = new Labeller();
   const out = new Map<string, string>();
   for (const id of doc.order) {

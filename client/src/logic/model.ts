@@ -12,6 +12,8 @@ export interface User {
   id: string;
   login: string;
   display_name: string;
+  /** The name in Spanish, when it differs ("Presidencia Pro Tempore de la CRM (México)"). */
+  display_name_es?: string | null;
   role: Role;
   country: string | null;
 }
@@ -54,6 +56,8 @@ export interface AgendaItem {
   topics: Texts[];
   leads: string[];
   led_by: string | null;
+  /** `led_by` in Spanish, when the server has it. */
+  led_by_es?: string | null;
   speakers: string[];
 }
 export interface Agenda {
@@ -78,4 +82,14 @@ export interface MeetingDetail {
   conferences: Conference[];
   delegations: Delegation[];
   agenda: Agenda | null;
+}
+
+/** A stored name in the interface's language: the Spanish twin (`x_es`) when there is one. */
+export function inLang(en: string, es: string | null | undefined, l: Lang): string {
+  return l === "es" && es ? es : en;
+}
+
+/** A person's display name in the interface's language. */
+export function displayName(x: { display_name: string; display_name_es?: string | null }, l: Lang): string {
+  return inLang(x.display_name, x.display_name_es, l);
 }

@@ -116,3 +116,35 @@ const md = new MarkdownIt({ html: false, linkify: true, typographer: false }).di
 export function renderMarkdown(body: string): string {
   return md.render(body);
 }
+
+/** The words a thread is on, in one paragraph's text, as its highlight shows them. */
+export interface ThreadRange {
+  id: string;
+  /** Text indexes, [from, to). */
+  from: number;
+  to: number;
+  /** The delegation that opened it. */
+  country: string;
+}
+
+/** The open threads still on words of the text at `paragraph`/`lang`, where those words are now. */
+export function threadRanges(doc: A.Doc<{ threads?: Record<string, RawThread>; paragraphs?: Record<string, { text: Record<string, string> }> }>, paragraph: string, lang: "en" | "es"): ThreadRange[] {
+  const text = doc.paragraphs?.[paragraph]?.text?.[lang];
+  if (text === undefined) return [];
+  const path = ["paragraphs", paragraph, "text", lang];
+  const length = String(text).length;
+  const out: ThreadRange[] = [];
+  for (const [id, t] of Object.entries(doc.threads ?? {})) {
+    if (String(t.paragraph) !== paragraph || String(t.lang) !== lang || t.resolved === true) continue;
+    try {
+      const from = A.getCursorPosition(doc, path, String(t.start));
+      const end = A.getCursorPosition(doc, path, String(t.end));
+      const endAlive = end < length && A.getCursor(doc, path, end) === String(t.end).replace(/^-+/, "");
+      const to = Math.min(length, endAlive ? end + 1 : end);
+      if (from < to) out.push({ id, from, to, country: String(t.messages?.[0]?.country ?? "") });
+    } catch {
+      // Its characters are gone: no highlight (the comments tab shows it detached).
+    }
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 // Times in a delegation's own capital: the agenda's instants formatted with
 // `Intl.DateTimeFormat` in an IANA zone. Pure (no DOM), unit-tested.
+import delegations from "../../../data/delegations.json";
 import type { Delegation, Lang, Meeting, Texts, User } from "./model";
 
 const locale = (l: Lang) => (l === "es" ? "es" : "en-GB");
@@ -88,19 +89,14 @@ export function wallTimeOf(ms: number, zone: string): string {
 }
 
 /**
- * The capitals of the member states, whose time each delegation reads. The IANA zone's
- * city is not always the capital (America/New_York for Washington, America/Guayaquil for
- * Quito, America/Sao_Paulo for Brasília), and diplomats speak of their capital's time.
+ * The capitals of the member states, whose time each delegation reads (data/delegations.json).
+ * The IANA zone's city is not always the capital (America/New_York for Washington,
+ * America/Guayaquil for Quito, America/Sao_Paulo for Brasília), and diplomats speak of their
+ * capital's time.
  */
-const CAPITALS: Record<string, [en: string, es: string]> = {
-  AR: ["Buenos Aires", "Buenos Aires"], BO: ["La Paz", "La Paz"], BR: ["Brasília", "Brasilia"], BZ: ["Belmopan", "Belmopán"],
-  CA: ["Ottawa", "Ottawa"], CL: ["Santiago", "Santiago"], CO: ["Bogotá", "Bogotá"], CR: ["San José", "San José"],
-  DO: ["Santo Domingo", "Santo Domingo"], EC: ["Quito", "Quito"], GT: ["Guatemala City", "Ciudad de Guatemala"],
-  GY: ["Georgetown", "Georgetown"], HN: ["Tegucigalpa", "Tegucigalpa"], MX: ["Mexico City", "Ciudad de México"],
-  NI: ["Managua", "Managua"], PA: ["Panama City", "Ciudad de Panamá"], PE: ["Lima", "Lima"], PY: ["Asunción", "Asunción"],
-  SR: ["Paramaribo", "Paramaribo"], SV: ["San Salvador", "San Salvador"], US: ["Washington", "Washington"],
-  UY: ["Montevideo", "Montevideo"], VE: ["Caracas", "Caracas"],
-};
+const CAPITALS: Record<string, [en: string, es: string]> = Object.fromEntries(
+  [...delegations.rcm, ...delegations.sacm].map((d) => [d.code, [d.capital_en, d.capital_es]]),
+);
 
 /** The place whose time `zone` is, for people: the delegation's capital, else the zone's city. */
 export function placeOf(country: string | null, zone: string, l: Lang): string {

@@ -1,6 +1,7 @@
 // The interface language the reader chose (kept in localStorage), and the words in it.
 import type { Lang } from "../logic/model";
 import { type Key, type Params, translate } from "../logic/words";
+import { inZone } from "../logic/zones";
 
 export type { Key, Lang };
 
@@ -28,15 +29,22 @@ export function t(key: Key, params: Params = {}): string {
   return translate(current, key, params);
 }
 
-// One formatter per language: building one per call (toLocaleString) cost more than the
-// rest of a proposals-panel repaint.
-const timeFormats = new Map<Lang, Intl.DateTimeFormat>();
+// One clock: every time shown in the viewer's capital's time, with the zone named ("7 Dec
+// 2026, 18:05 GMT-5"), set once the page knows the viewer's delegation (the browser's
+// zone until then).
+let clockZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
+/** Shows every time from now on in `zone` (the viewer's capital's). */
+export function setClock(zone: string): void {
+  clockZone = zone;
+}
+
+/** The zone every time is shown in. */
+export function clock(): string {
+  return clockZone;
+}
+
+/** A time in the viewer's capital, in the interface's language, with its zone. */
 export function formatTime(ms: number): string {
-  let f = timeFormats.get(current);
-  if (!f) {
-    f = new Intl.DateTimeFormat(current === "es" ? "es" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
-    timeFormats.set(current, f);
-  }
-  return f.format(new Date(ms));
+  return inZone(ms, clockZone, current);
 }

@@ -3,7 +3,7 @@
 // zone (the signed-in person's delegation), the zone named. The agenda's times are instants
 // (unix ms) parsed on the server from the circulated text (core/src/agenda.rs).
 import { api } from "../api/api";
-import type { AgendaItem, Lang, MeetingDetail, User } from "../logic/model";
+import { type AgendaItem, type DraftInfo, type Lang, type MeetingDetail, type User, inLang } from "../logic/model";
 import { dayLabel, placeOf, textIn, timeRange, viewerZone, zoneOffset } from "../logic/zones";
 import { colourOf, countryName, registerCountries } from "../state/countries";
 import { lang, t } from "../state/lang";
@@ -25,7 +25,7 @@ function itemView(item: AgendaItem, zone: string, l: Lang): HTMLElement {
         ? h("div", { class: "leads", "data-testid": "agenda-leads" }, h("span", { class: "muted" }, `${t("leadCountries")}: `),
             ...item.leads.flatMap((c) => [chip(c, l), ` ${countryName(c, l)} `]))
         : null,
-      item.led_by ? h("div", { class: "muted" }, `${t("ledBy")}: ${item.led_by}`) : null,
+      item.led_by ? h("div", { class: "muted" }, `${t("ledBy")}: ${inLang(item.led_by, item.led_by_es, l)}`) : null,
       item.speakers.length > 0
         ? h("details", { class: "speakers" }, h("summary", {}, `${t("speakers")} (${item.speakers.length})`), h("ul", {}, ...item.speakers.map((s) => h("li", {}, s))))
         : null));
@@ -37,8 +37,9 @@ export async function openMeeting(root: HTMLElement, id: string, me: User): Prom
   const main = h("main", { class: "page meeting-page" }, h("p", {}, t("loading")));
   root.append(header([h("a", { href: "#/", class: "link" }, t("back"))]), main);
   let m: MeetingDetail;
+  let drafts: DraftInfo[];
   try {
-    m = await api.meeting(id);
+    [m, drafts] = await Promise.all([api.meeting(id), api.drafts()]);
   } catch (e) {
     clear(main);
     main.append(h("p", { class: "error", role: "alert" }, errorText(e)));
@@ -48,6 +49,12 @@ export async function openMeeting(root: HTMLElement, id: string, me: User): Prom
   clear(main);
   main.append(h("h1", {}, l === "es" ? m.name_es : m.name_en));
   if (m.agenda) main.append(h("p", { class: "motto" }, `“${textIn(m.agenda.motto, l)}”`));
+  // The meeting's drafts, first: what its delegations came to negotiate.
+  const mine = drafts.filter((d) => d.meeting_id === m.id);
+  main.append(h("section", { class: "card", "data-testid": "meeting-drafts" }, h("h2", {}, t("drafts")),
+    mine.length === 0 ? h("p", { class: "muted" }, t("noDrafts"))
+      : h("ul", { class: "drafts" }, ...mine.map((d) =>
+        h("li", {}, h("a", { href: `#/draft/${d.id}`, "data-testid": "draft-link" }, l === "es" ? d.title_es : d.title_en), " ", h("span", { class: "muted" }, t(d.kind)))))));
   main.append(h("section", { class: "conferences" }, ...m.conferences.map((c) =>
     h("div", { class: "card conference", "data-testid": `conference-${c.code}` },
       h("h2", {}, `${l === "es" ? c.short_es : c.short_en} · ${l === "es" ? c.name_es : c.name_en}`),
@@ -63,10 +70,10 @@ export async function openMeeting(root: HTMLElement, id: string, me: User): Prom
   }
   const { zone, country } = viewerZone(me, m.delegations);
   const first = m.agenda.days[0]?.items[0]?.start ?? Date.now();
-  // "Buenos Aires time (GMT-3) · Argentina", the IANA zone on hover.
+  // "Buenos Aires time (GMT-3) · Argentina".
   const city = placeOf(country, zone, l);
   const place = country ? countryName(country, l) : t("yourBrowser");
-  section.append(h("p", { class: "zone", title: zone, "data-testid": "agenda-zone" },
+  section.append(h("p", { class: "zone", "data-testid": "agenda-zone" },
     t("timesIn", { city, offset: zoneOffset(first, zone), place })));
   m.agenda.days.forEach((day, i) => {
     const start = day.items[0]?.start;

@@ -9,7 +9,7 @@
 import "./activityFeed.css";
 import { api } from "../api/api";
 import { type Context, type Entry, type Group, groups, inSentence } from "../logic/activityText";
-import type { Lang, Meeting, User } from "../logic/model";
+import { type Lang, type Meeting, type User, displayName } from "../logic/model";
 import { seesAllActivity } from "../logic/permissions";
 import { dayLabel, placeOf, timeRange, viewerTimeZone, zoneOffset } from "../logic/zones";
 import { colourOf, countryName } from "../state/countries";
@@ -135,7 +135,7 @@ function paintItems(list: HTMLElement, all: Group[], fresh: Set<number>, readUpT
     day = thisDay;
     const isFresh = g.ids.some((id) => fresh.has(id));
     list.append(h("li", { class: `feed-item tone-${g.lines[0].tone}${isFresh ? " fresh" : ""}`, "data-testid": "activity-item", "data-action": e.action, "data-id": String(e.id) },
-      h("time", { datetime: new Date(e.at).toISOString(), title: `${time(e.at)} · ${zone}` }, clock(e.at)),
+      h("time", { datetime: new Date(e.at).toISOString(), title: `${time(e.at)} ${zoneOffset(e.at, zone)}` }, clock(e.at)),
       e.country ? h("span", { class: "chip", style: `--c:${colourOf(e.country)}`, title: countryName(e.country, l) }, e.country) : h("span", { class: "chip none" }, "·"),
       h("div", { class: "feed-text" }, ...g.lines.map((x) => h("div", { class: `tone-${x.tone}` }, x.text)))));
     if (e.id > readUpTo) newItems++;
@@ -163,7 +163,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
     before: o.before,
     person: (user: string) => {
       const p = participant(user);
-      return p ? { name: p.display_name, presidency: p.presidency } : null;
+      return p ? { name: displayName(p, l), presidency: p.presidency } : null;
     },
     alternative: o.alternative,
     time: (ms: number) => `${time(ms)} (${zoneOffset(ms, zone)})`,
@@ -176,7 +176,7 @@ export function mountActivityFeed(o: FeedOptions): Feed {
   const el = h("div", { class: "feed", "data-testid": "activity-feed" },
     h("p", { class: "muted small feed-scope" },
       country ? t("feedScopeDelegation", { country: inSentence(countryName(country, l), l) }) : t("feedScopeAll"), " ",
-      h("span", { title: zone }, t("feedTimesIn", { city, offset: zoneOffset(Date.now(), zone) }))),
+      h("span", {}, t("feedTimesIn", { city, offset: zoneOffset(Date.now(), zone) }))),
     status, list, more);
 
   function paint(fresh: Set<number>): void {

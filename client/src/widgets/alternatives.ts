@@ -9,6 +9,7 @@ import type { User } from "../logic/model";
 import { type ParagraphRights, delegationOf, mayAdoptAlternative, mayCosponsor, mayLeaveSponsorship, mayPropose, mayProposeAlternative } from "../logic/permissions";
 import { colourOf, countryName } from "../state/countries";
 import { lang, t } from "../state/lang";
+import { confirmDialog } from "./dialog";
 import { clear, h } from "./dom";
 
 export interface AltOptions {
@@ -49,7 +50,9 @@ export function mountAlternatives(box: HTMLElement, o: AltOptions): () => void {
         live && delegation && mayLeaveSponsorship(me, rights, a.sponsors) ? h("button", { type: "button", "data-testid": "alt-withdraw", onclick: () => change((d) => withdrawSponsorship(d, pid, a.id, delegation, a.proposer.country)) },
           a.proposer.country === delegation ? t("altWithdraw") : t("altLeave")) : null,
         mayAdoptAlternative(me) && a.state !== "adopted" && open() ? h("button", { type: "button", class: "accept", "data-testid": "alt-adopt", onclick: () => {
-          if (confirm(t("altConfirmAdopt", { n: a.number }))) change((d) => adopt(d, pid, a.id, a.text));
+          void confirmDialog(t("altAdopt"), t("altConfirmAdopt", { n: a.number }), t("altAdopt")).then((yes) => {
+            if (yes) change((d) => adopt(d, pid, a.id, a.text));
+          });
         } }, t("altAdopt")) : null),
       h("div", { class: "alt-texts" },
         h("p", { lang: "en" }, h("span", { class: "lang-tag" }, "EN"), " ", a.text.en),

@@ -1,7 +1,7 @@
 // The page header of every view: the brand, the view's own links, who is signed in, the
 // interface language switch and signing out.
 import { api } from "../api/api";
-import type { Lang } from "../logic/model";
+import { type Lang, displayName } from "../logic/model";
 import { lang, setLang, t } from "../state/lang";
 import { signedIn } from "../state/session";
 import { h } from "./dom";
@@ -20,7 +20,7 @@ export function header(extra: HTMLElement[] = []): HTMLElement {
     h("a", { class: "brand", href: "#/" }, "Pluma"),
     ...extra,
     h("div", { class: "spacer" }),
-    me ? h("span", { class: "who", "data-testid": "who" }, t("signedInAs", { name: me.display_name, role: t(`role_${me.role}`) })) : null,
+    me ? h("span", { class: "who", "data-testid": "who" }, t("signedInAs", { name: displayName(me, lang()), role: t(`role_${me.role}`) })) : null,
     langSwitch(),
     me
       ? h("button", { type: "button", class: "link", onclick: async () => {

@@ -101,7 +101,9 @@ test("a delegate's page offers no accept button for another country's proposal",
   await ar.page.keyboard.type(" y sus familias");
   const card = mx.page.locator(".proposal[data-country=AR][data-kind=ins]");
   await card.waitFor({ timeout: 5000 });
-  assert.equal(await card.locator("button").count(), 0);
+  // Nothing to decide on it; only a reply, as on any proposal.
+  assert.equal(await card.locator(".p-actions button").count(), 0);
+  assert.equal(await card.locator("[data-testid=proposal-reply]").count(), 1);
   assert.equal(await mx.page.locator("[data-testid=accept], [data-testid=reject], [data-testid=bulk-accept]").count(), 0);
   // Argentina may withdraw its own.
   const own = ar.page.locator(".proposal[data-country=AR][data-kind=ins]");
@@ -184,6 +186,16 @@ test("undo takes back one's own proposals", async () => {
   assert.equal(await para.locator("ins.sg[data-country=MX]").count(), 1);
   await mx.page.keyboard.press("Control+z");
   await para.locator("ins.sg").waitFor({ state: "detached" });
+  assert.equal(await paraText(mx.page, n, "es"), before);
+  // Redo makes them again, with either key, in order; undo takes them back once more.
+  await mx.page.keyboard.press("Control+Shift+z");
+  await until("the insertion made again", async () => (await para.locator("ins.sg[data-country=MX]").textContent().catch(() => "")) === " nuevo");
+  await mx.page.keyboard.press("Control+y");
+  await para.locator("del.sg[data-country=MX]").waitFor();
+  assert.equal(await para.locator("del.sg[data-country=MX]").textContent(), before.slice(0, 4));
+  await mx.page.keyboard.press("Control+z");
+  await mx.page.keyboard.press("Control+z");
+  await para.locator("ins.sg, del.sg").first().waitFor({ state: "detached" });
   assert.equal(await paraText(mx.page, n, "es"), before);
   await mx.page.waitForSelector("[data-testid=connection][data-state=saved]", { timeout: 10000 });
   await mx.context.close();

@@ -79,8 +79,9 @@ test("an alternative proposed, co-sponsored and adopted", async () => {
   // Delegates have no adopt button; the chair has.
   assert.equal(await alt(pe.page).locator("[data-testid=alt-adopt]").count(), 0);
   await shot(mx.page, "alternatives-chair");
-  mx.page.once("dialog", (d) => d.accept());
+  // Asked in the app's own dialog, not the browser's.
   await alt(mx.page).locator("[data-testid=alt-adopt]").click();
+  await mx.page.locator("[data-testid=confirm-dialog] [data-testid=dialog-confirm]").click();
   const en = (page) => para(page).locator(".text[data-lang=en] .pm").innerText();
   await until("the adopted text in the United States' browser", async () => (await en(us.page)).trim() === "Commit to shared responsibility across the hemisphere.");
   await until("the adopted state shown", async () => (await alt(pe.page).locator("[data-testid=alt-state]").count()) === 1);
@@ -117,7 +118,13 @@ test("a lead country edits its own questions directly, others' by proposal", asy
     await pe.page.keyboard.type(words);
   };
   await type(own, " in our region");
+  // The mode says what typing does where the caret is: straight into Peru's own question,
+  // proposed in another session's; each question named by its session and number.
+  const mode = () => pe.page.locator("[data-testid=mode-badge]").getAttribute("data-mode");
+  await until("the mode of Peru's own question", async () => (await mode()) === "editing");
+  assert.match(await pe.page.locator(".para").nth(own).locator("[data-testid=label]").innerText(), /^Session 3 · Question \d+$/);
   await type(other, " together");
+  await until("the mode of another session's question", async () => (await mode()) === "suggesting");
   await until("Peru's proposal on session 1", async () => (await pe.page.locator(".para").nth(other).locator("ins.sg[data-country=PE]").count()) > 0);
   await until("saved", async () => (await pe.page.locator("[data-testid=connection]").getAttribute("data-state")) === "saved");
   assert.equal(await pe.page.locator(".para").nth(own).locator("ins.sg").count(), 0, "no proposal marks on Peru's own question");

@@ -163,8 +163,8 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await feedSays(us.page, "the co-sponsorship in the United States' feed", /Argentina \(Presidency\) co-sponsored Alt \d+ for OP \d+/);
   const sponsors = async (page) => (await alt(page).locator("[data-testid=alt-sponsor]").allTextContents()).join(",");
   await until("both sponsors at Mexico's chair", async () => (await sponsors(mx.page)) === "US,AR", 8000).catch(async (e) => assert.fail(`${e.message}: ${await sponsors(mx.page)}`));
-  mx.page.once("dialog", (d) => d.accept());
   await alt(mx.page).locator("[data-testid=alt-adopt]").click();
+  await mx.page.locator("[data-testid=confirm-dialog] [data-testid=dialog-confirm]").click();
   await feedSays(pe.page, "the adoption of the alternative in Peru's feed", /México \(Presidencia\) adoptó la Alt \d+ como texto de PO \d+/);
   const peSees = await feedText(pe.page);
   assert.doesNotMatch(peSees, /Estados Unidos propuso|propuesta de Estados Unidos|copatrocinó/, `Peru sees only what concerns it: ${peSees}`);
@@ -191,6 +191,7 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await allowShortSilences(server.url);
   const mxZone = zoneOf("MX");
   const tomorrow = wallTime(Date.now() + 86400000, mxZone).slice(0, 10);
+  await openSilenceForm(mx.page);
   await mx.page.fill("[data-testid=silence-deadline]", `${tomorrow}T18:00`);
   assert.match(await mx.page.locator("[data-testid=silence-preview]").innerText(), /18:00/);
   await mx.page.click("[data-testid=start-silence]");
@@ -224,6 +225,7 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   // A second silence, a few seconds long, passes and adopts the text.
   const shortDeadline = Date.now() + 15000;
   // (Chromium shortens a value whose seconds are :00, which fill would then refuse.)
+  await openSilenceForm(mx.page);
   await mx.page.fill("[data-testid=silence-deadline]", wallTime(shortDeadline, mxZone).replace(/:00$/, ""));
   await mx.page.click("[data-testid=start-silence]");
   await goAhead(mx.page, "La objeción del Perú se resolvió en consultas.");
@@ -251,3 +253,10 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   for (const s of [pe, us, ar, mx]) assert.equal(await s.page.evaluate(() => window.plumaStory), true, "no page was reloaded");
   for (const s of [pe, us, ar, mx]) await s.context.close();
 });
+
+/** Opens the chair's silence form, folded into one button. */
+async function openSilenceForm(page) {
+  const form = page.locator("[data-testid=silence-form]");
+  await form.waitFor({ timeout: 8000 });
+  if ((await form.getAttribute("open")) === null) await page.click("[data-testid=silence-open]");
+}

@@ -131,6 +131,12 @@ test("save versions, compare them, export them", async () => {
   assert.equal(await ins.first().evaluate((e) => getComputedStyle(e).getPropertyValue("--c").trim()), proposalColour);
   assert.match(await ins.first().getAttribute("title"), /Inserted by Mexico/);
   assert.match(await del.first().getAttribute("title"), /Deleted by Argentina/);
+  // Mexico's insertion is still a proposal, Argentina's deletion a change made to the text:
+  // told apart, with a key.
+  assert.equal(await ins.first().getAttribute("data-pending"), "true");
+  assert.match(await ins.first().getAttribute("title"), /proposed, not yet accepted/);
+  assert.equal(await del.first().getAttribute("data-pending"), null);
+  await view.locator("[data-testid=cmp-key]").waitFor();
   const legend = view.locator("[data-testid=cmp-legend]");
   assert.match(await legend.innerText(), /Mexico/);
   assert.match(await legend.innerText(), /Argentina/);

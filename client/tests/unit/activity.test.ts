@@ -54,6 +54,11 @@ describe("activity wording", () => {
     expect(text.describe(alt, ctx("es"))[0].text).toBe("Argentina copatrocinó la Alt 1 para OP 3");
     const unknownAlt = entry("AR", "changes_accepted", { events: [{ event: "alternative", paragraph: "p3", alternative: "zz", action: "adopted" }] });
     expect(text.describe(unknownAlt, ctx("en"))[0].text).toBe("Argentina adopted an alternative as the text of OP 3");
+    const resolved = entry("PE", "changes_accepted", { events: [{ event: "thread_resolved", thread: "t1" }] });
+    expect(text.describe(resolved, ctx("en"))[0].text).toBe("Peru resolved a comment thread");
+    expect(text.describe(resolved, ctx("es"))[0].text).toBe("Perú resolvió un hilo de comentarios");
+    const reopened = entry("PE", "changes_accepted", { events: [{ event: "thread_reopened", thread: "t1" }] });
+    expect(text.describe(reopened, ctx("es"))[0].text).toBe("Perú reabrió un hilo de comentarios");
   });
 
   it("tells the silence procedure in the reader's capital time", () => {

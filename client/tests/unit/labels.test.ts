@@ -21,6 +21,21 @@ describe("paragraph labels", () => {
     expect(paragraphLabels(doc, "es").get("c")).toBe("PO 2");
   });
 
+  it("labels a Concept Note in its own form: prose paragraphs, sessions, questions numbered within them", () => {
+    const doc = {
+      kind: "concept_note",
+      order: ["p1", "p2", "h3", "q1", "q2", "h4", "q3"],
+      paragraphs: {
+        p1: { kind: "preamble", section: null }, p2: { kind: "preamble", section: null },
+        h3: { kind: "heading", section: 3 }, q1: { kind: "question", section: 3 }, q2: { kind: "question", section: 3 },
+        h4: { kind: "heading", section: 4 }, q3: { kind: "question", section: 4 },
+      },
+    };
+    expect([...paragraphLabels(doc, "en").values()]).toEqual(["Paragraph 1", "Paragraph 2", "Session 3", "Session 3 · Question 1", "Session 3 · Question 2", "Session 4", "Session 4 · Question 1"]);
+    expect(paragraphLabels(doc, "es").get("q2")).toBe("Sesión 3 · Pregunta 2");
+    expect(paragraphLabels(doc, "es").get("p2")).toBe("Párrafo 2");
+  });
+
   it("names proposed new paragraphs after the one of their kind before them, bis, ter…, as the core does", () => {
     const l = new Labeller();
     const seq: Array<[string, boolean]> = [["operative", true], ["preamble", false], ["operative", false], ["operative", true], ["preamble", true], ["operative", true], ["operative", false]];

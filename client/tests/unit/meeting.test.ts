@@ -83,3 +83,25 @@ describe("alternatives", () => {
     expect(alts.alternativesOf(d, "p1").map((x) => x.state)).toEqual(["adopted", "proposed"]);
   });
 });
+
+describe("capitals", () => {
+  it("name each member state's time by its capital, in both languages, from the delegations' data", () => {
+    expect(agenda.placeOf("US", "America/New_York", "en")).toBe("Washington");
+    expect(agenda.placeOf("MX", "America/Mexico_City", "es")).toBe("Ciudad de México");
+    expect(agenda.placeOf("EC", "America/Guayaquil", "en")).toBe("Quito");
+    // No delegation: the zone's city, never its id.
+    expect(agenda.placeOf(null, "America/Argentina/Buenos_Aires", "es")).toBe("Buenos Aires");
+  });
+});
+
+describe("stored names in both languages", () => {
+  it("show the Spanish twin in Spanish when the server has one, else the name as stored", async () => {
+    const { displayName, inLang } = await import("../../src/logic/model");
+    const ppt = { display_name: "Pro-Tempore Presidency of the RCM (Mexico)", display_name_es: "Presidencia Pro Tempore de la CRM (México)" };
+    expect(displayName(ppt, "es")).toBe("Presidencia Pro Tempore de la CRM (México)");
+    expect(displayName(ppt, "en")).toBe("Pro-Tempore Presidency of the RCM (Mexico)");
+    expect(displayName({ display_name: "María Pérez" }, "es")).toBe("María Pérez");
+    expect(inLang("RCM PPT and SACM PPT", null, "es")).toBe("RCM PPT and SACM PPT");
+    expect(inLang("RCM PPT and SACM PPT", "PPT de la CRM y PPT de la CSM", "es")).toBe("PPT de la CRM y PPT de la CSM");
+  });
+});

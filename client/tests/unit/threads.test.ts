@@ -2,7 +2,7 @@
 // and is detached only once all of them are gone, as the server's core reads it.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { openThread, threadsOf } from "../../src/logic/threads";
+import { openThread, setResolved, threadRanges, threadsOf } from "../../src/logic/threads";
 
 type Doc = { paragraphs: Record<string, { text: { en: string; es: string } }>; threads: Record<string, never> };
 
@@ -28,5 +28,21 @@ describe("comment threads", () => {
     doc = A.change(doc, (d) => A.splice(d, ["paragraphs", "p1", "text", "en"], rest, "detection of".length));
     expect(doc.paragraphs.p1.text.en).toBe("Ensure  cases.");
     expect(detached(doc)).toBe(true);
+  });
+
+  it("give the highlight of an open thread where its words are now", () => {
+    let doc = A.from<Doc>({ paragraphs: { p1: { text: { en: "Ensure early detection of trafficking cases.", es: "" } } }, threads: {} });
+    const quote = "detection";
+    const from = doc.paragraphs.p1.text.en.indexOf(quote);
+    let id = "";
+    doc = A.change(doc, (d) => void (id = openThread(d, "p1", "en", from, from + quote.length, quote, "Why?", { user: "u1", country: "PE" }, 1)));
+    doc = A.change(doc, (d) => A.splice(d, ["paragraphs", "p1", "text", "en"], 0, 0, "We "));
+    const [r] = threadRanges(doc as never, "p1", "en");
+    expect(r).toEqual({ id, from: from + 3, to: from + 3 + quote.length, country: "PE" });
+    expect(doc.paragraphs.p1.text.en.slice(r.from, r.to)).toBe(quote);
+    expect(threadRanges(doc as never, "p1", "es")).toEqual([]);
+    // A resolved thread is no longer highlighted.
+    doc = A.change(doc, (d) => setResolved(d, id, true));
+    expect(threadRanges(doc as never, "p1", "en")).toEqual([]);
   });
 });

@@ -6,14 +6,16 @@ import type { DocHandle } from "@automerge/automerge-repo";
 import { actorPhrase, inSentence } from "../../logic/activityText";
 import { type DraftDoc, type Outline, outline } from "../../logic/draftDoc";
 import { paragraphLabels } from "../../logic/labels";
-import type { Lang, Meeting, User } from "../../logic/model";
+import { type Lang, type Meeting, type User, displayName } from "../../logic/model";
 import type { Stamp } from "../../logic/paragraphProposals";
 import type { ParagraphRights } from "../../logic/permissions";
 import { type Proposal, proposalsOf } from "../../logic/proposals";
-import { countryName } from "../../state/countries";
+import { type ThreadRange, threadRanges } from "../../logic/threads";
+import { colourOf, countryName } from "../../state/countries";
 import { t } from "../../state/lang";
 import { participant } from "../../state/people";
 import { nameOf } from "../../state/repo";
+import type { Highlight } from "../../widgets/editor/bind";
 
 /** A proposal whose counterpart in the other language its proposer is writing: their next
  * edits in that text of that paragraph take its id. */
@@ -36,6 +38,8 @@ export interface DraftState {
   showLangs: Lang[];
   /** The counterpart being written, if any. */
   counterpart: Counterpart | null;
+  /** The comment thread opened (its words highlighted in its delegation's colour). */
+  activeThread: string | null;
 }
 
 export interface DraftContext {
@@ -69,13 +73,41 @@ export interface DraftContext {
   actorOf(user: string, country: string): string;
   /** A notice above the text ("3 proposals accepted", or what went wrong). */
   notify(text: string, bad?: boolean): void;
+  /** The commented words of one paragraph's text now, as the editor highlights them. */
+  highlights(pid: string, lang: Lang): Highlight[];
+}
+
+/** Whether the screen is too narrow for two languages side by side. */
+export function narrow(): boolean {
+  return window.matchMedia("(max-width: 700px)").matches;
 }
 
 type Labelled = { labels: Map<string, string>; order: string[] };
 
+/** Every paragraph's commented words, read once per heads of the document. */
+function threadRangesReader(handle: DocHandle<DraftDoc>): (pid: string, lang: Lang) => ThreadRange[] {
+  let ranges: { heads: string; byText: Map<string, ThreadRange[]> } | null = null;
+  return (pid, lang) => {
+    const doc = handle.doc();
+    const heads = A.getHeads(doc).join();
+    if (ranges?.heads !== heads) {
+      const byText = new Map<string, ThreadRange[]>();
+      const threads = (doc as unknown as { threads?: Record<string, { paragraph: unknown; lang: unknown }> }).threads ?? {};
+      const texts = new Set(Object.values(threads).map((x) => `${String(x.paragraph)}/${String(x.lang)}`));
+      for (const key of texts) {
+        const [p, lg] = key.split("/");
+        if (lg === "en" || lg === "es") byText.set(key, threadRanges(doc as never, p, lg));
+      }
+      ranges = { heads, byText };
+    }
+    return ranges.byText.get(`${pid}/${lang}`) ?? [];
+  };
+}
+
 export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]; handle: DocHandle<DraftDoc>; l: Lang; notify: DraftContext["notify"] }): DraftContext {
   const { handle, l } = o;
-  const state: DraftState = { suggesting: true, locked: undefined, showLangs: ["en", "es"], counterpart: null };
+  // On a phone, one language at a time (the interface's), switched in the toolbar.
+  const state: DraftState = { suggesting: true, locked: undefined, showLangs: narrow() ? [l] : ["en", "es"], counterpart: null, activeThread: null };
   // Labels of paragraphs seen on this page, kept after they leave the text; and the labels
   // of the text just before (and after) a change, read from its history once.
   const seen = new Map<string, string>();
@@ -116,9 +148,21 @@ export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]
     return [at(before), at(hashes)].filter((x): x is Labelled => x !== null);
   };
 
+  const rangesOf = threadRangesReader(handle);
+  /** A person's name in the interface's language: the directory's, else the one seen in presence. */
+  const nameOfPerson = (user: string): string | undefined => {
+    const p = participant(user);
+    return p ? displayName(p, l) : nameOf(user);
+  };
+
   return {
     ...o,
     state,
+    highlights: (pid, lang) => rangesOf(pid, lang).map((r) => ({
+      id: r.id, from: r.from, to: r.to,
+      active: state.activeThread === r.id ? colourOf(r.country) : null,
+      title: t("commentBy", { country: countryName(r.country, l) }),
+    })),
     unlocked: () => state.locked === null,
     outline: () => current().outline,
     labels,
@@ -147,12 +191,12 @@ export function draftContext(o: { draftId: string; me: User; meetings: Meeting[]
       return { status: p ? (String(p.status) as ParagraphRights["status"]) : "open", editors: (p?.editors ?? []).map(String) };
     },
     stamp: () => ({ country: o.me.country ?? "", user: o.me.id, at: Date.now() }),
-    personOf: (user, country) => participant(user)?.display_name ?? nameOf(user) ?? `${t("unknownPerson")} (${countryName(country, l)})`,
+    personOf: (user, country) => nameOfPerson(user) ?? `${t("unknownPerson")} (${countryName(country, l)})`,
     actorOf: (user, country) => {
       const p = participant(user);
       const name = inSentence(countryName(country, l), l);
       const own = countryName(country, l);
-      const phrase = actorPhrase(p?.display_name ?? nameOf(user) ?? null, own, p?.presidency ?? false, l, [countryName(country, "en"), countryName(country, "es")]);
+      const phrase = actorPhrase(nameOfPerson(user) ?? null, own, p?.presidency ?? false, l, [countryName(country, "en"), countryName(country, "es")]);
       // "The United States (Presidency)", but "Jane Doe (United States)".
       return phrase.startsWith(own) ? name + phrase.slice(own.length) : phrase;
     },

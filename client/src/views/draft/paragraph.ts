@@ -33,6 +33,8 @@ export interface ParagraphHooks {
   who: () => Editor;
   onProposalClick: (id: string, at: At) => void;
   onSelect: (pid: string, lang: Lang, from: number, to: number) => void;
+  /** A click on commented words. */
+  onThreadClick: (id: string) => void;
   onEnter: (pid: string, lang: Lang, atEnd: boolean) => void;
   onParagraphs: (pid: string, lang: Lang, paragraphs: string[]) => void;
   /** The paragraph's menu button. */
@@ -91,11 +93,20 @@ export function paragraphLook(el: HTMLElement, p: OutlineParagraph): void {
   else el.style.removeProperty("--pc");
 }
 
+/** Whether typing in a paragraph proposes (tracked) rather than edits the text directly.
+ * The proposer's delegation writes its own new paragraph directly (as its own pending
+ * insertion); a paragraph's own editors (a Concept Note session's lead countries) too; a
+ * chair or the secretariat as the mode toggle says. */
+export function suggests(ctx: DraftContext, pid: string): boolean {
+  const { me, state } = ctx;
+  const ownNew = paragraphProposalsOf(ctx.handle.doc(), pid).some((x) => x.kind === "insert" && x.country === me.country);
+  return !ownNew && (decides(me) ? state.suggesting : !mayEditDirectly(me, ctx.rights(pid)));
+}
+
 /** One editor per language shown, and the alternatives; returns what to destroy. */
 export function paragraphTexts(ctx: DraftContext, row: HTMLElement, pid: string, label: string, hooks: ParagraphHooks, attach: (lang: Lang, b: Binding, col: HTMLElement) => void): () => void {
   const { handle, me, state } = ctx;
   const rights = () => ctx.rights(pid);
-  const ownNew = () => paragraphProposalsOf(handle.doc(), pid).some((x) => x.kind === "insert" && x.country === me.country);
   const cols = h("div", { class: "cols" });
   const bindings: Binding[] = [];
   for (const lg of state.showLangs) {
@@ -107,12 +118,12 @@ export function paragraphTexts(ctx: DraftContext, row: HTMLElement, pid: string,
       path: ["paragraphs", pid, "text", lg],
       adapter: hooks.adapter,
       who: hooks.who,
-      // The proposer's delegation writes its own new paragraph directly (as its own pending
-      // insertion); a paragraph's own editors (a Concept Note session's lead countries) too.
-      suggesting: () => !ownNew() && (decides(me) ? state.suggesting : !mayEditDirectly(me, rights())),
+      suggesting: () => suggests(ctx, pid),
       editable: () => handle.doc().paragraphs?.[pid] !== undefined && ctx.unlocked() && mayPropose(me, rights()),
       onProposalClick: hooks.onProposalClick,
       onSelect: (from, to) => hooks.onSelect(pid, lg, from, to),
+      highlights: () => ctx.highlights(pid, lg),
+      onThreadClick: hooks.onThreadClick,
       label,
       lang: lg,
       onEnter: (atEnd) => hooks.onEnter(pid, lg, atEnd),

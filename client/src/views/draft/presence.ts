@@ -2,9 +2,11 @@
 // automerge-repo ephemeral message; the toolbar shows the delegations present, and the
 // names heard are remembered for proposal cards and comments.
 import type { DocHandle } from "@automerge/automerge-repo";
+import { displayName, inLang } from "../../logic/model";
 import { colourOf, countryName } from "../../state/countries";
 import { rememberName } from "../../state/repo";
 import { RemoteCursors } from "../../widgets/cursors";
+import { t } from "../../state/lang";
 import { clear, h } from "../../widgets/dom";
 import type { DraftContext } from "./context";
 
@@ -21,9 +23,9 @@ export interface Presence {
 
 export function mountPresence(ctx: DraftContext): Presence {
   const { handle, me, l } = ctx;
-  const el = h("div", { class: "presence", "aria-label": "presence" });
+  const el = h("div", { class: "presence", role: "group", "aria-label": t("presence") });
   const here = new Map<string, { name: string; country: string; seen: number }>();
-  const announce = () => handle.broadcast({ presence: { user: me.id, name: me.display_name, country: me.country ?? "" } });
+  const announce = () => handle.broadcast({ presence: { user: me.id, name: me.display_name, name_es: me.display_name_es ?? null, country: me.country ?? "" } });
   const cursors = new RemoteCursors(handle as unknown as DocHandle<unknown>, { user: me.id, name: me.display_name, country: me.country ?? "" });
 
   function paint(): void {
@@ -36,11 +38,12 @@ export function mountPresence(ctx: DraftContext): Presence {
 
   const onEphemeral = ({ message }: { message: unknown }) => {
     if (cursors.receive(message)) return;
-    const p = (message as { presence?: { user: string; name: string; country: string } }).presence;
+    const p = (message as { presence?: { user: string; name: string; name_es?: string | null; country: string } }).presence;
     if (!p || typeof p.user !== "string") return;
     const fresh = !here.has(p.user);
-    here.set(p.user, { name: String(p.name), country: String(p.country), seen: Date.now() });
-    rememberName(p.user, String(p.name), true);
+    const name = inLang(String(p.name), typeof p.name_es === "string" ? p.name_es : null, l);
+    here.set(p.user, { name, country: String(p.country), seen: Date.now() });
+    rememberName(p.user, name, true);
     if (fresh) {
       announce();
       cursors.resend();
@@ -48,7 +51,7 @@ export function mountPresence(ctx: DraftContext): Presence {
     paint();
   };
   handle.on("ephemeral-message", onEphemeral as never);
-  rememberName(me.id, me.display_name, false);
+  rememberName(me.id, displayName(me, l), false);
   const timer = setInterval(() => {
     announce();
     paint();

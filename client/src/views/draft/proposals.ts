@@ -13,6 +13,7 @@ import { formatTime, t } from "../../state/lang";
 import { confirmDialog } from "../../widgets/dialog";
 import { clear, h } from "../../widgets/dom";
 import { errorText } from "../../widgets/errors";
+import { proposalDiscussion } from "./comments";
 import type { DraftContext } from "./context";
 
 export type Action = "accept" | "reject" | "withdraw";
@@ -56,7 +57,14 @@ export function proposalBody(ctx: DraftContext, p: Proposal): HTMLElement[] {
   });
 }
 
-export function mountProposals(ctx: DraftContext, onCounterpart: (p: Proposal) => void): Proposals {
+/** The threads and whether each is resolved (opening or resolving one changes the cards' discussions). */
+function threadStates(ctx: DraftContext): string[] {
+  const threads = (ctx.handle.doc() as unknown as { threads?: Record<string, { resolved: unknown }> }).threads ?? {};
+  return Object.entries(threads).map(([k, v]) => `${k}${String(v.resolved)}`);
+}
+
+/** `onThread`: a comment thread on a proposal's words is to be shown. */
+export function mountProposals(ctx: DraftContext, onCounterpart: (p: Proposal) => void, onThread: (id: string) => void): Proposals {
   const { me, l } = ctx;
   const el = h("div", { class: "box" });
   let filterCountry = "";
@@ -113,7 +121,8 @@ export function mountProposals(ctx: DraftContext, onCounterpart: (p: Proposal) =
         can.decide ? h("button", { type: "button", class: "reject", "data-testid": "reject", onclick: () => void act("reject", { ids: [p.id] }) }, t("reject")) : null,
         can.withdraw ? h("button", { type: "button", "data-testid": "withdraw", onclick: () => void act("withdraw", { ids: [p.id] }) }, t("withdraw")) : null,
         can.counterpart ? h("button", { type: "button", class: "link", "data-testid": "add-counterpart", onclick: () => onCounterpart(p) }, t(`pr_addCounterpart_${other}`)) : null,
-      ));
+      ),
+      p.kind === "text" ? proposalDiscussion(ctx, p, onThread) : null);
   }
 
   async function bulk(action: "accept" | "reject", ids: string[]): Promise<void> {
@@ -127,7 +136,7 @@ export function mountProposals(ctx: DraftContext, onCounterpart: (p: Proposal) =
     const shown = all.filter((p) => (!filterCountry || p.country === filterCountry) && (!filterParagraph || p.paragraph === filterParagraph));
     const labels = ctx.labels();
     // Most changes (comments, direct edits, other texts) leave the proposals as they were.
-    const sig = JSON.stringify([all, doc, [...labels], filterCountry, filterParagraph, ctx.unlocked()]);
+    const sig = JSON.stringify([all, doc, [...labels], filterCountry, filterParagraph, ctx.unlocked(), threadStates(ctx)]);
     if (sig === last && el.isConnected) return;
     last = sig;
     clear(el);

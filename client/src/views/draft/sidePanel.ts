@@ -11,19 +11,34 @@ import type { Comments } from "./comments";
 import type { DraftContext } from "./context";
 import type { Proposals } from "./proposals";
 
-type Tab = "proposals" | "comments" | "versions" | "activity";
+export type Tab = "proposals" | "comments" | "versions" | "activity";
 
 export interface SidePanel {
   el: HTMLElement;
   paint(): void;
   /** The document changed: the list shown follows once changes pause. */
   follow(): void;
+  /** Shows a tab (on a narrow screen, in the drawer, opened). */
+  show(tab: Tab): void;
+  /** The button that opens the panel as a drawer on a narrow screen (hidden on wide ones). */
+  drawerButton: HTMLElement;
   destroy(): void;
 }
 
 export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, proposals: Proposals, comments: Comments): SidePanel {
   const { handle } = ctx;
-  const el = h("aside", { class: "panel", "aria-label": t("proposals") });
+  const el = h("aside", { class: "panel", id: `panel-${ctx.draftId}`, "aria-label": t("sidePanel") });
+  const drawerButton: HTMLButtonElement = h("button", { type: "button", class: "drawer-button", "aria-controls": el.id, "aria-expanded": "false", "data-testid": "open-panel", onclick: () => drawer(!el.classList.contains("open")) }, `☰ ${t("panelOpen")}`);
+  /** Opens or closes the drawer (on wide screens the panel is always shown beside the text). */
+  function drawer(open: boolean): void {
+    el.classList.toggle("open", open);
+    drawerButton.setAttribute("aria-expanded", String(open));
+    if (open) el.querySelector<HTMLElement>(".tabs button.on")?.focus();
+    else drawerButton.focus();
+  }
+  el.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && el.classList.contains("open")) drawer(false);
+  });
   let tab: Tab = "proposals";
   let unread = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -42,7 +57,7 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
     onUnread: (n) => {
       if (n === unread) return;
       unread = n;
-      if (tab !== "activity") paint();
+      paintBadge();
     },
   });
 
@@ -50,15 +65,24 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
     return h("button", { type: "button", role: "tab", class: tab === name ? "on" : "", "data-testid": `tab-${name}`, onclick: () => { tab = name; opened(); paint(); } }, label, ...extra);
   }
 
+  /** The count of what arrived while another tab was shown, on the Activity tab (none
+   * while the tab is open: the feed is read as it arrives). */
+  function paintBadge(): void {
+    const button = el.querySelector("[data-testid=tab-activity]");
+    button?.querySelector(".unread")?.remove();
+    if (button && unread > 0 && tab !== "activity") button.append(h("span", { class: "unread", "data-testid": "activity-unread", title: t("feedUnread", { n: unread }) }, String(unread)));
+  }
+
   function paint(): void {
     clear(el);
+    el.append(h("button", { type: "button", class: "drawer-close", "aria-label": t("panelClose"), "data-testid": "close-panel", onclick: () => drawer(false) }, "✕"));
     el.append(h("div", { class: "tabs", role: "tablist" },
       tabButton("proposals", t("proposals"), () => {}),
       tabButton("comments", t("comments"), () => comments.invalidate()),
       tabButton("versions", t("versions"), () => versions.refresh()),
-      tabButton("activity", t("activity"), () => {},
-        unread > 0 ? h("span", { class: "unread", "data-testid": "activity-unread", title: t("feedUnread", { n: unread }) }, String(unread)) : null),
+      tabButton("activity", t("activity"), () => {}),
     ));
+    paintBadge();
     feed.shown(tab === "activity");
     el.append(tab === "proposals" ? proposals.el : tab === "comments" ? comments.el : tab === "activity" ? feed.el : versions.el);
     if (tab === "proposals") proposals.paint();
@@ -78,5 +102,13 @@ export function mountSidePanel(ctx: DraftContext, versionsCtx: VersionsContext, 
     }, Math.max(0, Math.min(200, due - now)));
   }
 
-  return { el, paint, follow, destroy: () => feed.stop() };
+  function show(name: Tab): void {
+    if (getComputedStyle(drawerButton).display !== "none") drawer(true);
+    if (tab === name) return;
+    tab = name;
+    if (name === "comments") comments.invalidate();
+    paint();
+  }
+
+  return { el, paint, follow, show, drawerButton, destroy: () => feed.stop() };
 }

@@ -32,6 +32,8 @@ export interface TextOptions extends Pick<ParagraphHooks, "adapter" | "who"> {
   onProposalClick: (id: string, at: At) => void;
   /** The selection changed (null: nothing selected). */
   onSelect: (selection: TextSelection | null) => void;
+  /** A click on commented words. */
+  onThreadClick: (id: string) => void;
   /** The caret moved into a paragraph's text. */
   onFocus?: (pid: string, lang: Lang) => void;
 }
@@ -44,6 +46,10 @@ export interface Text {
   paint(): void;
   /** Follows a change of the outline, keeping the rows that stay. */
   update(): void;
+  /** Draws the comment highlights again. */
+  repaintHighlights(): void;
+  /** Brings a paragraph's text into view, below the toolbar. */
+  reveal(pid: string): void;
   /** Puts the caret at the end of a paragraph's text in `lang` (once it is drawn). */
   focus(pid: string, lang: Lang): void;
   destroy(): void;
@@ -127,6 +133,7 @@ export function mountText(ctx: DraftContext, o: TextOptions): Text {
     adapter: o.adapter,
     who: o.who,
     onProposalClick: o.onProposalClick,
+    onThreadClick: o.onThreadClick,
     onSelect: (pid, lg, from, to) => {
       o.cursors.announce(pid, lg, to);
       o.onFocus?.(pid, lg);
@@ -197,5 +204,13 @@ export function mountText(ctx: DraftContext, o: TextOptions): Text {
     tryFocus();
   }
 
-  return { titleEl, body, actions, paint, update, focus, destroy: destroyAll };
+  function repaintHighlights(): void {
+    for (const r of rows.values()) for (const b of r.views.values()) b.repaintHighlights();
+  }
+
+  function reveal(pid: string): void {
+    rows.get(pid)?.el.scrollIntoView({ block: "start", behavior: "smooth" });
+  }
+
+  return { titleEl, body, actions, paint, update, focus, repaintHighlights, reveal, destroy: destroyAll };
 }

@@ -11,7 +11,7 @@ import { baseKeymap } from "prosemirror-commands";
 import { keymap } from "prosemirror-keymap";
 import type { Node as PmNode } from "prosemirror-model";
 import { EditorState, TextSelection, type Transaction } from "prosemirror-state";
-import { EditorView } from "prosemirror-view";
+import { Decoration, DecorationSet, EditorView } from "prosemirror-view";
 import { displaySpans } from "../../logic/amText";
 import { type Editor, normaliseInput, parseMarkName, splitParagraphs } from "../../logic/suggest";
 import { LocalEdits } from "./edits";
@@ -23,6 +23,8 @@ export interface Binding {
   focusEnd(): void;
   /** Names the editor anew (`label`: the paragraph's label) and reads again whether it is editable. */
   refresh(label: string): void;
+  /** Draws the comment highlights again (threads opened, resolved, one opened in the panel). */
+  repaintHighlights(): void;
   destroy(): void;
 }
 
@@ -49,11 +51,32 @@ export interface BindOptions {
   onParagraphs?: (paragraphs: string[]) => void;
   /** The id a new proposal takes, when it must join one (the counterpart being written). */
   proposalId?: () => string | null;
+  /** The words under comment threads (text indexes), and the colour of the one opened. */
+  highlights?: () => Highlight[];
+  /** A click on commented words. */
+  onThreadClick?: (id: string) => void;
 }
 
-// Formatting is not offered, and redo is not either: an undone proposal is gone, as in a
-// word processor's track changes. Enter makes no line break inside a paragraph.
-const ignored = { "Shift-Enter": () => true, "Mod-b": () => true, "Mod-i": () => true, "Mod-y": () => true, "Mod-Shift-z": () => true };
+export interface Highlight {
+  id: string;
+  from: number;
+  to: number;
+  /** The opener's colour when the thread is the one opened, else null. */
+  active: string | null;
+  /** Read out with the words ("Comment by Peru"). */
+  title: string;
+}
+
+/** The comment highlights as ProseMirror decorations (text index i is position i + 1). */
+function decorations(doc: PmNode, list: Highlight[]): DecorationSet {
+  const max = doc.content.size - 1;
+  const decos = list.filter((x) => x.from < x.to && x.to <= max).map((x) =>
+    Decoration.inline(x.from + 1, x.to + 1, { class: x.active ? "cm-hl on" : "cm-hl", "data-thread": x.id, title: x.title, ...(x.active ? { style: `--c:${x.active}` } : {}) }));
+  return DecorationSet.create(doc, decos);
+}
+
+// Formatting is not offered. Enter makes no line break inside a paragraph.
+const ignored = { "Shift-Enter": () => true, "Mod-b": () => true, "Mod-i": () => true };
 
 /** Whether the selection is a caret at the end of the paragraph's text. */
 function caretAtEnd(state: EditorState): boolean {
@@ -104,9 +127,10 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       schema: o.adapter.schema,
       doc: pmDoc,
       // Backspace, Delete and selection commands as transactions, never native DOM edits.
-      plugins: [keymap({ ...ignored, Enter: (state) => (o.onEnter?.(caretAtEnd(state)), true), "Mod-z": () => edits.undo() }), keymap(baseKeymap)],
+      plugins: [keymap({ ...ignored, Enter: (state) => (o.onEnter?.(caretAtEnd(state)), true), "Mod-z": () => edits.undo(), "Mod-y": () => edits.redo(), "Mod-Shift-z": () => edits.redo() }), keymap(baseKeymap)],
     }),
     editable: () => o.editable(),
+    decorations: (state) => (o.highlights ? decorations(state.doc, o.highlights()) : null),
     dispatchTransaction,
     attributes: { "aria-label": `${o.label} ${o.lang === "en" ? "English" : "Español"}`, lang: o.lang, spellcheck: "true", class: "pm" },
     handleKeyDown: (v, e) => {
@@ -136,12 +160,14 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       return true;
     },
     handleDrop: () => true,
-    handleClick: (v, pos) => {
+    handleClick: (v, pos, e) => {
       const id = proposalAt(v, pos);
       if (id !== null) {
         const c = v.coordsAtPos(pos);
         o.onProposalClick(id, { x: c.left, y: c.bottom, top: c.top });
       }
+      const thread = (e.target as HTMLElement | null)?.closest?.("[data-thread]")?.getAttribute("data-thread");
+      if (thread && v.state.selection.empty) o.onThreadClick?.(thread);
       return false;
     },
   });
@@ -155,6 +181,7 @@ export function bind(el: HTMLElement, o: BindOptions): Binding {
       view.dispatch(view.state.tr.setSelection(TextSelection.atEnd(view.state.doc)).setMeta("addToHistory", false));
     },
     refresh: (label) => view.setProps({ attributes: attributes(label) }),
+    repaintHighlights: () => view.updateState(view.state),
     destroy: () => {
       o.handle.off("change", follow as never);
       view.destroy();

@@ -24,11 +24,21 @@ export interface EditTarget {
   proposalId?: () => string | null;
 }
 
+/** One replacement as it was asked for, to make again on redo: where (after the
+ * character `after`, or at the start when null), how many characters it replaced, by what. */
+interface Redo {
+  after: A.Cursor | null;
+  length: number;
+  text: string;
+}
+
 interface UndoEntry {
   steps: UndoStep[];
   // Positions as automerge cursors, so concurrent edits by others do not shift them.
   cursors: Array<A.Cursor | null>;
   suggesting: boolean;
+  /** The replacements the entry made, in order (what redo makes again). */
+  redo: Redo[];
 }
 
 export class LocalEdits {
@@ -36,8 +46,11 @@ export class LocalEdits {
   /** Puts the editor's caret before character `index` of the text. */
   readonly #moveCaret: (index: number) => void;
   readonly #undo: UndoEntry[] = [];
+  readonly #redo: UndoEntry[] = [];
   #lastTyping = false;
   #lastEditAt = 0;
+  /** Where the last typing ended (a run of typing goes on from there). */
+  #typedTo = -1;
 
   constructor(o: EditTarget, moveCaret: (index: number) => void) {
     this.#o = o;
@@ -47,12 +60,18 @@ export class LocalEdits {
   /** Replaces characters [from, to) by `text`. `forward`: a deletion with the Delete key
    * (the caret stays where it was, rather than at the deletion's start). */
   edit(from: number, to: number, text: string, forward: boolean): void {
+    this.#redo.length = 0;
+    this.#make(from, to, text, forward, this.#o.suggesting());
+  }
+
+  #make(from: number, to: number, text: string, forward: boolean, suggesting: boolean): void {
     const o = this.#o;
     const doc = o.handle.doc() as A.Doc<unknown>;
     const current = textAt(doc, o.path);
+    // Where redo finds the place again: the character before it outlives the edit and its undo.
+    const again: Redo = { after: from > 0 ? cursorAt(doc, o.path, from - 1) : null, length: to - from, text };
     const slice = (s: number, e: number) => current.slice(s, e);
     const who = o.who();
-    const suggesting = o.suggesting();
     const plan = suggesting
       ? planSuggestion(charMarks(doc, o.path, current.length), slice, { from, to, text }, who, Date.now(), () => o.proposalId?.() ?? randomSuggestionId(who.country))
       : planDirect(slice, current.length, { from, to, text });
@@ -70,9 +89,14 @@ export class LocalEdits {
     if (typing && this.#lastTyping && last && last.suggesting === suggesting && Date.now() - this.#lastEditAt < TYPING_RUN_MS) {
       last.steps.push(...plan.undo);
       last.cursors.push(...cursors);
+      const prev = last.redo[last.redo.length - 1];
+      // Typing on: one insertion of the whole run.
+      if (prev && prev.length === 0 && from === this.#typedTo) prev.text += text;
+      else last.redo.push(again);
     } else {
-      this.#undo.push({ steps: plan.undo, cursors, suggesting });
+      this.#undo.push({ steps: plan.undo, cursors, suggesting, redo: [again] });
     }
+    this.#typedTo = from + text.length;
     this.#lastTyping = typing;
     this.#lastEditAt = Date.now();
     if (this.#undo.length > UNDO_DEPTH) this.#undo.shift();
@@ -94,6 +118,29 @@ export class LocalEdits {
     });
     const ops = planUndo(charMarks(doc, o.path, current.length), steps, o.who(), entry.suggesting);
     if (ops.length > 0) o.handle.change((d) => applyOps(d as A.Doc<unknown>, o.path, ops));
+    this.#redo.push(entry);
+    return true;
+  }
+
+  /** Makes again the last step undone (Ctrl+Shift+Z, Ctrl+Y), in the mode it was made in;
+   * any new edit forgets what was undone. Always handled. */
+  redo(): boolean {
+    const o = this.#o;
+    this.#lastTyping = false;
+    const entry = this.#redo.pop();
+    if (!entry) return true;
+    const before = this.#undo.length;
+    for (const r of entry.redo) {
+      const doc = o.handle.doc() as A.Doc<unknown>;
+      const length = textAt(doc, o.path).length;
+      const from = r.after === null ? 0 : Math.min(length, indexOf(doc, o.path, r.after) + 1);
+      this.#make(from, Math.min(length, from + r.length), r.text, false, entry.suggesting);
+      // Each replacement made again is its own undo step: joined back into one.
+      this.#lastTyping = false;
+    }
+    const made = this.#undo.splice(before);
+    if (made.length > 1) this.#undo.push({ steps: made.flatMap((e) => e.steps), cursors: made.flatMap((e) => e.cursors), suggesting: entry.suggesting, redo: made.flatMap((e) => e.redo) });
+    else this.#undo.push(...made);
     return true;
   }
 }

@@ -53,14 +53,19 @@ function who(country: string | undefined): string {
 }
 
 /** One piece of a redline: plain text, or an `<ins>`/`<del>` in its country's colour. */
-export function pieceNode(p: Piece): Node {
+/** `pending`: the texts of insertions still proposed (not accepted) in the later version: an
+ * insertion among them is drawn as a proposal, apart from changes made to the text. */
+export function pieceNode(p: Piece, pending: string[] = []): Node {
   if (p.op === "equal") return document.createTextNode(p.text);
   const c = p.country;
-  const title = `${t(p.op === "insert" ? "insertedBy" : "deletedBy", { who: who(c) })}${p.moved ? ` — ${t("movedWords")}` : ""}`;
+  const words = p.text.trim();
+  const proposed = p.op === "insert" && words !== "" && pending.some((x) => x.includes(words));
+  const title = `${t(p.op === "insert" ? "insertedBy" : "deletedBy", { who: who(c) })}${p.moved ? ` — ${t("movedWords")}` : ""}${proposed ? ` — ${t("cmpPending")}` : ""}`;
   return h(
     p.op === "insert" ? "ins" : "del",
     {
-      class: `sg rl${c ? "" : " unattributed"}${p.moved ? " moved" : ""}`,
+      class: `sg rl${c ? "" : " unattributed"}${p.moved ? " moved" : ""}${proposed ? " pending" : ""}`,
+      ...(proposed ? { "data-pending": "true" } : {}),
       "data-country": c ?? "",
       style: `--c:${c ? colourOf(c) : NO_COUNTRY}`,
       title,
@@ -117,6 +122,7 @@ const SINGULAR = {
 /** Renders a comparison (without the controls). */
 export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading: string): HTMLElement {
   const labels = paragraphLabels(cmp);
+  const pendingIn = (pid: string) => cmp.proposals.opened.filter((n) => n.kind === "insert" && n.paragraph === pid).map((n) => n.text);
   const s = cmp.summary;
   const out = h("div", { class: "cmp-body", "data-testid": "comparison" });
   out.append(h("p", { class: "cmp-heading" }, heading));
@@ -153,6 +159,12 @@ export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading:
     );
   }
 
+  // Changes made to the text, and insertions still proposed, told apart.
+  if (cmp.proposals.opened.some((n) => n.kind === "insert")) {
+    out.append(h("p", { class: "cmp-key muted small", "data-testid": "cmp-key" },
+      h("ins", { class: "sg rl unattributed", style: "--c:#5b6475" }, t("cmpAccepted")), " · ", h("ins", { class: "sg rl unattributed pending", style: "--c:#5b6475" }, t("cmpPending"))));
+  }
+
   const notes = changeNotes(cmp, labels);
   if (notes.length > 0) {
     out.append(
@@ -178,7 +190,7 @@ export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading:
   if (opened || settled) out.append(h("section", { class: "cmp-prop-lists" }, opened, settled));
 
   const text = h("div", { class: "cmp-text", lang: cmp.lang });
-  if (titleChanged || !onlyChanged) text.append(h("h2", { class: "draft-title cmp-title" }, ...cmp.title.map(pieceNode)));
+  if (titleChanged || !onlyChanged) text.append(h("h2", { class: "draft-title cmp-title" }, ...cmp.title.map((x) => pieceNode(x))));
   for (const p of cmp.paragraphs) {
     if (onlyChanged && !differs(p)) continue;
     const tags: HTMLElement[] = [];
@@ -192,7 +204,7 @@ export function renderComparison(cmp: Comparison, onlyChanged: boolean, heading:
       h("section", { class: `para cmp-para change-${p.change}${p.moved ? " is-moved" : ""}`, id: `cmp-${p.id}`, "data-paragraph": p.id, "data-change": p.change },
         h("div", { class: "para-head" }, h("span", { class: "num" }, nameOf(labels, p.id)), ...tags, statusEl,
           p.by ? h("span", { class: "muted small" }, chip(p.by), " ", who(p.by)) : null),
-        h("div", { class: "cmp-pieces" }, ...p.pieces.map(pieceNode))),
+        h("div", { class: "cmp-pieces" }, ...p.pieces.map((x) => pieceNode(x, pendingIn(p.id))))),
     );
   }
   out.append(text);

@@ -26,7 +26,7 @@ export function banners(ctx: WorkflowContext, d: Dashboard): HTMLElement[] {
   if (s && s.state === "running") {
     const banner = h("div", { class: "wf-banner silence", role: "status", "data-testid": "silence-banner" },
       h("strong", {}, t("wf_silenceUntil", { time: inZone(s.deadline, zone, l) })),
-      h("span", { class: "muted small", title: zone, "data-zone": zone }, ` (${t("wf_silenceYourTime", { city: placeOf(me.country, zone, l) })})`));
+      h("span", { class: "muted small", "data-zone": zone }, ` (${t("wf_silenceYourTime", { city: placeOf(me.country, zone, l) })})`));
     if (mayObject(me)) banner.append(objection(ctx));
     out.push(banner);
   } else if (s && s.state === "broken" && !wf.adopted) {

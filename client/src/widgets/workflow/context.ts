@@ -33,7 +33,7 @@ export interface WorkflowContext {
   paragraphProposals?: () => ParagraphCounts;
   /** Kept across repaints: the objection and the silence deadline being written, and
    * whether the dashboard is open (also across visits, in localStorage). */
-  kept: { objection: string; silence: string; open: boolean };
+  kept: { objection: string; silence: string; open: boolean; silenceOpen: boolean; standingOpen: boolean };
 }
 
 /** The chair's reason for going ahead with paragraphs out of concordance, asked in the

@@ -7,6 +7,7 @@ import type { Status } from "../../logic/model";
 import { mayConfirmConcordance, maySetStatus } from "../../logic/permissions";
 import { colourOf, countryName } from "../../state/countries";
 import { lang, t } from "../../state/lang";
+import { openDialog } from "../dialog";
 import { h } from "../dom";
 import type { WorkflowContext } from "./context";
 
@@ -18,18 +19,19 @@ export function dashboard(ctx: WorkflowContext, d: Dashboard): HTMLElement {
   const details = h("details", { class: "wf-details", "data-testid": "dashboard", ...(kept.open ? { open: true } : {}) });
   details.addEventListener("toggle", () => {
     kept.open = details.open;
-    localStorage.setItem("pluma.workflowOpen", kept.open ? "1" : "0");
   });
   details.append(h("summary", {}, t("wf_workflow"), " · ",
     ...STATUSES.map((st) => h("span", { class: `status st-${st}`, "data-testid": `count-${st}` }, `${t(`status_${st}`)} ${d.status_counts[st] ?? 0}`))));
   const table = h("table", { class: "wf-table" },
     h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, t("wf_statuses")), h("th", {}, ""), h("th", {}, t("wf_concordance")))));
   table.append(h("tbody", {}, ...d.paragraphs.map((p) => row(ctx, d, p))));
-  details.append(table);
+  // Opened over the text, not above it: the text stays where it was.
+  const drop = h("div", { class: "wf-drop" }, table);
+  details.append(drop);
   const counts = Object.entries(d.proposals_by_country);
   const paragraphs = ctx.paragraphProposals?.();
   const any = paragraphs && paragraphs.new + paragraphs.deleted + paragraphs.moved > 0;
-  details.append(h("div", { class: "wf-proposals" }, h("h3", {}, t("wf_proposalsBy")),
+  drop.append(h("div", { class: "wf-proposals" }, h("h3", {}, t("wf_proposalsBy")),
     counts.length === 0 ? h("span", { class: "muted" }, t("wf_none"))
       : counts.map(([c, n]) => h("span", { class: "chip", style: `--c:${colourOf(c)}`, title: countryName(c, l), "data-testid": `pending-${c}` }, `${c} ${n}`)),
     any ? h("div", { class: "muted small", "data-testid": "paragraph-proposal-counts" }, t("pr_paragraphCounts", { new: paragraphs.new, deleted: paragraphs.deleted, moved: paragraphs.moved })) : null));
@@ -55,14 +57,31 @@ function row(ctx: WorkflowContext, d: Dashboard, p: DashboardLine): HTMLElement 
 }
 
 async function setStatus(ctx: WorkflowContext, p: DashboardLine, status: Status, select: HTMLSelectElement): Promise<void> {
-  let reason: string | undefined;
-  if (p.status === "agreed" && status !== "agreed") {
-    const given = prompt(t("wf_reasonPrompt"));
-    if (!given || !given.trim()) {
-      select.value = p.status;
-      return;
-    }
-    reason = given.trim();
+  if (p.status !== "agreed" || status === "agreed") {
+    await ctx.act(() => api.setStatus(ctx.draftId, p.paragraph, { status }));
+    return;
   }
-  await ctx.act(() => api.setStatus(ctx.draftId, p.paragraph, reason ? { status, reason } : { status }));
+  // Reopening an agreed paragraph: the reason, asked in the app's own dialog.
+  const box = h("textarea", { rows: 3, "aria-label": t("wf_reasonPrompt"), "data-testid": "reason" });
+  const error = h("p", { class: "error", role: "alert" });
+  let done = false;
+  const dialog = openDialog({
+    title: `${ctx.label(p)} · ${t(`status_${status}`)}`,
+    body: [h("label", {}, t("wf_reasonPrompt"), box), error],
+    confirm: t("reopen"),
+    testid: "reason-dialog",
+    onConfirm: async () => {
+      const reason = box.value.trim();
+      if (!reason) {
+        error.textContent = t("wf_reasonRequired");
+        return false;
+      }
+      done = true;
+      await ctx.act(() => api.setStatus(ctx.draftId, p.paragraph, { status, reason }));
+      return true;
+    },
+  });
+  dialog.addEventListener("close", () => {
+    if (!done) select.value = p.status;
+  });
 }

@@ -61,7 +61,9 @@ export function mountWorkflowPanel(el: HTMLElement, opts: WorkflowPanelOptions):
     refresh: () => refresh(true),
     paragraphProposals: opts.paragraphProposals,
     words: (line) => opts.firstWords?.(line.paragraph) || line.first_words,
-    kept: { objection: "", silence: "", open: localStorage.getItem("pluma.workflowOpen") === "1" },
+    // The dashboard is a summary line, opened on demand (never open when the page opens: the
+    // text comes first).
+    kept: { objection: "", silence: "", open: false, silenceOpen: false, standingOpen: false },
   };
 
   async function refresh(force = false): Promise<void> {

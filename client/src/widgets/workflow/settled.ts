@@ -61,16 +61,26 @@ export function standing(ctx: WorkflowContext, d: Dashboard): HTMLElement | null
   if (d.workflow.adopted) return null;
   const list = d.unsettled ?? [];
   const l = lang();
-  const label = (u: Unsettled) => u.label?.[l] || ctx.labelOf(u.paragraph);
+  // The text's own labels first ("Session 3 · Question 2"), the server's when the page has none.
+  const label = (u: Unsettled) => ctx.labelOf(u.paragraph) || u.label?.[l] || "";
   const group = (title: string, items: Unsettled[], extra: (u: Unsettled) => string = () => "") =>
     items.length === 0 ? null : h("span", { class: "wf-group" }, h("span", { class: "muted" }, `${title}: `),
       ...items.flatMap((u, i) => [i > 0 ? ", " : "", h("span", { class: "num", "data-paragraph": u.paragraph }, label(u)), extra(u)]));
   const statuses = (["open", "bracketed", "agreed_ad_ref"] as const).map((st) => group(t(`status_${st}`), list.filter((u) => u.status === st)));
   const pending = group(t("wf_proposalsBy"), list.filter((u) => (u.pending ?? []).length > 0),
     (u) => ` (${(u.pending ?? []).map((p) => `${p.country} ${p.count}`).join(", ")})`);
-  return h("div", { class: "wf-standing", "data-testid": "standing" },
-    h("strong", {}, `${t("wf_standing")}: `),
-    list.length === 0 ? h("span", { class: "muted" }, t("wf_standingNone")) : [...statuses, pending]);
+  // One line until the reader unfolds it: the text comes first.
+  const long = list.length > 6;
+  const el = h("div", { class: `wf-standing${long && !ctx.kept.standingOpen ? " folded" : ""}`, "data-testid": "standing" });
+  const toggle = long ? h("button", { type: "button", class: "link wf-unfold", "aria-expanded": String(ctx.kept.standingOpen), "data-testid": "standing-toggle", onclick: () => {
+    ctx.kept.standingOpen = !ctx.kept.standingOpen;
+    el.classList.toggle("folded", !ctx.kept.standingOpen);
+    toggle?.setAttribute("aria-expanded", String(ctx.kept.standingOpen));
+    if (toggle) toggle.textContent = ctx.kept.standingOpen ? t("wf_showLess") : t("wf_showAll", { n: list.length });
+  } }, ctx.kept.standingOpen ? t("wf_showLess") : t("wf_showAll", { n: list.length })) : null;
+  el.append(toggle ?? "", h("strong", {}, `${t("wf_standing")}: `),
+    ...(list.length === 0 ? [h("span", { class: "muted" }, t("wf_standingNone"))] : [...statuses, pending].filter((x): x is HTMLElement => x !== null)));
+  return el;
 }
 
 /** The paragraphs a 409 names, if it is the settled-text refusal. */

@@ -32,8 +32,12 @@ export function silenceForm(ctx: WorkflowContext): HTMLElement {
     preview.textContent = Number.isNaN(ms) ? t("wf_deadlineHelp") : ms <= Date.now() ? t("wf_deadlinePast") : t("wf_deadlinePreview", { time: inZone(ms, zone, l) });
   }
   showPreview();
-  return h("div", { class: "wf-start" },
-    h("label", {}, `${t("wf_startSilence")} `, input, h("span", { class: "muted small", title: zone }, ` ${t("wf_timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
+  // Folded into one button until a chair opens it: the text comes first.
+  const details = h("details", { class: "wf-start", "data-testid": "silence-form", ...(kept.silenceOpen ? { open: true } : {}) });
+  details.addEventListener("toggle", () => (kept.silenceOpen = details.open));
+  details.append(h("summary", { "data-testid": "silence-open" }, `${t("wf_startSilence")}…`));
+  details.append(h("div", { class: "wf-start-body" },
+    h("label", {}, `${t("wf_startSilence")} `, input, h("span", { class: "muted small" }, ` ${t("wf_timeOf", { city })}, ${zoneOffset(Date.now(), zone)}`)),
     h("button", { type: "button", "data-testid": "start-silence", onclick: () => {
       const ms = wallTimeIn(input.value, zone);
       if (Number.isNaN(ms)) {
@@ -43,7 +47,8 @@ export function silenceForm(ctx: WorkflowContext): HTMLElement {
       void startSilence(ctx, ms);
     } }, t("wf_start")),
     preview,
-    h("div", { class: "muted small" }, t("wf_silenceRule")));
+    h("div", { class: "muted small" }, t("wf_silenceRule"))));
+  return details;
 }
 
 /** Puts the text under silence, checked against the dashboard as it is now (the one

@@ -31,6 +31,8 @@
 //!   shows them: exports print operative numbers, messages name paragraphs by label.
 //! - [`fingerprint`]: the canonical text and certified fingerprint of an adopted draft.
 //! - [`delegations`]: country names for exports.
+//! - [`palette`]: each delegation's colour (`data/palette.json`, shared with the web
+//!   client), with the CIEDE2000 and contrast arithmetic that checks it.
 //! - [`agenda`]: the meeting's agenda parsed from the circulated text (days, sessions,
 //!   absolute times, lead panelist countries, speakers).
 //! - [`concept_note`]: the Concept Note generated from the agenda.
@@ -95,6 +97,7 @@ pub mod ids;
 pub mod import;
 pub mod labels;
 pub mod markdown;
+pub mod palette;
 pub mod paragraph_proposals;
 pub mod paragraphs;
 pub mod proposals;

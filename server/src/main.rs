@@ -137,6 +137,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     tracing::info!(?config, "starting");
+    tracing::info!("web UI: serving {}", pluma_server::routes::web::source(&config));
     let listen = config.listen;
     let state = pluma_server::build_state(config).await.context("opening the database")?;
     if args.demo {

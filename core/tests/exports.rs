@@ -127,6 +127,27 @@ fn docx_redline_of_a_comparison() {
     assert_page_layout(&docx);
 }
 
+/// The redline keeps a preambular paragraph's italics, in equal and in changed text.
+#[test]
+fn docx_redline_keeps_italics() {
+    let (mut d, p) = one_paragraph("Recalling the plan,", "Recordando el plan,");
+    d.set_format(&p, Lang::En, 0, 9, pluma_core::Format::Em, true).unwrap();
+    d.commit();
+    let v1 = d.heads();
+    d.splice(&p, Lang::En, 10, 3, "the regional").unwrap();
+    d.commit();
+    let none = |_: &pluma_core::automerge::ActorId| None;
+    let c = d.compare(Some(&v1), None, Lang::En, &none).unwrap();
+    let docx = c.to_docx(&CountryNames::builtin(), &info(), 1_638_281_100_000).unwrap();
+    let doc = part(&docx, "word/document.xml");
+    let recalling = doc.find(">Recalling<").unwrap_or_else(|| panic!("{doc}"));
+    let run = &doc[doc[..recalling].rfind("<w:r>").unwrap()..recalling];
+    assert!(run.contains("<w:i />") || run.contains("<w:i/>"), "{run}");
+    let plan = doc.find("plan,").unwrap();
+    let run = &doc[doc[..plan].rfind("<w:r>").unwrap()..plan];
+    assert!(!run.contains("<w:i"), "{run}");
+}
+
 /// A clean DOCX export imports back to the same paragraphs (kinds, text, emphasis), in
 /// both languages at once; a Markdown export does too; files of different lengths are
 /// refused.

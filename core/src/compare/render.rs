@@ -58,7 +58,10 @@ fn countries(cmp: &Comparison) -> BTreeSet<Country> {
 
 fn html_pieces(out: &mut String, pieces: &[Piece], names: &CountryNames, cmp: &Comparison) {
     for p in pieces {
-        let text = escape_html(&p.text);
+        let text = match p.em {
+            true => format!("<em>{}</em>", escape_html(&p.text)),
+            false => escape_html(&p.text),
+        };
         let tag = match p.op {
             PieceOp::Equal => {
                 out.push_str(&text);

@@ -304,9 +304,9 @@ impl Comparison {
             pieces
                 .iter()
                 .map(|p| match p.op {
-                    PieceOp::Equal => RunPart::Plain(Run::new().add_text(p.text.clone())),
-                    PieceOp::Insert => RunPart::Ins(Run::new().add_text(p.text.clone()), author(&p.country), date.clone()),
-                    PieceOp::Delete => RunPart::Del(Run::new().add_delete_text(p.text.clone()), author(&p.country), date.clone()),
+                    PieceOp::Equal => RunPart::Plain(text_run(&p.text, false, false, p.em)),
+                    PieceOp::Insert => RunPart::Ins(text_run(&p.text, false, false, p.em), author(&p.country), date.clone()),
+                    PieceOp::Delete => RunPart::Del(text_run(&p.text, true, false, p.em), author(&p.country), date.clone()),
                 })
                 .collect()
         };

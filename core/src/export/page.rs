@@ -3,7 +3,7 @@
 //! title and the meta line (meeting, version, date) centred at the head, and the page
 //! number centred in the footer (a Word `PAGE` field, so it is right on every page).
 
-use docx_rs::{AlignmentType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts, Style, StyleType};
+use docx_rs::{AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run, RunFonts, Style, StyleType};
 
 use super::ExportInfo;
 use super::docx::RunPart;
@@ -27,12 +27,12 @@ pub(super) fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) ->
     let docx = Docx::new()
         .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT))
         .default_size(BODY_SIZE)
-        .default_line_spacing(LineSpacing::new().after(SPACE_AFTER).line(LINE))
+        .default_line_spacing(spacing(0, SPACE_AFTER))
         .page_margin(PageMargin::new().top(MARGIN).bottom(MARGIN).left(MARGIN).right(MARGIN))
         .footer(Footer::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_page_num(PageNum::new())))
-        .add_style(Style::new("Title", StyleType::Paragraph).name("Title").bold().size(32).align(AlignmentType::Center))
-        .add_style(Style::new("Subtitle", StyleType::Paragraph).name("Subtitle").italic().size(22).align(AlignmentType::Center))
-        .add_style(Style::new("Heading2", StyleType::Paragraph).name("heading 2").bold().size(26));
+        .add_style(Style::new("Title", StyleType::Paragraph).name("Title").bold().size(32).align(AlignmentType::Center).line_spacing(spacing(0, 240)))
+        .add_style(Style::new("Subtitle", StyleType::Paragraph).name("Subtitle").italic().size(22).align(AlignmentType::Center).line_spacing(spacing(0, 240)))
+        .add_style(Style::new("Heading2", StyleType::Paragraph).name("heading 2").bold().size(26).line_spacing(spacing(240, 120)));
     let mut title = Paragraph::new().style("Title");
     for part in title_runs {
         title = part.add_to(title, |r| r);
@@ -42,6 +42,12 @@ pub(super) fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) ->
         Some(line) => docx.add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(line))),
         None => docx,
     }
+}
+
+/// Lines of 1.15 (a proportion, whatever the font size) with space before and after, in
+/// twentieths of a point.
+fn spacing(before: u32, after: u32) -> LineSpacing {
+    LineSpacing::new().line_rule(LineSpacingType::Auto).line(LINE).before(before).after(after)
 }
 
 /// A paragraph of the text: a heading in style `Heading2`, any other justified.

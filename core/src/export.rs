@@ -8,6 +8,8 @@
 //!   omitted, proposed cuts kept), or tracked (each pending proposal a Word revision
 //!   authored by the country's name, each comment thread a Word comment), and the redline
 //!   of a [`crate::compare::Comparison`].
+//! - PDF ([`pdf`]): the clean text set on numbered A4 pages, with the fingerprint of an
+//!   adopted text, written without an office suite.
 //!
 //! Paragraphs are numbered as a communiqué is printed and as the web client counts them
 //! ([`crate::labels`]): operative paragraphs 1..m (the number a delegate calls "OP 2"),
@@ -17,6 +19,7 @@
 pub mod docx;
 pub mod layout;
 mod page;
+pub mod pdf;
 mod whole;
 
 use std::fmt::Write as _;

@@ -30,8 +30,22 @@ pub(super) fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) ->
         .default_line_spacing(spacing(0, SPACE_AFTER))
         .page_margin(PageMargin::new().top(MARGIN).bottom(MARGIN).left(MARGIN).right(MARGIN))
         .footer(Footer::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_page_num(PageNum::new())))
-        .add_style(Style::new("Title", StyleType::Paragraph).name("Title").bold().size(32).align(AlignmentType::Center).line_spacing(spacing(0, 240)))
-        .add_style(Style::new("Subtitle", StyleType::Paragraph).name("Subtitle").italic().size(22).align(AlignmentType::Center).line_spacing(spacing(0, 240)))
+        .add_style(
+            Style::new("Title", StyleType::Paragraph)
+                .name("Title")
+                .bold()
+                .size(32)
+                .align(AlignmentType::Center)
+                .line_spacing(spacing(0, 240)),
+        )
+        .add_style(
+            Style::new("Subtitle", StyleType::Paragraph)
+                .name("Subtitle")
+                .italic()
+                .size(22)
+                .align(AlignmentType::Center)
+                .line_spacing(spacing(0, 240)),
+        )
         .add_style(Style::new("Heading2", StyleType::Paragraph).name("heading 2").bold().size(26).line_spacing(spacing(240, 120)));
     let mut title = Paragraph::new().style("Title");
     for part in title_runs {

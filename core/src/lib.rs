@@ -25,8 +25,9 @@
 //! - [`clean`]: the characters no text may carry (refused by the API and the rules, left
 //!   out of exports).
 //! - [`compare`]: two versions compared word by word, each change credited to a country.
-//! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
-//!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
+//! - [`export`]: a version as Markdown, print-ready HTML, DOCX (clean, with proposals
+//!   as Word tracked changes and threads as Word comments, or a redline of a comparison),
+//!   or PDF (the clean text, typeset here with the fonts of `core/fonts/`).
 //! - [`labels`]: how paragraphs are named and numbered (PP 3, OP 2), as the web client
 //!   shows them: exports print operative numbers, messages name paragraphs by label.
 //! - [`fingerprint`]: the canonical text and certified fingerprint of an adopted draft.

@@ -101,6 +101,9 @@ pub struct AgendaItem {
     pub leads: Vec<Country>,
     /// Who leads it when named by office ("RCM PPT and SACM PPT").
     pub led_by: Option<String>,
+    /// The same in Spanish, when the translation table has it.
+    #[serde(default)]
+    pub led_by_es: Option<String>,
     /// Speakers, name and office as written.
     pub speakers: Vec<String>,
 }
@@ -142,6 +145,9 @@ impl Agenda {
     pub fn translate(&mut self, table_json: &str) -> Result<(), AgendaError> {
         let table: BTreeMap<String, String> = serde_json::from_str(table_json).map_err(|e| AgendaError::Translations(e.to_string()))?;
         self.for_each_text(|t| t.es = table.get(&t.en).cloned());
+        for item in self.days.iter_mut().flat_map(|d| &mut d.items) {
+            item.led_by_es = item.led_by.as_ref().and_then(|l| table.get(l)).cloned();
+        }
         Ok(())
     }
 
@@ -420,6 +426,7 @@ fn new_item(kind: ItemKind, number: Option<u32>, title: &str) -> AgendaItem {
         topics: Vec::new(),
         leads: Vec::new(),
         led_by: None,
+        led_by_es: None,
         speakers: Vec::new(),
     }
 }

@@ -39,7 +39,7 @@ pub fn pages_text(pdf: &[u8]) -> Vec<String> {
             fonts.iter().map(|(name, font)| (name.clone(), to_unicode(&doc, &deref(font)))).collect();
         let content = doc.get_and_decode_page_content(page).expect("page content");
         let (mut text, mut font) = (String::new(), None);
-        let mut show = |bytes: &[u8], font: &Option<Vec<u8>>, text: &mut String| {
+        let show = |bytes: &[u8], font: &Option<Vec<u8>>, text: &mut String| {
             let map = &maps[font.as_ref().expect("a font is set before text")];
             for pair in bytes.chunks(2) {
                 let code = u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)]);

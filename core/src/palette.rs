@@ -88,7 +88,7 @@ const FALLBACK: &str = "#5f6368";
 mod tests {
     use super::colour::{Rgb, ciede2000};
     use super::*;
-    use crate::delegations::SECRETARIAT;
+    use crate::meeting::delegations::SECRETARIAT;
 
     /// The codes of every delegation and observer of the meeting, and the secretariat.
     fn meeting_codes() -> Vec<String> {

@@ -18,10 +18,10 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{Comparison, ParagraphChange, ParagraphDiff, Piece, PieceOp};
-use crate::delegations::CountryNames;
 use crate::ids::{Country, Lang};
 use crate::labels::{Label, Labeller};
 use crate::markdown::{escape_html, escape_markdown};
+use crate::meeting::delegations::CountryNames;
 
 /// The colour of each country of a page, in the order given: each its colour of the shared
 /// palette ([`crate::palette`], the web client's too); a code it does not list a colour no
@@ -239,7 +239,7 @@ fn md_pieces(out: &mut String, pieces: &[Piece]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delegations::SECRETARIAT;
+    use crate::meeting::delegations::SECRETARIAT;
 
     /// A page with all 25 delegations of a meeting and the secretariat gives each its own
     /// colour; the secretariat's is none of the delegations'.

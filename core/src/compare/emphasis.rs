@@ -79,11 +79,12 @@ mod tests {
     fn pieces_take_the_italics_of_their_version() {
         // Older: "Noting that", "Noting" italic. Newer: "Recalling that", "Recalling" italic.
         let pieces = vec![piece(PieceOp::Delete, "Noting"), piece(PieceOp::Insert, "Recalling"), piece(PieceOp::Equal, " that")];
-        let out = mark(pieces, &[0..6], &[0..9]);
+        let (noting, recalling) = (0..6, 0..9);
+        let out = mark(pieces, std::slice::from_ref(&noting), std::slice::from_ref(&recalling));
         let shown: Vec<(&str, bool)> = out.iter().map(|p| (p.text.as_str(), p.em)).collect();
         assert_eq!(shown, [("Noting", true), ("Recalling", true), (" that", false)]);
         let pieces = vec![piece(PieceOp::Equal, "Welcoming the report")];
-        let out = mark(pieces, &[0..9], &[0..9]);
+        let out = mark(pieces, std::slice::from_ref(&recalling), std::slice::from_ref(&recalling));
         let shown: Vec<(&str, bool)> = out.iter().map(|p| (p.text.as_str(), p.em)).collect();
         assert_eq!(shown, [("Welcoming", true), (" the report", false)]);
     }

@@ -13,10 +13,12 @@ fn to_unicode(doc: &lopdf::Document, font: &lopdf::Dictionary) -> HashMap<u16, S
     let hex = |h: &str| u16::from_str_radix(h.trim_matches(|c| c == '<' || c == '>'), 16).ok();
     let mut map = HashMap::new();
     for line in cmap.lines() {
-        if let [code, uni] = line.split_whitespace().collect::<Vec<_>>()[..] {
-            if let (Some(code), Some(uni)) = (hex(code), hex(uni)) {
-                map.insert(code, char::from_u32(u32::from(uni)).map(String::from).unwrap_or_default());
-            }
+        let pair = match line.split_whitespace().collect::<Vec<_>>()[..] {
+            [code, uni] => (hex(code), hex(uni)),
+            _ => continue,
+        };
+        if let (Some(code), Some(uni)) = pair {
+            map.insert(code, char::from_u32(u32::from(uni)).map(String::from).unwrap_or_default());
         }
     }
     map

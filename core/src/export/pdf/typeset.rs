@@ -1,6 +1,7 @@
 //! Typesetting for PDF exports: words measured with the embedded fonts' advance widths,
 //! lines broken greedily and justified (every line of a body paragraph but its last),
-//! pages filled from the top and numbered at the foot.
+//! pages filled from the top (a paragraph never leaves its first line alone at a page's
+//! foot) and numbered at the foot.
 
 use printpdf::{IndirectFontRef, Mm, PdfDocumentReference, PdfLayerReference};
 use ttf_parser::Face;
@@ -160,6 +161,10 @@ impl Pages<'_> {
             }
         }
         let last = lines.len() - 1;
+        // No paragraph leaves its first line alone at the foot of a page.
+        if lines.len() > 1 && self.y - 2.0 * leading < MARGIN {
+            self.new_page();
+        }
         for (i, line) in lines.into_iter().enumerate() {
             if self.y - leading < MARGIN {
                 self.new_page();

@@ -153,7 +153,7 @@ impl Draft {
         let mut css = String::from(
             "@page{size:A4;margin:2.5cm;@bottom-center{content:counter(page)}}\
              body{font-family:'Times New Roman',serif;font-size:12pt;line-height:1.4;max-width:42em;margin:auto}\
-             h1{font-size:16pt;text-align:center}.pluma-meta{text-align:center;color:#444;font-style:italic}\
+             h1{font-size:16pt;text-align:center}.pluma-meta{text-align:center;color:#444;font-style:italic;font-size:11pt;text-wrap:balance}\
              p{text-align:justify;hyphens:auto;margin:0 0 10pt}h2{margin:14pt 0 8pt}\
              ol.pluma-paragraphs{padding-left:2em}h2{font-size:13pt}\
              ins{text-decoration:underline}del{text-decoration:line-through}\

@@ -15,6 +15,7 @@
 
 mod align;
 pub mod credit;
+pub(crate) mod emphasis;
 pub mod render;
 pub mod snapshot;
 pub(crate) mod words;
@@ -62,6 +63,9 @@ pub struct Piece {
     /// The same words were cut in one place of the paragraph and inserted in another.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub moved: bool,
+    /// In italics in its version (a preambular paragraph's opening words).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub em: bool,
 }
 
 /// How a paragraph's text differs.
@@ -373,6 +377,7 @@ pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, lang: Lang) -> Comparis
         out.push(diff);
         removed_here(Some(id), &mut out, &mut summary);
     }
+    emphasis::apply(&mut out, old, new, lang);
 
     Comparison {
         lang,
@@ -397,7 +402,7 @@ fn equal_piece(text: &str) -> Vec<Piece> {
     if text.is_empty() {
         return Vec::new();
     }
-    vec![Piece { op: PieceOp::Equal, text: text.to_owned(), country: None, moved: false }]
+    vec![Piece { op: PieceOp::Equal, text: text.to_owned(), country: None, moved: false, em: false }]
 }
 
 /// The delegation of a pending proposal of `kind` about a paragraph of a snapshot.
@@ -573,7 +578,7 @@ fn split<'s>(
         return Vec::new();
     }
     if op == PieceOp::Equal {
-        return vec![Piece { op, text: part.to_owned(), country: None, moved }];
+        return vec![Piece { op, text: part.to_owned(), country: None, moved, em: false }];
     }
     // Runs of characters with one credit, as byte ranges of `part`.
     let mut runs: Vec<(std::ops::Range<usize>, Option<&'s Country>)> = Vec::new();
@@ -600,7 +605,7 @@ fn split<'s>(
             _ => merged.push((r, country)),
         }
     }
-    merged.into_iter().map(|(r, country)| Piece { op, text: part[r].to_owned(), country: country.cloned(), moved }).collect()
+    merged.into_iter().map(|(r, country)| Piece { op, text: part[r].to_owned(), country: country.cloned(), moved, em: false }).collect()
 }
 
 fn tally(summary: &mut Summary, pieces: &[Piece]) {

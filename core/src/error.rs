@@ -91,6 +91,10 @@ pub enum DraftError {
     /// The DOCX writer failed (it writes to memory, so this is a defect, not bad input).
     #[error("could not write the DOCX file: {0}")]
     Docx(String),
+    /// The PDF writer failed (it writes to memory with fonts shipped in the crate, so this
+    /// is a defect, not bad input).
+    #[error("could not write the PDF file: {0}")]
+    Pdf(String),
     /// A file to import could not be used (the text says why).
     #[error("cannot import: {0}")]
     InvalidImport(String),

@@ -8,6 +8,8 @@
 //!   omitted, proposed cuts kept), or tracked (each pending proposal a Word revision
 //!   authored by the country's name, each comment thread a Word comment), and the redline
 //!   of a [`crate::compare::Comparison`].
+//! - PDF ([`pdf`]): the clean text set on numbered A4 pages, with the fingerprint of an
+//!   adopted text, written without an office suite.
 //!
 //! Paragraphs are numbered as a communiqué is printed and as the web client counts them
 //! ([`crate::labels`]): operative paragraphs 1..m (the number a delegate calls "OP 2"),
@@ -16,6 +18,8 @@
 
 pub mod docx;
 pub mod layout;
+mod page;
+pub mod pdf;
 mod whole;
 
 use std::fmt::Write as _;
@@ -147,8 +151,10 @@ impl Draft {
         }
         countries.extend(view.all_paragraph_proposals()?.into_iter().map(|p| p.country));
         let mut css = String::from(
-            "@page{margin:2.5cm}body{font-family:'Times New Roman',serif;font-size:12pt;line-height:1.4;max-width:42em;margin:auto}\
-             h1{font-size:16pt;text-align:center}.pluma-meta{text-align:center;color:#444}\
+            "@page{size:A4;margin:2.5cm;@bottom-center{content:counter(page)}}\
+             body{font-family:'Times New Roman',serif;font-size:12pt;line-height:1.4;max-width:42em;margin:auto}\
+             h1{font-size:16pt;text-align:center}.pluma-meta{text-align:center;color:#444;font-style:italic;font-size:11pt;text-wrap:balance}\
+             p{text-align:justify;hyphens:auto;margin:0 0 10pt}h2{margin:14pt 0 8pt}\
              ol.pluma-paragraphs{padding-left:2em}h2{font-size:13pt}\
              ins{text-decoration:underline}del{text-decoration:line-through}\
              .pluma-note{display:block;font-size:9pt;font-style:italic;color:#444}\n",

@@ -25,15 +25,19 @@
 //! - [`clean`]: the characters no text may carry (refused by the API and the rules, left
 //!   out of exports).
 //! - [`compare`]: two versions compared word by word, each change credited to a country.
-//! - [`export`]: a version as Markdown, print-ready HTML, or DOCX (clean, with proposals
-//!   as Word tracked changes and threads as Word comments, or a redline of a comparison).
+//! - [`export`]: a version as Markdown, print-ready HTML, DOCX (clean, with proposals
+//!   as Word tracked changes and threads as Word comments, or a redline of a comparison),
+//!   or PDF (the clean text, typeset here with the fonts of `core/fonts/`).
 //! - [`labels`]: how paragraphs are named and numbered (PP 3, OP 2), as the web client
 //!   shows them: exports print operative numbers, messages name paragraphs by label.
 //! - [`fingerprint`]: the canonical text and certified fingerprint of an adopted draft.
-//! - [`delegations`]: country names for exports.
-//! - [`agenda`]: the meeting's agenda parsed from the circulated text (days, sessions,
-//!   absolute times, lead panelist countries, speakers).
-//! - [`concept_note`]: the Concept Note generated from the agenda.
+//! - [`palette`]: each delegation's colour (`data/palette.json`, shared with the web
+//!   client), with the CIEDE2000 and contrast arithmetic that checks it.
+//! - [`meeting`]: the meeting's own content, apart from the document model:
+//!   [`meeting::delegations`] (country names for exports), [`meeting::agenda`] (parsed from
+//!   the circulated text: days, sessions, absolute times, lead panelist countries,
+//!   speakers), [`meeting::concept_note`] (generated from the agenda), and drafts made from
+//!   a zero-draft file. Re-exported at `agenda`, `concept_note` and `delegations`.
 //! - [`alternatives`]: alternative formulations of a paragraph with their co-sponsors.
 //! - [`import`]: a draft from Markdown or DOCX files, one per language.
 //! - [`returns`]: a DOCX export marked up in Word and sent back, read as the returning
@@ -79,14 +83,11 @@
 
 #![forbid(unsafe_code)]
 
-pub mod agenda;
 pub mod alternatives;
 pub mod attribution;
 pub mod bounds;
 pub mod clean;
 pub mod compare;
-pub mod concept_note;
-pub mod delegations;
 pub mod draft;
 pub mod error;
 pub mod export;
@@ -95,6 +96,8 @@ pub mod ids;
 pub mod import;
 pub mod labels;
 pub mod markdown;
+pub mod meeting;
+pub mod palette;
 pub mod paragraph_proposals;
 pub mod paragraphs;
 pub mod proposals;
@@ -106,13 +109,14 @@ pub mod suggestions;
 pub(crate) mod text_state;
 pub mod threads;
 pub mod view;
-mod zero_draft;
 
 pub use automerge;
 pub use draft::Draft;
 pub use error::DraftError;
 pub use ids::{AlternativeId, Country, IdError, Lang, MessageId, ParagraphId, SuggestionId, ThreadId, UserId};
 pub use labels::Label;
+/// The meeting's content under its former paths, which the server and tests use.
+pub use meeting::{agenda, concept_note, delegations};
 pub use paragraph_proposals::{ParagraphProposal, Slot};
 pub use paragraphs::{Concordance, Format};
 pub use proposals::{Proposal, ProposalKind, Selection};

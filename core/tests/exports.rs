@@ -27,6 +27,21 @@ fn info() -> ExportInfo {
     }
 }
 
+/// Laid out as a communiqué is circulated: body paragraphs justified, space after every
+/// paragraph and a serif body (document defaults), the meeting and date in the centred
+/// meta line, and the page number as a `PAGE` field in the footer.
+fn assert_page_layout(docx: &[u8]) {
+    let doc = part(docx, "word/document.xml");
+    assert!(doc.contains("<w:jc w:val=\"both\" />") || doc.contains("<w:jc w:val=\"both\"/>"), "{doc}");
+    assert!(doc.contains("RCM–SACM 2021") && doc.contains("2021-11-30"), "{doc}");
+    assert!(doc.contains("<w:footerReference"), "{doc}");
+    let styles = part(docx, "word/styles.xml");
+    assert!(styles.contains("w:after=\"200\""), "{styles}");
+    assert!(styles.contains("Times New Roman"), "{styles}");
+    let footer = part(docx, "word/footer1.xml");
+    assert!(footer.contains("PAGE"), "{footer}");
+}
+
 /// A draft where MX proposes an insertion, AR proposes a cut, and BR comments.
 fn negotiated() -> (Draft, ParagraphId) {
     let (mut d, p) = one_paragraph("We agree on safe migration.", "Acordamos una migración segura.");
@@ -53,7 +68,10 @@ fn tracked_and_clean_docx() {
     let comments = part(&tracked, "word/comments.xml");
     assert!(comments.contains("w:author=\"Brazil\"") && comments.contains("Who is *we*?"), "{comments}");
 
+    assert_page_layout(&tracked);
+
     let clean = d.export_docx(None, Lang::En, &info(), DocxMode::Clean, &names).unwrap();
+    assert_page_layout(&clean);
     let doc = part(&clean, "word/document.xml");
     assert!(!doc.contains("<w:ins ") && !doc.contains("<w:del ") && !doc.contains("fully"));
     assert!(doc.contains("safe ") && doc.contains("1. "));
@@ -74,6 +92,7 @@ fn markdown_and_html() {
     assert!(html.contains("<h1>Comunicado Conjunto</h1>"), "{html}");
     assert!(html.contains("&lt;script&gt;") && !html.contains("<script>"));
     assert!(html.contains("<span class=\"pluma-number\">1.</span>"));
+    assert!(html.contains("text-align:justify") && html.contains("counter(page)"), "{html}");
 }
 
 /// A version's export shows the text as it was then; unknown heads are refused.
@@ -105,6 +124,28 @@ fn docx_redline_of_a_comparison() {
     let doc = part(&docx, "word/document.xml");
     assert!(doc.contains("w:author=\"Mexico\"") && doc.contains("2021-11-30T14:05:00Z"), "{doc}");
     assert!(doc.contains(" fully"));
+    assert_page_layout(&docx);
+}
+
+/// The redline keeps a preambular paragraph's italics, in equal and in changed text.
+#[test]
+fn docx_redline_keeps_italics() {
+    let (mut d, p) = one_paragraph("Recalling the plan,", "Recordando el plan,");
+    d.set_format(&p, Lang::En, 0, 9, pluma_core::Format::Em, true).unwrap();
+    d.commit();
+    let v1 = d.heads();
+    d.splice(&p, Lang::En, 10, 3, "the regional").unwrap();
+    d.commit();
+    let none = |_: &pluma_core::automerge::ActorId| None;
+    let c = d.compare(Some(&v1), None, Lang::En, &none).unwrap();
+    let docx = c.to_docx(&CountryNames::builtin(), &info(), 1_638_281_100_000).unwrap();
+    let doc = part(&docx, "word/document.xml");
+    let recalling = doc.find(">Recalling<").unwrap_or_else(|| panic!("{doc}"));
+    let run = &doc[doc[..recalling].rfind("<w:r>").unwrap()..recalling];
+    assert!(run.contains("<w:i />") || run.contains("<w:i/>"), "{run}");
+    let plan = doc.find("plan,").unwrap();
+    let run = &doc[doc[..plan].rfind("<w:r>").unwrap()..plan];
+    assert!(!run.contains("<w:i"), "{run}");
 }
 
 /// A clean DOCX export imports back to the same paragraphs (kinds, text, emphasis), in

@@ -53,7 +53,7 @@ pub(crate) struct ExportArgs {
     /// en or es.
     #[arg(long)]
     lang: Lang,
-    /// md, html, docx or docx-tracked.
+    /// md, html, docx, docx-tracked or pdf.
     #[arg(long)]
     format: String,
     /// Write to this file instead of standard output (required for docx).
@@ -79,7 +79,7 @@ async fn version(store: &dyn Store, draft: &DraftId, id: &VersionId) -> anyhow::
 fn write(out: Output, path: Option<&std::path::Path>) -> anyhow::Result<()> {
     match path {
         Some(p) => std::fs::write(p, &out.body).with_context(|| format!("writing {}", p.display())),
-        None if out.file_name.is_some() => bail!("a DOCX is binary: give --out FILE"),
+        None if out.file_name.is_some() => bail!("a DOCX or PDF is binary: give --out FILE"),
         None => {
             use std::io::Write;
             std::io::stdout().write_all(&out.body).context("writing to standard output")

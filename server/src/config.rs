@@ -22,7 +22,8 @@ pub struct Config {
     /// Database URL: `sqlite:PATH` (created if missing) or `postgres://...`.
     #[arg(long, env = "PLUMA_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
-    /// Directory of the built web UI (default: `client/dist` if it exists).
+    /// Directory of the built web UI, served instead of the build embedded in the binary
+    /// (for developing the client; see `routes::web`).
     #[arg(long, env = "PLUMA_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
     /// Hours a login session lasts.
@@ -186,7 +187,6 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("database_url", &redact_url(&self.database_url))
-            .field("web_dir", &self.web_dir)
             .field("session_hours", &self.session_hours)
             .field("compaction_threshold", &self.compaction_threshold)
             .field("limits", &self.limits)

@@ -65,6 +65,8 @@ pub struct DemoLogin {
     pub country: Option<Country>,
     /// Name shown.
     pub display_name: String,
+    /// Name shown in the Spanish interface.
+    pub display_name_es: String,
 }
 
 /// Seeds the demo into an empty database; `Ok(None)` if the database already has users.
@@ -106,20 +108,20 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
     let mut logins = Vec::new();
     for d in &delegations {
         let role = if d.conference == Conference::Observer { Role::Observer } else { Role::Delegate };
-        logins.push(login(d.code.as_str().to_lowercase(), role, Some(d.code.clone()), format!("Delegation of {}", d.name_en)));
+        let names = [format!("Delegation of {}", d.name_en), format!("Delegación de {}", d.name_es)];
+        logins.push(login(d.code.as_str().to_lowercase(), role, Some(d.code.clone()), names));
     }
-    for (ppt, conference) in [(&fixture.ppt.rcm, "RCM"), (&fixture.ppt.sacm, "SACM")] {
-        let name = delegations.iter().find(|d| &d.code == ppt).map_or(ppt.as_str(), |d| d.name_en.as_str());
-        logins.push(login(
-            format!("{}-chair", ppt.as_str().to_lowercase()),
-            Role::Chair,
-            Some(ppt.clone()),
-            format!("Pro-Tempore Presidency of the {conference} ({name})"),
-        ));
+    for (ppt, conference, conferencia) in [(&fixture.ppt.rcm, "RCM", "CRM"), (&fixture.ppt.sacm, "SACM", "CSM")] {
+        let d = delegations.iter().find(|d| &d.code == ppt);
+        let (en, es) = d.map_or((ppt.as_str(), ppt.as_str()), |d| (d.name_en.as_str(), d.name_es.as_str()));
+        let names =
+            [format!("Pro-Tempore Presidency of the {conference} ({en})"), format!("Presidencia Pro Tempore de la {conferencia} ({es})")];
+        logins.push(login(format!("{}-chair", ppt.as_str().to_lowercase()), Role::Chair, Some(ppt.clone()), names));
     }
     let sec: Country = "SEC".parse().map_err(|e| ApiError::internal("demo secretariat code", e))?;
-    logins.push(login("secretariat".into(), Role::Secretariat, Some(sec), "Technical Secretariat".into()));
-    logins.push(login("admin".into(), Role::Admin, None, "Administrator".into()));
+    let names = ["Technical Secretariat".into(), "Secretaría Técnica".into()];
+    logins.push(login("secretariat".into(), Role::Secretariat, Some(sec), names));
+    logins.push(login("admin".into(), Role::Admin, None, ["Administrator".into(), "Administración".into()]));
 
     let mut secretariat = None;
     for l in &logins {
@@ -134,6 +136,7 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
             password_hash: hash,
         };
         let created = store.create_user(&user, now_ms()).await?;
+        let created = store.set_display_name_es(&created.id, Some(&l.display_name_es)).await?;
         if created.role == Role::Secretariat {
             secretariat = Some(created);
         }
@@ -146,8 +149,8 @@ pub async fn seed(store: &dyn Store) -> Result<Option<Vec<DemoLogin>>, ApiError>
     Ok(Some(logins))
 }
 
-fn login(login: String, role: Role, country: Option<Country>, display_name: String) -> DemoLogin {
-    DemoLogin { login, role, country, display_name }
+fn login(login: String, role: Role, country: Option<Country>, [display_name, display_name_es]: [String; 2]) -> DemoLogin {
+    DemoLogin { login, role, country, display_name, display_name_es }
 }
 
 /// The table of logins printed by `pluma serve --demo`.

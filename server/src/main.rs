@@ -94,6 +94,9 @@ struct UserAdd {
     /// Name shown to others (default: the login).
     #[arg(long)]
     display_name: Option<String>,
+    /// Name shown to others in the Spanish interface (default: the same).
+    #[arg(long)]
+    display_name_es: Option<String>,
     /// delegate, chair, secretariat, observer or admin.
     #[arg(long)]
     role: Role,
@@ -137,6 +140,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     tracing::info!(?config, "starting");
+    tracing::info!("web UI: serving {}", pluma_server::routes::web::source(&config));
     let listen = config.listen;
     let state = pluma_server::build_state(config).await.context("opening the database")?;
     if args.demo {
@@ -191,7 +195,9 @@ async fn add_user(add: UserAdd) -> anyhow::Result<()> {
     // The checks of sign-in, so that every login can sign in (and PostgreSQL, which cannot
     // store U+0000, refuses nothing SQLite takes).
     let max = pluma_server::config::bounds::MAX_LOGIN_CHARS;
-    for (what, value) in [("--login", Some(&add.login)), ("--display-name", add.display_name.as_ref())] {
+    for (what, value) in
+        [("--login", Some(&add.login)), ("--display-name", add.display_name.as_ref()), ("--display-name-es", add.display_name_es.as_ref())]
+    {
         if let Some(value) = value {
             pluma_server::input::text(what, value, max).map_err(|e| anyhow::anyhow!("{e}"))?;
         }
@@ -211,7 +217,10 @@ async fn add_user(add: UserAdd) -> anyhow::Result<()> {
         country: add.country,
         password_hash: hash,
     };
-    let created = store.create_user(&user, pluma_server::time::now_ms()).await?;
+    let mut created = store.create_user(&user, pluma_server::time::now_ms()).await?;
+    if let Some(es) = &add.display_name_es {
+        created = store.set_display_name_es(&created.id, Some(es)).await?;
+    }
     store.close().await;
     println!("created user {} ({}, {})", created.login, created.id, created.role);
     Ok(())

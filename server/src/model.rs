@@ -68,6 +68,8 @@ pub struct User {
     pub login: String,
     /// Name shown to others.
     pub display_name: String,
+    /// Name shown to others in the Spanish interface (`null`: the same as `display_name`).
+    pub display_name_es: Option<String>,
     /// What they may do.
     pub role: Role,
     /// Their delegation (`MX`, `IOM`, `SEC` for the secretariat); none for an admin.

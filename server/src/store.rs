@@ -204,6 +204,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Creates a user with a fresh id; `Conflict` if the login is taken.
     async fn create_user(&self, user: &NewUser, now: i64) -> Result<User>;
+    /// Sets (or clears) a user's display name in Spanish; `NotFound` for an unknown id.
+    async fn set_display_name_es(&self, id: &UserId, name: Option<&str>) -> Result<User>;
     /// A user and their password hash, by login.
     async fn user_by_login(&self, login: &str) -> Result<Option<(User, String)>>;
     /// A user by id; `NotFound` if there is none.

@@ -20,7 +20,9 @@ use crate::ids::DocumentId;
 use crate::model::DraftRecord;
 use crate::store::{Store, StoreError, VersionRecord};
 
-/// The DOCX media type.
+/// The PDF media type.
+pub const PDF_TYPE: &str = "application/pdf";
+/// The media type of DOCX files.
 pub const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// Formats of a comparison.
@@ -60,6 +62,8 @@ pub enum ExportFormat {
     Docx,
     /// A DOCX with proposals as Word revisions and threads as comments.
     DocxTracked,
+    /// A PDF of the clean text (with the fingerprint of an adopted text).
+    Pdf,
 }
 
 impl FromStr for ExportFormat {
@@ -70,7 +74,8 @@ impl FromStr for ExportFormat {
             "html" => Ok(ExportFormat::Html),
             "docx" => Ok(ExportFormat::Docx),
             "docx-tracked" => Ok(ExportFormat::DocxTracked),
-            other => Err(format!("unknown format {other:?}: use md, html, docx or docx-tracked")),
+            "pdf" => Ok(ExportFormat::Pdf),
+            other => Err(format!("unknown format {other:?}: use md, html, docx, docx-tracked or pdf")),
         }
     }
 }
@@ -82,7 +87,7 @@ pub struct Output {
     pub content_type: &'static str,
     /// The bytes.
     pub body: Vec<u8>,
-    /// For DOCX: a file name to offer.
+    /// For DOCX and PDF: a file name to offer.
     pub file_name: Option<String>,
 }
 
@@ -192,6 +197,11 @@ pub fn render_export(
         ExportFormat::DocxTracked => {
             docx(draft, lang, "tracked", doc.export_docx_from(heads, lang, &info, DocxMode::Tracked, &names, Some(draft.id.as_str()))?)
         }
+        ExportFormat::Pdf => Output {
+            content_type: PDF_TYPE,
+            body: doc.export_pdf(heads, lang, &info)?,
+            file_name: Some(format!("{}-{}.pdf", draft.id, lang.as_str())),
+        },
     })
 }
 

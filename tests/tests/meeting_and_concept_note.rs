@@ -52,6 +52,20 @@ async fn meeting_endpoint_serves_conferences_delegations_and_agenda() {
         assert_eq!(sessions[2]["end"], 1_631_214_900_000i64);
         assert_eq!(sessions[2]["title"]["es"], "Integración de las personas migrantes y lucha contra la xenofobia");
 
+        // Names in both languages: the agenda's "led by", the people of the directory.
+        let led: Vec<&Value> = days.iter().flat_map(|d| d["items"].as_array().unwrap()).filter(|i| !i["led_by"].is_null()).collect();
+        assert_eq!(led[0]["led_by"], "RCM PPT and SACM PPT", "{}", db.backend);
+        assert_eq!(led[0]["led_by_es"], "PPT de la CRM y PPT de la CSM", "{}", db.backend);
+        let (status, people) = server.api.call(Method::GET, &format!("/api/meetings/{id}/directory"), Some(&pe.token), None).await.unwrap();
+        assert_eq!(status, 200, "{}: {people}", db.backend);
+        let person = |login_name: &str| people.as_array().unwrap().iter().find(|p| p["display_name"] == login_name).cloned();
+        let chair = person("Pro-Tempore Presidency of the RCM (Mexico)").unwrap_or_else(|| panic!("{people}"));
+        assert_eq!(chair["display_name_es"], "Presidencia Pro Tempore de la CRM (México)", "{}", db.backend);
+        let peru = person("Delegation of Peru").unwrap_or_else(|| panic!("{people}"));
+        assert_eq!(peru["display_name_es"], "Delegación de Perú", "{}", db.backend);
+        let (_, me) = server.api.call(Method::GET, "/api/me", Some(&pe.token), None).await.unwrap();
+        assert_eq!(me["display_name_es"], "Delegación de Perú", "{}: {me}", db.backend);
+
         // Bad and unknown ids, and no session.
         let (status, body) = server.api.call(Method::GET, "/api/meetings/nope", Some(&pe.token), None).await.unwrap();
         assert_eq!((status, body["error"].is_string()), (400, true));

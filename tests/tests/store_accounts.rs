@@ -17,6 +17,30 @@ fn new_user(login: &str, role: Role, country: Option<&str>) -> NewUser {
     }
 }
 
+/// A user's Spanish display name is none until set, then read back by every read (by id,
+/// by login, the list, a session); clearing it gives none again; an unknown id is NotFound.
+#[tokio::test]
+async fn display_names_in_spanish_round_trip() {
+    for db in TestDb::each().await {
+        let store = db.open().await;
+        let b = db.backend;
+        let pe = store.create_user(&new_user("pe", Role::Delegate, Some("PE")), 1000).await.unwrap();
+        assert_eq!(pe.display_name_es, None, "{b}");
+        let set = store.set_display_name_es(&pe.id, Some("Delegación de Perú")).await.unwrap();
+        assert_eq!(set.display_name_es.as_deref(), Some("Delegación de Perú"), "{b}");
+        assert_eq!(set.display_name, "pe display", "{b}");
+        let (by_login, _) = store.user_by_login("pe").await.unwrap().unwrap();
+        assert_eq!(by_login.display_name_es.as_deref(), Some("Delegación de Perú"), "{b}");
+        assert_eq!(store.users().await.unwrap()[0].display_name_es.as_deref(), Some("Delegación de Perú"), "{b}");
+        let cleared = store.set_display_name_es(&pe.id, None).await.unwrap();
+        assert_eq!(store.user(&pe.id).await.unwrap(), cleared, "{b}");
+        assert_eq!(cleared.display_name_es, None, "{b}");
+        let unknown: pluma_core::UserId = "u0000000000000000".parse().unwrap();
+        assert!(matches!(store.set_display_name_es(&unknown, Some("x")).await, Err(StoreError::NotFound(_))), "{b}");
+        store.close().await;
+    }
+}
+
 /// A user is stored with every field, found by login with their hash, and a second user
 /// with the same login is a conflict.
 #[tokio::test]

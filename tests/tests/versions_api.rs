@@ -123,8 +123,8 @@ async fn versions_diff_and_exports_credit_countries() {
         assert_eq!((status, ctype.as_str()), (200, "text/html; charset=utf-8"));
         assert!(html.contains("class=\"pluma-c-MX\"") && html.contains("Zero draft → Current text"), "{html}");
         // Numbered as the web client counts: the operative paragraph is 1 (OP 1), the
-        // preambular one has no number.
-        assert!(html.contains("<p>Recognizing the value") && html.contains("<p>1. Agree to meet again."), "{html}");
+        // preambular one has no number and keeps its italics.
+        assert!(html.contains("<p><em>Recognizing</em> the value") && html.contains("<p>1. Agree to meet again."), "{html}");
         let (_, _, md) = get(&server, &format!("/api/drafts/{id}/diff?from={v1}&lang=es&format=md"), &ar.token).await;
         assert!(String::from_utf8(md).unwrap().contains("{++ en Lima++}{>>AR<<}"));
         let (status, ctype, docx) = get(&server, &format!("/api/drafts/{id}/diff?from={v1}&lang=es&format=docx"), &ar.token).await;

@@ -6,6 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../core/tests/support/pdf_text.rs"]
+mod pdf_text;
+
 use std::time::Duration;
 
 use automerge::transaction::Transactable;
@@ -233,6 +236,17 @@ async fn both_approvals_adopt_and_then_every_change_is_refused() {
             std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
             assert!(xml.contains(&fingerprint) && xml.contains("Adopted on"), "{b}: {format}");
         }
+        let resp = reqwest::Client::new()
+            .get(format!("{}/api/drafts/{}/export?format=pdf&lang=es", w.server.api.base, w.draft))
+            .bearer_auth(&w.pe.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{b}");
+        assert_eq!(resp.headers()["content-type"], "application/pdf", "{b}");
+        assert!(resp.headers()["content-disposition"].to_str().unwrap().ends_with("-es.pdf\""), "{b}");
+        let text = pdf_text::pages_text(&resp.bytes().await.unwrap()).join(" ");
+        assert!(text.contains(&fingerprint) && text.contains("Adoptado el"), "{b}: pdf: {text}");
         w.server.stop().await;
     }
 }

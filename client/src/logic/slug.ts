@@ -1,6 +1,11 @@
 // File names for downloads, from titles and version names.
 
-/** A file name from a title: letters, digits and dashes. */
+/** The longest a slug runs before it is cut, at a word's end. */
+const MAX = 40;
+
+/** A file name from a title: letters, digits and dashes, at most MAX characters, cut
+ * between words ("joint-communique-of-the-ii-plenary", not "…plenary-meeti"); a first
+ * word longer than MAX alone is cut. */
 export function slug(s: string): string {
   const out = s
     .normalize("NFD")
@@ -8,5 +13,7 @@ export function slug(s: string): string {
     .replace(/[^A-Za-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .toLowerCase();
-  return out.slice(0, 40).replace(/-+$/, "") || "draft";
+  if (out.length <= MAX) return out || "draft";
+  const cut = out.slice(0, MAX + 1).lastIndexOf("-");
+  return (cut > 0 ? out.slice(0, cut) : out.slice(0, MAX)) || "draft";
 }

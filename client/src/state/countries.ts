@@ -1,19 +1,16 @@
-// Each delegation's colour and name, registered as meetings and drafts are read. 25 colours
-// that can be told apart on white (after Kelly's and Glasbey's palettes); the country code
-// is always shown next to the colour so colour-blind readers need not rely on it.
+// Each delegation's colour and name, registered as meetings and drafts are read. The colours
+// come from data/palette.json, shared with the server's exports: one per delegation,
+// observer and the secretariat, any two at least 10 apart in CIEDE2000 and each readable
+// (WCAG AA) on white and on its tint (checked by core/src/palette.rs). The country code is
+// always shown next to the colour so colour-blind readers need not rely on it.
 import { SECRETARIAT } from "../logic/model";
+import palette from "../../../data/palette.json";
 
 export { SECRETARIAT };
 
-// In farthest-first order (each colour the one most unlike all before it, by CIELAB
-// distance), so that the colours handed out first differ most from one another (in the
-// order before, the 2021 meeting's two Presidencies, Argentina and Mexico, Peru and the
-// United States were two blues and two greens).
-const PALETTE = [
-  "#00838f", "#e65100", "#8e24aa", "#9e9d24", "#d81b60", "#4e342e", "#1b5e20", "#0b5fa5",
-  "#1a237e", "#880e4f", "#b71c1c", "#37474f", "#00695c", "#4527a0", "#827717", "#ad1457",
-  "#2e7d32", "#bf360c", "#ef6c00", "#6a1b9a", "#0277bd", "#33691e", "#283593", "#c1272d", "#5d4037",
-];
+const LISTED = new Map<string, string>(palette.colours.map((e) => [e.code, e.colour]));
+// A code the palette does not list takes a colour no listed code has, in the file's order.
+const SPARE = palette.colours.map((e) => e.colour).filter((c) => c !== LISTED.get(SECRETARIAT));
 
 export interface CountryInfo {
   code: string;
@@ -21,9 +18,8 @@ export interface CountryInfo {
   name_es: string;
 }
 
-/** The secretariat is no delegation, so it takes no delegation's colour (the 26th code
- * registered would wrap round to the first delegation's). */
-const SECRETARIAT_COLOUR = "#757575";
+/** The secretariat is no delegation, so it takes no delegation's colour. */
+const SECRETARIAT_COLOUR = LISTED.get(SECRETARIAT) ?? "#5f6368";
 
 const known = new Map<string, CountryInfo>([
   [SECRETARIAT, { code: SECRETARIAT, name_en: "Technical Secretariat", name_es: "Secretaría Técnica" }],
@@ -47,12 +43,14 @@ export function countryCodes(): string[] {
 
 export function colourOf(code: string): string {
   if (code === SECRETARIAT) return SECRETARIAT_COLOUR;
-  let i = order.indexOf(code);
-  if (i < 0) {
-    registerCountries([{ code, name_en: code, name_es: code }]);
-    i = order.indexOf(code);
-  }
-  return PALETTE[i % PALETTE.length];
+  const listed = LISTED.get(code);
+  if (listed) return listed;
+  if (!known.has(code)) registerCountries([{ code, name_en: code, name_es: code }]);
+  const unlisted = order.filter((c) => !LISTED.has(c));
+  const used = new Set(order.map((c) => LISTED.get(c)).filter((c) => c !== undefined));
+  const free = SPARE.filter((c) => !used.has(c));
+  const pool = free.length > 0 ? free : SPARE;
+  return pool[unlisted.indexOf(code) % pool.length];
 }
 
 export function countryName(code: string, lang: "en" | "es"): string {
@@ -61,4 +59,5 @@ export function countryName(code: string, lang: "en" | "es"): string {
   return lang === "es" ? c.name_es : c.name_en;
 }
 
-export const PALETTE_SIZE = PALETTE.length;
+/** How many colours the palette has for delegations (the secretariat's aside). */
+export const PALETTE_SIZE = SPARE.length;

@@ -18,40 +18,16 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{Comparison, ParagraphChange, ParagraphDiff, Piece, PieceOp};
-use crate::delegations::{CountryNames, SECRETARIAT};
 use crate::ids::{Country, Lang};
 use crate::labels::{Label, Labeller};
 use crate::markdown::{escape_html, escape_markdown};
+use crate::meeting::delegations::CountryNames;
 
-/// Colours for country classes: the web client's 25 (`client/src/countries.ts`), which can
-/// be told apart on white. They go to the countries of a page in code order, so every
-/// delegation on a page has its own colour (a fixed colour per code could not promise that
-/// for 25 delegations); a country's colour may differ from one page to another, and every
-/// change names its country beside the colour.
-const PALETTE: [&str; 25] = [
-    "#0b5fa5", "#c1272d", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#1a237e", "#827717", "#d81b60", "#00695c",
-    "#6a1b9a", "#bf360c", "#33691e", "#283593", "#4e342e", "#0277bd", "#9e9d24", "#880e4f", "#37474f", "#e65100", "#1b5e20", "#4527a0",
-    "#b71c1c",
-];
-
-/// The secretariat is no delegation and takes none of their colours.
-const SECRETARIAT_COLOUR: &str = "#757575";
-
-/// The colour of each country of a page, in the order given (sorted, from a set): distinct
-/// for up to 25 delegations; the secretariat always neutral grey.
+/// The colour of each country of a page, in the order given: each its colour of the shared
+/// palette ([`crate::palette`], the web client's too); a code it does not list a colour no
+/// other country of the page has.
 pub fn country_colours<'a>(countries: impl IntoIterator<Item = &'a Country>) -> Vec<(&'a Country, &'static str)> {
-    let mut next = 0;
-    countries
-        .into_iter()
-        .map(|c| {
-            if c.as_str() == SECRETARIAT {
-                return (c, SECRETARIAT_COLOUR);
-            }
-            let colour = PALETTE[next % PALETTE.len()];
-            next += 1;
-            (c, colour)
-        })
-        .collect()
+    crate::palette::Palette::builtin().colours_for(countries)
 }
 
 /// The CSS class of a country's changes (`pluma-c-MX`; `pluma-c-none` for unbound actors).
@@ -82,7 +58,10 @@ fn countries(cmp: &Comparison) -> BTreeSet<Country> {
 
 fn html_pieces(out: &mut String, pieces: &[Piece], names: &CountryNames, cmp: &Comparison) {
     for p in pieces {
-        let text = escape_html(&p.text);
+        let text = match p.em {
+            true => format!("<em>{}</em>", escape_html(&p.text)),
+            false => escape_html(&p.text),
+        };
         let tag = match p.op {
             PieceOp::Equal => {
                 out.push_str(&text);
@@ -260,6 +239,7 @@ fn md_pieces(out: &mut String, pieces: &[Piece]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meeting::delegations::SECRETARIAT;
 
     /// A page with all 25 delegations of a meeting and the secretariat gives each its own
     /// colour; the secretariat's is none of the delegations'.
@@ -272,6 +252,7 @@ mod tests {
         let colours = country_colours(&countries);
         let distinct: BTreeSet<&str> = colours.iter().map(|(_, c)| *c).collect();
         assert_eq!(distinct.len(), 26);
-        assert!(colours.iter().any(|(c, colour)| c.as_str() == SECRETARIAT && *colour == SECRETARIAT_COLOUR));
+        let grey = crate::palette::Palette::builtin().colour_of(SECRETARIAT);
+        assert!(colours.iter().any(|(c, colour)| c.as_str() == SECRETARIAT && Some(*colour) == grey));
     }
 }

@@ -31,7 +31,7 @@ use crate::view::{CharId, DraftView};
 
 /// The format of [`Snapshot`]s this build writes; a snapshot of another format is made
 /// again from the document.
-pub const SNAPSHOT_FORMAT: u32 = 2;
+pub const SNAPSHOT_FORMAT: u32 = 3;
 
 /// One version of a draft, as comparisons read it. Serializable (the server stores it as
 /// JSON beside the version).
@@ -78,6 +78,10 @@ pub(crate) struct SnapText {
     pub(crate) ids: Vec<IdRun>,
     /// The delegation whose actor inserted each character.
     pub(crate) inserter: Vec<CountryRun>,
+    /// The italic runs, as character ranges (a preambular paragraph's opening words), so a
+    /// redline keeps them (format 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) em: Vec<std::ops::Range<usize>>,
     /// The country of a pending insertion proposal on each character.
     pub(crate) proposed_in: Vec<CountryRun>,
     /// The country of a pending deletion proposal on each character.
@@ -288,7 +292,7 @@ fn text_snap(view: &DraftView<'_>, obj: &ObjId, marks: bool, actors: &mut ActorT
         proposed_in = country_runs(ins);
         proposed_cut = country_runs(cut);
     }
-    Ok(SnapText { text, ids: id_runs(&ids, actors), inserter, proposed_in, proposed_cut })
+    Ok(SnapText { text, ids: id_runs(&ids, actors), inserter, proposed_in, proposed_cut, em: Vec::new() })
 }
 
 /// The title in one language: a text object (credited by actor), or a plain string from
@@ -331,6 +335,7 @@ impl Draft {
             for lang in Lang::ALL {
                 let obj = view.text_obj(&id, lang)?;
                 *text.get_mut(lang) = text_snap(&view, &obj, true, &mut actors, &mut who)?;
+                text.get_mut(lang).em = crate::compare::emphasis::italic_runs(&view.segments(&id, lang)?);
                 proposals.get_mut(lang).extend(view.paragraph_suggestions(&id, lang)?.into_iter().map(|s| ProposalNote {
                     id: s.id,
                     country: s.country,

@@ -20,19 +20,20 @@
 use std::io::Cursor;
 
 use automerge::ChangeHash;
-use docx_rs::{AlignmentType, Comment, Delete, Docx, Insert, MoveFrom, MoveTo, Paragraph, Run, Style, StyleType};
+use docx_rs::{Comment, Delete, Docx, Insert, MoveFrom, MoveTo, Paragraph, Run};
 
 use super::layout::{self, Whole};
+use super::page::{header, text_paragraph};
 use super::whole::{MoveRanges, number_part, paragraph_mark};
 use super::{ExportInfo, iso8601};
 use crate::Result;
 use crate::compare::render::place;
 use crate::compare::{Comparison, ParagraphChange, Piece, PieceOp};
-use crate::delegations::CountryNames;
 use crate::draft::Draft;
 use crate::error::DraftError;
 use crate::ids::{Country, Lang};
 use crate::labels::Label;
+use crate::meeting::delegations::CountryNames;
 use crate::render::{ProposalMark, Segment};
 use crate::returns::source::{Source, SourceParagraph};
 use crate::schema::ParagraphKind;
@@ -49,25 +50,6 @@ pub enum DocxMode {
 
 /// The author of revisions and comments that no delegation made.
 const SYSTEM_AUTHOR: &str = "Pluma";
-
-/// A document with the title (style `Title`), the meta line (style `Subtitle`), and a
-/// `Heading2` style for heading paragraphs, so Word's navigation pane and an import
-/// ([`crate::import`]) recognise them.
-fn header(title_runs: Vec<RunPart>, info: &ExportInfo, lang: Lang) -> Docx {
-    let docx = Docx::new()
-        .add_style(Style::new("Title", StyleType::Paragraph).name("Title").bold().size(32).align(AlignmentType::Center))
-        .add_style(Style::new("Subtitle", StyleType::Paragraph).name("Subtitle").italic().size(22).align(AlignmentType::Center))
-        .add_style(Style::new("Heading2", StyleType::Paragraph).name("heading 2").bold().size(26));
-    let mut title = Paragraph::new().style("Title");
-    for part in title_runs {
-        title = part.add_to(title, |r| r);
-    }
-    let docx = docx.add_paragraph(title).add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(info.line(lang))));
-    match info.certification_line(lang) {
-        Some(line) => docx.add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(line))),
-        None => docx,
-    }
-}
 
 /// A piece of paragraph content: plain, inserted, deleted or moved text.
 pub(super) enum RunPart {
@@ -299,8 +281,7 @@ impl Draft {
             }
             // Anchors at the very end (or on an empty paragraph).
             starts_at(len, &mut parts);
-            let heading = kind == ParagraphKind::Heading;
-            let mut p = if heading { Paragraph::new().style("Heading2") } else { Paragraph::new() };
+            let mut p = text_paragraph(kind == ParagraphKind::Heading);
             if mode == DocxMode::Tracked {
                 p = paragraph_mark(p, &whole, names, lang);
             }
@@ -323,9 +304,9 @@ impl Comparison {
             pieces
                 .iter()
                 .map(|p| match p.op {
-                    PieceOp::Equal => RunPart::Plain(Run::new().add_text(p.text.clone())),
-                    PieceOp::Insert => RunPart::Ins(Run::new().add_text(p.text.clone()), author(&p.country), date.clone()),
-                    PieceOp::Delete => RunPart::Del(Run::new().add_delete_text(p.text.clone()), author(&p.country), date.clone()),
+                    PieceOp::Equal => RunPart::Plain(text_run(&p.text, false, false, p.em)),
+                    PieceOp::Insert => RunPart::Ins(text_run(&p.text, false, false, p.em), author(&p.country), date.clone()),
+                    PieceOp::Delete => RunPart::Del(text_run(&p.text, true, false, p.em), author(&p.country), date.clone()),
                 })
                 .collect()
         };
@@ -367,12 +348,9 @@ impl Comparison {
             if let Some(id) = comment_id {
                 parts.push(RunPart::CommentEnd(id));
             }
-            let mut para = Paragraph::new();
+            let mut para = text_paragraph(p.kind == ParagraphKind::Heading);
             if let Some(n) = labels.shown().and_then(Label::number) {
                 para = para.add_run(Run::new().add_text(format!("{n}. ")));
-            }
-            if p.kind == ParagraphKind::Heading {
-                para = para.style("Heading2");
             }
             for part in parts {
                 para = part.add_to(para, |r| r);

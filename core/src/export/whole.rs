@@ -6,8 +6,8 @@ use docx_rs::{Paragraph, Run};
 
 use super::docx::{DocxMode, RunPart, authors};
 use super::layout::Whole;
-use crate::delegations::CountryNames;
 use crate::ids::Lang;
+use crate::meeting::delegations::CountryNames;
 use crate::render::ProposalMark;
 
 /// The number printed before a paragraph (`2. `, `5 bis. `), as the rest of the paragraph

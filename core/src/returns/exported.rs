@@ -11,11 +11,11 @@ use automerge::ChangeHash;
 
 use super::ReturnError;
 use super::word::{self, Body, PARAGRAPH_END, Stamp};
-use crate::delegations::CountryNames;
 use crate::draft::Draft;
 use crate::export::docx::DocxMode;
 use crate::export::{ExportInfo, layout};
 use crate::ids::{Country, Lang, ParagraphId};
+use crate::meeting::delegations::CountryNames;
 use crate::schema::ParagraphKind;
 use crate::view::CharId;
 

@@ -16,10 +16,10 @@ use super::exported::{self, Exported};
 use super::report::{MatchedBy, NotPlaced};
 use super::word::{Body, Tok};
 use super::{ReturnError, ReturnLimits, package, word};
-use crate::delegations::CountryNames;
 use crate::draft::Draft;
 use crate::export::docx::DocxMode;
 use crate::ids::{Country, Lang, ParagraphId};
+use crate::meeting::delegations::CountryNames;
 use crate::schema::ParagraphKind;
 use crate::view::CharId;
 

@@ -157,6 +157,8 @@ pub struct Participant {
     pub id: pluma_core::UserId,
     /// Their name.
     pub display_name: String,
+    /// Their name in the Spanish interface (`null`: the same as `display_name`).
+    pub display_name_es: Option<String>,
     /// Their role.
     pub role: crate::model::Role,
     /// Their delegation (`MX`, `IOM`; `SEC` for the secretariat).
@@ -198,7 +200,14 @@ pub async fn directory(
         })
         .map(|u| {
             let presidency = u.role == Role::Chair && delegations.iter().any(|d| d.is_ppt && Some(&d.code) == u.country.as_ref());
-            Participant { id: u.id, display_name: u.display_name, role: u.role, country: u.country, presidency }
+            Participant {
+                id: u.id,
+                display_name: u.display_name,
+                display_name_es: u.display_name_es,
+                role: u.role,
+                country: u.country,
+                presidency,
+            }
         })
         .collect();
     Ok(Json(out))

@@ -151,7 +151,7 @@ pub async fn diff(
 
 /// Exports the current text or a version in one language.
 #[utoipa::path(get, path = "/api/drafts/{id}/export", tag = "versions", params(("id" = String, Path, description = "draft id", pattern = "^d[0-9a-f]{16}$"), ExportQuery),
-    responses((status = 200, description = "the text: Markdown, HTML, DOCX, or DOCX with tracked changes, by format"), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "the text: Markdown, HTML, DOCX, DOCX with tracked changes, or PDF (the clean text, with an adopted text's fingerprint), by format"), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
     _who: CurrentUser,
@@ -163,7 +163,7 @@ pub async fn export(
     let format: ExportFormat = q
         .format
         .as_deref()
-        .ok_or_else(|| ApiError::BadRequest("give format=md, html, docx or docx-tracked".into()))?
+        .ok_or_else(|| ApiError::BadRequest("give format=md, html, docx, docx-tracked or pdf".into()))?
         .parse()
         .map_err(ApiError::BadRequest)?;
     let draft = find_draft(&state, &id).await?;

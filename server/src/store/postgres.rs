@@ -253,6 +253,15 @@ impl Store for PgStore {
         self.user(&id).await
     }
 
+    async fn set_display_name_es(&self, id: &UserId, name: Option<&str>) -> Result<User> {
+        let done =
+            sqlx::query("UPDATE users SET display_name_es = $1 WHERE id = $2").bind(name).bind(id.as_str()).execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        self.user(id).await
+    }
+
     async fn user_by_login(&self, login: &str) -> Result<Option<(User, String)>> {
         let row: Option<UserWithHashRow> =
             sqlx::query_as(concat!("SELECT ", user_columns!(), ", password_hash FROM users WHERE login = $1"))
@@ -297,7 +306,7 @@ impl Store for PgStore {
 
     async fn session_user(&self, token_hash: &[u8], now: i64) -> Result<Option<User>> {
         let row: Option<UserRow> = sqlx::query_as(
-            "SELECT u.id, u.login, u.display_name, u.role, u.country, u.created_at
+            "SELECT u.id, u.login, u.display_name, u.display_name_es, u.role, u.country, u.created_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )

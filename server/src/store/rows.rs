@@ -19,7 +19,7 @@ fn parse_country(s: Option<String>) -> Result<Option<Country>> {
 /// The columns of [`UserRow`], for `concat!` into queries.
 macro_rules! user_columns {
     () => {
-        "id, login, display_name, role, country, created_at"
+        "id, login, display_name, display_name_es, role, country, created_at"
     };
 }
 pub(super) use user_columns;
@@ -29,6 +29,7 @@ pub(super) struct UserRow {
     id: String,
     login: String,
     display_name: String,
+    display_name_es: Option<String>,
     role: String,
     country: Option<String>,
     created_at: i64,
@@ -40,6 +41,7 @@ impl UserRow {
             id: parse("user id", &self.id)?,
             login: self.login,
             display_name: self.display_name,
+            display_name_es: self.display_name_es,
             role: parse("role", &self.role)?,
             country: parse_country(self.country)?,
             created_at: self.created_at,

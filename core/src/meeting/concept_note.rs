@@ -9,8 +9,8 @@
 //! text too, so the secretariat sees them untranslated rather than missing.
 
 use crate::Result;
-use crate::agenda::{Agenda, Texts};
 use crate::draft::Draft;
+use crate::meeting::agenda::{Agenda, Texts};
 use crate::schema::{Bilingual, DraftKind, NewParagraph, ParagraphKind};
 
 /// Builds the Concept Note of a meeting from its agenda, as one committed draft.

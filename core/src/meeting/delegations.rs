@@ -10,7 +10,7 @@ use crate::schema::Bilingual;
 
 /// The member states of both conferences and the observers, as shipped in
 /// `data/delegations.json`.
-const DELEGATIONS: &str = include_str!("../../data/delegations.json");
+const DELEGATIONS: &str = include_str!("../../../data/delegations.json");
 
 #[derive(Deserialize)]
 struct Entry {

@@ -11,9 +11,9 @@ use axum::http::request::Parts;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::app_state::AppState;
 use crate::error::ApiError;
 use crate::model::User;
-use crate::state::AppState;
 use crate::time::now_ms;
 
 /// Name of the session cookie.

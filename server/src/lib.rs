@@ -40,6 +40,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod app_state;
 pub mod auth;
 pub mod backup;
 pub mod config;
@@ -53,7 +54,6 @@ pub mod model;
 pub mod rate_limit;
 pub mod returns;
 pub mod routes;
-pub mod state;
 pub mod store;
 pub mod sync;
 pub mod time;
@@ -62,8 +62,8 @@ pub mod version_snapshots;
 pub mod versions;
 pub mod workflow;
 
+pub use app_state::{AppState, build_state};
 pub use config::Config;
-pub use state::{AppState, build_state};
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -83,7 +83,7 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: Cancellatio
         })
     };
     // Due silence procedures are applied at start-up, then as each deadline comes.
-    let silence_timer = workflow::silence::spawn(state.clone());
+    let silence_timer = workflow::timer::spawn(state.clone());
     let limits = state.config.http.clone();
     let app = routes::router(state);
     let result = http::serve(listener, app, &limits, shutdown.clone()).await;

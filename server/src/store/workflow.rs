@@ -1,5 +1,6 @@
-//! The workflow's rows (approvals, silence procedures, objections, adoptions) and the SQL
-//! both backends share (the statements are the same on SQLite and PostgreSQL).
+//! The workflow's rows (approvals, silence procedures, objections, adoptions), its store
+//! traits ([`WorkflowStore`], [`SilenceProposalStore`]) and the SQL both backends share
+//! (the statements are the same on SQLite and PostgreSQL).
 //!
 //! Every state change that must happen once is a conditional write checked by its row
 //! count, inside the transaction that records its consequences: a silence procedure leaves
@@ -15,9 +16,10 @@ use crate::store::{Result, StoreError};
 
 mod methods;
 pub(crate) mod proposals;
-pub(crate) use methods::{insert_version_on, workflow_methods};
-pub(crate) use proposals::proposal_methods;
-pub use proposals::{ProposalState, SilenceProposalRecord};
+pub use methods::WorkflowStore;
+pub(crate) use methods::{insert_version_on, workflow_store};
+pub(crate) use proposals::proposal_store;
+pub use proposals::{ProposalState, SilenceProposalRecord, SilenceProposalStore};
 
 /// One PPT's approval of the text at `heads`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

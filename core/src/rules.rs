@@ -16,11 +16,13 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use automerge::{AutoCommit, Change, ChangeHash, ObjId, ObjType};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::ids::{Country, Lang, ParagraphId, ThreadId, UserId};
 use crate::schema::{Status, SuggestionKind, TrackMarkName, TrackMarkValue, keys};
 use crate::view::{CharId, DraftView, tracked_runs_of};
+
+pub use crate::role::Role;
 
 mod alternatives;
 mod ops;
@@ -29,22 +31,6 @@ mod text;
 mod threads;
 
 use ops::{Touch, Touched};
-
-/// A person's role in the meeting (DESIGN §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// An official of one member state.
-    Delegate,
-    /// An official of a Pro-Tempore Presidency.
-    Chair,
-    /// The technical secretariat / pen-holder.
-    Secretariat,
-    /// IOM, UNHCR and other observers.
-    Observer,
-    /// Runs the installation.
-    Admin,
-}
 
 /// The person a change is checked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +45,7 @@ pub struct Who {
 
 impl Who {
     pub(crate) fn decides(&self) -> bool {
-        matches!(self.role, Role::Chair | Role::Secretariat)
+        self.role.decides()
     }
 }
 

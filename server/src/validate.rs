@@ -33,18 +33,7 @@ impl From<&User> for Principal {
 impl Principal {
     /// The person as the permission rules see them.
     pub fn who(&self) -> pluma_core::rules::Who {
-        use pluma_core::rules::Role as R;
-        pluma_core::rules::Who {
-            user: self.user.clone(),
-            role: match self.role {
-                Role::Delegate => R::Delegate,
-                Role::Chair => R::Chair,
-                Role::Secretariat => R::Secretariat,
-                Role::Observer => R::Observer,
-                Role::Admin => R::Admin,
-            },
-            country: self.country.clone(),
-        }
+        pluma_core::rules::Who { user: self.user.clone(), role: self.role, country: self.country.clone() }
     }
 
     /// The binding this principal gives an actor id.

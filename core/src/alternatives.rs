@@ -1,4 +1,4 @@
-//! Alternative formulations of a paragraph (DESIGN §5): a delegation proposes another
+//! Alternative formulations of a paragraph (ARCHITECTURE §5): a delegation proposes another
 //! wording in both languages; other delegations co-sponsor it or withdraw their
 //! sponsorship; a chair adopts one, whose texts then become the paragraph's. Nothing is
 //! removed: withdrawn and unadopted alternatives stay on record. They are numbered "Alt 1",

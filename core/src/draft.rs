@@ -14,7 +14,7 @@ use crate::view::DraftView;
 
 /// A negotiated draft: the Joint Communiqué or the Concept Note, in English and Spanish.
 ///
-/// Wraps an [`AutoCommit`] document with the schema of DESIGN §3. Edits accumulate in an
+/// Wraps an [`AutoCommit`] document with the schema of ARCHITECTURE §3. Edits accumulate in an
 /// open transaction until [`Draft::commit`] (or anything that needs heads or bytes, which
 /// commits first). Reads take `&mut self` because the current run of suggested typing is
 /// marked lazily (see [`crate::text_state`]) and is completed before anything reads the

@@ -8,8 +8,13 @@
 //!
 //! ## Layout
 //! - [`ids`]: validated identifiers (`Country`, `ParagraphId`, `SuggestionId`, ...) and `Lang`.
-//! - [`schema`]: key names and value shapes of the document (DESIGN §3).
-//! - [`draft`]: [`Draft`], creation, bytes, merge, heads and forks.
+//! - [`role`]: [`Role`], what a person may do (ARCHITECTURE §1), for the rules and the server.
+//! - [`rules`]: who may change what: the permission rules (ARCHITECTURE §1, §3) as a pure
+//!   function over a proposed change, naming the rule a refused change broke.
+//! - [`schema`]: key names and value shapes of the document (ARCHITECTURE §3).
+//! - [`draft`]: [`Draft`], creation, bytes, merge, heads and forks; a draft from a
+//!   zero-draft JSON file (`zero_draft`); the per-text state kept between keystrokes
+//!   (`text_state`).
 //! - [`view`]: [`DraftView`], every read, of the current state or of past heads.
 //! - [`paragraphs`]: insert, move, delete, fields, direct edits, formatting, concordance.
 //! - [`suggestions`]: tracked changes: suggest, list, accept, reject, withdraw.
@@ -74,7 +79,7 @@
 //! - **Identity comes from outside.** Core does not know who owns an actor id; attribution
 //!   takes the server's binding as a function.
 //!
-//! Errors are [`DraftError`]: unknown ids, out-of-range positions and malformed documents are
+//! Errors are [`DraftError`] ([`error`]): unknown ids, out-of-range positions and malformed documents are
 //! each reported precisely, never by a panic.
 
 #![forbid(unsafe_code)]

@@ -1,4 +1,4 @@
-//! Who may change what: the permission rules of DESIGN §1 and §3 as a pure function over a
+//! Who may change what: the permission rules of ARCHITECTURE §1 and §3 as a pure function over a
 //! proposed change.
 //!
 //! [`check`] is given the document with the candidate changes applied (a scratch copy),

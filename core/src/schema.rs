@@ -1,4 +1,4 @@
-//! The shape of a draft document (DESIGN §3): key names, enumerations and the value of a
+//! The shape of a draft document (ARCHITECTURE §3): key names, enumerations and the value of a
 //! tracked-change mark. Everything that reads or writes the automerge document by hand
 //! (the browser client, the permission rules) agrees with the names here.
 //!

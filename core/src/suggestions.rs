@@ -1,4 +1,4 @@
-//! Tracked changes (DESIGN §3): proposals marked with the proposing country, listed,
+//! Tracked changes (ARCHITECTURE §3): proposals marked with the proposing country, listed,
 //! accepted, rejected and withdrawn.
 //!
 //! - Suggest insert: the new characters carry `ins:XX`. Typing right after one's own pending

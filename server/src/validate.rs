@@ -3,7 +3,7 @@
 //! [`check_changes`] runs in the document task on each sync message's new changes, against
 //! the document as it stands before them. For now it enforces **actor binding**: an
 //! automerge actor id belongs to the person whose change first carried it. The permission
-//! rules of DESIGN §1 and §3 join here later, with the same signature.
+//! rules of ARCHITECTURE §1 and §3 join here later, with the same signature.
 
 use std::collections::HashMap;
 

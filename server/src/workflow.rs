@@ -1,4 +1,4 @@
-//! The negotiation workflow on the server (DESIGN §5): approval by both Pro-Tempore
+//! The negotiation workflow on the server (ARCHITECTURE §5): approval by both Pro-Tempore
 //! Presidencies, adoption and its certified fingerprint, silence procedures, and the lock
 //! they put on the text.
 //!

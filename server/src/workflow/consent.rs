@@ -1,5 +1,5 @@
 //! The rules a silence procedure follows before it starts: it cannot replace the
-//! Presidencies (DESIGN §5). Each refusal names its rule:
+//! Presidencies (ARCHITECTURE §5). Each refusal names its rule:
 //! - `silence-presidency`: only a chair of a Pro-Tempore Presidency (PPT) delegation of the
 //!   draft's meeting proposes a silence procedure or agrees to one;
 //! - `silence-consent`: it starts only once every PPT of the meeting has consented (the

@@ -120,7 +120,7 @@ pub struct ParagraphDiff {
 /// A proposal that appeared or was settled between the versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalNote {
-    /// Its id.
+    /// The proposal's id (`s<16 hex>-<country>`).
     pub id: SuggestionId,
     /// Proposing country.
     pub country: Country,

@@ -101,7 +101,7 @@ impl OrderEntry {
 pub enum Slot {
     /// A paragraph at its place.
     Paragraph {
-        /// Its id.
+        /// The paragraph standing at this place.
         paragraph: ParagraphId,
     },
     /// A paragraph shown where a pending move proposal would put it.

@@ -26,7 +26,7 @@ use crate::view::{CharId, DraftView, TrackedRun};
 /// A pending proposal as it stands in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
-    /// Its id.
+    /// The proposal's id (`s<16 hex>-<country>`, ARCHITECTURE §3): accept, reject and withdraw name it.
     pub id: SuggestionId,
     /// The proposing country.
     pub country: Country,

@@ -104,7 +104,7 @@ pub fn check_same_origin(parts: &Parts) -> Result<(), ApiError> {
 /// The logged-in user of a request, from a session token; 401 without a valid one.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    /// The user.
+    /// The person the session belongs to.
     pub user: User,
     /// The hash of the session token that authenticated the request.
     pub token_hash: [u8; 32],

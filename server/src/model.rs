@@ -36,7 +36,7 @@ pub struct NewUser {
     pub login: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Role.
+    /// What they will be allowed to do.
     pub role: Role,
     /// Delegation.
     pub country: Option<Country>,
@@ -124,7 +124,7 @@ pub struct Delegation {
 /// A meeting whose texts are negotiated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Meeting {
-    /// Id.
+    /// Stable id, chosen when the meeting is created.
     #[schema(value_type = String)]
     pub id: MeetingId,
     /// Name in English.
@@ -138,7 +138,7 @@ pub struct Meeting {
 /// A negotiated text as the database knows it; its content lives in the change log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DraftRecord {
-    /// Id.
+    /// Stable id (`d` + 16 hex digits); the API names the draft by it.
     #[schema(value_type = String)]
     pub id: DraftId,
     /// The automerge-repo document holding its text.

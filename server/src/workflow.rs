@@ -126,7 +126,7 @@ pub async fn ppt_countries(store: &dyn Store, record: &DraftRecord) -> Result<Ve
 pub struct Unconcordant {
     /// Its number in reading order (headings are not numbered: `None`).
     pub number: Option<usize>,
-    /// Its id.
+    /// The paragraph's stable id, for clients that act on it.
     #[schema(value_type = String)]
     pub paragraph: ParagraphId,
     /// `out_of_concordance` (a text changed since it was confirmed) or `unconfirmed`.

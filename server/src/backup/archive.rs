@@ -96,7 +96,7 @@ pub enum Value {
     Int(i64),
     /// A 64-bit float.
     Float(f64),
-    /// Text.
+    /// A string (SQLite `TEXT`, PostgreSQL `text`).
     Text(String),
     /// Bytes.
     Bytes(Vec<u8>),

@@ -54,7 +54,7 @@ pub type SessionHash = [u8; 32];
 /// lives.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TicketGrant {
-    /// Who.
+    /// The person the connection acts for.
     pub user: User,
     /// The session that issued the ticket.
     pub session: SessionHash,

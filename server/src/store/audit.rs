@@ -127,7 +127,7 @@ pub struct AuditRecord {
     pub user: Option<String>,
     /// Their delegation.
     pub country: Option<String>,
-    /// The draft.
+    /// The draft the entry concerns (its id), if any.
     pub draft: Option<String>,
     /// What happened.
     pub action: String,

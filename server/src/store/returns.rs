@@ -26,9 +26,9 @@ pub trait ReturnStore {
 /// A return about to make its changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewReturn {
-    /// Its id.
+    /// Stable id, chosen before the changes are made.
     pub id: ReturnId,
-    /// The draft.
+    /// The draft the file was exported from.
     pub draft: DraftId,
     /// The returning delegation.
     pub country: Country,
@@ -43,7 +43,7 @@ pub struct NewReturn {
 /// A finished return, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReturnRecord {
-    /// Its id.
+    /// Stable id; the report names it.
     pub id: ReturnId,
     /// Its report (JSON of `pluma_core::returns::Report`).
     pub report: String,

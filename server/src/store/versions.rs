@@ -27,9 +27,9 @@ pub trait VersionStore {
 /// A named version: a label on a set of document heads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VersionRecord {
-    /// Id.
+    /// Stable id (`v` + 16 hex digits).
     pub id: VersionId,
-    /// The draft.
+    /// The draft whose heads it names.
     pub draft_id: DraftId,
     /// What the person called it ("Sent to capitals").
     pub label: String,

@@ -24,9 +24,9 @@ pub use proposals::{ProposalState, SilenceProposalRecord, SilenceProposalStore};
 /// One PPT's approval of the text at `heads`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApprovalRecord {
-    /// Id.
+    /// Stable id; audit entries name it.
     pub id: ApprovalId,
-    /// The draft.
+    /// The approved draft.
     pub draft_id: DraftId,
     /// The approving PPT delegation.
     pub country: Country,
@@ -87,9 +87,9 @@ impl SilenceState {
 /// A silence procedure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SilenceRecord {
-    /// Id.
+    /// Stable id; objections and the adoption name it.
     pub id: SilenceId,
-    /// The draft.
+    /// The draft under silence.
     pub draft_id: DraftId,
     /// The heads under silence (hex).
     pub heads: Vec<String>,
@@ -119,7 +119,7 @@ pub struct SilenceRecord {
 /// A written objection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ObjectionRecord {
-    /// Id.
+    /// Stable id; the audit entry names it.
     pub id: ObjectionId,
     /// The procedure it broke.
     pub silence_id: SilenceId,
@@ -136,7 +136,7 @@ pub struct ObjectionRecord {
 /// The adoption of a draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdoptionRecord {
-    /// The draft.
+    /// The adopted draft (at most one adoption each).
     pub draft_id: DraftId,
     /// The adopted heads (hex, sorted).
     pub heads: Vec<String>,

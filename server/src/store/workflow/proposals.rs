@@ -55,9 +55,9 @@ impl ProposalState {
 /// A proposed silence procedure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SilenceProposalRecord {
-    /// Id.
+    /// Stable id; an agreement names it.
     pub id: SilenceProposalId,
-    /// The draft.
+    /// The draft it would put under silence.
     pub draft_id: DraftId,
     /// The heads proposed for silence (hex): the procedure starts only on these.
     pub heads: Vec<String>,

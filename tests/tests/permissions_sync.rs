@@ -111,6 +111,11 @@ type Forgery = fn(&mut AutoCommit, &Base, &Cast);
 
 /// Forged changes no browser of ours makes, each refused by its rule.
 fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
+    [forged_texts(), forged_elsewhere()].concat()
+}
+
+/// Forged proposals and comments in a text.
+fn forged_texts() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
     vec![
         (
             "mx",
@@ -168,6 +173,12 @@ fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
             },
             "comment-author",
         ),
+    ]
+}
+
+/// Forged proposals about paragraphs, and changes the schema and the bounds refuse.
+fn forged_elsewhere() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
+    vec![
         (
             "us",
             "proposes deleting a paragraph in Peru's name",

@@ -25,6 +25,8 @@ mod error;
 pub mod objection;
 pub mod settled;
 pub mod silence;
+#[cfg(test)]
+mod test_records;
 pub mod timer;
 pub mod view;
 

@@ -7,27 +7,15 @@
 
 use std::time::Duration;
 
-use pluma_server::ids::MeetingId;
-use pluma_server::model::{Conference, Delegation, Role};
-use pluma_server::store::NewMeeting;
+use pluma_server::model::Role;
 use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
+use pluma_tests::workflow::plenary;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
-    Delegation {
-        code: code.parse().unwrap(),
-        name_en: code.into(),
-        name_es: code.into(),
-        conference,
-        time_zone: "America/Lima".into(),
-        is_ppt,
-    }
-}
 
 async fn get(server: &TestServer, who: &Session, path: &str) -> Value {
     let (status, page) = server.api.call(Method::GET, path, Some(&who.token), None).await.unwrap();
@@ -183,17 +171,7 @@ async fn accept_peru_then_break_a_silence(server: &TestServer, id: &str, chairs_
 /// session for each (the chairs first), and a draft of it: the sessions, the draft's id
 /// and its document's.
 async fn meeting_with_draft(server: &TestServer, b: &str) -> ([Session; 4], String, String) {
-    let meeting = NewMeeting {
-        id: MeetingId::random(),
-        name_en: "Plenary".into(),
-        name_es: "Plenaria".into(),
-        delegations: vec![
-            delegation("MX", Conference::Rcm, true),
-            delegation("US", Conference::Rcm, false),
-            delegation("AR", Conference::Sacm, true),
-            delegation("PE", Conference::Sacm, false),
-        ],
-    };
+    let meeting = plenary("America/Lima", &[]);
     server.state.store.create_meeting(&meeting, 1).await.unwrap();
     let mx = server.user_session("mx-chair", Role::Chair, Some("MX")).await;
     let ar = server.user_session("ar-chair", Role::Chair, Some("AR")).await;

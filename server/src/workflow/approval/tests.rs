@@ -1,17 +1,6 @@
 use super::*;
 use crate::model::Role;
-use crate::store::AdoptionRecord;
-
-fn user(role: Role, country: Option<&str>) -> User {
-    User {
-        id: pluma_core::UserId::random(),
-        login: "someone".into(),
-        display_name: "Someone".into(),
-        role,
-        country: country.map(|c| c.parse().unwrap()),
-        created_at: 0,
-    }
-}
+use crate::workflow::test_records::{adoption, user};
 
 fn countries(list: &[&str]) -> Vec<Country> {
     list.iter().map(|c| c.parse().unwrap()).collect()
@@ -49,17 +38,7 @@ fn an_approval_is_of_the_text_the_chair_read() {
 fn an_adopted_text_is_not_approved_again() {
     let mut workflow = WorkflowRecord::default();
     assert!(check_not_adopted(&workflow).is_ok());
-    workflow.adoption = Some(AdoptionRecord {
-        draft_id: crate::ids::DraftId::random(),
-        heads: vec![],
-        fingerprint: "f00d".into(),
-        version_id: None,
-        how: "approvals".into(),
-        silence_id: None,
-        concordance_override: None,
-        settled_override: None,
-        adopted_at: 1_638_313_200_000,
-    });
+    workflow.adoption = Some(adoption("f00d", 1_638_313_200_000));
     let Err(WorkflowError::State(why)) = check_not_adopted(&workflow) else { panic!("an adopted text was approved") };
     assert!(why.contains("2021-11-30 23:00 UTC") && why.contains("f00d"), "{why}");
 }

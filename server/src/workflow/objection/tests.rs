@@ -1,24 +1,10 @@
 use super::*;
-use crate::ids::{DraftId, SilenceId};
+use crate::workflow::test_records::{self, user};
 
 const DEADLINE: i64 = 1_638_313_200_000;
 
 fn silence(state: SilenceState, outcome: Option<&str>) -> SilenceRecord {
-    SilenceRecord {
-        id: SilenceId::random(),
-        draft_id: DraftId::random(),
-        heads: vec![],
-        version_id: None,
-        deadline: DEADLINE,
-        state,
-        started_by: None,
-        country: None,
-        concordance_override: None,
-        settled_override: None,
-        started_at: 0,
-        ended_at: None,
-        outcome: outcome.map(str::to_owned),
-    }
+    test_records::silence(state, DEADLINE, outcome)
 }
 
 fn refusal(workflow: &WorkflowRecord, now: i64) -> String {
@@ -32,14 +18,7 @@ fn refusal(workflow: &WorkflowRecord, now: i64) -> String {
 /// administrators do not.
 #[test]
 fn only_delegations_object() {
-    let who = |role, country: Option<&str>| User {
-        id: pluma_core::UserId::random(),
-        login: "someone".into(),
-        display_name: "Someone".into(),
-        role,
-        country: country.map(|c| c.parse().unwrap()),
-        created_at: 0,
-    };
+    let who = user;
     assert_eq!(objector(&who(Role::Delegate, Some("PE"))).unwrap().as_str(), "PE");
     assert_eq!(objector(&who(Role::Chair, Some("MX"))).unwrap().as_str(), "MX");
     for role in [Role::Observer, Role::Secretariat, Role::Admin] {

@@ -1,5 +1,7 @@
 //! What a database holds, read straight from its tables and documents, independently of
-//! the backup code: to compare an installation with its restored copy.
+//! the backup code: to compare an installation with its restored copy. A helper of tests:
+//! a failed read panics, as the test would.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

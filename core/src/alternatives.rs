@@ -1,4 +1,4 @@
-//! Alternative formulations of a paragraph (DESIGN §5): a delegation proposes another
+//! Alternative formulations of a paragraph (ARCHITECTURE §5): a delegation proposes another
 //! wording in both languages; other delegations co-sponsor it or withdraw their
 //! sponsorship; a chair adopts one, whose texts then become the paragraph's. Nothing is
 //! removed: withdrawn and unadopted alternatives stay on record. They are numbered "Alt 1",
@@ -25,7 +25,7 @@ pub const MAX_ALTERNATIVE_CHARS: usize = 20_000;
 /// One alternative formulation as read from the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Alternative {
-    /// Its id.
+    /// Stable id; a chair's decision and co-sponsorships name it.
     pub id: AlternativeId,
     /// Its number among the paragraph's alternatives ("Alt 1" is 1), by time proposed.
     pub number: usize,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, Change, ChangeHash, ObjId, ObjType, ScalarValue};
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ScalarValue};
 
 use crate::Result;
 use crate::error::DraftError;
@@ -12,9 +12,11 @@ use crate::schema::{Bilingual, DraftKind, Paragraph, SCHEMA_VERSION, keys};
 use crate::text_state::{MarkShadow, PendingInsert, TextState};
 use crate::view::DraftView;
 
+mod history;
+
 /// A negotiated draft: the Joint Communiqué or the Concept Note, in English and Spanish.
 ///
-/// Wraps an [`AutoCommit`] document with the schema of DESIGN §3. Edits accumulate in an
+/// Wraps an [`AutoCommit`] document with the schema of ARCHITECTURE §3. Edits accumulate in an
 /// open transaction until [`Draft::commit`] (or anything that needs heads or bytes, which
 /// commits first). Reads take `&mut self` because the current run of suggested typing is
 /// marked lazily (see [`crate::text_state`]) and is completed before anything reads the
@@ -243,89 +245,6 @@ impl Draft {
     /// Completes pending typing before reading the change history.
     pub(crate) fn settle_for_history(&mut self) {
         self.settle();
-    }
-
-    /// Commits pending edits as one change; `None` if there were none.
-    pub fn commit(&mut self) -> Option<ChangeHash> {
-        self.settle();
-        self.doc.commit()
-    }
-
-    /// Commits pending edits as one change with a message and a timestamp (unix ms).
-    pub fn commit_with(&mut self, message: &str, at_ms: i64) -> Option<ChangeHash> {
-        self.settle();
-        self.doc.commit_with(automerge::transaction::CommitOptions::default().with_message(message.to_owned()).with_time(at_ms / 1000))
-    }
-
-    /// Current heads (commits pending edits first).
-    pub fn heads(&mut self) -> Vec<ChangeHash> {
-        self.settle();
-        self.doc.get_heads()
-    }
-
-    /// The whole document, compressed.
-    pub fn save(&mut self) -> Vec<u8> {
-        self.settle();
-        self.doc.save()
-    }
-
-    /// The changes since the last `save` or `save_incremental`, to append to a log.
-    pub fn save_incremental(&mut self) -> Vec<u8> {
-        self.settle();
-        self.doc.save_incremental()
-    }
-
-    /// Applies changes saved by another replica (`save_incremental`, or whole documents).
-    /// Returns the number of operations applied.
-    pub fn load_incremental(&mut self, bytes: &[u8]) -> Result<usize> {
-        self.flush()?;
-        self.clean()?;
-        self.forget_texts();
-        let n = self.doc.load_incremental(bytes)?;
-        drop_patch_log(&mut self.doc);
-        self.dirty = true;
-        Ok(n)
-    }
-
-    /// Applies individual changes.
-    pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<()> {
-        self.flush()?;
-        self.clean()?;
-        self.forget_texts();
-        self.doc.apply_changes(changes)?;
-        drop_patch_log(&mut self.doc);
-        self.dirty = true;
-        Ok(())
-    }
-
-    /// The changes made since `heads` (all changes for empty heads).
-    pub fn changes_since(&mut self, heads: &[ChangeHash]) -> Vec<Change> {
-        self.settle();
-        self.doc.get_changes(heads)
-    }
-
-    /// Merges another replica's changes into this one.
-    pub fn merge(&mut self, other: &mut Draft) -> Result<Vec<ChangeHash>> {
-        self.flush()?;
-        self.clean()?;
-        other.flush()?;
-        self.forget_texts();
-        let heads = self.doc.merge(&mut other.doc)?;
-        drop_patch_log(&mut self.doc);
-        self.dirty = true;
-        Ok(heads)
-    }
-
-    /// An independent copy with a new random actor id.
-    pub fn fork(&mut self) -> Draft {
-        self.settle();
-        Draft::wrap(self.doc.fork())
-    }
-
-    /// An independent copy of the draft as it was at `heads`, with a new random actor id.
-    pub fn fork_at(&mut self, heads: &[ChangeHash]) -> Result<Draft> {
-        self.settle();
-        Ok(Draft::wrap(self.doc.fork_at(heads)?))
     }
 
     // ---- reading shortcuts (see DraftView for the rest) ----

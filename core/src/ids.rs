@@ -18,7 +18,7 @@ pub struct IdError {
 }
 
 impl IdError {
-    fn new(kind: &'static str, value: &str, reason: &'static str) -> Self {
+    pub(crate) fn new(kind: &'static str, value: &str, reason: &'static str) -> Self {
         IdError { kind, value: value.chars().take(80).collect(), reason }
     }
 }

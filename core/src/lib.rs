@@ -8,8 +8,13 @@
 //!
 //! ## Layout
 //! - [`ids`]: validated identifiers (`Country`, `ParagraphId`, `SuggestionId`, ...) and `Lang`.
-//! - [`schema`]: key names and value shapes of the document (DESIGN §3).
-//! - [`draft`]: [`Draft`], creation, bytes, merge, heads and forks.
+//! - [`role`]: [`Role`], what a person may do (ARCHITECTURE §1), for the rules and the server.
+//! - [`rules`]: who may change what: the permission rules (ARCHITECTURE §1, §3) as a pure
+//!   function over a proposed change, naming the rule a refused change broke.
+//! - [`schema`]: key names and value shapes of the document (ARCHITECTURE §3).
+//! - [`draft`]: [`Draft`], creation, bytes, merge, heads and forks; a draft from a
+//!   zero-draft JSON file (`zero_draft`); the per-text state kept between keystrokes
+//!   (`text_state`).
 //! - [`view`]: [`DraftView`], every read, of the current state or of past heads.
 //! - [`paragraphs`]: insert, move, delete, fields, direct edits, formatting, concordance.
 //! - [`suggestions`]: tracked changes: suggest, list, accept, reject, withdraw.
@@ -78,7 +83,7 @@
 //! - **Identity comes from outside.** Core does not know who owns an actor id; attribution
 //!   takes the server's binding as a function.
 //!
-//! Errors are [`DraftError`]: unknown ids, out-of-range positions and malformed documents are
+//! Errors are [`DraftError`] ([`error`]): unknown ids, out-of-range positions and malformed documents are
 //! each reported precisely, never by a panic.
 
 #![forbid(unsafe_code)]
@@ -103,6 +108,7 @@ pub mod paragraphs;
 pub mod proposals;
 pub mod render;
 pub mod returns;
+pub mod role;
 pub mod rules;
 pub mod schema;
 pub mod suggestions;
@@ -120,6 +126,7 @@ pub use meeting::{agenda, concept_note, delegations};
 pub use paragraph_proposals::{ParagraphProposal, Slot};
 pub use paragraphs::{Concordance, Format};
 pub use proposals::{Proposal, ProposalKind, Selection};
+pub use role::Role;
 pub use schema::{Bilingual, DraftKind, NewParagraph, Paragraph, ParagraphKind, ParagraphProposalKind, Stamp, Status, SuggestionKind};
 pub use suggestions::Suggestion;
 pub use threads::{Anchor, Message, Thread};

@@ -1,4 +1,4 @@
-//! Proposals about whole paragraphs (DESIGN §3): a delegation proposes a new paragraph at a
+//! Proposals about whole paragraphs (ARCHITECTURE §3): a delegation proposes a new paragraph at a
 //! place ("OP 5 bis" until it is decided), the deletion of a paragraph, or its move. Chairs
 //! and the secretariat accept or reject them; the proposing delegation withdraws its own;
 //! the rules (`rules/paragraph_proposals.rs`) check every one of them.
@@ -101,7 +101,7 @@ impl OrderEntry {
 pub enum Slot {
     /// A paragraph at its place.
     Paragraph {
-        /// Its id.
+        /// The paragraph standing at this place.
         paragraph: ParagraphId,
     },
     /// A paragraph shown where a pending move proposal would put it.

@@ -38,7 +38,7 @@ pub enum Anchor {
 /// One comment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Message {
-    /// Its id.
+    /// Stable id within its thread.
     pub id: MessageId,
     /// Its author.
     pub user: UserId,
@@ -60,7 +60,7 @@ impl Message {
 /// A comment thread with its current anchor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Thread {
-    /// Its id.
+    /// Stable id; replies and resolution name it.
     pub id: ThreadId,
     /// The paragraph it was created on.
     pub paragraph: ParagraphId,

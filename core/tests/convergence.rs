@@ -6,81 +6,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
+#[path = "support/convergence_ops.rs"]
+mod ops;
 
 use std::collections::{HashMap, HashSet};
 
 use fixtures::para;
+use ops::{Op, Step, steps};
 use pluma_core::automerge::{ActorId, Change};
 use pluma_core::{Country, Draft, Lang, ParagraphKind, Proposal, ProposalKind, Selection, Slot, Stamp, SuggestionKind};
 use proptest::prelude::*;
 
 const COUNTRIES: [&str; 5] = ["MX", "AR", "US", "PE", "BR"];
-
-#[derive(Debug, Clone)]
-enum Op {
-    SuggestInsert { p: u8, es: bool, pos: u16, text: String },
-    SuggestDelete { p: u8, es: bool, pos: u16, len: u8 },
-    Splice { p: u8, es: bool, pos: u16, del: u8, text: String },
-    Accept { which: u8 },
-    Reject { which: u8 },
-    AcceptCountry { c: u8 },
-    RejectParagraph { p: u8 },
-    Withdraw { which: u8 },
-    Move { p: u8, to: u8 },
-    Replace { p: u8, es: bool, pos: u16, len: u8, text: String },
-    Counterpart { which: u8, pos: u16, text: String },
-    ProposeParagraph { after: u8, text: String },
-    ProposeDeletion { p: u8 },
-    ProposeMove { p: u8, after: u8 },
-    Comment { p: u8, es: bool, pos: u16, len: u8 },
-    Reply { t: u8 },
-    Resolve { t: u8, open: bool },
-}
-
-#[derive(Debug, Clone)]
-enum Step {
-    Do { replica: u8, op: Op },
-    Sync { from: u8, to: u8 },
-}
-
-fn text() -> impl Strategy<Value = String> {
-    proptest::string::string_regex("[a-zñé ]{1,4}").unwrap()
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![
-        4 => (any::<u8>(), any::<bool>(), any::<u16>(), text())
-            .prop_map(|(p, es, pos, text)| Op::SuggestInsert { p, es, pos, text }),
-        3 => (any::<u8>(), any::<bool>(), any::<u16>(), 1u8..6)
-            .prop_map(|(p, es, pos, len)| Op::SuggestDelete { p, es, pos, len }),
-        2 => (any::<u8>(), any::<bool>(), any::<u16>(), 0u8..4, text())
-            .prop_map(|(p, es, pos, del, text)| Op::Splice { p, es, pos, del, text }),
-        1 => any::<u8>().prop_map(|which| Op::Accept { which }),
-        1 => any::<u8>().prop_map(|which| Op::Reject { which }),
-        1 => any::<u8>().prop_map(|c| Op::AcceptCountry { c }),
-        1 => any::<u8>().prop_map(|p| Op::RejectParagraph { p }),
-        1 => any::<u8>().prop_map(|which| Op::Withdraw { which }),
-        1 => (any::<u8>(), any::<u8>()).prop_map(|(p, to)| Op::Move { p, to }),
-        2 => (any::<u8>(), any::<bool>(), any::<u16>(), 1u8..6, text())
-            .prop_map(|(p, es, pos, len, text)| Op::Replace { p, es, pos, len, text }),
-        1 => (any::<u8>(), any::<u16>(), text()).prop_map(|(which, pos, text)| Op::Counterpart { which, pos, text }),
-        1 => (any::<u8>(), text()).prop_map(|(after, text)| Op::ProposeParagraph { after, text }),
-        1 => any::<u8>().prop_map(|p| Op::ProposeDeletion { p }),
-        1 => (any::<u8>(), any::<u8>()).prop_map(|(p, after)| Op::ProposeMove { p, after }),
-        1 => (any::<u8>(), any::<bool>(), any::<u16>(), 1u8..6)
-            .prop_map(|(p, es, pos, len)| Op::Comment { p, es, pos, len }),
-        1 => any::<u8>().prop_map(|t| Op::Reply { t }),
-        1 => (any::<u8>(), any::<bool>()).prop_map(|(t, open)| Op::Resolve { t, open }),
-    ]
-}
-
-fn steps(replicas: u8) -> impl Strategy<Value = Vec<Step>> {
-    let step = prop_oneof![
-        3 => (0..replicas, op()).prop_map(|(replica, op)| Step::Do { replica, op }),
-        1 => (0..replicas, 0..replicas).prop_map(|(from, to)| Step::Sync { from, to }),
-    ];
-    proptest::collection::vec(step, 1..60)
-}
 
 struct World {
     replicas: Vec<Draft>,
@@ -92,10 +29,6 @@ struct World {
 
 fn stamp_of(i: usize) -> Stamp {
     Stamp { user: format!("u{i}").parse().unwrap(), country: COUNTRIES[i].parse().unwrap(), at: 1_000 + i as i64 }
-}
-
-fn lang(es: bool) -> Lang {
-    if es { Lang::Es } else { Lang::En }
 }
 
 /// Cursor strings of the characters of a text within ranges.
@@ -147,122 +80,7 @@ impl World {
     fn apply_op(&mut self, i: usize, op: &Op) {
         let by = stamp_of(i);
         let d = &mut self.replicas[i];
-        let ids = d.paragraph_ids().unwrap();
-        if ids.is_empty() {
-            return;
-        }
-        let pick_p = |p: u8| ids[p as usize % ids.len()].clone();
-        let mut deletion = None;
-        let len_of = |d: &mut Draft, p: &pluma_core::ParagraphId, l: Lang| d.text(p, l).unwrap().chars().count();
-        // Errors (empty ranges and the like) are fine; panics are not.
-        match op {
-            Op::SuggestInsert { p, es, pos, text } => {
-                let p = pick_p(*p);
-                let pos = *pos as usize % (len_of(d, &p, lang(*es)) + 1);
-                d.suggest_insert(&p, lang(*es), pos, text, &by).unwrap();
-            }
-            Op::SuggestDelete { p, es, pos, len } => {
-                let p = pick_p(*p);
-                let n = len_of(d, &p, lang(*es));
-                if n == 0 {
-                    return;
-                }
-                let start = *pos as usize % n;
-                let end = (start + *len as usize).min(n);
-                deletion = d.suggest_delete(&p, lang(*es), start, end, &by).unwrap();
-            }
-            Op::Splice { p, es, pos, del, text } => {
-                let p = pick_p(*p);
-                let n = len_of(d, &p, lang(*es));
-                let pos = *pos as usize % (n + 1);
-                let del = (*del as usize).min(n - pos);
-                d.splice(&p, lang(*es), pos, del, text).unwrap();
-            }
-            Op::Accept { which } | Op::Reject { which } | Op::Withdraw { which } => {
-                let all = d.proposals().unwrap();
-                if all.is_empty() {
-                    return;
-                }
-                let s = all[*which as usize % all.len()].clone();
-                let sel = Selection::Ids(vec![s.id.clone()]);
-                match op {
-                    Op::Accept { .. } => drop(d.accept(&sel).unwrap()),
-                    Op::Reject { .. } => drop(d.reject(&sel).unwrap()),
-                    _ => {
-                        let r = d.withdraw(&by.country, &sel);
-                        assert_eq!(r.is_ok(), s.country == by.country);
-                    }
-                }
-            }
-            Op::AcceptCountry { c } => {
-                d.accept(&Selection::Country(COUNTRIES[*c as usize % COUNTRIES.len()].parse().unwrap())).unwrap();
-            }
-            Op::RejectParagraph { p } => {
-                d.reject(&Selection::Paragraph(pick_p(*p))).unwrap();
-            }
-            Op::Move { p, to } => {
-                let p = pick_p(*p);
-                d.move_paragraph(&p, *to as usize % ids.len()).unwrap();
-            }
-            Op::Replace { p, es, pos, len, text } => {
-                let p = pick_p(*p);
-                let n = len_of(d, &p, lang(*es));
-                if n == 0 {
-                    return;
-                }
-                let start = *pos as usize % n;
-                let end = (start + *len as usize).min(n);
-                deletion = Some(d.suggest_replace(&p, lang(*es), (start, end), text, &by, None).unwrap());
-            }
-            Op::Counterpart { which, pos, text } => {
-                let own: Vec<_> =
-                    d.proposals().unwrap().into_iter().filter(|x| x.country == by.country && x.kind == ProposalKind::Text).collect();
-                if own.is_empty() {
-                    return;
-                }
-                let x = own[*which as usize % own.len()].clone();
-                let other = x.parts[0].lang.other();
-                let pos = *pos as usize % (len_of(d, &x.paragraph, other) + 1);
-                d.suggest_insert_joining(&x.paragraph, other, pos, text, &by, &x.id).unwrap();
-            }
-            Op::ProposeParagraph { after, text } => {
-                let after = (*after as usize % (ids.len() + 1)).checked_sub(1).map(|i| ids[i].clone());
-                d.propose_paragraph(after.as_ref(), para(ParagraphKind::Operative, text), &by).unwrap();
-            }
-            Op::ProposeDeletion { p } => {
-                // Refused (and nothing changes) on a proposed new paragraph.
-                let _ = d.propose_paragraph_deletion(&pick_p(*p), &by);
-            }
-            Op::ProposeMove { p, after } => {
-                let after = (*after as usize % (ids.len() + 1)).checked_sub(1).map(|i| ids[i].clone());
-                // Refused where the paragraph already is, and on proposed new paragraphs.
-                let _ = d.propose_paragraph_move(&pick_p(*p), after.as_ref(), &by);
-            }
-            Op::Comment { p, es, pos, len } => {
-                let p = pick_p(*p);
-                let n = len_of(d, &p, lang(*es));
-                if n == 0 {
-                    return;
-                }
-                let start = *pos as usize % n;
-                let end = (start + *len as usize).min(n);
-                d.create_thread(&p, lang(*es), start, end, "A *comment*", &by).unwrap();
-            }
-            Op::Reply { t } | Op::Resolve { t, .. } => {
-                let threads = d.threads().unwrap();
-                if threads.is_empty() {
-                    return;
-                }
-                let id = threads[*t as usize % threads.len()].id.clone();
-                match op {
-                    Op::Reply { .. } => drop(d.reply(&id, "reply", &by).unwrap()),
-                    Op::Resolve { open: true, .. } => d.reopen_thread(&id).unwrap(),
-                    _ => d.resolve_thread(&id).unwrap(),
-                }
-            }
-        }
-        d.commit();
-        if let Some(id) = deletion {
+        if let Some(id) = ops::apply(d, &by, op) {
             self.note_deletion(i, &id);
         }
     }

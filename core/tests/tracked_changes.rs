@@ -1,4 +1,4 @@
-//! Tracked changes: suggest insert and delete, list, accept, reject, withdraw (DESIGN §3).
+//! Tracked changes: suggest insert and delete, list, accept, reject, withdraw (ARCHITECTURE §3).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "support/fixtures.rs"]

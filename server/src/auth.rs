@@ -11,9 +11,9 @@ use axum::http::request::Parts;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::app_state::AppState;
 use crate::error::ApiError;
 use crate::model::User;
-use crate::state::AppState;
 use crate::time::now_ms;
 
 /// Name of the session cookie.
@@ -104,7 +104,7 @@ pub fn check_same_origin(parts: &Parts) -> Result<(), ApiError> {
 /// The logged-in user of a request, from a session token; 401 without a valid one.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    /// The user.
+    /// The person the session belongs to.
     pub user: User,
     /// The hash of the session token that authenticated the request.
     pub token_hash: [u8; 32],

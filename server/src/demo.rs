@@ -59,7 +59,7 @@ struct Ppt {
 pub struct DemoLogin {
     /// Login name.
     pub login: String,
-    /// Role.
+    /// What this demo person may do.
     pub role: Role,
     /// Delegation.
     pub country: Option<Country>,

@@ -6,7 +6,9 @@
 //!
 //! ## Layout
 //! - [`config`]: settings (flags and `PLUMA_` variables) and the protocol limits.
-//! - [`store`]: the [`store::Store`] trait, `store/sqlite.rs`, `store/postgres.rs`.
+//! - [`store`]: [`store::Store`], one trait per concern (accounts, meetings, change log,
+//!   audit, versions, workflow, returns) implemented by `store/sqlite.rs` and `store/postgres.rs`.
+//! - [`app_state`]: [`AppState`], what every handler shares; [`build_state`].
 //! - [`input`]: checks of every text the API is given (clean, within its bound).
 //! - [`model`], [`ids`]: users, roles, meetings, drafts; draft and document ids.
 //! - [`auth`]: argon2 passwords, tokens stored as hashes, the `CurrentUser` extractor.
@@ -21,8 +23,9 @@
 //! - [`returns`]: Word files brought back as a delegation's proposals and comments.
 //! - [`versions`]: comparisons and exports; [`version_snapshots`]: the saved versions'
 //!   comparison snapshots, read from the database or made once from the document.
-//! - [`workflow`]: approvals, adoption and its fingerprint, silence procedures and their
-//!   deadline timer, the lock on an adopted or silenced text.
+//! - [`workflow`]: the workflow's decisions (approval, adoption and its fingerprint, silence
+//!   procedures, objections) returning [`workflow::WorkflowError`], the deadline timer, the
+//!   lock on an adopted or silenced text.
 //!
 //! ## Decisions
 //! - **Validate, persist, then apply.** A change reaches the shared document, other peers
@@ -40,6 +43,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod app_state;
 pub mod auth;
 pub mod backup;
 pub mod config;
@@ -53,7 +57,6 @@ pub mod model;
 pub mod rate_limit;
 pub mod returns;
 pub mod routes;
-pub mod state;
 pub mod store;
 pub mod sync;
 pub mod time;
@@ -62,8 +65,8 @@ pub mod version_snapshots;
 pub mod versions;
 pub mod workflow;
 
+pub use app_state::{AppState, build_state};
 pub use config::Config;
-pub use state::{AppState, build_state};
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -83,7 +86,7 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: Cancellatio
         })
     };
     // Due silence procedures are applied at start-up, then as each deadline comes.
-    let silence_timer = workflow::silence::spawn(state.clone());
+    let silence_timer = workflow::timer::spawn(state.clone());
     let limits = state.config.http.clone();
     let app = routes::router(state);
     let result = http::serve(listener, app, &limits, shutdown.clone()).await;

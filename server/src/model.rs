@@ -8,55 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{BadId, DocumentId, DraftId, MeetingId};
 
-/// What a person may do (DESIGN §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// An official of one member state: proposes, comments.
-    Delegate,
-    /// An official of a Pro-Tempore Presidency: edits, decides, approves.
-    Chair,
-    /// The technical secretariat: edits, decides, no approval.
-    Secretariat,
-    /// IOM, UNHCR and other observers: read and comment.
-    Observer,
-    /// Runs the installation: users and meetings, no drafting.
-    Admin,
-}
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 5] = [Role::Delegate, Role::Chair, Role::Secretariat, Role::Observer, Role::Admin];
-
-    /// The name stored in the database and shown in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Delegate => "delegate",
-            Role::Chair => "chair",
-            Role::Secretariat => "secretariat",
-            Role::Observer => "observer",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Whether this role may create drafts.
-    pub fn may_create_drafts(self) -> bool {
-        matches!(self, Role::Chair | Role::Secretariat | Role::Admin)
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = BadId;
-    fn from_str(s: &str) -> Result<Self, BadId> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| BadId { kind: "role", value: s.chars().take(80).collect() })
-    }
-}
+pub use pluma_core::Role;
 
 /// A person who can log in. The password hash never leaves the store except for login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -86,7 +38,7 @@ pub struct NewUser {
     pub login: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Role.
+    /// What they will be allowed to do.
     pub role: Role,
     /// Delegation.
     pub country: Option<Country>,
@@ -174,7 +126,7 @@ pub struct Delegation {
 /// A meeting whose texts are negotiated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Meeting {
-    /// Id.
+    /// Stable id, chosen when the meeting is created.
     #[schema(value_type = String)]
     pub id: MeetingId,
     /// Name in English.
@@ -188,7 +140,7 @@ pub struct Meeting {
 /// A negotiated text as the database knows it; its content lives in the change log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DraftRecord {
-    /// Id.
+    /// Stable id (`d` + 16 hex digits); the API names the draft by it.
     #[schema(value_type = String)]
     pub id: DraftId,
     /// The automerge-repo document holding its text.

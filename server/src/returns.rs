@@ -32,12 +32,12 @@ use pluma_core::{Country, Draft, Stamp};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::app_state::AppState;
 use crate::error::ApiError;
 use crate::ids::ReturnId;
 use crate::model::{Conference, DraftRecord, Role, User};
 use crate::routes::drafts::current_bytes;
 use crate::routes::suggestions::submit_as;
-use crate::state::AppState;
 use crate::store::{AuditAction, NewReturn};
 use crate::time::now_ms;
 use crate::validate::Principal;

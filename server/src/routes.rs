@@ -28,9 +28,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app_state::AppState;
 use crate::config::InputLimits;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// The whole router. Every documented endpoint is registered through [`routes!`], which
 /// adds it to the router and to the OpenAPI document at once: an endpoint cannot exist

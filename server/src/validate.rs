@@ -3,7 +3,7 @@
 //! [`check_changes`] runs in the document task on each sync message's new changes, against
 //! the document as it stands before them. For now it enforces **actor binding**: an
 //! automerge actor id belongs to the person whose change first carried it. The permission
-//! rules of DESIGN §1 and §3 join here later, with the same signature.
+//! rules of ARCHITECTURE §1 and §3 join here later, with the same signature.
 
 use std::collections::HashMap;
 
@@ -33,18 +33,7 @@ impl From<&User> for Principal {
 impl Principal {
     /// The person as the permission rules see them.
     pub fn who(&self) -> pluma_core::rules::Who {
-        use pluma_core::rules::Role as R;
-        pluma_core::rules::Who {
-            user: self.user.clone(),
-            role: match self.role {
-                Role::Delegate => R::Delegate,
-                Role::Chair => R::Chair,
-                Role::Secretariat => R::Secretariat,
-                Role::Observer => R::Observer,
-                Role::Admin => R::Admin,
-            },
-            country: self.country.clone(),
-        }
+        pluma_core::rules::Who { user: self.user.clone(), role: self.role, country: self.country.clone() }
     }
 
     /// The binding this principal gives an actor id.

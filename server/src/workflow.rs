@@ -1,4 +1,4 @@
-//! The negotiation workflow on the server (DESIGN §5): approval by both Pro-Tempore
+//! The negotiation workflow on the server (ARCHITECTURE §5): approval by both Pro-Tempore
 //! Presidencies, adoption and its certified fingerprint, silence procedures, and the lock
 //! they put on the text.
 //!
@@ -18,19 +18,26 @@
 //!   [`deadline`]: reading and printing times.
 
 pub mod adoption;
+pub mod approval;
 pub mod consent;
 pub mod deadline;
+mod error;
+pub mod objection;
 pub mod settled;
 pub mod silence;
+#[cfg(test)]
+mod test_records;
+pub mod timer;
 pub mod view;
+
+pub use error::WorkflowError;
 
 use pluma_core::{Concordance, Country, Draft, DraftError, Label, ParagraphId, ParagraphKind};
 use serde::Serialize;
 
-use crate::error::ApiError;
+use crate::app_state::AppState;
 use crate::ids::ApprovalId;
 use crate::model::DraftRecord;
-use crate::state::AppState;
 use crate::store::{AdoptionRecord, ApprovalRecord, SilenceRecord, Store, StoreError, VersionRecord, WorkflowRecord};
 use crate::sync::{DocCommand, Held};
 
@@ -99,12 +106,12 @@ pub fn heads_hex(heads: &[pluma_core::automerge::ChangeHash]) -> Vec<String> {
 
 /// Holds the draft's document for a workflow action (see the module docs). The hold ends
 /// when the returned [`Held`] is dropped.
-pub async fn hold(state: &AppState, record: &DraftRecord) -> Result<Held, ApiError> {
+pub async fn hold(state: &AppState, record: &DraftRecord) -> Result<Held, WorkflowError> {
     let (reply, answer) = tokio::sync::oneshot::channel();
-    state.hub.send(&record.doc_id, DocCommand::Hold { reply }).await.map_err(|_| ApiError::Unavailable)?;
+    state.hub.send(&record.doc_id, DocCommand::Hold { reply }).await.map_err(|_| WorkflowError::Unavailable)?;
     answer.await.map_err(|_| {
         tracing::error!(draft = %record.id, "the draft's document is unavailable");
-        ApiError::Unavailable
+        WorkflowError::Unavailable
     })
 }
 
@@ -121,7 +128,7 @@ pub async fn ppt_countries(store: &dyn Store, record: &DraftRecord) -> Result<Ve
 pub struct Unconcordant {
     /// Its number in reading order (headings are not numbered: `None`).
     pub number: Option<usize>,
-    /// Its id.
+    /// The paragraph's stable id, for clients that act on it.
     #[schema(value_type = String)]
     pub paragraph: ParagraphId,
     /// `out_of_concordance` (a text changed since it was confirmed) or `unconfirmed`.
@@ -219,9 +226,13 @@ pub async fn certification(
     }))
 }
 
-/// Runs CPU work on the blocking pool.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal("a blocking task failed", e))?
+/// Runs CPU work on the blocking pool; a task that panicked is an internal error of `E`.
+pub(crate) async fn blocking<T, E>(f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<tokio::task::JoinError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await?
 }
 
 #[cfg(test)]

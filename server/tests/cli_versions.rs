@@ -69,6 +69,10 @@ async fn diff_and_export_from_the_database() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("no version") && err.contains(&v1) && err.contains("Zero draft"), "{err}");
         let out = pluma(&db.url, &["export", "--draft", &id, "--lang", "en", "--format", "pdf"]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--out"), "a PDF is written to a file");
+        let out = pluma(&db.url, &["export", "--draft", &id, "--lang", "en", "--format", "odt"]);
+        assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format"));
     }
 }

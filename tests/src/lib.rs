@@ -5,6 +5,7 @@
 //!
 //! - [`docx_xml`]: where text sits in a DOCX part (inside which revision, by whom).
 //! - [`db`]: a fresh database per test, on SQLite and PostgreSQL.
+//! - [`holdings`]: every table's rows and every document of a database, read directly.
 //! - [`server`]: the real server in-process on `127.0.0.1:0`.
 //! - [`api`]: an HTTP client for the JSON API.
 //! - [`client`]: a Rust automerge-repo sync client.
@@ -22,6 +23,7 @@ pub mod cluster;
 pub mod db;
 pub mod docx_xml;
 pub mod edits;
+pub mod holdings;
 pub mod libreoffice;
 pub mod server;
 pub mod watch;

@@ -32,30 +32,28 @@ pub struct World {
     pub doc: String,
 }
 
-fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
-    Delegation {
-        code: code.parse().unwrap(),
-        name_en: code.into(),
-        name_es: code.into(),
-        conference,
-        time_zone: "America/Mexico_City".into(),
-        is_ppt,
-    }
+/// A delegation named by its code, in `conference` and `time_zone`; `is_ppt` when it holds
+/// its conference's Pro-Tempore Presidency.
+pub fn delegation(code: &str, conference: Conference, time_zone: &str, is_ppt: bool) -> Delegation {
+    Delegation { code: code.parse().unwrap(), name_en: code.into(), name_es: code.into(), conference, time_zone: time_zone.into(), is_ppt }
+}
+
+/// The plenary of both conferences: Mexico (RCM) and Argentina (SACM) hold the
+/// Presidencies, with the United States (RCM), Peru (SACM) and `observers`, every delegation
+/// in `time_zone`.
+pub fn plenary(time_zone: &str, observers: &[&str]) -> NewMeeting {
+    let mut delegations = vec![
+        delegation("MX", Conference::Rcm, time_zone, true),
+        delegation("US", Conference::Rcm, time_zone, false),
+        delegation("AR", Conference::Sacm, time_zone, true),
+        delegation("PE", Conference::Sacm, time_zone, false),
+    ];
+    delegations.extend(observers.iter().map(|code| delegation(code, Conference::Observer, time_zone, false)));
+    NewMeeting { id: MeetingId::random(), name_en: "Plenary".into(), name_es: "Plenaria".into(), delegations }
 }
 
 async fn meeting(server: &TestServer) -> MeetingId {
-    let meeting = NewMeeting {
-        id: MeetingId::random(),
-        name_en: "Plenary".into(),
-        name_es: "Plenaria".into(),
-        delegations: vec![
-            delegation("MX", Conference::Rcm, true),
-            delegation("US", Conference::Rcm, false),
-            delegation("AR", Conference::Sacm, true),
-            delegation("PE", Conference::Sacm, false),
-            delegation("IOM", Conference::Observer, false),
-        ],
-    };
+    let meeting = plenary("America/Mexico_City", &["IOM"]);
     server.state.store.create_meeting(&meeting, 1).await.unwrap();
     // Deadlines a few seconds away, so that a silence passes within a test; the default of
     // 24 hours, and the rules of who proposes and agrees, are tests/tests/silence_presidencies.rs'.

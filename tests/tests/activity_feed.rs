@@ -7,27 +7,15 @@
 
 use std::time::Duration;
 
-use pluma_server::ids::MeetingId;
-use pluma_server::model::{Conference, Delegation, Role};
-use pluma_server::store::NewMeeting;
+use pluma_server::model::Role;
 use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
+use pluma_tests::workflow::plenary;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
-    Delegation {
-        code: code.parse().unwrap(),
-        name_en: code.into(),
-        name_es: code.into(),
-        conference,
-        time_zone: "America/Lima".into(),
-        is_ppt,
-    }
-}
 
 async fn get(server: &TestServer, who: &Session, path: &str) -> Value {
     let (status, page) = server.api.call(Method::GET, path, Some(&who.token), None).await.unwrap();
@@ -51,34 +39,7 @@ async fn forward_feed_per_delegation() {
     for db in TestDb::each().await {
         let b = db.backend;
         let server = TestServer::start(&db.url).await;
-        let meeting = NewMeeting {
-            id: MeetingId::random(),
-            name_en: "Plenary".into(),
-            name_es: "Plenaria".into(),
-            delegations: vec![
-                delegation("MX", Conference::Rcm, true),
-                delegation("US", Conference::Rcm, false),
-                delegation("AR", Conference::Sacm, true),
-                delegation("PE", Conference::Sacm, false),
-            ],
-        };
-        server.state.store.create_meeting(&meeting, 1).await.unwrap();
-        let mx = server.user_session("mx-chair", Role::Chair, Some("MX")).await;
-        let ar = server.user_session("ar-chair", Role::Chair, Some("AR")).await;
-        let pe = server.user_session("pe", Role::Delegate, Some("PE")).await;
-        let us = server.user_session("us", Role::Delegate, Some("US")).await;
-        let (status, draft) = server
-            .api
-            .call(
-                Method::POST,
-                "/api/drafts",
-                Some(&mx.token),
-                Some(json!({"meeting_id": meeting.id.as_str(), "zero_draft": small_zero_draft()})),
-            )
-            .await
-            .unwrap();
-        assert_eq!(status, 201, "{b}: {draft}");
-        let (id, doc) = (draft["id"].as_str().unwrap().to_owned(), draft["doc_id"].as_str().unwrap().to_owned());
+        let ([mx, ar, pe, us], id, doc) = meeting_with_draft(&server, b).await;
         let feed =
             |country: &str, after: i64, limit: usize| format!("/api/drafts/{id}/activity?after={after}&limit={limit}&country={country}");
 
@@ -142,37 +103,7 @@ async fn forward_feed_per_delegation() {
 
         // Peru's proposal accepted, then a silence proposed by Mexico, agreed by Argentina and
         // broken by the United States: all of it reaches Peru.
-        let (code, body) = server
-            .api
-            .call(Method::POST, &format!("/api/drafts/{id}/suggestions/accept"), Some(&ar.token), Some(json!({"country": "PE"})))
-            .await
-            .unwrap();
-        assert_eq!(code, 200, "{b}: {body}");
-        let (code, body) = server
-            .api
-            .call(
-                Method::POST,
-                &format!("/api/drafts/{id}/silence"),
-                Some(&mx.token),
-                Some(json!({
-                    "deadline": "2999-01-01T00:00:00Z",
-                    "concordance_override": "Both texts were read out in the plenary.",
-                    "settled_override": {"reason": "The plenary decided to consult capitals on the text as it stands"}
-                })),
-            )
-            .await
-            .unwrap();
-        assert_eq!(code, 202, "{b}: proposed by Mexico's chair: {body}");
-        let proposal = json!({"proposal": body["proposal"]["id"]});
-        let (code, body) =
-            server.api.call(Method::POST, &format!("/api/drafts/{id}/silence/agreement"), Some(&ar.token), Some(proposal)).await.unwrap();
-        assert_eq!(code, 201, "{b}: agreed by Argentina's: {body}");
-        let (code, body) = server
-            .api
-            .call(Method::POST, &format!("/api/drafts/{id}/silence/objections"), Some(&us.token), Some(json!({"text": "Not yet."})))
-            .await
-            .unwrap();
-        assert_eq!(code, 201, "{b}: {body}");
+        accept_peru_then_break_a_silence(&server, &id, [&mx, &ar, &us], b).await;
         let news = get(&server, &pe, &feed("PE", cursor, 500)).await;
         assert_eq!(
             actions(&news),
@@ -196,4 +127,67 @@ async fn forward_feed_per_delegation() {
         }
         server.stop().await;
     }
+}
+
+/// Accepts Peru's proposal (Argentina's chair), then Mexico's chair proposes a silence,
+/// Argentina's agrees, and the United States breaks it. `chairs_and_us`: Mexico's chair,
+/// Argentina's chair, the United States' delegate.
+async fn accept_peru_then_break_a_silence(server: &TestServer, id: &str, chairs_and_us: [&Session; 3], b: &str) {
+    let [mx, ar, us] = chairs_and_us;
+    let (code, body) = server
+        .api
+        .call(Method::POST, &format!("/api/drafts/{id}/suggestions/accept"), Some(&ar.token), Some(json!({"country": "PE"})))
+        .await
+        .unwrap();
+    assert_eq!(code, 200, "{b}: {body}");
+    let (code, body) = server
+        .api
+        .call(
+            Method::POST,
+            &format!("/api/drafts/{id}/silence"),
+            Some(&mx.token),
+            Some(json!({
+                "deadline": "2999-01-01T00:00:00Z",
+                "concordance_override": "Both texts were read out in the plenary.",
+                "settled_override": {"reason": "The plenary decided to consult capitals on the text as it stands"}
+            })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(code, 202, "{b}: proposed by Mexico's chair: {body}");
+    let proposal = json!({"proposal": body["proposal"]["id"]});
+    let (code, body) =
+        server.api.call(Method::POST, &format!("/api/drafts/{id}/silence/agreement"), Some(&ar.token), Some(proposal)).await.unwrap();
+    assert_eq!(code, 201, "{b}: agreed by Argentina's: {body}");
+    let (code, body) = server
+        .api
+        .call(Method::POST, &format!("/api/drafts/{id}/silence/objections"), Some(&us.token), Some(json!({"text": "Not yet."})))
+        .await
+        .unwrap();
+    assert_eq!(code, 201, "{b}: {body}");
+}
+
+/// A meeting of Mexico and Argentina (the Presidencies), the United States and Peru, a
+/// session for each (the chairs first), and a draft of it: the sessions, the draft's id
+/// and its document's.
+async fn meeting_with_draft(server: &TestServer, b: &str) -> ([Session; 4], String, String) {
+    let meeting = plenary("America/Lima", &[]);
+    server.state.store.create_meeting(&meeting, 1).await.unwrap();
+    let mx = server.user_session("mx-chair", Role::Chair, Some("MX")).await;
+    let ar = server.user_session("ar-chair", Role::Chair, Some("AR")).await;
+    let pe = server.user_session("pe", Role::Delegate, Some("PE")).await;
+    let us = server.user_session("us", Role::Delegate, Some("US")).await;
+    let (status, draft) = server
+        .api
+        .call(
+            Method::POST,
+            "/api/drafts",
+            Some(&mx.token),
+            Some(json!({"meeting_id": meeting.id.as_str(), "zero_draft": small_zero_draft()})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{b}: {draft}");
+    let (id, doc) = (draft["id"].as_str().unwrap().to_owned(), draft["doc_id"].as_str().unwrap().to_owned());
+    ([mx, ar, pe, us], id, doc)
 }

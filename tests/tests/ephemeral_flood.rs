@@ -41,7 +41,7 @@ async fn idle_peer(addr: SocketAddr, url: &str, doc_id: &str, i: usize) -> Idle 
         other => panic!("{other:?}"),
     };
     let mut empty = automerge::AutoCommit::new();
-    let first = automerge::sync::SyncDoc::generate_sync_message(&mut empty.sync(), &mut automerge::sync::State::new()).unwrap();
+    let first = automerge::sync::SyncDoc::generate_sync_message(&empty.sync(), &mut automerge::sync::State::new()).unwrap();
     let request =
         Message::Request { sender_id: peer, target_id: server, document_id: doc_id.to_owned(), data: ByteBuf::from(first.encode()) };
     ws.send(Ws::Binary(protocol::encode(&request).unwrap().into())).await.unwrap();

@@ -5,34 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pluma_server::ids::MeetingId;
-use pluma_server::model::{Conference, Delegation, Role};
-use pluma_server::store::NewMeeting;
+use pluma_server::model::Role;
 use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::db::TestDb;
 use pluma_tests::server::TestServer;
+use pluma_tests::workflow::plenary;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
-    Delegation { code: code.parse().unwrap(), name_en: code.into(), name_es: code.into(), conference, time_zone: "UTC".into(), is_ppt }
-}
 
 /// The matrix on one backend: every (persona, action) and the status it gets.
 async fn matrix(url: &str) -> Vec<String> {
     let server = TestServer::start(url).await;
-    let meeting = NewMeeting {
-        id: MeetingId::random(),
-        name_en: "Plenary".into(),
-        name_es: "Plenaria".into(),
-        delegations: vec![
-            delegation("MX", Conference::Rcm, true),
-            delegation("US", Conference::Rcm, false),
-            delegation("AR", Conference::Sacm, true),
-            delegation("PE", Conference::Sacm, false),
-            delegation("IOM", Conference::Observer, false),
-        ],
-    };
+    let meeting = plenary("UTC", &["IOM"]);
     server.state.store.create_meeting(&meeting, 1).await.unwrap();
     let mut people: Vec<(&str, Session)> = Vec::new();
     for (login, role, country) in [

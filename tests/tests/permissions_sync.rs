@@ -15,31 +15,19 @@ use automerge::sync::{BloomFilter, Have};
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ROOT, ReadDoc};
 use permission_cases::{Base, Cast, PERSONAS, base, cases};
-use pluma_core::rules::Role as RuleRole;
 use pluma_core::schema::TrackMarkValue;
 use pluma_core::{Draft, ParagraphId};
-use pluma_server::model::Role;
 use pluma_server::routes::drafts::create_draft;
 use pluma_tests::api::Session;
 use pluma_tests::client::{self, SyncClient};
 use pluma_tests::db::TestDb;
 use pluma_tests::server::TestServer;
 
-fn server_role(r: RuleRole) -> Role {
-    match r {
-        RuleRole::Delegate => Role::Delegate,
-        RuleRole::Chair => Role::Chair,
-        RuleRole::Secretariat => Role::Secretariat,
-        RuleRole::Observer => Role::Observer,
-        RuleRole::Admin => Role::Admin,
-    }
-}
-
 /// A server with one signed-in session per persona, and the cast with their real ids.
 async fn cast_on(server: &TestServer) -> (Cast, HashMap<&'static str, Session>) {
     let mut sessions = HashMap::new();
     for (login, role, country) in PERSONAS {
-        sessions.insert(login, server.user_session(login, server_role(role), country).await);
+        sessions.insert(login, server.user_session(login, role, country).await);
     }
     let cast = Cast::with_ids(|login| sessions[login].user["id"].as_str().unwrap().parse().unwrap());
     (cast, sessions)
@@ -123,6 +111,11 @@ type Forgery = fn(&mut AutoCommit, &Base, &Cast);
 
 /// Forged changes no browser of ours makes, each refused by its rule.
 fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
+    [forged_texts(), forged_elsewhere()].concat()
+}
+
+/// Forged proposals and comments in a text.
+fn forged_texts() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
     vec![
         (
             "mx",
@@ -180,6 +173,12 @@ fn forgeries() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
             },
             "comment-author",
         ),
+    ]
+}
+
+/// Forged proposals about paragraphs, and changes the schema and the bounds refuse.
+fn forged_elsewhere() -> Vec<(&'static str, &'static str, Forgery, &'static str)> {
+    vec![
         (
             "us",
             "proposes deleting a paragraph in Peru's name",

@@ -6,7 +6,7 @@
 
 use pluma_core::Draft;
 use pluma_server::model::Role;
-use pluma_tests::api::small_zero_draft;
+use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
@@ -57,34 +57,7 @@ async fn chairs_accept_and_reject_delegations_withdraw_everyone_sees_it() {
         let (status, body) =
             server.api.call(Method::POST, &format!("{base}/withdraw"), Some(&mx.token), Some(json!({"ids": [co_id]}))).await.unwrap();
         assert_eq!(status, 403, "{b}: {body}");
-        // Malformed selections and unknown ids are clear errors.
-        for bad in [
-            json!({}),
-            json!({"all": true, "country": "MX"}),
-            json!({"ids": []}),
-            json!({"country": "mexico"}),
-            json!({"all": false}),
-            json!({"every": true}),
-        ] {
-            let (status, body) =
-                server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(bad.clone())).await.unwrap();
-            assert_eq!(status, 422, "{b}: {bad} -> {body}");
-            assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
-        }
-        let (status, body) = server
-            .api
-            .call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(json!({"ids": ["s0000000000000000"]})))
-            .await
-            .unwrap();
-        assert_eq!(status, 404, "{b}: {body}");
-        let (status, _) = server
-            .api
-            .call(Method::POST, "/api/drafts/d0000000000000000/suggestions/accept", Some(&chair.token), Some(json!({"all": true})))
-            .await
-            .unwrap();
-        assert_eq!(status, 404, "{b}");
-        let (status, _) = server.api.call(Method::POST, &format!("{base}/accept"), None, Some(json!({"all": true}))).await.unwrap();
-        assert_eq!(status, 401, "{b}");
+        malformed_selections_are_clear_errors(&server, &base, &chair, b).await;
         a.pump_until(|cl| pending(&cl.docs[&doc_id].doc).len() == 4).await.unwrap();
         let (_, again) = server.api.call(Method::GET, &base, Some(&pe.token), None).await.unwrap();
         assert_eq!(again, list, "{b}: refused requests changed nothing");
@@ -125,39 +98,7 @@ async fn chairs_accept_and_reject_delegations_withdraw_everyone_sees_it() {
         late.open(&doc_id).await.unwrap();
         assert_eq!(edits::text(&late.docs[&doc_id].doc, 1, "en").unwrap(), expected_en1, "{b}: stored");
 
-        // The activity log names each action and its author, newest first, in pages.
-        let (status, page) =
-            server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?limit=4"), Some(&pe.token), None).await.unwrap();
-        assert_eq!(status, 200, "{b}: {page}");
-        let actions: Vec<&str> = page["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-        assert_eq!(actions, ["proposals_withdrawn", "proposals_rejected", "proposals_accepted", "changes_accepted"], "{b}: {page}");
-        assert_eq!(page["entries"][2]["user"], chair.user["id"], "{b}");
-        assert_eq!(page["entries"][2]["country"], "AR", "{b}");
-        let mut all: Vec<Value> = page["entries"].as_array().unwrap().clone();
-        let mut before = page["next_before"].as_i64();
-        while let Some(cursor) = before {
-            let (status, next) = server
-                .api
-                .call(Method::GET, &format!("/api/drafts/{draft_id}/activity?limit=4&before={cursor}"), Some(&pe.token), None)
-                .await
-                .unwrap();
-            assert_eq!(status, 200, "{b}: {next}");
-            all.extend(next["entries"].as_array().unwrap().iter().cloned());
-            before = next["next_before"].as_i64();
-        }
-        let count = |action: &str| all.iter().filter(|e| e["action"] == action).count();
-        assert_eq!(count("draft_created"), 1, "{b}");
-        // A client may send two of its edits in one message, which is one entry: count the
-        // changes the entries record.
-        let accepted_changes: usize =
-            all.iter().filter(|e| e["action"] == "changes_accepted").map(|e| e["detail"]["hashes"].as_array().map_or(0, Vec::len)).sum();
-        assert_eq!(accepted_changes, 4, "{b}: the four proposals: {all:?}");
-        assert!(all.windows(2).all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64()), "{b}: newest first, no repeats");
-        for bad in ["limit=0", "limit=501", "before=0", "limit=x"] {
-            let (status, _) =
-                server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?{bad}"), Some(&pe.token), None).await.unwrap();
-            assert_eq!(status, 400, "{b}: {bad}");
-        }
+        the_activity_log_names_each_action(&server, &draft_id, &pe, &chair, b).await;
         server.stop().await;
     }
 }
@@ -188,4 +129,70 @@ async fn failed_sign_ins_are_rate_limited() {
     // Another delegation signs in normally.
     server.api.login("ar", &pluma_tests::server::password_of("ar")).await.unwrap();
     server.stop().await;
+}
+
+/// Malformed selections and unknown ids are clear errors (422, 404; 401 without a session).
+async fn malformed_selections_are_clear_errors(server: &TestServer, base: &str, chair: &Session, b: &str) {
+    for bad in [
+        json!({}),
+        json!({"all": true, "country": "MX"}),
+        json!({"ids": []}),
+        json!({"country": "mexico"}),
+        json!({"all": false}),
+        json!({"every": true}),
+    ] {
+        let (status, body) = server.api.call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(bad.clone())).await.unwrap();
+        assert_eq!(status, 422, "{b}: {bad} -> {body}");
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+    }
+    let (status, body) = server
+        .api
+        .call(Method::POST, &format!("{base}/accept"), Some(&chair.token), Some(json!({"ids": ["s0000000000000000"]})))
+        .await
+        .unwrap();
+    assert_eq!(status, 404, "{b}: {body}");
+    let (status, _) = server
+        .api
+        .call(Method::POST, "/api/drafts/d0000000000000000/suggestions/accept", Some(&chair.token), Some(json!({"all": true})))
+        .await
+        .unwrap();
+    assert_eq!(status, 404, "{b}");
+    let (status, _) = server.api.call(Method::POST, &format!("{base}/accept"), None, Some(json!({"all": true}))).await.unwrap();
+    assert_eq!(status, 401, "{b}");
+}
+
+/// The activity log names each action and its author, newest first, in pages.
+async fn the_activity_log_names_each_action(server: &TestServer, draft_id: &str, pe: &Session, chair: &Session, b: &str) {
+    let (status, page) =
+        server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?limit=4"), Some(&pe.token), None).await.unwrap();
+    assert_eq!(status, 200, "{b}: {page}");
+    let actions: Vec<&str> = page["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["proposals_withdrawn", "proposals_rejected", "proposals_accepted", "changes_accepted"], "{b}: {page}");
+    assert_eq!(page["entries"][2]["user"], chair.user["id"], "{b}");
+    assert_eq!(page["entries"][2]["country"], "AR", "{b}");
+    let mut all: Vec<Value> = page["entries"].as_array().unwrap().clone();
+    let mut before = page["next_before"].as_i64();
+    while let Some(cursor) = before {
+        let (status, next) = server
+            .api
+            .call(Method::GET, &format!("/api/drafts/{draft_id}/activity?limit=4&before={cursor}"), Some(&pe.token), None)
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{b}: {next}");
+        all.extend(next["entries"].as_array().unwrap().iter().cloned());
+        before = next["next_before"].as_i64();
+    }
+    let count = |action: &str| all.iter().filter(|e| e["action"] == action).count();
+    assert_eq!(count("draft_created"), 1, "{b}");
+    // A client may send two of its edits in one message, which is one entry: count the
+    // changes the entries record.
+    let accepted_changes: usize =
+        all.iter().filter(|e| e["action"] == "changes_accepted").map(|e| e["detail"]["hashes"].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(accepted_changes, 4, "{b}: the four proposals: {all:?}");
+    assert!(all.windows(2).all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64()), "{b}: newest first, no repeats");
+    for bad in ["limit=0", "limit=501", "before=0", "limit=x"] {
+        let (status, _) =
+            server.api.call(Method::GET, &format!("/api/drafts/{draft_id}/activity?{bad}"), Some(&pe.token), None).await.unwrap();
+        assert_eq!(status, 400, "{b}: {bad}");
+    }
 }

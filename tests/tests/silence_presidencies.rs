@@ -8,22 +8,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pluma_server::ids::MeetingId;
-use pluma_server::model::{Conference, Delegation, Role};
-use pluma_server::store::NewMeeting;
+use pluma_server::model::Role;
 use pluma_server::time::now_ms;
 use pluma_tests::api::{Session, small_zero_draft};
 use pluma_tests::client;
 use pluma_tests::db::TestDb;
 use pluma_tests::edits::{self, Proposer};
 use pluma_tests::server::TestServer;
+use pluma_tests::workflow::plenary;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const HOUR: i64 = 3600 * 1000;
-
-fn delegation(code: &str, conference: Conference, is_ppt: bool) -> Delegation {
-    Delegation { code: code.parse().unwrap(), name_en: code.into(), name_es: code.into(), conference, time_zone: "UTC".into(), is_ppt }
-}
 
 struct World {
     server: TestServer,
@@ -39,17 +35,7 @@ struct World {
 
 async fn world(url: &str) -> World {
     let server = TestServer::start(url).await;
-    let meeting = NewMeeting {
-        id: MeetingId::random(),
-        name_en: "Plenary".into(),
-        name_es: "Plenaria".into(),
-        delegations: vec![
-            delegation("MX", Conference::Rcm, true),
-            delegation("US", Conference::Rcm, false),
-            delegation("AR", Conference::Sacm, true),
-            delegation("PE", Conference::Sacm, false),
-        ],
-    };
+    let meeting = plenary("UTC", &[]);
     server.state.store.create_meeting(&meeting, 1).await.unwrap();
     let mx = server.user_session("mx-chair", Role::Chair, Some("MX")).await;
     let ar = server.user_session("ar-chair", Role::Chair, Some("AR")).await;

@@ -92,25 +92,7 @@ async fn versions_diff_and_exports_credit_countries() {
         assert_eq!(changed, vec![("insert".to_owned(), "in Lima".to_owned(), "MX".to_owned())], "{}", db.backend);
         assert_eq!(en["proposals"]["opened"][0]["country"], "MX");
 
-        // The comparison kept both versions' snapshots; the next one reads them and answers
-        // the same. A damaged stored snapshot is made again from the document.
-        let store = db.open().await;
-        let (v1_id, v2_id) = (v1.parse().unwrap(), v2.parse().unwrap());
-        let kept = store.version_snapshot(&v1_id).await.unwrap().expect("v1's snapshot kept");
-        assert_eq!(kept.0, i64::from(pluma_core::compare::SNAPSHOT_FORMAT));
-        assert!(store.version_snapshot(&v2_id).await.unwrap().is_some(), "{}", db.backend);
-        let path = format!("/api/drafts/{id}/diff?from={v1}&to={v2}&lang=en");
-        let (_, again) = server.api.call(Method::GET, &path, Some(&mx.token), None).await.unwrap();
-        assert_eq!(again, en, "{}", db.backend);
-        // A server keeps decoded snapshots in memory; a second server on the same database
-        // reads the stored one, finds it damaged, makes it again and stores it.
-        store.put_version_snapshot(&v2_id, kept.0, "{not json", 0).await.unwrap();
-        let second = TestServer::start(&db.url).await;
-        let (status, remade) = second.api.call(Method::GET, &path, Some(&mx.token), None).await.unwrap();
-        assert_eq!((status, &remade), (200, &en), "{}", db.backend);
-        assert_ne!(store.version_snapshot(&v2_id).await.unwrap().unwrap().1, "{not json", "{}", db.backend);
-        second.stop().await;
-        store.close().await;
+        snapshots_are_kept_and_remade(&db, &server, &mx, (v1, v2), &id, &en).await;
 
         let (_, es) =
             server.api.call(Method::GET, &format!("/api/drafts/{id}/diff?from={v1}&lang=es"), Some(&mx.token), None).await.unwrap();
@@ -263,4 +245,27 @@ async fn import_markdown_and_docx() {
         }
         server.stop().await;
     }
+}
+
+/// The comparison of `versions` kept both versions' snapshots; the next one reads them and
+/// answers the same (`en`). A damaged stored snapshot is made again from the document.
+async fn snapshots_are_kept_and_remade(db: &TestDb, server: &TestServer, mx: &Session, versions: (&str, &str), id: &str, en: &Value) {
+    let (v1, v2) = versions;
+    let store = db.open().await;
+    let (v1_id, v2_id) = (v1.parse().unwrap(), v2.parse().unwrap());
+    let kept = store.version_snapshot(&v1_id).await.unwrap().expect("v1's snapshot kept");
+    assert_eq!(kept.0, i64::from(pluma_core::compare::SNAPSHOT_FORMAT));
+    assert!(store.version_snapshot(&v2_id).await.unwrap().is_some(), "{}", db.backend);
+    let path = format!("/api/drafts/{id}/diff?from={v1}&to={v2}&lang=en");
+    let (_, again) = server.api.call(Method::GET, &path, Some(&mx.token), None).await.unwrap();
+    assert_eq!(&again, en, "{}", db.backend);
+    // A server keeps decoded snapshots in memory; a second server on the same database
+    // reads the stored one, finds it damaged, makes it again and stores it.
+    store.put_version_snapshot(&v2_id, kept.0, "{not json", 0).await.unwrap();
+    let second = TestServer::start(&db.url).await;
+    let (status, remade) = second.api.call(Method::GET, &path, Some(&mx.token), None).await.unwrap();
+    assert_eq!((status, &remade), (200, en), "{}", db.backend);
+    assert_ne!(store.version_snapshot(&v2_id).await.unwrap().unwrap().1, "{not json", "{}", db.backend);
+    second.stop().await;
+    store.close().await;
 }

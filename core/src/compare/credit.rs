@@ -105,7 +105,22 @@ pub(crate) fn deletions(
             }
         }
     }
-    // Runs: one change deleting consecutive characters of one actor, credited alike.
+    let runs = deleted_runs(doc, chars, &cut_texts, who, actors);
+    paragraphs.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let paragraphs = paragraphs.into_iter().map(|(id, change, by)| DeletedParagraph { id, change: change.to_string(), by }).collect();
+    moves.sort_by(|a, b| (&a.id, &a.change).cmp(&(&b.id, &b.change)));
+    (runs, paragraphs, moves)
+}
+
+/// The deleted characters in runs: one change deleting consecutive characters of one
+/// actor, credited alike. `chars`: (text, char counter, char actor, change, deleting actor).
+fn deleted_runs(
+    doc: &mut AutoCommit,
+    mut chars: Vec<(TextKey, u64, String, ChangeHash, ActorId)>,
+    cut_texts: &HashSet<TextKey>,
+    who: &mut ActorCountries<'_>,
+    actors: &mut ActorTable,
+) -> Vec<DeletedRun> {
     chars.sort_by(|a, b| (a.3, &a.2, a.1).cmp(&(b.3, &b.2, b.1)));
     let mut cuts: HashMap<(ChangeHash, TextKey), HashMap<(u64, String), Country>> = HashMap::new();
     let mut runs: Vec<(ChangeHash, DeletedRun)> = Vec::new();
@@ -131,10 +146,7 @@ pub(crate) fn deletions(
             _ => runs.push((change, DeletedRun { change: change.to_string(), actor, counter, len: 1, by, cut })),
         }
     }
-    paragraphs.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let paragraphs = paragraphs.into_iter().map(|(id, change, by)| DeletedParagraph { id, change: change.to_string(), by }).collect();
-    moves.sort_by(|a, b| (&a.id, &a.change).cmp(&(&b.id, &b.change)));
-    (runs.into_iter().map(|(_, run)| run).collect(), paragraphs, moves)
+    runs.into_iter().map(|(_, run)| run).collect()
 }
 
 /// The characters of a text under a `del:XX` proposal just before `change` was applied.

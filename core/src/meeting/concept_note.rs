@@ -1,4 +1,4 @@
-//! The Concept Note, generated from the agenda (DESIGN §3): a title from the meeting's
+//! The Concept Note, generated from the agenda (ARCHITECTURE §3): a title from the meeting's
 //! motto, an introduction (the meeting, its objectives, its dialogue methodology), then one
 //! section per numbered session: a `heading` with the session's title, and each of its
 //! topics as a `question` paragraph whose `section` is the session number and whose

@@ -33,7 +33,7 @@ pub enum MadeKind {
 /// A proposal the return made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Made {
-    /// Its id.
+    /// The proposal's id (`s<16 hex>-<country>`), as the draft now holds it.
     pub id: SuggestionId,
     /// The paragraph it is in or about.
     pub paragraph: ParagraphId,

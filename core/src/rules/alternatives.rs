@@ -1,4 +1,4 @@
-//! Alternative formulations (DESIGN §5): a delegation proposes only in its own name with
+//! Alternative formulations (ARCHITECTURE §5): a delegation proposes only in its own name with
 //! itself as sole sponsor; a delegation adds or removes only its own country as sponsor
 //! (the proposing one withdraws the alternative instead of leaving it); only the proposing
 //! delegation edits an alternative's text, while it is proposed, and withdraws or reinstates

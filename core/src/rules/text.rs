@@ -6,7 +6,7 @@ use automerge::ScalarValue;
 
 use super::ops::TextOps;
 use crate::ids::{Lang, ParagraphId};
-use crate::rules::{CharState, Event, Role, Rule, Summary, Who, read_text, states_of, violation};
+use crate::rules::{CharState, Event, Rule, Summary, Who, read_text, states_of, violation};
 use crate::schema::SuggestionKind;
 use crate::view::{CharId, DraftView};
 
@@ -122,107 +122,153 @@ fn compare_text(
     let before: HashMap<&CharId, &CharState> = before_ids.iter().zip(&before_states).collect();
     let after_ids: HashSet<&CharId> = after.0.iter().collect();
     let after = || after.0.iter().zip(after.1);
-    let decides = matches!(who.role, Role::Chair | Role::Secretariat);
-    let own = who.country.as_ref();
-    let direct = |what: &str| {
-        violation(
-            Rule::DirectEdit,
-            Some(id),
-            own,
-            format!("{what} in the {lang} text is a direct edit; propose it as a suggestion instead"),
-        )
-    };
+    let judge = Judge { id, lang, who, own: who.country.as_ref(), decides: who.role.decides(), may_edit };
 
     // Characters inserted by these changes.
     for (char_id, state) in after().filter(|(c, _)| !before.contains_key(c)) {
         direct_edit |= judge_inserted(id, lang, who, may_edit, char_id, state, summary)?;
     }
-
-    let mut note = |e: fn(ParagraphId, Lang, crate::Country, SuggestionKind) -> Event, country: &crate::Country, kind: SuggestionKind| {
-        summary.events.insert(e(id.clone(), lang, country.clone(), kind));
-    };
-    let made = |p, l, c, k| Event::ProposalMade { paragraph: p, lang: l, country: c, kind: k };
-    let withdrawn = |p, l, c, k| Event::ProposalWithdrawn { paragraph: p, lang: l, country: c, kind: k };
-    let accepted = |p, l, c, k| Event::ProposalAccepted { paragraph: p, lang: l, country: c, kind: k };
-    let rejected = |p, l, c, k| Event::ProposalRejected { paragraph: p, lang: l, country: c, kind: k };
-
     // Characters deleted by these changes.
     for state in before_ids.iter().zip(&before_states).filter(|(c, _)| !after_ids.contains(c)).map(|(_, s)| s) {
-        let ins: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Insert).collect();
-        let del: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Delete).collect();
-        if !ins.is_empty() {
-            // Removing a proposed insertion: a withdrawal by its country, or a rejection.
-            if let Some(other) = ins.iter().find(|p| Some(&p.1) != own)
-                && !decides
-            {
-                return Err(violation(
-                    Rule::AcceptReject,
-                    Some(id),
-                    Some(&other.1),
-                    "only a chair or the secretariat may reject another country's proposal",
-                ));
-            }
-            for p in &ins {
-                note(if Some(&p.1) == own && !decides { withdrawn } else { rejected }, &p.1, SuggestionKind::Insert);
-            }
-        } else if let Some(d) = del.first() {
-            // Removing text proposed for deletion: accepting that deletion.
-            if !decides {
-                return Err(violation(
-                    Rule::AcceptReject,
-                    Some(id),
-                    Some(&d.1),
-                    "only a chair or the secretariat may accept a proposed deletion",
-                ));
-            }
-            for p in &del {
-                note(accepted, &p.1, SuggestionKind::Delete);
-            }
-        } else if !may_edit {
-            return Err(direct("deleting text that is not your own pending insertion"));
-        } else {
-            direct_edit = true;
-        }
+        direct_edit |= judge.deleted(state, summary)?;
     }
-
     // Characters kept: proposals added or removed, formatting changed.
     for (char_id, now) in after() {
         let Some(&was) = before.get(char_id) else { continue };
-        if now == was {
-            continue;
-        }
-        check_new_marks(id, who, &now.proposals, &was.proposals, false)?;
-        for (kind, country, _, _) in now.proposals.difference(&was.proposals) {
-            note(made, country, *kind);
-        }
-        for gone in was.proposals.difference(&now.proposals) {
-            let (kind, country, _, _) = gone;
-            let withdrawal = *kind == SuggestionKind::Delete && Some(country) == own;
-            if !withdrawal && !decides {
-                let what = match kind {
-                    SuggestionKind::Insert => "accept a proposed insertion",
-                    SuggestionKind::Delete => "reject another country's proposed deletion",
-                };
-                return Err(violation(Rule::AcceptReject, Some(id), Some(country), format!("only a chair or the secretariat may {what}")));
-            }
-            let event = match (kind, withdrawal && !decides) {
-                (_, true) => withdrawn,
-                (SuggestionKind::Insert, false) => accepted,
-                (SuggestionKind::Delete, false) => rejected,
-            };
-            note(event, country, *kind);
-        }
-        if (now.strong, now.em) != (was.strong, was.em) {
-            if !may_edit {
-                return Err(direct("changing formatting"));
-            }
-            direct_edit = true;
+        if now != was {
+            direct_edit |= judge.kept(now, was, summary)?;
         }
     }
     if direct_edit {
         summary.events.insert(Event::DirectEdit { paragraph: id.clone(), lang });
     }
     Ok(())
+}
+
+/// What a proposal's fate is, as an event.
+type Fate = fn(ParagraphId, Lang, crate::Country, SuggestionKind) -> Event;
+
+fn made(paragraph: ParagraphId, lang: Lang, country: crate::Country, kind: SuggestionKind) -> Event {
+    Event::ProposalMade { paragraph, lang, country, kind }
+}
+
+fn withdrawn(paragraph: ParagraphId, lang: Lang, country: crate::Country, kind: SuggestionKind) -> Event {
+    Event::ProposalWithdrawn { paragraph, lang, country, kind }
+}
+
+fn accepted(paragraph: ParagraphId, lang: Lang, country: crate::Country, kind: SuggestionKind) -> Event {
+    Event::ProposalAccepted { paragraph, lang, country, kind }
+}
+
+fn rejected(paragraph: ParagraphId, lang: Lang, country: crate::Country, kind: SuggestionKind) -> Event {
+    Event::ProposalRejected { paragraph, lang, country, kind }
+}
+
+/// The judgement of what a change did to the characters of one text of one paragraph.
+struct Judge<'a> {
+    id: &'a ParagraphId,
+    lang: Lang,
+    who: &'a Who,
+    /// The acting person's delegation.
+    own: Option<&'a crate::Country>,
+    /// Whether they accept and reject proposals (a chair, the secretariat).
+    decides: bool,
+    /// Whether they may edit this text directly.
+    may_edit: bool,
+}
+
+impl Judge<'_> {
+    fn note(&self, summary: &mut Summary, fate: Fate, country: &crate::Country, kind: SuggestionKind) {
+        summary.events.insert(fate(self.id.clone(), self.lang, country.clone(), kind));
+    }
+
+    fn direct(&self, what: &str) -> crate::rules::Violation {
+        violation(
+            Rule::DirectEdit,
+            Some(self.id),
+            self.own,
+            format!("{what} in the {} text is a direct edit; propose it as a suggestion instead", self.lang),
+        )
+    }
+
+    /// A character these changes deleted, in its state before; whether that was a direct edit.
+    fn deleted(&self, state: &CharState, summary: &mut Summary) -> Result<bool, crate::rules::Violation> {
+        let ins: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Insert).collect();
+        let del: Vec<_> = state.proposals.iter().filter(|p| p.0 == SuggestionKind::Delete).collect();
+        if !ins.is_empty() {
+            // Removing a proposed insertion: a withdrawal by its country, or a rejection.
+            if let Some(other) = ins.iter().find(|p| Some(&p.1) != self.own)
+                && !self.decides
+            {
+                return Err(violation(
+                    Rule::AcceptReject,
+                    Some(self.id),
+                    Some(&other.1),
+                    "only a chair or the secretariat may reject another country's proposal",
+                ));
+            }
+            for p in &ins {
+                let fate: Fate = if Some(&p.1) == self.own && !self.decides { withdrawn } else { rejected };
+                self.note(summary, fate, &p.1, SuggestionKind::Insert);
+            }
+            Ok(false)
+        } else if let Some(d) = del.first() {
+            // Removing text proposed for deletion: accepting that deletion.
+            if !self.decides {
+                return Err(violation(
+                    Rule::AcceptReject,
+                    Some(self.id),
+                    Some(&d.1),
+                    "only a chair or the secretariat may accept a proposed deletion",
+                ));
+            }
+            for p in &del {
+                self.note(summary, accepted, &p.1, SuggestionKind::Delete);
+            }
+            Ok(false)
+        } else if !self.may_edit {
+            Err(self.direct("deleting text that is not your own pending insertion"))
+        } else {
+            Ok(true)
+        }
+    }
+
+    /// A character kept whose state changed (`was` to `now`); whether that was a direct edit.
+    fn kept(&self, now: &CharState, was: &CharState, summary: &mut Summary) -> Result<bool, crate::rules::Violation> {
+        check_new_marks(self.id, self.who, &now.proposals, &was.proposals, false)?;
+        for (kind, country, _, _) in now.proposals.difference(&was.proposals) {
+            self.note(summary, made, country, *kind);
+        }
+        for gone in was.proposals.difference(&now.proposals) {
+            let (kind, country, _, _) = gone;
+            let withdrawal = *kind == SuggestionKind::Delete && Some(country) == self.own;
+            if !withdrawal && !self.decides {
+                let what = match kind {
+                    SuggestionKind::Insert => "accept a proposed insertion",
+                    SuggestionKind::Delete => "reject another country's proposed deletion",
+                };
+                return Err(violation(
+                    Rule::AcceptReject,
+                    Some(self.id),
+                    Some(country),
+                    format!("only a chair or the secretariat may {what}"),
+                ));
+            }
+            let fate: Fate = match (kind, withdrawal && !self.decides) {
+                (_, true) => withdrawn,
+                (SuggestionKind::Insert, false) => accepted,
+                (SuggestionKind::Delete, false) => rejected,
+            };
+            self.note(summary, fate, country, *kind);
+        }
+        if (now.strong, now.em) != (was.strong, was.em) {
+            if !self.may_edit {
+                return Err(self.direct("changing formatting"));
+            }
+            return Ok(true);
+        }
+        Ok(false)
+    }
 }
 
 /// Proposals that appear on a character must be the acting person's own, of their country,

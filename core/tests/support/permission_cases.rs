@@ -158,6 +158,11 @@ impl Case {
 
 /// Every kind of change.
 pub fn cases() -> Vec<Case> {
+    [text_cases(), paragraph_cases(), paragraph_decision_cases(), other_cases()].into_iter().flatten().collect()
+}
+
+/// Proposals in a text and the decisions on them; direct edits.
+fn text_cases() -> Vec<Case> {
     vec![
         Case {
             name: "suggest an insertion",
@@ -234,6 +239,12 @@ pub fn cases() -> Vec<Case> {
             refused_by: Rule::AcceptReject,
             comment: false,
         },
+    ]
+}
+
+/// A paragraph's fields and place, and proposals about whole paragraphs.
+fn paragraph_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "set a paragraph's status",
             action: |d, b, _| d.set_status(&b.p1, Status::Bracketed).unwrap(),
@@ -301,6 +312,12 @@ pub fn cases() -> Vec<Case> {
             refused_by: Rule::AgreedFrozen,
             comment: false,
         },
+    ]
+}
+
+/// Decisions on proposals about whole paragraphs; concordance.
+fn paragraph_decision_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "accept Mexico's new paragraph",
             action: |d, b, _| drop(d.accept(&Selection::Ids(vec![b.mx_new_proposal.clone()])).unwrap()),
@@ -357,6 +374,12 @@ pub fn cases() -> Vec<Case> {
             refused_by: Rule::Concordance,
             comment: false,
         },
+    ]
+}
+
+/// The title, formatting, agreed paragraphs, comments, alternatives.
+fn other_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "change the title",
             action: |d, _, _| d.splice_title(Lang::En, 0, 5, "Final").unwrap(),

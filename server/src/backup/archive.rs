@@ -28,7 +28,6 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
@@ -36,6 +35,10 @@ use serde_json::Value as Json;
 
 use super::BackupError;
 use super::schema::Kind;
+
+mod value;
+
+pub use value::Value;
 
 /// The `format` field of every archive's header.
 pub const FORMAT_NAME: &str = "pluma-backup";
@@ -85,71 +88,6 @@ struct Trailer {
     end: bool,
     tables: u64,
     rows: u64,
-}
-
-/// One value of a row.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// SQL NULL.
-    Null,
-    /// A 64-bit integer.
-    Int(i64),
-    /// A 64-bit float.
-    Float(f64),
-    /// Text.
-    Text(String),
-    /// Bytes.
-    Bytes(Vec<u8>),
-    /// A boolean.
-    Bool(bool),
-}
-
-impl Value {
-    /// How many bytes this value holds, roughly (to bound the size of insert batches).
-    pub fn weight(&self) -> usize {
-        match self {
-            Value::Text(s) => s.len(),
-            Value::Bytes(b) => b.len(),
-            _ => 8,
-        }
-    }
-
-    fn to_json(&self) -> Json {
-        match self {
-            Value::Null => Json::Null,
-            Value::Int(i) => Json::from(*i),
-            Value::Float(f) => Json::String(f.to_string()),
-            Value::Text(s) => Json::String(s.clone()),
-            Value::Bytes(b) => Json::String(base64::engine::general_purpose::STANDARD.encode(b)),
-            Value::Bool(b) => Json::Bool(*b),
-        }
-    }
-
-    /// Reads a value of a column of `kind`; `None` if it is not one.
-    fn from_json(kind: Kind, json: Json) -> Option<Value> {
-        Some(match (kind, json) {
-            (_, Json::Null) => Value::Null,
-            (Kind::Int, Json::Number(n)) => Value::Int(n.as_i64()?),
-            (Kind::Float, Json::String(s)) => Value::Float(s.parse().ok()?),
-            (Kind::Text, Json::String(s)) => Value::Text(s),
-            (Kind::Bytes, Json::String(s)) => Value::Bytes(base64::engine::general_purpose::STANDARD.decode(s).ok()?),
-            (Kind::Bool, Json::Bool(b)) => Value::Bool(b),
-            _ => return None,
-        })
-    }
-
-    /// Whether this value may sit in a column of `kind`.
-    pub fn fits(&self, kind: Kind) -> bool {
-        matches!(
-            (self, kind),
-            (Value::Null, _)
-                | (Value::Int(_), Kind::Int)
-                | (Value::Float(_), Kind::Float)
-                | (Value::Text(_), Kind::Text)
-                | (Value::Bytes(_), Kind::Bytes)
-                | (Value::Bool(_), Kind::Bool)
-        )
-    }
 }
 
 /// Writes an archive; checks that each table gets the rows its line announced.
@@ -404,73 +342,4 @@ impl ArchiveReader {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    fn header() -> Header {
-        Header {
-            format: FORMAT_NAME.into(),
-            format_version: FORMAT_VERSION,
-            schema_version: 3,
-            source: "sqlite".into(),
-            created_at_ms: 1,
-            pluma_version: "0.1.0".into(),
-        }
-    }
-
-    fn table(rows: u64) -> TableHeader {
-        let column = |name: &str, kind| ColumnHeader { name: name.into(), kind };
-        TableHeader {
-            table: "t".into(),
-            columns: vec![
-                column("i", Kind::Int),
-                column("f", Kind::Float),
-                column("s", Kind::Text),
-                column("b", Kind::Bytes),
-                column("o", Kind::Bool),
-            ],
-            rows,
-        }
-    }
-
-    fn values() -> Vec<Vec<Value>> {
-        vec![
-            vec![Value::Int(i64::MIN), Value::Float(0.1), Value::Text("é\n\"".into()), Value::Bytes(vec![0, 255]), Value::Bool(true)],
-            vec![Value::Int(i64::MAX), Value::Float(f64::NAN), Value::Null, Value::Bytes(vec![]), Value::Bool(false)],
-            vec![Value::Null, Value::Float(-f64::INFINITY), Value::Text(String::new()), Value::Null, Value::Null],
-        ]
-    }
-
-    /// Every type, extremes included, reads back as written (NaN compared by its text).
-    #[test]
-    fn values_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.pluma");
-        let mut w = ArchiveWriter::create(&path, &header()).unwrap();
-        w.begin_table(&table(3)).unwrap();
-        for row in values() {
-            w.row(&row).unwrap();
-        }
-        w.finish().unwrap();
-        let mut r = ArchiveReader::open(&path).unwrap();
-        assert_eq!(r.header(), &header());
-        assert_eq!(r.next_item().unwrap(), Some(Item::Table(table(3))));
-        for expected in values() {
-            let Some(Item::Row(row)) = r.next_item().unwrap() else { panic!("a row") };
-            assert_eq!(format!("{row:?}"), format!("{expected:?}"));
-        }
-        assert_eq!(r.next_item().unwrap(), None);
-    }
-
-    /// The writer refuses to end a table short of the rows it announced.
-    #[test]
-    fn writer_counts_rows() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w = ArchiveWriter::create(&dir.path().join("a"), &header()).unwrap();
-        w.begin_table(&table(2)).unwrap();
-        w.row(&values()[0]).unwrap();
-        assert!(matches!(w.finish(), Err(BackupError::Inconsistent(_))));
-    }
-}
+mod tests;

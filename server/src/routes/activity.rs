@@ -14,10 +14,10 @@ use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 
 use super::drafts::{current_bytes, find_draft};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::model::DraftRecord;
-use crate::state::AppState;
 use crate::store::AuditRecord;
 use crate::time::now_ms;
 use crate::workflow::blocking;

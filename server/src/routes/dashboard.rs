@@ -7,9 +7,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 
 use super::drafts::{current_bytes, find_draft};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::workflow::view::{Dashboard, WorkflowState, text_figures};
 use crate::workflow::{blocking, heads_hex, ppt_countries};
 
@@ -25,7 +25,7 @@ pub async fn get(State(state): State<AppState>, _who: CurrentUser, Path(id): Pat
     let (text, heads) = blocking(move || {
         let mut draft = pluma_core::Draft::load(&bytes).map_err(|e| ApiError::internal("loading a draft", e))?;
         let figures = text_figures(&mut draft).map_err(|e| ApiError::internal("reading a draft's figures", e))?;
-        Ok((figures, heads_hex(&draft.heads())))
+        Ok::<_, ApiError>((figures, heads_hex(&draft.heads())))
     })
     .await?;
     let ppt = ppt_countries(state.store.as_ref(), &record).await?;

@@ -7,11 +7,11 @@ use pluma_core::{Bilingual, Draft, DraftKind, Lang};
 use serde::{Deserialize, Serialize};
 
 use super::ApiJson;
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::{DocumentId, DraftId, MeetingId};
 use crate::model::{DraftRecord, User};
-use crate::state::AppState;
 use crate::store::{AuditAction, AuditEntry, Store};
 use crate::time::now_ms;
 

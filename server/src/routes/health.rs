@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 
+use crate::app_state::AppState;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// 200 `{"status":"ok","database":"ok","feed":…}` when the database answers, 503 otherwise.
 /// `feed` says whether this server hears the others on the same database: `single` (SQLite,

@@ -15,10 +15,10 @@ use serde::Deserialize;
 
 use super::ApiJson;
 use super::drafts::{DraftOut, PreparedDraft, check_meeting, check_paragraph_count, check_title, store_draft};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::config::InputLimits;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// One language's file.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

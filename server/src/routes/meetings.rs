@@ -11,11 +11,11 @@ use pluma_core::agenda::Agenda;
 use serde::{Deserialize, Serialize};
 
 use super::ApiJson;
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::MeetingId;
 use crate::model::{Conference, Delegation, Meeting, Role};
-use crate::state::AppState;
 use crate::store::{AuditAction, AuditEntry, StoreError};
 use crate::time::now_ms;
 

@@ -17,10 +17,10 @@ use serde::{Deserialize, Serialize};
 use super::ApiJson;
 use super::drafts::find_draft;
 use super::suggestions::{current_draft, submit_noted};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::model::Role;
-use crate::state::AppState;
 use crate::store::AuditAction;
 
 /// What `POST …/status` takes.

@@ -17,10 +17,10 @@ use pluma_core::Country;
 use serde::Deserialize;
 
 use super::drafts::find_draft;
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::returns::{self, ReturnOut};
-use crate::state::AppState;
 use crate::versions::DOCX_TYPE;
 
 /// The JSON form of the request.

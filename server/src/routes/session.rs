@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::ApiJson;
+use crate::app_state::AppState;
 use crate::auth::{self, CurrentUser, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::http::ClientAddr;
 use crate::model::User;
-use crate::state::AppState;
 use crate::store::{AuditAction, AuditEntry};
 use crate::time::now_ms;
 use std::time::Instant;

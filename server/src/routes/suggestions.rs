@@ -14,10 +14,10 @@ use tokio::sync::oneshot;
 
 use super::ApiJson;
 use super::drafts::{current_bytes, find_draft};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::model::{DraftRecord, Role};
-use crate::state::AppState;
 use crate::store::AuditAction;
 use crate::sync::{DocCommand, SubmitError};
 use crate::validate::Principal;

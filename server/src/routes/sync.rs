@@ -11,10 +11,10 @@ use serde::Deserialize;
 
 use std::sync::Arc;
 
+use crate::app_state::AppState;
 use crate::auth::hash_token;
 use crate::error::ApiError;
 use crate::rate_limit::RateLimits;
-use crate::state::AppState;
 use crate::store::TicketGrant;
 use crate::sync::connection::{self, Frame, FrameError};
 use crate::sync::hub::Hub;

@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 
+use crate::app_state::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::time::now_ms;
 
 /// How long a ticket may wait before use: long enough to open a socket, short enough that a

@@ -21,12 +21,12 @@ use serde::Deserialize;
 
 use super::ApiJson;
 use super::drafts::{current_bytes, find_draft};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::ids::VersionId;
 use crate::model::DraftRecord;
 use crate::model::Role;
-use crate::state::AppState;
 use crate::store::{StoreError, VersionRecord};
 use crate::time::now_ms;
 use crate::version_snapshots::{self, SnapshotsError};

@@ -1,11 +1,27 @@
-//! The audit log's rows and the SQL both backends share (the statements are the same on
-//! SQLite and PostgreSQL).
+//! The audit log: [`AuditStore`], its rows and the SQL both backends share (the statements
+//! are the same on SQLite and PostgreSQL; [`audit_store`] implements it for either).
 
+use async_trait::async_trait;
 use pluma_core::{Country, UserId};
 use serde::Serialize;
 
 use crate::ids::DraftId;
 use crate::store::{Result, StoreError};
+
+/// The audit log: appended to, read by page. Each method is one transaction.
+#[async_trait]
+pub trait AuditStore {
+    /// Appends entries to the audit log, in one transaction.
+    async fn append_audit(&self, entries: &[AuditEntry], now: i64) -> Result<()>;
+    /// A page of a draft's audit log, newest first: entries with ids below `before` (all
+    /// for `None`), at most `limit`.
+    async fn audit_page(&self, draft: &DraftId, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// A draft's audit entries with ids above `after`, oldest first, at most `limit`.
+    async fn audit_after(&self, draft: &DraftId, after: i64, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// A page of a draft's audit log concerning one delegation (its own entries and those
+    /// whose detail names it), newest first.
+    async fn audit_page_of_country(&self, draft: &DraftId, country: &Country, before: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>>;
+}
 
 /// What is audited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -111,7 +127,7 @@ pub struct AuditRecord {
     pub user: Option<String>,
     /// Their delegation.
     pub country: Option<String>,
-    /// The draft.
+    /// The draft the entry concerns (its id), if any.
     pub draft: Option<String>,
     /// What happened.
     pub action: String,
@@ -159,3 +175,60 @@ macro_rules! insert_entry {
     }};
 }
 pub(crate) use insert_entry;
+
+/// [`AuditStore`] for a backend whose struct has a `pool` field.
+macro_rules! audit_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::AuditStore for $store {
+            async fn append_audit(&self, entries: &[$crate::store::AuditEntry], now: i64) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                for entry in entries {
+                    $crate::store::audit::insert_entry!(&mut *tx, entry, now)?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn audit_after(&self, draft: &$crate::ids::DraftId, after: i64, limit: i64) -> Result<Vec<$crate::store::AuditRecord>> {
+                let rows: Vec<$crate::store::audit::Row> =
+                    sqlx::query_as($crate::store::audit::AFTER).bind(draft.as_str()).bind(after).bind(limit).fetch_all(&self.pool).await?;
+                rows.into_iter().map($crate::store::audit::record).collect()
+            }
+
+            async fn audit_page(
+                &self,
+                draft: &$crate::ids::DraftId,
+                before: Option<i64>,
+                limit: i64,
+            ) -> Result<Vec<$crate::store::AuditRecord>> {
+                let rows: Vec<$crate::store::audit::Row> = sqlx::query_as($crate::store::audit::PAGE)
+                    .bind(draft.as_str())
+                    .bind(before.unwrap_or(i64::MAX))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map($crate::store::audit::record).collect()
+            }
+
+            async fn audit_page_of_country(
+                &self,
+                draft: &$crate::ids::DraftId,
+                country: &pluma_core::Country,
+                before: Option<i64>,
+                limit: i64,
+            ) -> Result<Vec<$crate::store::AuditRecord>> {
+                let rows: Vec<$crate::store::audit::Row> = sqlx::query_as($crate::store::audit::PAGE_OF_COUNTRY)
+                    .bind(draft.as_str())
+                    .bind(before.unwrap_or(i64::MAX))
+                    .bind(limit)
+                    .bind(country.as_str())
+                    .bind(format!("%\"country\":\"{}\"%", country.as_str()))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map($crate::store::audit::record).collect()
+            }
+        }
+    };
+}
+pub(crate) use audit_store;

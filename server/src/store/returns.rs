@@ -1,16 +1,34 @@
 //! Word files brought back: the returns and the digests of the changes each made (see
-//! `migrations/*/0009_word_returns.sql`), with the SQL both backends share.
+//! `migrations/*/0009_word_returns.sql`): [`ReturnStore`], with the SQL both backends share.
 
+use async_trait::async_trait;
 use pluma_core::{Country, UserId};
 
 use crate::ids::{DraftId, ReturnId};
+use crate::store::Result;
+
+/// Word files brought back, and the changes each claimed. Each method is one transaction.
+#[async_trait]
+pub trait ReturnStore {
+    /// The newest finished return of this file (its SHA-256) to a draft for a delegation.
+    async fn return_of_file(&self, draft: &DraftId, file_digest: &str, country: &Country) -> Result<Option<ReturnRecord>>;
+    /// In one transaction: records a return as pending and claims the digests of the
+    /// changes it will make; returns those it claimed. A digest claimed by a finished return
+    /// (or one pending since `stale_before` or later) stays with it; returns pending since
+    /// before `stale_before` (a crash) count as failed and release theirs.
+    async fn begin_return(&self, r: &NewReturn, digests: &[String], stale_before: i64) -> Result<Vec<String>>;
+    /// In one transaction: a return is done with its report (JSON), keeping the claims of
+    /// the changes it made (`keep`) and releasing the others; or, with no report, failed,
+    /// releasing every claim.
+    async fn finish_return(&self, id: &ReturnId, report: Option<&str>, keep: &[String], now: i64) -> Result<()>;
+}
 
 /// A return about to make its changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewReturn {
-    /// Its id.
+    /// Stable id, chosen before the changes are made.
     pub id: ReturnId,
-    /// The draft.
+    /// The draft the file was exported from.
     pub draft: DraftId,
     /// The returning delegation.
     pub country: Country,
@@ -25,7 +43,7 @@ pub struct NewReturn {
 /// A finished return, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReturnRecord {
-    /// Its id.
+    /// Stable id; the report names it.
     pub id: ReturnId,
     /// Its report (JSON of `pluma_core::returns::Report`).
     pub report: String,
@@ -58,13 +76,14 @@ pub(crate) const RELEASE_ALL: &str = "DELETE FROM word_return_changes WHERE retu
 
 pub(crate) const FINISH: &str = "UPDATE word_returns SET state = $2, report = $3, finished_at = $4 WHERE id = $1";
 
-/// The return queries as inherent methods of a backend with a `pool` field.
-macro_rules! return_methods {
+/// [`ReturnStore`] for a backend whose struct has a `pool` field.
+macro_rules! return_store {
     ($store:ty) => {
-        impl $store {
-            pub(crate) async fn find_return_of_file(
+        #[async_trait::async_trait]
+        impl $crate::store::ReturnStore for $store {
+            async fn return_of_file(
                 &self,
-                draft: &DraftId,
+                draft: &$crate::ids::DraftId,
                 file_digest: &str,
                 country: &pluma_core::Country,
             ) -> Result<Option<$crate::store::returns::ReturnRecord>> {
@@ -81,7 +100,7 @@ macro_rules! return_methods {
                 .transpose()
             }
 
-            pub(crate) async fn insert_return(
+            async fn begin_return(
                 &self,
                 r: &$crate::store::returns::NewReturn,
                 digests: &[String],
@@ -109,13 +128,7 @@ macro_rules! return_methods {
                 Ok(claimed.into_iter().map(|(d,)| d).collect())
             }
 
-            pub(crate) async fn close_return(
-                &self,
-                id: &$crate::ids::ReturnId,
-                report: Option<&str>,
-                keep: &[String],
-                now: i64,
-            ) -> Result<()> {
+            async fn finish_return(&self, id: &$crate::ids::ReturnId, report: Option<&str>, keep: &[String], now: i64) -> Result<()> {
                 use $crate::store::returns as q;
                 let mut tx = self.pool.begin().await?;
                 let claimed: Vec<(String,)> = sqlx::query_as(q::CLAIMED).bind(id.as_str()).fetch_all(&mut *tx).await?;
@@ -137,4 +150,4 @@ macro_rules! return_methods {
         }
     };
 }
-pub(crate) use return_methods;
+pub(crate) use return_store;

@@ -1,6 +1,7 @@
-//! Named versions of a draft: the rows, and the SQL both backends share (the statements
-//! are the same on SQLite and PostgreSQL).
+//! Named versions of a draft: [`VersionStore`], the rows, and the SQL both backends share
+//! (the statements are the same on SQLite and PostgreSQL).
 
+use async_trait::async_trait;
 use pluma_core::automerge::ChangeHash;
 use pluma_core::{Country, UserId};
 use serde::Serialize;
@@ -8,12 +9,27 @@ use serde::Serialize;
 use crate::ids::{DraftId, VersionId};
 use crate::store::{Result, StoreError};
 
+/// Named versions and their comparison snapshots. Each method is one transaction.
+#[async_trait]
+pub trait VersionStore {
+    /// Stores a named version; `Conflict` if its id exists.
+    async fn create_version(&self, version: &VersionRecord) -> Result<()>;
+    /// A draft's versions, oldest first.
+    async fn versions(&self, draft: &DraftId) -> Result<Vec<VersionRecord>>;
+    /// One version of a draft; `NotFound` if there is none with this id for this draft.
+    async fn version(&self, draft: &DraftId, id: &VersionId) -> Result<VersionRecord>;
+    /// A version's stored comparison snapshot (its format and JSON), if one was made.
+    async fn version_snapshot(&self, id: &VersionId) -> Result<Option<(i64, String)>>;
+    /// Stores a version's comparison snapshot, replacing any earlier one.
+    async fn put_version_snapshot(&self, id: &VersionId, format: i64, json: &str, now: i64) -> Result<()>;
+}
+
 /// A named version: a label on a set of document heads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VersionRecord {
-    /// Id.
+    /// Stable id (`v` + 16 hex digits).
     pub id: VersionId,
-    /// The draft.
+    /// The draft whose heads it names.
     pub draft_id: DraftId,
     /// What the person called it ("Sent to capitals").
     pub label: String,
@@ -67,13 +83,12 @@ pub(crate) fn record(row: Row) -> Result<VersionRecord> {
     })
 }
 
-/// The version queries as inherent methods of a backend whose struct has a `pool` field;
-/// its `Store` methods call them. (`async_trait` cannot see into a macro, so the trait
-/// methods themselves are written out in each backend.)
-macro_rules! version_methods {
+/// [`VersionStore`] for a backend whose struct has a `pool` field.
+macro_rules! version_store {
     ($store:ty) => {
-        impl $store {
-            pub(crate) async fn insert_version(&self, v: &$crate::store::VersionRecord) -> Result<()> {
+        #[async_trait::async_trait]
+        impl $crate::store::VersionStore for $store {
+            async fn create_version(&self, v: &$crate::store::VersionRecord) -> Result<()> {
                 sqlx::query($crate::store::versions::INSERT)
                     .bind(v.id.as_str())
                     .bind(v.draft_id.as_str())
@@ -88,13 +103,13 @@ macro_rules! version_methods {
                 Ok(())
             }
 
-            pub(crate) async fn list_versions(&self, draft: &DraftId) -> Result<Vec<$crate::store::VersionRecord>> {
+            async fn versions(&self, draft: &$crate::ids::DraftId) -> Result<Vec<$crate::store::VersionRecord>> {
                 let rows: Vec<$crate::store::versions::Row> =
                     sqlx::query_as($crate::store::versions::LIST).bind(draft.as_str()).fetch_all(&self.pool).await?;
                 rows.into_iter().map($crate::store::versions::record).collect()
             }
 
-            pub(crate) async fn find_version(&self, draft: &DraftId, id: &$crate::ids::VersionId) -> Result<$crate::store::VersionRecord> {
+            async fn version(&self, draft: &$crate::ids::DraftId, id: &$crate::ids::VersionId) -> Result<$crate::store::VersionRecord> {
                 let row: Option<$crate::store::versions::Row> =
                     sqlx::query_as($crate::store::versions::ONE).bind(draft.as_str()).bind(id.as_str()).fetch_optional(&self.pool).await?;
                 match row {
@@ -103,17 +118,11 @@ macro_rules! version_methods {
                 }
             }
 
-            pub(crate) async fn find_version_snapshot(&self, id: &$crate::ids::VersionId) -> Result<Option<(i64, String)>> {
+            async fn version_snapshot(&self, id: &$crate::ids::VersionId) -> Result<Option<(i64, String)>> {
                 Ok(sqlx::query_as($crate::store::versions::SNAPSHOT).bind(id.as_str()).fetch_optional(&self.pool).await?)
             }
 
-            pub(crate) async fn upsert_version_snapshot(
-                &self,
-                id: &$crate::ids::VersionId,
-                format: i64,
-                json: &str,
-                now: i64,
-            ) -> Result<()> {
+            async fn put_version_snapshot(&self, id: &$crate::ids::VersionId, format: i64, json: &str, now: i64) -> Result<()> {
                 sqlx::query($crate::store::versions::PUT_SNAPSHOT)
                     .bind(id.as_str())
                     .bind(format)
@@ -126,4 +135,4 @@ macro_rules! version_methods {
         }
     };
 }
-pub(crate) use version_methods;
+pub(crate) use version_store;

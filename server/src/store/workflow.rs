@@ -1,5 +1,6 @@
-//! The workflow's rows (approvals, silence procedures, objections, adoptions) and the SQL
-//! both backends share (the statements are the same on SQLite and PostgreSQL).
+//! The workflow's rows (approvals, silence procedures, objections, adoptions), its store
+//! traits ([`WorkflowStore`], [`SilenceProposalStore`]) and the SQL both backends share
+//! (the statements are the same on SQLite and PostgreSQL).
 //!
 //! Every state change that must happen once is a conditional write checked by its row
 //! count, inside the transaction that records its consequences: a silence procedure leaves
@@ -15,16 +16,17 @@ use crate::store::{Result, StoreError};
 
 mod methods;
 pub(crate) mod proposals;
-pub(crate) use methods::{insert_version_on, workflow_methods};
-pub(crate) use proposals::proposal_methods;
-pub use proposals::{ProposalState, SilenceProposalRecord};
+pub use methods::WorkflowStore;
+pub(crate) use methods::{insert_version_on, workflow_store};
+pub(crate) use proposals::proposal_store;
+pub use proposals::{ProposalState, SilenceProposalRecord, SilenceProposalStore};
 
 /// One PPT's approval of the text at `heads`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApprovalRecord {
-    /// Id.
+    /// Stable id; audit entries name it.
     pub id: ApprovalId,
-    /// The draft.
+    /// The approved draft.
     pub draft_id: DraftId,
     /// The approving PPT delegation.
     pub country: Country,
@@ -85,9 +87,9 @@ impl SilenceState {
 /// A silence procedure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SilenceRecord {
-    /// Id.
+    /// Stable id; objections and the adoption name it.
     pub id: SilenceId,
-    /// The draft.
+    /// The draft under silence.
     pub draft_id: DraftId,
     /// The heads under silence (hex).
     pub heads: Vec<String>,
@@ -117,7 +119,7 @@ pub struct SilenceRecord {
 /// A written objection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ObjectionRecord {
-    /// Id.
+    /// Stable id; the audit entry names it.
     pub id: ObjectionId,
     /// The procedure it broke.
     pub silence_id: SilenceId,
@@ -134,7 +136,7 @@ pub struct ObjectionRecord {
 /// The adoption of a draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdoptionRecord {
-    /// The draft.
+    /// The adopted draft (at most one adoption each).
     pub draft_id: DraftId,
     /// The adopted heads (hex, sorted).
     pub heads: Vec<String>,

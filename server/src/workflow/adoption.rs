@@ -5,8 +5,7 @@
 
 use pluma_core::Draft;
 
-use super::{Unconcordant, auto_version, blocking, heads_hex, out_of_concordance, out_of_concordance_phrase};
-use crate::error::ApiError;
+use super::{Unconcordant, WorkflowError, auto_version, blocking, heads_hex, out_of_concordance, out_of_concordance_phrase};
 use crate::ids::SilenceId;
 use crate::model::{DraftRecord, User};
 use crate::store::{AdoptionRecord, AuditAction, AuditEntry, Store};
@@ -55,14 +54,14 @@ pub async fn adopt(
     how: How,
     overrides: Overrides,
     by: Option<&User>,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome, WorkflowError> {
     let override_reason = overrides.concordance;
     let bytes = held.bytes.clone();
     let (unconcordant, certified) = blocking(move || {
-        let mut draft = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a held draft", e))?;
-        let unconcordant = out_of_concordance(&mut draft).map_err(|e| ApiError::internal("checking concordance", e))?;
-        let certified = draft.certify().map_err(|e| ApiError::internal("computing a fingerprint", e))?;
-        Ok((unconcordant, certified))
+        let mut draft = Draft::load(&bytes).map_err(|e| WorkflowError::internal("loading a held draft", e))?;
+        let unconcordant = out_of_concordance(&mut draft).map_err(|e| WorkflowError::internal("checking concordance", e))?;
+        let certified = draft.certify().map_err(|e| WorkflowError::internal("computing a fingerprint", e))?;
+        Ok::<_, WorkflowError>((unconcordant, certified))
     })
     .await?;
     if !unconcordant.is_empty() && override_reason.is_none() {

@@ -1,5 +1,5 @@
 //! The rules a silence procedure follows before it starts: it cannot replace the
-//! Presidencies (DESIGN §5). Each refusal names its rule:
+//! Presidencies (ARCHITECTURE §5). Each refusal names its rule:
 //! - `silence-presidency`: only a chair of a Pro-Tempore Presidency (PPT) delegation of the
 //!   draft's meeting proposes a silence procedure or agrees to one;
 //! - `silence-consent`: it starts only once every PPT of the meeting has consented (the
@@ -10,27 +10,25 @@
 use pluma_core::{Country, Draft};
 
 use super::settled::{OverrideRecord, SettledOverride};
-use super::{blocking, out_of_concordance, out_of_concordance_phrase, ppt_countries};
-use crate::error::ApiError;
+use super::{WorkflowError, blocking, out_of_concordance, out_of_concordance_phrase, ppt_countries};
 use crate::model::{DraftRecord, Role, User};
-use crate::state::AppState;
-use crate::store::WorkflowRecord;
+use crate::store::{Store, WorkflowRecord};
 
 /// The minimum period of a meeting that has not set one: 24 hours.
 pub const DEFAULT_MINIMUM_MS: i64 = 24 * 3600 * 1000;
 
 /// The acting person's PPT delegation and every PPT of the draft's meeting; refuses anyone
 /// but a chair of a PPT delegation (`silence-presidency`). `act` says what they tried.
-pub async fn ppt_chair(state: &AppState, who: &User, record: &DraftRecord, act: &str) -> Result<(Country, Vec<Country>), ApiError> {
-    let ppt = ppt_countries(state.store.as_ref(), record).await?;
+pub async fn ppt_chair(store: &dyn Store, who: &User, record: &DraftRecord, act: &str) -> Result<(Country, Vec<Country>), WorkflowError> {
+    let ppt = ppt_countries(store, record).await?;
     if ppt.is_empty() {
-        return Err(ApiError::Conflict(format!(
+        return Err(WorkflowError::State(format!(
             "rule silence-presidency: this draft belongs to no meeting with Pro-Tempore Presidencies, so nobody {act}"
         )));
     }
     match (who.role, &who.country) {
         (Role::Chair, Some(c)) if ppt.contains(c) => Ok((c.clone(), ppt)),
-        _ => Err(ApiError::Refused(format!(
+        _ => Err(WorkflowError::Rule(format!(
             "rule silence-presidency: only the chair of a Pro-Tempore Presidency ({}) {act}; a silence procedure cannot replace the Presidencies",
             ppt.iter().map(Country::as_str).collect::<Vec<_>>().join(", ")
         ))),
@@ -38,9 +36,9 @@ pub async fn ppt_chair(state: &AppState, who: &User, record: &DraftRecord, act: 
 }
 
 /// The minimum silence period of the draft's meeting, in milliseconds.
-pub async fn minimum_period(state: &AppState, record: &DraftRecord) -> Result<i64, ApiError> {
+pub async fn minimum_period(store: &dyn Store, record: &DraftRecord) -> Result<i64, WorkflowError> {
     match &record.meeting_id {
-        Some(meeting) => Ok(state.store.silence_minimum(meeting).await?),
+        Some(meeting) => Ok(store.silence_minimum(meeting).await?),
         None => Ok(DEFAULT_MINIMUM_MS),
     }
 }
@@ -71,12 +69,12 @@ pub fn check_deadline(deadline: i64, now: i64, minimum: i64) -> Result<(), Strin
 }
 
 /// Refuses a text already adopted, or under a running procedure (409).
-pub fn check_workflow(workflow: &WorkflowRecord) -> Result<(), ApiError> {
+pub fn check_workflow(workflow: &WorkflowRecord) -> Result<(), WorkflowError> {
     if let Some(a) = &workflow.adoption {
-        return Err(ApiError::Conflict(format!("the text was already adopted on {}", super::deadline::utc_display(a.adopted_at))));
+        return Err(WorkflowError::State(format!("the text was already adopted on {}", super::deadline::utc_display(a.adopted_at))));
     }
     if let Some(s) = workflow.running_silence() {
-        return Err(ApiError::Conflict(format!(
+        return Err(WorkflowError::State(format!(
             "a silence procedure is already running until {}",
             super::deadline::utc_display(s.deadline)
         )));
@@ -88,16 +86,20 @@ pub fn check_workflow(workflow: &WorkflowRecord) -> Result<(), ApiError> {
 /// [`super::settled`]), or with paragraphs out of concordance unless an override was given
 /// (409): the silence could not adopt it. Returns the settled decision's record, if one was
 /// needed.
-pub async fn check_text(bytes: Vec<u8>, overridden: bool, settled: Option<SettledOverride>) -> Result<Option<OverrideRecord>, ApiError> {
+pub async fn check_text(
+    bytes: Vec<u8>,
+    overridden: bool,
+    settled: Option<SettledOverride>,
+) -> Result<Option<OverrideRecord>, WorkflowError> {
     let (record, unconcordant) = blocking(move || {
-        let mut draft = Draft::load(&bytes).map_err(|e| ApiError::internal("loading a held draft", e))?;
+        let mut draft = Draft::load(&bytes).map_err(|e| WorkflowError::internal("loading a held draft", e))?;
         let record = super::settled::check(&mut draft, settled.as_ref(), "put under silence")?;
-        let unconcordant = out_of_concordance(&mut draft).map_err(|e| ApiError::internal("checking concordance", e))?;
-        Ok((record, unconcordant))
+        let unconcordant = out_of_concordance(&mut draft).map_err(|e| WorkflowError::internal("checking concordance", e))?;
+        Ok::<_, WorkflowError>((record, unconcordant))
     })
     .await?;
     if !unconcordant.is_empty() && !overridden {
-        return Err(ApiError::Conflict(format!(
+        return Err(WorkflowError::State(format!(
             "{}, so the silence could not adopt the text: the secretariat confirms them first, or give concordance_override with a reason",
             out_of_concordance_phrase(&unconcordant)
         )));

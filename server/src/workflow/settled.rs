@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use pluma_core::{Country, Draft, DraftError, Lang, Status};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use super::WorkflowError;
 
 /// The pending proposals of the draft, counted per country (what the dashboard shows, too):
 /// each proposal once, whole (a replacement with its counterpart is one; so is a proposed
@@ -150,14 +150,14 @@ const MAX_REASON_CHARS: usize = 2_000;
 /// Refuses (409, naming every unsettled paragraph) unless the text is settled or a chair's
 /// `override` covers what is not. `what` the text cannot be yet ("approved", "put under
 /// silence", "adopted"). Returns the override's record when one was needed.
-pub fn check(draft: &mut Draft, over: Option<&SettledOverride>, what: &str) -> Result<Option<OverrideRecord>, ApiError> {
+pub fn check(draft: &mut Draft, over: Option<&SettledOverride>, what: &str) -> Result<Option<OverrideRecord>, WorkflowError> {
     if let Some(o) = over {
         let reason = o.reason.trim();
         if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-            return Err(ApiError::Unprocessable(format!("settled_override.reason must say why, in 1 to {MAX_REASON_CHARS} characters")));
+            return Err(WorkflowError::Invalid(format!("settled_override.reason must say why, in 1 to {MAX_REASON_CHARS} characters")));
         }
     }
-    let list = unsettled(draft, false).map_err(|e| ApiError::internal("reading the paragraphs' statuses", e))?;
+    let list = unsettled(draft, false).map_err(|e| WorkflowError::internal("reading the paragraphs' statuses", e))?;
     if list.is_empty() {
         return Ok(None);
     }
@@ -170,7 +170,7 @@ pub fn check(draft: &mut Draft, over: Option<&SettledOverride>, what: &str) -> R
         }
         Some(_) => {
             let names: Vec<&str> = list.iter().filter(|u| u.status == Status::AgreedAdRef).map(|u| u.label.en.as_str()).collect();
-            Err(ApiError::Unsettled {
+            Err(WorkflowError::Unsettled {
                 message: format!(
                     "the text cannot be {what}: {} agreed ad referendum; say so in settled_override (ad_referendum_agreed) to count {} as agreed",
                     names.join(", "),
@@ -179,7 +179,7 @@ pub fn check(draft: &mut Draft, over: Option<&SettledOverride>, what: &str) -> R
                 unsettled: list,
             })
         }
-        None => Err(ApiError::Unsettled {
+        None => Err(WorkflowError::Unsettled {
             message: format!(
                 "the text cannot be {what} until every paragraph is agreed and no proposal is pending: {phrase}; a chair who must go ahead gives settled_override with a reason"
             ),

@@ -121,7 +121,7 @@ impl WorkflowState {
 pub struct ParagraphLine {
     /// Its number in reading order (`None` for headings).
     pub number: Option<usize>,
-    /// Its id.
+    /// The paragraph's stable id, for clients that act on it.
     #[schema(value_type = String)]
     pub paragraph: ParagraphId,
     /// Its status.

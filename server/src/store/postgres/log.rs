@@ -2,19 +2,23 @@
 //! writer at a time per document, and the reads a server catches up with; group commits,
 //! each notifying the other servers.
 
+use async_trait::async_trait;
 use sqlx::{Acquire, PgConnection};
 
 use super::PgStore;
 use crate::ids::DocumentId;
-use crate::store::{AppendOutcome, AppendRefusal, AppendRequest, Compaction, LogIndex, Notice, Result, StoredDocument};
+use crate::model::ActorOwner;
+use crate::store::rows::ActorRow;
+use crate::store::{AppendOutcome, AppendRefusal, AppendRequest, ChangeLog, Compaction, Feed, LogIndex, Notice, Result, StoredDocument};
 
 /// The first key of the advisory locks that serialise compactions (the second is the
 /// document id's hash), so that they cannot collide with locks taken for anything else.
 const COMPACTION_LOCK: i32 = 0x706c_756d; // "plum"
 
-impl PgStore {
+#[async_trait]
+impl ChangeLog for PgStore {
     /// A group commit: every request in its own savepoint of one transaction.
-    pub(super) async fn write_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>> {
+    async fn append_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>> {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(requests.len());
         for req in requests {
@@ -36,7 +40,7 @@ impl PgStore {
         Ok(outcomes)
     }
 
-    pub(super) async fn read_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
+    async fn load_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
         // One read transaction; changes before the snapshot, so that a compaction committed
         // in between can only add overlap, never hide a change.
         let mut tx = self.begin_snapshot().await?;
@@ -54,14 +58,7 @@ impl PgStore {
     /// check of the newest snapshot under it makes sure the new snapshot includes the one
     /// it replaces (a server whose document lacks another's compacted changes would
     /// otherwise replace their only copy).
-    pub(super) async fn write_compaction(
-        &self,
-        doc: &DocumentId,
-        snapshot: &[u8],
-        covered: &[i64],
-        base: Option<i64>,
-        now: i64,
-    ) -> Result<Compaction> {
+    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], base: Option<i64>, now: i64) -> Result<Compaction> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))").bind(COMPACTION_LOCK).bind(doc.as_str()).execute(&mut *tx).await?;
         let (newest,): (Option<i64>,) =
@@ -82,7 +79,7 @@ impl PgStore {
         Ok(Compaction::Done { snapshot_id: id })
     }
 
-    pub(super) async fn read_log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
+    async fn log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
         let mut tx = self.begin_snapshot().await?;
         let rows: Vec<(i64, Vec<u8>)> =
             sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq").bind(doc.as_str()).fetch_all(&mut *tx).await?;
@@ -92,7 +89,7 @@ impl PgStore {
         Ok(LogIndex { snapshot_id, changes: crate::store::cluster::index_rows(rows)? })
     }
 
-    pub(super) async fn read_logged_changes(&self, doc: &DocumentId, hashes: &[[u8; 32]]) -> Result<Vec<(i64, Vec<u8>)>> {
+    async fn logged_changes(&self, doc: &DocumentId, hashes: &[[u8; 32]]) -> Result<Vec<(i64, Vec<u8>)>> {
         let hashes: Vec<Vec<u8>> = hashes.iter().map(|h| h.to_vec()).collect();
         let rows = sqlx::query_as("SELECT seq, bytes FROM changes WHERE doc_id = $1 AND hash = ANY($2) ORDER BY seq")
             .bind(doc.as_str())
@@ -100,6 +97,32 @@ impl PgStore {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows)
+    }
+
+    async fn actor_owners(&self, actors: &[String]) -> Result<Vec<(String, ActorOwner)>> {
+        let rows: Vec<ActorRow> = sqlx::query_as("SELECT actor_id, user_id, country FROM actors WHERE actor_id = ANY($1)")
+            .bind(actors)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(ActorRow::into_pair).collect()
+    }
+
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Notice>> {
+        self.start_feed()
+    }
+
+    fn feed(&self) -> Feed {
+        self.feed_state()
+    }
+
+    async fn announce_workflow(&self, doc: &DocumentId) -> Result<()> {
+        self.send_workflow_notice(doc).await
+    }
+
+    async fn logged_change_count(&self, doc: &DocumentId) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM changes WHERE doc_id = $1").bind(doc.as_str()).fetch_one(&self.pool).await?;
+        Ok(n)
     }
 }
 
@@ -144,7 +167,7 @@ async fn append_one(conn: &mut PgConnection, req: &AppendRequest, now: i64) -> R
         return Ok(Err(AppendRefusal::Locked));
     }
     if let Some(session) = &req.session
-        && !crate::store::sessions::session_alive!(&mut *conn, crate::store::sessions::SESSION_EXPIRY_LOCKING, session, now)?
+        && !crate::store::accounts::session_alive!(&mut *conn, crate::store::accounts::SESSION_EXPIRY_LOCKING, session, now)?
     {
         return Ok(Err(AppendRefusal::SessionEnded));
     }

@@ -1,15 +1,21 @@
 //! The change log of [`SqliteStore`]: group commits, loading, compacting, and the catch-up reads (which a
 //! single server never needs for itself, but which behave as on PostgreSQL).
 
+use async_trait::async_trait;
 use sqlx::{Acquire, SqliteConnection};
 
 use super::SqliteStore;
 use crate::ids::DocumentId;
-use crate::store::{AppendOutcome, AppendRefusal, AppendRequest, Compaction, LogIndex, Result, StoreError, StoredDocument};
+use crate::model::ActorOwner;
+use crate::store::rows::ActorRow;
+use crate::store::{
+    AppendOutcome, AppendRefusal, AppendRequest, ChangeLog, Compaction, Feed, LogIndex, Notice, Result, StoreError, StoredDocument,
+};
 
-impl SqliteStore {
+#[async_trait]
+impl ChangeLog for SqliteStore {
     /// A group commit: every request in its own savepoint of one transaction.
-    pub(super) async fn write_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>> {
+    async fn append_changes(&self, requests: &[AppendRequest], now: i64) -> Result<Vec<AppendOutcome>> {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(requests.len());
         for req in requests {
@@ -26,7 +32,7 @@ impl SqliteStore {
         Ok(outcomes)
     }
 
-    pub(super) async fn read_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
+    async fn load_document(&self, doc: &DocumentId) -> Result<StoredDocument> {
         // One read transaction; changes before the snapshot, so that a compaction committed
         // in between can only add overlap, never hide a change.
         let mut tx = self.begin_snapshot().await?;
@@ -40,14 +46,7 @@ impl SqliteStore {
         Ok(StoredDocument { snapshot_id: snapshot.as_ref().map(|(id, _)| *id), snapshot: snapshot.map(|(_, b)| b), changes })
     }
 
-    pub(super) async fn write_compaction(
-        &self,
-        doc: &DocumentId,
-        snapshot: &[u8],
-        covered: &[i64],
-        base: Option<i64>,
-        now: i64,
-    ) -> Result<Compaction> {
+    async fn compact(&self, doc: &DocumentId, snapshot: &[u8], covered: &[i64], base: Option<i64>, now: i64) -> Result<Compaction> {
         let covered = serde_json::to_string(covered).map_err(|e| StoreError::corrupt("sequence list", e))?;
         let mut tx = self.pool.begin().await?;
         // The insert first: it takes the write lock, so the check below sees every snapshot
@@ -77,7 +76,7 @@ impl SqliteStore {
         Ok(Compaction::Done { snapshot_id: id })
     }
 
-    pub(super) async fn read_log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
+    async fn log_index(&self, doc: &DocumentId) -> Result<LogIndex> {
         let mut tx = self.begin_snapshot().await?;
         let rows: Vec<(i64, Vec<u8>)> =
             sqlx::query_as("SELECT seq, hash FROM changes WHERE doc_id = $1 ORDER BY seq").bind(doc.as_str()).fetch_all(&mut *tx).await?;
@@ -87,7 +86,7 @@ impl SqliteStore {
         Ok(LogIndex { snapshot_id, changes: crate::store::cluster::index_rows(rows)? })
     }
 
-    pub(super) async fn read_logged_changes(&self, doc: &DocumentId, hashes: &[[u8; 32]]) -> Result<Vec<(i64, Vec<u8>)>> {
+    async fn logged_changes(&self, doc: &DocumentId, hashes: &[[u8; 32]]) -> Result<Vec<(i64, Vec<u8>)>> {
         let mut tx = self.pool.begin().await?;
         let mut out = Vec::with_capacity(hashes.len());
         for hash in hashes {
@@ -101,6 +100,36 @@ impl SqliteStore {
         tx.commit().await?;
         out.sort_by_key(|(seq, _)| *seq);
         Ok(out)
+    }
+
+    async fn actor_owners(&self, actors: &[String]) -> Result<Vec<(String, ActorOwner)>> {
+        let json = serde_json::to_string(actors).map_err(|e| StoreError::corrupt("actor list", e))?;
+        let rows: Vec<ActorRow> =
+            sqlx::query_as("SELECT actor_id, user_id, country FROM actors WHERE actor_id IN (SELECT value FROM json_each($1))")
+                .bind(json)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(ActorRow::into_pair).collect()
+    }
+
+    /// One server per file: there is nobody to hear.
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Notice>> {
+        None
+    }
+
+    fn feed(&self) -> Feed {
+        Feed::Single
+    }
+
+    /// One server per file: nobody to tell.
+    async fn announce_workflow(&self, _doc: &DocumentId) -> Result<()> {
+        Ok(())
+    }
+
+    async fn logged_change_count(&self, doc: &DocumentId) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM changes WHERE doc_id = $1").bind(doc.as_str()).fetch_one(&self.pool).await?;
+        Ok(n)
     }
 }
 
@@ -145,7 +174,7 @@ async fn append_one(conn: &mut SqliteConnection, req: &AppendRequest, now: i64) 
         return Ok(Err(AppendRefusal::Locked));
     }
     if let Some(session) = &req.session
-        && !crate::store::sessions::session_alive!(&mut *conn, crate::store::sessions::SESSION_EXPIRY, session, now)?
+        && !crate::store::accounts::session_alive!(&mut *conn, crate::store::accounts::SESSION_EXPIRY, session, now)?
     {
         return Ok(Err(AppendRefusal::SessionEnded));
     }

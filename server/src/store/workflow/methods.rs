@@ -1,5 +1,50 @@
-//! The workflow's SQL as inherent methods of each backend (the statements are the same on
-//! SQLite and PostgreSQL); `store/workflow.rs` holds the rows they read and write.
+//! [`WorkflowStore`] and the SQL both backends share for it (the statements are the same
+//! on SQLite and PostgreSQL); `store/workflow.rs` holds the rows they read and write.
+
+use async_trait::async_trait;
+
+use super::{AdoptionRecord, ApprovalRecord, ObjectionOutcome, ObjectionRecord, SilenceRecord, WorkflowRecord};
+use crate::ids::{ApprovalId, DraftId, SilenceId, SilenceProposalId};
+use crate::store::{AuditEntry, Result, VersionRecord};
+
+/// Approvals, adoption and silence procedures. Each method is one transaction.
+#[async_trait]
+pub trait WorkflowStore {
+    /// Everything the workflow keeps about a draft (see [`crate::store::workflow`]).
+    async fn workflow(&self, draft: &DraftId) -> Result<WorkflowRecord>;
+    /// In one transaction: the version saved with an approval, the approval, its audit.
+    async fn record_approval(&self, approval: &ApprovalRecord, version: &VersionRecord, audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: voids live approvals, each with its reason, and writes `audit`.
+    async fn void_approvals(&self, voids: &[(ApprovalId, String)], audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: adopts a draft (version, adoption row, audit). With a silence
+    /// procedure, claims it first (`running` and due, or nothing happens); without, closes
+    /// a running one. `false`: not adopted here (already adopted, or another process
+    /// claimed the procedure); nothing was written.
+    async fn record_adoption(&self, adoption: &AdoptionRecord, version: &VersionRecord, audit: &[AuditEntry], now: i64) -> Result<bool>;
+    /// In one transaction: starts a silence procedure (and saves its version, if new);
+    /// `Conflict` if one is running for the draft.
+    async fn start_silence(&self, silence: &SilenceRecord, version: Option<&VersionRecord>, audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: starts the silence procedure a proposal asked for, claiming the
+    /// proposal (`Conflict` if it is no longer proposed, or a procedure is running).
+    async fn start_proposed_silence(
+        &self,
+        proposal: &SilenceProposalId,
+        silence: &SilenceRecord,
+        version: Option<&VersionRecord>,
+        audit: &[AuditEntry],
+        now: i64,
+    ) -> Result<()>;
+    /// In one transaction: an objection breaks a running procedure whose deadline is after
+    /// `now`, and is stored with its audit; otherwise nothing is written.
+    async fn record_objection(&self, objection: &ObjectionRecord, audit: &[AuditEntry], now: i64) -> Result<ObjectionOutcome>;
+    /// In one transaction: claims a due running procedure and ends it as lapsed with a
+    /// reason; `false` if it was not running and due (another process had it).
+    async fn lapse_silence(&self, silence: &SilenceId, reason: &str, audit: &[AuditEntry], now: i64) -> Result<bool>;
+    /// Running procedures whose deadline is at or before `now`, earliest first.
+    async fn due_silences(&self, now: i64) -> Result<Vec<SilenceRecord>>;
+    /// The earliest deadline of a running procedure.
+    async fn next_silence_deadline(&self) -> Result<Option<i64>>;
+}
 
 /// Inserts a version on `conn` (inside the caller's transaction).
 macro_rules! insert_version_on {
@@ -20,12 +65,68 @@ macro_rules! insert_version_on {
 }
 pub(crate) use insert_version_on;
 
-/// The workflow queries as inherent methods of a backend whose struct has a `pool` field;
-/// its `Store` methods call them (as for versions: `async_trait` cannot see into a macro).
-macro_rules! workflow_methods {
+/// [`WorkflowStore`] for a backend whose struct has a `pool` field. Its writes are
+/// conditional where they must happen once (see [`crate::store::workflow`]).
+macro_rules! workflow_store {
     ($store:ty) => {
         impl $store {
-            pub(crate) async fn read_workflow(&self, draft: &DraftId) -> Result<$crate::store::workflow::WorkflowRecord> {
+            /// Starts a silence procedure, claiming the proposal that asked for it, if any.
+            async fn write_silence(
+                &self,
+                s: &$crate::store::workflow::SilenceRecord,
+                proposal: Option<&$crate::ids::SilenceProposalId>,
+                version: Option<&$crate::store::VersionRecord>,
+                audit: &[$crate::store::AuditEntry],
+                now: i64,
+            ) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                if let Some(v) = version {
+                    $crate::store::workflow::insert_version_on!(&mut *tx, v)?;
+                }
+                sqlx::query(
+                    "INSERT INTO silence_procedures (id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, settled_override, started_at)
+                     VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10)",
+                )
+                .bind(s.id.as_str())
+                .bind(s.draft_id.as_str())
+                .bind($crate::store::workflow::join_heads(&s.heads))
+                .bind(s.version_id.as_ref().map(|v| v.as_str()))
+                .bind(s.deadline)
+                .bind(s.started_by.as_ref().map(|u| u.as_str()))
+                .bind(s.country.as_ref().map(|c| c.as_str()))
+                .bind(s.concordance_override.as_deref())
+                .bind(s.settled_override.as_deref())
+                .bind(s.started_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::unique(e, "a running silence procedure for this draft"))?;
+                if let Some(proposal) = proposal {
+                    // The claim (after the row it names): only the transaction that moves the
+                    // proposal on starts it.
+                    let done = sqlx::query(
+                        "UPDATE silence_proposals SET state = 'started', silence_id = $2, ended_at = $3 WHERE id = $1 AND state = 'proposed'",
+                    )
+                    .bind(proposal.as_str())
+                    .bind(s.id.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await?;
+                        return Err(StoreError::Conflict("a start of this silence proposal"));
+                    }
+                }
+                for entry in audit {
+                    $crate::store::audit::insert_entry!(&mut *tx, entry, now)?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::WorkflowStore for $store {
+            async fn workflow(&self, draft: &$crate::ids::DraftId) -> Result<$crate::store::workflow::WorkflowRecord> {
                 use $crate::store::workflow as w;
                 // One snapshot: a dashboard read while an adoption commits shows it whole.
                 let mut tx = self.begin_snapshot().await?;
@@ -51,7 +152,7 @@ macro_rules! workflow_methods {
                 })
             }
 
-            pub(crate) async fn write_approval(
+            async fn record_approval(
                 &self,
                 a: &$crate::store::workflow::ApprovalRecord,
                 version: &$crate::store::VersionRecord,
@@ -81,7 +182,7 @@ macro_rules! workflow_methods {
                 Ok(())
             }
 
-            pub(crate) async fn write_voids(
+            async fn void_approvals(
                 &self,
                 voids: &[($crate::ids::ApprovalId, String)],
                 audit: &[$crate::store::AuditEntry],
@@ -103,7 +204,7 @@ macro_rules! workflow_methods {
                 Ok(())
             }
 
-            pub(crate) async fn write_adoption(
+            async fn record_adoption(
                 &self,
                 adoption: &$crate::store::workflow::AdoptionRecord,
                 version: &$crate::store::VersionRecord,
@@ -167,59 +268,28 @@ macro_rules! workflow_methods {
                 Ok(true)
             }
 
-            pub(crate) async fn write_silence(
+            async fn start_silence(
                 &self,
-                s: &$crate::store::workflow::SilenceRecord,
-                proposal: Option<&$crate::ids::SilenceProposalId>,
+                silence: &$crate::store::workflow::SilenceRecord,
                 version: Option<&$crate::store::VersionRecord>,
                 audit: &[$crate::store::AuditEntry],
                 now: i64,
             ) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
-                if let Some(v) = version {
-                    $crate::store::workflow::insert_version_on!(&mut *tx, v)?;
-                }
-                sqlx::query(
-                    "INSERT INTO silence_procedures (id, draft_id, heads, version_id, deadline, state, started_by, country, concordance_override, settled_override, started_at)
-                     VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10)",
-                )
-                .bind(s.id.as_str())
-                .bind(s.draft_id.as_str())
-                .bind($crate::store::workflow::join_heads(&s.heads))
-                .bind(s.version_id.as_ref().map(|v| v.as_str()))
-                .bind(s.deadline)
-                .bind(s.started_by.as_ref().map(|u| u.as_str()))
-                .bind(s.country.as_ref().map(|c| c.as_str()))
-                .bind(s.concordance_override.as_deref())
-                .bind(s.settled_override.as_deref())
-                .bind(s.started_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::unique(e, "a running silence procedure for this draft"))?;
-                if let Some(proposal) = proposal {
-                    // The claim (after the row it names): only the transaction that moves the
-                    // proposal on starts it.
-                    let done = sqlx::query(
-                        "UPDATE silence_proposals SET state = 'started', silence_id = $2, ended_at = $3 WHERE id = $1 AND state = 'proposed'",
-                    )
-                    .bind(proposal.as_str())
-                    .bind(s.id.as_str())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await?;
-                        return Err(StoreError::Conflict("a start of this silence proposal"));
-                    }
-                }
-                for entry in audit {
-                    $crate::store::audit::insert_entry!(&mut *tx, entry, now)?;
-                }
-                tx.commit().await?;
-                Ok(())
+                self.write_silence(silence, None, version, audit, now).await
             }
 
-            pub(crate) async fn write_objection(
+            async fn start_proposed_silence(
+                &self,
+                proposal: &$crate::ids::SilenceProposalId,
+                silence: &$crate::store::workflow::SilenceRecord,
+                version: Option<&$crate::store::VersionRecord>,
+                audit: &[$crate::store::AuditEntry],
+                now: i64,
+            ) -> Result<()> {
+                self.write_silence(silence, Some(proposal), version, audit, now).await
+            }
+
+            async fn record_objection(
                 &self,
                 o: &$crate::store::workflow::ObjectionRecord,
                 audit: &[$crate::store::AuditEntry],
@@ -269,7 +339,7 @@ macro_rules! workflow_methods {
                 Ok(ObjectionOutcome::Broke)
             }
 
-            pub(crate) async fn write_lapse(
+            async fn lapse_silence(
                 &self,
                 silence: &$crate::ids::SilenceId,
                 reason: &str,
@@ -297,7 +367,7 @@ macro_rules! workflow_methods {
                 Ok(true)
             }
 
-            pub(crate) async fn read_due_silences(&self, now: i64) -> Result<Vec<$crate::store::workflow::SilenceRecord>> {
+            async fn due_silences(&self, now: i64) -> Result<Vec<$crate::store::workflow::SilenceRecord>> {
                 let rows: Vec<$crate::store::workflow::SilenceRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT {} FROM silence_procedures WHERE state = 'running' AND deadline <= $1 ORDER BY deadline, id",
                     $crate::store::workflow::SILENCE_COLUMNS
@@ -308,32 +378,14 @@ macro_rules! workflow_methods {
                 rows.into_iter().map($crate::store::workflow::silence).collect()
             }
 
-            pub(crate) async fn read_next_deadline(&self) -> Result<Option<i64>> {
+            async fn next_silence_deadline(&self) -> Result<Option<i64>> {
                 let (next,): (Option<i64>,) =
                     sqlx::query_as("SELECT MIN(deadline) FROM silence_procedures WHERE state = 'running'")
                         .fetch_one(&self.pool)
                         .await?;
                 Ok(next)
             }
-
-            pub(crate) async fn read_audit_of_country(
-                &self,
-                draft: &DraftId,
-                country: &pluma_core::Country,
-                before: Option<i64>,
-                limit: i64,
-            ) -> Result<Vec<$crate::store::AuditRecord>> {
-                let rows: Vec<$crate::store::audit::Row> = sqlx::query_as($crate::store::audit::PAGE_OF_COUNTRY)
-                    .bind(draft.as_str())
-                    .bind(before.unwrap_or(i64::MAX))
-                    .bind(limit)
-                    .bind(country.as_str())
-                    .bind(format!("%\"country\":\"{}\"%", country.as_str()))
-                    .fetch_all(&self.pool)
-                    .await?;
-                rows.into_iter().map($crate::store::audit::record).collect()
-            }
         }
     };
 }
-pub(crate) use workflow_methods;
+pub(crate) use workflow_store;

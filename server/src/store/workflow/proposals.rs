@@ -1,16 +1,33 @@
 //! Proposed silence procedures and the meetings' minimum silence period (migration 0008):
-//! the rows and the SQL both backends share.
+//! [`SilenceProposalStore`], the rows and the SQL both backends share.
 //!
 //! A proposal leaves `proposed` once, by a conditional write checked by its row count:
 //! started in the transaction that starts its procedure, or superseded by a newer
 //! proposal. A consent is appended to `consents` only while the proposal is `proposed`.
 
+use async_trait::async_trait;
 use pluma_core::{Country, UserId};
 use serde::Serialize;
 
 use super::{parse, parse_opt, split_heads};
-use crate::ids::{DraftId, SilenceId, SilenceProposalId, VersionId};
-use crate::store::{Result, StoreError};
+use crate::ids::{DraftId, MeetingId, SilenceId, SilenceProposalId, VersionId};
+use crate::store::{AuditEntry, Result, StoreError};
+
+/// Silence proposals and the consent of the Presidencies; the meetings' minimum period.
+/// Each method is one transaction.
+#[async_trait]
+pub trait SilenceProposalStore {
+    /// In one transaction: a silence proposal for its draft (superseding one still
+    /// proposed) and its audit.
+    async fn propose_silence(&self, proposal: &SilenceProposalRecord, audit: &[AuditEntry], now: i64) -> Result<()>;
+    /// In one transaction: a PPT's consent to a proposal still proposed, and its audit;
+    /// `false` (nothing written) if the proposal is no longer proposed.
+    async fn consent_to_silence(&self, proposal: &SilenceProposalId, country: &Country, audit: &[AuditEntry], now: i64) -> Result<bool>;
+    /// A meeting's minimum silence period, milliseconds; `NotFound` without the meeting.
+    async fn silence_minimum(&self, meeting: &MeetingId) -> Result<i64>;
+    /// Sets a meeting's minimum silence period; `NotFound` without the meeting.
+    async fn set_silence_minimum(&self, meeting: &MeetingId, ms: i64) -> Result<()>;
+}
 
 /// Where a proposal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -38,9 +55,9 @@ impl ProposalState {
 /// A proposed silence procedure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SilenceProposalRecord {
-    /// Id.
+    /// Stable id; an agreement names it.
     pub id: SilenceProposalId,
-    /// The draft.
+    /// The draft it would put under silence.
     pub draft_id: DraftId,
     /// The heads proposed for silence (hex): the procedure starts only on these.
     pub heads: Vec<String>,
@@ -125,12 +142,12 @@ pub(crate) fn proposal(row: ProposalRow) -> Result<SilenceProposalRecord> {
     })
 }
 
-/// The proposal and silence-period statements as inherent methods of a backend whose
-/// struct has a `pool` field; its `Store` methods call them.
-macro_rules! proposal_methods {
+/// [`SilenceProposalStore`] for a backend whose struct has a `pool` field.
+macro_rules! proposal_store {
     ($store:ty) => {
-        impl $store {
-            pub(crate) async fn write_proposal(
+        #[async_trait::async_trait]
+        impl $crate::store::SilenceProposalStore for $store {
+            async fn propose_silence(
                 &self,
                 p: &$crate::store::workflow::SilenceProposalRecord,
                 audit: &[$crate::store::AuditEntry],
@@ -169,7 +186,7 @@ macro_rules! proposal_methods {
                 Ok(())
             }
 
-            pub(crate) async fn write_consent(
+            async fn consent_to_silence(
                 &self,
                 proposal: &$crate::ids::SilenceProposalId,
                 country: &pluma_core::Country,
@@ -194,7 +211,7 @@ macro_rules! proposal_methods {
                 Ok(true)
             }
 
-            pub(crate) async fn read_silence_minimum(&self, meeting: &$crate::ids::MeetingId) -> Result<i64> {
+            async fn silence_minimum(&self, meeting: &$crate::ids::MeetingId) -> Result<i64> {
                 let row: Option<(i64,)> = sqlx::query_as("SELECT silence_minimum_ms FROM meetings WHERE id = $1")
                     .bind(meeting.as_str())
                     .fetch_optional(&self.pool)
@@ -202,7 +219,7 @@ macro_rules! proposal_methods {
                 row.map(|(ms,)| ms).ok_or(StoreError::NotFound("meeting"))
             }
 
-            pub(crate) async fn write_silence_minimum(&self, meeting: &$crate::ids::MeetingId, ms: i64) -> Result<()> {
+            async fn set_silence_minimum(&self, meeting: &$crate::ids::MeetingId, ms: i64) -> Result<()> {
                 let done = sqlx::query("UPDATE meetings SET silence_minimum_ms = $2 WHERE id = $1")
                     .bind(meeting.as_str())
                     .bind(ms)
@@ -216,4 +233,4 @@ macro_rules! proposal_methods {
         }
     };
 }
-pub(crate) use proposal_methods;
+pub(crate) use proposal_store;

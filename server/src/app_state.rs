@@ -27,7 +27,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Per-person rate limits.
     pub rate_limits: Arc<RateLimits>,
-    /// Wakes the silence-procedure timer ([`crate::workflow::silence`]) when a procedure
+    /// Wakes the silence-procedure timer ([`crate::workflow::timer`]) when a procedure
     /// starts, so that it sleeps until the new deadline if that comes first.
     pub silence_timer: Arc<tokio::sync::Notify>,
     /// Decoded comparison snapshots of saved versions.

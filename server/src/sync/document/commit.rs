@@ -1,5 +1,6 @@
 //! Step 3 of the incoming-change path: the accepted changes go to the group-commit writer,
-//! with their audit entries, and the task waits for the transaction.
+//! with their audit entries, and the task waits for the transaction; then the checked copy,
+//! holding exactly the committed changes, becomes the document.
 
 use std::collections::HashMap;
 
@@ -7,19 +8,57 @@ use automerge::{ActorId, Change};
 use pluma_core::rules::Summary;
 use tokio::sync::oneshot;
 
-use super::{Accepted, DocumentTask, LocalRefusal, Origin};
+use super::check::Round;
+use super::{Accepted, DocumentTask, LocalRefusal, Origin, workflow};
 use crate::store::{AppendRefusal, AppendRequest, AuditEntry, LoggedChange};
 use crate::sync::{ConnId, PeerLink, SubmitError};
+use crate::time::now_ms;
 use crate::validate;
 
 /// Local submissions that were stored, with the answer each will get once applied.
 pub(super) type Stored = Vec<(oneshot::Sender<Result<Summary, SubmitError>>, Summary)>;
 
 impl DocumentTask {
+    /// Stores the round's accepted changes and makes the copy holding exactly those that
+    /// were committed the document; answers the submissions, records the refusals in the
+    /// audit log, and returns the peers to refuse.
+    pub(super) async fn commit_round(&mut self, round: Round) -> HashMap<ConnId, (PeerLink, String)> {
+        let Round { mut rejected, mut refused_locally, accepted, mut next, violations } = round;
+        let mut answers: Stored = Vec::new();
+        if !accepted.is_empty() {
+            let authors = workflow::authors(&accepted);
+            let tried = accepted.len();
+            let (committed, stored) = self.persist(accepted, &mut rejected, &mut refused_locally).await;
+            answers = stored;
+            if committed.is_empty() {
+                next = None;
+            } else if committed.len() < tried {
+                next = self.rebuild(&committed);
+            }
+            if let Some(n) = next.take() {
+                self.doc = n;
+                self.void_stale_approvals(&authors).await;
+            }
+        }
+        for (reply, summary) in answers {
+            let _ = reply.send(Ok(summary));
+        }
+        for (reply, error) in refused_locally {
+            let _ = reply.send(Err(error));
+        }
+        if !violations.is_empty() {
+            let shared = self.hub.shared().clone();
+            if let Err(error) = shared.store.append_audit(&violations, now_ms()).await {
+                tracing::error!(document = %self.doc_id, %error, "could not write refused changes to the audit log");
+            }
+        }
+        rejected
+    }
+
     /// Persists the accepted changes; returns the changes of those committed, and the local
     /// submissions among them. Refused or failed ones go to `rejected` (peers) or
     /// `refused_locally`, and their provisional bindings are forgotten.
-    pub(super) async fn persist(
+    async fn persist(
         &mut self,
         accepted: Vec<Accepted>,
         rejected: &mut HashMap<ConnId, (PeerLink, String)>,
@@ -55,7 +94,7 @@ impl DocumentTask {
                         }
                         Err(AppendRefusal::SessionEnded) => {
                             self.forget_bindings(&a.bind);
-                            let reason = super::super::sessions::SESSION_ENDED.to_owned();
+                            let reason = super::super::session_watch::SESSION_ENDED.to_owned();
                             refuse(a.origin, reason, rejected, refused_locally);
                         }
                         Err(refusal) => {

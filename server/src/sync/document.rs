@@ -8,10 +8,11 @@
 //!    wait (unchecked) for them, and the answer asks for them by hash;
 //! 2. **validate** them ([`super::incoming::validate`], `document/check.rs`): first the
 //!    workflow gate (an adopted text, or one under a silence procedure, accepts no change),
-//!    then actor bindings and the permission rules on a copy with the changes applied;
+//!    then actor bindings and the permission rules on the document with the changes
+//!    applied (no copy: the document is put back from the database after a refusal);
 //! 3. **persist** them through the group-commit writer and wait for the commit
 //!    (`document/commit.rs`);
-//! 4. only then **apply**: the copy becomes the shared document and each message goes
+//! 4. only then **apply**: each message goes
 //!    to its peer's sync state ([`super::incoming::apply`], `document/apply.rs`);
 //! 5. **forward**: generate a sync message for every peer (once for all peers in the same
 //!    sync state; `document/fanout.rs`).
@@ -55,6 +56,9 @@ mod workflow;
 pub use workflow::MAX_HOLD;
 
 use fanout::send_unavailable;
+
+/// What a peer is told when its changes could not be stored.
+const NOT_STORED: &str = "the server could not store your changes; they were not applied. Reconnect and try again";
 
 /// Most commands handled in one batch; bounds how long one peer's burst delays the rest.
 const MAX_BATCH: usize = 512;
@@ -113,6 +117,10 @@ struct DocumentTask {
     /// What the workflow says about the text (adopted, under silence, approvals to void);
     /// `None` until read from the database, and every change is refused meanwhile.
     workflow: Option<super::lock::Lock>,
+    /// The document could not be put back after changes that were refused or not committed
+    /// (the database did not answer): every change is refused, and the task ends after the
+    /// batch, disconnecting its peers; the next request loads the document again.
+    broken: bool,
 }
 
 /// Runs the task of one document until it is idle, the hub shuts down, or it cannot load.
@@ -152,6 +160,7 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
         snapshot_id,
         ephemeral_seen: HashMap::new(),
         workflow: None,
+        broken: false,
     };
     task.reload_workflow().await;
     task.maybe_compact().await;
@@ -170,6 +179,13 @@ pub(crate) async fn run(hub: Hub, doc_id: DocumentId, generation: u64, mut rx: m
                     }
                 }
                 task.process(batch).await;
+                if task.broken {
+                    hub.forget(&task.doc_id, generation);
+                    for peer in task.peers.values() {
+                        peer.link.kill.cancel();
+                    }
+                    break;
+                }
                 idle_since = Instant::now();
             }
             _ = tokio::time::sleep_until(idle_deadline), if task.peers.is_empty() => {
@@ -214,6 +230,11 @@ impl DocumentTask {
         let rejected = self.commit_round(round).await;
         for (conn, (link, reason)) in rejected {
             self.refuse(conn, &link, &reason);
+        }
+        if self.broken {
+            // The document may hold refused changes: nothing more is read from it; the
+            // task ends (see `run`).
+            return;
         }
         // 4: apply to the sync states (and the rest, in arrival order).
         let latencies = self.apply_in_order(batch).await;

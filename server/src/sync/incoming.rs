@@ -120,36 +120,36 @@ impl Refusal {
     }
 }
 
-/// Step 2: checks `new` (changes `copy` does not have, every dependency in it) from `who`:
-/// actor bindings and sizes from the changes alone, then the permission rules on `copy`
-/// with the changes applied. `copy` is the document plus the changes accepted before in
-/// the batch; `stored` is the document as stored, where a refused change's paragraph is
-/// named when the change removed it.
+/// Step 2: checks `new` (changes `doc` does not have, every dependency in it) from `who`:
+/// actor bindings and sizes from the changes alone, then the permission rules on `doc` with
+/// the changes applied (the rules compare it with its state before them, read at the
+/// heads it had).
 ///
-/// On success `copy` holds the changes. On a refusal it may hold them too: the caller
-/// rebuilds it without them.
-pub fn validate(copy: &mut AutoCommit, stored: &AutoCommit, new: &[Change], who: &Principal, rules: Rules<'_>) -> Result<Checked, Refusal> {
-    let bind =
-        validate::check_changes(copy, new, who, rules.owners).map_err(|v| Refusal::Broken { rule: v.rule, reason: v.to_string() })?;
+/// On success `doc` holds the changes. On a refusal it may hold them too: the caller puts
+/// it back (the document task reloads it from the database). Either way nobody sees `doc`
+/// before the changes are committed: validation costs no copy of the document.
+pub fn validate(doc: &mut AutoCommit, new: &[Change], who: &Principal, rules: Rules<'_>) -> Result<Checked, Refusal> {
+    let bind = validate::check_changes(doc, new, who, rules.owners).map_err(|v| Refusal::Broken { rule: v.rule, reason: v.to_string() })?;
     // A change larger than any allowed edit is refused from its header, before applying it
     // costs memory.
     pluma_core::bounds::check_before(new, rules.sizes).map_err(|v| Refusal::Broken { rule: v.rule.as_str(), reason: v.describe(None) })?;
-    let heads = copy.get_heads();
-    if let Err(e) = pluma_core::rules::apply_untrusted(copy, new) {
+    let heads = doc.get_heads();
+    if let Err(e) = pluma_core::rules::apply_untrusted(doc, new) {
         return Err(Refusal::Unapplicable(format!("the changes do not apply to document {}: {e}", rules.doc)));
     }
-    if !copy.get_missing_deps(&[]).is_empty() {
+    if !doc.get_missing_deps(&[]).is_empty() {
         return Err(Refusal::Unapplicable(format!("the changes depend on changes document {} does not have", rules.doc)));
     }
-    pluma_core::rules::check(copy, &heads, new, &who.who())
-        .and_then(|summary| pluma_core::bounds::check_after(copy, new, rules.sizes).map(|()| summary))
+    pluma_core::rules::check(doc, &heads, new, &who.who())
+        .and_then(|summary| pluma_core::bounds::check_after(doc, new, rules.sizes).map(|()| summary))
         .map(|summary| Checked { bind, summary })
         .map_err(|v| {
             // People read the paragraph as the web client names it: in the text with the
-            // refused change, or in the stored one if the change removed it.
+            // refused change, or in the text before it if the change removed it (a copy at
+            // those heads, made only for such a refusal).
             let label = v.paragraph.as_ref().and_then(|p| {
-                let label_in = |doc| pluma_core::labels::label_in(doc, p).ok().flatten();
-                label_in(copy).or_else(|| label_in(stored))
+                let label_in = |doc: &AutoCommit| pluma_core::labels::label_in(doc, p).ok().flatten();
+                label_in(doc).or_else(|| doc.fork_at(&heads).ok().and_then(|before| label_in(&before)))
             });
             Refusal::Broken { rule: v.rule.as_str(), reason: v.describe(label.as_ref()) }
         })

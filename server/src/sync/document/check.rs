@@ -1,14 +1,21 @@
 //! Steps 1–2 for a batch: every message and submission that carries changes is decoded
 //! and validated against the document plus the changes accepted before it in the batch.
 //! The steps themselves are pure ([`crate::sync::incoming`]); here the task reads the actor
-//! bindings they need, keeps the checked copy, and records refusals for the audit log.
+//! bindings they need and records refusals for the audit log.
+//!
+//! Changes are checked on the document itself, not on a copy: copying it cost as much as
+//! its history (the change graph is most of a copy), on every batch. Nobody sees the
+//! document between the check and the commit (the task handles nothing else meanwhile), and
+//! nothing is advertised before the commit. When the document took changes that are then
+//! refused, or that fail to commit, it is put back from the database ([`DocumentTask::restore`]):
+//! a cost paid on refusals, which end the sender's connection, not on every edit.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use automerge::{ActorId, AutoCommit, Change};
+use automerge::{ActorId, Change};
 
-use super::{Accepted, DocumentTask, LocalRefusal, Origin};
+use super::{Accepted, DocumentTask, LocalRefusal, NOT_STORED, Origin, load};
 use crate::store::{AuditAction, AuditEntry};
 use crate::sync::changes::unknown_to;
 use crate::sync::incoming::{self, Checked, Decoded, Refusal, Rules, WORKFLOW_LOCK};
@@ -22,10 +29,8 @@ pub(super) struct Round {
     pub rejected: HashMap<ConnId, (PeerLink, String)>,
     /// Submissions refused.
     pub refused_locally: Vec<LocalRefusal>,
-    /// Changes that passed, in the order they were checked.
+    /// Changes that passed, in the order they were checked; the document holds them.
     pub accepted: Vec<Accepted>,
-    /// The document plus the accepted changes; `None` until the first is checked.
-    pub next: Option<AutoCommit>,
     /// Refusals to record in the audit log.
     pub violations: Vec<AuditEntry>,
 }
@@ -57,9 +62,8 @@ impl DocumentTask {
             }
             // This peer's waiting changes go with the new ones; only those whose
             // dependencies are all here are checked now.
-            let base = round.next.as_ref().unwrap_or(&self.doc);
             let earlier = self.waiting.remove(&peer.conn).unwrap_or_default();
-            let new = match incoming::decode(base, earlier, message, max_waiting) {
+            let new = match incoming::decode(&self.doc, earlier, message, max_waiting) {
                 Ok(Decoded { ready, waiting }) => {
                     if !waiting.is_empty() {
                         self.waiting.insert(peer.conn, waiting);
@@ -95,7 +99,7 @@ impl DocumentTask {
     pub(super) async fn check_submits(&mut self, submits: Vec<DocCommand>, round: &mut Round) {
         for cmd in submits {
             let DocCommand::Submit { who, changes, action, note, reply } = cmd else { continue };
-            let new = unknown_to(round.next.as_ref().unwrap_or(&self.doc), changes);
+            let new = unknown_to(&self.doc, changes);
             match self.check(&who, new, round).await {
                 Ok((changes, Checked { bind, summary })) => {
                     round.accepted.push(Accepted { origin: Origin::Local(reply), who, changes, bind, summary, action, note });
@@ -107,10 +111,13 @@ impl DocumentTask {
     }
 
     /// Validates new changes from `who`: the workflow's gate, then (with the actor
-    /// bindings read) the rules on the round's copy. On success the copy holds them and the
-    /// actors to bind are known to later messages of the batch; on a refusal the copy is
-    /// rebuilt without them if they reached it.
+    /// bindings read) the rules on the document. On success the document holds them and
+    /// the actors to bind are known to later messages of the batch; on a refusal the
+    /// document is put back without them if they reached it.
     async fn check(&mut self, who: &Arc<Principal>, new: Vec<Change>, round: &mut Round) -> Result<(Vec<Change>, Checked), Stop> {
+        if self.broken {
+            return Err(Stop::Refused(NOT_STORED.to_owned()));
+        }
         if let Err(reason) = incoming::gate(self.workflow.as_ref()) {
             tracing::info!(document = %self.doc_id, user = %who.user, %reason, "refused changes to a locked text");
             self.note_violation(who, &mut round.violations, WORKFLOW_LOCK, &reason);
@@ -118,10 +125,9 @@ impl DocumentTask {
         }
         self.learn_owners(&new).await.map_err(Stop::Refused)?;
         let sizes = self.hub.shared().input.sizes();
-        let copy = round.next.get_or_insert_with(|| self.doc.clone());
-        let heads = copy.get_heads();
+        let heads = self.doc.get_heads();
         let rules = Rules { doc: &self.doc_id, owners: &self.owners, sizes: &sizes };
-        match incoming::validate(copy, &self.doc, &new, who, rules) {
+        match incoming::validate(&mut self.doc, &new, who, rules) {
             Ok(checked) => {
                 // Later messages of this batch see these bindings; undone if the commit fails.
                 for actor in &checked.bind {
@@ -130,10 +136,9 @@ impl DocumentTask {
                 Ok((new, checked))
             }
             Err(refusal) => {
-                if copy.get_heads() != heads {
-                    // The copy holds refused changes: rebuild it from what was accepted so far.
+                if self.doc.get_heads() != heads {
                     let accepted: Vec<&[Change]> = round.accepted.iter().map(|a| a.changes.as_slice()).collect();
-                    round.next = self.rebuild(&accepted);
+                    self.restore(&accepted).await;
                 }
                 if let Refusal::Broken { rule, reason } = &refusal {
                     tracing::info!(document = %self.doc_id, user = %who.user, %reason, "refused changes");
@@ -180,17 +185,29 @@ impl DocumentTask {
         Ok(())
     }
 
-    /// A copy of the document plus `changes`; `None` (keep the document as is) if even that
-    /// fails, which would mean changes that applied once no longer do.
-    pub(super) fn rebuild(&self, changes: &[impl AsRef<[Change]>]) -> Option<AutoCommit> {
-        let mut copy = self.doc.clone();
-        for c in changes {
-            if let Err(error) = copy.apply_changes(c.as_ref().to_vec()) {
-                tracing::error!(document = %self.doc_id, %error, "rebuilding a checked copy failed");
-                return None;
+    /// Puts the document back to what the database holds plus `keep` (changes of this
+    /// batch that passed and are not stored yet), after it took changes that were refused
+    /// or not committed. If the database cannot be read the document cannot be trusted any
+    /// more: the task is `broken`, refuses every change, and ends after this batch.
+    pub(super) async fn restore(&mut self, keep: &[&[Change]]) {
+        let store = self.hub.shared().store.clone();
+        match load::load_log(&store, &self.doc_id).await {
+            Ok((mut doc, logged, snapshot_id)) => {
+                for changes in keep {
+                    if let Err(error) = pluma_core::rules::apply_untrusted(&mut doc, changes) {
+                        tracing::error!(document = %self.doc_id, %error, "checked changes no longer apply");
+                        self.broken = true;
+                        return;
+                    }
+                }
+                self.doc = doc;
+                self.logged = logged;
+                self.snapshot_id = snapshot_id;
+            }
+            Err(error) => {
+                tracing::error!(document = %self.doc_id, %error, "could not put the document back after refused changes; unloading it");
+                self.broken = true;
             }
         }
-        pluma_core::draft::drop_patch_log(&mut copy);
-        Some(copy)
     }
 }

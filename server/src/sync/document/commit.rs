@@ -1,6 +1,7 @@
 //! Step 3 of the incoming-change path: the accepted changes go to the group-commit writer,
-//! with their audit entries, and the task waits for the transaction; then the checked copy,
-//! holding exactly the committed changes, becomes the document.
+//! with their audit entries, and the task waits for the transaction. The document took the
+//! changes when they were checked; if some did not commit it is put back from the database
+//! with those that did.
 
 use std::collections::HashMap;
 
@@ -19,24 +20,22 @@ use crate::validate;
 pub(super) type Stored = Vec<(oneshot::Sender<Result<Summary, SubmitError>>, Summary)>;
 
 impl DocumentTask {
-    /// Stores the round's accepted changes and makes the copy holding exactly those that
-    /// were committed the document; answers the submissions, records the refusals in the
-    /// audit log, and returns the peers to refuse.
+    /// Stores the round's accepted changes (the document holds exactly those that were
+    /// committed afterwards); answers the submissions, records the refusals in the audit
+    /// log, and returns the peers to refuse.
     pub(super) async fn commit_round(&mut self, round: Round) -> HashMap<ConnId, (PeerLink, String)> {
-        let Round { mut rejected, mut refused_locally, accepted, mut next, violations } = round;
+        let Round { mut rejected, mut refused_locally, accepted, violations } = round;
         let mut answers: Stored = Vec::new();
         if !accepted.is_empty() {
             let authors = workflow::authors(&accepted);
             let tried = accepted.len();
             let (committed, stored) = self.persist(accepted, &mut rejected, &mut refused_locally).await;
             answers = stored;
-            if committed.is_empty() {
-                next = None;
-            } else if committed.len() < tried {
-                next = self.rebuild(&committed);
+            if committed.len() < tried {
+                let keep: Vec<&[Change]> = committed.iter().map(Vec::as_slice).collect();
+                self.restore(&keep).await;
             }
-            if let Some(n) = next.take() {
-                self.doc = n;
+            if !committed.is_empty() && !self.broken {
                 self.void_stale_approvals(&authors).await;
             }
         }
@@ -111,9 +110,7 @@ impl DocumentTask {
                     self.forget_bindings(&a.bind);
                     match a.origin {
                         Origin::Peer(link) => {
-                            let reason =
-                                "the server could not store your changes; they were not applied. Reconnect and try again".to_owned();
-                            rejected.insert(link.conn, (link, reason));
+                            rejected.insert(link.conn, (link, super::NOT_STORED.to_owned()));
                         }
                         Origin::Local(reply) => refused_locally.push((reply, SubmitError::NotStored)),
                     }

@@ -113,7 +113,7 @@ fn validate_accepts_a_proposal_on_the_copy_only() {
     let mut copy = doc.clone();
     let id = DocumentId::random();
     let owners = ActorOwners::new();
-    let checked = validate(&mut copy, &doc, &new, &who, rules(&id, &owners)).unwrap();
+    let checked = validate(&mut copy, &new, &who, rules(&id, &owners)).unwrap();
     assert_eq!(checked.bind, vec![new[0].actor_id().clone()]);
     assert!(copy.get_change_by_hash(&new[0].hash()).is_some());
     assert!(doc.get_change_by_hash(&new[0].hash()).is_none());
@@ -130,7 +130,7 @@ fn validate_refuses_forged_and_forbidden_changes() {
     let other = Principal { user: UserId::random(), role: Role::Delegate, country: Some("AR".parse().unwrap()) };
     let owners = ActorOwners::from([(new[0].actor_id().clone(), other.as_owner())]);
     let mut copy = doc.clone();
-    let refusal = validate(&mut copy, &doc, &new, &who, rules(&id, &owners)).unwrap_err();
+    let refusal = validate(&mut copy, &new, &who, rules(&id, &owners)).unwrap_err();
     assert!(matches!(refusal, Refusal::Broken { rule: validate::ACTOR_BINDING, .. }), "{refusal:?}");
     assert_eq!(copy.get_heads(), doc.get_heads(), "nothing applied");
 
@@ -141,10 +141,10 @@ fn validate_refuses_forged_and_forbidden_changes() {
     let deletion = client.changes_since(&heads);
     let mut copy = doc.clone();
     let owners = ActorOwners::new();
-    let checked = validate(&mut copy, &doc, &new, &who, rules(&id, &owners)).unwrap();
+    let checked = validate(&mut copy, &new, &who, rules(&id, &owners)).unwrap();
     assert_eq!(checked.bind.len(), 1);
     let owners = ActorOwners::from([(new[0].actor_id().clone(), who.as_owner())]);
-    let refusal = validate(&mut copy, &doc, &deletion, &who, rules(&id, &owners)).unwrap_err();
+    let refusal = validate(&mut copy, &deletion, &who, rules(&id, &owners)).unwrap_err();
     let Refusal::Broken { rule, reason } = refusal else { panic!("{refusal:?}") };
     assert_eq!(rule, "paragraph-order");
     assert!(reason.contains("only a chair or the secretariat"), "{reason}");

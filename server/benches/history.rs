@@ -20,7 +20,8 @@
 //! HISTORY=1000 EDITS=10 HISTORY_CACHE=/tmp valgrind --tool=callgrind --collect-atstart=no \
 //!     --toggle-collect='*server_edit*' --toggle-collect='*server_ack*' target/debug/deps/history-*
 //! ```
-//! and divide the instruction count by `EDITS`. (The dev profile builds automerge optimised,
+//! and divide the instruction count by `EDITS`. `COPY=1` checks on a copy of the document, as
+//! the task did before `e5d8e89`. (The dev profile builds automerge optimised,
 //! the project's crates not: compare counts between history sizes, not with release runs.)
 
 use std::time::Instant;
@@ -77,6 +78,8 @@ struct Server {
     owners: ActorOwners,
     writer: State,
     reader: State,
+    /// Check on a copy of the document, as the task did before `e5d8e89` (`COPY=1`).
+    copy_per_batch: bool,
 }
 
 /// What the server sends: to the writer, to the reader.
@@ -94,7 +97,14 @@ fn edit(server: &mut Server, who: &Principal, bytes: &[u8]) -> Sent {
     let decoded = incoming::decode(&server.doc, Vec::new(), &message, 1 << 20).expect("decodes");
     if !decoded.ready.is_empty() {
         let rules = Rules { doc: &server.id, owners: &server.owners, sizes: &SIZES };
-        let checked = incoming::validate(&mut server.doc, &decoded.ready, who, rules).expect("allowed");
+        let checked = if server.copy_per_batch {
+            let mut copy = server.doc.clone();
+            let checked = incoming::validate(&mut copy, &decoded.ready, who, rules).expect("allowed");
+            server.doc = copy;
+            checked
+        } else {
+            incoming::validate(&mut server.doc, &decoded.ready, who, rules).expect("allowed")
+        };
         for actor in checked.bind {
             server.owners.insert(actor, who.as_owner());
         }
@@ -174,6 +184,7 @@ fn main() {
         owners: ActorOwners::new(),
         writer: State::new(),
         reader: State::new(),
+        copy_per_batch: env("COPY", 0) == 1,
     };
     // Both peers in step before measuring.
     handshake(&mut server, &mut reader);

@@ -5,8 +5,8 @@
 //! - [`connection`]: one task per socket: handshake, limits, routing to documents.
 //! - [`outbound`]: each socket's outbound queue, bounded in messages and bytes.
 //! - [`hub`]: the registry of loaded documents; starts and unloads document tasks.
-//! - [`document`]: one task per loaded document, owning it; the incoming-change path
-//!   decode → validate → persist → apply → forward lives there.
+//! - [`document`]: one task per loaded document, owning it; it runs the incoming-change
+//!   path decode → validate → persist → apply → forward (the pure steps are [`incoming`]).
 //! - [`changes`]: taking apart the changes a sync message carries.
 //! - [`persist`]: the group-commit writer shared by all documents.
 //! - [`incoming`]: the pure steps of the incoming-change path (decode, validate, apply),

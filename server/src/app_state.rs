@@ -12,7 +12,7 @@ use crate::rate_limit::RateLimits;
 use crate::store::{self, Store, StoreError};
 use crate::sync::hub::{Hub, Shared};
 use crate::sync::persist::Persister;
-use crate::sync::sessions::Sessions;
+use crate::sync::session_watch::Sessions;
 
 /// The server's shared state; cheap to clone.
 #[derive(Clone, Debug)]
@@ -83,7 +83,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StoreError> {
         tracker: TaskTracker::new(),
         sessions: Sessions::default(),
     });
-    crate::sync::sessions::spawn_checker(&hub);
+    crate::sync::session_watch::spawn_checker(&hub);
     // Other servers on the same database (PostgreSQL): their changes reach loaded documents.
     if let Some(notices) = store.subscribe() {
         crate::sync::cluster::spawn(hub.clone(), notices);

@@ -238,7 +238,7 @@ pub const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DOCUMENT_IDLE: Duration = Duration::from_secs(30);
 /// How often each server asks the database whether the sessions of its sync connections
 /// still live: the longest a connection of an ended session stays open on a server that
-/// missed the sign-out's notice, while the database answers ([`crate::sync::sessions`]).
+/// missed the sign-out's notice, while the database answers ([`crate::sync::session_watch`]).
 /// A sign-out is usually heard within milliseconds; this bounds the rare case, at the cost
 /// of one small query per server per interval.
 pub const SESSION_CHECK_INTERVAL: Duration = Duration::from_secs(15);

@@ -5,30 +5,38 @@
 //! - [`connection`]: one task per socket: handshake, limits, routing to documents.
 //! - [`outbound`]: each socket's outbound queue, bounded in messages and bytes.
 //! - [`hub`]: the registry of loaded documents; starts and unloads document tasks.
-//! - [`document`]: one task per loaded document, owning it; the incoming-change path
-//!   decode → validate → persist → apply → forward lives there.
+//! - [`document`]: one task per loaded document, owning it; it runs the incoming-change
+//!   path decode → validate → persist → apply → forward (the pure steps are [`incoming`]).
 //! - [`changes`]: taking apart the changes a sync message carries.
 //! - [`persist`]: the group-commit writer shared by all documents.
-//! - [`state`]: peers' sync states: receiving without automerge's walk over the whole
+//! - [`incoming`]: the pure steps of the incoming-change path (decode, validate, apply),
+//!   tested without tokio or a database.
+//! - [`peer_state`]: peers' sync states: receiving without automerge's walk over the whole
 //!   history, and knowing when there is nothing to send without generating.
+//! - [`lock`]: what the workflow's decisions put on the text (adopted, frozen), as the
+//!   document task keeps it.
 //! - [`cluster`]: other servers on the same database: their notices reach the document
 //!   tasks, which read the changes they lack from the log.
-//! - [`sessions`]: a connection ends with the session whose ticket opened it, on every
+//! - [`session_watch`]: a connection ends with the session whose ticket opened it, on every
 //!   server.
 //!
 //! Connections and documents talk only through channels: no lock is shared across
 //! documents, and a slow peer is disconnected rather than allowed to stall a document.
+//! The layer depends on the store, the rules and the configuration, never on the HTTP
+//! routes or the workflow above it (ARCHITECTURE §4).
 
 pub mod changes;
 pub mod cluster;
 pub mod connection;
 pub mod document;
 pub mod hub;
+pub mod incoming;
+pub mod lock;
 pub mod outbound;
+pub mod peer_state;
 pub mod persist;
 pub mod protocol;
-pub mod sessions;
-pub mod state;
+pub mod session_watch;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -7,3 +7,11 @@ pub fn now_ms() -> i64 {
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
+
+/// Unix milliseconds as `2021-11-30 18:00 UTC` (seconds when not zero).
+pub fn utc_display(ms: i64) -> String {
+    let iso = pluma_core::export::iso8601(ms);
+    let (date, time) = iso.trim_end_matches('Z').split_once('T').unwrap_or((&iso, ""));
+    let time = time.strip_suffix(":00").unwrap_or(time);
+    format!("{date} {time} UTC")
+}

@@ -155,9 +155,9 @@ async fn ending_the_session_closes_the_connection() {
     h.join().await;
     assert_eq!(h.state.hub.shared().sessions.end(&h.session), 1, "the connection was registered");
     match h.recv_message().await {
-        Message::Error { message, .. } => assert_eq!(message, pluma_server::sync::sessions::SESSION_ENDED),
+        Message::Error { message, .. } => assert_eq!(message, pluma_server::sync::session_watch::SESSION_ENDED),
         other => panic!("expected error, got {other:?}"),
     }
-    h.expect_close(&pluma_server::sync::connection::close_reason(pluma_server::sync::sessions::SESSION_ENDED)).await;
+    h.expect_close(&pluma_server::sync::connection::close_reason(pluma_server::sync::session_watch::SESSION_ENDED)).await;
     h.task.await.unwrap();
 }

@@ -9,8 +9,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use futures_util::{SinkExt, StreamExt};
+use pluma_server::sync::peer_state;
 use pluma_server::sync::protocol::{self, Message, PeerMetadata};
-use pluma_server::sync::state;
 use serde_bytes::ByteBuf;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -195,8 +195,8 @@ impl SyncClient {
                 let carries_changes = self.track_applied && !msg.changes.is_empty();
                 let before = if carries_changes { entry.doc.get_heads() } else { Vec::new() };
                 // automerge's own, minus its walk over the whole history on every message
-                // (the same state, see the server's `sync::state`).
-                state::receive_sync_message(&mut entry.doc, &mut entry.state, msg)?;
+                // (the same state, see the server's `sync::peer_state`).
+                peer_state::receive_sync_message(&mut entry.doc, &mut entry.state, msg)?;
                 pluma_core::draft::drop_patch_log(&mut entry.doc);
                 if carries_changes && entry.doc.get_heads() != before {
                     let at = std::time::Instant::now();

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use pluma_server::config::Config;
 use pluma_server::model::Role;
-use pluma_server::sync::sessions::SESSION_ENDED;
+use pluma_server::sync::session_watch::SESSION_ENDED;
 use pluma_tests::api::Session;
 use pluma_tests::client::{self, Event, SyncClient};
 use pluma_tests::cluster::{Cluster, wait_listening};

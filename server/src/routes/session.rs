@@ -115,7 +115,7 @@ pub async fn create(
 
 /// Logs out: ends the session and clears the cookie. The session's sync connections on this
 /// server are closed before the answer; on other servers soon after
-/// ([`crate::sync::sessions`]).
+/// ([`crate::sync::session_watch`]).
 #[utoipa::path(delete, path = "/api/session", tag = "session",
     responses((status = 204, description = "signed out"), (status = 401, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn delete(State(state): State<AppState>, who: CurrentUser) -> Result<Response, ApiError> {

@@ -3,7 +3,7 @@
 //!
 //! A ticket names the session that issued it, so a sync connection knows its session for
 //! as long as it lives: ending the session ends the connection
-//! ([`crate::sync::sessions`]), and the change log refuses what a connection of an ended
+//! ([`crate::sync::session_watch`]), and the change log refuses what a connection of an ended
 //! session sends (`session_alive!`).
 
 use async_trait::async_trait;

@@ -37,7 +37,7 @@ pub enum Notice {
     },
     /// A session ended (signed out): its sync connections must close. Servers that miss
     /// it find out at their next check of their connections' sessions
-    /// ([`crate::sync::sessions`]).
+    /// ([`crate::sync::session_watch`]).
     SessionEnded {
         /// The session.
         session: SessionHash,

@@ -1,5 +1,5 @@
 //! Several servers on one database ([`crate::store::cluster`]): the task that hands other
-//! servers' notices to the loaded documents, and their sign-outs to [`super::sessions`]. A document that is not loaded needs nothing:
+//! servers' notices to the loaded documents, and their sign-outs to [`super::session_watch`]. A document that is not loaded needs nothing:
 //! loading reads the database.
 
 use tokio::sync::mpsc;

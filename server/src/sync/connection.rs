@@ -4,7 +4,7 @@
 //!
 //! Every protocol violation is answered with an automerge-repo `error` message that says
 //! what was wrong, and the connection is closed; other connections are unaffected. So is
-//! the end of the session whose ticket opened the connection ([`super::sessions`]).
+//! the end of the session whose ticket opened the connection ([`super::session_watch`]).
 
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
@@ -21,7 +21,7 @@ pub use writer::{CLOSE_GRACE, close_reason};
 use super::hub::Hub;
 use super::outbound::{self, OutQueue};
 use super::protocol::{self, Message, PROTOCOL_VERSION, PeerMetadata};
-use super::sessions::SESSION_ENDED;
+use super::session_watch::SESSION_ENDED;
 use super::{DocCommand, Outbound, PeerLink};
 use crate::ids::DocumentId;
 use crate::model::User;

@@ -44,7 +44,7 @@ pub struct Shared {
     /// Tracks connection and document tasks, to wait for them at shutdown.
     pub tracker: TaskTracker,
     /// The sessions of the connections, to close them when their session ends.
-    pub sessions: super::sessions::Sessions,
+    pub sessions: super::session_watch::Sessions,
 }
 
 struct Entry {

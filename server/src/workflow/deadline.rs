@@ -97,13 +97,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Unix milliseconds as `2021-11-30 18:00 UTC` (seconds when not zero).
-pub fn utc_display(ms: i64) -> String {
-    let iso = pluma_core::export::iso8601(ms);
-    let (date, time) = iso.trim_end_matches('Z').split_once('T').unwrap_or((&iso, ""));
-    let time = time.strip_suffix(":00").unwrap_or(time);
-    format!("{date} {time} UTC")
-}
+pub use crate::time::utc_display;
 
 #[cfg(test)]
 mod tests {

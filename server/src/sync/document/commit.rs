@@ -1,5 +1,7 @@
 //! Step 3 of the incoming-change path: the accepted changes go to the group-commit writer,
-//! with their audit entries, and the task waits for the transaction.
+//! with their audit entries, and the task waits for the transaction. The document took the
+//! changes when they were checked; if some did not commit it is put back from the database
+//! with those that did.
 
 use std::collections::HashMap;
 
@@ -7,19 +9,55 @@ use automerge::{ActorId, Change};
 use pluma_core::rules::Summary;
 use tokio::sync::oneshot;
 
-use super::{Accepted, DocumentTask, LocalRefusal, Origin};
+use super::check::Round;
+use super::{Accepted, DocumentTask, LocalRefusal, Origin, workflow};
 use crate::store::{AppendRefusal, AppendRequest, AuditEntry, LoggedChange};
 use crate::sync::{ConnId, PeerLink, SubmitError};
+use crate::time::now_ms;
 use crate::validate;
 
 /// Local submissions that were stored, with the answer each will get once applied.
 pub(super) type Stored = Vec<(oneshot::Sender<Result<Summary, SubmitError>>, Summary)>;
 
 impl DocumentTask {
+    /// Stores the round's accepted changes (the document holds exactly those that were
+    /// committed afterwards); answers the submissions, records the refusals in the audit
+    /// log, and returns the peers to refuse.
+    pub(super) async fn commit_round(&mut self, round: Round) -> HashMap<ConnId, (PeerLink, String)> {
+        let Round { mut rejected, mut refused_locally, accepted, violations } = round;
+        let mut answers: Stored = Vec::new();
+        if !accepted.is_empty() {
+            let authors = workflow::authors(&accepted);
+            let tried = accepted.len();
+            let (committed, stored) = self.persist(accepted, &mut rejected, &mut refused_locally).await;
+            answers = stored;
+            if committed.len() < tried {
+                let keep: Vec<&[Change]> = committed.iter().map(Vec::as_slice).collect();
+                self.restore(&keep).await;
+            }
+            if !committed.is_empty() && !self.broken {
+                self.void_stale_approvals(&authors).await;
+            }
+        }
+        for (reply, summary) in answers {
+            let _ = reply.send(Ok(summary));
+        }
+        for (reply, error) in refused_locally {
+            let _ = reply.send(Err(error));
+        }
+        if !violations.is_empty() {
+            let shared = self.hub.shared().clone();
+            if let Err(error) = shared.store.append_audit(&violations, now_ms()).await {
+                tracing::error!(document = %self.doc_id, %error, "could not write refused changes to the audit log");
+            }
+        }
+        rejected
+    }
+
     /// Persists the accepted changes; returns the changes of those committed, and the local
     /// submissions among them. Refused or failed ones go to `rejected` (peers) or
     /// `refused_locally`, and their provisional bindings are forgotten.
-    pub(super) async fn persist(
+    async fn persist(
         &mut self,
         accepted: Vec<Accepted>,
         rejected: &mut HashMap<ConnId, (PeerLink, String)>,
@@ -55,7 +93,7 @@ impl DocumentTask {
                         }
                         Err(AppendRefusal::SessionEnded) => {
                             self.forget_bindings(&a.bind);
-                            let reason = super::super::sessions::SESSION_ENDED.to_owned();
+                            let reason = super::super::session_watch::SESSION_ENDED.to_owned();
                             refuse(a.origin, reason, rejected, refused_locally);
                         }
                         Err(refusal) => {
@@ -72,9 +110,7 @@ impl DocumentTask {
                     self.forget_bindings(&a.bind);
                     match a.origin {
                         Origin::Peer(link) => {
-                            let reason =
-                                "the server could not store your changes; they were not applied. Reconnect and try again".to_owned();
-                            rejected.insert(link.conn, (link, reason));
+                            rejected.insert(link.conn, (link, super::NOT_STORED.to_owned()));
                         }
                         Origin::Local(reply) => refused_locally.push((reply, SubmitError::NotStored)),
                     }

@@ -10,8 +10,8 @@ use super::DocumentTask;
 use crate::ids::DocumentId;
 use crate::sync::changes::missing_deps;
 use crate::sync::outbound::QueueError;
+use crate::sync::peer_state::nothing_to_send;
 use crate::sync::protocol::Message;
-use crate::sync::state::nothing_to_send;
 use crate::sync::{ConnId, Outbound, PeerLink};
 
 /// Tells a peer the document is unavailable.

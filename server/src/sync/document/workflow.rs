@@ -1,10 +1,9 @@
-//! The document task's share of the workflow (DESIGN §5): the gate every incoming change
+//! The document task's share of the workflow (ARCHITECTURE §5): the gate every incoming change
 //! passes first (an adopted text is locked, a text under silence is frozen), voiding the
 //! approvals a committed change makes stale, and holding the document still while a
-//! workflow action decides on its heads. The decisions themselves live in
-//! [`crate::workflow`]; the task only keeps their cached outcome ([`Lock`]).
+//! workflow action decides on its heads. The decisions themselves are taken above the
+//! sync layer; the task only keeps their cached outcome ([`Lock`]).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -12,16 +11,12 @@ use tokio::sync::oneshot;
 use super::{Accepted, DocumentTask};
 use crate::store::{AuditAction, AuditEntry};
 use crate::sync::Held;
+use crate::sync::lock::Lock;
 use crate::time::now_ms;
-use crate::validate::Principal;
-use crate::workflow::Lock;
 
 /// The longest a workflow action may hold a document. Its database work takes
 /// milliseconds; this only bounds a stuck action.
 pub const MAX_HOLD: Duration = Duration::from_secs(10);
-
-/// The rule name a locked or frozen text is refused under (in the audit log).
-pub const WORKFLOW_LOCK: &str = "workflow-lock";
 
 /// Who made the accepted changes of a batch, for the reason an approval is voided.
 pub(super) fn authors(accepted: &[Accepted]) -> Vec<String> {
@@ -42,23 +37,6 @@ impl DocumentTask {
             Err(error) => {
                 tracing::error!(document = %self.doc_id, %error, "could not read the workflow state; changes are refused until it can be read");
                 self.workflow = None;
-            }
-        }
-    }
-
-    /// Refuses every change to a locked or frozen text (recorded as a violation), and
-    /// every change while the workflow state is unknown.
-    pub(super) fn workflow_gate(&self, who: &Arc<Principal>, violations: &mut Vec<AuditEntry>) -> Result<(), String> {
-        let refusal = match &self.workflow {
-            None => Some("the server could not store your changes: it cannot read this draft's workflow state right now; they were not applied. Try again shortly".to_owned()),
-            Some(lock) => lock.refusal(),
-        };
-        match refusal {
-            None => Ok(()),
-            Some(reason) => {
-                tracing::info!(document = %self.doc_id, user = %who.user, %reason, "refused changes to a locked text");
-                self.note_violation(who, violations, WORKFLOW_LOCK, &reason);
-                Err(reason)
             }
         }
     }

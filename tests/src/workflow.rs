@@ -87,6 +87,16 @@ impl World {
         self.server.api.call(method, &path, Some(&who.token), body).await.unwrap()
     }
 
+    /// The draft exported as `format` in `lang`, read by `who`: the response, status unchecked.
+    pub async fn export(&self, format: &str, lang: &str, who: &Session) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(format!("{}/api/drafts/{}/export?format={format}&lang={lang}", self.server.api.base, self.draft))
+            .bearer_auth(&who.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post(&self, path: &str, who: &Session, body: Value) -> (u16, Value) {
         self.call(Method::POST, path, who, Some(body)).await
     }

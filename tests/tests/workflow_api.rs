@@ -207,37 +207,19 @@ async fn both_approvals_adopt_and_then_every_change_is_refused() {
         // Every export prints the fingerprint and the adoption date.
         let date = w.dashboard().await["workflow"]["adopted_utc"].as_str().unwrap().split(' ').next().unwrap().to_owned();
         for (format, lang) in [("md", "en"), ("html", "es")] {
-            let resp = reqwest::Client::new()
-                .get(format!("{}/api/drafts/{}/export?format={format}&lang={lang}", w.server.api.base, w.draft))
-                .bearer_auth(&w.pe.token)
-                .send()
-                .await
-                .unwrap();
+            let resp = w.export(format, lang, &w.pe).await;
             assert_eq!(resp.status(), 200, "{b}");
             let text = resp.text().await.unwrap();
             assert!(text.contains(&fingerprint) && text.contains(&date), "{b}: {format}: {text}");
         }
         for format in ["docx", "docx-tracked"] {
-            let bytes = reqwest::Client::new()
-                .get(format!("{}/api/drafts/{}/export?format={format}&lang=en", w.server.api.base, w.draft))
-                .bearer_auth(&w.pe.token)
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let bytes = w.export(format, "en", &w.pe).await.bytes().await.unwrap();
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
             let mut xml = String::new();
             std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
             assert!(xml.contains(&fingerprint) && xml.contains("Adopted on"), "{b}: {format}");
         }
-        let resp = reqwest::Client::new()
-            .get(format!("{}/api/drafts/{}/export?format=pdf&lang=es", w.server.api.base, w.draft))
-            .bearer_auth(&w.pe.token)
-            .send()
-            .await
-            .unwrap();
+        let resp = w.export("pdf", "es", &w.pe).await;
         assert_eq!(resp.status(), 200, "{b}");
         assert_eq!(resp.headers()["content-type"], "application/pdf", "{b}");
         assert!(resp.headers()["content-disposition"].to_str().unwrap().ends_with("-es.pdf\""), "{b}");

@@ -88,14 +88,25 @@ async function goAhead(page, reason) {
 }
 const actionsIn = (page) => page.locator("[data-testid=activity-item]").evaluateAll((els) => els.map((e) => e.dataset.action));
 
-test("a negotiation from the first proposal to the adopted, exported text", async () => {
+/** Each paragraph of the draft on `page`, by its index. */
+const para = (page, n) => page.locator(".para").nth(n);
+/** The last alternative proposed for paragraph `n` on `page`. */
+const alt = (page, n) => para(page, n).locator("[data-testid=alternative]").last();
+
+/** The meeting, the draft's paragraphs and the last three numbered ones, to negotiate. */
+async function theNegotiationToCome() {
   const sec = await token(server.url, "secretariat");
   const [meeting] = await apiGet(server.url, sec, "/api/meetings");
   const zoneOf = (code) => meeting.delegations.find((d) => d.code === code).time_zone;
   const dash0 = await apiGet(server.url, sec, `/api/drafts/${draft.id}/dashboard`);
   const ops = dash0.paragraphs.map((p, i) => ({ ...p, i })).filter((p) => p.number !== null).slice(-3);
   assert.equal(ops.length, 3, "the communiqué has paragraphs to negotiate");
+  return { sec, zoneOf, dash0, ops };
+}
 
+/** Peru (in Spanish) and the United States (in English) see the meeting in their own time
+ * zone, then open the draft; the chairs open it in Spanish, Mexico's on Tokyo time. */
+async function fourBrowsersOpenTheDraft(story) {
   // The meeting page, in Spanish for Peru and English for the United States.
   const pe = await signedIn(browser, server.url, "pe");
   await speak(pe.page, "es", "[data-testid=meeting-link]");
@@ -122,11 +133,14 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await speak(mx.page, "es");
   // Nobody reloads from here on: a marker set now must survive to the end.
   for (const s of [pe, us, ar, mx]) await s.page.evaluate(() => (window.plumaStory = true));
-  const peFeed = await openFeed(pe.page);
-  const usFeed = await openFeed(us.page);
+  await openFeed(pe.page);
+  await openFeed(us.page);
+  Object.assign(story, { pe, us, ar, mx });
+}
 
-  // Proposals by Peru and the United States; Argentina's chair accepts both.
-  const para = (page, n) => page.locator(".para").nth(n);
+/** Proposals by Peru and the United States; Argentina's chair accepts both, and each
+ * proposer's feed says so (Peru's nothing about the United States'). */
+async function argentinaAcceptsPeruAndTheUnitedStates({ ops, pe, us, ar }) {
   const propose = async (page, n, words) => {
     const ed = para(page, n).locator(".text[data-lang=en] .pm");
     await ed.click();
@@ -150,26 +164,31 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await feedSays(pe.page, "Peru's acceptance in Peru's feed", /Argentina \(Presidencia\) aceptó la propuesta de Perú/);
   assert.match(await feedText(pe.page), /Perú propuso una inserción en PO \d+ \(EN\)/);
   await feedSays(us.page, "the United States' acceptance in its feed", /Argentina \(Presidency\) accepted the proposal of the United States in OP \d+ \(EN\)/);
+}
 
-  // An alternative by the United States, co-sponsored by Argentina, adopted by Mexico's chair.
+/** An alternative by the United States, co-sponsored by Argentina, adopted by Mexico's
+ * chair; Peru's feed tells the adoption and nothing else of it. */
+async function mexicoAdoptsTheCosponsoredAlternative({ ops, pe, us, ar, mx }) {
   const n = ops[2].i;
   await para(us.page, n).locator("[data-testid=alt-propose]").click();
   await para(us.page, n).locator("[data-testid=alt-en]").fill("Strengthen safe, orderly and regular migration across the region.");
   await para(us.page, n).locator("[data-testid=alt-es]").fill("Fortalecer la migración segura, ordenada y regular en la región.");
   await para(us.page, n).locator("[data-testid=alt-submit]").click();
-  const alt = (page) => para(page, n).locator("[data-testid=alternative]").last();
-  await alt(ar.page).waitFor({ timeout: 8000 });
-  await alt(ar.page).locator("[data-testid=alt-cosponsor]").click();
+  await alt(ar.page, n).waitFor({ timeout: 8000 });
+  await alt(ar.page, n).locator("[data-testid=alt-cosponsor]").click();
   await feedSays(us.page, "the co-sponsorship in the United States' feed", /Argentina \(Presidency\) co-sponsored Alt \d+ for OP \d+/);
-  const sponsors = async (page) => (await alt(page).locator("[data-testid=alt-sponsor]").allTextContents()).join(",");
+  const sponsors = async (page) => (await alt(page, n).locator("[data-testid=alt-sponsor]").allTextContents()).join(",");
   await until("both sponsors at Mexico's chair", async () => (await sponsors(mx.page)) === "US,AR", 8000).catch(async (e) => assert.fail(`${e.message}: ${await sponsors(mx.page)}`));
-  await alt(mx.page).locator("[data-testid=alt-adopt]").click();
+  await alt(mx.page, n).locator("[data-testid=alt-adopt]").click();
   await mx.page.locator("[data-testid=confirm-dialog] [data-testid=dialog-confirm]").click();
   await feedSays(pe.page, "the adoption of the alternative in Peru's feed", /México \(Presidencia\) adoptó la Alt \d+ como texto de PO \d+/);
   const peSees = await feedText(pe.page);
   assert.doesNotMatch(peSees, /Estados Unidos propuso|propuesta de Estados Unidos|copatrocinó/, `Peru sees only what concerns it: ${peSees}`);
+}
 
-  // The secretariat confirms the translations; Argentina's chair agrees the three paragraphs.
+/** The secretariat confirms the translations; Argentina's chair agrees the three paragraphs
+ * from the dashboard, and Peru's feed hears of each. */
+async function argentinaAgreesTheThreeParagraphs({ sec, dash0, ops, pe, ar }) {
   for (const p of dash0.paragraphs) {
     const r = await post(server.url, sec, `/api/drafts/${draft.id}/paragraphs/${p.paragraph}/concordance`, {});
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -183,13 +202,18 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await until("the statuses in Peru's feed", async () => (await actionsIn(pe.page)).filter((a) => a === "paragraph_status_changed").length >= 3, 8000);
   await ar.page.evaluate(() => window.scrollTo(0, 0));
   await shot(ar.page, "dashboard-es-ar");
+}
 
-  // Mexico's chair proposes to put the text under silence until 18:00 tomorrow, Mexico City
-  // time; Argentina's chair, the other Presidency, agrees, and only then does it start.
+/** Mexico's chair proposes to put the text under silence until 18:00 tomorrow, Mexico City
+ * time; Argentina's chair, the other Presidency, agrees, and only then does it start; each
+ * delegation reads the deadline in its own capital's time. */
+async function silenceUntilTomorrowInMexicoCityTime(story) {
+  const { sec, zoneOf, pe, us, ar, mx } = story;
   // (Tomorrow at 18:00 may be less than a day away: the meeting's minimum period is
   // lowered for this story, whose second silence lasts seconds.)
   await allowShortSilences(server.url);
   const mxZone = zoneOf("MX");
+  story.mxZone = mxZone;
   const tomorrow = wallTime(Date.now() + 86400000, mxZone).slice(0, 10);
   await openSilenceForm(mx.page);
   await mx.page.fill("[data-testid=silence-deadline]", `${tomorrow}T18:00`);
@@ -214,15 +238,21 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await shot(us.page, "silence-banner-en-us");
   await shot(mx.page, "silence-banner-es-mx-chair");
   await until("the silence in Peru's feed", async () => (await actionsIn(pe.page)).includes("silence_started"), 8000);
+}
 
-  // Peru objects: the silence breaks, and the United States' feed says so at once.
+/** Peru objects: the silence breaks, and the United States' feed says so at once. */
+async function peruObjectionBreaksTheSilence({ pe, us }) {
   await pe.page.fill("[data-testid=objection-text]", "El Perú no puede acompañar el párrafo tal como está redactado.");
   await pe.page.click("[data-testid=object]");
   await us.page.locator("[data-testid=silence-broken]").waitFor({ timeout: 8000 });
   await feedSays(us.page, "the objection in the United States' feed", /Peru broke the silence with an objection/);
   await shot(us.page, "feed-en-us");
+}
 
-  // A second silence, a few seconds long, passes and adopts the text.
+/** A second silence, a few seconds long, passes and adopts the text: every browser shows
+ * the certified fingerprint, and Peru's feed the adoption. */
+async function shortSilenceAdoptsTheText(story) {
+  const { sec, mxZone, pe, us, ar, mx } = story;
   const shortDeadline = Date.now() + 15000;
   // (Chromium shortens a value whose seconds are :00, which fill would then refuse.)
   await openSilenceForm(mx.page);
@@ -242,14 +272,30 @@ test("a negotiation from the first proposal to the adopted, exported text", asyn
   await until("the adoption in Peru's feed", async () => (await actionsIn(pe.page)).includes("draft_adopted"), 8000);
   assert.match(await feedText(pe.page), /El texto fue adoptado: el procedimiento de silencio terminó sin objeciones/);
   await shot(pe.page, "adopted-feed-es-pe");
+  story.adopted = adopted;
+}
 
-  // Peru exports the adopted text to Word: the file carries the fingerprint.
+/** Peru exports the adopted text to Word: the file carries the fingerprint. */
+async function peruWordExportCarriesTheFingerprint({ pe, adopted }) {
   await pe.page.click("[data-testid=export-open]");
   await pe.page.locator("[data-testid=export-dialog]").waitFor();
   const [download] = await Promise.all([pe.page.waitForEvent("download"), pe.page.click("[data-testid=export-docx]")]);
   const files = unzip(readFileSync(await download.path()));
   assert.ok(files.get("word/document.xml")?.includes(adopted.fingerprint), "the Word file carries the certified fingerprint");
+}
 
+test("a negotiation from the first proposal to the adopted, exported text", async () => {
+  const story = await theNegotiationToCome();
+  await fourBrowsersOpenTheDraft(story);
+  await argentinaAcceptsPeruAndTheUnitedStates(story);
+  await mexicoAdoptsTheCosponsoredAlternative(story);
+  await argentinaAgreesTheThreeParagraphs(story);
+  await silenceUntilTomorrowInMexicoCityTime(story);
+  await peruObjectionBreaksTheSilence(story);
+  await shortSilenceAdoptsTheText(story);
+  await peruWordExportCarriesTheFingerprint(story);
+
+  const { pe, us, ar, mx } = story;
   for (const s of [pe, us, ar, mx]) assert.equal(await s.page.evaluate(() => window.plumaStory), true, "no page was reloaded");
   for (const s of [pe, us, ar, mx]) await s.context.close();
 });

@@ -68,22 +68,21 @@ async function saveVersion(page, label) {
   await page.locator(`[data-testid=version] .v-label:text-is("${label}")`).waitFor({ timeout: 10000 });
 }
 
-/// Versions saved around a delegate's proposal and a chair's deletion compare into a redline
-/// that credits each change to its country in the proposals' colours; the exports download
-/// as real files, and a refused export is explained in words.
-test("save versions, compare them, export them", async () => {
-  const sec = await signedIn(browser, server.url, "secretariat", draft.id);
-  const mx = await signedIn(browser, server.url, "mx", draft.id);
-  const chair = await signedIn(browser, server.url, "ar-chair", draft.id);
-  const n = await operativeIndex(mx.page, 0);
-
+/** The secretariat saves a first version; the list shows who saved it, their delegation
+ * and when. */
+async function secretariatSavesTheFirstVersion({ sec }) {
   await saveVersion(sec.page, "Sent to capitals");
   // The list shows who saved it, their delegation and when.
   const first = sec.page.locator("[data-testid=version]").first();
   assert.match(await first.innerText(), /Saved by Technical Secretariat/);
   assert.ok((await first.locator("[data-testid=version-time]").innerText()).length > 5);
+}
 
-  // Mexico proposes an insertion (suggesting mode); Argentina's chair deletes a word directly.
+/** Mexico proposes an insertion (suggesting mode); Argentina's chair deletes a word directly,
+ * and brackets the third operative paragraph; the secretariat sees both edits, Mexico's in
+ * its proposals' colour. */
+async function mexicoProposesAndTheChairEdits(v) {
+  const { sec, mx, chair, n } = v;
   await caretToEnd(mx.page, editor(mx.page, n, "en"));
   await mx.page.keyboard.press("Control+End");
   await mx.page.keyboard.press("ArrowLeft");
@@ -110,14 +109,22 @@ test("save versions, compare them, export them", async () => {
   let proposalColour = "";
   await until("Mexico's colour at the secretariat", async () =>
     (proposalColour = await sec.page.locator(".para").nth(n).locator("ins.sg[data-country=MX]").first().evaluate((e) => getComputedStyle(e).getPropertyValue("--c").trim())) !== "");
+  Object.assign(v, { original, word, bracketed, proposalColour });
+}
 
+/** The second version saved is listed first, newest first. */
+async function theSecondVersionListedFirst({ sec }) {
   await saveVersion(sec.page, "After the Mexico proposal");
   await shot(sec.page, "versions-panel");
   assert.equal(await sec.page.locator("[data-testid=version]").count(), 2);
   // Newest first.
   assert.equal(await sec.page.locator("[data-testid=version] .v-label").first().innerText(), "After the Mexico proposal");
+}
 
-  // Compare the two saved versions, in English.
+/** The two saved versions compared, in English: a redline crediting each change to its
+ * country in the proposals' colours, the pending proposal told apart from the direct
+ * change, the status change listed; in Spanish, only the status change. */
+async function theRedlineCreditsEachCountry({ sec, word, bracketed, proposalColour }) {
   await sec.page.locator("[data-testid=version]").first().locator("[data-testid=compare-previous]").click();
   const view = sec.page.locator("[data-testid=compare-view]");
   await view.locator("[data-testid=comparison]").waitFor({ timeout: 10000 });
@@ -156,8 +163,12 @@ test("save versions, compare them, export them", async () => {
   assert.match(await view.locator("[data-testid=cmp-notes]").innerText(), /OP 3: Open → Bracketed/);
   await sec.page.click("[data-testid=compare-close]");
   await view.waitFor({ state: "detached" });
+}
 
-  // Export: the newer version as clean Word, and the current text with tracked changes.
+/** Export: the newer version as clean Word (pending proposals left out, the chair's direct
+ * deletion applied), the current text with tracked changes and as Markdown; returns the
+ * export dialog, still open. */
+async function theExportsDownloadAsRealFiles({ sec, original, word }) {
   await sec.page.locator("[data-testid=version]").first().locator("[data-testid=export-version]").click();
   const dialog = sec.page.locator("[data-testid=export-dialog]");
   await dialog.waitFor();
@@ -180,8 +191,11 @@ test("save versions, compare them, export them", async () => {
   assert.match(md.suggestedFilename(), /-en-current-text\.md$/);
   assert.ok(readFileSync(await md.path(), "utf8").includes("by 2030"));
   assert.match(await dialog.locator("[data-testid=export-status]").innerText(), /Downloaded/);
+  return dialog;
+}
 
-  // A refusal from the server reaches the person in words.
+/** A refusal from the server reaches the person in words, in the export dialog. */
+async function aRefusedExportIsExplained({ sec }, dialog) {
   await sec.page.route("**/export?**", (route) =>
     route.fulfill({ status: 404, contentType: "application/json", body: JSON.stringify({ error: "no version v0000000000000000 of this draft" }) }));
   await sec.page.click("[data-testid=export-html]");
@@ -189,6 +203,23 @@ test("save versions, compare them, export them", async () => {
   await sec.page.unroute("**/export?**");
   await sec.page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
+}
+
+/// Versions saved around a delegate's proposal and a chair's deletion compare into a redline
+/// that credits each change to its country in the proposals' colours; the exports download
+/// as real files, and a refused export is explained in words.
+test("save versions, compare them, export them", async () => {
+  const sec = await signedIn(browser, server.url, "secretariat", draft.id);
+  const mx = await signedIn(browser, server.url, "mx", draft.id);
+  const chair = await signedIn(browser, server.url, "ar-chair", draft.id);
+  const v = { sec, mx, chair, n: await operativeIndex(mx.page, 0) };
+
+  await secretariatSavesTheFirstVersion(v);
+  await mexicoProposesAndTheChairEdits(v);
+  await theSecondVersionListedFirst(v);
+  await theRedlineCreditsEachCountry(v);
+  const dialog = await theExportsDownloadAsRealFiles(v);
+  await aRefusedExportIsExplained(v, dialog);
 
   // An empty name is explained, not sent.
   await sec.page.fill("[data-testid=version-label]", "   ");

@@ -231,7 +231,7 @@ test("Argentina's chair decides each proposal, named with its proposer", async (
   assert.match(await para(page, "PO 7").locator("[data-testid=note-delete]").textContent(), /Estados Unidos propone suprimir este párrafo/);
   assert.match(await para(page, "PP 3").locator("[data-testid=note-move]").textContent(), /Argentina propone trasladarlo después del PP 5/);
   await until("the Spanish cards", async () => (await card(at.replacement).locator("[data-testid=proposal-title]").innerText()) === "Sustituir «Alientan» por «Se comprometen a»");
-  assert.match(await page.locator(".proposal[data-kind=new_paragraph]").innerText(), /Párrafo nuevo PO 5 bis[\s\S]*Propuesta de Delegation of Peru \(Perú\)/);
+  assert.match(await page.locator(".proposal[data-kind=new_paragraph]").innerText(), /Párrafo nuevo PO 5 bis[\s\S]*Propuesta de Delegación de Perú \(Perú\)/);
   await showAt(page, para(page, "PP 3"));
   await shot(page, "paragraphs-es-moved");
   await showAt(page, page.locator(".moved-copy"), "center");

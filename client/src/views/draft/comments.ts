@@ -102,7 +102,7 @@ export function mountComments(ctx: DraftContext, onOpen: (id: string, pid: strin
     clear(list);
     el.append(list);
     const labels = ctx.labels();
-    if (threads.length === 0) list.append(h("p", { class: "muted" }, t("noComments")));
+    if (threads.length === 0) list.append(h("li", { class: "muted" }, t("noComments")));
     for (const th of threads) list.append(thread(th, labels.get(th.paragraph) ?? ""));
   }
 

@@ -91,6 +91,7 @@
 pub mod alternatives;
 pub mod attribution;
 pub mod bounds;
+pub mod calendar;
 pub mod clean;
 pub mod compare;
 pub mod draft;

@@ -1,6 +1,7 @@
 //! Times of the workflow: a deadline given as RFC 3339 text (`2021-11-30T18:00:00-05:00`)
 //! or unix milliseconds, and times printed in UTC.
 
+use pluma_core::calendar::days_from_civil;
 use serde::Deserialize;
 
 /// A deadline as a request gives it.
@@ -84,17 +85,6 @@ pub fn parse_rfc3339(s: &str) -> Result<i64, String> {
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second.min(59) - offset_minutes * 60;
     Ok(secs * 1000 + millis)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 pub use crate::time::utc_display;

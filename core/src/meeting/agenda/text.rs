@@ -1,6 +1,8 @@
 //! Small readers of the agenda's text: HTML fragments split into blocks, dates, times and
 //! zones, and the instants they make.
 
+use crate::calendar::days_from_civil;
+
 /// One piece of text between block-level tags (`ul`, `li`, `p`, `b`).
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Block {
@@ -118,17 +120,6 @@ pub(super) fn instant(date: &str, hour: u32, minute: u32, offset_minutes: i32) -
     let days = days_from_civil(y, m, d);
     let local_minutes = days * 1440 + i64::from(hour) * 60 + i64::from(minute);
     (local_minutes - i64::from(offset_minutes)) * 60_000
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
